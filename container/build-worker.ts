@@ -1,0 +1,26 @@
+/**
+ * Bundles the worker (container/worker/main.ts and the core/ it uses) into one file,
+ * container/build/worker.js. The container images copy it; the local Batch emulator runs it.
+ * The output depends only on the sources, so the CDK image asset hash is stable across synths.
+ */
+import { buildSync } from 'esbuild';
+import * as path from 'node:path';
+
+export const workerBundlePath = path.join(__dirname, 'build', 'worker.js');
+
+export function buildWorkerBundle(): string {
+  buildSync({
+    entryPoints: [path.join(__dirname, 'worker', 'main.ts')],
+    outfile: workerBundlePath,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return workerBundlePath;
+}
+
+if (require.main === module) console.log(buildWorkerBundle());

@@ -1,0 +1,130 @@
+/**
+ * The `caffe train` process and everything that runs beside it: the log streamed to a file and to
+ * S3, progress written to the record about once a second, snapshots uploaded as Caffe writes them,
+ * and a graceful stop (SIGINT makes Caffe snapshot; SIGTERM would not).
+ */
+import { createWriteStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CaffeProgressTracker } from '../../core/caffe/log';
+import { spawnCaffeTool } from '../../core/caffe/tools';
+import { keys } from '../../core/objects';
+import * as records from '../../core/records/store';
+import type { TrainingProgress } from '../../core/records/types';
+import type { WorkerContext } from './context';
+import { upload, uploadText } from './transfer';
+
+const progressEveryMs = 1000;
+const logEveryMs = 3000;
+
+export interface Snapshot {
+  iteration: number;
+  model: string;
+  solverState?: string;
+}
+
+export interface TrainingOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The worker was asked to stop (Batch terminate, timeout, spot reclaim). */
+  stopped: boolean;
+  snapshots: Snapshot[];
+  progress: TrainingProgress;
+}
+
+const snapshotName = /_iter_(\d+)\.(caffemodel|solverstate)$/;
+
+/** The snapshots in the directory, oldest first. */
+async function listSnapshots(dir: string): Promise<Snapshot[]> {
+  const byIteration = new Map<number, Snapshot>();
+  for (const name of await readdir(dir)) {
+    const match = snapshotName.exec(name);
+    if (!match) continue;
+    const iteration = Number(match[1]);
+    const entry = byIteration.get(iteration) ?? { iteration, model: '' };
+    if (match[2] === 'caffemodel') entry.model = path.join(dir, name);
+    else entry.solverState = path.join(dir, name);
+    byIteration.set(iteration, entry);
+  }
+  return [...byIteration.values()].filter((s) => s.model).sort((a, b) => a.iteration - b.iteration);
+}
+
+function toProgress(tracker: CaffeProgressTracker, maxIterations: number): TrainingProgress {
+  const p = tracker.snapshot();
+  return {
+    iteration: p.iteration,
+    maxIterations: p.maxIterations ?? maxIterations,
+    testOutputs: p.testOutputs,
+    ...(p.loss !== undefined ? { loss: p.loss } : {}),
+    ...(p.learningRate !== undefined ? { learningRate: p.learningRate } : {}),
+    ...(p.iterationsPerSecond !== undefined ? { iterationsPerSecond: p.iterationsPerSecond } : {}),
+  };
+}
+
+export async function runTraining(
+  ctx: WorkerContext,
+  job: { tenantId: string; jobId: string; solverFile: string; snapshotDir: string; tracker: CaffeProgressTracker },
+): Promise<TrainingOutcome> {
+  const { tenantId, jobId, tracker } = job;
+  const maxIterations = tracker.snapshot().maxIterations ?? 0;
+  const logFile = path.join(ctx.workDir, 'caffe.log');
+  const log = createWriteStream(logFile);
+  const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`], { cwd: ctx.workDir, ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}) });
+  let changed = false;
+  let logChanged = false;
+  const onLine = (line: string) => {
+    log.write(`${line}\n`);
+    tracker.feed(line);
+    changed = logChanged = true;
+  };
+  for (const stream of [caffe.stdout, caffe.stderr]) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+
+  const uploaded = new Set<string>();
+  const syncSnapshots = async (final: boolean) => {
+    const cutoff = Date.now() - 1500; // a file still being written is left for the next round
+    for (const snapshot of await listSnapshots(job.snapshotDir)) {
+      for (const file of [snapshot.model, snapshot.solverState]) {
+        if (!file || uploaded.has(file)) continue;
+        if (!final && (await stat(file)).mtimeMs > cutoff) continue;
+        await upload(file, `${keys.jobSnapshots(tenantId, jobId)}${path.basename(file)}`);
+        uploaded.add(file);
+      }
+    }
+  };
+  const writeProgress = async () => {
+    if (!changed) return;
+    changed = false;
+    await records.update('training-jobs', tenantId, jobId, {
+      set: { progress: toProgress(tracker, maxIterations) },
+      condition: 'NOT #status IN (:succeeded, :failed, :cancelled)',
+      names: { '#status': 'status' },
+      values: { ':succeeded': 'succeeded', ':failed': 'failed', ':cancelled': 'cancelled' },
+    });
+  };
+  const uploadLog = async () => {
+    if (!logChanged) return;
+    logChanged = false;
+    await uploadText(await readFile(logFile, 'utf8'), keys.jobLog(tenantId, jobId));
+  };
+  // Side work must never slow or kill training: failures are logged and retried on the next tick.
+  const guarded = (task: () => Promise<void>) => () => task().catch((error) => console.error(`[worker] ${(error as Error).message}`));
+  const timers = [
+    setInterval(guarded(writeProgress), progressEveryMs),
+    setInterval(guarded(uploadLog), logEveryMs),
+    setInterval(guarded(() => syncSnapshots(false)), logEveryMs),
+  ];
+  const stop = () => caffe.kill('SIGINT');
+  ctx.stopping.addEventListener('abort', stop, { once: true });
+
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    caffe.on('close', (c, s) => resolve([c, s])),
+  );
+  ctx.stopping.removeEventListener('abort', stop);
+  timers.forEach(clearInterval);
+  await new Promise<void>((resolve) => log.end(resolve));
+  await syncSnapshots(true);
+  changed = logChanged = true;
+  await Promise.all([writeProgress(), uploadLog()]);
+  return { code, signal, stopped: ctx.stopping.aborted, snapshots: await listSnapshots(job.snapshotDir), progress: toProgress(tracker, maxIterations) };
+}

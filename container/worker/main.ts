@@ -1,0 +1,64 @@
+/**
+ * The worker: the entrypoint of the Caffe container that AWS Batch runs (and that the local Batch
+ * emulator runs as a child process). `worker <action> <tenantId> <recordId>`.
+ *
+ * Exit codes drive the job definition's retry strategy: 0 done; the permanent-failure code when
+ * retrying cannot help (bad data, bad net: the reason is on the record); anything else is retried.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as records from '../../core/records/store';
+import { workerActions, workerJobDefinition, type WorkerAction } from '../../core/topology';
+import type { WorkerContext } from './context';
+import { PermanentFailure } from './errors';
+import { prepareDataset } from './prepare-dataset';
+import { train } from './train';
+
+const collectionOf = { 'prepare-dataset': 'datasets', train: 'training-jobs' } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [action, tenantId, recordId] = argv;
+  if (!workerActions.includes(action as WorkerAction) || !tenantId || !recordId) {
+    console.error(`usage: worker <${workerActions.join('|')}> <tenantId> <recordId>`);
+    return workerJobDefinition.permanentFailureExitCode;
+  }
+  const stopping = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => {
+      console.error(`[worker] ${signal}: stopping gracefully`);
+      stopping.abort();
+    });
+  const scratch = process.env.WORKER_SCRATCH_DIR ?? os.tmpdir();
+  const ctx: WorkerContext = {
+    workDir: await mkdtemp(path.join(scratch, `${recordId}-`)),
+    gpu: process.env.ELASTIC_CAFFE_GPU === '1',
+    attempt: Number(process.env.AWS_BATCH_JOB_ATTEMPT ?? '1'),
+    stopping: stopping.signal,
+    ...(process.env.WORKER_CACHE_DIR ? { cacheDir: process.env.WORKER_CACHE_DIR } : {}),
+    ...(process.env.CAFFE_PREFIX ? { caffePrefix: process.env.CAFFE_PREFIX } : {}),
+  };
+  console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}`);
+  try {
+    if (action === 'prepare-dataset') await prepareDataset(ctx, tenantId, recordId);
+    else await train(ctx, tenantId, recordId);
+    console.error('[worker] done');
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(`[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}: ${message}`);
+    if (!(error instanceof PermanentFailure)) return 1;
+    await records.update(collectionOf[action as WorkerAction], tenantId, recordId, { set: { error: message } });
+    return workerJobDefinition.permanentFailureExitCode;
+  } finally {
+    if (process.env.WORKER_KEEP_SCRATCH !== '1') await rm(ctx.workDir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('[worker] crashed:', error);
+    process.exit(1);
+  },
+);

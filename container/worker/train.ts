@@ -1,0 +1,75 @@
+/**
+ * Runs one training job: binds the net's Data layers to the dataset's LMDBs, points the solver at
+ * the job's own paths, runs `caffe train`, turns Caffe's log into live progress on the record,
+ * and uploads the log, the snapshots and the final model.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { CaffeProgressTracker } from '../../core/caffe/log';
+import { rewriteForJob } from '../../core/caffe/rewrite';
+import { keys } from '../../core/objects';
+import * as records from '../../core/records/store';
+import type { Dataset, TrainingJob } from '../../core/records/types';
+import type { WorkerContext } from './context';
+import { PermanentFailure } from './errors';
+import { runTraining } from './caffe-run';
+import { downloadCached, upload } from './transfer';
+
+const terminalStatuses = ['succeeded', 'failed', 'cancelled'];
+const datasetWaitMs = 30 * 60 * 1000;
+
+/** A job may be queued while its dataset is still being prepared; training starts once it is ready. */
+async function readyDataset(tenantId: string, datasetId: string, stopping: AbortSignal): Promise<Dataset> {
+  const deadline = Date.now() + datasetWaitMs;
+  for (;;) {
+    const dataset = await records.get('datasets', tenantId, datasetId);
+    if (dataset.status === 'ready' && dataset.lmdb) return dataset;
+    if (dataset.status === 'failed') throw new PermanentFailure(`dataset ${datasetId} failed: ${dataset.error ?? 'no reason recorded'}`);
+    if (Date.now() > deadline || stopping.aborted) throw new Error(`dataset ${datasetId} is still ${dataset.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+export async function train(ctx: WorkerContext, tenantId: string, jobId: string): Promise<void> {
+  const job = await records.get('training-jobs', tenantId, jobId);
+  if (terminalStatuses.includes(job.status)) return;
+  const solver = await records.get('solvers', tenantId, job.solverId);
+  const dataset = await readyDataset(tenantId, job.datasetId, ctx.stopping);
+
+  const sources = { training: '', testing: '' };
+  for (const side of ['training', 'testing'] as const) {
+    const file = await downloadCached(dataset.lmdb![side], ctx.cacheDir, path.join(ctx.workDir, `${side}-lmdb`, 'data.mdb'));
+    sources[side] = path.dirname(file);
+  }
+  const snapshotDir = path.join(ctx.workDir, 'snapshots');
+  await mkdir(snapshotDir, { recursive: true });
+  const paths = {
+    net: path.join(ctx.workDir, 'net.prototxt'),
+    snapshotPrefix: path.join(snapshotDir, 'snapshot'),
+    trainSource: sources.training,
+    testSource: sources.testing,
+  };
+  let rewritten: ReturnType<typeof rewriteForJob>;
+  try {
+    rewritten = rewriteForJob({ solver: solver.solver, net: solver.net, paths, mode: ctx.gpu ? 'GPU' : 'CPU', storeBlobsInOldFormat: ctx.gpu });
+  } catch (error) {
+    throw new PermanentFailure((error as Error).message);
+  }
+  const solverFile = path.join(ctx.workDir, 'solver.prototxt');
+  await writeFile(paths.net, rewritten.net);
+  await writeFile(solverFile, rewritten.solver);
+
+  const tracker = new CaffeProgressTracker({ maxIterations: rewritten.maxIterations });
+  const outcome = await runTraining(ctx, { tenantId, jobId, solverFile, snapshotDir, tracker });
+  const progress = tracker.snapshot();
+  if (outcome.stopped) throw new Error('the worker was asked to stop; snapshots are saved and the job will be retried');
+  if (outcome.code !== 0 || !progress.done) {
+    if (progress.fatalError) throw new PermanentFailure(`Caffe failed: ${progress.fatalError}`);
+    throw new Error(`caffe train ended with ${outcome.signal ?? `exit code ${outcome.code}`} before finishing`);
+  }
+  const final = outcome.snapshots.at(-1);
+  if (!final) throw new PermanentFailure('Caffe finished without writing a model; does the solver set snapshot_after_train: false?');
+  const bytes = await upload(final.model, keys.jobModel(tenantId, jobId));
+  const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
+  await records.update('training-jobs', tenantId, jobId, { set: { model, progress: outcome.progress } });
+}

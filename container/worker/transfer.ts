@@ -1,0 +1,49 @@
+/** Moving files between S3 and the worker's disk. */
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { s3 } from '../../core/aws/clients';
+import { bucket } from '../../core/objects';
+
+/** Downloads an object to a file (written to a temp name first, so a partial file is never mistaken for a whole one). */
+export async function download(key: string, file: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  const partial = `${file}.partial`;
+  await pipeline(object.Body as Readable, createWriteStream(partial));
+  await rename(partial, file);
+}
+
+/**
+ * Downloads an immutable object (a dataset's LMDB) through a cache directory shared by jobs on the
+ * same host, keyed by the object's ETag: the second job on a dataset starts without the transfer.
+ */
+export async function downloadCached(key: string, cacheDir: string | undefined, file: string): Promise<string> {
+  if (!cacheDir) {
+    await download(key, file);
+    return file;
+  }
+  const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+  const tag = (head.ETag ?? 'none').replace(/[^a-zA-Z0-9]/g, '');
+  const cached = path.join(cacheDir, key, tag, path.basename(file));
+  const hit = await stat(cached).then((s) => s.size === head.ContentLength, () => false);
+  if (!hit) await download(key, cached);
+  return cached;
+}
+
+/** Uploads a file; returns its size. */
+export async function upload(file: string, key: string, contentType = 'application/octet-stream'): Promise<number> {
+  const { size } = await stat(file);
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType }),
+  );
+  return size;
+}
+
+/** Uploads text. */
+export async function uploadText(text: string, key: string): Promise<void> {
+  await s3().send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: text, ContentType: 'text/plain; charset=utf-8' }));
+}

@@ -1,0 +1,46 @@
+/**
+ * AWS SDK v3 clients, created once per process. Endpoints come from the standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to AWS or to the local cloud.
+ */
+import { BatchClient } from '@aws-sdk/client-batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient } = {};
+
+/** The DynamoDB document client (plain JS values in and out). */
+export function ddb(): DynamoDBDocumentClient {
+  cache.ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return cache.ddb;
+}
+
+/** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
+export function s3(): S3Client {
+  cache.s3 ??= new S3Client({
+    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+    // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return cache.s3;
+}
+
+export function sqs(): SQSClient {
+  // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
+  cache.sqs ??= new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
+  return cache.sqs;
+}
+
+export function batch(): BatchClient {
+  cache.batch ??= new BatchClient({});
+  return cache.batch;
+}
+
+/** Forgets the clients (tests that change endpoints between cases). */
+export function resetClients(): void {
+  cache = {};
+}

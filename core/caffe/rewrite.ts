@@ -1,0 +1,121 @@
+/**
+ * Turns a stored solver and net into the files one job runs: the Data layers read the job's
+ * LMDBs, and the solver points at the job's net file and snapshot prefix. Everything else the
+ * user wrote is kept as written.
+ */
+import {
+  getMessage,
+  parsePrototxt,
+  printPrototxt,
+  PrototxtSyntaxError,
+  removeField,
+  setScalar,
+  setValue,
+  type PMessage,
+} from '../prototxt';
+import { CaffeInputError, findDataLayers, readMaxIter, TRAIN_DATA_MISSING, type InputName } from './validate';
+
+/** The net cannot be bound to the job's data (syntax error, or no TRAIN Data layer). */
+export class NetRewriteError extends CaffeInputError {
+  override name = 'NetRewriteError';
+  constructor(line: number, column: number, reason: string) {
+    super('net', line, column, reason);
+  }
+}
+
+/** The solver cannot be run (syntax error, or max_iter missing or invalid). */
+export class SolverRewriteError extends CaffeInputError {
+  override name = 'SolverRewriteError';
+  constructor(line: number, column: number, reason: string) {
+    super('solver', line, column, reason);
+  }
+}
+
+export interface JobPaths {
+  /** Where the worker writes the rewritten net; the solver's `net` points here. */
+  net: string;
+  snapshotPrefix: string;
+  trainSource: string;
+  testSource: string;
+}
+
+export interface RewriteInput {
+  solver: string;
+  net: string;
+  paths: JobPaths;
+  mode: 'CPU' | 'GPU';
+  /**
+   * NVIDIA Caffe only: BVLC Caffe 1.0 has no such field and rejects the solver if it is present,
+   * so it is only ever written when asked for (and removed otherwise).
+   */
+  storeBlobsInOldFormat?: boolean;
+  /** Snapshot interval to use when the solver sets none. */
+  snapshotIntervalDefault?: number;
+}
+
+export interface RewriteOutput {
+  solver: string;
+  net: string;
+  maxIterations: number;
+}
+
+/** Fields that name the net some other way than the `net` file we write. */
+const NET_SOURCES = ['net', 'net_param', 'train_net', 'test_net', 'train_net_param', 'test_net_param'];
+
+/** Rewrites a stored solver and net for one job; throws NetRewriteError or SolverRewriteError. */
+export function rewriteForJob(input: RewriteInput): RewriteOutput {
+  const net = parseFor('net', input.net);
+  bindDataLayers(net, input.paths);
+  const solver = parseFor('solver', input.solver);
+  const maxIter = readMaxIter(solver);
+  if ('issue' in maxIter) {
+    throw new SolverRewriteError(maxIter.issue.line, maxIter.issue.column, maxIter.issue.message);
+  }
+  for (const name of NET_SOURCES) removeField(solver, name);
+  // `net` goes first, where Caffe's own examples put it, so the printed solver reads naturally.
+  solver.fields.unshift({ name: 'net', value: { kind: 'string', text: input.paths.net }, line: 0, column: 0 });
+  setScalar(solver, 'snapshot_prefix', 'string', input.paths.snapshotPrefix);
+  setScalar(solver, 'solver_mode', 'identifier', input.mode);
+  if (input.storeBlobsInOldFormat) setScalar(solver, 'store_blobs_in_old_format', 'identifier', 'true');
+  else removeField(solver, 'store_blobs_in_old_format');
+  const interval = input.snapshotIntervalDefault;
+  if (interval !== undefined && solver.fields.every((f) => f.name !== 'snapshot')) {
+    if (!Number.isInteger(interval) || interval <= 0) throw new RangeError(`snapshotIntervalDefault must be a positive integer, got ${interval}`);
+    setScalar(solver, 'snapshot', 'number', String(interval));
+  }
+  return { solver: printPrototxt(solver), net: printPrototxt(net), maxIterations: maxIter.value };
+}
+
+/**
+ * Points every Data layer at the job's LMDB for its phase. A layer in both phases (no include
+ * or exclude rules) gets the training data; a layer in neither is left alone.
+ */
+function bindDataLayers(net: PMessage, paths: JobPaths): void {
+  const layers = findDataLayers(net);
+  if (!layers.some((d) => d.phases.train)) {
+    const testOnly = layers[0];
+    const hint = testOnly ? ` (the Data layer at ${testOnly.entry.line}:${testOnly.entry.column} is not in TRAIN)` : '';
+    throw new NetRewriteError(1, 1, TRAIN_DATA_MISSING + hint);
+  }
+  for (const { layer, phases } of layers) {
+    if (!phases.train && !phases.test) continue;
+    let dataParam = getMessage(layer, 'data_param');
+    if (!dataParam) {
+      dataParam = { fields: [] };
+      setValue(layer, 'data_param', dataParam);
+    }
+    setScalar(dataParam, 'source', 'string', phases.train ? paths.trainSource : paths.testSource);
+    setScalar(dataParam, 'backend', 'identifier', 'LMDB');
+  }
+}
+
+function parseFor(field: InputName, text: string): PMessage {
+  try {
+    return parsePrototxt(text);
+  } catch (err) {
+    if (!(err instanceof PrototxtSyntaxError)) throw err;
+    throw field === 'net'
+      ? new NetRewriteError(err.line, err.column, err.message)
+      : new SolverRewriteError(err.line, err.column, err.message);
+  }
+}

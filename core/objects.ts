@@ -1,0 +1,88 @@
+/**
+ * Object keys and presigned URLs. Every key lives under `tenants/<tenantId>/`, and URLs are only
+ * ever minted from these builders, so a tenant can never be handed a URL outside its own prefix.
+ */
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from './aws/clients';
+import { requireEnv } from './env';
+import type { Collection } from './routes';
+import { datafileObjectName, envNames, presignedUrlSeconds } from './topology';
+
+export const bucket = (): string => requireEnv(envNames.bucket);
+
+/** The folder of one record's objects. */
+export const recordPrefix = (tenantId: string, collection: Collection, id: string): string =>
+  `tenants/${tenantId}/${collection}/${id}/`;
+
+export const keys = {
+  datafile: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datafiles', id)}${datafileObjectName}`,
+  datasetLmdb: (tenantId: string, id: string, side: 'training' | 'testing') =>
+    `${recordPrefix(tenantId, 'datasets', id)}${side}-lmdb/data.mdb`,
+  jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,
+  jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
+  jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
+  jobFile: (tenantId: string, id: string, name: string) => `${recordPrefix(tenantId, 'training-jobs', id)}${name}`,
+};
+
+/** Parses `tenants/<tenant>/<collection>/<id>/<rest>`; undefined for anything else. */
+export function parseKey(key: string): { tenantId: string; collection: string; id: string; rest: string } | undefined {
+  const match = /^tenants\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(key);
+  if (!match) return undefined;
+  const [, tenantId, collection, id, rest] = match as unknown as [string, string, string, string, string];
+  return { tenantId, collection, id, rest };
+}
+
+function assertTenantKey(tenantId: string, key: string): void {
+  if (!key.startsWith(`tenants/${tenantId}/`)) throw new Error(`refusing to presign ${key} for tenant ${tenantId}`);
+}
+
+/** A presigned PUT for an upload straight to S3 (never through a Lambda). */
+export async function presignUpload(tenantId: string, key: string): Promise<{ url: string; method: 'PUT'; headers: Record<string, string> }> {
+  assertTenantKey(tenantId, key);
+  const url = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn: presignedUrlSeconds });
+  return { url, method: 'PUT', headers: {} };
+}
+
+/** A presigned GET for a download. */
+export async function presignDownload(tenantId: string, key: string, fileName?: string): Promise<string> {
+  assertTenantKey(tenantId, key);
+  const disposition = fileName ? `attachment; filename="${fileName}"` : undefined;
+  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }), {
+    expiresIn: presignedUrlSeconds,
+  });
+}
+
+/** The object's size, or undefined if it does not exist. */
+export async function objectSize(key: string): Promise<number | undefined> {
+  try {
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    return head.ContentLength ?? 0;
+  } catch (error) {
+    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+    throw error;
+  }
+}
+
+/** The object as text, or undefined if it does not exist. */
+export async function readText(key: string): Promise<string | undefined> {
+  try {
+    const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    return (await object.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/** Every object under a prefix (paginated listing, collected). */
+export async function listObjects(prefix: string): Promise<Array<{ key: string; bytes: number }>> {
+  const objects: Array<{ key: string; bytes: number }> = [];
+  let token: string | undefined;
+  do {
+    const page = await s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }));
+    for (const item of page.Contents ?? []) if (item.Key) objects.push({ key: item.Key, bytes: item.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects;
+}

@@ -1,0 +1,103 @@
+/**
+ * The shape of a deployment that both clouds share: the CDK stack (lib/) and the local cloud
+ * (local/) read these definitions, so queue settings, the worker's job definition and the event
+ * rule can never drift apart between AWS and `npm start`.
+ */
+
+/** The jobs queue: every unit of background work (dataset preparation, training) passes through it. */
+export const jobsQueue = {
+  /** Longer than the dispatcher's timeout, so a message is never handled twice at once. */
+  visibilityTimeoutSeconds: 60,
+  /** After this many failed deliveries a message moves to the dead-letter queue. */
+  maxReceiveCount: 5,
+  /** Messages the dispatcher takes per invocation. */
+  batchSize: 10,
+  /** Long-poll wait of the local poller (Lambda's event source polls the same way). */
+  receiveWaitSeconds: 1,
+  retentionDays: 14,
+} as const;
+
+/** Kinds of work the worker container runs; the first argument of its command. */
+export const workerActions = ['prepare-dataset', 'train'] as const;
+export type WorkerAction = (typeof workerActions)[number];
+
+/** Batch job parameters the dispatcher sets on SubmitJob; the job definition's command refers to them. */
+export interface WorkerJobParameters {
+  action: WorkerAction;
+  tenantId: string;
+  recordId: string;
+}
+
+/**
+ * The worker's Batch job definition. The container's entrypoint runs the worker; `Ref::x` is
+ * Batch parameter substitution, filled from SubmitJob's `parameters`.
+ */
+export const workerJobDefinition = {
+  command: ['Ref::action', 'Ref::tenantId', 'Ref::recordId'],
+  /** Defaults so a job definition is valid even if a submit omits a parameter. */
+  parameters: { action: 'train', tenantId: 'none', recordId: 'none' },
+  vcpus: 4,
+  memoryMiB: 15_000,
+  gpus: 1,
+  /** Batch retries an attempt that ended abnormally (crash, host lost) this many times in total. */
+  retryAttempts: 3,
+  /** Exit code the worker uses for a failure that retrying cannot fix (bad net, bad data). */
+  permanentFailureExitCode: 3,
+  /** Upper bound for one attempt; a job may ask for less. */
+  attemptDurationSeconds: 24 * 3600,
+} as const;
+
+/**
+ * The retry strategy's exit rules, first match wins (AWS retries when none matches): a lost host
+ * (spot reclaim) is retried, the worker's permanent-failure code is not, and anything else —
+ * interrupted, killed, crashed — falls through to a retry while attempts remain.
+ */
+export const workerRetryRules = [
+  { onStatusReason: 'Host EC2*', action: 'RETRY' },
+  { onExitCode: String(workerJobDefinition.permanentFailureExitCode), action: 'EXIT' },
+] as const;
+
+/** Local stand-in for the worker image: the emulator runs this entrypoint for it. */
+export const workerImageName = 'elastic-caffe-worker';
+
+/** EventBridge pattern for Batch job state changes the status handler subscribes to. */
+export const batchStateChangePattern = {
+  source: ['aws.batch'],
+  detailType: ['Batch Job State Change'],
+} as const;
+
+/** Seconds a presigned upload or download URL stays valid. */
+export const presignedUrlSeconds = 3600;
+
+/** Environment variable names handed to every function and the worker. */
+export const envNames = {
+  table: 'TABLE_NAME',
+  bucket: 'BUCKET_NAME',
+  jobsQueueUrl: 'JOBS_QUEUE_URL',
+  batchJobQueue: 'BATCH_JOB_QUEUE',
+  batchJobDefinition: 'BATCH_JOB_DEFINITION',
+} as const;
+
+/**
+ * A datafile's uploaded object is `tenants/<tenant>/datafiles/<id>/<datafileObjectName>`; S3
+ * notifies the upload handler for keys with this suffix (notification filters have no wildcards).
+ */
+export const datafileObjectName = 'archive';
+
+/** Background handlers (not routes): entry files under lambdas/events/. */
+export const eventHandlers = {
+  /** SQS jobs queue → submits Batch jobs. */
+  dispatcher: 'dispatcher',
+  /** EventBridge "Batch Job State Change" → record status. */
+  batchStateChange: 'batch-state-change',
+  /** S3 ObjectCreated for datafile uploads → datafile ready. */
+  uploadReceived: 'upload-received',
+} as const;
+
+/** The single table's keys: every record of a tenant lives under its own partition key. */
+export const tableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** GSI over `statusKey` (`<collection>#<status>`): finds unfinished work across tenants. */
+  statusIndex: { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'sk' },
+} as const;

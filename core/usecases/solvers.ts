@@ -1,0 +1,33 @@
+/** Solvers: a Caffe solver and net (prototxt text), validated on submit and bound to a dataset. */
+import type { z } from 'zod';
+import { summarizeSolver, validateSolverAndNet } from '../caffe/validate';
+import { ValidationError } from '../errors';
+import { newId } from '../ids';
+import * as records from '../records/store';
+import type { Solver } from '../records/types';
+import type { createSolverBody } from '../schemas';
+
+export async function createSolver(tenantId: string, input: z.infer<typeof createSolverBody>): Promise<Solver> {
+  await records.get('datasets', tenantId, input.datasetId);
+  const errors = validateSolverAndNet(input.solver, input.net);
+  if (errors.length) {
+    const detail = errors.map((e) => `${e.field} ${e.line}:${e.column}: ${e.message}`).join('; ');
+    throw new ValidationError(`the prototxt is not valid: ${detail}`, errors);
+  }
+  const summary = summarizeSolver(input.solver);
+  const now = new Date().toISOString();
+  const solver: Solver = {
+    id: newId('solvers'),
+    tenantId,
+    name: input.name,
+    datasetId: input.datasetId,
+    solver: input.solver,
+    net: input.net,
+    solverType: summary.type,
+    maxIterations: summary.maxIterations,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await records.putNew('solvers', solver);
+  return solver;
+}

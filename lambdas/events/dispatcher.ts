@@ -1,0 +1,28 @@
+/**
+ * SQS jobs queue → AWS Batch. Each message is work for one record; a message that fails is
+ * reported back (partial batch response) so SQS redelivers it, and after `maxReceiveCount`
+ * failures moves it to the dead-letter queue.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dispatch } from '../../core/usecases/work';
+import { workMessageSchema } from '../../core/work-queue';
+import { logger } from '../shared/powertools';
+
+const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      const message = workMessageSchema.parse(JSON.parse(record.body));
+      const outcome = await dispatch(message);
+      logger.info('dispatched', { ...message, outcome });
+    } catch (error) {
+      logger.error('dispatch failed; the message will be retried', { messageId: record.messageId, error: error as Error });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+};
+
+export const handler = middy(dispatchAll).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,16 @@
+/** S3 "object created" for a datafile upload → the datafile is ready, with its size. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { S3Event } from 'aws-lambda';
+import { onObjectCreated } from '../../core/usecases/datafiles';
+import { logger } from '../shared/powertools';
+
+const onUpload = async (event: S3Event): Promise<void> => {
+  for (const record of event.Records) {
+    // S3 URL-encodes keys in notifications, with '+' for spaces.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    await onObjectCreated(key, record.s3.object.size);
+  }
+};
+
+export const handler = middy(onUpload).use(injectLambdaContext(logger, { resetKeys: true }));

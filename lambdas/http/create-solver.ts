@@ -1,0 +1,10 @@
+/** POST /v1/solvers — store a solver and net; prototxt errors answer 400 with line and column. */
+import { createSolverBody } from '../../core/schemas';
+import { createSolver } from '../../core/usecases/solvers';
+import { toView } from '../../core/usecases/views';
+import { httpHandler, json } from '../shared/http';
+
+export const handler = httpHandler(async ({ tenantId, body }) => {
+  const solver = await createSolver(tenantId, createSolverBody.parse(body));
+  return json(201, toView(solver), { location: `/v1/solvers/${solver.id}` });
+});

@@ -1,0 +1,13 @@
+/** GET /v1/<collection>/{id} — one of the caller's records (another tenant's id answers 404). */
+import * as records from '../../core/records/store';
+import { collectionOf } from '../../core/routes';
+import { currentDatafile } from '../../core/usecases/datafiles';
+import { toView } from '../../core/usecases/views';
+import { httpHandler, json } from '../shared/http';
+
+export const handler = httpHandler(async ({ tenantId, routeKey, pathParameters }) => {
+  const collection = collectionOf(routeKey);
+  const id = pathParameters.id ?? '';
+  const record = collection === 'datafiles' ? await currentDatafile(tenantId, id) : await records.get(collection, tenantId, id);
+  return json(200, toView(record));
+});

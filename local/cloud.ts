@@ -1,0 +1,138 @@
+/**
+ * The whole system on one machine: emulators, resources, the Batch emulator running the real
+ * worker with real Caffe, the event wiring, and the API gateway — the same handler modules the
+ * CDK stack deploys, talking to the emulators through the AWS SDK.
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { resetClients, sqs } from '../core/aws/clients';
+import type { Route } from '../core/routes';
+import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
+import { recoverUnfinishedWork } from '../core/usecases/work';
+import { buildWorkerBundle } from '../container/build-worker';
+import { tokenVerifier } from './auth';
+import { startBatchEmulator, type BatchEmulator } from './batch';
+import { startEmulators } from './emulators';
+import { startGateway } from './gateway';
+import { loadHandler, type AsyncHandler } from './lambda-context';
+import { ensureResources, localNames } from './resources';
+import { deliver, pollQueue } from './runtime';
+
+const root = path.resolve(__dirname, '..');
+
+export interface LocalCloudOptions {
+  /** All local state lives here (records, objects, logs, the token issuer's key). */
+  home: string;
+  /** API port; 0 picks a free one. */
+  port: number;
+  /** Caffe's private prefix (from the installer). */
+  caffePrefix: string;
+  /** Concurrent Batch jobs (the local compute environment's vCPUs). */
+  workers?: number;
+  /** Mirror worker output on the console. */
+  echoWorkers?: boolean;
+  /** SIGTERM → SIGKILL grace for stopped jobs. */
+  terminateGraceMs?: number;
+}
+
+export interface LocalCloud {
+  url: string;
+  batch: BatchEmulator;
+  /** Work re-queued at start because its queue message or Batch job was lost. */
+  recovered: number;
+  close(): Promise<void>;
+}
+
+const credentials = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+  // Node 20 is supported here; the SDK's notice about future releases is noise in every child.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const home = path.resolve(options.home);
+  await mkdir(home, { recursive: true });
+  const workerBundle = buildWorkerBundle();
+  const emulators = await startEmulators(home);
+  const awsEnv = {
+    ...credentials,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+    AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
+  };
+  // Handlers run in this process and read their configuration from the environment, as on Lambda.
+  Object.assign(process.env, awsEnv, { [envNames.table]: localNames.table, [envNames.bucket]: localNames.bucket });
+  let batch: BatchEmulator | undefined;
+  const handlers = new Map<string, AsyncHandler>();
+  const handler = (entry: string) => {
+    if (!handlers.has(entry)) handlers.set(entry, loadHandler(path.join(root, entry)));
+    return handlers.get(entry)!;
+  };
+  const eventHandler = (name: string) => handler(`lambdas/events/${name}.ts`);
+  let jobQueueArn = '';
+  batch = await startBatchEmulator({
+    images: { [workerImageName]: [process.execPath, '--enable-source-maps', workerBundle] },
+    baseEnv: {
+      ...awsEnv,
+      CAFFE_PREFIX: options.caffePrefix,
+      WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
+      WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
+    },
+    logDir: path.join(home, 'logs', 'batch'),
+    terminateGraceMs: options.terminateGraceMs ?? 30_000,
+    onEvent: async (event) => {
+      // The stack's EventBridge rule: Batch state changes of our job queue only.
+      const matches =
+        batchStateChangePattern.source.includes(event.source) &&
+        batchStateChangePattern.detailType.includes(event['detail-type']) &&
+        event.detail.jobQueue === jobQueueArn;
+      if (matches) await deliver(eventHandlers.batchStateChange, eventHandler(eventHandlers.batchStateChange), event);
+    },
+    ...(options.echoWorkers ? { echo: (jobId: string, line: string) => console.log(`[worker ${jobId.slice(0, 8)}] ${line}`) } : {}),
+  });
+  process.env.AWS_ENDPOINT_URL_BATCH = batch.endpoint;
+  resetClients();
+  await mkdir(path.join(home, 'scratch'), { recursive: true });
+  const resources = await ensureResources(options.workers ?? 2);
+  jobQueueArn = resources.jobQueueArn;
+  Object.assign(process.env, {
+    [envNames.jobsQueueUrl]: resources.queueUrl,
+    [envNames.batchJobQueue]: resources.jobQueueArn,
+    [envNames.batchJobDefinition]: resources.jobDefinitionArn,
+  });
+
+  // The stack's S3 notification: object created under tenants/ with the datafile suffix.
+  emulators.onS3Event((event) => {
+    const record = event.Records[0];
+    if (!record?.eventName.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.bucket) return;
+    const key = record.s3.object.key;
+    if (key.startsWith('tenants/') && key.endsWith(`/${datafileObjectName}`))
+      void deliver(eventHandlers.uploadReceived, eventHandler(eventHandlers.uploadReceived), event);
+  });
+  const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ['QueueArn'] }));
+  const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
+  const known = new Set(batch.jobs().map((job) => job.jobId));
+  const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
+
+  const gateway = await startGateway({
+    port: options.port,
+    verifyToken: await tokenVerifier(home),
+    handlerFor: (route: Route) => handler(`lambdas/http/${route.handler}.ts`),
+  });
+  return {
+    url: gateway.url,
+    batch,
+    recovered,
+    async close() {
+      const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
+      gateway.server.closeAllConnections();
+      await closed;
+      await poller.stop();
+      await batch?.close();
+      await emulators.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The local API Gateway: serves the route table (core/routes.ts), verifies bearer tokens as the
+ * JWT authorizer does, and invokes the same handler modules with HTTP API payload v2 events.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { JWTPayload } from 'jose';
+import { routeFunctionName, routeKey, routes, type Route } from '../core/routes';
+import { lambdaContext, type AsyncHandler } from './lambda-context';
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compile = (route: Route): CompiledRoute => {
+  const params: string[] = [];
+  const source = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), params };
+};
+
+const problem = (res: ServerResponse, status: number, title: string, detail: string) => {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
+
+export interface GatewayOptions {
+  port: number;
+  verifyToken: (token: string) => Promise<JWTPayload>;
+  handlerFor: (route: Route) => AsyncHandler;
+}
+
+/** Starts the gateway on 127.0.0.1; resolves once it listens. */
+export async function startGateway(options: GatewayOptions): Promise<{ server: Server; url: string }> {
+  const compiled = routes.map(compile);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('[gateway]', error);
+      if (!res.headersSent) problem(res, 500, 'Internal error', 'the local gateway failed to invoke the handler');
+    });
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const matches = compiled.filter((c) => c.pattern.test(url.pathname));
+    const match = matches.find((c) => c.route.method === method);
+    if (!match) {
+      if (matches.length) return problem(res, 405, 'Method not allowed', `${method} is not supported on ${url.pathname}`);
+      return problem(res, 404, 'Not found', `no route for ${method} ${url.pathname}`);
+    }
+    let claims: JWTPayload = {};
+    if (match.route.auth === 'jwt') {
+      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token) return problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <token> (npm run -s token -- <tenant>)');
+      try {
+        claims = await options.verifyToken(token);
+      } catch (error) {
+        return problem(res, 401, 'Unauthorized', `the token was rejected: ${(error as Error).message}`);
+      }
+    }
+    const values = match.pattern.exec(url.pathname)!.slice(1);
+    const body = await readBody(req);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+    const text = isText(headers['content-type']);
+    const now = new Date();
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey: routeKey(match.route),
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      ...(match.params.length ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, decodeURIComponent(values[i]!)])) } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims as Record<string, string>, scopes: [] } },
+        domainName: headers.host ?? '127.0.0.1',
+        domainPrefix: '127',
+        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: routeKey(match.route),
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+      },
+      ...(body.length ? { body: text ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: body.length > 0 && !text,
+    };
+    const handler = options.handlerFor(match.route);
+    const result = (await handler(event, lambdaContext(routeFunctionName(match.route)))) as APIGatewayProxyStructuredResultV2;
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { server, url: `http://127.0.0.1:${port}` };
+}

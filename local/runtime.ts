@@ -1,0 +1,78 @@
+/**
+ * What Lambda's event sources do on AWS, done locally: poll the jobs queue into the dispatcher
+ * (same SQSEvent shape, partial batch responses honoured), and deliver EventBridge and S3 events
+ * to their handlers with retries.
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { sqs } from '../core/aws/clients';
+import { jobsQueue } from '../core/topology';
+import { lambdaContext, type AsyncHandler } from './lambda-context';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls the queue until stopped; each batch of messages is one dispatcher invocation. */
+export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncHandler): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const { Messages = [] } = await sqs().send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: jobsQueue.batchSize,
+            WaitTimeSeconds: jobsQueue.receiveWaitSeconds,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        if (!Messages.length) continue;
+        const event: SQSEvent = {
+          Records: Messages.map((m) => ({
+            messageId: m.MessageId!,
+            receiptHandle: m.ReceiptHandle!,
+            body: m.Body ?? '',
+            attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
+            messageAttributes: {},
+            md5OfBody: m.MD5OfBody ?? '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: queueArn,
+            awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+          })),
+        };
+        const result = (await dispatcher(event, lambdaContext('dispatcher', jobsQueue.visibilityTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
+        const failed = new Set(result?.batchItemFailures.map((f) => f.itemIdentifier));
+        const done = event.Records.filter((r) => !failed.has(r.messageId));
+        // Failed messages stay: they come back after the visibility timeout, then go to the DLQ.
+        if (done.length)
+          await sqs().send(
+            new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+          );
+      } catch (error) {
+        if (running) console.error('[runtime] queue poll failed:', (error as Error).message);
+        await sleep(1000);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** Invokes an event handler the way EventBridge and S3 do: asynchronously, retried with backoff on failure. */
+export async function deliver(name: string, handler: AsyncHandler, event: unknown, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await handler(event, lambdaContext(name));
+      return;
+    } catch (error) {
+      if (attempt >= attempts) {
+        console.error(`[runtime] ${name} failed ${attempts} times, event dropped:`, (error as Error).message);
+        return;
+      }
+      await sleep(200 * 2 ** attempt);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm start`: the whole system on 127.0.0.1 with real Caffe. The first run installs Caffe and
+ * the Fashion-MNIST data (with progress); later runs reuse them. Stops cleanly on Ctrl-C.
+ */
+import { ensureCaffe, ensureFashionMnist, localHome } from './caffe/install';
+import { startLocalCloud } from './cloud';
+
+async function main(): Promise<void> {
+  const home = localHome();
+  const caffePrefix = await ensureCaffe();
+  await ensureFashionMnist();
+  const cloud = await startLocalCloud({
+    home,
+    port: Number(process.env.PORT ?? 3000),
+    caffePrefix,
+    workers: Number(process.env.ELASTIC_CAFFE_WORKERS ?? 2),
+    echoWorkers: process.env.ELASTIC_CAFFE_QUIET !== '1',
+  });
+  if (cloud.recovered) console.log(`Re-queued ${cloud.recovered} unfinished job(s) from the previous run.`);
+  console.log(`Local state: ${home}`);
+  console.log(`Elastic Caffe ready: ${cloud.url}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    await cloud.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(`Elastic Caffe failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+/**
+ * Runs once before the test projects: makes sure real Caffe and the Fashion-MNIST data are
+ * installed (the first run downloads and unpacks them, showing progress; later runs are a no-op).
+ */
+import { ensureCaffe, ensureFashionMnist } from '../local/caffe/install';
+
+export default async function globalSetup(): Promise<void> {
+  process.env.CAFFE_PREFIX = await ensureCaffe();
+  await ensureFashionMnist();
+}
