@@ -50,7 +50,7 @@ export class ElasticCaffeClient {
   }
 
   /** Polls a record until `done(record)` holds, calling `onUpdate` on every change. */
-  async waitFor<T extends Json>(path: string, done: (record: T) => boolean, options: { timeoutMs?: number; intervalMs?: number; onUpdate?: (record: T) => void } = {}): Promise<T> {
+  async waitFor<T extends object>(path: string, done: (record: T) => boolean, options: { timeoutMs?: number; intervalMs?: number; onUpdate?: (record: T) => void } = {}): Promise<T> {
     const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
     let last = '';
     for (;;) {

@@ -64,7 +64,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
   };
   // Handlers run in this process and read their configuration from the environment, as on Lambda.
-  Object.assign(process.env, awsEnv, { [envNames.table]: localNames.table, [envNames.bucket]: localNames.bucket });
+  Object.assign(process.env, awsEnv, {
+    [envNames.table]: localNames.table,
+    [envNames.bucket]: localNames.bucket,
+    // Handler logs (Powertools, JSON) are for debugging locally: ELASTIC_CAFFE_LOG_LEVEL=INFO shows them.
+    POWERTOOLS_LOG_LEVEL: process.env.ELASTIC_CAFFE_LOG_LEVEL ?? 'WARN',
+  });
   let batch: BatchEmulator | undefined;
   const handlers = new Map<string, AsyncHandler>();
   const handler = (entry: string) => {

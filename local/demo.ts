@@ -68,11 +68,14 @@ async function main(): Promise<void> {
     const job = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
     say(`training job ${job.id} queued (solver ${solver.id}, ${solver.maxIterations} iterations)`);
     type Job = { status: string; attempts: number; progress: { iteration: number; maxIterations: number; loss?: number; testOutputs: Record<string, number> }; error?: string };
+    let lastLine = '';
     const done = await api.waitFor<Job>(`/v1/training-jobs/${job.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status), {
       onUpdate: (j) => {
         const p = j.progress;
         const accuracy = p.testOutputs.accuracy !== undefined ? `  test accuracy ${(p.testOutputs.accuracy * 100).toFixed(1)}%` : '';
-        say(`${j.status.padEnd(9)} iteration ${p.iteration}/${p.maxIterations}${p.loss !== undefined ? `  loss ${p.loss.toFixed(4)}` : ''}${accuracy}`);
+        const line = `${j.status.padEnd(9)} iteration ${p.iteration}/${p.maxIterations}${p.loss !== undefined ? `  loss ${p.loss.toFixed(4)}` : ''}${accuracy}`;
+        if (line !== lastLine) say(line);
+        lastLine = line;
       },
     });
     if (done.status !== 'succeeded') throw new Error(`the training job ${done.status}: ${done.error ?? ''}`);
