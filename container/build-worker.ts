@@ -4,14 +4,17 @@
  * The output depends only on the sources, so the CDK image asset hash is stable across synths.
  */
 import { buildSync } from 'esbuild';
+import { renameSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const workerBundlePath = path.join(__dirname, 'build', 'worker.js');
 
 export function buildWorkerBundle(): string {
+  // Written beside and renamed into place: a process starting the worker never reads half a file.
+  const partial = `${workerBundlePath}.${process.pid}.partial`;
   buildSync({
     entryPoints: [path.join(__dirname, 'worker', 'main.ts')],
-    outfile: workerBundlePath,
+    outfile: partial,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -20,6 +23,7 @@ export function buildWorkerBundle(): string {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  renameSync(partial, workerBundlePath);
   return workerBundlePath;
 }
 

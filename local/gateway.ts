@@ -72,6 +72,13 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       }
     }
     const values = match.pattern.exec(url.pathname)!.slice(1);
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(match.params.map((p, i) => [p, decodeURIComponent(values[i]!)]));
+    } catch {
+      // A broken %-escape is the client's mistake, not a reason for a 500.
+      return problem(res, 400, 'Invalid request', `the path ${url.pathname} is not valid percent-encoding`);
+    }
     const body = await readBody(req);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -84,7 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       rawQueryString: url.search.slice(1),
       headers,
       ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
-      ...(match.params.length ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, decodeURIComponent(values[i]!)])) } : {}),
+      ...(match.params.length ? { pathParameters } : {}),
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',

@@ -25,6 +25,9 @@ export async function extractArchive(archive: string, destination: string, label
   try {
     await list({
       file: archive,
+      // Without strict, something that is not a tar at all lists as zero entries (only a warning),
+      // and the strict extract below would then fail with an error that is retried like a crash.
+      strict: true,
       onReadEntry: (entry) => {
         const problem = entryProblem(entry.path, entry.type);
         if (problem) problems.push(`entry "${entry.path}" ${problem}`);

@@ -1,0 +1,113 @@
+/**
+ * A training job that Caffe itself rejects, through a real local cloud with real Caffe: the net is
+ * valid prototxt (so the submit-time check lets it through) but names a layer type Caffe does not
+ * have. The job must end `failed` — never stay `running` — with Caffe's own reason, after one
+ * attempt: the worker's permanent-failure exit code tells Batch not to retry.
+ */
+import { fashionMnistDir } from '../../local/caffe/install';
+import type { ElasticCaffeClient } from '../../local/client';
+import { startTestCloud, type TestCloud } from '../support/cloud';
+import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+
+jest.setTimeout(5 * 60_000);
+
+let tc: TestCloud;
+let api: ElasticCaffeClient;
+let datasetId: string;
+
+const bogusLayer = `layer {
+  name: "mystery"
+  type: "Bogus"
+  bottom: "ip"
+  top: "ip"
+}
+`;
+
+interface JobView {
+  id: string;
+  status: string;
+  attempts: number;
+  error?: string;
+  finishedAt?: string;
+  progress: { iteration: number; maxIterations: number };
+  model?: unknown;
+}
+
+beforeAll(async () => {
+  tc = await startTestCloud();
+  api = await tc.as('tenant-failures');
+  const { entries } = await fashionMnistEntries(fashionMnistDir(), 50);
+  const datafile = await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }));
+  const dataset = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    name: 'tiny',
+    training: { datafileId: datafile.id, splitPercentage: 0.8 },
+    testing: { datafileId: datafile.id, splitPercentage: 0.2 },
+  });
+  datasetId = dataset.id;
+  const ready = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${datasetId}`, (d) => d.status !== 'pending' && d.status !== 'processing', {
+    timeoutMs: 4 * 60_000,
+  });
+  expect(ready).toMatchObject({ status: 'ready' });
+});
+
+afterAll(async () => {
+  await tc?.stop();
+});
+
+describe('a net with an unknown layer type', () => {
+  let solverId: string;
+  let job: JobView;
+  const seen = new Set<string>();
+
+  it('passes submit-time validation (it is well-formed prototxt)', async () => {
+    const solver = await api.request<{ id: string; maxIterations: number }>('POST', '/v1/solvers', {
+      name: 'bogus',
+      datasetId,
+      solver: tinySolver(20),
+      net: tinyNet(bogusLayer),
+    });
+    expect(solver.maxIterations).toBe(20);
+    solverId = solver.id;
+  });
+
+  it('trains → ends failed (not stuck in running) after exactly one attempt, with Caffe\'s reason', async () => {
+    const created = await api.request<JobView>('POST', '/v1/training-jobs', { solverId });
+    expect(created.status).toBe('queued');
+    job = await api.waitFor<JobView & Record<string, unknown>>(
+      `/v1/training-jobs/${created.id}`,
+      (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+      { timeoutMs: 4 * 60_000, intervalMs: 200, onUpdate: (j) => seen.add(j.status) },
+    );
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/^Caffe failed: /);
+    expect(job.error).toContain('Unknown layer type: Bogus');
+    expect(job.attempts).toBe(1);
+    expect(typeof job.finishedAt).toBe('string');
+    expect(job.progress.iteration).toBe(0);
+    expect(job.model).toBeUndefined();
+    // Every status the job was seen in belongs to one forward run; nothing after `failed`.
+    for (const status of seen) expect(['queued', 'starting', 'running', 'failed']).toContain(status);
+  });
+
+  it('Batch ran it once: the permanent-failure exit code is not retried', () => {
+    const batchJobs = tc.cloud.batch.jobs().filter((j) => j.parameters?.recordId === job.id);
+    expect(batchJobs).toHaveLength(1);
+    expect(batchJobs[0]!.status).toBe('FAILED');
+    expect(batchJobs[0]!.attempts).toHaveLength(1);
+    expect(batchJobs[0]!.attempts![0]!.container?.exitCode).toBe(3);
+  });
+
+  it("Caffe's log has the error line", async () => {
+    const log = await api.request<string>('GET', `/v1/training-jobs/${job.id}/logs`);
+    expect(log).toMatch(/Unknown layer type: Bogus/);
+  });
+
+  it('there is no model to download', async () => {
+    const artifacts = await api.request<{ model: unknown; snapshots: unknown[] }>('GET', `/v1/training-jobs/${job.id}/artifacts`);
+    expect(artifacts).toEqual({ model: null, snapshots: [] });
+  });
+
+  it('the error is kept short (Caffe\'s list of known layer types is not copied in full)', () => {
+    expect(job.error!.length).toBeLessThan(600);
+  });
+});
