@@ -7,13 +7,13 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3 } from './aws/clients';
 import { requireEnv } from './env';
 import type { Collection } from './routes';
-import { datafileObjectName, envNames, presignedUrlSeconds } from './topology';
+import { datafileObjectName, envNames, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
 export const bucket = (): string => requireEnv(envNames.bucket);
 
 /** The folder of one record's objects. */
 export const recordPrefix = (tenantId: string, collection: Collection, id: string): string =>
-  `tenants/${tenantId}/${collection}/${id}/`;
+  `${tenantObjectsPrefix}${tenantId}/${collection}/${id}/`;
 
 export const keys = {
   datafile: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datafiles', id)}${datafileObjectName}`,
@@ -34,7 +34,7 @@ export function parseKey(key: string): { tenantId: string; collection: string; i
 }
 
 function assertTenantKey(tenantId: string, key: string): void {
-  if (!key.startsWith(`tenants/${tenantId}/`)) throw new Error(`refusing to presign ${key} for tenant ${tenantId}`);
+  if (!key.startsWith(`${tenantObjectsPrefix}${tenantId}/`)) throw new Error(`refusing to presign ${key} for tenant ${tenantId}`);
 }
 
 /** A presigned PUT for an upload straight to S3 (never through a Lambda). */

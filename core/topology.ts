@@ -6,8 +6,13 @@
 
 /** The jobs queue: every unit of background work (dataset preparation, training) passes through it. */
 export const jobsQueue = {
-  /** Longer than the dispatcher's timeout, so a message is never handled twice at once. */
-  visibilityTimeoutSeconds: 60,
+  /** The dispatcher's time limit per batch of messages. */
+  dispatcherTimeoutSeconds: 30,
+  /**
+   * Six times the dispatcher's timeout (AWS's advice for Lambda event sources), so a message is
+   * never handled twice at once; a failed message comes back after this long.
+   */
+  visibilityTimeoutSeconds: 180,
   /** After this many failed deliveries a message moves to the dead-letter queue. */
   maxReceiveCount: 5,
   /** Messages the dispatcher takes per invocation. */
@@ -77,6 +82,9 @@ export const envNames = {
   batchJobQueue: 'BATCH_JOB_QUEUE',
   batchJobDefinition: 'BATCH_JOB_DEFINITION',
 } as const;
+
+/** Every object the application writes lives under `tenants/<tenantId>/` (core/objects.ts). */
+export const tenantObjectsPrefix = 'tenants/';
 
 /**
  * A datafile's uploaded object is `tenants/<tenant>/datafiles/<id>/<datafileObjectName>`; S3

@@ -39,7 +39,7 @@ export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncH
             awsRegion: process.env.AWS_REGION ?? 'us-east-1',
           })),
         };
-        const result = (await dispatcher(event, lambdaContext('dispatcher', jobsQueue.visibilityTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
+        const result = (await dispatcher(event, lambdaContext('dispatcher', jobsQueue.dispatcherTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
         const failed = new Set(result?.batchItemFailures.map((f) => f.itemIdentifier));
         const done = event.Records.filter((r) => !failed.has(r.messageId));
         // Failed messages stay: they come back after the visibility timeout, then go to the DLQ.

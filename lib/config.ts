@@ -1,0 +1,70 @@
+/**
+ * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`) and validated once.
+ * Values given on the command line arrive as strings, so numbers, booleans and lists are parsed
+ * here: `-c maxvCpus=32`, `-c instanceTypes=g4dn.xlarge,g4dn.2xlarge`, `-c corsOrigins='["https://a.example"]'`.
+ */
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/** A list given as an array, a JSON array string or a comma-separated string. */
+const list = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return value; // not JSON after all: the array check below reports it
+    }
+  }
+  return text.split(',').map((item) => item.trim()).filter(Boolean);
+}, z.array(z.string().min(1)).min(1));
+
+const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+
+const schema = z.object({
+  /** Upper bound of the GPU compute environment, in vCPUs (a g4dn.xlarge has 4). */
+  maxvCpus: z.coerce.number().int().positive().default(16),
+  /** EC2 instance types Batch may launch. The GPU image is CUDA 10.2 (NVCaffe 20.03): T4 (g4dn) works, newer GPUs don't. */
+  instanceTypes: list.default(['g4dn.xlarge', 'g4dn.2xlarge']),
+  /** Browser origins allowed to call the API and to PUT/GET presigned S3 URLs. */
+  corsOrigins: list.default(['*']),
+  /** An existing VPC to run Batch instances in (looked up, so it needs credentials); default: a new VPC. */
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must look like vpc-0123abcd').optional(),
+  /** What deleting the stacks does to data (table, buckets, user pool): keep it (`retain`) or delete it (`destroy`). */
+  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  /** Whether anyone may sign up; off by default (an admin creates users). */
+  selfSignUp: bool.default(false),
+  /** The worker image's Dockerfile in container/: the GPU one, since the compute environment is GPU. */
+  workerDockerfile: z.string().min(1).default('Dockerfile.gpu'),
+  /** Steady-state requests per second the API accepts (stage default throttling). */
+  throttleRateLimit: z.coerce.number().positive().default(50),
+  /** Burst of requests the API accepts above the steady rate. */
+  throttleBurstLimit: z.coerce.number().int().positive().default(100),
+});
+
+/** Validated deployment settings. */
+export type AppConfig = z.infer<typeof schema>;
+
+/** Context keys this app reads; anything else in the context (feature flags...) is ignored. */
+export const configKeys = Object.keys(schema.shape) as Array<keyof AppConfig>;
+
+/** Validates raw settings; throws one error listing every bad key. */
+export function parseConfig(raw: Record<string, unknown>): AppConfig {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`Invalid CDK context for Elastic Caffe:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Reads the settings from a construct's context (normally the App's). */
+export function loadConfig(node: Node): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of configKeys) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return parseConfig(raw);
+}

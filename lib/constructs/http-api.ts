@@ -1,0 +1,114 @@
+/**
+ * The HTTP API: one route and one Lambda per entry of the route table (core/routes.ts), a JWT
+ * authorizer for `auth: 'jwt'` routes, default throttling and JSON access logs on the stage.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { type Route, routeFunctionName, routeKey } from '../../core/routes';
+import type { Auth } from './auth';
+import { acknowledge } from './nag';
+import { ServiceFunction } from './service-function';
+
+/** Props of the HTTP API. */
+export interface ServiceApiProps {
+  readonly routes: readonly Route[];
+  /** Folder of the route handlers (`<handler>.ts` each). */
+  readonly handlersDir: string;
+  readonly auth: Auth;
+  readonly table: dynamodb.ITable;
+  readonly bucket: s3.IBucket;
+  readonly jobsQueue: sqs.IQueue;
+  readonly corsOrigins: string[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** What the access log records per request (HTTP API `$context` variables). */
+const accessLogFields = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  sub: '$context.authorizer.claims.sub',
+};
+
+/** The API, its `$default` stage and the route functions (by route key). */
+export class ServiceApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  /** Route key (`GET /v1/datasets/{id}`) → its function. */
+  readonly functions = new Map<string, ServiceFunction>();
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Elastic Caffe REST API',
+      createDefaultStage: false, // the stage below adds throttling and access logs
+      corsPreflight: {
+        allowOrigins: props.corsOrigins,
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, {
+      jwtAudience: [props.auth.client.userPoolClientId],
+    });
+
+    for (const route of props.routes) {
+      const name = routeFunctionName(route);
+      const fn = new ServiceFunction(this, name, {
+        entry: path.join(props.handlersDir, `${route.handler}.ts`),
+        description: `${routeKey(route)}: ${route.summary}`,
+      });
+      fn.bindTable(props.table, route.access.table);
+      if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
+      if (route.access.queue) fn.bindQueue(props.jobsQueue);
+
+      const [apiRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+        authorizer: route.auth === 'jwt' ? authorizer : new apigw.HttpNoneAuthorizer(),
+      });
+      if (route.auth === 'none' && apiRoute) {
+        acknowledge(apiRoute, 'APIG4', `${routeKey(route)} is public by design (auth: 'none' in core/routes.ts).`);
+      }
+      this.functions.set(routeKey(route), fn);
+    }
+  }
+
+  /** The API's base URL. */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

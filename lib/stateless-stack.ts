@@ -1,0 +1,130 @@
+/**
+ * The code and what runs it: the user pool and HTTP API with one function per route, the three
+ * event functions, and the worker's Batch resources with the network they run in. Everything here
+ * can be replaced without losing data (the user pool is retained like the data, see config).
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { routes } from '../core/routes';
+import { batchStateChangePattern, datafileObjectName, eventHandlers, jobsQueue } from '../core/topology';
+import type { AppConfig } from './config';
+import { Auth } from './constructs/auth';
+import { tenantObjectsPrefix } from './constructs/grants';
+import { ServiceApi } from './constructs/http-api';
+import { acknowledgeFindings } from './constructs/nag';
+import { Network } from './constructs/network';
+import { ServiceFunction } from './constructs/service-function';
+import { WorkerBatch } from './constructs/worker-batch';
+import type { StatefulResources } from './stateful-stack';
+
+/** Handler folders: `http/<route.handler>.ts`, `events/<name>.ts`. */
+const lambdasDir = path.resolve(__dirname, '..', 'lambdas');
+
+/** Props of the stateless stack. */
+export interface StatelessStackProps extends StackProps {
+  readonly config: AppConfig;
+  readonly resources: StatefulResources;
+}
+
+/** Functions, API, auth, Batch and network. */
+export class StatelessStack extends Stack {
+  readonly api: ServiceApi;
+  readonly worker: WorkerBatch;
+  readonly dispatcher: ServiceFunction;
+  readonly batchStateChange: ServiceFunction;
+  readonly uploadReceived: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, resources } = props;
+    const { table, bucket, jobsQueue: queue } = resources;
+
+    const auth = new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' });
+    this.api = new ServiceApi(this, 'Http', {
+      routes,
+      handlersDir: path.join(lambdasDir, 'http'),
+      auth,
+      table,
+      bucket,
+      jobsQueue: queue,
+      corsOrigins: config.corsOrigins,
+      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+    });
+
+    const network = new Network(this, 'Network', { vpcId: config.vpcId, flowLogsBucket: resources.logsBucket });
+    this.worker = new WorkerBatch(this, 'Worker', {
+      network,
+      table,
+      bucket,
+      maxvCpus: config.maxvCpus,
+      instanceTypes: config.instanceTypes,
+      dockerfile: config.workerDockerfile,
+    });
+
+    /** An event function: construct id from the key (`Dispatcher`), entry file from the value. */
+    const eventFunction = (key: keyof typeof eventHandlers, description: string, timeout?: Duration): ServiceFunction =>
+      new ServiceFunction(this, key[0]!.toUpperCase() + key.slice(1), {
+        entry: path.join(lambdasDir, 'events', `${eventHandlers[key]}.ts`),
+        description,
+        timeout,
+      });
+
+    // The dispatcher must finish well within the time the queue hides a message from other pollers.
+    const dispatcherTimeout = Duration.seconds(jobsQueue.dispatcherTimeoutSeconds);
+    this.dispatcher = eventFunction('dispatcher', 'Jobs queue → Batch SubmitJob', dispatcherTimeout)
+      .bindTable(table, 'readWrite')
+      .bindBatch(this.worker.jobQueue, this.worker.jobDefinition);
+    this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
+
+    this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
+      .bindTable(table, 'readWrite')
+      .bindBucket(bucket, 'read');
+    new events.Rule(this, 'BatchJobStateChange', {
+      description: "Our job queue's Batch job state changes → the status function",
+      eventPattern: {
+        source: [...batchStateChangePattern.source],
+        detailType: [...batchStateChangePattern.detailType],
+        detail: { jobQueue: [this.worker.jobQueue.jobQueueArn] },
+      },
+      targets: [new targets.LambdaFunction(this.batchStateChange, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    this.uploadReceived = eventFunction('uploadReceived', 'S3 datafile upload → datafile ready')
+      .bindTable(table, 'readWrite')
+      .bindBucket(bucket, 'read');
+    this.notifyUploads(bucket);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
+    new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn });
+  }
+
+  /**
+   * S3 notifies the upload function of datafile uploads. The bucket lives in the stateful stack;
+   * a notification set there would make it depend on this stack's function (a cycle), so the
+   * notification is managed from here, through the bucket imported by name.
+   */
+  private notifyUploads(bucket: s3.IBucket): void {
+    const imported = s3.Bucket.fromBucketAttributes(this, 'DataBucketRef', { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName });
+    imported.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.uploadReceived), {
+      prefix: tenantObjectsPrefix,
+      suffix: `/${datafileObjectName}`,
+    });
+    // CDK's singleton function (a stack-level child) that writes the bucket's notification configuration.
+    for (const handler of this.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
+      acknowledgeFindings(handler, 'IAM4', [
+        {
+          pattern: /AWSLambdaBasicExecutionRole$/,
+          reason: "CDK's bucket-notifications custom resource (deploy time only): the managed policy lets it write its own logs.",
+        },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,382 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { routeKey, routes } from '../../core/routes';
+import { batchStateChangePattern, datafileObjectName, envNames, jobsQueue, workerJobDefinition } from '../../core/topology';
+import type { ServiceFunction } from '../../lib/constructs/service-function';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { logicalId, type Synthesized, synth } from './synth';
+
+let synthesized: Synthesized;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  synthesized = synth();
+  stateful = synthesized.statefulTemplate;
+  stateless = synthesized.statelessTemplate;
+});
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type PolicyDocument = { Statement: Array<{ Effect: string; Action: string | string[] }> };
+
+function resource(template: Template, id: string): Resource {
+  const found = template.toJSON().Resources[id] as Resource | undefined;
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+}
+
+/** Every action the role's policies allow. */
+function allowedActions(template: Template, role: iam.IRole): string[] {
+  const roleId = logicalId(role as iam.Role);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  return policies
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as PolicyDocument).Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+function functionProps(fn: ServiceFunction): Record<string, unknown> {
+  return resource(stateless, logicalId(fn)).Properties;
+}
+
+function routeFunctions(): Array<[(typeof routes)[number], ServiceFunction]> {
+  return routes.map((route) => {
+    const fn = synthesized.stateless.api.functions.get(routeKey(route));
+    if (!fn) throw new Error(`no function for ${routeKey(route)}`);
+    return [route, fn];
+  });
+}
+
+describe('functions', () => {
+  test('one function per route plus the three event functions, all nodejs22.x on arm64 with active tracing', () => {
+    const { stateless: stack } = synthesized;
+    const ours = [...routeFunctions().map(([, fn]) => fn), stack.dispatcher, stack.batchStateChange, stack.uploadReceived];
+
+    expect(new Set(ours.map((fn) => logicalId(fn))).size).toBe(routes.length + 3);
+    for (const fn of ours) {
+      expect(functionProps(fn)).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 512,
+        LoggingConfig: { LogFormat: 'JSON' },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
+      });
+    }
+    // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
+    const bundled = stateless.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } });
+    expect(Object.keys(bundled)).toHaveLength(routes.length + 3);
+  });
+
+  test('HTTP functions time out before API Gateway does (29 s)', () => {
+    for (const [, fn] of routeFunctions()) expect(functionProps(fn).Timeout).toBe(29);
+  });
+
+  test("each route's function gets exactly the env vars its access declares", () => {
+    for (const [route, fn] of routeFunctions()) {
+      const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables[envNames.table]).toBeDefined();
+      expect(variables[envNames.bucket] !== undefined).toBe(route.access.bucket !== undefined);
+      expect(variables[envNames.jobsQueueUrl] !== undefined).toBe(route.access.queue === true);
+      expect(variables[envNames.batchJobQueue]).toBeUndefined();
+    }
+  });
+
+  test("each route's role may write only what its access declares", () => {
+    for (const [route, fn] of routeFunctions()) {
+      const actions = allowedActions(stateless, fn.role!);
+
+      expect(actions).toContain('dynamodb:Query');
+      expect(actions.includes('dynamodb:PutItem')).toBe(route.access.table === 'readWrite');
+      expect(actions.includes('s3:GetObject')).toBe(route.access.bucket !== undefined);
+      expect(actions.includes('s3:PutObject')).toBe(route.access.bucket === 'readWrite');
+      expect(actions.includes('sqs:SendMessage')).toBe(route.access.queue === true);
+      expect(actions.some((action) => action.startsWith('batch:'))).toBe(false);
+    }
+  });
+
+  test('no function role carries an AWS managed policy', () => {
+    for (const [, fn] of routeFunctions()) {
+      expect(resource(stateless, logicalId(fn.role as iam.Role)).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  test('every route of the table exists with its route key and the JWT authorizer where auth is jwt', () => {
+    const authorizers = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(authorizers).toHaveLength(1);
+
+    for (const route of routes) {
+      const expected =
+        route.auth === 'jwt'
+          ? { RouteKey: routeKey(route), AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizers[0] } }
+          : { RouteKey: routeKey(route), AuthorizationType: 'NONE' };
+      stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', expected);
+    }
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  });
+
+  test('the JWT authorizer trusts the user pool as issuer and the app client as audience', () => {
+    // One pool and one client in the stack.
+    const [poolId] = Object.keys(stateless.findResources('AWS::Cognito::UserPool'));
+    const [clientId] = Object.keys(stateless.findResources('AWS::Cognito::UserPoolClient'));
+
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: poolId }])] },
+      },
+    });
+  });
+
+  test('the default stage throttles and writes JSON access logs', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+  });
+
+  test('the user pool is admin-only sign-up with email sign-in, a strong password policy and an admins group', () => {
+    stateless.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+      },
+    });
+    stateless.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+    });
+    stateless.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
+  });
+});
+
+describe('data', () => {
+  test('the table is on-demand with pk/sk, the byStatus index and point-in-time recovery', () => {
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byStatus',
+            KeySchema: [
+              { AttributeName: 'statusKey', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+  });
+
+  test('the data bucket is private, versioned, encrypted, logged and takes browser PUT/GET from the CORS origins', () => {
+    const dataBucket = logicalId(synthesized.stateful.bucket);
+    expect(resource(stateful, dataBucket).Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(synthesized.stateful.logsBucket) } },
+      CorsConfiguration: {
+        CorsRules: [{ AllowedMethods: ['PUT', 'GET'], AllowedOrigins: ['*'], ExposedHeaders: ['ETag'], AllowedHeaders: ['*'], MaxAge: 3600 }],
+      },
+    });
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })]) },
+    });
+  });
+
+  test('both bucket policies deny requests without TLS', () => {
+    for (const bucket of [synthesized.stateful.bucket, synthesized.stateful.logsBucket]) {
+      stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  test('the jobs queue has the visibility timeout, retention and dead-letter policy of core/topology', () => {
+    const dlq = logicalId(synthesized.stateful.jobsDeadLetterQueue);
+    expect(resource(stateful, logicalId(synthesized.stateful.jobsQueue)).Properties).toMatchObject({
+      VisibilityTimeout: jobsQueue.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: jobsQueue.retentionDays * 86400,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: jobsQueue.maxReceiveCount },
+    });
+    stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+});
+
+describe('background work', () => {
+  test('the dispatcher reads the jobs queue in batches, reports item failures and finishes within the visibility timeout', () => {
+    const { dispatcher } = synthesized.stateless;
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(dispatcher) },
+      BatchSize: jobsQueue.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(functionProps(dispatcher).Timeout).toBe(jobsQueue.dispatcherTimeoutSeconds);
+    expect(jobsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * jobsQueue.dispatcherTimeoutSeconds);
+  });
+
+  test('the dispatcher may submit to our job queue and definition, whose ARNs it gets in its env', () => {
+    const { dispatcher, worker } = synthesized.stateless;
+    const variables = (functionProps(dispatcher).Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(variables[envNames.batchJobQueue]).toEqual({ 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] });
+    expect(variables[envNames.batchJobDefinition]).toEqual({ Ref: logicalId(worker.jobDefinition) });
+    stateless.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(dispatcher.role as iam.Role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'batch:SubmitJob',
+            Resource: [{ 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] }, { Ref: logicalId(worker.jobDefinition) }],
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the job definition is core/topology workerJobDefinition', () => {
+    const { jobDefinition } = synthesized.stateless.worker;
+    const d = workerJobDefinition;
+    expect(resource(stateless, logicalId(jobDefinition)).Properties).toMatchObject({
+      Type: 'container',
+      PlatformCapabilities: ['EC2'],
+      Parameters: d.parameters,
+      ContainerProperties: {
+        Command: d.command,
+        ResourceRequirements: expect.arrayContaining([
+          { Type: 'VCPU', Value: String(d.vcpus) },
+          { Type: 'MEMORY', Value: String(d.memoryMiB) },
+          { Type: 'GPU', Value: String(d.gpus) },
+        ]),
+        Environment: expect.arrayContaining([
+          expect.objectContaining({ Name: envNames.table }),
+          expect.objectContaining({ Name: envNames.bucket }),
+        ]),
+      },
+      RetryStrategy: {
+        Attempts: d.retryAttempts,
+        EvaluateOnExit: [
+          { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
+          { Action: 'EXIT', OnExitCode: String(d.permanentFailureExitCode) },
+          { Action: 'RETRY', OnReason: '*' },
+        ],
+      },
+      Timeout: { AttemptDurationSeconds: d.attemptDurationSeconds },
+    });
+  });
+
+  test('the compute environment is spot GPU from 0 vCPUs, only the configured instance types, on the NVIDIA AMI', () => {
+    stateless.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      Type: 'managed',
+      ComputeResources: {
+        Type: 'SPOT',
+        AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
+        MinvCpus: 0,
+        MaxvCpus: 16,
+        InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge'],
+        Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
+      },
+    });
+    stateless.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        MetadataOptions: { HttpTokens: 'required' },
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      },
+    });
+  });
+
+  test('batch state changes of our job queue, and only those, reach the status function', () => {
+    const { worker, batchStateChange } = synthesized.stateless;
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: [...batchStateChangePattern.source],
+        'detail-type': [...batchStateChangePattern.detailType],
+        detail: { jobQueue: [{ 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] }] },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(batchStateChange), 'Arn'] } })],
+    });
+  });
+
+  test('S3 notifies the upload function of datafile archives under tenants/', () => {
+    const notifications = Object.values(stateless.findResources('Custom::S3BucketNotifications')) as Resource[];
+    expect(notifications).toHaveLength(1);
+    const config = notifications[0]?.Properties.NotificationConfiguration as { LambdaFunctionConfigurations: unknown[] };
+
+    expect(config.LambdaFunctionConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: {
+          Key: {
+            FilterRules: expect.arrayContaining([
+              { Name: 'prefix', Value: 'tenants/' },
+              { Name: 'suffix', Value: `/${datafileObjectName}` },
+            ]),
+          },
+        },
+        LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(synthesized.stateless.uploadReceived), 'Arn'] },
+      },
+    ]);
+  });
+
+  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle and Dockerfiles', () => {
+    const images = synthesized.dockerImages;
+    expect(images).toHaveLength(1);
+    const [image] = images;
+    expect(image?.source).toMatchObject({ dockerFile: 'Dockerfile.gpu', platform: 'linux/amd64' });
+
+    const context = path.join(synthesized.assembly.directory, image!.source.directory);
+    const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
+      ['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js')].sort(),
+    );
+    // The job definition runs exactly this image.
+    const { jobDefinition } = synthesized.stateless.worker;
+    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as { Image: unknown };
+    const imageUri = JSON.stringify(container.Image);
+    expect(imageUri).toContain(`:${image!.hash}`);
+  });
+});
+
+describe('network', () => {
+  test('public subnets only: no NAT gateway, free gateway endpoints for S3 and DynamoDB, flow logs on', () => {
+    stateless.resourceCountIs('AWS::EC2::NatGateway', 0);
+    stateless.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    for (const service of ['s3', 'dynamodb']) {
+      stateless.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`\\.${service}$`)])] },
+      });
+    }
+    stateless.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+    stateless.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+
+  test("the instances' security group lets nothing in", () => {
+    const groups = Object.values(stateless.findResources('AWS::EC2::SecurityGroup')) as Resource[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.Properties.SecurityGroupIngress).toBeUndefined();
+    stateless.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});
