@@ -3,6 +3,11 @@
  * serves it, and the OpenAPI document is generated from it — so the three cannot disagree.
  */
 
+import { datafileRoutes } from './api/datafiles';
+import { datasetRoutes } from './api/datasets';
+import { solverRoutes } from './api/solvers';
+import { trainingJobRoutes } from './api/training-jobs';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Route {
@@ -31,37 +36,11 @@ export interface RouteAccess {
 export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs'] as const;
 export type Collection = (typeof collections)[number];
 
-const readRoutes = (collection: Collection, singular: string): Route[] => [
-  {
-    method: 'GET',
-    path: `/v1/${collection}`,
-    handler: 'list-records',
-    auth: 'jwt',
-    access: { table: 'read' },
-    summary: `List your ${collection}, newest first`,
-  },
-  {
-    method: 'GET',
-    path: `/v1/${collection}/{id}`,
-    handler: 'get-record',
-    auth: 'jwt',
-    access: { table: 'read', bucket: 'read' },
-    summary: `Read one ${singular}`,
-  },
-];
-
-export const routes: Route[] = [
-  { method: 'POST', path: '/v1/datafiles', handler: 'create-datafile', auth: 'jwt', access: { table: 'readWrite', bucket: 'readWrite' }, summary: 'Register a datafile and get a presigned upload' },
-  ...readRoutes('datafiles', 'datafile'),
-  { method: 'POST', path: '/v1/datasets', handler: 'create-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', queue: true }, summary: 'Build a training/testing dataset from datafiles' },
-  ...readRoutes('datasets', 'dataset'),
-  { method: 'POST', path: '/v1/solvers', handler: 'create-solver', auth: 'jwt', access: { table: 'readWrite' }, summary: 'Store a solver and net (Caffe prototxt)' },
-  ...readRoutes('solvers', 'solver'),
-  { method: 'POST', path: '/v1/training-jobs', handler: 'create-training-job', auth: 'jwt', access: { table: 'readWrite', queue: true }, summary: 'Queue a training job' },
-  ...readRoutes('training-jobs', 'training job'),
-  { method: 'GET', path: '/v1/training-jobs/{id}/logs', handler: 'get-training-job-logs', auth: 'jwt', access: { table: 'read', bucket: 'read' }, summary: "The job's Caffe log as text" },
-  { method: 'GET', path: '/v1/training-jobs/{id}/artifacts', handler: 'get-training-job-artifacts', auth: 'jwt', access: { table: 'read', bucket: 'read' }, summary: 'Presigned downloads of the model and snapshots' },
-];
+/**
+ * Every route, assembled from one file per resource under core/api/ (routes and schemas side by
+ * side, so a resource's API is read and changed in one place).
+ */
+export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes];
 
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -4,7 +4,7 @@ import { newId } from '../ids';
 import { keys, objectSize, parseKey, presignUpload } from '../objects';
 import * as records from '../records/store';
 import type { Datafile } from '../records/types';
-import type { createDatafileBody } from '../schemas';
+import type { createDatafileBody } from '../api/datafiles';
 import { datafileObjectName } from '../topology';
 
 /** Registers a datafile and answers with where to upload it. */

@@ -4,7 +4,7 @@ import { UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import * as records from '../records/store';
 import type { Dataset } from '../records/types';
-import type { createDatasetBody } from '../schemas';
+import type { createDatasetBody } from '../api/datasets';
 import { currentDatafile } from './datafiles';
 import { enqueueOrFail } from './work';
 

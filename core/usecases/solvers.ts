@@ -5,7 +5,7 @@ import { ValidationError } from '../errors';
 import { newId } from '../ids';
 import * as records from '../records/store';
 import type { Solver } from '../records/types';
-import type { createSolverBody } from '../schemas';
+import type { createSolverBody } from '../api/solvers';
 
 export async function createSolver(tenantId: string, input: z.infer<typeof createSolverBody>): Promise<Solver> {
   await records.get('datasets', tenantId, input.datasetId);

@@ -5,7 +5,7 @@ import { newId } from '../ids';
 import { keys, listObjects, presignDownload, readText } from '../objects';
 import * as records from '../records/store';
 import type { TrainingJob } from '../records/types';
-import type { createTrainingJobBody } from '../schemas';
+import type { createTrainingJobBody } from '../api/training-jobs';
 import { enqueueOrFail } from './work';
 
 export async function createTrainingJob(tenantId: string, input: z.infer<typeof createTrainingJobBody>): Promise<TrainingJob> {

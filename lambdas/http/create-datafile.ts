@@ -1,5 +1,5 @@
 /** POST /v1/datafiles — register a datafile; the answer says where to upload it (straight to S3). */
-import { createDatafileBody } from '../../core/schemas';
+import { createDatafileBody } from '../../core/api/datafiles';
 import { createDatafile } from '../../core/usecases/datafiles';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';

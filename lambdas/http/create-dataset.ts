@@ -1,5 +1,5 @@
 /** POST /v1/datasets — build training/testing LMDBs from datafiles (a background Batch job). */
-import { createDatasetBody } from '../../core/schemas';
+import { createDatasetBody } from '../../core/api/datasets';
 import { createDataset } from '../../core/usecases/datasets';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';

@@ -1,5 +1,5 @@
 /** POST /v1/solvers — store a solver and net; prototxt errors answer 400 with line and column. */
-import { createSolverBody } from '../../core/schemas';
+import { createSolverBody } from '../../core/api/solvers';
 import { createSolver } from '../../core/usecases/solvers';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';

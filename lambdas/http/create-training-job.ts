@@ -1,5 +1,5 @@
 /** POST /v1/training-jobs — queue a training job for a solver. */
-import { createTrainingJobBody } from '../../core/schemas';
+import { createTrainingJobBody } from '../../core/api/training-jobs';
 import { createTrainingJob } from '../../core/usecases/training-jobs';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';

@@ -1,7 +1,7 @@
 /** GET /v1/<collection> — the caller's records, newest first, a page at a time. */
 import * as records from '../../core/records/store';
 import { collectionOf } from '../../core/routes';
-import { listQuery } from '../../core/schemas';
+import { listQuery } from '../../core/api/common';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';
 
