@@ -22,9 +22,19 @@ export const jobsQueue = {
   retentionDays: 14,
 } as const;
 
-/** Kinds of work the worker container runs; the first argument of its command. */
-export const workerActions = ['prepare-dataset', 'train'] as const;
-export type WorkerAction = (typeof workerActions)[number];
+/**
+ * Kinds of work the worker container runs (the first argument of its command), each with the
+ * collection of the record it works on. Adding work means one line here and one runner in
+ * container/worker/actions.ts.
+ */
+export const workerActionCollections = {
+  'prepare-dataset': 'datasets',
+  train: 'training-jobs',
+} as const;
+export type WorkerAction = keyof typeof workerActionCollections;
+/** A collection whose records are background work run by the worker. */
+export type WorkCollection = (typeof workerActionCollections)[WorkerAction];
+export const workerActions = Object.keys(workerActionCollections) as [WorkerAction, ...WorkerAction[]];
 
 /** Batch job parameters the dispatcher sets on SubmitJob; the job definition's command refers to them. */
 export interface WorkerJobParameters {

@@ -9,13 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as records from '../../core/records/store';
-import { workerActions, workerJobDefinition, type WorkerAction } from '../../core/topology';
+import { workerActionCollections, workerActions, workerJobDefinition, type WorkerAction } from '../../core/topology';
+import { actionRunners } from './actions';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
-import { prepareDataset } from './prepare-dataset';
-import { train } from './train';
-
-const collectionOf = { 'prepare-dataset': 'datasets', train: 'training-jobs' } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [action, tenantId, recordId] = argv;
@@ -40,15 +37,14 @@ async function main(argv: string[]): Promise<number> {
   };
   console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}`);
   try {
-    if (action === 'prepare-dataset') await prepareDataset(ctx, tenantId, recordId);
-    else await train(ctx, tenantId, recordId);
+    await actionRunners[action as WorkerAction](ctx, tenantId, recordId);
     console.error('[worker] done');
     return 0;
   } catch (error) {
     const message = (error as Error).message;
     console.error(`[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}: ${message}`);
     if (!(error instanceof PermanentFailure)) return 1;
-    await records.update(collectionOf[action as WorkerAction], tenantId, recordId, { set: { error: message } });
+    await records.update(workerActionCollections[action as WorkerAction], tenantId, recordId, { set: { error: message } });
     return workerJobDefinition.permanentFailureExitCode;
   } finally {
     if (process.env.WORKER_KEEP_SCRATCH !== '1') await rm(ctx.workDir, { recursive: true, force: true });

@@ -95,5 +95,4 @@ export interface RecordsByCollection {
 
 export type AnyRecord = RecordsByCollection[Collection];
 
-/** Collections whose records are background work run by the worker. */
-export type WorkCollection = 'datasets' | 'training-jobs';
+export type { WorkCollection } from '../topology';

@@ -9,7 +9,7 @@ import { batch } from '../aws/clients';
 import { requireEnv } from '../env';
 import * as records from '../records/store';
 import type { Dataset, RecordsByCollection, TrainingJob, WorkCollection } from '../records/types';
-import { envNames, type WorkerAction } from '../topology';
+import { envNames, workerActionCollections, type WorkerAction } from '../topology';
 import { enqueueWork, type WorkMessage } from '../work-queue';
 
 /** A work record's life cycle, whatever the collection calls each phase. */
@@ -19,9 +19,11 @@ const statusOf: Record<WorkCollection, Record<Phase, string>> = {
   datasets: { queued: 'pending', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
   'training-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
 };
+/** The attribute the worker writes when the work produced its result; SUCCEEDED without it is a failure. */
+const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model' };
 const terminal = ['ready', 'succeeded', 'failed', 'cancelled'];
-const collectionOf: Record<WorkerAction, WorkCollection> = { 'prepare-dataset': 'datasets', train: 'training-jobs' };
-const actionOf: Record<WorkCollection, WorkerAction> = { datasets: 'prepare-dataset', 'training-jobs': 'train' };
+const collectionOf: Record<WorkerAction, WorkCollection> = workerActionCollections;
+const actionOf = Object.fromEntries(Object.entries(collectionOf).map(([action, collection]) => [collection, action])) as Record<WorkCollection, WorkerAction>;
 
 type WorkRecord = Dataset | TrainingJob;
 
@@ -126,7 +128,7 @@ export async function applyBatchEvent(detail: BatchJobDetail): Promise<void> {
 }
 
 function hasResult(collection: WorkCollection, record: WorkRecord): boolean {
-  return collection === 'datasets' ? Boolean((record as Dataset).preparedAt) : Boolean((record as TrainingJob).model);
+  return Boolean((record as unknown as Record<string, unknown>)[resultAttribute[collection]]);
 }
 
 /**

@@ -1,0 +1,12 @@
+/** What the worker runs for each action (core/topology.ts lists the actions and their collections). */
+import type { WorkerAction } from '../../core/topology';
+import type { WorkerContext } from './context';
+import { prepareDataset } from './prepare-dataset';
+import { train } from './train';
+
+export type ActionRunner = (ctx: WorkerContext, tenantId: string, recordId: string) => Promise<void>;
+
+export const actionRunners: Record<WorkerAction, ActionRunner> = {
+  'prepare-dataset': prepareDataset,
+  train,
+};
