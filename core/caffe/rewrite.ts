@@ -1,7 +1,9 @@
 /**
  * Turns a stored solver and net into the files one job runs: the Data layers read the job's
- * LMDBs, and the solver points at the job's net file and snapshot prefix. Everything else the
- * user wrote is kept as written.
+ * LMDBs, and the solver points at the job's net file and snapshot prefix — the `rewrite` rows of
+ * untrusted.ts's PATH_FIELD_RULES. Its `reject` rows are refused here too. Everything else the
+ * user wrote is kept as written. V1 nets (`layers { type: DATA }`) are rewritten the same way and
+ * upgraded by Caffe itself when it reads the net (UpgradeNetAsNeeded).
  */
 import {
   getMessage,
@@ -13,6 +15,7 @@ import {
   setValue,
   type PMessage,
 } from '../prototxt';
+import { checkUntrusted } from './untrusted';
 import { CaffeInputError, findDataLayers, readMaxIter, TRAIN_DATA_MISSING, type InputName } from './validate';
 
 /** The net cannot be bound to the job's data (syntax error, or no TRAIN Data layer). */
@@ -65,8 +68,14 @@ const NET_SOURCES = ['net', 'net_param', 'train_net', 'test_net', 'train_net_par
 /** Rewrites a stored solver and net for one job; throws NetRewriteError or SolverRewriteError. */
 export function rewriteForJob(input: RewriteInput): RewriteOutput {
   const net = parseFor('net', input.net);
+  // Submit-time validation refuses these already; checking again here covers texts that never
+  // went through it (fetched by URL, or stored before a rule existed), since this is what runs.
+  const netRefusal = checkUntrusted(net, 'NetParameter')[0];
+  if (netRefusal) throw new NetRewriteError(netRefusal.line, netRefusal.column, netRefusal.message);
   bindDataLayers(net, input.paths);
   const solver = parseFor('solver', input.solver);
+  const solverRefusal = checkUntrusted(solver, 'SolverParameter')[0];
+  if (solverRefusal) throw new SolverRewriteError(solverRefusal.line, solverRefusal.column, solverRefusal.message);
   const maxIter = readMaxIter(solver);
   if ('issue' in maxIter) {
     throw new SolverRewriteError(maxIter.issue.line, maxIter.issue.column, maxIter.issue.message);

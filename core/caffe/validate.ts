@@ -1,8 +1,12 @@
 /**
  * Checks a submitted solver and net before anything is stored or queued, so that mistakes Caffe
  * would only report minutes into a Batch job come back at once with a line and column.
- * Checks are rules in two lists; schema validation (issue #3) adds rules rather than code paths.
+ * Syntax, then Caffe's schema (schema.ts), then the untrusted-input tables (untrusted.ts), then
+ * rules: solver rules in solver-rules.ts, net rules here.
  */
+import { CAFFE_LAYER_TYPES, checkSchema } from './schema';
+import { at, intOf, parseProtoInt, readMaxIter, SOLVER_TYPES, solverRules, type Rule } from './solver-rules';
+import { checkUntrusted } from './untrusted';
 import {
   getAll,
   getField,
@@ -36,106 +40,11 @@ export class CaffeInputError extends Error {
   }
 }
 
-type Located = Omit<ValidationIssue, 'field'>;
-/** A check over a parsed solver or net; it returns every problem it finds. */
-export type Rule = (msg: PMessage) => Located[];
+export type { Rule } from './solver-rules';
+export { parseProtoInt, readMaxIter } from './solver-rules';
 
 export const TRAIN_DATA_MISSING =
   "the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it";
-
-/** Caffe 1.0's learning rate policies; with any other value (or none) it stops at iteration 0. */
-const LR_POLICIES = ['fixed', 'step', 'exp', 'inv', 'multistep', 'poly', 'sigmoid'];
-/** Caffe 1.0's solver types, and the old `solver_type` enum values that name them. */
-const SOLVER_TYPES: Record<string, string> = {
-  SGD: 'SGD', NESTEROV: 'Nesterov', ADAGRAD: 'AdaGrad', RMSPROP: 'RMSProp', ADADELTA: 'AdaDelta', ADAM: 'Adam',
-};
-const INT32_MAX = 2 ** 31 - 1;
-
-/**
- * An integer as protobuf's text format reads it (decimal, 0x hex, or 0-led octal); undefined
- * for anything else, floats included, which Caffe rejects for its integer fields.
- */
-export function parseProtoInt(text: string): number | undefined {
-  const m = /^(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
-  if (!m) return undefined;
-  const digits = m[2] ?? '';
-  const value = /^0[xX]/.test(digits) ? parseInt(digits, 16) : /^0./.test(digits) ? parseInt(digits, 8) : Number(digits);
-  return m[1] ? -value : value;
-}
-
-/** Reads `max_iter`: a positive int32, set once. */
-export function readMaxIter(solver: PMessage): { value: number } | { issue: Located } {
-  const entries = getAll(solver, 'max_iter');
-  const first = entries[0];
-  if (!first) return { issue: { line: 1, column: 1, message: 'the solver must set max_iter (how many iterations to train)' } };
-  const second = entries[1];
-  if (second) {
-    return { issue: at(second, `max_iter is set more than once (first at ${first.line}:${first.column})`) };
-  }
-  const value = intOf(first);
-  if (value === undefined || value <= 0 || value > INT32_MAX) {
-    return { issue: at(first, `max_iter must be a positive integer, got ${describeValue(first)}`) };
-  }
-  return { value };
-}
-
-/** A field's integer value; a quoted number is not one (protobuf rejects it for int fields). */
-function intOf(field: PField | undefined): number | undefined {
-  if (!field || isMessage(field.value) || field.value.kind !== 'number') return undefined;
-  return parseProtoInt(field.value.text);
-}
-
-/** A field's value as the user wrote it, for messages. */
-function describeValue(field: PField): string {
-  if (isMessage(field.value)) return 'a message';
-  return field.value.kind === 'string' ? `the string ${JSON.stringify(field.value.text)}` : JSON.stringify(field.value.text);
-}
-
-/** Checks a string-valued enum-like field; Caffe reads these as strings, so they must be quoted. */
-function oneOf(field: PField, known: string[]): Located | undefined {
-  const list = known.map((k) => `"${k}"`).join(', ');
-  const value = field.value;
-  if (isMessage(value) || !known.includes(value.text)) {
-    return at(field, `${field.name} must be one of ${list}, got ${describeValue(field)}`);
-  }
-  if (value.kind !== 'string') return at(field, `${field.name} is a string: write ${field.name}: "${value.text}"`);
-  return undefined;
-}
-
-const maxIterRule: Rule = (solver) => {
-  const result = readMaxIter(solver);
-  return 'issue' in result ? [result.issue] : [];
-};
-
-const lrPolicyRule: Rule = (solver) => {
-  const field = getField(solver, 'lr_policy');
-  if (!field) {
-    const known = LR_POLICIES.map((p) => `"${p}"`).join(', ');
-    return [{ line: 1, column: 1, message: `the solver must set lr_policy (one of ${known}); Caffe has no default` }];
-  }
-  const problem = oneOf(field, LR_POLICIES);
-  if (problem) return [problem];
-  if (getScalar(solver, 'lr_policy') === 'step') {
-    const stepsize = getField(solver, 'stepsize');
-    const value = intOf(stepsize);
-    if (value === undefined || value <= 0) {
-      return [at(stepsize ?? field, 'lr_policy "step" needs a positive stepsize (iterations between rate drops)')];
-    }
-  }
-  return [];
-};
-
-const solverTypeRule: Rule = (solver) => {
-  const type = getField(solver, 'type');
-  const old = getField(solver, 'solver_type');
-  if (type && old) return [at(old, 'set either type or the older solver_type, not both')];
-  const problem = type && oneOf(type, Object.values(SOLVER_TYPES));
-  if (problem) return [problem];
-  if (old && (isMessage(old.value) || old.value.kind !== 'identifier' || SOLVER_TYPES[old.value.text] === undefined)) {
-    return [at(old, `solver_type must be one of ${Object.keys(SOLVER_TYPES).join(', ')}, got ${describeValue(old)}`)];
-  }
-  return [];
-};
 
 const trainDataRule: Rule = (net) =>
   findDataLayers(net).some((d) => d.phases.train) ? [] : [{ line: 1, column: 1, message: TRAIN_DATA_MISSING }];
@@ -148,10 +57,25 @@ const layerFormatRule: Rule = (net) => {
   return [at(v1, `the net mixes "layers" (V1 format, first at ${v1.line}:${v1.column}) and "layer" (first at ${v2.line}:${v2.column}); use one`)];
 };
 
-export const solverRules: Rule[] = [maxIterRule, lrPolicyRule, solverTypeRule];
-export const netRules: Rule[] = [trainDataRule, layerFormatRule];
+/** V2 layer types are free strings in the schema; Caffe's registry decides (V1 types are an enum). */
+const layerTypeRule: Rule = (net) =>
+  getAll(net, 'layer').flatMap((entry) => {
+    const type = isMessage(entry.value) ? getField(entry.value, 'type') : undefined;
+    if (!type || isMessage(type.value) || CAFFE_LAYER_TYPES.includes(type.value.text)) return [];
+    return [at(type, `unknown layer type ${JSON.stringify(type.value.text)}; Caffe 1.0 knows ${CAFFE_LAYER_TYPES.join(', ')}`)];
+  });
 
-/** Every problem found in a submitted solver and net; empty when both look runnable. */
+export { solverRules };
+export const netRules: Rule[] = [trainDataRule, layerFormatRule, layerTypeRule];
+
+const ROOT_TYPES = { solver: 'SolverParameter', net: 'NetParameter' } as const;
+
+/**
+ * Every problem found in a submitted solver and net, in source order; empty when both look
+ * runnable. A syntax error stops that text's checks; otherwise the semantic rules, the
+ * untrusted-input tables and Caffe's schema all run; the schema's word on a place only counts
+ * when no rule said something more specific there.
+ */
 export function validateSolverAndNet(solver: string, net: string): ValidationIssue[] {
   return [...check('solver', solver, solverRules), ...check('net', net, netRules)];
 }
@@ -164,7 +88,12 @@ function check(field: InputName, text: string, rules: Rule[]): ValidationIssue[]
     if (err instanceof PrototxtSyntaxError) return [{ field, line: err.line, column: err.column, message: err.message }];
     throw err;
   }
-  return rules.flatMap((rule) => rule(msg).map((issue) => ({ field, ...issue })));
+  const root = ROOT_TYPES[field];
+  // The rules come first: for the fields they know, their messages say more than the schema's.
+  const specific = [...rules.flatMap((rule) => rule(msg)), ...checkUntrusted(msg, root)];
+  const places = new Set(specific.map((i) => `${i.line}:${i.column}`));
+  const schema = checkSchema(msg, root).filter((i) => !places.has(`${i.line}:${i.column}`));
+  return [...specific, ...schema].map((issue) => ({ field, ...issue })).sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 export interface DataLayer {
@@ -247,6 +176,3 @@ function solverType(solver: PMessage): string {
   return SOLVER_TYPES[old] ?? old;
 }
 
-function at(field: PField, message: string): Located {
-  return { line: field.line, column: field.column, message };
-}

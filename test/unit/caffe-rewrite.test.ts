@@ -31,7 +31,7 @@ layer {
   }
   transform_param {
     scale: 0.00390625
-    mean_file: "mean.binaryproto"
+    mean_value: 33
   }
   data_param {
     source: "examples/mnist/mnist_train_lmdb"
@@ -110,8 +110,8 @@ describe('rewriteForJob: net', () => {
       ['batch_size', { kind: 'number', text: '100' }],
       ['backend', { kind: 'identifier', text: 'LMDB' }],
     ]);
-    // transform_param (mean_file included) is untouched.
-    expect(getScalar(getMessage(train as PMessage, 'transform_param') as PMessage, 'mean_file')).toBe('mean.binaryproto');
+    // transform_param is untouched.
+    expect(getScalar(getMessage(train as PMessage, 'transform_param') as PMessage, 'mean_value')).toBe('33');
     // Apart from data_param, the net is exactly what was submitted.
     const withoutDataParams = (net: string) =>
       layers(net).map((l) => shape({ fields: l.fields.filter((f) => f.name !== 'data_param') }));
@@ -204,8 +204,8 @@ solver_mode: CPU
 `);
   });
 
-  test('every other way of naming the net is removed', () => {
-    const solver = `train_net: "a"\ntest_net: "b"\ntest_net: "c"\nnet_param { name: "x" }\ntrain_net_param { name: "y" }\ntest_net_param { name: "z" }\nnet: "d"\nmax_iter: 5\n`;
+  test('every other file naming the net is replaced by the job net', () => {
+    const solver = `train_net: "a"\ntest_net: "b"\ntest_net: "c"\nnet: "d"\nmax_iter: 5\n`;
     const out = rewriteForJob(input({ solver, mode: 'GPU' }));
     expect(shape(parsePrototxt(out.solver))).toEqual([
       ['net', { kind: 'string', text: '/job/net.prototxt' }],
@@ -214,6 +214,16 @@ solver_mode: CPU
       ['solver_mode', { kind: 'identifier', text: 'GPU' }],
     ]);
     expect(out.maxIterations).toBe(5);
+  });
+
+  test('refuses what validation refuses, for texts that never went through it', () => {
+    const inline = thrown(() => rewriteForJob(input({ solver: 'max_iter: 5\nnet_param { name: "x" }\n' })));
+    expect(inline).toBeInstanceOf(SolverRewriteError);
+    expect([inline.line, inline.column]).toEqual([2, 1]);
+    const hostile = `${LENET_NET}layer { name: "out" type: "HDF5Output" bottom: "ip" hdf5_output_param { file_name: "/tmp/pwned.h5" } }\n`;
+    const err = thrown(() => rewriteForJob(input({ net: hostile })));
+    expect(err).toBeInstanceOf(NetRewriteError);
+    expect(err.message).toMatch(/HDF5Output layers write files on the worker/);
   });
 
   test('store_blobs_in_old_format only when asked (BVLC Caffe 1.0 rejects the field)', () => {

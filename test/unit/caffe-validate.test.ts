@@ -111,16 +111,47 @@ describe('validateSolverAndNet', () => {
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: inv'), NET)).toEqual([
       { field: 'solver', line: 5, column: 1, message: 'lr_policy is a string: write lr_policy: "inv"' },
     ]);
+    const stepsize = 'lr_policy "step" needs a positive stepsize (iterations between rate drops)';
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step" stepsize: "100"'), NET)).toEqual([
-      { field: 'solver', line: 5, column: 19, message: 'lr_policy "step" needs a positive stepsize (iterations between rate drops)' },
+      { field: 'solver', line: 5, column: 19, message: stepsize },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step"'), NET)).toEqual([
-      { field: 'solver', line: 5, column: 1, message: 'lr_policy "step" needs a positive stepsize (iterations between rate drops)' },
+      { field: 'solver', line: 5, column: 1, message: 'lr_policy "step" needs stepsize (its formula uses gamma, stepsize)' },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step" stepsize: 0'), NET)).toEqual([
-      { field: 'solver', line: 5, column: 19, message: 'lr_policy "step" needs a positive stepsize (iterations between rate drops)' },
+      { field: 'solver', line: 5, column: 19, message: stepsize },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step" stepsize: 3000'), NET)).toEqual([]);
+  });
+
+  // Each policy with exactly the parameters its formula reads is runnable; without any one it is not.
+  const policies: Array<[string, string[]]> = [
+    ['fixed', []],
+    ['step', ['gamma: 0.1', 'stepsize: 100']],
+    ['exp', ['gamma: 0.99']],
+    ['inv', ['gamma: 0.0001', 'power: 0.75']],
+    ['multistep', ['gamma: 0.1', 'stepvalue: 100']],
+    ['poly', ['power: 2']],
+    ['sigmoid', ['gamma: -0.01', 'stepsize: 500']],
+  ];
+  test.each(policies)('lr_policy "%s" with its parameters is valid, and each one is required', (policy, params) => {
+    const solver = (lines: string[]) => ['base_lr: 0.01', `lr_policy: "${policy}"`, ...lines, 'max_iter: 100'].join('\n');
+    expect(validateSolverAndNet(solver(params), NET)).toEqual([]);
+    for (const left of params) {
+      const name = left.split(':')[0];
+      const issues = validateSolverAndNet(solver(params.filter((p) => p !== left)), NET);
+      expect(issues).toEqual([expect.objectContaining({ field: 'solver', line: 2, column: 1, message: expect.stringContaining(`needs ${name}`) })]);
+    }
+  });
+
+  test('multistep stepvalues must increase; AdaGrad takes no momentum', () => {
+    const multistep = 'lr_policy: "multistep"\ngamma: 0.1\nstepvalue: 200\nstepvalue: 100\nmax_iter: 300';
+    expect(validateSolverAndNet(multistep, NET)).toEqual([
+      { field: 'solver', line: 4, column: 1, message: 'stepvalue entries must be positive and increasing (the iterations where the rate drops)' },
+    ]);
+    expect(validateSolverAndNet(`${SOLVER}type: "AdaGrad"\nmomentum: 0.9\n`, NET)).toEqual([
+      { field: 'solver', line: 13, column: 1, message: 'AdaGrad does not use momentum; remove it or set it to 0' },
+    ]);
   });
 
   test('solver type: new string, old enum, not both, nothing unknown', () => {
@@ -143,10 +174,10 @@ describe('validateSolverAndNet', () => {
     ]);
   });
 
-  test('several solver problems are all reported, in rule order', () => {
+  test('several solver problems are all reported, in source order', () => {
     expect(validateSolverAndNet('base_lr: 0.1\nmax_iter: -1\ntype: "X"', NET).map((i) => [i.line, i.column, i.message.slice(0, 22)])).toEqual([
-      [2, 1, 'max_iter must be a pos'],
       [1, 1, 'the solver must set lr'],
+      [2, 1, 'max_iter must be a pos'],
       [3, 1, 'type must be one of "S'],
     ]);
   });
@@ -155,7 +186,10 @@ describe('validateSolverAndNet', () => {
     const testOnly = NET.replace('include { phase: TRAIN }', 'include { phase: TEST }');
     const issue = { field: 'net', line: 1, column: 1, message: TRAIN_DATA_MISSING };
     expect(validateSolverAndNet(SOLVER, testOnly)).toEqual([issue]);
-    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" }')).toEqual([issue]);
+    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" }')).toEqual([
+      issue,
+      { field: 'net', line: 1, column: 1, message: `layer type "ImageData": ImageData layers are not supported yet; use a Data layer (it reads the dataset's LMDB)` },
+    ]);
     expect(validateSolverAndNet(SOLVER, '')).toEqual([issue]);
     expect(TRAIN_DATA_MISSING).toBe("the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it");
   });
