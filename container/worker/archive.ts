@@ -1,51 +1,45 @@
 /**
- * Safe extraction of an uploaded image-folders archive. The archive is untrusted: every entry is
- * checked before anything is written, and one bad entry (absolute path, `..`, a link, a device)
- * rejects the whole archive with a message naming it. Extraction then writes only regular files
- * and folders under the job's own directory.
+ * Safe extraction of an uploaded archive (.tar, .tar.gz or .zip). The archive is untrusted: every
+ * entry is checked before anything is written, and one bad entry (absolute path, `..`, a link, a
+ * device or FIFO, a duplicate name) rejects the whole archive with a message naming it. Sizes are
+ * counted on the bytes really produced, so a decompression bomb stops while it expands. Extraction
+ * writes only regular files and folders under `destination` (inside the job's own directory).
  */
-import { mkdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import { list, extract } from 'tar';
-import { PermanentFailure } from './errors';
+import { open, stat } from 'node:fs/promises';
+import { EntryGuard, entryProblem as kindProblem } from './formats/entry-guard';
+import { defaultArchiveLimits, type ArchiveLimits } from './formats/limits';
+import { checkTar, extractTar, tarKind } from './formats/tar';
+import { checkAndExtractZip } from './formats/zip';
 
-const allowedTypes = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+/** Why a tar entry (node-tar's type name) is refused, or undefined when it is fine. */
+export const entryProblem = (entryPath: string, tarType: string): string | undefined => kindProblem(entryPath, tarKind(tarType));
 
-/** Why an entry is refused, or undefined when it is fine. */
-export function entryProblem(entryPath: string, type: string): string | undefined {
-  if (path.posix.isAbsolute(entryPath) || /^[a-zA-Z]:[\\/]/.test(entryPath)) return 'has an absolute path';
-  if (entryPath.split(/[\\/]/).includes('..')) return 'escapes the archive with ".."';
-  if (!allowedTypes.has(type)) return `is a ${type === 'SymbolicLink' ? 'symbolic link' : type === 'Link' ? 'hard link' : type}, not a regular file or folder`;
-  return undefined;
+/** Zip local-file or end-of-central-directory signatures ("PK\3\4", "PK\5\6"). */
+async function isZip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    return head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50;
+  } finally {
+    await handle.close();
+  }
 }
 
-/** Extracts `archive` (.tar or .tar.gz) into `destination`, refusing the archive if any entry is unsafe. */
-export async function extractArchive(archive: string, destination: string, label = 'the archive'): Promise<void> {
-  const problems: string[] = [];
-  try {
-    await list({
-      file: archive,
-      // Without strict, something that is not a tar at all lists as zero entries (only a warning),
-      // and the strict extract below would then fail with an error that is retried like a crash.
-      strict: true,
-      onReadEntry: (entry) => {
-        const problem = entryProblem(entry.path, entry.type);
-        if (problem) problems.push(`entry "${entry.path}" ${problem}`);
-        entry.resume();
-      },
-    });
-  } catch (error) {
-    throw new PermanentFailure(`${label} is not a readable .tar or .tar.gz archive: ${(error as Error).message}`);
+/** Extracts `archive` into `destination`, refusing it if any entry is unsafe; returns the number of entries. */
+export async function extractArchive(
+  archive: string,
+  destination: string,
+  label = 'the archive',
+  limits: ArchiveLimits = defaultArchiveLimits(),
+): Promise<number> {
+  const guard = new EntryGuard(limits, (await stat(archive)).size, label);
+  if (await isZip(archive)) {
+    await checkAndExtractZip(archive, destination, guard, label);
+    return guard.entryCount;
   }
-  if (problems.length)
-    throw new PermanentFailure(`${label} was rejected: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
-  await mkdir(destination, { recursive: true });
-  await extract({
-    file: archive,
-    cwd: destination,
-    strict: true,
-    // Second line of defence: even if a check above were wrong, nothing but files and folders is written.
-    filter: (entryPath, entry) => !entryProblem(entryPath, 'type' in entry ? entry.type : 'File'),
-    preserveOwner: false,
-  });
+  await checkTar(archive, guard, label);
+  guard.rejectIfProblems();
+  await extractTar(archive, destination);
+  return guard.entryCount;
 }

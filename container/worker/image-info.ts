@@ -2,7 +2,8 @@
  * Reads an image's size and whether it is grayscale from its header alone (PNG IHDR, JPEG SOF,
  * BMP info header), so a dataset of tens of thousands of images is inspected in milliseconds.
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
 
 export interface ImageInfo {
   width: number;
@@ -52,3 +53,34 @@ export async function imageInfo(file: string): Promise<ImageInfo | undefined> {
 }
 
 export const imageExtensions = /\.(png|jpe?g|bmp)$/i;
+
+/**
+ * Why an image whose header reads fine still cannot be used, or undefined when it decodes: a PNG
+ * is fully decoded (pngjs checks every chunk's CRC and the compressed data); a JPEG must end with
+ * its EOI marker (a cut-off upload does not); a BMP must hold the pixel bytes its header promises.
+ */
+export async function imageProblem(file: string, info: ImageInfo): Promise<string | undefined> {
+  const data = await readFile(file);
+  if (data.subarray(0, 8).equals(pngSignature)) {
+    try {
+      const png = PNG.sync.read(data);
+      return png.width === info.width && png.height === info.height ? undefined : 'has a PNG header that does not match its pixels';
+    } catch {
+      // pngjs's own messages describe its stream state, not the file; the decode failing is what matters.
+      return 'is a corrupt or truncated PNG (it does not decode)';
+    }
+  }
+  if (data[0] === 0xff && data[1] === 0xd8) {
+    let end = data.length;
+    while (end > 2 && data[end - 1] === 0x00) end--; // some encoders pad after EOI
+    return data[end - 2] === 0xff && data[end - 1] === 0xd9 ? undefined : 'is a truncated JPEG (no end-of-image marker)';
+  }
+  if (data.toString('latin1', 0, 2) === 'BM' && data.length >= 34) {
+    const pixelOffset = data.readUInt32LE(10);
+    const bitsPerPixel = data.readUInt16LE(28);
+    const rowBytes = Math.ceil((info.width * bitsPerPixel) / 32) * 4;
+    const compressed = data.readUInt32LE(30) !== 0;
+    if (!compressed && data.length < pixelOffset + rowBytes * info.height) return 'is a truncated BMP (fewer pixel bytes than its header states)';
+  }
+  return undefined;
+}

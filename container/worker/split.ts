@@ -50,3 +50,33 @@ export function stratifiedSplit<T>(byLabel: Map<string, T[]>, fractions: number[
   }
   return parts;
 }
+
+export type Side = 'training' | 'testing';
+export const sides: Side[] = ['training', 'testing'];
+
+/**
+ * Seed semantics for a dataset's two sides: one datafile on both sides is cut by the two
+ * fractions (never overlapping); two datafiles each give their own fraction (0: all of it).
+ */
+export function splitSides<T>(
+  sources: { training: Map<string, T[]>; testing: Map<string, T[]> },
+  fractions: { training: number; testing: number },
+  sameDatafile: boolean,
+  seed: number,
+): Record<Side, Map<string, T[]>> {
+  if (sameDatafile) {
+    const [training, testing] = stratifiedSplit(sources.training, [fractions.training, fractions.testing], seed);
+    return { training: training!, testing: testing! };
+  }
+  return {
+    training: stratifiedSplit(sources.training, [fractions.training], seed)[0]!,
+    testing: stratifiedSplit(sources.testing, [fractions.testing], seed)[0]!,
+  };
+}
+
+/** One side's items in the order they are written: interleaved by a seeded shuffle, or label by label. */
+export function sideOrder<T>(part: Map<string, T[]>, shuffle: boolean, seed: number, side: Side): Array<{ label: string; item: T }> {
+  const items = [...part.entries()].flatMap(([label, list]) => list.map((item) => ({ label, item })));
+  // Caffe's Data layer reads an LMDB in order, so without a shuffle a batch holds one class.
+  return shuffle ? shuffled(items, seededRandom(seed ^ side.length)) : items;
+}

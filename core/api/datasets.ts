@@ -1,7 +1,8 @@
 /** The datasets API: routes and request schemas. */
 import { z } from 'zod';
 import type { Route } from '../routes';
-import { name } from './common';
+import { name, problem, quotaExceeded } from './common';
+import { datasetView } from './views';
 import { readRoutes } from './read-routes';
 
 const datasetSource = z.strictObject({
@@ -18,12 +19,29 @@ export const createDatasetBody = z.strictObject({
       grayscale: z.boolean().optional(),
       width: z.number().int().min(1).max(4096).optional(),
       height: z.number().int().min(1).max(4096).optional(),
+      // Only what convert_imageset does is offered: a plain resize to width x height.
+      resizeMode: z.literal('stretch', { error: 'the only resize mode is "stretch" (resized to width x height, aspect ratio not kept)' }).optional(),
+      shuffle: z.boolean().optional(),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     })
     .refine((t) => (t.width === undefined) === (t.height === undefined), 'width and height go together')
+    .refine((t) => t.resizeMode === undefined || t.width !== undefined, 'resizeMode needs width and height')
     .optional(),
 });
 
 export const datasetRoutes: Route[] = [
-  { method: 'POST', path: '/v1/datasets', handler: 'create-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', queue: true }, summary: 'Build a training/testing dataset from datafiles' },
-  ...readRoutes('datasets', 'dataset'),
+  {
+    method: 'POST', path: '/v1/datasets', handler: 'create-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', queue: true }, summary: 'Build a training/testing dataset from datafiles',
+    idempotent: true,
+    request: { body: createDatasetBody },
+    responses: {
+      202: { description: 'queued; poll it until ready or failed', schema: datasetView, headers: { location: 'the dataset' } },
+      404: problem('a datafile it names does not exist'),
+      422: problem('a datafile it names is not ready (not uploaded, or failed)'),
+      429: quotaExceeded,
+    },
+  },
+  ...readRoutes('datasets', 'dataset', datasetView),
+  { method: 'DELETE', path: '/v1/datasets/{id}', handler: 'delete-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', deleteObjects: true }, summary: 'Delete a dataset and its LMDBs (409 while a solver or job uses it)',
+    responses: { 204: { description: 'deleted, with its LMDBs' }, 409: problem('the dataset is being built, or a solver or training job uses it') } },
 ];

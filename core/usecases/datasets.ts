@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import * as records from '../records/store';
-import type { Dataset } from '../records/types';
+import type { DatafileFormat, Dataset } from '../records/types';
 import type { createDatasetBody } from '../api/datasets';
 import { currentDatafile } from './datafiles';
 import { enqueueOrFail } from './work';
@@ -29,14 +29,41 @@ function checkSplit(input: Input): void {
   }
 }
 
+/**
+ * What each format allows: image folders and IDX are split and transformed image by image; an
+ * archived database of Datums (lmdb) is used whole, as stored (re-encoding Datums is not offered).
+ */
+function checkFormat(input: Input, formats: { training: DatafileFormat; testing: DatafileFormat }): void {
+  if (formats.training !== formats.testing)
+    throw new ValidationError(`training is ${formats.training} and testing is ${formats.testing}; both sides must be the same format`, [
+      { field: 'testing.datafileId', message: `must be a ${formats.training} datafile like training` },
+    ]);
+  const format = formats.training;
+  if (format === 'leveldb')
+    throw new UnprocessableError('datasets from leveldb datafiles are not supported: Caffe reads them, but training binds LMDBs; convert the database to lmdb');
+  if (format !== 'lmdb') return;
+  const errors = (['training', 'testing'] as const)
+    .filter((side) => input[side].splitPercentage !== 0)
+    .map((side) => ({ field: `${side}.splitPercentage`, message: 'must be 0 (use the whole database): lmdb datafiles cannot be split' }));
+  if (input.transform && Object.keys(input.transform).some((key) => key !== 'shuffle' && key !== 'seed'))
+    errors.push({ field: 'transform', message: 'lmdb datafiles are used as stored: no resize or grayscale/colour conversion' });
+  if (errors.length) throw new ValidationError('an lmdb datafile is used whole and as stored: pair two of them with splitPercentage 0 and no transform', errors);
+}
+
 /** Creates the dataset record and queues its preparation. */
 export async function createDataset(tenantId: string, input: Input): Promise<Dataset> {
   checkSplit(input);
+  const formats = { training: 'image-folders', testing: 'image-folders' } as { training: DatafileFormat; testing: DatafileFormat };
   for (const side of ['training', 'testing'] as const) {
     const datafile = await currentDatafile(tenantId, input[side].datafileId);
-    if (datafile.status !== 'ready')
-      throw new UnprocessableError(`datafile ${datafile.id} is ${datafile.status}; upload its archive before building a dataset from it`);
+    // A datafile still being inspected or imported is fine: the dataset's worker waits for it to be ready.
+    if (datafile.status === 'failed')
+      throw new UnprocessableError(`datafile ${datafile.id} failed (${datafile.error ?? 'no reason recorded'}); a dataset cannot be built from it`);
+    if (datafile.status === 'awaiting-upload')
+      throw new UnprocessableError(`datafile ${datafile.id} is awaiting-upload; upload its archive before building a dataset from it`);
+    formats[side] = datafile.format;
   }
+  checkFormat(input, formats);
   const now = new Date().toISOString();
   const dataset: Dataset = {
     id: newId('datasets'),
@@ -46,6 +73,7 @@ export async function createDataset(tenantId: string, input: Input): Promise<Dat
     training: input.training,
     testing: input.testing,
     ...(input.transform ? { transform: input.transform } : {}),
+    format: formats.training,
     attempts: 0,
     createdAt: now,
     updatedAt: now,

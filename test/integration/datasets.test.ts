@@ -182,21 +182,21 @@ describe('broken archives fail permanently with a clear message', () => {
     expect(dataset.attempts).toBe(1);
   });
 
-  it('a PNG with a valid header but a truncated body is named (caught by convert_imageset)', async () => {
+  it('a PNG with a valid header but a truncated body is named (caught by decoding it)', async () => {
     const entries = await goodEntries(40);
     const victim = entries.find((e): e is Extract<TarEntry, { data: Buffer | string }> => 'data' in e)!;
     const truncated = Buffer.from(victim.data).subarray(0, 40); // signature + IHDR, no image data
     const bad = victim.path.replace(/\.png$/, '-truncated.png');
     const dataset = await datasetFrom('truncated-png', craftTar([...entries, { path: bad, data: truncated }]));
     expect(dataset.status).toBe('failed');
-    expect(dataset.error).toContain(`image "${bad}" could not be decoded`);
+    expect(dataset.error).toContain(`image "${bad}" is a corrupt or truncated PNG`);
     expect(dataset.attempts).toBe(1);
   });
 
   it('a file that is not a tar at all', async () => {
     const dataset = await datasetFrom('not-a-tar', Buffer.from('Hello, I am a text file pretending to be an archive.\n'.repeat(40)));
     expect(dataset.status).toBe('failed');
-    expect(dataset.error).toMatch(/is not a readable \.tar or \.tar\.gz archive/);
+    expect(dataset.error).toMatch(/is not a readable \.tar, \.tar\.gz or \.zip archive/);
     expect(dataset.attempts).toBe(1);
   });
 
@@ -204,7 +204,7 @@ describe('broken archives fail permanently with a clear message', () => {
     const whole = craftTar(await goodEntries(), { gzip: true });
     const dataset = await datasetFrom('truncated-gz', whole.subarray(0, Math.floor(whole.length / 2)));
     expect(dataset.status).toBe('failed');
-    expect(dataset.error).toMatch(/is not a readable \.tar or \.tar\.gz archive/);
+    expect(dataset.error).toMatch(/is not a readable \.tar, \.tar\.gz or \.zip archive/);
     expect(dataset.attempts).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
  * in seconds.
  */
 import { writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import type { ElasticCaffeClient } from '../../local/client';
 import { fashionMnistFiles } from '../../local/caffe/install';
 import { fashionMnistFolders, greyPng } from '../../local/fixtures/fashion-mnist';
@@ -106,10 +106,10 @@ export async function writeSmallFashionArchive(dataDir: string, count: number, o
 }
 
 /** Registers a datafile and uploads `data` to its presigned URL, as a client would; returns the datafile. */
-export async function uploadArchive(api: ElasticCaffeClient, name: string, data: Buffer): Promise<{ id: string; upload: { url: string } }> {
+export async function uploadArchive(api: ElasticCaffeClient, name: string, data: Buffer, format = 'image-folders'): Promise<{ id: string; upload: { url: string } }> {
   const created = await api.request<{ id: string; upload: { url: string; method: string; headers: Record<string, string> } }>('POST', '/v1/datafiles', {
     name,
-    format: 'image-folders',
+    format,
     sizeBytes: data.length,
   });
   const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: data });
@@ -171,3 +171,65 @@ layer {
   top: "loss"
 }
 `;
+
+export interface ZipEntry {
+  path: string;
+  data?: Buffer | string;
+  /** Unix mode including the file type bits (e.g. 0o120777 for a symlink); recorded as made on Unix. */
+  mode?: number;
+  /** Deflate the data (default true). */
+  deflate?: boolean;
+}
+
+/** A zip archive of the entries, written by hand so it can hold what zip tools refuse (`../`, links, duplicates). */
+export function craftZip(entries: ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.path, 'utf8');
+    const raw = Buffer.from(entry.data ?? '');
+    const deflate = entry.deflate !== false && raw.length > 0;
+    const body = deflate ? deflateRawSync(raw) : raw;
+    const crc = crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6); // names are UTF-8
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made on Unix, so the external attributes hold a mode
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt16LE(deflate ? 8 : 0, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    const mode = entry.mode ?? (entry.path.endsWith('/') ? 0o040755 : 0o100644);
+    central.writeUInt32LE((mode << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Zip entries for the same image folders as fashionMnistEntries. */
+export async function fashionMnistZipEntries(dataDir: string, count: number): Promise<{ entries: ZipEntry[]; counts: Record<string, number> }> {
+  const { entries, counts } = await fashionMnistEntries(dataDir, count);
+  return { entries: entries.flatMap((entry) => ('data' in entry ? [{ path: entry.path, data: entry.data }] : [{ path: entry.path }])), counts };
+}

@@ -217,8 +217,8 @@ describe('entryProblem', () => {
     ['..', 'Directory', 'escapes the archive with ".."'],
     ['a/link.png', 'SymbolicLink', 'is a symbolic link, not a regular file or folder'],
     ['a/hard.png', 'Link', 'is a hard link, not a regular file or folder'],
-    ['a/dev', 'CharacterDevice', 'is a CharacterDevice, not a regular file or folder'],
-    ['a/blk', 'BlockDevice', 'is a BlockDevice, not a regular file or folder'],
+    ['a/dev', 'CharacterDevice', 'is a device file, not a regular file or folder'],
+    ['a/blk', 'BlockDevice', 'is a device file, not a regular file or folder'],
     ['a/fifo', 'FIFO', 'is a FIFO, not a regular file or folder'],
   ])('refuses %s (%s): %s', (entry, type, problem) => {
     expect(entryProblem(entry, type)).toBe(problem);

@@ -1,0 +1,72 @@
+/**
+ * Image folders → LMDB with Caffe's own `convert_imageset`: split stratified and seeded, every
+ * image checked (header and a decode), grey/colour and resize applied by the tool itself.
+ */
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { PermanentFailure } from '../errors';
+import type { LabelledImages } from '../image-folders';
+import { imageInfo, imageProblem } from '../image-info';
+import { sideOrder, sides, splitSides, type Side } from '../split';
+import { countsOf, type BuildInput, type BuiltSides } from './build';
+import { convertToLmdb } from './convert';
+
+/** Checks every image, finds whether all are grayscale, and that they agree on size unless resized. */
+async function checkImages(images: Array<{ file: string; entry: string }>, resizing: boolean) {
+  let grayscale = true;
+  let size: { width: number; height: number } | undefined;
+  for (const { file, entry } of images) {
+    const info = await imageInfo(file);
+    if (!info) throw new PermanentFailure(`image "${entry}" is not a readable PNG, JPEG or BMP file`);
+    const problem = await imageProblem(file, info);
+    if (problem) throw new PermanentFailure(`image "${entry}" ${problem}`);
+    grayscale &&= info.grayscale;
+    if (resizing) continue;
+    size ??= info;
+    if (info.width !== size.width || info.height !== size.height)
+      throw new PermanentFailure(
+        `images differ in size ("${entry}" is ${info.width}x${info.height}, others ${size.width}x${size.height}); set transform.width and transform.height to resize them`,
+      );
+  }
+  return { grayscale, size };
+}
+
+export async function buildFromImages(input: BuildInput, sources: Record<Side, LabelledImages>): Promise<BuiltSides> {
+  const { ctx, dataset, seed } = input;
+  const parts = splitSides(
+    { training: sources.training.byLabel, testing: sources.testing.byLabel },
+    { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
+    input.sameDatafile,
+    seed,
+  );
+  const labels = [...parts.training.keys()].sort();
+  const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
+  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+
+  const transform = dataset.transform ?? {};
+  const resizing = transform.width !== undefined;
+  const all = sides.flatMap((side) => [...parts[side].values()].flat().map((entry) => ({ entry, file: path.join(sources[side].root, entry) })));
+  const checked = await checkImages(all, resizing);
+  const grayscale = transform.grayscale ?? checked.grayscale;
+  const shape = { channels: grayscale ? 1 : 3, height: transform.height ?? checked.size?.height ?? 0, width: transform.width ?? checked.size?.width ?? 0 };
+
+  const dbs = { training: '', testing: '' };
+  for (const side of sides) {
+    const ordered = sideOrder(parts[side], input.shuffle, seed, side);
+    if (!ordered.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
+    const listFile = path.join(ctx.workDir, `${side}.txt`);
+    await writeFile(listFile, `${ordered.map(({ label, item }) => `${item} ${labels.indexOf(label)}`).join('\n')}\n`);
+    dbs[side] = path.join(ctx.workDir, `${side}-lmdb`);
+    const root = sources[side].root;
+    const args = [
+      '--backend=lmdb',
+      ...(grayscale ? ['--gray'] : []),
+      ...(resizing ? [`--resize_width=${shape.width}`, `--resize_height=${shape.height}`] : []),
+      `${root}/`,
+      listFile,
+      dbs[side],
+    ];
+    await convertToLmdb('convert_imageset', args, dbs[side], ctx.caffePrefix, root);
+  }
+  return { dbs, labels, counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) }, shape, grayscale, resized: resizing };
+}

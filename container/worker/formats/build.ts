@@ -1,0 +1,27 @@
+/** What every format's builder produces: one LMDB per side and the facts recorded on the dataset. */
+import type { Dataset } from '../../../core/records/types';
+import type { WorkerContext } from '../context';
+import type { Side } from '../split';
+import type { DatumShape } from './mean';
+
+export interface BuildInput {
+  ctx: WorkerContext;
+  dataset: Dataset;
+  sameDatafile: boolean;
+  seed: number;
+  shuffle: boolean;
+}
+
+export interface BuiltSides {
+  /** LMDB folders (each holding data.mdb). */
+  dbs: Record<Side, string>;
+  labels?: string[];
+  counts?: Record<Side, Record<string, number>>;
+  shape: DatumShape;
+  grayscale: boolean;
+  resized: boolean;
+}
+
+/** Per-label counts of one side. */
+export const countsOf = <T>(part: Map<string, T[]>): Record<string, number> =>
+  Object.fromEntries([...part].map(([label, items]) => [label, items.length]));
