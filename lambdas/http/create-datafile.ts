@@ -1,4 +1,7 @@
-/** POST /v1/datafiles — register a datafile; the answer says where to upload it (straight to S3). */
+/**
+ * POST /v1/datafiles — register a datafile: 201 with where to upload it (straight to S3), or 202
+ * when it is imported from a URL by the worker.
+ */
 import { createDatafileBody } from '../../core/api/datafiles';
 import { createDatafile } from '../../core/usecases/datafiles';
 import { toView } from '../../core/usecases/views';
@@ -6,5 +9,6 @@ import { httpHandler, json } from '../shared/http';
 
 export const handler = httpHandler(async ({ tenantId, body }) => {
   const { datafile, upload } = await createDatafile(tenantId, createDatafileBody.parse(body));
-  return json(201, { ...toView(datafile), upload }, { location: `/v1/datafiles/${datafile.id}` });
+  const location = { location: `/v1/datafiles/${datafile.id}` };
+  return upload ? json(201, { ...toView(datafile), upload }, location) : json(202, toView(datafile), location);
 });
