@@ -4,12 +4,12 @@
  * and a graceful stop (SIGINT makes Caffe snapshot; SIGTERM would not).
  */
 import { createWriteStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CaffeProgressTracker } from '../../core/caffe/log';
 import { spawnCaffeTool } from '../../core/caffe/tools';
-import { keys } from '../../core/objects';
+import { keys, readText } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { TrainingProgress } from '../../core/records/types';
 import type { WorkerContext } from './context';
@@ -29,6 +29,8 @@ export interface TrainingOutcome {
   signal: NodeJS.Signals | null;
   /** The worker was asked to stop (Batch terminate, timeout, spot reclaim). */
   stopped: boolean;
+  /** The job was cancelled: the worker saw it on the record and stopped Caffe itself. */
+  cancelled: boolean;
   snapshots: Snapshot[];
   progress: TrainingProgress;
 }
@@ -59,20 +61,38 @@ function toProgress(tracker: CaffeProgressTracker, maxIterations: number): Train
     ...(p.loss !== undefined ? { loss: p.loss } : {}),
     ...(p.learningRate !== undefined ? { learningRate: p.learningRate } : {}),
     ...(p.iterationsPerSecond !== undefined ? { iterationsPerSecond: p.iterationsPerSecond } : {}),
+    ...etaOf(p.iteration, p.maxIterations ?? maxIterations, p.iterationsPerSecond),
   };
+}
+
+function etaOf(iteration: number, maxIterations: number, rate: number | undefined): { etaSeconds?: number } {
+  if (!rate || !(rate > 0) || iteration > maxIterations) return {};
+  return { etaSeconds: Math.round((maxIterations - iteration) / rate) };
+}
+
+/**
+ * The log so far of earlier attempts of this job, so the log in S3 only ever grows (a client
+ * following it by offset never sees it shrink) and shows every attempt.
+ */
+async function earlierAttempts(tenantId: string, jobId: string, attempt: number): Promise<string> {
+  const previous = await readText(keys.jobLog(tenantId, jobId));
+  if (!previous) return '';
+  return `${previous}${previous.endsWith('\n') ? '' : '\n'}[worker] attempt ${attempt} starts over\n`;
 }
 
 export async function runTraining(
   ctx: WorkerContext,
-  job: { tenantId: string; jobId: string; solverFile: string; snapshotDir: string; tracker: CaffeProgressTracker },
+  job: { tenantId: string; jobId: string; solverFile: string; snapshotDir: string; tracker: CaffeProgressTracker; extraArgs?: string[] },
 ): Promise<TrainingOutcome> {
   const { tenantId, jobId, tracker } = job;
   const maxIterations = tracker.snapshot().maxIterations ?? 0;
   const logFile = path.join(ctx.workDir, 'caffe.log');
-  const log = createWriteStream(logFile);
-  const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`], { cwd: ctx.workDir, ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}) });
+  await writeFile(logFile, await earlierAttempts(tenantId, jobId, ctx.attempt));
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`, ...(job.extraArgs ?? [])], { cwd: ctx.workDir, ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}) });
   let changed = false;
   let logChanged = false;
+  let cancelled = false;
   const onLine = (line: string) => {
     log.write(`${line}\n`);
     tracker.feed(line);
@@ -95,12 +115,17 @@ export async function runTraining(
   const writeProgress = async () => {
     if (!changed) return;
     changed = false;
-    await records.update('training-jobs', tenantId, jobId, {
+    const written = await records.update('training-jobs', tenantId, jobId, {
       set: { progress: toProgress(tracker, maxIterations) },
       condition: 'NOT #status IN (:succeeded, :failed, :cancelled)',
       names: { '#status': 'status' },
       values: { ':succeeded': 'succeeded', ':failed': 'failed', ':cancelled': 'cancelled' },
     });
+    // Not written: the job has finished. Cancelled means stop now, even if Batch's terminate never arrives.
+    if (!written && !cancelled && (await records.find('training-jobs', tenantId, jobId))?.status === 'cancelled') {
+      cancelled = true;
+      caffe.kill('SIGINT');
+    }
   };
   const uploadLog = async () => {
     if (!logChanged) return;
@@ -126,5 +151,5 @@ export async function runTraining(
   await syncSnapshots(true);
   changed = logChanged = true;
   await Promise.all([writeProgress(), uploadLog()]);
-  return { code, signal, stopped: ctx.stopping.aborted, snapshots: await listSnapshots(job.snapshotDir), progress: toProgress(tracker, maxIterations) };
+  return { code, signal, stopped: ctx.stopping.aborted, cancelled, snapshots: await listSnapshots(job.snapshotDir), progress: toProgress(tracker, maxIterations) };
 }
