@@ -1,0 +1,49 @@
+/**
+ * A classifier's files on the local disk, where the inference server reads them: the deploy net
+ * and the weights, downloaded from S3 once per host (Lambda's /tmp survives warm invocations).
+ * Both are immutable for a classifier id, so a file that exists is up to date.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { s3 } from '../../core/aws/clients';
+import { bucket } from '../../core/objects';
+import type { Classifier } from '../../core/records/types';
+
+/** INFERENCE_CACHE_DIR, default `<tmp>/elastic-caffe-inference`. */
+const cacheRoot = (): string => process.env.INFERENCE_CACHE_DIR ?? path.join(os.tmpdir(), 'elastic-caffe-inference');
+
+const inFlight = new Map<string, Promise<ModelFiles>>();
+
+export interface ModelFiles {
+  deploy: string;
+  weights: string;
+}
+
+/** The classifier's deploy net and weights as local files (concurrent callers share one download). */
+export function modelFiles(classifier: Classifier): Promise<ModelFiles> {
+  const existing = inFlight.get(classifier.id);
+  if (existing) return existing;
+  const loading = fetchModelFiles(classifier).finally(() => inFlight.delete(classifier.id));
+  inFlight.set(classifier.id, loading);
+  return loading;
+}
+
+async function fetchModelFiles(classifier: Classifier): Promise<ModelFiles> {
+  const dir = path.join(cacheRoot(), classifier.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'), classifier.id);
+  const files = { deploy: path.join(dir, 'deploy.prototxt'), weights: path.join(dir, 'weights.caffemodel') };
+  if (await exists(files.weights)) return files;
+  await mkdir(dir, { recursive: true });
+  await writeFile(files.deploy, classifier.deploy);
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: classifier.weightsKey }));
+  const partial = `${files.weights}.partial-${process.pid}`;
+  await pipeline(object.Body as Readable, createWriteStream(partial));
+  await rename(partial, files.weights); // the weights appear whole or not at all
+  return files;
+}
+
+const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);

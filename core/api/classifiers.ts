@@ -1,0 +1,87 @@
+/** The classifiers API: routes and request schemas. */
+import { z } from 'zod';
+import type { Route } from '../routes';
+import { name, problem, recordViewFields } from './common';
+import { readRoutes } from './read-routes';
+
+export const createClassifierBody = z.strictObject({
+  trainingJobId: z.string().min(1),
+  /** A snapshot's iteration; default: the job's final model. */
+  iteration: z.number().int().min(1).optional(),
+  /** A deploy net (prototxt); default: derived from the training net. */
+  deploy: z.string().min(1).max(1_000_000).optional(),
+  name: name.optional(),
+});
+
+/** What one synchronous classify call accepts (larger batches belong in an asynchronous job). */
+export const classifyLimits = { maxImages: 16, maxTotalBytes: 5 * 1024 * 1024, maxTopK: 100 } as const;
+
+// Images come inline only: API functions never fetch tenant URLs (core/net/guarded-fetch.ts is the
+// worker's), so `url` images are for the asynchronous classify job.
+const image = z.strictObject({ base64: z.string().min(1) });
+const topK = z.coerce.number().int().min(1).max(classifyLimits.maxTopK).default(5);
+
+export const classifyJsonBody = z.strictObject({
+  // The count limit is checked after parsing, so too many images answers 413 like too many bytes.
+  images: z.array(image).min(1, 'send at least one image'),
+  topK: topK.optional(),
+});
+
+/** The multipart form (elastic-thought's): `files` (one or more image files) and `topK`. */
+export const classifyFormBody = z.object({
+  topK: topK.optional(),
+});
+
+const prediction = z.object({ label: z.string(), probability: z.number() });
+export const classifyResultSchema = z
+  .object({ results: z.array(z.object({ image: z.union([z.number().int(), z.string()]), top: z.array(prediction) })) })
+  .meta({ id: 'ClassifyResult', description: 'the top labels per image, most probable first' });
+
+export const classifierView = z
+  .object({
+    ...recordViewFields,
+    trainingJobId: z.string(),
+    datasetId: z.string(),
+    iteration: z.number().int(),
+    deploy: z.string(),
+    input: z.string(),
+    output: z.string(),
+    labels: z.array(z.string()),
+    preprocessing: z.object({
+      channels: z.number().int(),
+      height: z.number().int(),
+      width: z.number().int(),
+      channelOrder: z.enum(['BGR', 'GRAY']),
+      cropSize: z.number().int().optional(),
+      mean: z.array(z.number()).optional(),
+      scale: z.number(),
+    }),
+  })
+  .meta({ id: 'Classifier' });
+
+export const classifierRoutes: Route[] = [
+  {
+    method: 'POST', path: '/v1/classifiers', handler: 'create-classifier', auth: 'jwt', access: { table: 'readWrite', bucket: 'read' }, summary: "Make a classifier from a training job's model",
+    idempotent: true,
+    request: { body: createClassifierBody },
+    responses: {
+      201: { description: 'the classifier, ready to classify', schema: classifierView, headers: { location: 'the classifier' } },
+      404: problem('the training job does not exist'),
+      422: problem('the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net'),
+    },
+  },
+  ...readRoutes('classifiers', 'classifier', classifierView),
+  {
+    method: 'DELETE', path: '/v1/classifiers/{id}', handler: 'delete-classifier', auth: 'jwt', access: { table: 'readWrite' }, summary: 'Delete a classifier (the training job and its model stay)',
+    responses: { 204: { description: 'deleted' } },
+  },
+  {
+    method: 'POST', path: '/v1/classifiers/{id}/classify', handler: 'classify', auth: 'jwt', access: { table: 'read', bucket: 'read' },
+    summary: `Classify up to ${classifyLimits.maxImages} images (JSON base64, or multipart files) with real Caffe`,
+    request: { body: classifyJsonBody, form: classifyFormBody },
+    responses: {
+      200: { description: 'top labels per image', schema: classifyResultSchema },
+      413: problem(`more than ${classifyLimits.maxImages} images or ${classifyLimits.maxTotalBytes} bytes of images`),
+    },
+  },
+];

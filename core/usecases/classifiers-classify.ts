@@ -1,0 +1,64 @@
+/**
+ * Classifying images with a classifier, synchronously: decode and preprocess in Node exactly as
+ * training saw the data (core/caffe/preprocess.ts), one forward pass in the long-lived inference
+ * server (container/inference/), top-k per image.
+ */
+import { classifyLimits } from '../api/classifiers';
+import { ImageDecodeError, decodeImage } from '../caffe/preprocess-image';
+import { toNetInput, topK } from '../caffe/preprocess';
+import { DomainError, ValidationError, type FieldError } from '../errors';
+import * as records from '../records/store';
+import { inferenceServer } from '../../container/inference/client';
+import { modelFiles } from '../../container/inference/model-cache';
+
+/** The request carries more images (or bytes) than one synchronous call takes. */
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly title = 'Payload too large';
+}
+
+export interface ImageToClassify {
+  /** How the answer names it: its index in `images`, or the uploaded file's name. */
+  image: number | string;
+  /** Which request field it came from, for error messages (`images.2`, `files`). */
+  field: string;
+  bytes: Buffer;
+}
+
+export interface ClassifyResult {
+  results: Array<{ image: number | string; top: Array<{ label: string; probability: number }> }>;
+}
+
+/** Checks the batch against the synchronous limits (before anything is decoded). */
+export function checkClassifyBatch(images: ImageToClassify[]): void {
+  if (images.length === 0) throw new ValidationError('send at least one image', [{ field: 'images', message: 'no images' }]);
+  if (images.length > classifyLimits.maxImages)
+    throw new PayloadTooLargeError(`${images.length} images; one request classifies at most ${classifyLimits.maxImages} (larger batches need a classify job)`);
+  const total = images.reduce((sum, i) => sum + i.bytes.length, 0);
+  if (total > classifyLimits.maxTotalBytes)
+    throw new PayloadTooLargeError(`${total} bytes of images; one request takes at most ${classifyLimits.maxTotalBytes}`);
+}
+
+export async function classifyImages(tenantId: string, id: string, images: ImageToClassify[], k = 5): Promise<ClassifyResult> {
+  checkClassifyBatch(images);
+  const classifier = await records.get('classifiers', tenantId, id);
+  const p = classifier.preprocessing;
+  const problems: FieldError[] = [];
+  const inputs = images.flatMap((img) => {
+    try {
+      return [toNetInput(decodeImage(img.bytes), p)];
+    } catch (error) {
+      if (!(error instanceof ImageDecodeError)) throw error;
+      problems.push({ field: img.field, message: error.message });
+      return [];
+    }
+  });
+  if (problems.length) throw new ValidationError(problems.map((e) => `${e.field}: ${e.message}`).join('; '), problems);
+
+  const server = inferenceServer();
+  const files = await modelFiles(classifier);
+  await server.load({ key: classifier.id, ...files, input: classifier.input, output: classifier.output });
+  const side = (n: number) => p.cropSize ?? n;
+  const probabilities = await server.classify(classifier.id, [p.channels, side(p.height), side(p.width)], inputs);
+  return { results: probabilities.map((probs, i) => ({ image: images[i]!.image, top: topK(probs, classifier.labels, k) })) };
+}

@@ -1,0 +1,40 @@
+/**
+ * POST /v1/classifiers/{id}/classify — top labels for a handful of images, answered synchronously.
+ * JSON `{"images": [{"base64"}], "topK"}` or multipart/form-data with `files` (and `topK`).
+ */
+import { classifyFormBody, classifyJsonBody } from '../../core/api/classifiers';
+import { classifyImages, PayloadTooLargeError, type ImageToClassify } from '../../core/usecases/classifiers-classify';
+import { ValidationError } from '../../core/errors';
+import { httpHandler, json } from '../shared/http';
+
+/** A file part as @middy/http-multipart-body-parser gives it. */
+interface FilePart {
+  filename?: string;
+  content: Buffer;
+  truncated?: boolean;
+}
+const isFilePart = (value: unknown): value is FilePart => typeof value === 'object' && value !== null && Buffer.isBuffer((value as FilePart).content);
+
+export const handler = httpHandler(async ({ tenantId, pathParameters, headers, body }) => {
+  const id = pathParameters.id ?? '';
+  if (/^multipart\/form-data/i.test(headers['content-type'] ?? '')) {
+    const form = (body ?? {}) as Record<string, unknown>;
+    const parts = ([] as unknown[]).concat(form.files ?? []);
+    if (!parts.every(isFilePart)) throw new ValidationError('files must be file parts (content-disposition with a filename)', [{ field: 'files', message: 'not a file' }]);
+    // The parser prepends repeated parts; restore the order they were sent in.
+    const files = parts.reverse();
+    const truncated = files.find((f) => f.truncated);
+    if (truncated) throw new PayloadTooLargeError(`file ${truncated.filename ?? ''} is larger than a classify request takes`);
+    const { topK } = classifyFormBody.parse({ topK: form.topK });
+    const images: ImageToClassify[] = files.map((f, i) => ({ image: f.filename || i, field: `files[${i}]`, bytes: f.content }));
+    return json(200, await classifyImages(tenantId, id, images, topK));
+  }
+  const request = classifyJsonBody.parse(body);
+  const images = request.images.map((img, i) => ({ image: i, field: `images.${i}.base64`, bytes: fromBase64(img.base64) }));
+  return json(200, await classifyImages(tenantId, id, images, request.topK));
+});
+
+/** Plain base64, or a data URL (`data:image/png;base64,…`) as browsers produce. */
+function fromBase64(text: string): Buffer {
+  return Buffer.from(text.replace(/^data:[^,]*;base64,/, ''), 'base64');
+}
