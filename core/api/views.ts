@@ -1,0 +1,114 @@
+/**
+ * Schemas of what the API shows of each record: `toView` (core/usecases/views.ts) of the record
+ * types in core/records/types.ts. They document the answers (OpenAPI) and, in tests, every answer
+ * is checked against them — so a field added to a record but not here fails a test by name.
+ */
+import { z } from 'zod';
+import { recordViewFields } from './common';
+
+const count = z.number().int().min(0);
+
+export const datafileView = z
+  .object({
+    ...recordViewFields,
+    format: z.enum(['image-folders', 'idx', 'lmdb', 'leveldb']),
+    status: z.enum(['awaiting-upload', 'processing', 'ready', 'failed']),
+    sizeBytes: count.optional(),
+    sourceUrl: z.string().optional().describe('the URL an imported datafile was fetched from'),
+    partSizeBytes: count.optional().describe('part size of its multipart upload'),
+    detectedFormat: z.string().optional().describe('the format the inspection found'),
+    labels: z.array(z.string()).optional().describe('label folders (or label values) the inspection found'),
+    counts: z.record(z.string(), count).optional().describe('images per label'),
+    entries: count.optional().describe('entries in the archive'),
+    attempts: count.optional(),
+    finishedAt: z.iso.datetime().optional().describe('when the import or inspection ended'),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'Datafile' });
+
+const datasetSource = z.object({ datafileId: z.string(), splitPercentage: z.number().min(0).max(1) });
+
+export const datasetView = z
+  .object({
+    ...recordViewFields,
+    status: z.enum(['pending', 'processing', 'ready', 'failed']),
+    training: datasetSource,
+    testing: datasetSource,
+    transform: z
+      .object({
+        grayscale: z.boolean().optional(),
+        width: z.number().int().optional(),
+        height: z.number().int().optional(),
+        resizeMode: z.literal('stretch').optional(),
+        shuffle: z.boolean().optional(),
+        seed: z.number().int().optional(),
+      })
+      .optional(),
+    format: z.enum(['image-folders', 'idx', 'lmdb', 'leveldb']).optional().describe("the datafiles' format"),
+    seed: z.number().int().optional().describe('the seed the split and shuffle used'),
+    preprocessing: z
+      .object({
+        channels: count,
+        height: count,
+        width: count,
+        grayscale: z.boolean(),
+        resizeMode: z.enum(['stretch', 'none']),
+        meanFile: z.boolean().describe("a mean image of the training LMDB is stored with the dataset"),
+      })
+      .optional()
+      .describe('what the stored images are, so classification applies exactly what training saw'),
+    labels: z.array(z.string()).optional().describe('folder names in label-index order'),
+    counts: z.object({ training: z.record(z.string(), count), testing: z.record(z.string(), count) }).optional(),
+    shape: z.object({ channels: count, height: count, width: count }).optional(),
+    attempts: count,
+    finishedAt: z.iso.datetime().optional().describe('when preparation ended'),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'Dataset' });
+
+export const solverView = z
+  .object({
+    ...recordViewFields,
+    datasetId: z.string(),
+    solver: z.string().describe('solver prototxt as submitted'),
+    net: z.string().describe('net prototxt as submitted'),
+    solverType: z.string(),
+    maxIterations: count,
+    status: z.enum(['pending', 'ready', 'failed']).optional().describe('pending while an imported solver is fetched and checked'),
+    source: z.object({ solverUrl: z.string(), netUrl: z.string() }).optional(),
+    attempts: count.optional(),
+    finishedAt: z.iso.datetime().optional(),
+    error: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })).optional(),
+  })
+  .meta({ id: 'Solver' });
+
+const jobSource = z.object({ trainingJobId: z.string(), iteration: count });
+
+export const trainingJobView = z
+  .object({
+    ...recordViewFields,
+    solverId: z.string(),
+    datasetId: z.string(),
+    status: z.enum(['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled']),
+    attempts: count,
+    progress: z.object({
+      iteration: count,
+      maxIterations: count,
+      loss: z.number().optional(),
+      learningRate: z.number().optional(),
+      iterationsPerSecond: z.number().optional(),
+      etaSeconds: z.number().optional(),
+      testOutputs: z.record(z.string(), z.number()),
+    }),
+    startedAt: z.iso.datetime().optional(),
+    finishedAt: z.iso.datetime().optional(),
+    cancelledAt: z.iso.datetime().optional(),
+    model: z.object({ iteration: count, bytes: count }).optional(),
+    error: z.string().optional(),
+    resources: z.object({ type: z.enum(['GPU', 'CPU']) }).optional(),
+    maxRuntimeSeconds: count.optional(),
+    weightsFrom: jobSource.optional(),
+    resumeFrom: jobSource.optional(),
+  })
+  .meta({ id: 'TrainingJob' });

@@ -1,0 +1,111 @@
+/**
+ * Per-tenant quotas through the HTTP API of a real local cloud, with small quotas set through the
+ * environment (read on every request, as on Lambda): a used-up quota answers 429 problem+json with
+ * Retry-After and creates nothing; other tenants are unaffected.
+ */
+import { newId } from '../../core/ids';
+import { quotaEnvNames } from '../../core/quotas';
+import * as records from '../../core/records/store';
+import type { Dataset, TrainingJob, TrainingJobStatus } from '../../core/records/types';
+import type { ElasticCaffeClient } from '../../local/client';
+import { startTestCloud, type TestCloud } from '../support/cloud';
+import { rawCall } from '../support/raw-call';
+import { tinyNet, tinySolver } from '../support/tar-craft';
+
+jest.setTimeout(2 * 60_000);
+
+const tenant = 'quota-tenant';
+let tc: TestCloud;
+let api: ElasticCaffeClient;
+let solverId: string;
+let datasetId: string;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    [quotaEnvNames.concurrentJobs]: '2',
+    [quotaEnvNames.queuedJobs]: '1',
+    [quotaEnvNames.storageBytes]: '1000',
+    [quotaEnvNames.jobsRetryAfterSeconds]: '30',
+  });
+  tc = await startTestCloud();
+  api = await tc.as(tenant);
+  // A ready dataset written straight to the table: the job quotas are checked before any training, so none runs.
+  const now = new Date().toISOString();
+  const dataset: Dataset = { id: newId('datasets'), tenantId: tenant, name: 'quota-dataset', status: 'ready', training: { datafileId: 'df_x', splitPercentage: 0.8 }, testing: { datafileId: 'df_x', splitPercentage: 0.2 }, attempts: 1, createdAt: now, updatedAt: now };
+  await records.putNew('datasets', dataset);
+  datasetId = dataset.id;
+  solverId = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'quota-solver', datasetId, solver: tinySolver(), net: tinyNet() })).id;
+});
+
+afterAll(async () => {
+  await tc?.stop();
+  process.env = saved;
+});
+
+/** A job record in a status, as the dispatcher and Batch events would have left it (no Batch job behind it). */
+async function jobIn(status: TrainingJobStatus): Promise<string> {
+  const now = new Date().toISOString();
+  const job: TrainingJob = {
+    id: newId('training-jobs'), tenantId: tenant, solverId, datasetId, status, attempts: status === 'queued' ? 0 : 1,
+    progress: { iteration: 0, maxIterations: 20, testOutputs: {} }, resources: { type: 'CPU' }, createdAt: now, updatedAt: now,
+  };
+  await records.putNew('training-jobs', job);
+  return job.id;
+}
+
+const jobCount = async () => (await api.request<{ items: unknown[] }>('GET', '/v1/training-jobs')).items.length;
+
+describe('training jobs', () => {
+  it('with as many jobs running as the concurrent quota → 429 with Retry-After, nothing queued', async () => {
+    const running = [await jobIn('running'), await jobIn('starting')];
+    const before = await jobCount();
+    const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.headers.get('retry-after')).toBe('30');
+    expect(answer.body).toMatchObject({ title: 'Quota exceeded', status: 429, detail: expect.stringMatching(/^2 of your training jobs are running, your quota of concurrent jobs/) });
+    expect(await jobCount()).toBe(before);
+    for (const id of running) await records.update('training-jobs', tenant, id, { set: { status: 'succeeded' } });
+  });
+
+  it('with as many jobs queued as the queued quota → 429', async () => {
+    const queued = await jobIn('queued');
+    const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
+    expect(answer.status).toBe(429);
+    expect(answer.body.detail).toMatch(/^1 of your training jobs are queued, your quota of queued jobs/);
+    await records.update('training-jobs', tenant, queued, { set: { status: 'failed' } });
+  });
+
+  it("another tenant's jobs do not count against this tenant's quota", async () => {
+    const { checkJobQuotas } = await import('../../core/quotas');
+    await expect(checkJobQuotas('quota-other-tenant')).resolves.toBeUndefined();
+    await jobIn('running');
+    await jobIn('running');
+    await expect(checkJobQuotas('quota-other-tenant')).resolves.toBeUndefined();
+    await expect(checkJobQuotas(tenant)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 30 });
+  });
+});
+
+describe('storage', () => {
+  const register = (client: ElasticCaffeClient, name: string, sizeBytes?: number) =>
+    rawCall(client, 'POST', '/v1/datafiles', { body: { name, format: 'image-folders', ...(sizeBytes ? { sizeBytes } : {}) } });
+
+  it('datafiles up to the storage quota are accepted; one more byte → 429, and no record is left', async () => {
+    const owner = await tc.as('quota-storage');
+    expect((await register(owner, 'first', 600)).status).toBe(201);
+    expect((await register(owner, 'second', 400)).status).toBe(201);
+    const refused = await register(owner, 'third', 1);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('3600');
+    expect(refused.body.detail).toMatch(/^your datafiles take 1000 bytes; 1 more would exceed your storage quota of 1000 bytes/);
+    // A full quota refuses a datafile of unknown size too.
+    expect((await register(owner, 'unsized')).status).toBe(429);
+    const names = (await owner.request<{ items: Array<{ name: string }> }>('GET', '/v1/datafiles')).items.map((d) => d.name);
+    expect(names).toEqual(['second', 'first']);
+  });
+
+  it("another tenant's datafiles do not use this tenant's storage", async () => {
+    expect((await register(await tc.as('quota-storage-2'), 'mine', 1000)).status).toBe(201);
+  });
+});
