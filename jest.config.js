@@ -14,9 +14,11 @@ const project = (name, extra = {}) => ({
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   ...extra,
 });
+const validatedResponses = { setupFiles: ['<rootDir>/test/support/validate-responses.setup.ts'] };
 module.exports = {
   transform,
   transformIgnorePatterns,
   globalSetup: '<rootDir>/test/global-setup.ts',
-  projects: [project('unit'), project('infra'), project('integration'), project('e2e')],
+  // Integration and e2e tests check every API answer against the OpenAPI document (test/support/validate-responses.ts).
+  projects: [project('unit'), project('infra'), project('integration', validatedResponses), project('e2e', validatedResponses)],
 };

@@ -6,6 +6,7 @@ const prefixes: Record<Collection, string> = {
   datasets: 'ds',
   solvers: 'sv',
   'training-jobs': 'tj',
+  classifiers: 'cl',
 };
 
 const nextUlid = monotonicFactory();

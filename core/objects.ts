@@ -2,8 +2,10 @@
  * Object keys and presigned URLs. Every key lives under `tenants/<tenantId>/`, and URLs are only
  * ever minted from these builders, so a tenant can never be handed a URL outside its own prefix.
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { s3 } from './aws/clients';
 import { requireEnv } from './env';
 import type { Collection } from './routes';
@@ -19,6 +21,8 @@ export const keys = {
   datafile: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datafiles', id)}${datafileObjectName}`,
   datasetLmdb: (tenantId: string, id: string, side: 'training' | 'testing') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side}-lmdb/data.mdb`,
+  /** The training LMDB's mean image (compute_image_mean's binaryproto). */
+  datasetMean: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datasets', id)}mean.binaryproto`,
   jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
@@ -85,4 +89,34 @@ export async function listObjects(prefix: string): Promise<Array<{ key: string; 
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return objects;
+}
+
+/** Bytes `[start, end]` (inclusive) of an object; the caller knows the object is that long. */
+export async function readRange(key: string, start: number, end: number): Promise<Buffer> {
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=${start}-${end}` }));
+  return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+}
+
+/**
+ * Deletes every object under a record's prefix (one DeleteObject each: the batch call needs a
+ * Content-MD5 the local emulator does not check the same way, and a record has few objects).
+ * Refuses any prefix outside the tenant's own.
+ */
+export async function deleteRecordObjects(tenantId: string, collection: Collection, id: string): Promise<number> {
+  const prefix = recordPrefix(tenantId, collection, id);
+  const objects = await listObjects(prefix);
+  for (const object of objects) await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: object.key }));
+  return objects.length;
+}
+
+/** The object's lines, streamed (a long log is never held whole); nothing when it does not exist. */
+export async function* readLines(key: string): AsyncGenerator<string> {
+  let body: Readable;
+  try {
+    body = (await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }))).Body as Readable;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return;
+    throw error;
+  }
+  yield* createInterface({ input: body, crlfDelay: Infinity });
 }

@@ -4,9 +4,12 @@
  */
 
 import { datafileRoutes } from './api/datafiles';
+import { openApiRoutes } from './api/openapi';
+import type { ResponseDocs, RouteRequest } from './openapi/route-docs';
 import { datasetRoutes } from './api/datasets';
 import { solverRoutes } from './api/solvers';
 import { trainingJobRoutes } from './api/training-jobs';
+import { classifierRoutes } from './api/classifiers';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -21,6 +24,12 @@ export interface Route {
   summary: string;
   /** What the handler may touch; the CDK stack grants exactly this and sets the matching env vars. */
   access: RouteAccess;
+  /** The request the handler parses (OpenAPI); test/unit/openapi.test.ts requires it where there is one. */
+  request?: RouteRequest;
+  /** Every answer the route gives beyond the shared ones (OpenAPI); required by the same test. */
+  responses?: ResponseDocs;
+  /** Honours `Idempotency-Key` (lambdas/shared/idempotency.ts): set on every POST that creates something. */
+  idempotent?: boolean;
 }
 
 /** Resources a route's function uses (least privilege: the stack grants no more). */
@@ -30,17 +39,21 @@ export interface RouteAccess {
   bucket?: 'read' | 'readWrite';
   /** Sends messages to the jobs queue. */
   queue?: boolean;
+  /** Deletes objects under `tenants/` (a record's artifacts when the record is deleted). */
+  deleteObjects?: boolean;
+  /** `terminate`: stops Batch jobs (cancelling a training job). */
+  batch?: 'terminate';
 }
 
 /** Collections whose records share the generic read and list handlers. */
-export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs'] as const;
+export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs', 'classifiers'] as const;
 export type Collection = (typeof collections)[number];
 
 /**
  * Every route, assembled from one file per resource under core/api/ (routes and schemas side by
  * side, so a resource's API is read and changed in one place).
  */
-export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes];
+export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...openApiRoutes];
 
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

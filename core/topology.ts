@@ -30,6 +30,10 @@ export const jobsQueue = {
 export const workerActionCollections = {
   'prepare-dataset': 'datasets',
   train: 'training-jobs',
+  /** Fetches a datafile's URL (if it has one) and inspects the archive: format, labels, counts. */
+  'import-datafile': 'datafiles',
+  /** Fetches a solver's and net's prototxt from their URLs and validates them. */
+  'import-solver': 'solvers',
 } as const;
 export type WorkerAction = keyof typeof workerActionCollections;
 /** A collection whose records are background work run by the worker. */
@@ -90,6 +94,8 @@ export const envNames = {
   bucket: 'BUCKET_NAME',
   jobsQueueUrl: 'JOBS_QUEUE_URL',
   batchJobQueue: 'BATCH_JOB_QUEUE',
+  /** Optional CPU job queue for `resources: {type: "CPU"}` jobs; unset means the GPU queue takes them too. */
+  batchCpuJobQueue: 'BATCH_CPU_JOB_QUEUE',
   batchJobDefinition: 'BATCH_JOB_DEFINITION',
 } as const;
 
@@ -118,4 +124,6 @@ export const tableKeys = {
   sortKey: 'sk',
   /** GSI over `statusKey` (`<collection>#<status>`): finds unfinished work across tenants. */
   statusIndex: { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'sk' },
+  /** Items with this attribute (epoch seconds) expire: DynamoDB's TTL deletes them (idempotency records). */
+  timeToLive: 'ttl',
 } as const;

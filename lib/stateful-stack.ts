@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { jobsQueue } from '../core/topology';
+import { jobsQueue, tableKeys } from '../core/topology';
 import type { AppConfig } from './config';
 
 /** The stateful resources, as the stateless stack receives them. */
@@ -28,7 +28,7 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /** Name of the status index: the dispatcher and reconciler find records by status through it. */
-export const statusIndexName = 'byStatus';
+export const statusIndexName = tableKeys.statusIndex.name;
 
 /** Days access logs and flow logs are kept. */
 const logRetentionDays = 90;
@@ -46,9 +46,12 @@ export class StatefulStack extends Stack implements StatefulResources {
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    const { partitionKey, sortKey, statusIndex } = tableKeys;
     this.table = new dynamodb.Table(this, 'Records', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: sortKey, type: dynamodb.AttributeType.STRING },
+      // Idempotency records expire after 24 h; DynamoDB's TTL deletes them (at no cost).
+      timeToLiveAttribute: tableKeys.timeToLive,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: config.removalPolicy === 'retain',
@@ -56,8 +59,8 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     this.table.addGlobalSecondaryIndex({
       indexName: statusIndexName,
-      partitionKey: { name: 'statusKey', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: statusIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: statusIndex.sortKey, type: dynamodb.AttributeType.STRING },
     });
 
     this.logsBucket = new s3.Bucket(this, 'AccessLogs', {

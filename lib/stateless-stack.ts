@@ -95,9 +95,12 @@ export class StatelessStack extends Stack {
       targets: [new targets.LambdaFunction(this.batchStateChange, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
 
-    this.uploadReceived = eventFunction('uploadReceived', 'S3 datafile upload → datafile ready')
+    // Queues the upload's inspection; deletes an upload above the tenant's limit or whose datafile is gone.
+    this.uploadReceived = eventFunction('uploadReceived', 'S3 datafile upload → datafile inspection')
       .bindTable(table, 'readWrite')
-      .bindBucket(bucket, 'read');
+      .bindBucket(bucket, 'read')
+      .bindObjectDeletion(bucket)
+      .bindQueue(queue);
     this.notifyUploads(bucket);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });

@@ -17,6 +17,15 @@ export class ApiError extends Error {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Tests set ELASTIC_CAFFE_VALIDATE_RESPONSES=1 to check every answer against the OpenAPI document;
+ * loaded only then, so the demo and benchmarks never load the validator (a dev dependency).
+ */
+function checkAgainstOpenApi(answer: { method: string; path: string; status: number; contentType: string; body: unknown }): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, test-only module
+  (require('../test/support/validate-responses') as typeof import('../test/support/validate-responses')).validateResponse(answer);
+}
+
 export class ElasticCaffeClient {
   constructor(
     readonly baseUrl: string,
@@ -32,6 +41,7 @@ export class ElasticCaffeClient {
     });
     const text = await response.text();
     const parsed = (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
+    if (process.env.ELASTIC_CAFFE_VALIDATE_RESPONSES === '1') checkAgainstOpenApi({ method, path, status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed });
     if (!response.ok) throw new ApiError(response.status, parsed, method, path);
     return parsed as T;
   }

@@ -9,8 +9,11 @@ import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
 import type { Route } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
+import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work';
 import { buildWorkerBundle } from '../container/build-worker';
+import { stopInferenceServer } from '../container/inference/client';
+import { ensurePycaffe } from './caffe/install';
 import { tokenVerifier } from './auth';
 import { startBatchEmulator, type BatchEmulator } from './batch';
 import { startEmulators } from './emulators';
@@ -69,6 +72,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     [envNames.bucket]: localNames.bucket,
     // Handler logs (Powertools, JSON) are for debugging locally: ELASTIC_CAFFE_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.ELASTIC_CAFFE_LOG_LEVEL ?? 'WARN',
+    // URL imports may reach 127.0.0.1 locally (tests serve files from it); never any other private address.
+    [allowPrivateUrlsEnv]: 'loopback',
+    // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are cached.
+    PYCAFFE_PREFIX: await ensurePycaffe(),
+    INFERENCE_CACHE_DIR: path.join(home, 'inference-cache'),
   });
   let batch: BatchEmulator | undefined;
   const handlers = new Map<string, AsyncHandler>();
@@ -85,6 +93,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       CAFFE_PREFIX: options.caffePrefix,
       WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
       WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
+      [allowPrivateUrlsEnv]: 'loopback',
     },
     logDir: path.join(home, 'logs', 'batch'),
     terminateGraceMs: options.terminateGraceMs ?? 30_000,
@@ -138,6 +147,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await poller.stop();
       await batch?.close();
       await emulators.close();
+      stopInferenceServer();
     },
   };
 }

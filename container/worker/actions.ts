@@ -1,6 +1,8 @@
 /** What the worker runs for each action (core/topology.ts lists the actions and their collections). */
 import type { WorkerAction } from '../../core/topology';
 import type { WorkerContext } from './context';
+import { importDatafile } from './import-datafile';
+import { importSolver } from './import-solver';
 import { prepareDataset } from './prepare-dataset';
 import { train } from './train';
 
@@ -9,4 +11,6 @@ export type ActionRunner = (ctx: WorkerContext, tenantId: string, recordId: stri
 export const actionRunners: Record<WorkerAction, ActionRunner> = {
   'prepare-dataset': prepareDataset,
   train,
+  'import-datafile': importDatafile,
+  'import-solver': importSolver,
 };

@@ -9,11 +9,14 @@ import { CaffeProgressTracker } from '../../core/caffe/log';
 import { rewriteForJob } from '../../core/caffe/rewrite';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
+import { snapshotBaseName } from '../../core/usecases/training-job-sources';
 import type { Dataset, TrainingJob } from '../../core/records/types';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { runTraining } from './caffe-run';
+import { prepareStart } from './job-start';
 import { downloadCached, upload } from './transfer';
+import { uploadModelBundle } from './classify-bundle';
 
 const terminalStatuses = ['succeeded', 'failed', 'cancelled'];
 const datasetWaitMs = 30 * 60 * 1000;
@@ -22,7 +25,8 @@ const datasetWaitMs = 30 * 60 * 1000;
 async function readyDataset(tenantId: string, datasetId: string, stopping: AbortSignal): Promise<Dataset> {
   const deadline = Date.now() + datasetWaitMs;
   for (;;) {
-    const dataset = await records.get('datasets', tenantId, datasetId);
+    const dataset = await records.find('datasets', tenantId, datasetId);
+    if (!dataset) throw new PermanentFailure(`dataset ${datasetId} was deleted`);
     if (dataset.status === 'ready' && dataset.lmdb) return dataset;
     if (dataset.status === 'failed') throw new PermanentFailure(`dataset ${datasetId} failed: ${dataset.error ?? 'no reason recorded'}`);
     if (Date.now() > deadline || stopping.aborted) throw new Error(`dataset ${datasetId} is still ${dataset.status}`);
@@ -33,7 +37,8 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
 export async function train(ctx: WorkerContext, tenantId: string, jobId: string): Promise<void> {
   const job = await records.get('training-jobs', tenantId, jobId);
   if (terminalStatuses.includes(job.status)) return;
-  const solver = await records.get('solvers', tenantId, job.solverId);
+  const solver = await records.find('solvers', tenantId, job.solverId);
+  if (!solver) throw new PermanentFailure(`solver ${job.solverId} was deleted`);
   const dataset = await readyDataset(tenantId, job.datasetId, ctx.stopping);
 
   const sources = { training: '', testing: '' };
@@ -45,7 +50,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   await mkdir(snapshotDir, { recursive: true });
   const paths = {
     net: path.join(ctx.workDir, 'net.prototxt'),
-    snapshotPrefix: path.join(snapshotDir, 'snapshot'),
+    snapshotPrefix: path.join(snapshotDir, snapshotBaseName),
     trainSource: sources.training,
     testSource: sources.testing,
   };
@@ -60,8 +65,11 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   await writeFile(solverFile, rewritten.solver);
 
   const tracker = new CaffeProgressTracker({ maxIterations: rewritten.maxIterations });
-  const outcome = await runTraining(ctx, { tenantId, jobId, solverFile, snapshotDir, tracker });
+  const startArgs = await prepareStart(ctx, job);
+  const outcome = await runTraining(ctx, { tenantId, jobId, solverFile, snapshotDir, tracker, extraArgs: startArgs });
   const progress = tracker.snapshot();
+  // Cancelled: the record already says so, and nothing of this run is wanted.
+  if (outcome.cancelled) return;
   if (outcome.stopped) throw new Error('the worker was asked to stop; snapshots are saved and the job will be retried');
   if (outcome.code !== 0 || !progress.done) {
     if (progress.fatalError) throw new PermanentFailure(`Caffe failed: ${progress.fatalError}`);
@@ -71,5 +79,8 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   if (!final) throw new PermanentFailure('Caffe finished without writing a model; does the solver set snapshot_after_train: false?');
   const bytes = await upload(final.model, keys.jobModel(tenantId, jobId));
   const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
+  // The ready-to-use bundle (deploy net, weights, labels, preprocessing) exists before the job reads succeeded.
+  const bundle = await uploadModelBundle({ workDir: ctx.workDir, tenantId, jobId, trainingNet: solver.net, dataset, modelFile: final.model });
+  if ('skipped' in bundle) console.log(`no model bundle: ${bundle.skipped}`);
   await records.update('training-jobs', tenantId, jobId, { set: { model, progress: outcome.progress } });
 }

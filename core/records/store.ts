@@ -4,7 +4,7 @@
  * lists newest first. Every state change is a conditional write (dynalite has no transactions).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
 import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
@@ -20,6 +20,7 @@ const singular: Record<Collection, string> = {
   datasets: 'dataset',
   solvers: 'solver',
   'training-jobs': 'training job',
+  classifiers: 'classifier',
 };
 /** Table attributes that are storage details, never part of a record. */
 const storageAttributes = [tableKeys.partitionKey, tableKeys.sortKey, tableKeys.statusIndex.partitionKey] as const;
@@ -80,27 +81,47 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-/** One page of the tenant's records in a collection, newest first. */
+/** Items read per query when a status filter may discard most of them. */
+const filteredScanSize = 100;
+
+/**
+ * One page of the tenant's records in a collection, newest first; with `status`, only records in
+ * that status. DynamoDB applies a filter after `Limit`, so a filtered query can return fewer items
+ * than asked for while more remain: queries continue until the page is full or the collection is
+ * exhausted, and the cursor names the last item returned (so nothing is skipped or repeated).
+ */
 export async function list<C extends Collection>(
   collection: C,
   tenantId: string,
-  options: { limit: number; cursor?: string },
+  options: { limit: number; cursor?: string; status?: string },
 ): Promise<Page<RecordsByCollection[C]>> {
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, '#sk': tableKeys.sortKey },
-      ExpressionAttributeValues: { ':pk': pk(tenantId), ':prefix': `${collection}#` },
-      ScanIndexForward: false,
-      Limit: options.limit,
-      ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, tenantId, collection) : undefined,
-    }),
-  );
-  const page: Page<RecordsByCollection[C]> = { items: Items.map((item) => fromItem<C>(item)) };
-  if (LastEvaluatedKey) page.nextCursor = Buffer.from(String(LastEvaluatedKey[tableKeys.sortKey])).toString('base64url');
-  return page;
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined = options.cursor ? decodeCursor(options.cursor, tenantId, collection) : undefined;
+  const filter = options.status === undefined ? {} : { FilterExpression: '#status = :status' };
+  for (;;) {
+    const remaining = options.limit - items.length;
+    const { Items = [], LastEvaluatedKey }: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> } = await ddb().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, '#sk': tableKeys.sortKey, ...(options.status === undefined ? {} : { '#status': 'status' }) },
+        ExpressionAttributeValues: { ':pk': pk(tenantId), ':prefix': `${collection}#`, ...(options.status === undefined ? {} : { ':status': options.status }) },
+        ...filter,
+        ScanIndexForward: false,
+        Limit: options.status === undefined ? remaining : Math.max(remaining, filteredScanSize),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...Items.slice(0, remaining));
+    const page: Page<RecordsByCollection[C]> = { items: items.map((item) => fromItem<C>(item)) };
+    if (Items.length > remaining) return { ...page, nextCursor: encodeCursor(items.at(-1)![tableKeys.sortKey]) };
+    if (!LastEvaluatedKey) return page;
+    if (items.length === options.limit) return { ...page, nextCursor: encodeCursor(LastEvaluatedKey[tableKeys.sortKey]) };
+    start = LastEvaluatedKey;
+  }
 }
+
+const encodeCursor = (sortKey: unknown): string => Buffer.from(String(sortKey)).toString('base64url');
 
 /** A cursor only names a position inside the caller's own partition and collection. */
 function decodeCursor(cursor: string, tenantId: string, collection: Collection) {
@@ -162,6 +183,33 @@ export async function update<C extends Collection>(
     return Attributes ? fromItem<C>(Attributes) : undefined;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Deletes a record when `condition` (with its own names/values) holds; false when it did not, or
+ * the record is already gone.
+ */
+export async function remove(
+  collection: Collection,
+  tenantId: string,
+  id: string,
+  change: Pick<Update, 'condition' | 'names' | 'values'> = {},
+): Promise<boolean> {
+  try {
+    await ddb().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: { [tableKeys.partitionKey]: pk(tenantId), [tableKeys.sortKey]: sk(collection, id) },
+        ConditionExpression: ['attribute_exists(#pk)', change.condition].filter(Boolean).join(' AND '),
+        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, ...change.names },
+        ExpressionAttributeValues: change.values && Object.keys(change.values).length ? change.values : undefined,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }

@@ -9,13 +9,31 @@ export interface RecordBase {
   updatedAt: string;
 }
 
-export type DatafileStatus = 'awaiting-upload' | 'ready' | 'failed';
+/** awaiting-upload → processing (the worker imports and/or inspects it) → ready | failed. */
+export type DatafileStatus = 'awaiting-upload' | 'processing' | 'ready' | 'failed';
+/** What a datafile holds (container/worker/formats/ detects and converts each). */
+export type DatafileFormat = 'image-folders' | 'idx' | 'lmdb' | 'leveldb';
 export interface Datafile extends RecordBase {
-  format: 'image-folders';
+  format: DatafileFormat;
   status: DatafileStatus;
   sizeBytes?: number;
   /** The S3 key of the uploaded archive (inside the tenant's prefix). */
   objectKey: string;
+  /** Imported from this URL by the worker (instead of uploaded by the client). */
+  sourceUrl?: string;
+  /** The S3 multipart upload of a large file, until it is completed. */
+  multipartUploadId?: string;
+  partSizeBytes?: number;
+  /** What the worker's inspection found. */
+  detectedFormat?: string;
+  labels?: string[];
+  counts?: Record<string, number>;
+  entries?: number;
+  /** Set by the worker when inspection succeeded: the work's result (core/usecases/work.ts). */
+  inspectedAt?: string;
+  attempts?: number;
+  batchJobId?: string;
+  error?: string;
 }
 
 /** One side of a dataset (seed semantics: a fraction of a datafile, 0 meaning all of it). */
@@ -28,6 +46,25 @@ export interface ImageTransform {
   grayscale?: boolean;
   width?: number;
   height?: number;
+  /** How images are resized to width x height: "stretch" (convert_imageset's resize, aspect not kept). */
+  resizeMode?: 'stretch';
+  /** Interleave the images in a seeded random order (default true): Caffe's Data layer reads in order. */
+  shuffle?: boolean;
+  /** Seed of the split and the shuffle (default: derived from the dataset id). */
+  seed?: number;
+}
+
+/** What the dataset's images are as stored, so inference can apply exactly what training saw. */
+export interface DatasetPreprocessing {
+  channels: number;
+  height: number;
+  width: number;
+  /** Images were converted to one grey channel (else 3 channels, BGR as OpenCV stores them). */
+  grayscale: boolean;
+  /** How images were resized to width x height; "none" when they already had that size. */
+  resizeMode: 'stretch' | 'none';
+  /** A mean image of the training LMDB (compute_image_mean) is stored with the dataset. */
+  meanFile: boolean;
 }
 
 export type DatasetStatus = 'pending' | 'processing' | 'ready' | 'failed';
@@ -42,18 +79,37 @@ export interface Dataset extends RecordBase {
   /** Shape of each image as stored in the LMDBs. */
   shape?: { channels: number; height: number; width: number };
   lmdb?: { training: string; testing: string };
+  /** The datafiles' format (both sides share one). */
+  format?: DatafileFormat;
+  /** The seed the split and shuffle used. */
+  seed?: number;
+  preprocessing?: DatasetPreprocessing;
   preparedAt?: string;
   attempts: number;
   batchJobId?: string;
   error?: string;
 }
 
+/** A solver from text is ready at once; one from URLs is pending until the worker fetched and validated them. */
+export type SolverStatus = 'pending' | 'ready' | 'failed';
 export interface Solver extends RecordBase {
   datasetId: string;
+  /** Prototxt texts; empty while an imported solver is pending. */
   solver: string;
   net: string;
   solverType: string;
   maxIterations: number;
+  /** Absent on solvers stored before statuses existed: those are ready. */
+  status?: SolverStatus;
+  /** Where an imported solver's texts come from. */
+  source?: { solverUrl: string; netUrl: string };
+  /** Set by the worker once an import fetched valid texts (the import's result). */
+  importedAt?: string;
+  attempts?: number;
+  batchJobId?: string;
+  error?: string;
+  /** Each mistake Caffe's schema found in fetched texts (same shape as a 400's `errors`). */
+  errors?: Array<{ field: string; message: string; line?: number; column?: number }>;
 }
 
 export type TrainingJobStatus = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -64,7 +120,21 @@ export interface TrainingProgress {
   loss?: number;
   learningRate?: number;
   iterationsPerSecond?: number;
+  /** Seconds left at the current rate: (maxIterations − iteration) / iterationsPerSecond. */
+  etaSeconds?: number;
   testOutputs: Record<string, number>;
+}
+
+/** Another job's snapshot a job starts from: its weights (fine-tuning) or its solver state (resume). */
+export interface TrainingJobSource {
+  trainingJobId: string;
+  /** The snapshot's iteration (resolved at create time: the latest one when the request names none). */
+  iteration: number;
+}
+
+/** What a job asks Batch for: a GPU queue (the default) or the CPU one. */
+export interface TrainingResources {
+  type: 'GPU' | 'CPU';
 }
 
 export interface ModelArtifact {
@@ -84,6 +154,38 @@ export interface TrainingJob extends RecordBase {
   finishedAt?: string;
   model?: ModelArtifact;
   error?: string;
+  /** Absent on jobs created before jobs chose resources: those run on the GPU queue. */
+  resources?: TrainingResources;
+  /** Batch's per-attempt timeout for this job (SubmitJob `timeout.attemptDurationSeconds`). */
+  maxRuntimeSeconds?: number;
+  /** Fine-tune: `caffe train --weights=` that job's snapshot. */
+  weightsFrom?: TrainingJobSource;
+  /** Continue: `caffe train --snapshot=` that job's solver state. */
+  resumeFrom?: TrainingJobSource;
+  cancelledAt?: string;
+}
+
+/** The statuses a list can be filtered by, per collection (collections without a status have none). */
+export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
+  datafiles: ['awaiting-upload', 'processing', 'ready', 'failed'] satisfies DatafileStatus[],
+  datasets: ['pending', 'processing', 'ready', 'failed'] satisfies DatasetStatus[],
+  'training-jobs': ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] satisfies TrainingJobStatus[],
+};
+
+/** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */
+export interface Classifier extends RecordBase {
+  trainingJobId: string;
+  datasetId: string;
+  iteration: number;
+  /** S3 key of the weights (the job's final model or one of its snapshots). */
+  weightsKey: string;
+  /** The deploy net (derived from the training net unless the request gave one). */
+  deploy: string;
+  /** The deploy net's input blob and its class-probability blob. */
+  input: string;
+  output: string;
+  labels: string[];
+  preprocessing: import('../caffe/preprocess').Preprocessing;
 }
 
 export interface RecordsByCollection {
@@ -91,6 +193,7 @@ export interface RecordsByCollection {
   datasets: Dataset;
   solvers: Solver;
   'training-jobs': TrainingJob;
+  classifiers: Classifier;
 }
 
 export type AnyRecord = RecordsByCollection[Collection];

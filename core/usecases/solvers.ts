@@ -6,8 +6,12 @@ import { newId } from '../ids';
 import * as records from '../records/store';
 import type { Solver } from '../records/types';
 import type { createSolverBody } from '../api/solvers';
+import { createSolverFromUrls, textsOf, urlsOf } from './solver-import';
 
-export async function createSolver(tenantId: string, input: z.infer<typeof createSolverBody>): Promise<Solver> {
+export async function createSolver(tenantId: string, body: z.infer<typeof createSolverBody>): Promise<Solver> {
+  const urls = urlsOf(body);
+  if (urls) return createSolverFromUrls(tenantId, urls);
+  const input = { ...body, ...textsOf(body) };
   await records.get('datasets', tenantId, input.datasetId);
   const errors = validateSolverAndNet(input.solver, input.net);
   if (errors.length) {
@@ -25,6 +29,7 @@ export async function createSolver(tenantId: string, input: z.infer<typeof creat
     net: input.net,
     solverType: summary.type,
     maxIterations: summary.maxIterations,
+    status: 'ready',
     createdAt: now,
     updatedAt: now,
   };

@@ -2,17 +2,28 @@
 import type { z } from 'zod';
 import { UnprocessableError } from '../errors';
 import { newId } from '../ids';
-import { keys, listObjects, presignDownload, readText } from '../objects';
+import { checkJobQuotas } from '../quotas';
+import { keys, listObjects, objectSize, presignDownload } from '../objects';
+import { modelBundleKey } from './classifiers';
 import * as records from '../records/store';
 import type { TrainingJob } from '../records/types';
 import type { createTrainingJobBody } from '../api/training-jobs';
+import { resolveResumeSource, resolveWeightsSource } from './training-job-sources';
 import { enqueueOrFail } from './work';
 
+/** Creates the job record (with its start point checked) and queues its training. */
 export async function createTrainingJob(tenantId: string, input: z.infer<typeof createTrainingJobBody>): Promise<TrainingJob> {
   const solver = await records.get('solvers', tenantId, input.solverId);
+  if (solver.status === 'pending')
+    throw new UnprocessableError(`solver ${solver.id} is pending: its prototxt is still being fetched from its URLs; retry once it is ready`);
+  if (solver.status === 'failed')
+    throw new UnprocessableError(`solver ${solver.id} failed (${solver.error ?? 'no reason recorded'}); it cannot be trained`);
   const dataset = await records.get('datasets', tenantId, solver.datasetId);
   if (dataset.status === 'failed')
     throw new UnprocessableError(`dataset ${dataset.id} failed (${dataset.error ?? 'no reason recorded'}); fix it before training on it`);
+  const weightsFrom = input.weightsFrom ? await resolveWeightsSource(tenantId, input.weightsFrom) : undefined;
+  const resumeFrom = input.resumeFrom ? await resolveResumeSource(tenantId, solver, input.resumeFrom) : undefined;
+  await checkJobQuotas(tenantId);
   const now = new Date().toISOString();
   const job: TrainingJob = {
     id: newId('training-jobs'),
@@ -22,19 +33,18 @@ export async function createTrainingJob(tenantId: string, input: z.infer<typeof 
     datasetId: dataset.id,
     status: 'queued',
     attempts: 0,
-    progress: { iteration: 0, maxIterations: solver.maxIterations, testOutputs: {} },
+    // A resumed job starts counting where its solver state left off.
+    progress: { iteration: resumeFrom?.iteration ?? 0, maxIterations: solver.maxIterations, testOutputs: {} },
+    resources: { type: input.resources?.type ?? 'GPU' },
+    ...(input.maxRuntimeSeconds ? { maxRuntimeSeconds: input.maxRuntimeSeconds } : {}),
+    ...(weightsFrom ? { weightsFrom } : {}),
+    ...(resumeFrom ? { resumeFrom } : {}),
     createdAt: now,
     updatedAt: now,
   };
   await records.putNew('training-jobs', job);
   await enqueueOrFail('training-jobs', job, 'train');
   return job;
-}
-
-/** The job's Caffe log so far (empty before Caffe starts). */
-export async function trainingJobLog(tenantId: string, id: string): Promise<string> {
-  await records.get('training-jobs', tenantId, id);
-  return (await readText(keys.jobLog(tenantId, id))) ?? '';
 }
 
 const snapshotFile = /_iter_(\d+)\.(caffemodel|solverstate)$/;
@@ -56,7 +66,10 @@ export async function trainingJobArtifacts(tenantId: string, id: string) {
   const model = job.model
     ? { url: await presignDownload(tenantId, job.model.key, `${id}.caffemodel`), iteration: job.model.iteration, bytes: job.model.bytes }
     : null;
-  return { model, snapshots: [...byIteration.values()].sort((a, b) => a.iteration - b.iteration) };
+  // The ready-to-use model bundle (container/worker/classify-bundle.ts), once the worker built it.
+  const bundleBytes = job.model ? await objectSize(modelBundleKey(tenantId, id)) : undefined;
+  const bundle = bundleBytes === undefined ? null : { url: await presignDownload(tenantId, modelBundleKey(tenantId, id), `${id}-bundle.tar.gz`), bytes: bundleBytes };
+  return { model, bundle, snapshots: [...byIteration.values()].sort((a, b) => a.iteration - b.iteration) };
 }
 
 interface Download {

@@ -8,7 +8,7 @@ import { SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { batch } from '../aws/clients';
 import { requireEnv } from '../env';
 import * as records from '../records/store';
-import type { Dataset, RecordsByCollection, TrainingJob, WorkCollection } from '../records/types';
+import type { Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
 import { envNames, workerActionCollections, type WorkerAction } from '../topology';
 import { enqueueWork, type WorkMessage } from '../work-queue';
 
@@ -18,14 +18,16 @@ export type Phase = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
 const statusOf: Record<WorkCollection, Record<Phase, string>> = {
   datasets: { queued: 'pending', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
   'training-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
+  datafiles: { queued: 'processing', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
+  solvers: { queued: 'pending', starting: 'pending', running: 'pending', succeeded: 'ready', failed: 'failed' },
 };
 /** The attribute the worker writes when the work produced its result; SUCCEEDED without it is a failure. */
-const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model' };
+const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model', datafiles: 'inspectedAt', solvers: 'importedAt' };
 const terminal = ['ready', 'succeeded', 'failed', 'cancelled'];
 const collectionOf: Record<WorkerAction, WorkCollection> = workerActionCollections;
 const actionOf = Object.fromEntries(Object.entries(collectionOf).map(([action, collection]) => [collection, action])) as Record<WorkCollection, WorkerAction>;
 
-type WorkRecord = Dataset | TrainingJob;
+type WorkRecord = Dataset | TrainingJob | Datafile | Solver;
 
 /** Sends the record's work message; if the queue is unreachable the record fails visibly instead of waiting forever. */
 export async function enqueueOrFail(collection: WorkCollection, record: WorkRecord, action: WorkerAction): Promise<void> {
@@ -46,25 +48,52 @@ export async function dispatch(message: WorkMessage): Promise<'submitted' | 'ski
   const collection = collectionOf[message.action];
   const record = await records.find(collection, message.tenantId, message.recordId);
   if (!record || record.batchJobId || !isQueued(collection, record)) return 'skipped';
+  const { jobQueue, maxRuntimeSeconds } = jobSettings(record);
   const { jobId } = await batch().send(
     new SubmitJobCommand({
       jobName: `${message.action}-${message.recordId}`,
-      jobQueue: requireEnv(envNames.batchJobQueue),
+      jobQueue,
       jobDefinition: requireEnv(envNames.batchJobDefinition),
       parameters: { action: message.action, tenantId: message.tenantId, recordId: message.recordId },
       tags: { tenantId: message.tenantId, recordId: message.recordId },
+      ...(maxRuntimeSeconds ? { timeout: { attemptDurationSeconds: maxRuntimeSeconds } } : {}),
     }),
   );
   if (!jobId) throw new Error('Batch SubmitJob returned no job id');
+  // Still queued: a job cancelled while we submitted must not be claimed (and its Batch job must not run).
   const claimed = await records.update(collection, message.tenantId, message.recordId, {
     set: { batchJobId: jobId },
-    condition: '(attribute_not_exists(#job) OR #job = :job)',
-    names: { '#job': 'batchJobId' },
-    values: { ':job': jobId },
+    condition: '(attribute_not_exists(#job) OR #job = :job) AND #status = :queued',
+    names: { '#job': 'batchJobId', '#status': 'status' },
+    values: { ':job': jobId, ':queued': statusOf[collection].queued },
   });
-  // Another dispatcher won the race for this record: its Batch job is the one; ours must not run.
+  // Another dispatcher won the race for this record (or it was cancelled): ours must not run.
   if (!claimed) await batch().send(new TerminateJobCommand({ jobId, reason: 'duplicate submission for the same record' }));
   return claimed ? 'submitted' : 'skipped';
+}
+
+/**
+ * Where and how long a record's Batch job runs: a training job may ask for the CPU queue (which
+ * falls back to the GPU queue where no CPU queue is configured, as locally) and a shorter timeout.
+ */
+function jobSettings(record: WorkRecord): { jobQueue: string; maxRuntimeSeconds?: number } {
+  const gpuQueue = requireEnv(envNames.batchJobQueue);
+  if (!('solverId' in record)) return { jobQueue: gpuQueue };
+  const cpuQueue = process.env[envNames.batchCpuJobQueue];
+  const jobQueue = record.resources?.type === 'CPU' && cpuQueue ? cpuQueue : gpuQueue;
+  return { jobQueue, ...(record.maxRuntimeSeconds ? { maxRuntimeSeconds: record.maxRuntimeSeconds } : {}) };
+}
+
+/**
+ * Stops a record's Batch job (cancel). A job Batch no longer knows (finished and forgotten, or a
+ * local restart) needs no stopping; any other failure is thrown.
+ */
+export async function terminateBatchJob(jobId: string, reason: string): Promise<void> {
+  try {
+    await batch().send(new TerminateJobCommand({ jobId, reason }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ClientException') throw error;
+  }
 }
 
 /** The part of a "Batch Job State Change" event's detail that the status handler reads. */
@@ -105,7 +134,8 @@ export async function applyBatchEvent(detail: BatchJobDetail): Promise<void> {
   if (!action || !(action in collectionOf) || !tenantId || !recordId || !phase) return;
   const collection = collectionOf[action];
   const record = await records.find(collection, tenantId, recordId);
-  if (!record || terminal.includes(record.status)) return;
+  // A solver without a status predates statuses and was ready.
+  if (!record || terminal.includes(record.status ?? 'ready')) return;
   const finished = detail.attempts?.length ?? 0;
   const attempt = phase === 'succeeded' || phase === 'failed' ? Math.max(finished, 1) : finished + 1;
   const rank = attempt * 10 + phaseRank[phase];
@@ -137,7 +167,7 @@ function hasResult(collection: WorkCollection, record: WorkRecord): boolean {
  */
 export async function recoverUnfinishedWork(batchJobExists: (jobId: string) => Promise<boolean>): Promise<number> {
   let recovered = 0;
-  for (const collection of ['datasets', 'training-jobs'] as const) {
+  for (const collection of Object.keys(statusOf) as WorkCollection[]) {
     const phases = [...new Set(Object.values(statusOf[collection]).filter((s) => !terminal.includes(s)))];
     for (const status of phases) {
       for (const record of (await records.findByStatus(collection, status)) as RecordsByCollection[WorkCollection][]) {

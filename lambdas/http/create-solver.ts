@@ -6,5 +6,6 @@ import { httpHandler, json } from '../shared/http';
 
 export const handler = httpHandler(async ({ tenantId, body }) => {
   const solver = await createSolver(tenantId, createSolverBody.parse(body));
-  return json(201, toView(solver), { location: `/v1/solvers/${solver.id}` });
+  // A solver from URLs is pending until the worker fetched and checked it.
+  return json(solver.status === 'pending' ? 202 : 201, toView(solver), { location: `/v1/solvers/${solver.id}` });
 });

@@ -7,7 +7,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { QuotaExceededError } from '../../core/quotas';
+import { withIdempotency } from './idempotency';
 import { logger } from './powertools';
 import { problemResponse, toProblem } from './problem';
 
@@ -42,18 +45,22 @@ export const text = (statusCode: number, body: string, headers: Record<string, s
   body,
 });
 
+/** 204: done, nothing to say (a delete). */
+export const noContent = (): Result => ({ statusCode: 204, headers: {} });
+
 /** Wraps a route's logic with parsing, tenancy, logging and problem+json errors. */
 export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
   const base = async (event: Event, context: Context): Promise<Result> => {
-    void context;
-    return fn({
+    const request: ApiRequest = {
       tenantId: tenantOf(event),
       body: event.body,
       pathParameters: event.pathParameters ?? {},
       query: event.queryStringParameters ?? {},
       headers: event.headers ?? {},
       routeKey: event.routeKey,
-    });
+    };
+    // Routes marked `idempotent` replay the first answer to a retried Idempotency-Key.
+    return withIdempotency(request, context, () => fn(request));
   };
   return middy(base)
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -61,12 +68,18 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
     .use({
       before: async (request) => {
         // Only bodies that exist are parsed: GETs have none, and a missing POST body is a 400 from the schema.
-        if (request.event.body !== undefined) await httpJsonBodyParser().before!(request as never);
+        // multipart/form-data (classify's file upload form) is parsed into fields and files instead.
+        if (request.event.body !== undefined && /^multipart\/form-data/i.test(request.event.headers?.['content-type'] ?? ''))
+          await httpMultipartBodyParser({ busboy: { limits: { fileSize: 8 * 1024 * 1024, files: 64 } } }).before!(request as never);
+        else if (request.event.body !== undefined) await httpJsonBodyParser().before!(request as never);
       },
       onError: async (request) => {
         const { problem, unexpected } = toProblem(request.error, request.context.awsRequestId);
         if (unexpected) logger.error('request failed', { error: request.error as Error });
         request.response = problemResponse(problem);
+        // A used-up quota says when to come back (RFC 9110 Retry-After).
+        if (request.error instanceof QuotaExceededError)
+          request.response.headers = { ...request.response.headers, 'retry-after': String(request.error.retryAfterSeconds) };
       },
     });
 }

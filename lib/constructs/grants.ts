@@ -31,7 +31,8 @@ export function grantTable(grantee: iam.IGrantable, table: dynamodb.ITable, acce
  * instead of 404 for a missing key (HeadObject decides "not uploaded yet" on that 404).
  */
 export function grantBucket(grantee: iam.IGrantable, bucket: s3.IBucket, access: Access): void {
-  const objectActions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+  // ListMultipartUploadParts: resuming and completing large datafile uploads (core/usecases/datafile-uploads.ts).
+  const objectActions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }),
   );

@@ -93,6 +93,8 @@ export class ServiceApi extends Construct {
       fn.bindTable(props.table, route.access.table);
       if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
       if (route.access.queue) fn.bindQueue(props.jobsQueue);
+      if (route.access.deleteObjects) fn.bindObjectDeletion(props.bucket);
+      if (route.access.batch === 'terminate') fn.bindBatchTerminate();
 
       const [apiRoute] = this.api.addRoutes({
         path: route.path,

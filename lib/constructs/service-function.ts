@@ -15,7 +15,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { envNames } from '../../core/topology';
+import { envNames, tenantObjectsPrefix } from '../../core/topology';
 import { type Access, grantBucket, grantTable } from './grants';
 import { acknowledge, acknowledgeFindings } from './nag';
 
@@ -124,6 +124,28 @@ export class ServiceFunction extends NodejsFunction {
   bindQueue(queue: sqs.IQueue): this {
     queue.grantSendMessages(this);
     this.addEnvironment(envNames.jobsQueueUrl, queue.queueUrl);
+    return this;
+  }
+
+  /** Grants DeleteObject under `tenants/` (deleting a record's artifacts); the bucket is bound by bindBucket. */
+  bindObjectDeletion(bucket: s3.IBucket): this {
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }));
+    return this;
+  }
+
+  /**
+   * Grants TerminateJob only (cancelling a training job): the job's id comes from its record, so
+   * no queue or definition is needed, and the function can stop jobs but never start one.
+   */
+  bindBatchTerminate(): this {
+    const jobs = Stack.of(this).formatArn({ service: 'batch', resource: 'job', resourceName: '*' });
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [jobs] }));
+    acknowledgeFindings(this.executionRole, 'IAM5', [
+      {
+        pattern: /:batch:.*:job\/\*$/,
+        reason: 'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: TerminateJob is limited to jobs of this account and region.',
+      },
+    ]);
     return this;
   }
 

@@ -112,6 +112,55 @@ export async function ensureCaffe(opts: InstallOptions = {}): Promise<string> {
   });
 }
 
+/**
+ * Caffe's Python binding for the inference server (container/inference/): Caffe plus Python 3.9
+ * and NumPy, resolved with their dependencies, and `python3-caffe` unpacked on its own. Its own
+ * dependencies (IPython, matplotlib, scikit-image, pandas … for `import caffe`) are left out: the
+ * server loads only the `_caffe` extension module, which needs none of them.
+ */
+export const PYCAFFE_PACKAGES: readonly string[] = [...CAFFE_PACKAGES, 'libboost-python1.74.0', 'libpython3.9', 'python3.9-minimal', 'python3-numpy'];
+export const PYCAFFE_MODULE_PACKAGE = 'python3-caffe';
+
+/** Where ensurePycaffe() installs (a prefix of its own, so the training prefix is never rebuilt for it). */
+export function defaultPycaffePrefix(): string {
+  return path.join(localHome(), 'pycaffe');
+}
+
+/** Makes sure the pycaffe prefix is installed (see PYCAFFE_PACKAGES) and returns it. */
+export async function ensurePycaffe(opts: InstallOptions = {}): Promise<string> {
+  const log = reporter('pycaffe', opts);
+  const prefix = defaultPycaffePrefix();
+  const requested = [...PYCAFFE_PACKAGES, PYCAFFE_MODULE_PACKAGE];
+  const want = { packages: requested, files: ['usr/bin/python3.9', 'usr/lib/python3/dist-packages/caffe/__init__.py'] };
+  if (await isInstalled(prefix, want)) return prefix;
+  return withLock(lockPathFor(prefix), log, async () => {
+    if (await isInstalled(prefix, want)) return prefix;
+    const started = performance.now();
+    const debs = [...(await ensureDebs(PYCAFFE_PACKAGES, log)), await ensureDebWithoutDependencies(PYCAFFE_MODULE_PACKAGE, log)];
+    await installAtomically(prefix, async (tmp) => {
+      await unpackDebs(debs, tmp, log);
+      await checkCaffePrefix(tmp);
+      await writeMarker(tmp, requested, debs);
+    });
+    log(`ready in ${seconds(started)} s (${debs.length} packages, ${prefix})`);
+    return prefix;
+  });
+}
+
+/** One package's .deb, downloaded alone (`apt-get download`) into the cache. */
+async function ensureDebWithoutDependencies(name: string, log: (msg: string) => void): Promise<Deb> {
+  await ensureDebs(CAFFE_PACKAGES, log); // makes sure the private apt index exists
+  const root = aptRoot();
+  const archives = path.join(root, 'cache', 'archives');
+  const [deb] = parseSimulation(await run('apt-get', [...aptOptions(root), '-s', 'install', '--no-install-recommends', name]), archives).filter((d) => d.name === name);
+  if (!deb) throw new Error(`apt-get does not know ${name}`);
+  if (await exists(deb.file)) return deb;
+  log(`downloading ${name} …`);
+  const downloaded = await run('sh', ['-c', `cd "$0" && apt-get "$@" download ${name} >&2 && ls`, archives, ...aptOptions(root)]);
+  if (!(await exists(deb.file))) throw new Error(`apt-get download ${name} wrote no ${path.basename(deb.file)}:\n${downloaded.slice(-1000)}`);
+  return deb;
+}
+
 /** The Fashion-MNIST files in a directory made by ensureFashionMnist(): as shipped (`gz`) or gunzipped (`raw`, IDX). */
 export interface FashionMnistFiles {
   trainImages: string;
@@ -538,6 +587,7 @@ function seconds(since: number): string {
 if (require.main === module) {
   (async () => {
     const prefix = await ensureCaffe();
+    await ensurePycaffe();
     await ensureFashionMnist();
     console.log(prefix);
   })().catch((err: unknown) => {

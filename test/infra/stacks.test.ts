@@ -93,8 +93,23 @@ describe('functions', () => {
       expect(actions.includes('s3:GetObject')).toBe(route.access.bucket !== undefined);
       expect(actions.includes('s3:PutObject')).toBe(route.access.bucket === 'readWrite');
       expect(actions.includes('sqs:SendMessage')).toBe(route.access.queue === true);
-      expect(actions.some((action) => action.startsWith('batch:'))).toBe(false);
+      expect(actions.includes('s3:DeleteObject')).toBe(route.access.deleteObjects === true);
+      // Cancelling may stop Batch jobs; no route may submit one.
+      expect(actions.filter((action) => action.startsWith('batch:'))).toEqual(route.access.batch === 'terminate' ? ['batch:TerminateJob'] : []);
     }
+  });
+
+  test('cancelling a training job may terminate Batch jobs; deleting one may delete objects under tenants/ only', () => {
+    const cancel = synthesized.stateless.api.functions.get('POST /v1/training-jobs/{id}/cancel')!;
+    const remove = synthesized.stateless.api.functions.get('DELETE /v1/training-jobs/{id}')!;
+    expect(allowedActions(stateless, cancel.role!)).toContain('batch:TerminateJob');
+    const roleId = logicalId(remove.role as iam.Role);
+    const deletes = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement)
+      .filter((statement) => [statement.Action].flat().includes('s3:DeleteObject'));
+    expect(deletes).toHaveLength(1);
+    expect(JSON.stringify(deletes[0]!.Resource)).toMatch(/\/tenants\/\*"\]\]\}$/);
   });
 
   test('no function role carries an AWS managed policy', () => {

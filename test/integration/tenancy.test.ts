@@ -4,11 +4,13 @@
  * A's ids and must get 404 — never 403, never A's data — while A sees its own. Presigned URLs stay
  * in the caller's prefix. Also: pagination walks cursors newest first, and cursors are checked.
  */
+import { PNG } from 'pngjs';
 import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { localNames } from '../../local/resources';
 import { collections, routeKey, routes, type Collection } from '../../core/routes';
 import { startTestCloud, type TestCloud } from '../support/cloud';
+import { validateResponse } from '../support/validate-responses';
 import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
@@ -39,7 +41,10 @@ async function send(api: ElasticCaffeClient, method: string, urlPath: string, bo
   });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
-  return { status: response.status, contentType, text, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+  const answer = { status: response.status, contentType, text, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+  // B's 404s on every route are answers too: each must be one the OpenAPI document lists.
+  validateResponse({ method, path: urlPath, ...answer });
+  return answer;
 }
 
 /** A presigned URL points at an object inside the tenant's own prefix of the bucket. */
@@ -75,6 +80,7 @@ beforeAll(async () => {
     timeoutMs: 4 * 60_000,
   });
   expect(job).toMatchObject({ status: 'succeeded' });
+  ids.classifiers = (await a.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'], name: `${secret}-classifier` })).id;
 });
 
 afterAll(async () => {
@@ -129,6 +135,16 @@ describe("tenant B walks every route with A's ids", () => {
       expect(body.id).not.toBe(ids.datafiles);
       expectInsideTenant(body.upload.url, B);
     },
+    'GET /v1/datafiles/{id}/upload': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/datafiles/${ids.datafiles}/upload`), ids.datafiles);
+    },
+    'POST /v1/datafiles/{id}/complete': async () => {
+      expectNotFound(await send(b, 'POST', `/v1/datafiles/${ids.datafiles}/complete`), ids.datafiles);
+    },
+    'DELETE /v1/datafiles/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/datafiles/${ids.datafiles}`), ids.datafiles);
+      expect((await a.request<{ id: string }>('GET', `/v1/datafiles/${ids.datafiles}`)).id).toBe(ids.datafiles);
+    },
     'POST /v1/datasets': async () => {
       const answer = await send(b, 'POST', '/v1/datasets', {
         name: 'bravo-dataset',
@@ -148,8 +164,41 @@ describe("tenant B walks every route with A's ids", () => {
     'GET /v1/training-jobs/{id}/logs': async () => {
       expectNotFound(await send(b, 'GET', `/v1/training-jobs/${ids['training-jobs']}/logs`), ids['training-jobs']);
     },
+    'GET /v1/training-jobs/{id}/metrics': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/training-jobs/${ids['training-jobs']}/metrics`), ids['training-jobs']);
+    },
+    'POST /v1/training-jobs/{id}/cancel': async () => {
+      expectNotFound(await send(b, 'POST', `/v1/training-jobs/${ids['training-jobs']}/cancel`), ids['training-jobs']);
+    },
+    'DELETE /v1/training-jobs/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/training-jobs/${ids['training-jobs']}`), ids['training-jobs']);
+    },
+    'DELETE /v1/datasets/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/datasets/${ids.datasets}`), ids.datasets);
+    },
+    'DELETE /v1/solvers/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/solvers/${ids.solvers}`), ids.solvers);
+    },
     'GET /v1/training-jobs/{id}/artifacts': async () => {
       expectNotFound(await send(b, 'GET', `/v1/training-jobs/${ids['training-jobs']}/artifacts`), ids['training-jobs']);
+    },
+    'GET /v1/openapi.json': async () => {
+      // Public and the same for everyone: it describes the API, never anyone's data.
+      const answer = await send(b, 'GET', '/v1/openapi.json');
+      expect(answer.status).toBe(200);
+      expect(answer.text).not.toContain(secret);
+      expect(answer.text).not.toContain(A);
+    },
+    'POST /v1/classifiers': async () => {
+      expectNotFound(await send(b, 'POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'] }), ids['training-jobs']);
+    },
+    'DELETE /v1/classifiers/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/classifiers/${ids.classifiers}`), ids.classifiers);
+      expect((await a.request<{ id: string }>('GET', `/v1/classifiers/${ids.classifiers}`)).id).toBe(ids.classifiers);
+    },
+    'POST /v1/classifiers/{id}/classify': async () => {
+      const image = PNG.sync.write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) })).toString('base64');
+      expectNotFound(await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify`, { images: [{ base64: image }] }), ids.classifiers);
     },
   };
   for (const collection of collections) {
