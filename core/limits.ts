@@ -4,6 +4,7 @@
  * gets them. Archive contents (entries, expansion) are limited by the worker's inspection.
  */
 import { DomainError } from './errors';
+import { positiveIntegerFromEnv } from './env';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -29,13 +30,7 @@ export interface DatafileLimits {
   importTimeoutSeconds: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-}
+const positive = positiveIntegerFromEnv;
 
 /**
  * The limits that apply to a tenant. Today every tenant gets the deployment's defaults; the tenant

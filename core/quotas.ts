@@ -12,6 +12,7 @@
  */
 import { DomainError } from './errors';
 import * as records from './records/store';
+import { positiveIntegerFromEnv } from './env';
 
 export const quotaEnvNames = {
   concurrentJobs: 'ELASTIC_CAFFE_QUOTA_CONCURRENT_JOBS',
@@ -34,13 +35,7 @@ export interface TenantQuotas {
 /** Storage frees up only when the tenant deletes something; this is a polite "not soon". */
 const storageRetryAfterSeconds = 3600;
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-}
+const positive = positiveIntegerFromEnv;
 
 /** The tenant's quotas: the deployment's defaults today; the tenant is a parameter for per-tenant overrides later. */
 export function tenantQuotas(tenantId: string, env: NodeJS.ProcessEnv = process.env): TenantQuotas {
