@@ -8,10 +8,12 @@ import { PermanentFailure } from '../errors';
 import { sideOrder, sides, splitSides, type Side } from '../split';
 import { countsOf, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
+import { logStep } from './steps';
 import { idxByLabel, writeIdxSubset, type IdxData } from './idx';
 
 export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxData>): Promise<BuiltSides> {
   const { ctx, dataset, seed } = input;
+  logStep('split');
   const grouped = { training: idxByLabel(sources.training), testing: idxByLabel(sources.testing) };
   const parts = splitSides(
     { training: grouped.training.byLabel, testing: grouped.testing.byLabel },
@@ -23,6 +25,7 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
   const labels = grouped.training.labels.length >= grouped.testing.labels.length ? grouped.training.labels : grouped.testing.labels;
   const dbs = { training: '', testing: '' };
   for (const side of sides) {
+    logStep(`list ${side}`);
     const order = sideOrder(parts[side], input.shuffle, seed, side).map(({ item }) => item);
     if (!order.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
     const images = path.join(ctx.workDir, `${side}-images-idx3-ubyte`);

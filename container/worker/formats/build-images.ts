@@ -10,6 +10,7 @@ import { imageInfo, imageProblem } from '../image-info';
 import { sideOrder, sides, splitSides, type Side } from '../split';
 import { countsOf, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
+import { logStep } from './steps';
 
 /** Checks every image, finds whether all are grayscale, and that they agree on size unless resized. */
 async function checkImages(images: Array<{ file: string; entry: string }>, resizing: boolean) {
@@ -33,6 +34,7 @@ async function checkImages(images: Array<{ file: string; entry: string }>, resiz
 
 export async function buildFromImages(input: BuildInput, sources: Record<Side, LabelledImages>): Promise<BuiltSides> {
   const { ctx, dataset, seed } = input;
+  logStep('split');
   const parts = splitSides(
     { training: sources.training.byLabel, testing: sources.testing.byLabel },
     { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
@@ -46,12 +48,14 @@ export async function buildFromImages(input: BuildInput, sources: Record<Side, L
   const transform = dataset.transform ?? {};
   const resizing = transform.width !== undefined;
   const all = sides.flatMap((side) => [...parts[side].values()].flat().map((entry) => ({ entry, file: path.join(sources[side].root, entry) })));
+  logStep('check-images');
   const checked = await checkImages(all, resizing);
   const grayscale = transform.grayscale ?? checked.grayscale;
   const shape = { channels: grayscale ? 1 : 3, height: transform.height ?? checked.size?.height ?? 0, width: transform.width ?? checked.size?.width ?? 0 };
 
   const dbs = { training: '', testing: '' };
   for (const side of sides) {
+    logStep(`list ${side}`);
     const ordered = sideOrder(parts[side], input.shuffle, seed, side);
     if (!ordered.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
     const listFile = path.join(ctx.workDir, `${side}.txt`);

@@ -10,6 +10,7 @@ import { kMaxLength } from 'node:buffer';
 import { constants, gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { PermanentFailure } from '../errors';
+import { logStep } from './steps';
 
 export interface IdxData {
   count: number;
@@ -73,6 +74,7 @@ const pairKey = (file: string) => file.replace(/\.gz$/, '').replace(/images?/i, 
 
 /** Reads and concatenates every image/label pair under `dir`; throws PermanentFailure naming a bad file. */
 export async function readIdx(dir: string, maxBytes: number): Promise<IdxData> {
+  logStep('read-idx');
   const { images, labels } = await findIdxFiles(dir);
   if (!images.length || images.length !== labels.length)
     throw new PermanentFailure(`an idx datafile needs pairs of IDX image and label files; found images [${images.join(', ')}] and labels [${labels.join(', ')}]`);

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { runCaffeTool } from '../../../core/caffe/tools';
 import { PermanentFailure } from '../errors';
+import { logStep } from './steps';
 
 export interface DatumShape {
   channels: number;
@@ -51,11 +52,14 @@ export async function computeMean(
   what: string,
   caffePrefix?: string,
 ): Promise<DatumShape & { count: number }> {
+  logStep('compute_image_mean');
   const result = await runCaffeTool('compute_image_mean', [`--backend=${backend}`, db, out], caffePrefix ? { prefix: caffePrefix } : {});
   if (result.code !== 0) {
     const reason = result.output.split('\n').reverse().find((line) => /Check failed|Error|error|FAILED|Aborted/.test(line)) ?? `exit ${result.code ?? result.signal}`;
     throw new PermanentFailure(`${what} is not a readable ${backend} database of Caffe Datums of one shape: ${reason.trim()}`);
   }
+  // Whatever follows (a dataset's uploads and record) shows in the log as the time after this mark.
+  logStep('compute_image_mean done');
   const processed = [...result.output.matchAll(/Processed (\d+) files/g)].at(-1);
   const shape = blobProtoShape(await readFile(out));
   return { ...shape, count: processed ? Number(processed[1]) : 0 };

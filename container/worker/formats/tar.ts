@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { extract, Parser, type ReadEntry } from 'tar';
 import { PermanentFailure } from '../errors';
 import { entryProblem, type EntryGuard, type EntryKind } from './entry-guard';
+import { logStep } from './steps';
 
 const kinds: Record<string, EntryKind> = {
   File: 'file',
@@ -26,6 +27,7 @@ export const tarKind = (type: string): EntryKind => kinds[type] ?? 'other';
 
 /** Lists the archive through the guard; throws PermanentFailure on an unreadable archive or a limit passed. */
 export async function checkTar(file: string, guard: EntryGuard, label: string): Promise<void> {
+  logStep('check-archive');
   const source = createReadStream(file);
   let stopped: Error | undefined;
   const stop = (error: Error) => {
@@ -59,6 +61,7 @@ export async function checkTar(file: string, guard: EntryGuard, label: string): 
 
 /** Extracts an archive that checkTar passed into `destination`. */
 export async function extractTar(file: string, destination: string): Promise<void> {
+  logStep('extract');
   await mkdir(destination, { recursive: true });
   await extract({
     file,

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import { PermanentFailure } from '../errors';
 import type { EntryGuard, EntryKind } from './entry-guard';
+import { logStep } from './steps';
 
 /** The entry's kind: from the Unix mode when a Unix tool made the zip, else from the name. */
 export function zipKind(entry: Pick<yauzl.Entry, 'versionMadeBy' | 'externalFileAttributes'>, name: string): EntryKind {
@@ -50,6 +51,8 @@ const nameOf = (entry: yauzl.Entry): string => (entry.fileName as unknown as Buf
 
 /** Checks every entry through the guard, then extracts the files, counting their inflated bytes. */
 export async function checkAndExtractZip(file: string, destination: string, guard: EntryGuard, label: string): Promise<void> {
+  // A zip is checked and extracted in one pass (its central directory names every entry first).
+  logStep('check-archive');
   let zip: yauzl.ZipFile;
   let entries: yauzl.Entry[];
   try {

@@ -1,0 +1,133 @@
+/**
+ * bench:import's runs, their summary (medians with min–max per format and arm, ratios, where B's
+ * time goes) and the Markdown tables of docs/BENCHMARKS.md.
+ */
+import type { CpuUsage, MachineInfo } from './machine';
+import type { WindowUsage } from './proc-sampler';
+import { fixed, summarize, type Summary } from './stats';
+
+export interface ImportRun {
+  arm: 'bare' | 'api';
+  format: 'image-folders' | 'idx';
+  round: number;
+  warmup: boolean;
+  images: number;
+  /** A: converter spawn → exit; B: POST sent → `ready` seen. */
+  seconds: number;
+  imagesPerSecond: number;
+  /** Seconds per step (B: see importPhaseOf; A: the converter). */
+  phases: Record<string, number>;
+  datasetId?: string;
+  batchJobId?: string;
+  /** Machine CPU use during the run; othersCores is the noise from other work. */
+  cpu?: CpuUsage;
+  /** Who used the cores during the run (cores, by process kind). */
+  runCpu?: WindowUsage;
+  loadAverage: number;
+}
+
+/** B's steps in order, named for readers; a step lasts from its mark to the next one. */
+export const importPhases = {
+  api: 'POST answered (record + queue message)',
+  dispatch: 'queue → dispatcher → Batch → worker spawned',
+  workerBoot: 'worker boot (Node + bundle) → first line',
+  download: 'records read, datafile downloaded from S3',
+  archiveCheck: 'archive hygiene pass (every entry, sizes counted)',
+  extract: 'extraction (+ label folders walked)',
+  readIdx: 'IDX files read and gunzipped',
+  split: 'stratified seeded split',
+  imageCheck: 'every image checked (header + full PNG decode)',
+  lists: 'order and list/IDX subset written (both sides)',
+  convert: 'converter (both sides)',
+  mean: 'compute_image_mean',
+  upload: 'uploads (LMDBs, mean) and record',
+  finish: 'worker exit → `ready` seen (status event, poll)',
+  other: 'other',
+} as const;
+
+export type ImportPhase = keyof typeof importPhases;
+
+/** Steps that bare `convert_imageset` does not do at all: taken out for the "like for like" ratio. */
+const extraWork: ImportPhase[] = ['imageCheck', 'mean'];
+
+/** The phase a mark starts: the bench's own marks, or a worker line (`[worker] step …`). */
+export function importPhaseOf(mark: string): ImportPhase {
+  if (mark === 'api' || mark === 'dispatch') return mark;
+  if (mark === 'worker-boot') return 'workerBoot';
+  const step = /^\[worker\] step (.+)$/.exec(mark)?.[1];
+  if (step === undefined) {
+    if (/^\[worker\] prepare-dataset /.test(mark)) return 'download';
+    if (/^\[worker\] done/.test(mark)) return 'finish';
+    return 'other';
+  }
+  if (step === 'check-archive') return 'archiveCheck';
+  if (step === 'extract') return 'extract';
+  if (step === 'read-idx') return 'readIdx';
+  if (step === 'split') return 'split';
+  if (step === 'check-images') return 'imageCheck';
+  if (step.startsWith('list ')) return 'lists';
+  if (/^convert_(imageset|mnist_data) /.test(step)) return 'convert';
+  if (step === 'compute_image_mean') return 'mean';
+  if (step === 'compute_image_mean done') return 'upload';
+  return 'other';
+}
+
+export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['format']>) {
+  return Object.fromEntries(
+    formats.map((format) => {
+      const bare = timed.filter((r) => r.format === format && r.arm === 'bare');
+      const api = timed.filter((r) => r.format === format && r.arm === 'api');
+      const withoutExtras = (r: ImportRun) => r.images / (r.seconds - extraWork.reduce((sum, p) => sum + (r.phases[p] ?? 0), 0));
+      const paired = (rate: (r: ImportRun) => number) => summarize(bare.map((a) => rate(api.find((b) => b.round === a.round) ?? a) / a.imagesPerSecond));
+      const phaseNames = [...new Set(api.flatMap((r) => Object.keys(r.phases)))] as ImportPhase[];
+      const kinds = [...new Set([...bare, ...api].flatMap((r) => Object.keys(r.runCpu?.cores ?? {})))];
+      const cpuOf = (runs: ImportRun[]) =>
+        Object.fromEntries([...kinds.map((k) => [k, summarize(runs.map((r) => (r.runCpu ? (r.runCpu.cores[k] ?? 0) : Number.NaN)))] as const), ['othersOnMachine', summarize(runs.map((r) => r.runCpu?.othersCores ?? Number.NaN))] as const]);
+      const s = {
+        bare: { imagesPerSecond: summarize(bare.map((r) => r.imagesPerSecond)), seconds: summarize(bare.map((r) => r.seconds)), othersCores: summarize(bare.map((r) => r.cpu?.othersCores ?? Number.NaN)), cpu: cpuOf(bare) },
+        api: {
+          imagesPerSecond: summarize(api.map((r) => r.imagesPerSecond)),
+          imagesPerSecondWithoutExtras: summarize(api.map(withoutExtras)),
+          seconds: summarize(api.map((r) => r.seconds)),
+          phases: Object.fromEntries(phaseNames.map((p) => [p, summarize(api.map((r) => r.phases[p] ?? 0))])) as Partial<Record<ImportPhase, Summary>>,
+          othersCores: summarize(api.map((r) => r.cpu?.othersCores ?? Number.NaN)),
+          cpu: cpuOf(api),
+        },
+        ratio: { ofMedians: Number.NaN, paired: paired((r) => r.imagesPerSecond) },
+        ratioWithoutExtras: { ofMedians: Number.NaN, paired: paired(withoutExtras) },
+      };
+      s.ratio.ofMedians = s.api.imagesPerSecond.median / s.bare.imagesPerSecond.median;
+      s.ratioWithoutExtras.ofMedians = s.api.imagesPerSecondWithoutExtras.median / s.bare.imagesPerSecond.median;
+      return [format, s];
+    }),
+  );
+}
+
+export type ImportSummary = ReturnType<typeof summarizeImport>;
+
+const cell = (x: Summary | undefined, digits: number) => (x ? `${fixed(x.median, digits)} (${fixed(x.min, digits)}–${fixed(x.max, digits)})` : '–');
+
+export function importReport(summary: ImportSummary, machine: MachineInfo, command: string, rounds: number, warmups: number, images: number): string {
+  const lines = [
+    `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
+      `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, ${images} Fashion-MNIST images). Median (min–max):`,
+    '',
+    '| format | A: bare converter, images/s | B: dataset through the API, images/s | ratio B/A (of medians; paired) | B without PNG checks and mean, images/s | ratio without (of medians; paired) | other work, cores (A / B) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const [format, s] of Object.entries(summary))
+    lines.push(
+      `| ${format} | ${cell(s.bare.imagesPerSecond, 0)} | ${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.ratio.ofMedians, 3)}; ${cell(s.ratio.paired, 3)} | ` +
+        `${cell(s.api.imagesPerSecondWithoutExtras, 0)} | ${fixed(s.ratioWithoutExtras.ofMedians, 3)}; ${cell(s.ratioWithoutExtras.paired, 3)} | ${fixed(s.bare.othersCores.median, 2)} / ${fixed(s.api.othersCores.median, 2)} |`,
+    );
+  const formats = Object.keys(summary);
+  lines.push('', `Where B's time goes, s, median (min–max); A's converter for reference:`, '', `| step | ${formats.join(' | ')} |`, `|---|${formats.map(() => '---').join('|')}|`);
+  for (const [phase, name] of Object.entries(importPhases)) {
+    const cells = formats.map((f) => summary[f]!.api.phases[phase as ImportPhase]);
+    if (cells.every((c) => !c || c.max === 0)) continue;
+    lines.push(`| ${name} | ${cells.map((c) => cell(c, 3)).join(' | ')} |`);
+  }
+  lines.push(`| **total (POST → \`ready\` seen)** | ${formats.map((f) => cell(summary[f]!.api.seconds, 3)).join(' | ')} |`);
+  lines.push(`| *A: bare converter, spawn → exit* | ${formats.map((f) => cell(summary[f]!.bare.seconds, 3)).join(' | ')} |`);
+  return lines.join('\n');
+}
