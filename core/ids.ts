@@ -7,6 +7,7 @@ const prefixes: Record<Collection, string> = {
   solvers: 'sv',
   'training-jobs': 'tj',
   classifiers: 'cl',
+  'classify-jobs': 'cj',
 };
 
 const nextUlid = monotonicFactory();

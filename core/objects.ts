@@ -27,6 +27,9 @@ export const keys = {
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
   jobFile: (tenantId: string, id: string, name: string) => `${recordPrefix(tenantId, 'training-jobs', id)}${name}`,
+  /** A classify job's uploaded images (named like a datafile's, so the same upload notification reports it). */
+  classifyJobArchive: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'classify-jobs', id)}${datafileObjectName}`,
+  classifyJobResults: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'classify-jobs', id)}results.json`,
 };
 
 /** Parses `tenants/<tenant>/<collection>/<id>/<rest>`; undefined for anything else. */

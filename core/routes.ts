@@ -10,6 +10,7 @@ import { datasetRoutes } from './api/datasets';
 import { solverRoutes } from './api/solvers';
 import { trainingJobRoutes } from './api/training-jobs';
 import { classifierRoutes } from './api/classifiers';
+import { classifyJobRoutes } from './api/classify-jobs';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -46,14 +47,14 @@ export interface RouteAccess {
 }
 
 /** Collections whose records share the generic read and list handlers. */
-export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs', 'classifiers'] as const;
+export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs', 'classifiers', 'classify-jobs'] as const;
 export type Collection = (typeof collections)[number];
 
 /**
  * Every route, assembled from one file per resource under core/api/ (routes and schemas side by
  * side, so a resource's API is read and changed in one place).
  */
-export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...openApiRoutes];
+export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...classifyJobRoutes, ...openApiRoutes];
 
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -34,6 +34,8 @@ export const workerActionCollections = {
   'import-datafile': 'datafiles',
   /** Fetches a solver's and net's prototxt from their URLs and validates them. */
   'import-solver': 'solvers',
+  /** Classifies a batch of images (an uploaded archive and/or URLs) with a classifier; results go to S3. */
+  classify: 'classify-jobs',
 } as const;
 export type WorkerAction = keyof typeof workerActionCollections;
 /** A collection whose records are background work run by the worker. */

@@ -94,6 +94,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
       WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
       [allowPrivateUrlsEnv]: 'loopback',
+      // The classify action runs the same inference server as the classify handler (the bundle has no server.py beside it).
+      PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
+      INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
+      INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),
     },
     logDir: path.join(home, 'logs', 'batch'),
     terminateGraceMs: options.terminateGraceMs ?? 30_000,

@@ -1,5 +1,6 @@
 /** What the worker runs for each action (core/topology.ts lists the actions and their collections). */
 import type { WorkerAction } from '../../core/topology';
+import { classify } from './classify';
 import type { WorkerContext } from './context';
 import { importDatafile } from './import-datafile';
 import { importSolver } from './import-solver';
@@ -13,4 +14,5 @@ export const actionRunners: Record<WorkerAction, ActionRunner> = {
   train,
   'import-datafile': importDatafile,
   'import-solver': importSolver,
+  classify,
 };

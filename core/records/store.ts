@@ -21,6 +21,7 @@ const singular: Record<Collection, string> = {
   solvers: 'solver',
   'training-jobs': 'training job',
   classifiers: 'classifier',
+  'classify-jobs': 'classify job',
 };
 /** Table attributes that are storage details, never part of a record. */
 const storageAttributes = [tableKeys.partitionKey, tableKeys.sortKey, tableKeys.statusIndex.partitionKey] as const;

@@ -170,6 +170,7 @@ export const listableStatuses: Partial<Record<Collection, readonly string[]>> = 
   datafiles: ['awaiting-upload', 'processing', 'ready', 'failed'] satisfies DatafileStatus[],
   datasets: ['pending', 'processing', 'ready', 'failed'] satisfies DatasetStatus[],
   'training-jobs': ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] satisfies TrainingJobStatus[],
+  'classify-jobs': ['awaiting-upload', 'queued', 'starting', 'running', 'succeeded', 'failed'] satisfies ClassifyJobStatus[],
 };
 
 /** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */
@@ -194,8 +195,28 @@ export interface RecordsByCollection {
   solvers: Solver;
   'training-jobs': TrainingJob;
   classifiers: Classifier;
+  'classify-jobs': ClassifyJob;
 }
 
 export type AnyRecord = RecordsByCollection[Collection];
 
 export type { WorkCollection } from '../topology';
+
+/** awaiting-upload (when it has an archive) → queued → starting → running → succeeded | failed. */
+export type ClassifyJobStatus = 'awaiting-upload' | 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
+/** Many images classified in the background by the worker (container/worker/classify.ts). */
+export interface ClassifyJob extends RecordBase {
+  classifierId: string;
+  status: ClassifyJobStatus;
+  /** Images the worker fetches (through the SSRF guard), in answer order after the archive's. */
+  urls: string[];
+  /** The client uploads a .tar/.tar.gz/.zip of images (keys.classifyJobArchive) before the job is queued. */
+  archive: boolean;
+  topK: number;
+  /** Written by the worker with the results object: the work's result (core/usecases/work.ts). */
+  results?: { images: number; classified: number; failed: number; bytes: number };
+  attempts: number;
+  batchJobId?: string;
+  finishedAt?: string;
+  error?: string;
+}

@@ -29,6 +29,22 @@ export interface ClassifyResult {
   results: Array<{ image: number | string; top: Array<{ label: string; probability: number }> }>;
 }
 
+/**
+ * Refuses `url` images with a 400 that says where they belong: API functions never fetch tenant
+ * URLs (core/net/guarded-fetch.ts), the classify job's worker does.
+ */
+export function refuseUrlImages(body: unknown): void {
+  const images = (body as { images?: unknown } | null)?.images;
+  if (!Array.isArray(images)) return;
+  const problems: FieldError[] = images.flatMap((image: unknown, i) =>
+    typeof image === 'object' && image !== null && 'url' in image
+      ? [{ field: `images.${i}.url`, message: 'URL images are classified by a classify job: POST /v1/classifiers/{id}/classify-jobs' }]
+      : [],
+  );
+  if (problems.length)
+    throw new ValidationError('classify takes images inline (base64 or files); for images given by URL, create a classify job (POST /v1/classifiers/{id}/classify-jobs)', problems);
+}
+
 /** Checks the batch against the synchronous limits (before anything is decoded). */
 export function checkClassifyBatch(images: ImageToClassify[]): void {
   if (images.length === 0) throw new ValidationError('send at least one image', [{ field: 'images', message: 'no images' }]);

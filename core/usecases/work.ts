@@ -8,7 +8,7 @@ import { SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { batch } from '../aws/clients';
 import { requireEnv } from '../env';
 import * as records from '../records/store';
-import type { Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
+import type { ClassifyJob, Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
 import { envNames, workerActionCollections, type WorkerAction } from '../topology';
 import { enqueueWork, type WorkMessage } from '../work-queue';
 
@@ -20,14 +20,15 @@ const statusOf: Record<WorkCollection, Record<Phase, string>> = {
   'training-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
   datafiles: { queued: 'processing', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
   solvers: { queued: 'pending', starting: 'pending', running: 'pending', succeeded: 'ready', failed: 'failed' },
+  'classify-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
 };
 /** The attribute the worker writes when the work produced its result; SUCCEEDED without it is a failure. */
-const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model', datafiles: 'inspectedAt', solvers: 'importedAt' };
+const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model', datafiles: 'inspectedAt', solvers: 'importedAt', 'classify-jobs': 'results' };
 const terminal = ['ready', 'succeeded', 'failed', 'cancelled'];
 const collectionOf: Record<WorkerAction, WorkCollection> = workerActionCollections;
 const actionOf = Object.fromEntries(Object.entries(collectionOf).map(([action, collection]) => [collection, action])) as Record<WorkCollection, WorkerAction>;
 
-type WorkRecord = Dataset | TrainingJob | Datafile | Solver;
+type WorkRecord = Dataset | TrainingJob | Datafile | Solver | ClassifyJob;
 
 /** Sends the record's work message; if the queue is unreachable the record fails visibly instead of waiting forever. */
 export async function enqueueOrFail(collection: WorkCollection, record: WorkRecord, action: WorkerAction): Promise<void> {

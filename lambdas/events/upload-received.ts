@@ -1,7 +1,8 @@
-/** S3 "object created" for a datafile upload → the datafile is ready, with its size. */
+/** S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the job is queued. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
+import { onClassifyJobArchive } from '../../core/usecases/classify-jobs';
 import { onObjectCreated } from '../../core/usecases/datafiles';
 import { logger } from '../shared/powertools';
 
@@ -10,6 +11,7 @@ const onUpload = async (event: S3Event): Promise<void> => {
     // S3 URL-encodes keys in notifications, with '+' for spaces.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     await onObjectCreated(key, record.s3.object.size);
+    await onClassifyJobArchive(key);
   }
 };
 

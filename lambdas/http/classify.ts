@@ -3,7 +3,7 @@
  * JSON `{"images": [{"base64"}], "topK"}` or multipart/form-data with `files` (and `topK`).
  */
 import { classifyFormBody, classifyJsonBody } from '../../core/api/classifiers';
-import { classifyImages, PayloadTooLargeError, type ImageToClassify } from '../../core/usecases/classifiers-classify';
+import { classifyImages, PayloadTooLargeError, refuseUrlImages, type ImageToClassify } from '../../core/usecases/classifiers-classify';
 import { ValidationError } from '../../core/errors';
 import { httpHandler, json } from '../shared/http';
 
@@ -29,6 +29,7 @@ export const handler = httpHandler(async ({ tenantId, pathParameters, headers, b
     const images: ImageToClassify[] = files.map((f, i) => ({ image: f.filename || i, field: `files[${i}]`, bytes: f.content }));
     return json(200, await classifyImages(tenantId, id, images, topK));
   }
+  refuseUrlImages(body);
   const request = classifyJsonBody.parse(body);
   const images = request.images.map((img, i) => ({ image: i, field: `images.${i}.base64`, bytes: fromBase64(img.base64) }));
   return json(200, await classifyImages(tenantId, id, images, request.topK));

@@ -168,7 +168,7 @@ describe('authentication', () => {
 });
 
 describe('not found', () => {
-  const unknownIds = { datafiles: 'df_01jzzzzzzzzzzzzzzzzzzzzzzz', datasets: 'ds_01jzzzzzzzzzzzzzzzzzzzzzzz', solvers: 'sv_01jzzzzzzzzzzzzzzzzzzzzzzz', 'training-jobs': 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz', classifiers: 'cl_01jzzzzzzzzzzzzzzzzzzzzzzz' };
+  const unknownIds = { datafiles: 'df_01jzzzzzzzzzzzzzzzzzzzzzzz', datasets: 'ds_01jzzzzzzzzzzzzzzzzzzzzzzz', solvers: 'sv_01jzzzzzzzzzzzzzzzzzzzzzzz', 'training-jobs': 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz', classifiers: 'cl_01jzzzzzzzzzzzzzzzzzzzzzzz', 'classify-jobs': 'cj_01jzzzzzzzzzzzzzzzzzzzzzzz' };
 
   it.each(collections.map((c) => [c]))('an unknown id in %s → 404 problem+json naming the id', async (collection) => {
     const id = unknownIds[collection];

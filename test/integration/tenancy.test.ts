@@ -81,6 +81,12 @@ beforeAll(async () => {
   });
   expect(job).toMatchObject({ status: 'succeeded' });
   ids.classifiers = (await a.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'], name: `${secret}-classifier` })).id;
+  // A finished classify job, so A has results that B must not reach.
+  const classifyJob = await a.request<{ id: string; upload: { url: string } }>('POST', `/v1/classifiers/${ids.classifiers}/classify-jobs`, { name: `${secret}-classify`, archive: true });
+  ids['classify-jobs'] = classifyJob.id;
+  expect((await fetch(classifyJob.upload.url, { method: 'PUT', body: craftTar(entries.filter((e) => 'data' in e).slice(0, 3)) })).status).toBe(200);
+  const classified = await a.waitFor<{ status: string }>(`/v1/classify-jobs/${classifyJob.id}`, (j) => ['succeeded', 'failed'].includes(j.status), { timeoutMs: 2 * 60_000 });
+  expect(classified).toMatchObject({ status: 'succeeded' });
 });
 
 afterAll(async () => {
@@ -99,6 +105,13 @@ describe("tenant A sees its own objects", () => {
 
   it("A's upload URL points inside tenants/A/", () => {
     expectInsideTenant(aUploadUrl, A);
+  });
+
+  it("A's classify job results URL points inside tenants/A/ and downloads", async () => {
+    const results = await a.request<{ url: string; bytes: number }>('GET', `/v1/classify-jobs/${ids['classify-jobs']}/results`);
+    expectInsideTenant(results.url, A);
+    const file = (await (await fetch(results.url)).json()) as { results: unknown[] };
+    expect(file.results).toHaveLength(3);
   });
 
   it("A's log and artifacts; every artifact URL points inside tenants/A/ and downloads", async () => {
@@ -195,6 +208,12 @@ describe("tenant B walks every route with A's ids", () => {
     'DELETE /v1/classifiers/{id}': async () => {
       expectNotFound(await send(b, 'DELETE', `/v1/classifiers/${ids.classifiers}`), ids.classifiers);
       expect((await a.request<{ id: string }>('GET', `/v1/classifiers/${ids.classifiers}`)).id).toBe(ids.classifiers);
+    },
+    'POST /v1/classifiers/{id}/classify-jobs': async () => {
+      expectNotFound(await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify-jobs`, { archive: true }), ids.classifiers);
+    },
+    'GET /v1/classify-jobs/{id}/results': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/classify-jobs/${ids['classify-jobs']}/results`), ids['classify-jobs']);
     },
     'POST /v1/classifiers/{id}/classify': async () => {
       const image = PNG.sync.write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) })).toString('base64');
