@@ -6,7 +6,7 @@
 import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { imageFoldersTar, readyDatafile } from '../support/format-fixtures';
+import { idxArchive, imageFoldersTar, readyDatafile } from '../support/format-fixtures';
 import { tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(10 * 60_000);
@@ -73,4 +73,23 @@ it('trains ImageData layers on the images of an image-folders dataset (resized t
   const losses = metrics.train.map((p) => p.loss ?? Number.NaN);
   expect(losses.length).toBeGreaterThan(2);
   expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+});
+
+it('fails a job whose ImageData net trains on a dataset that keeps no images (IDX converted directly), saying why', async () => {
+  const datafile = await readyDatafile(api, 'idx', await idxArchive(fashionMnistDir(), 40), 'idx');
+  const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    name: 'idx-no-images',
+    training: { datafileId: datafile.id, splitPercentage: 0.5 },
+    testing: { datafileId: datafile.id, splitPercentage: 0.5 },
+  });
+  await api.waitFor<{ status: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'image-data-idx', datasetId: created.id, solver: tinySolver(10), net: imageDataLenet });
+  const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
+
+  const job = await api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status));
+
+  expect(job.status).toBe('failed');
+  expect(job.error).toBe(
+    `the net has ImageData layers, but dataset ${created.id} keeps no images (only datasets built from image folders, or from IDX with a transform, do); use Data layers`,
+  );
 });
