@@ -21,6 +21,9 @@ export const keys = {
   datafile: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datafiles', id)}${datafileObjectName}`,
   datasetLmdb: (tenantId: string, id: string, side: 'training' | 'testing') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side}-lmdb/data.mdb`,
+  /** One side's images and list file for ImageData layers (container/worker/formats/image-archive.ts). */
+  datasetImages: (tenantId: string, id: string, side: 'training' | 'testing') =>
+    `${recordPrefix(tenantId, 'datasets', id)}${side}-images.tar`,
   /** The training LMDB's mean image (compute_image_mean's binaryproto). */
   datasetMean: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datasets', id)}mean.binaryproto`,
   jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,

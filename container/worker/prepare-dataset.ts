@@ -3,7 +3,8 @@
  * the way its format allows (image folders: convert_imageset; IDX: convert_mnist_data, or image
  * folders when a transform needs images; lmdb: used whole, as stored), computes the training
  * LMDB's mean image with compute_image_mean, uploads everything and records labels, per-class
- * counts, the image shape and the preprocessing classification must repeat.
+ * counts, the image shape and the preprocessing classification must repeat. Builds from images
+ * also keep each side's images and list as a tar, for nets that read them with ImageData layers.
  */
 import * as path from 'node:path';
 import { keys } from '../../core/objects';
@@ -18,6 +19,7 @@ import { buildFromImages } from './formats/build-images';
 import { findDatumDb } from './formats/datum-db';
 import { readIdx, writeIdxAsImageFolders, type IdxData } from './formats/idx';
 import { defaultArchiveLimits } from './formats/limits';
+import { packImages } from './formats/image-archive';
 import { computeMean } from './formats/mean';
 import { readImageFolders, type LabelledImages } from './image-folders';
 import { seedFrom, sides, type Side } from './split';
@@ -78,6 +80,17 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
   return buildFromImages(input, images);
 }
 
+/** Packs and uploads each side's images (the ones its LMDB holds) with their list file. */
+async function uploadImages(ctx: WorkerContext, tenantId: string, datasetId: string, images: NonNullable<BuiltSides['images']>) {
+  const archives = { training: keys.datasetImages(tenantId, datasetId, 'training'), testing: keys.datasetImages(tenantId, datasetId, 'testing') };
+  for (const side of sides) {
+    const tarFile = path.join(ctx.workDir, `${side}-images.tar`);
+    await packImages(images[side].root, images[side].listFile, tarFile);
+    await upload(tarFile, archives[side], 'application/x-tar');
+  }
+  return archives;
+}
+
 export async function prepareDataset(ctx: WorkerContext, tenantId: string, datasetId: string): Promise<void> {
   const dataset = await records.get('datasets', tenantId, datasetId);
   if (dataset.status === 'ready' || dataset.status === 'failed') return;
@@ -97,6 +110,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
   const lmdb = { training: keys.datasetLmdb(tenantId, datasetId, 'training'), testing: keys.datasetLmdb(tenantId, datasetId, 'testing') };
   for (const side of sides) await upload(path.join(built.dbs[side], 'data.mdb'), lmdb[side]);
   await upload(meanFile, keys.datasetMean(tenantId, datasetId));
+  const imageArchives = built.images && (await uploadImages(ctx, tenantId, datasetId, built.images));
   const preprocessing: DatasetPreprocessing = {
     ...shape,
     grayscale: shape.channels === 1,
@@ -109,6 +123,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
       ...(built.counts ? { counts: built.counts } : {}),
       shape,
       lmdb,
+      ...(imageArchives ? { imageArchives } : {}),
       seed,
       preprocessing,
       preparedAt: new Date().toISOString(),

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CaffeProgressTracker } from '../../core/caffe/log';
-import { rewriteForJob } from '../../core/caffe/rewrite';
+import { netReadsImages, rewriteForJob } from '../../core/caffe/rewrite';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { snapshotBaseName } from '../../core/usecases/training-job-sources';
@@ -17,6 +17,7 @@ import { runTraining } from './caffe-run';
 import { prepareStart } from './job-start';
 import { downloadCached, upload } from './transfer';
 import { uploadModelBundle } from './classify-bundle';
+import { jobImages } from './formats/image-archive';
 
 const terminalStatuses = ['succeeded', 'failed', 'cancelled'];
 const datasetWaitMs = 30 * 60 * 1000;
@@ -53,6 +54,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     snapshotPrefix: path.join(snapshotDir, snapshotBaseName),
     trainSource: sources.training,
     testSource: sources.testing,
+    ...(netReadsImages(solver.net) ? { images: await jobImages(ctx, dataset) } : {}),
   };
   let rewritten: ReturnType<typeof rewriteForJob>;
   try {

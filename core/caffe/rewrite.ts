@@ -1,6 +1,6 @@
 /**
  * Turns a stored solver and net into the files one job runs: the Data layers read the job's
- * LMDBs, and the solver points at the job's net file and snapshot prefix — the `rewrite` rows of
+ * LMDBs, the ImageData layers the dataset's extracted images, and the solver points at the job's net file and snapshot prefix — the `rewrite` rows of
  * untrusted.ts's PATH_FIELD_RULES. Its `reject` rows are refused here too. Everything else the
  * user wrote is kept as written. V1 nets (`layers { type: DATA }`) are rewritten the same way and
  * upgraded by Caffe itself when it reads the net (UpgradeNetAsNeeded).
@@ -40,6 +40,23 @@ export interface JobPaths {
   snapshotPrefix: string;
   trainSource: string;
   testSource: string;
+  /** The dataset's extracted images; needed only when the net has ImageData layers. */
+  images?: JobImages;
+}
+
+/** One side's images: Caffe's ImageData reads `root_folder + <path>` for each `<path> <label>` line of `source`. */
+export interface ImageSide {
+  listFile: string;
+  /** Ends with "/": Caffe concatenates it with each path as a plain string. */
+  rootFolder: string;
+}
+
+export interface JobImages {
+  training: ImageSide;
+  testing: ImageSide;
+  /** The dataset's preprocessing, so ImageData decodes and resizes the way convert_imageset did for the LMDBs. */
+  grayscale: boolean;
+  resize?: { width: number; height: number };
 }
 
 export interface RewriteInput {
@@ -95,27 +112,64 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   return { solver: printPrototxt(solver), net: printPrototxt(net), maxIterations: maxIter.value };
 }
 
+/** Whether the net has ImageData layers (the worker then fetches the dataset's images); false if it does not parse. */
+export function netReadsImages(netText: string): boolean {
+  try {
+    return findDataLayers(parsePrototxt(netText)).some((d) => d.kind === 'ImageData');
+  } catch (err) {
+    if (err instanceof PrototxtSyntaxError) return false;
+    throw err;
+  }
+}
+
 /**
- * Points every Data layer at the job's LMDB for its phase. A layer in both phases (no include
- * or exclude rules) gets the training data; a layer in neither is left alone.
+ * Points every Data layer at the job's LMDB and every ImageData layer at the dataset's images for
+ * its phase. A layer in both phases (no include or exclude rules) gets the training data; a layer
+ * in neither is left alone.
  */
 function bindDataLayers(net: PMessage, paths: JobPaths): void {
   const layers = findDataLayers(net);
   if (!layers.some((d) => d.phases.train)) {
     const testOnly = layers[0];
-    const hint = testOnly ? ` (the Data layer at ${testOnly.entry.line}:${testOnly.entry.column} is not in TRAIN)` : '';
+    const hint = testOnly ? ` (the ${testOnly.kind} layer at ${testOnly.entry.line}:${testOnly.entry.column} is not in TRAIN)` : '';
     throw new NetRewriteError(1, 1, TRAIN_DATA_MISSING + hint);
   }
-  for (const { layer, phases } of layers) {
+  for (const { entry, layer, kind, phases } of layers) {
     if (!phases.train && !phases.test) continue;
-    let dataParam = getMessage(layer, 'data_param');
-    if (!dataParam) {
-      dataParam = { fields: [] };
-      setValue(layer, 'data_param', dataParam);
+    if (kind === 'ImageData') {
+      if (!paths.images) throw new NetRewriteError(entry.line, entry.column, 'ImageData layers need a dataset that keeps its images (one built from image folders)');
+      bindImageDataLayer(layer, paths.images, phases.train ? 'training' : 'testing');
+      continue;
     }
+    const dataParam = childMessage(layer, 'data_param');
     setScalar(dataParam, 'source', 'string', phases.train ? paths.trainSource : paths.testSource);
     setScalar(dataParam, 'backend', 'identifier', 'LMDB');
   }
+}
+
+/** Binds the list and folder, and decodes and resizes as the dataset did; batch_size, shuffle and the rest stay as written. */
+function bindImageDataLayer(layer: PMessage, images: JobImages, side: 'training' | 'testing'): void {
+  const param = childMessage(layer, 'image_data_param');
+  setScalar(param, 'source', 'string', images[side].listFile);
+  setScalar(param, 'root_folder', 'string', images[side].rootFolder);
+  setScalar(param, 'is_color', 'identifier', images.grayscale ? 'false' : 'true');
+  if (images.resize) {
+    setScalar(param, 'new_height', 'number', String(images.resize.height));
+    setScalar(param, 'new_width', 'number', String(images.resize.width));
+  } else {
+    // The images all have the dataset's size already; a resize here would train on other pixels than classify sees.
+    removeField(param, 'new_height');
+    removeField(param, 'new_width');
+  }
+}
+
+/** The layer's sub-message `name`, created empty when absent. */
+function childMessage(layer: PMessage, name: string): PMessage {
+  const existing = getMessage(layer, name);
+  if (existing) return existing;
+  const created: PMessage = { fields: [] };
+  setValue(layer, name, created);
+  return created;
 }
 
 function parseFor(field: InputName, text: string): PMessage {

@@ -21,7 +21,7 @@ const MEAN_FILE: PathFieldRule = {
 };
 const NOT_BOUND = (what: string): PathFieldRule => ({
   action: 'reject',
-  why: `${what} names a file on the worker; the service binds only Data layers to the dataset's LMDBs`,
+  why: `${what} names a file on the worker; the service binds only Data and ImageData layers to the dataset`,
 });
 
 /** `MessageType.field` → what happens to it. Keys are caffe.proto names (see caffe-schema.json). */
@@ -39,8 +39,8 @@ export const PATH_FIELD_RULES: Readonly<Record<string, PathFieldRule>> = {
   'TransformationParameter.mean_file': MEAN_FILE,
   'ImageDataParameter.mean_file': MEAN_FILE,
   'WindowDataParameter.mean_file': MEAN_FILE,
-  'ImageDataParameter.source': NOT_BOUND('image_data_param.source'),
-  'ImageDataParameter.root_folder': NOT_BOUND('image_data_param.root_folder'),
+  'ImageDataParameter.source': { action: 'rewrite', why: "bound to the list file of the dataset's images for the layer's phase" },
+  'ImageDataParameter.root_folder': { action: 'rewrite', why: "bound to the folder the dataset's images for the layer's phase are extracted to" },
   'HDF5DataParameter.source': NOT_BOUND('hdf5_data_param.source'),
   'HDF5OutputParameter.file_name': { action: 'reject', why: 'hdf5_output_param.file_name writes a file on the worker' },
   'WindowDataParameter.source': NOT_BOUND('window_data_param.source'),
@@ -69,12 +69,11 @@ export const REJECTED_LAYER_TYPES: Readonly<Record<string, string>> = {
   HDF5Data: "HDF5Data layers read HDF5 files the service does not supply; use a Data layer (it reads the dataset's LMDB)",
   HDF5Output: 'HDF5Output layers write files on the worker and are not allowed',
   WindowData: "WindowData layers read window files the service does not supply; use a Data layer (it reads the dataset's LMDB)",
-  ImageData: "ImageData layers are not supported yet; use a Data layer (it reads the dataset's LMDB)",
 };
 
 /** V1 (`layers { type: … }`) enum names of the rejected types. */
 const V1_NAMES: Readonly<Record<string, string>> = {
-  HDF5_DATA: 'HDF5Data', HDF5_OUTPUT: 'HDF5Output', WINDOW_DATA: 'WindowData', IMAGE_DATA: 'ImageData',
+  HDF5_DATA: 'HDF5Data', HDF5_OUTPUT: 'HDF5Output', WINDOW_DATA: 'WindowData',
 };
 
 /**

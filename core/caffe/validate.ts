@@ -44,7 +44,7 @@ export type { Rule } from './solver-rules';
 export { parseProtoInt, readMaxIter } from './solver-rules';
 
 export const TRAIN_DATA_MISSING =
-  "the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it";
+  "the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)";
 
 const trainDataRule: Rule = (net) =>
   findDataLayers(net).some((d) => d.phases.train) ? [] : [{ line: 1, column: 1, message: TRAIN_DATA_MISSING }];
@@ -96,21 +96,32 @@ function check(field: InputName, text: string, rules: Rule[]): ValidationIssue[]
   return [...specific, ...schema].map((issue) => ({ field, ...issue })).sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+/** The layer types the service binds to a dataset: Data reads its LMDBs, ImageData its images. */
+export type DataLayerKind = 'Data' | 'ImageData';
+
 export interface DataLayer {
   /** The `layer` (or V1 `layers`) entry itself. */
   entry: PField;
   layer: PMessage;
+  kind: DataLayerKind;
   phases: { train: boolean; test: boolean };
 }
 
-/** The net's Data layers (V1: DATA) and the phases each one is part of. */
+/** Type names per layer format: V2 `layer` strings, V1 `layers` enum values. */
+const DATA_LAYER_KINDS: Readonly<Record<string, Readonly<Record<string, DataLayerKind>>>> = {
+  layer: { Data: 'Data', ImageData: 'ImageData' },
+  layers: { DATA: 'Data', IMAGE_DATA: 'ImageData' },
+};
+
+/** The net's Data and ImageData layers (V1: DATA, IMAGE_DATA) and the phases each one is part of. */
 export function findDataLayers(net: PMessage): DataLayer[] {
   const found: DataLayer[] = [];
   for (const entry of net.fields) {
-    const wanted = entry.name === 'layer' ? 'Data' : entry.name === 'layers' ? 'DATA' : undefined;
-    if (!wanted || !isMessage(entry.value) || getScalar(entry.value, 'type') !== wanted) continue;
+    if (!isMessage(entry.value)) continue;
+    const kind = DATA_LAYER_KINDS[entry.name]?.[getScalar(entry.value, 'type') ?? ''];
+    if (!kind) continue;
     const layer = entry.value;
-    found.push({ entry, layer, phases: { train: inPhase(layer, 'TRAIN'), test: inPhase(layer, 'TEST') } });
+    found.push({ entry, layer, kind, phases: { train: inPhase(layer, 'TRAIN'), test: inPhase(layer, 'TEST') } });
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import { NetRewriteError, rewriteForJob, SolverRewriteError, type RewriteInput } from '../../core/caffe/rewrite';
-import { CaffeInputError } from '../../core/caffe/validate';
+import { CaffeInputError, TRAIN_DATA_MISSING } from '../../core/caffe/validate';
 import { getAll, getField, getMessage, getScalar, isMessage, parsePrototxt, type PMessage } from '../../core/prototxt';
 
 const LENET_SOLVER = `# The train/test net protocol buffer definition
@@ -169,10 +169,10 @@ layers { name: "conv1" type: CONVOLUTION bottom: "data" top: "conv1" blobs_lr: 1
     expect(err).toBeInstanceOf(NetRewriteError);
     expect([err.field, err.line, err.column, err.name]).toEqual(['net', 1, 1, 'NetRewriteError']);
     expect(err.message).toBe(
-      "net 1:1: the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it (the Data layer at 2:1 is not in TRAIN)",
+      `net 1:1: ${TRAIN_DATA_MISSING} (the Data layer at 2:1 is not in TRAIN)`,
     );
     expect(thrown(() => rewriteForJob(input({ net: 'layer { type: "Input" }' }))).message).toBe(
-      "net 1:1: the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it",
+      `net 1:1: ${TRAIN_DATA_MISSING}`,
     );
   });
 

@@ -182,16 +182,20 @@ describe('validateSolverAndNet', () => {
     ]);
   });
 
-  test('the net needs a Data layer in TRAIN', () => {
+  test('the net needs a Data or ImageData layer in TRAIN', () => {
     const testOnly = NET.replace('include { phase: TRAIN }', 'include { phase: TEST }');
     const issue = { field: 'net', line: 1, column: 1, message: TRAIN_DATA_MISSING };
     expect(validateSolverAndNet(SOLVER, testOnly)).toEqual([issue]);
-    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" }')).toEqual([
-      issue,
-      { field: 'net', line: 1, column: 1, message: `layer type "ImageData": ImageData layers are not supported yet; use a Data layer (it reads the dataset's LMDB)` },
-    ]);
+    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" include { phase: TEST } }')).toEqual([issue]);
     expect(validateSolverAndNet(SOLVER, '')).toEqual([issue]);
-    expect(TRAIN_DATA_MISSING).toBe("the net has no Data layer for the TRAIN phase; Elastic Caffe binds the dataset's LMDB to it");
+    expect(TRAIN_DATA_MISSING).toBe(
+      'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)',
+    );
+  });
+
+  test('an ImageData layer in TRAIN makes the net bindable', () => {
+    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" image_data_param { batch_size: 4 shuffle: true } }')).toEqual([]);
+    expect(validateSolverAndNet(SOLVER, NET.replace('type: "Data"', 'type: "ImageData"'))).toEqual([]);
   });
 
   test('a Data layer without rules, or excluded only from TEST, is in TRAIN', () => {
@@ -220,6 +224,12 @@ describe('validateSolverAndNet', () => {
 
 describe('findDataLayers', () => {
   const phases = (net: string) => findDataLayers(parsePrototxt(net)).map((d) => [d.entry.line, d.phases]);
+  const kinds = (net: string) => findDataLayers(parsePrototxt(net)).map((d) => d.kind);
+
+  test('finds Data and ImageData layers in both formats, and only those', () => {
+    const net = ['layer { type: "ImageData" }', 'layers { type: IMAGE_DATA }', 'layer { type: "Data" }', 'layers { type: DATA }', 'layer { type: "HDF5Data" }', 'layers { type: "ImageData" }'];
+    expect(kinds(net.join('\n'))).toEqual(['ImageData', 'ImageData', 'Data', 'Data']);
+  });
 
   test('follows Caffe include/exclude rules for the default net state', () => {
     const net = [
@@ -246,6 +256,7 @@ describe('findDataLayers', () => {
       [7, { train: false, test: false }],
       [8, { train: false, test: true }],
       [9, { train: true, test: true }],
+      [10, { train: true, test: true }],
       [11, { train: true, test: true }],
     ]);
   });

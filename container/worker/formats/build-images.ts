@@ -54,6 +54,7 @@ export async function buildFromImages(input: BuildInput, sources: Record<Side, L
   const shape = { channels: grayscale ? 1 : 3, height: transform.height ?? checked.size?.height ?? 0, width: transform.width ?? checked.size?.width ?? 0 };
 
   const dbs = { training: '', testing: '' };
+  const images = { training: { root: '', listFile: '' }, testing: { root: '', listFile: '' } };
   for (const side of sides) {
     logStep(`list ${side}`);
     const ordered = sideOrder(parts[side], input.shuffle, seed, side);
@@ -71,6 +72,7 @@ export async function buildFromImages(input: BuildInput, sources: Record<Side, L
       dbs[side],
     ];
     await convertToLmdb('convert_imageset', args, dbs[side], ctx.caffePrefix, root);
+    images[side] = { root, listFile };
   }
-  return { dbs, labels, counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) }, shape, grayscale, resized: resizing };
+  return { dbs, images, labels, counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) }, shape, grayscale, resized: resizing };
 }

@@ -15,6 +15,8 @@ export interface BuildInput {
 export interface BuiltSides {
   /** LMDB folders (each holding data.mdb). */
   dbs: Record<Side, string>;
+  /** The images each LMDB was converted from and their list, kept for ImageData layers (image builds only). */
+  images?: Record<Side, { root: string; listFile: string }>;
   labels?: string[];
   counts?: Record<Side, Record<string, number>>;
   shape: DatumShape;
