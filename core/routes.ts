@@ -31,6 +31,11 @@ export interface Route {
   responses?: ResponseDocs;
   /** Honours `Idempotency-Key` (lambdas/shared/idempotency.ts): set on every POST that creates something. */
   idempotent?: boolean;
+  /**
+   * Where the handler runs on AWS. Default: a bundled Node.js function. `container`: a container-image
+   * function (x86_64) with Caffe and pycaffe (container/Dockerfile.classify), for handlers that run nets.
+   */
+  runtime?: 'container';
 }
 
 /** Resources a route's function uses (least privilege: the stack grants no more). */

@@ -77,6 +77,7 @@ export const classifierRoutes: Route[] = [
   },
   {
     method: 'POST', path: '/v1/classifiers/{id}/classify', handler: 'classify', auth: 'jwt', access: { table: 'read', bucket: 'read' },
+    runtime: 'container', // runs a forward pass in pycaffe: the Caffe image, not a plain Node function
     summary: `Classify up to ${classifyLimits.maxImages} images (JSON base64, or multipart files) with real Caffe`,
     request: { body: classifyJsonBody, form: classifyFormBody },
     responses: {

@@ -15,8 +15,10 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { type Route, routeFunctionName, routeKey } from '../../core/routes';
 import type { Auth } from './auth';
+import { classifyImageCode } from './classify-image';
 import { acknowledge } from './nag';
 import { ServiceFunction } from './service-function';
+import { ServiceImageFunction } from './service-image-function';
 
 /** Props of the HTTP API. */
 export interface ServiceApiProps {
@@ -51,7 +53,7 @@ export class ServiceApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   /** Route key (`GET /v1/datasets/{id}`) → its function. */
-  readonly functions = new Map<string, ServiceFunction>();
+  readonly functions = new Map<string, ServiceFunction | ServiceImageFunction>();
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -86,10 +88,13 @@ export class ServiceApi extends Construct {
 
     for (const route of props.routes) {
       const name = routeFunctionName(route);
-      const fn = new ServiceFunction(this, name, {
-        entry: path.join(props.handlersDir, `${route.handler}.ts`),
-        description: `${routeKey(route)}: ${route.summary}`,
-      });
+      const entry = path.join(props.handlersDir, `${route.handler}.ts`);
+      const description = `${routeKey(route)}: ${route.summary}`;
+      // Handlers that run Caffe need the Caffe image; the rest are bundled Node.js functions.
+      const fn =
+        route.runtime === 'container'
+          ? new ServiceImageFunction(this, name, { code: classifyImageCode(this, `${name}Image`, entry), description })
+          : new ServiceFunction(this, name, { entry, description });
       fn.bindTable(props.table, route.access.table);
       if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
       if (route.access.queue) fn.bindQueue(props.jobsQueue);

@@ -39,7 +39,7 @@ export function workerImage(scope: Construct, id: string, dockerfile: string): e
 }
 
 /** Runs `fn` holding a directory lock; a lock older than `staleMs` (a killed process) is taken over. */
-function withLock<T>(dir: string, fn: () => T, staleMs = 60_000): T {
+export function withLock<T>(dir: string, fn: () => T, staleMs = 60_000): T {
   fs.mkdirSync(dir, { recursive: true });
   const lock = path.join(dir, '.synth-lock');
   const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -8,6 +8,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { list as listTar } from 'tar';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { buildClassifyImageContext, classifyBundleName } from '../../container/build-classify';
+import { lambdaContext } from '../../local/lambda-context';
 import { ensureFashionMnist, fashionMnistFiles } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { fashionMnistFolders, greyPng, writeFashionMnistArchive } from '../../local/fixtures/fashion-mnist';
@@ -88,6 +91,39 @@ test('classifies multipart files, naming each by its file name, with the same an
   const json = await api.request<Result>('POST', `/v1/classifiers/${classifierId}/classify`, { images: heldOut.slice(0, 8).map((h) => ({ base64: h.png.toString('base64') })), topK: 1 });
   expect(multipart.results.map((r) => r.image)).toEqual(heldOut.slice(0, 8).map((_, i) => `img-${i}.png`));
   expect(multipart.results.map((r) => r.top[0]!.label)).toEqual(json.results.map((r) => r.top[0]!.label));
+});
+
+test("the classify image's handler bundle, run as the image runs it, answers like the gateway's handler", async () => {
+  // What container/Dockerfile.classify puts in /var/task: the staged bundle, with server.py beside it.
+  const context = buildClassifyImageContext();
+  const saved = process.env.INFERENCE_SERVER_SCRIPT;
+  process.env.INFERENCE_SERVER_SCRIPT = path.join(context, 'server.py');
+  try {
+    type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+    // Built at run time, so required rather than imported.
+    const { handler } = require(path.join(context, classifyBundleName)) as { handler: Handler };
+    const body = { images: heldOut.slice(0, 4).map((h) => ({ base64: h.png.toString('base64') })), topK: 2 };
+    const url = `/v1/classifiers/${classifierId}/classify`;
+    const event = {
+      version: '2.0',
+      routeKey: 'POST /v1/classifiers/{id}/classify',
+      rawPath: url,
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { id: classifierId },
+      requestContext: { authorizer: { jwt: { claims: { sub: 'classify-tenant' }, scopes: [] } }, http: { method: 'POST', path: url }, requestId: 'image-bundle', routeKey: 'POST /v1/classifiers/{id}/classify', stage: '$default' },
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+    const answer = await handler(event, lambdaContext('HttpPostClassifiersIdClassify'));
+
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(String(answer.body))).toEqual(await api.request<Result>('POST', url, body));
+  } finally {
+    if (saved === undefined) delete process.env.INFERENCE_SERVER_SCRIPT;
+    else process.env.INFERENCE_SERVER_SCRIPT = saved;
+  }
 });
 
 test('the model bundle downloads and holds the deploy net, weights, labels and preprocessing', async () => {

@@ -15,12 +15,13 @@ describe('synthesis', () => {
     }
   });
 
-  test('gives the same worker image hash and templates twice in a row', () => {
+  test('gives the same image hashes (worker, classify) and templates twice in a row', () => {
     const first = synth();
     // Forget cached asset hashes so the second synth rebuilds the worker bundle and hashes it again.
     AssetStaging.clearAssetHashCache();
     const second = synth();
 
+    expect(first.dockerImages).toHaveLength(2);
     expect(second.dockerImages.map((image) => image.hash)).toEqual(first.dockerImages.map((image) => image.hash));
     expect(second.statelessTemplate.toJSON()).toEqual(first.statelessTemplate.toJSON());
     expect(second.statefulTemplate.toJSON()).toEqual(first.statefulTemplate.toJSON());

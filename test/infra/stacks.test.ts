@@ -2,7 +2,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { routeKey, routes } from '../../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, jobsQueue, workerJobDefinition } from '../../core/topology';
+import { classifyDockerfile, classifyImageFiles } from '../../container/build-classify';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
+import type { ServiceImageFunction } from '../../lib/constructs/service-image-function';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logicalId, type Synthesized, synth } from './synth';
@@ -37,11 +39,13 @@ function allowedActions(template: Template, role: iam.IRole): string[] {
     .flatMap((statement) => [statement.Action].flat());
 }
 
-function functionProps(fn: ServiceFunction): Record<string, unknown> {
+type RouteFunction = ServiceFunction | ServiceImageFunction;
+
+function functionProps(fn: RouteFunction): Record<string, unknown> {
   return resource(stateless, logicalId(fn)).Properties;
 }
 
-function routeFunctions(): Array<[(typeof routes)[number], ServiceFunction]> {
+function routeFunctions(): Array<[(typeof routes)[number], RouteFunction]> {
   return routes.map((route) => {
     const fn = synthesized.stateless.api.functions.get(routeKey(route));
     if (!fn) throw new Error(`no function for ${routeKey(route)}`);
@@ -50,11 +54,12 @@ function routeFunctions(): Array<[(typeof routes)[number], ServiceFunction]> {
 }
 
 describe('functions', () => {
-  test('one function per route plus the three event functions, all nodejs22.x on arm64 with active tracing', () => {
+  test('one function per route plus the three event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
     const { stateless: stack } = synthesized;
-    const ours = [...routeFunctions().map(([, fn]) => fn), stack.dispatcher, stack.batchStateChange, stack.uploadReceived];
+    const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
+    const ours = [...nodeRoutes.map(([, fn]) => fn), stack.dispatcher, stack.batchStateChange, stack.uploadReceived];
 
-    expect(new Set(ours.map((fn) => logicalId(fn))).size).toBe(routes.length + 3);
+    expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
     for (const fn of ours) {
       expect(functionProps(fn)).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -67,7 +72,7 @@ describe('functions', () => {
     }
     // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
     const bundled = stateless.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } });
-    expect(Object.keys(bundled)).toHaveLength(routes.length + 3);
+    expect(Object.keys(bundled)).toHaveLength(nodeRoutes.length + 3);
   });
 
   test('HTTP functions time out before API Gateway does (29 s)', () => {
@@ -357,8 +362,8 @@ describe('background work', () => {
 
   test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle and Dockerfiles', () => {
     const images = synthesized.dockerImages;
-    expect(images).toHaveLength(1);
-    const [image] = images;
+    expect(images).toHaveLength(2); // the worker's and the classify function's
+    const image = images.find((candidate) => candidate.source.dockerFile !== classifyDockerfile);
     expect(image?.source).toMatchObject({ dockerFile: 'Dockerfile.gpu', platform: 'linux/amd64' });
 
     const context = path.join(synthesized.assembly.directory, image!.source.directory);
@@ -371,6 +376,50 @@ describe('background work', () => {
     const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as { Image: unknown };
     const imageUri = JSON.stringify(container.Image);
     expect(imageUri).toContain(`:${image!.hash}`);
+  });
+});
+
+describe('the classify function (a container image with Caffe)', () => {
+  const classifyRoutes = routes.filter((route) => route.runtime === 'container');
+  const classify = (): RouteFunction => synthesized.stateless.api.functions.get('POST /v1/classifiers/{id}/classify')!;
+
+  test('is the only container route, and its function is an x86_64 image with 2 GB, 29 s, tracing and JSON logs to its own group', () => {
+    expect(classifyRoutes.map(routeKey)).toEqual(['POST /v1/classifiers/{id}/classify']);
+    const props = functionProps(classify());
+
+    expect(props).toMatchObject({
+      PackageType: 'Image',
+      Architectures: ['x86_64'],
+      MemorySize: 2048,
+      Timeout: 29,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) } },
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
+    });
+    expect(props.Runtime).toBeUndefined();
+    expect(props.Handler).toBeUndefined();
+  });
+
+  test('may read the table and the objects under tenants/, and write neither', () => {
+    const actions = allowedActions(stateless, classify().role!);
+    const variables = (functionProps(classify()).Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject']));
+    expect(actions.filter((action) => /^(dynamodb:(Put|Update|Delete)|s3:(Put|Delete)|sqs:|batch:)/.test(action))).toEqual([]);
+    expect(variables[envNames.table]).toBeDefined();
+    expect(variables[envNames.bucket]).toBeDefined();
+  });
+
+  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle and server.py', () => {
+    const image = synthesized.dockerImages.find((candidate) => candidate.source.dockerFile === classifyDockerfile);
+    expect(image?.source.platform).toBe('linux/amd64');
+
+    const context = path.join(synthesized.assembly.directory, image!.source.directory);
+    expect(fs.readdirSync(context).sort()).toEqual([...classifyImageFiles].sort());
+    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(
+      fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
+    );
+    expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(`:${image!.hash}`);
   });
 });
 

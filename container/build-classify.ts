@@ -1,0 +1,58 @@
+/**
+ * Stages the build context of the classify function's container image (container/Dockerfile.classify):
+ *
+ *   container/build/classify-image/
+ *     Dockerfile.classify   copied from container/
+ *     handler.js            the route's handler (lambdas/http/classify.ts) bundled with the core/ it uses
+ *     server.py             the inference server (container/inference/server.py)
+ *
+ * A context of exactly these files keeps the image asset hash tied to what the image contains, and
+ * apart from the worker image's (container/, see its .dockerignore). Every file depends only on the
+ * sources, so the hash is the same on every synth. By hand:
+ *
+ *   npx tsx container/build-classify.ts
+ *   docker build --platform linux/amd64 -f Dockerfile.classify -t elastic-caffe-classify container/build/classify-image
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { bundleInto } from './bundle';
+
+export const classifyDockerfile = 'Dockerfile.classify';
+export const classifyImageContext = path.join(__dirname, 'build', 'classify-image');
+/** The bundle's file name in the context; the image's `_HANDLER` (`handler.handler`) names it. */
+export const classifyBundleName = 'handler.js';
+
+/** The files of the context, by name (what the infra tests expect to find there). */
+export const classifyImageFiles = [classifyDockerfile, classifyBundleName, 'server.py'] as const;
+
+/** The classify route's handler module. */
+export const classifyHandlerEntry = path.resolve(__dirname, '..', 'lambdas', 'http', 'classify.ts');
+
+/** Bundles the handler module (default: classify's) and stages the image context; returns its folder. */
+export function buildClassifyImageContext(entry = classifyHandlerEntry): string {
+  mkdirSync(classifyImageContext, { recursive: true });
+  // Leftovers (a renamed handler, a killed build's partial file) would change the asset hash.
+  for (const name of readdirSync(classifyImageContext)) {
+    if (!(classifyImageFiles as readonly string[]).includes(name)) rmSync(path.join(classifyImageContext, name), { recursive: true, force: true });
+  }
+  if (!existsSync(entry)) throw new Error(`classify image: handler file ${entry} does not exist`);
+  bundleInto(entry, path.join(classifyImageContext, classifyBundleName), {
+    // As lib/constructs/service-function.ts bundles the other handlers.
+    target: 'node22',
+    minify: true,
+    sourcesContent: false,
+  });
+  copyInto(path.join(__dirname, classifyDockerfile), classifyDockerfile);
+  copyInto(path.join(__dirname, 'inference', 'server.py'), 'server.py');
+  return classifyImageContext;
+}
+
+/** Copies a file into the context, renaming into place like the bundle. */
+function copyInto(source: string, name: string): void {
+  const target = path.join(classifyImageContext, name);
+  const partial = `${target}.${process.pid}.partial`;
+  copyFileSync(source, partial);
+  renameSync(partial, target);
+}
+
+if (require.main === module) console.log(buildClassifyImageContext());

@@ -1,0 +1,25 @@
+/**
+ * The classify function's container image (container/Dockerfile.classify), built by the deploy
+ * from the context container/build-classify.ts stages: the handler bundle, server.py and the
+ * Dockerfile, nothing else, so the asset hash changes exactly when one of them does.
+ */
+import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { buildClassifyImageContext, classifyDockerfile } from '../../container/build-classify';
+import { withLock } from './worker-image';
+
+/**
+ * Stages the context for the handler module (`entry`) and fingerprints it, under the same lock as the worker
+ * image: parallel synths (jest workers) would otherwise hash files another process is rewriting.
+ */
+export function classifyImageCode(scope: Construct, id: string, entry: string): lambda.DockerImageCode {
+  return withLock(path.resolve(__dirname, '..', '..', 'container', 'build'), () => {
+    const directory = buildClassifyImageContext(entry);
+    // Debian's Caffe packages are amd64, whatever machine runs the deploy.
+    const asset = new DockerImageAsset(scope, id, { directory, file: classifyDockerfile, platform: Platform.LINUX_AMD64 });
+    // The asset exists (and is hashed) here, inside the lock; DockerImageCode.fromImageAsset would make it later.
+    return lambda.DockerImageCode.fromEcr(asset.repository, { tagOrDigest: asset.imageTag });
+  });
+}
