@@ -1,8 +1,8 @@
 /**
  * The worker's container image, built from container/ by the deploy (`cdk deploy` runs docker).
- * The image contains only the worker bundle and the Dockerfiles (container/.dockerignore), so the
- * asset hash changes exactly when the bundled worker or a Dockerfile does; the bundle is rebuilt
- * here, at synth, so it can never be stale.
+ * The image contains only the worker bundle, the inference server and the Dockerfiles
+ * (container/.dockerignore), so the asset hash changes exactly when one of them does; the bundle
+ * is rebuilt here, at synth, so it can never be stale.
  */
 import { Annotations } from 'aws-cdk-lib';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
