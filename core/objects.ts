@@ -21,6 +21,9 @@ export const keys = {
   datafile: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datafiles', id)}${datafileObjectName}`,
   datasetLmdb: (tenantId: string, id: string, side: 'training' | 'testing') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side}-lmdb/data.mdb`,
+  /** One side's LevelDB folder as a tar (datasets from leveldb datafiles). */
+  datasetLeveldb: (tenantId: string, id: string, side: 'training' | 'testing') =>
+    `${recordPrefix(tenantId, 'datasets', id)}${side}-leveldb.tar`,
   /** One side's images and list file for ImageData layers (container/worker/formats/image-archive.ts). */
   datasetImages: (tenantId: string, id: string, side: 'training' | 'testing') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side}-images.tar`,

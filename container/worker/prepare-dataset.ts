@@ -1,10 +1,11 @@
 /**
  * Builds a dataset: downloads its datafile(s), extracts them safely, converts each side to an LMDB
  * the way its format allows (image folders: convert_imageset; IDX: convert_mnist_data, or image
- * folders when a transform needs images; lmdb: used whole, as stored), computes the training
- * LMDB's mean image with compute_image_mean, uploads everything and records labels, per-class
- * counts, the image shape and the preprocessing classification must repeat. Builds from images
- * also keep each side's images and list as a tar, for nets that read them with ImageData layers.
+ * folders when a transform needs images; lmdb and leveldb: used whole, as stored, a LevelDB kept
+ * as a tar of its folder), computes the training database's mean image with compute_image_mean,
+ * uploads everything and records labels, per-class counts, the image shape and the preprocessing
+ * classification must repeat. Builds from images also keep each side's images and list as a tar,
+ * for nets that read them with ImageData layers.
  */
 import * as path from 'node:path';
 import { keys } from '../../core/objects';
@@ -20,6 +21,7 @@ import { findDatumDb } from './formats/datum-db';
 import { readIdx, writeIdxAsImageFolders, type IdxData } from './formats/idx';
 import { defaultArchiveLimits } from './formats/limits';
 import { packImages } from './formats/image-archive';
+import { packLeveldb } from './formats/leveldb';
 import { computeMean } from './formats/mean';
 import { readImageFolders, type LabelledImages } from './image-folders';
 import { seedFrom, sides, type Side } from './split';
@@ -50,11 +52,11 @@ async function perSide<T>(dataset: Dataset, roots: Record<Side, string>, read: (
   return { training, testing };
 }
 
-/** An lmdb datafile is used whole and as stored (the API allows nothing else). */
-async function useDatabases(roots: Record<Side, string>, dataset: Dataset): Promise<BuiltSides> {
+/** An lmdb or leveldb datafile is used whole and as stored (the API allows nothing else). */
+async function useDatabases(roots: Record<Side, string>, dataset: Dataset, backend: 'lmdb' | 'leveldb'): Promise<BuiltSides> {
   const dbs = await perSide(dataset, roots, async (root, side) => {
-    const db = await findDatumDb(root, 'lmdb');
-    if (!db) throw new PermanentFailure(`datafile ${dataset[side].datafileId} holds no LMDB (data.mdb)`);
+    const db = await findDatumDb(root, backend);
+    if (!db) throw new PermanentFailure(`datafile ${dataset[side].datafileId} holds no ${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`);
     return db;
   });
   // The shape comes from the mean computed below (which reads every Datum).
@@ -65,7 +67,7 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
   const { dataset, ctx } = input;
   const label = (side: Side) => `datafile ${dataset[side].datafileId}`;
   const format = dataset.format ?? 'image-folders';
-  if (format === 'lmdb') return useDatabases(roots, dataset);
+  if (format === 'lmdb' || format === 'leveldb') return useDatabases(roots, dataset, format);
   if (format === 'image-folders')
     return buildFromImages(input, await perSide(dataset, roots, (root, side) => readImageFolders(root, label(side))));
   if (format !== 'idx') throw new PermanentFailure(`datasets from ${format} datafiles are not supported`);
@@ -78,6 +80,22 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
     return { root, byLabel: await writeIdxAsImageFolders(idx[side], root) };
   });
   return buildFromImages(input, images);
+}
+
+async function uploadLmdbs(tenantId: string, datasetId: string, dbs: BuiltSides['dbs']) {
+  const lmdb = { training: keys.datasetLmdb(tenantId, datasetId, 'training'), testing: keys.datasetLmdb(tenantId, datasetId, 'testing') };
+  for (const side of sides) await upload(path.join(dbs[side], 'data.mdb'), lmdb[side]);
+  return lmdb;
+}
+
+async function uploadLeveldbs(ctx: WorkerContext, tenantId: string, datasetId: string, dbs: BuiltSides['dbs']) {
+  const leveldb = { training: keys.datasetLeveldb(tenantId, datasetId, 'training'), testing: keys.datasetLeveldb(tenantId, datasetId, 'testing') };
+  for (const side of sides) {
+    const tarFile = path.join(ctx.workDir, `${side}-leveldb.tar`);
+    await packLeveldb(dbs[side], tarFile);
+    await upload(tarFile, leveldb[side], 'application/x-tar');
+  }
+  return leveldb;
 }
 
 /** Packs and uploads each side's images (the ones its LMDB holds) with their list file. */
@@ -105,10 +123,10 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
   const built = await build(input, await fetchDatafiles(ctx, dataset));
 
   const meanFile = path.join(ctx.workDir, 'mean.binaryproto');
-  const mean = await computeMean(built.dbs.training, 'lmdb', meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix);
+  const backend = dataset.format === 'leveldb' ? 'leveldb' : 'lmdb';
+  const mean = await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix);
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
-  const lmdb = { training: keys.datasetLmdb(tenantId, datasetId, 'training'), testing: keys.datasetLmdb(tenantId, datasetId, 'testing') };
-  for (const side of sides) await upload(path.join(built.dbs[side], 'data.mdb'), lmdb[side]);
+  const databases = backend === 'leveldb' ? { leveldb: await uploadLeveldbs(ctx, tenantId, datasetId, built.dbs) } : { lmdb: await uploadLmdbs(tenantId, datasetId, built.dbs) };
   await upload(meanFile, keys.datasetMean(tenantId, datasetId));
   const imageArchives = built.images && (await uploadImages(ctx, tenantId, datasetId, built.images));
   const preprocessing: DatasetPreprocessing = {
@@ -122,7 +140,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
       ...(built.labels ? { labels: built.labels } : {}),
       ...(built.counts ? { counts: built.counts } : {}),
       shape,
-      lmdb,
+      ...databases,
       ...(imageArchives ? { imageArchives } : {}),
       seed,
       preprocessing,

@@ -18,6 +18,7 @@ import { prepareStart } from './job-start';
 import { downloadCached, upload } from './transfer';
 import { uploadModelBundle } from './classify-bundle';
 import { jobImages } from './formats/image-archive';
+import { fetchLeveldb } from './formats/leveldb';
 
 const terminalStatuses = ['succeeded', 'failed', 'cancelled'];
 const datasetWaitMs = 30 * 60 * 1000;
@@ -28,7 +29,7 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
   for (;;) {
     const dataset = await records.find('datasets', tenantId, datasetId);
     if (!dataset) throw new PermanentFailure(`dataset ${datasetId} was deleted`);
-    if (dataset.status === 'ready' && dataset.lmdb) return dataset;
+    if (dataset.status === 'ready' && (dataset.lmdb || dataset.leveldb)) return dataset;
     if (dataset.status === 'failed') throw new PermanentFailure(`dataset ${datasetId} failed: ${dataset.error ?? 'no reason recorded'}`);
     if (Date.now() > deadline || stopping.aborted) throw new Error(`dataset ${datasetId} is still ${dataset.status}`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -44,8 +45,8 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
 
   const sources = { training: '', testing: '' };
   for (const side of ['training', 'testing'] as const) {
-    const file = await downloadCached(dataset.lmdb![side], ctx.cacheDir, path.join(ctx.workDir, `${side}-lmdb`, 'data.mdb'));
-    sources[side] = path.dirname(file);
+    if (dataset.leveldb) sources[side] = await fetchLeveldb(dataset.leveldb[side], ctx.cacheDir, ctx.workDir, side);
+    else sources[side] = path.dirname(await downloadCached(dataset.lmdb![side], ctx.cacheDir, path.join(ctx.workDir, `${side}-lmdb`, 'data.mdb')));
   }
   const snapshotDir = path.join(ctx.workDir, 'snapshots');
   await mkdir(snapshotDir, { recursive: true });
@@ -53,6 +54,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     net: path.join(ctx.workDir, 'net.prototxt'),
     snapshotPrefix: path.join(snapshotDir, snapshotBaseName),
     trainSource: sources.training,
+    ...(dataset.leveldb ? { dataBackend: 'LEVELDB' as const } : {}),
     testSource: sources.testing,
     ...(netReadsImages(solver.net) ? { images: await jobImages(ctx, dataset) } : {}),
   };

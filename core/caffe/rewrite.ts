@@ -40,6 +40,8 @@ export interface JobPaths {
   snapshotPrefix: string;
   trainSource: string;
   testSource: string;
+  /** The database kind of both sources; LMDB unless the dataset kept its LevelDBs. */
+  dataBackend?: 'LMDB' | 'LEVELDB';
   /** The dataset's extracted images; needed only when the net has ImageData layers. */
   images?: JobImages;
 }
@@ -143,7 +145,7 @@ function bindDataLayers(net: PMessage, paths: JobPaths): void {
     }
     const dataParam = childMessage(layer, 'data_param');
     setScalar(dataParam, 'source', 'string', phases.train ? paths.trainSource : paths.testSource);
-    setScalar(dataParam, 'backend', 'identifier', 'LMDB');
+    setScalar(dataParam, 'backend', 'identifier', paths.dataBackend ?? 'LMDB');
   }
 }
 

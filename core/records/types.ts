@@ -79,6 +79,8 @@ export interface Dataset extends RecordBase {
   /** Shape of each image as stored in the LMDBs. */
   shape?: { channels: number; height: number; width: number };
   lmdb?: { training: string; testing: string };
+  /** S3 keys of each side's LevelDB folder as a tar (datasets from leveldb datafiles, which keep their LevelDBs instead of LMDBs). */
+  leveldb?: { training: string; testing: string };
   /** S3 keys of each side's images + list file, for ImageData layers (datasets built from images only). */
   imageArchives?: { training: string; testing: string };
   /** The datafiles' format (both sides share one). */

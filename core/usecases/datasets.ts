@@ -1,4 +1,4 @@
-/** Datasets: training and testing LMDBs built by the worker from one or two datafiles. */
+/** Datasets: training and testing databases (LMDBs, or LevelDBs used as uploaded) built by the worker from one or two datafiles. */
 import type { z } from 'zod';
 import { UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
@@ -31,7 +31,7 @@ function checkSplit(input: Input): void {
 
 /**
  * What each format allows: image folders and IDX are split and transformed image by image; an
- * archived database of Datums (lmdb) is used whole, as stored (re-encoding Datums is not offered).
+ * archived database of Datums (lmdb, leveldb) is used whole, as stored (re-encoding Datums is not offered).
  */
 function checkFormat(input: Input, formats: { training: DatafileFormat; testing: DatafileFormat }): void {
   if (formats.training !== formats.testing)
@@ -39,15 +39,13 @@ function checkFormat(input: Input, formats: { training: DatafileFormat; testing:
       { field: 'testing.datafileId', message: `must be a ${formats.training} datafile like training` },
     ]);
   const format = formats.training;
-  if (format === 'leveldb')
-    throw new UnprocessableError('datasets from leveldb datafiles are not supported: Caffe reads them, but training binds LMDBs; convert the database to lmdb');
-  if (format !== 'lmdb') return;
+  if (format !== 'lmdb' && format !== 'leveldb') return;
   const errors = (['training', 'testing'] as const)
     .filter((side) => input[side].splitPercentage !== 0)
-    .map((side) => ({ field: `${side}.splitPercentage`, message: 'must be 0 (use the whole database): lmdb datafiles cannot be split' }));
+    .map((side) => ({ field: `${side}.splitPercentage`, message: `must be 0 (use the whole database): ${format} datafiles cannot be split` }));
   if (input.transform && Object.keys(input.transform).some((key) => key !== 'shuffle' && key !== 'seed'))
-    errors.push({ field: 'transform', message: 'lmdb datafiles are used as stored: no resize or grayscale/colour conversion' });
-  if (errors.length) throw new ValidationError('an lmdb datafile is used whole and as stored: pair two of them with splitPercentage 0 and no transform', errors);
+    errors.push({ field: 'transform', message: `${format} datafiles are used as stored: no resize or grayscale/colour conversion` });
+  if (errors.length) throw new ValidationError(`${format} datafiles are used whole and as stored: pair two of them with splitPercentage 0 and no transform`, errors);
 }
 
 /** Creates the dataset record and queues its preparation. */

@@ -38,17 +38,20 @@ export async function idxArchive(dataDir: string, count: number): Promise<Buffer
 }
 
 /** A .tar.gz of an LMDB of `count` Datums (1x28x28) written by convert_mnist_data. */
-export async function lmdbArchive(dataDir: string, count: number): Promise<Buffer> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'lmdb-fixture-'));
+export const lmdbArchive = (dataDir: string, count: number): Promise<Buffer> => datumDbArchive(dataDir, count, 'lmdb');
+
+/** A .tar.gz of an LMDB or LevelDB of `count` Datums (1x28x28) written by convert_mnist_data. */
+export async function datumDbArchive(dataDir: string, count: number, backend: 'lmdb' | 'leveldb'): Promise<Buffer> {
+  const work = await mkdtemp(path.join(os.tmpdir(), `${backend}-fixture-`));
   try {
     const { images, labels } = await idxPair(dataDir, count);
     await writeFile(path.join(work, 'images'), images);
     await writeFile(path.join(work, 'labels'), labels);
-    const db = path.join(work, 'fashion_lmdb');
-    const result = await runCaffeTool('convert_mnist_data', ['--backend=lmdb', path.join(work, 'images'), path.join(work, 'labels'), db], { prefix: await ensureCaffe() });
+    const db = path.join(work, `fashion_${backend}`);
+    const result = await runCaffeTool('convert_mnist_data', [`--backend=${backend}`, path.join(work, 'images'), path.join(work, 'labels'), db], { prefix: await ensureCaffe() });
     if (result.code !== 0) throw new Error(`convert_mnist_data failed: ${result.output.slice(-400)}`);
-    const entries: TarEntry[] = [{ path: 'fashion_lmdb/', type: 'directory' }];
-    for (const name of await readdir(db)) entries.push({ path: `fashion_lmdb/${name}`, data: await readFile(path.join(db, name)) });
+    const entries: TarEntry[] = [{ path: `fashion_${backend}/`, type: 'directory' }];
+    for (const name of await readdir(db)) entries.push({ path: `fashion_${backend}/${name}`, data: await readFile(path.join(db, name)) });
     return craftTar(entries, { gzip: true });
   } finally {
     await rm(work, { recursive: true, force: true });

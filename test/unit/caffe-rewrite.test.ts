@@ -120,6 +120,14 @@ describe('rewriteForJob: net', () => {
     expect(getScalar(parsePrototxt(out.net), 'name')).toBe('LeNet');
   });
 
+  test("binds backend LEVELDB when the dataset kept its LevelDBs, whatever the net said", () => {
+    const out = rewriteForJob(input({ paths: { ...PATHS, dataBackend: 'LEVELDB' } }));
+    const backends = layers(out.net)
+      .slice(0, 2)
+      .map((layer) => getScalar(getMessage(layer, 'data_param') as PMessage, 'backend'));
+    expect(backends).toEqual(['LEVELDB', 'LEVELDB']);
+  });
+
   test('creates data_param when absent; a Data layer in both phases gets the training data', () => {
     const out = rewriteForJob(input({ net: 'layer { name: "d" type: "Data" top: "data" }\nlayer { name: "l" type: "Loss" }' }));
     expect(out.net).toBe(

@@ -13,7 +13,7 @@ export interface BuildInput {
 }
 
 export interface BuiltSides {
-  /** LMDB folders (each holding data.mdb). */
+  /** Database folders: LMDBs (each holding data.mdb), or the LevelDBs of a leveldb datafile. */
   dbs: Record<Side, string>;
   /** The images each LMDB was converted from and their list, kept for ImageData layers (image builds only). */
   images?: Record<Side, { root: string; listFile: string }>;
