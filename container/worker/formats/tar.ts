@@ -8,7 +8,7 @@
  * and small files are written with one call from memory (docs/BENCHMARKS.md, import throughput).
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
@@ -42,6 +42,8 @@ class EntryWriter {
   private readonly writes = new Set<Promise<void>>();
   private pendingBytes = 0;
   private roomWaiters: Array<() => void> = [];
+  private readonly streams = new Set<{ destroy(error?: Error): void }>();
+  private aborted: Error | undefined;
 
   constructor(
     private readonly destination: string,
@@ -80,25 +82,48 @@ class EntryWriter {
     this.track(entryPath, data.length, this.folder(path.dirname(entryPath)).then(() => writeFile(target, data, exclusive)));
   }
 
-  /** A big file streamed from the entry: it is paused while the disk catches up, which pauses the archive. */
+  /**
+   * A big file streamed from the entry. Its bytes are counted from the first one (the guard must
+   * see a bomb while it expands), queued while the file opens, then written with backpressure:
+   * the entry pauses while the disk catches up, which pauses the archive.
+   */
   writeStreamed(entryPath: string, entry: ReadEntry, count: (chunk: Buffer) => void): void {
     const target = path.join(this.destination, entryPath);
+    let out: ReturnType<FileHandle['createWriteStream']> | undefined;
+    const queued: Buffer[] = [];
+    const write = (chunk: Buffer) => {
+      if (out!.write(chunk)) return;
+      entry.pause();
+      out!.once('drain', () => entry.resume());
+    };
+    let ended = false;
+    entry.on('end', () => {
+      ended = true;
+      out?.end();
+    });
+    entry.on('data', (chunk: Buffer) => {
+      count(chunk);
+      if (out) write(chunk);
+      else queued.push(chunk);
+    });
     const written = this.folder(path.dirname(entryPath)).then(async () => {
       const handle = await open(target, exclusive.flag, exclusive.mode);
-      const out = handle.createWriteStream();
-      // 'end' first: attaching 'data' starts the flow, which can end at once.
-      entry.on('end', () => out.end());
-      // One listener: the first 'data' listener flushes what the entry buffered, to it alone.
-      entry.on('data', (chunk: Buffer) => {
-        count(chunk);
-        if (!out.write(chunk)) {
-          entry.pause();
-          out.once('drain', () => entry.resume());
-        }
-      });
+      out = handle.createWriteStream();
+      // A stopped archive never ends its entry: without this the write would wait for ever.
+      if (this.aborted) out.destroy(this.aborted);
+      this.streams.add(out);
+      out.once('close', () => this.streams.delete(out!));
+      for (const chunk of queued.splice(0)) write(chunk);
+      if (ended) out.end();
       await finished(out);
     });
     this.track(entryPath, 0, written);
+  }
+
+  /** Ends streamed writes whose entries will never finish because reading the archive stopped. */
+  abort(error: Error): void {
+    this.aborted ??= error;
+    for (const out of this.streams) out.destroy(error);
   }
 
   async settle(): Promise<void> {
@@ -131,11 +156,14 @@ class TreeShape {
 export async function checkAndExtractTar(file: string, destination: string, guard: EntryGuard, label: string): Promise<void> {
   logStep('extract');
   await mkdir(destination, { recursive: true });
-  const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const source = createReadStream(file);
   let stopped: Error | undefined;
   const stop = (error: Error) => {
     stopped ??= error;
     source.destroy(error);
+    // An entry paused for the disk would keep the parser, and so the pipeline, waiting for ever.
+    parser.abort(error);
+    writer.abort(error);
   };
   const shapes = new TreeShape();
   const writer = new EntryWriter(destination, (entryPath, error) =>
