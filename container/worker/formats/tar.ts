@@ -78,6 +78,7 @@ class EntryWriter {
 
   /** A small file gathered in memory. */
   writeSmall(entryPath: string, data: Buffer): void {
+    if (this.aborted) return; // the archive was refused: nothing more is written, and what was is being removed
     const target = path.join(this.destination, entryPath);
     this.track(entryPath, data.length, this.folder(path.dirname(entryPath)).then(() => writeFile(target, data, exclusive)));
   }
