@@ -1,6 +1,6 @@
 /**
  * Safe extraction of an uploaded archive (.tar, .tar.gz or .zip). The archive is untrusted: every
- * entry is checked before anything is written, and one bad entry (absolute path, `..`, a link, a
+ * entry is checked before any of its bytes are written, and one bad entry (absolute path, `..`, a link, a
  * device or FIFO, a duplicate name) rejects the whole archive with a message naming it. Sizes are
  * counted on the bytes really produced, so a decompression bomb stops while it expands. Extraction
  * writes only regular files and folders under `destination` (inside the job's own directory).
@@ -8,7 +8,7 @@
 import { open, stat } from 'node:fs/promises';
 import { EntryGuard, entryProblem as kindProblem } from './formats/entry-guard';
 import { defaultArchiveLimits, type ArchiveLimits } from './formats/limits';
-import { checkTar, extractTar, tarKind } from './formats/tar';
+import { checkAndExtractTar, tarKind } from './formats/tar';
 import { checkAndExtractZip } from './formats/zip';
 
 /** Why a tar entry (node-tar's type name) is refused, or undefined when it is fine. */
@@ -38,8 +38,6 @@ export async function extractArchive(
     await checkAndExtractZip(archive, destination, guard, label);
     return guard.entryCount;
   }
-  await checkTar(archive, guard, label);
-  guard.rejectIfProblems();
-  await extractTar(archive, destination);
+  await checkAndExtractTar(archive, destination, guard, label);
   return guard.entryCount;
 }

@@ -3,15 +3,14 @@
  * BMP info header), so a dataset of tens of thousands of images is inspected in milliseconds.
  */
 import { open, readFile } from 'node:fs/promises';
-import { PNG } from 'pngjs';
+import { PermanentFailure } from './errors';
+import { pngProblem, pngSignature } from './png-check';
 
 export interface ImageInfo {
   width: number;
   height: number;
   grayscale: boolean;
 }
-
-const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function png(header: Buffer): ImageInfo | undefined {
   if (header.length < 26 || !header.subarray(0, 8).equals(pngSignature) || header.toString('latin1', 12, 16) !== 'IHDR') return undefined;
@@ -39,6 +38,9 @@ function bmp(header: Buffer): ImageInfo | undefined {
   return { width: Math.abs(header.readInt32LE(18)), height: Math.abs(header.readInt32LE(22)), grayscale: false };
 }
 
+/** The header facts of an image already in memory, or undefined when it is not a PNG, JPEG or BMP we can read. */
+export const imageInfoOf = (bytes: Buffer): ImageInfo | undefined => png(bytes) ?? jpeg(bytes) ?? bmp(bytes);
+
 /** The image's header facts, or undefined when the file is not a PNG, JPEG or BMP we can read. */
 export async function imageInfo(file: string): Promise<ImageInfo | undefined> {
   const handle = await open(file, 'r');
@@ -46,7 +48,7 @@ export async function imageInfo(file: string): Promise<ImageInfo | undefined> {
     const header = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(header, 0, header.length, 0);
     const bytes = header.subarray(0, bytesRead);
-    return png(bytes) ?? jpeg(bytes) ?? bmp(bytes);
+    return imageInfoOf(bytes);
   } finally {
     await handle.close();
   }
@@ -55,21 +57,12 @@ export async function imageInfo(file: string): Promise<ImageInfo | undefined> {
 export const imageExtensions = /\.(png|jpe?g|bmp)$/i;
 
 /**
- * Why an image whose header reads fine still cannot be used, or undefined when it decodes: a PNG
- * is fully decoded (pngjs checks every chunk's CRC and the compressed data); a JPEG must end with
- * its EOI marker (a cut-off upload does not); a BMP must hold the pixel bytes its header promises.
+ * Why an image whose header reads fine still cannot be used, or undefined when it decodes: a PNG's
+ * chunks, CRCs and compressed data are verified (png-check.ts); a JPEG must end with its EOI
+ * marker (a cut-off upload does not); a BMP must hold the pixel bytes its header promises.
  */
-export async function imageProblem(file: string, info: ImageInfo): Promise<string | undefined> {
-  const data = await readFile(file);
-  if (data.subarray(0, 8).equals(pngSignature)) {
-    try {
-      const png = PNG.sync.read(data);
-      return png.width === info.width && png.height === info.height ? undefined : 'has a PNG header that does not match its pixels';
-    } catch {
-      // pngjs's own messages describe its stream state, not the file; the decode failing is what matters.
-      return 'is a corrupt or truncated PNG (it does not decode)';
-    }
-  }
+export function imageBytesProblem(data: Buffer, info: ImageInfo): string | undefined {
+  if (data.subarray(0, 8).equals(pngSignature)) return pngProblem(data);
   if (data[0] === 0xff && data[1] === 0xd8) {
     let end = data.length;
     while (end > 2 && data[end - 1] === 0x00) end--; // some encoders pad after EOI
@@ -83,4 +76,43 @@ export async function imageProblem(file: string, info: ImageInfo): Promise<strin
     if (!compressed && data.length < pixelOffset + rowBytes * info.height) return 'is a truncated BMP (fewer pixel bytes than its header states)';
   }
   return undefined;
+}
+
+/** imageBytesProblem for a file on disk. */
+export async function imageProblem(file: string, info: ImageInfo): Promise<string | undefined> {
+  return imageBytesProblem(await readFile(file), info);
+}
+
+/** An image file's header facts once its whole content checked out; throws a message naming `entry` otherwise. */
+export async function checkedImage(file: string, entry: string): Promise<ImageInfo> {
+  const data = await readFile(file); // read once: the header facts and the check share the bytes
+  const info = imageInfoOf(data);
+  if (!info) throw new PermanentFailure(`image "${entry}" is not a readable PNG, JPEG or BMP file`);
+  const problem = imageBytesProblem(data, info);
+  if (problem) throw new PermanentFailure(`image "${entry}" ${problem}`);
+  return info;
+}
+
+/**
+ * checkedImage for every image, a few reads in flight at once so the disk and the CPU overlap;
+ * results in input order. The first bad image in input order is the one named.
+ */
+export async function checkedImages(images: Array<{ file: string; entry: string }>, inFlight = 16): Promise<ImageInfo[]> {
+  const results: ImageInfo[] = new Array(images.length);
+  const failures = new Map<number, unknown>();
+  let next = 0;
+  const lane = async () => {
+    while (next < images.length && !failures.size) {
+      const index = next++;
+      const image = images[index]!;
+      try {
+        results[index] = await checkedImage(image.file, image.entry);
+      } catch (error) {
+        failures.set(index, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, images.length) }, lane));
+  if (failures.size) throw failures.get(Math.min(...failures.keys()));
+  return results;
 }

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentFailure } from '../errors';
 import type { LabelledImages } from '../image-folders';
-import { imageInfo, imageProblem } from '../image-info';
+import { checkedImages } from '../image-info';
 import { sideOrder, sides, splitSides, type Side } from '../split';
 import { countsOf, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
@@ -16,11 +16,9 @@ import { logStep } from './steps';
 async function checkImages(images: Array<{ file: string; entry: string }>, resizing: boolean) {
   let grayscale = true;
   let size: { width: number; height: number } | undefined;
-  for (const { file, entry } of images) {
-    const info = await imageInfo(file);
-    if (!info) throw new PermanentFailure(`image "${entry}" is not a readable PNG, JPEG or BMP file`);
-    const problem = await imageProblem(file, info);
-    if (problem) throw new PermanentFailure(`image "${entry}" ${problem}`);
+  const infos = await checkedImages(images);
+  for (const [index, info] of infos.entries()) {
+    const { entry } = images[index]!;
     grayscale &&= info.grayscale;
     if (resizing) continue;
     size ??= info;

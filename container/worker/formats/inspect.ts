@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { extractArchive } from '../archive';
 import { PermanentFailure } from '../errors';
 import { readImageFolders } from '../image-folders';
-import { imageInfo, imageProblem } from '../image-info';
+import { checkedImages } from '../image-info';
 import { findDatumDb } from './datum-db';
 import { detectFormat, type DatafileFormat } from './detect';
 import { idxByLabel, readIdx } from './idx';
@@ -34,12 +34,7 @@ export interface DatafileInspection {
 export async function checkImages(root: string, images: string[]): Promise<DatumShape | undefined> {
   let shape: DatumShape | undefined;
   let uniform = true;
-  for (const image of images) {
-    const file = path.join(root, image);
-    const info = await imageInfo(file);
-    if (!info) throw new PermanentFailure(`image "${image}" is not a readable PNG, JPEG or BMP file`);
-    const problem = await imageProblem(file, info);
-    if (problem) throw new PermanentFailure(`image "${image}" ${problem}`);
+  for (const info of await checkedImages(images.map((image) => ({ file: path.join(root, image), entry: image })))) {
     const channels = info.grayscale ? 1 : 3;
     shape ??= { channels, height: info.height, width: info.width };
     uniform &&= shape.height === info.height && shape.width === info.width && shape.channels === channels;
