@@ -22,19 +22,16 @@
  * docs/BENCHMARKS.md, which explains the method and the results.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { s3 } from '../core/aws/clients';
 import { rewriteForJob } from '../core/caffe/rewrite';
-import { caffeToolCommand, type CaffeToolCommand } from '../core/caffe/tools';
+import { caffeToolCommand } from '../core/caffe/tools';
 import { bucket } from '../core/objects';
 import * as records from '../core/records/store';
 import { jobsQueue } from '../core/topology';
@@ -44,6 +41,8 @@ import { ElasticCaffeClient } from '../local/client';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { caffeTimeline, type CaffeTimeline } from './lib/caffe-timeline';
+import { runInOwnSession } from './lib/own-session';
+import { WorkerOutput } from './lib/worker-output';
 import { cpuReading, cpuUsage, machineInfo, type CpuUsage } from './lib/machine';
 import { ProcessTreeSampler, type WindowUsage } from './lib/proc-sampler';
 import { fixed, summarize, type Summary } from './lib/stats';
@@ -92,28 +91,6 @@ const say = (message: string) => process.stderr.write(`» ${message}\n`);
 const diff = (later: number | undefined, earlier: number | undefined) =>
   later === undefined || earlier === undefined ? Number.NaN : (later - earlier) / 1000;
 
-/**
- * Runs a Caffe tool as core/caffe/tools.ts would (same command, environment and prefix), but in a
- * session of its own, as the Batch emulator starts the worker (`detached`: a container's process
- * group). With the kernel's autogroup scheduling (sched_autogroup_enabled=1) every session shares
- * CPU fairly with the others, so a Caffe left in the benchmark's session would get a smaller share
- * than the worker's Caffe whenever other work competes for the cores: the arms would differ by
- * how they are scheduled, not by what Elastic Caffe adds.
- */
-async function runInOwnSession(cmd: CaffeToolCommand, cwd: string, onLine: (line: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(cmd.command, cmd.args, { cwd, env: { ...process.env, ...cmd.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
-  // Being in its own session, Caffe would outlive an interrupted benchmark.
-  const kill = () => child.pid !== undefined && child.exitCode === null && process.kill(-child.pid, 'SIGKILL');
-  process.once('exit', kill);
-  try {
-    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-    return { code, signal };
-  } finally {
-    process.off('exit', kill);
-  }
-}
-
 /** Names the processes of the run's tree for the CPU breakdown. */
 function processKind(cmdline: string[]): string {
   const line = cmdline.join(' ');
@@ -136,35 +113,6 @@ function startSampling(): { stop(timeline: CaffeTimeline, cores: number): Window
   };
 }
 
-/** Lines the worker printed (the local cloud echoes them as `[worker <batch id prefix>] line`), with arrival times. */
-class WorkerOutput extends EventEmitter {
-  readonly lines: Array<{ at: number; job: string; line: string }> = [];
-  private original = console.log;
-
-  capture(verbose: boolean): void {
-    const original = this.original;
-    console.log = (...args: unknown[]) => {
-      const first = args[0];
-      const m = typeof first === 'string' ? /^\[worker ([0-9a-f]{8})\] (.*)$/s.exec(first) : null;
-      if (m) {
-        const entry = { at: Date.now(), job: m[1]!, line: m[2]! };
-        this.lines.push(entry);
-        this.emit('line', entry);
-        if (!verbose) return;
-      }
-      original.apply(console, args);
-    };
-  }
-
-  release(): void {
-    console.log = this.original;
-  }
-
-  /** When a Batch job's worker printed a line matching `pattern` (first match). */
-  timeOf(batchJobId: string, pattern: RegExp): number | undefined {
-    return this.lines.find((l) => batchJobId.startsWith(l.job) && pattern.test(l.line))?.at;
-  }
-}
 
 interface BareRun {
   arm: 'bare';
