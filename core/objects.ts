@@ -32,6 +32,8 @@ export const keys = {
   jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
+  /** One snapshot file (`…_iter_N.caffemodel` / `.solverstate`) under the job's snapshots. */
+  jobSnapshot: (tenantId: string, id: string, fileName: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/${fileName}`,
   jobFile: (tenantId: string, id: string, name: string) => `${recordPrefix(tenantId, 'training-jobs', id)}${name}`,
   /** A classify job's uploaded images (named like a datafile's, so the same upload notification reports it). */
   classifyJobArchive: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'classify-jobs', id)}${datafileObjectName}`,

@@ -107,7 +107,7 @@ export async function runTraining(
       for (const file of [snapshot.model, snapshot.solverState]) {
         if (!file || uploaded.has(file)) continue;
         if (!final && (await stat(file)).mtimeMs > cutoff) continue;
-        await upload(file, `${keys.jobSnapshots(tenantId, jobId)}${path.basename(file)}`);
+        await upload(file, keys.jobSnapshot(tenantId, jobId, path.basename(file)));
         uploaded.add(file);
       }
     }

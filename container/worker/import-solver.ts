@@ -3,7 +3,7 @@
  * validates them exactly as a text submit is validated, and records the texts (the import's
  * result) — or each error, with field, line and column, before failing permanently.
  */
-import { CaffeInputError, summarizeSolver, validateSolverAndNet } from '../../core/caffe/validate';
+import { CaffeInputError, describeIssues, summarizeSolver, validateSolverAndNet } from '../../core/caffe/validate';
 import { fetchText, FetchFailed } from '../../core/net/guarded-fetch';
 import { urlPolicy } from '../../core/net/url-guard';
 import * as records from '../../core/records/store';
@@ -40,7 +40,7 @@ export async function importSolver(ctx: WorkerContext, tenantId: string, solverI
   }
   if (errors.length || !summary) {
     await records.update('solvers', tenantId, solverId, { set: { errors } });
-    throw new PermanentFailure(`the fetched prototxt is not valid: ${errors.map((e) => `${e.field} ${e.line}:${e.column}: ${e.message}`).join('; ')}`);
+    throw new PermanentFailure(`the fetched prototxt is not valid: ${describeIssues(errors)}`);
   }
   await records.update('solvers', tenantId, solverId, {
     set: { solver, net, solverType: summary.type, maxIterations: summary.maxIterations, importedAt: new Date().toISOString() },

@@ -3,7 +3,7 @@
  * the job's own paths, runs `caffe train`, turns Caffe's log into live progress on the record,
  * and uploads the log, the snapshots and the final model.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CaffeProgressTracker } from '../../core/caffe/log';
 import { netReadsImages, rewriteForJob } from '../../core/caffe/rewrite';
@@ -15,7 +15,7 @@ import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { runTraining } from './caffe-run';
 import { prepareStart } from './job-start';
-import { downloadCached, upload } from './transfer';
+import { copy, downloadCached } from './transfer';
 import { uploadModelBundle } from './classify-bundle';
 import { jobImages } from './formats/image-archive';
 import { fetchLeveldb } from './formats/leveldb';
@@ -81,7 +81,9 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   }
   const final = outcome.snapshots.at(-1);
   if (!final) throw new PermanentFailure('Caffe finished without writing a model; does the solver set snapshot_after_train: false?');
-  const bytes = await upload(final.model, keys.jobModel(tenantId, jobId));
+  // The final snapshot is already in S3 (caffe-run syncs every snapshot): the model is a copy of it.
+  await copy(keys.jobSnapshot(tenantId, jobId, path.basename(final.model)), keys.jobModel(tenantId, jobId));
+  const { size: bytes } = await stat(final.model);
   const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
   // The ready-to-use bundle (deploy net, weights, labels, preprocessing) exists before the job reads succeeded.
   const bundle = await uploadModelBundle({ workDir: ctx.workDir, tenantId, jobId, trainingNet: solver.net, dataset, modelFile: final.model });

@@ -1,5 +1,5 @@
 /** Moving files between S3 and the worker's disk. */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -41,6 +41,11 @@ export async function upload(file: string, key: string, contentType = 'applicati
     new PutObjectCommand({ Bucket: bucket(), Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType }),
   );
   return size;
+}
+
+/** Copies an object inside the bucket (server-side: the bytes never travel through the worker again). */
+export async function copy(fromKey: string, toKey: string): Promise<void> {
+  await s3().send(new CopyObjectCommand({ Bucket: bucket(), Key: toKey, CopySource: `${bucket()}/${encodeURI(fromKey)}` }));
 }
 
 /** Uploads text. */

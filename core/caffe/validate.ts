@@ -80,6 +80,11 @@ export function validateSolverAndNet(solver: string, net: string): ValidationIss
   return [...check('solver', solver, solverRules), ...check('net', net, netRules)];
 }
 
+/** The issues as one readable line (`net 4:8: …; solver 1:1: …`), for an error's detail. */
+export function describeIssues(issues: Array<Pick<ValidationIssue, 'field' | 'line' | 'column' | 'message'>>): string {
+  return issues.map((i) => `${i.field} ${i.line}:${i.column}: ${i.message}`).join('; ');
+}
+
 function check(field: InputName, text: string, rules: Rule[]): ValidationIssue[] {
   let msg: PMessage;
   try {

@@ -1,6 +1,6 @@
 /** Solvers: a Caffe solver and net (prototxt text), validated on submit and bound to a dataset. */
 import type { z } from 'zod';
-import { summarizeSolver, validateSolverAndNet } from '../caffe/validate';
+import { describeIssues, summarizeSolver, validateSolverAndNet } from '../caffe/validate';
 import { ValidationError } from '../errors';
 import { newId } from '../ids';
 import * as records from '../records/store';
@@ -15,8 +15,7 @@ export async function createSolver(tenantId: string, body: z.infer<typeof create
   await records.get('datasets', tenantId, input.datasetId);
   const errors = validateSolverAndNet(input.solver, input.net);
   if (errors.length) {
-    const detail = errors.map((e) => `${e.field} ${e.line}:${e.column}: ${e.message}`).join('; ');
-    throw new ValidationError(`the prototxt is not valid: ${detail}`, errors);
+    throw new ValidationError(`the prototxt is not valid: ${describeIssues(errors)}`, errors);
   }
   const summary = summarizeSolver(input.solver);
   const now = new Date().toISOString();

@@ -1,14 +1,14 @@
 /**
  * LevelDB datafiles through a real local cloud: two LevelDBs written by Caffe's own
  * convert_mnist_data become a dataset used whole (the worker keeps them as LevelDBs and validates
- * them with compute_image_mean), and a tiny LeNet whose net says LMDB trains 20 iterations on it,
+ * them with compute_image_mean), and a tiny net whose Data layers say LMDB trains 20 iterations on it,
  * because the job binds its Data layers with backend LEVELDB. Splitting a LevelDB answers 400.
  */
 import { fashionMnistDir } from '../../local/caffe/install';
 import { ApiError, type ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { datumDbArchive, readyDatafile } from '../support/format-fixtures';
-import { tinySolver } from '../support/tar-craft';
+import { tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(6 * 60_000);
 
@@ -24,15 +24,6 @@ afterAll(async () => {
   await tc?.stop();
 });
 
-const tinyLenet = `name: "tiny-lenet"
-layer { name: "data" type: "Data" top: "data" top: "label" include { phase: TRAIN }
-  transform_param { scale: 0.00390625 } data_param { source: "train" batch_size: 10 backend: LMDB } }
-layer { name: "data" type: "Data" top: "data" top: "label" include { phase: TEST }
-  transform_param { scale: 0.00390625 } data_param { source: "test" batch_size: 10 backend: LMDB } }
-layer { name: "ip1" type: "InnerProduct" bottom: "data" top: "ip1" inner_product_param { num_output: 10 weight_filler { type: "xavier" } } }
-layer { name: "accuracy" type: "Accuracy" bottom: "ip1" bottom: "label" top: "accuracy" include { phase: TEST } }
-layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip1" bottom: "label" top: "loss" }
-`;
 
 interface DatasetView {
   id: string;
@@ -77,7 +68,7 @@ it('two LevelDBs used whole make a ready dataset that a LeNet trains on; splitti
   expect(dataset).toMatchObject({ status: 'ready', format: 'leveldb', shape: { channels: 1, height: 28, width: 28 } });
   expect(dataset.preprocessing).toMatchObject({ meanFile: true, resizeMode: 'none' });
 
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'leveldb', datasetId: created.id, solver: tinySolver(20), net: tinyLenet });
+  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'leveldb', datasetId: created.id, solver: tinySolver(20), net: tinyNet() });
   const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
   const job = await api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status));
   expect(job.error).toBeUndefined();
