@@ -17,26 +17,23 @@
  * come from the worker's `[worker] step …` lines (container/worker/formats/steps.ts), by arrival
  * time. Medians with min–max go to the console and to bench/results/import-<UTC time>.json.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { create, extract } from 'tar';
 import { caffeToolCommand } from '../core/caffe/tools';
-import { issueToken } from '../local/auth';
-import { ensureCaffe, ensureFashionMnist, fashionMnistFiles } from '../local/caffe/install';
-import { ElasticCaffeClient } from '../local/client';
-import { startLocalCloud, type LocalCloud } from '../local/cloud';
+import { seededRandom, shuffled } from '../container/worker/split';
+import { fashionMnistFiles } from '../local/caffe/install';
 import { fashionMnistFolders, writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { importPhaseOf, importReport, summarizeImport, type ImportRun } from './lib/import-report';
 import { cpuReading, cpuUsage, machineInfo } from './lib/machine';
 import { runInOwnSession } from './lib/own-session';
 import { ProcessTreeSampler } from './lib/proc-sampler';
 import { fixed } from './lib/stats';
-import { WorkerOutput } from './lib/worker-output';
+import { positiveInt, resultsPath, say, startBenchSession } from './lib/session';
 
-const repoRoot = path.resolve(__dirname, '..');
 const tenant = 'bench';
 /** Poll period once the worker reported it is done (the resolution of "ready seen"). */
 const fastPollMs = 50;
@@ -63,13 +60,6 @@ const { values: opts } = parseArgs({
   },
 });
 
-function positiveInt(name: string, text: string | undefined, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, not ${text}\n${usage}`);
-  return n;
-}
-
-const say = (message: string) => process.stderr.write(`» ${message}\n`);
 
 type Format = 'image-folders' | 'idx';
 
@@ -95,52 +85,23 @@ async function idxSubset(dataDir: string, count: number): Promise<{ images: Buff
   return { images: Buffer.concat([imageHead, images.subarray(16, 16 + count * size)]), labels: Buffer.concat([labelHead, labels.subarray(8, 8 + count)]) };
 }
 
-/** Seeded Fisher–Yates, so the bare list is shuffled like the worker's (classes interleaved), the same every round. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed >>> 0;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   if (opts.help) {
     console.log(usage);
     return;
   }
-  const rounds = positiveInt('rounds', opts.rounds);
-  const warmups = positiveInt('warmup', opts.warmup, 0);
-  const imageCount = positiveInt('images', opts.images);
+  const rounds = positiveInt('rounds', opts.rounds, usage);
+  const warmups = positiveInt('warmup', opts.warmup, usage, 0);
+  const imageCount = positiveInt('images', opts.images, usage);
   const formats = (opts.formats ?? '').split(',').filter(Boolean) as Format[];
   if (!formats.length || formats.some((f) => f !== 'image-folders' && f !== 'idx')) throw new Error(`--formats takes image-folders and/or idx\n${usage}`);
   const verbose = Boolean(opts.verbose);
-  const stamp = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(':', '');
-  const outFile = path.resolve(opts.out ?? path.join(repoRoot, 'bench', 'results', `import-${stamp}.json`));
+  const outFile = resultsPath('import', opts.out);
 
-  const caffePrefix = await ensureCaffe();
-  const dataDir = await ensureFashionMnist();
-  const home = await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-bench-'));
-  if (!verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const workerOutput = new WorkerOutput();
-  workerOutput.capture(verbose);
-  const machine = machineInfo();
-  let cloud: LocalCloud | undefined;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      say(`${signal}: stopping`);
-      void (cloud?.close() ?? Promise.resolve())
-        .then(() => (opts.keep ? undefined : rm(home, { recursive: true, force: true })))
-        .finally(() => process.exit(130));
-    });
+  const session = await startBenchSession({ tenant, verbose, keep: Boolean(opts.keep) });
+  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, api } = session;
   try {
-    say(`local cloud in ${home} (1 worker); Caffe from ${caffePrefix}`);
-    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers: 1, echoWorkers: true, terminateGraceMs: 5000 });
-    const api = new ElasticCaffeClient(cloud.url, await issueToken(home, tenant));
-
     // --- Setup, once: the same images as both datafiles, and as the bare arms' inputs. ---
     const archives = path.join(home, 'archives');
     const bareRoot = path.join(home, 'bare');
@@ -175,7 +136,7 @@ async function main(): Promise<void> {
     await extract({ file: imagesTar, cwd: extracted });
     const byFolder = await Promise.all(fashionMnistFolders.map(async (folder, label) => readdir(path.join(extracted, folder)).then((names) => names.map((n) => `${folder}/${n} ${label}`))));
     const listFile = path.join(bareRoot, 'list.txt');
-    await writeFile(listFile, `${shuffled(byFolder.flat(), 1).join('\n')}\n`);
+    await writeFile(listFile, `${shuffled(byFolder.flat(), seededRandom(1)).join('\n')}\n`);
     const idxFiles = { images: path.join(bareRoot, 'images-idx3-ubyte'), labels: path.join(bareRoot, 'labels-idx1-ubyte') };
     await writeFile(idxFiles.images, idx.images);
     await writeFile(idxFiles.labels, idx.labels);
@@ -227,7 +188,7 @@ async function main(): Promise<void> {
         testing: { datafileId, splitPercentage: 0.2 },
       });
       const postAnsweredAt = Date.now();
-      const batchJob = () => cloud!.batch.jobs().find((j) => j.jobName === `prepare-dataset-${created.id}`);
+      const batchJob = () => cloud.batch.jobs().find((j) => j.jobName === `prepare-dataset-${created.id}`);
       // Poll like a client; once the worker says it is done, poll fast so `ready` is seen within ~fastPollMs.
       let workerDone = false;
       let wakeUp: (() => void) | undefined;
@@ -324,9 +285,7 @@ async function main(): Promise<void> {
     console.log(`Results: ${path.relative(process.cwd(), outFile)}`);
     if (opts.keep) console.log(`Kept: ${home} (logs/batch/ has the worker logs)`);
   } finally {
-    workerOutput.release();
-    await cloud?.close();
-    if (!opts.keep) await rm(home, { recursive: true, force: true });
+    await session.close();
   }
 }
 

@@ -35,19 +35,14 @@ import { caffeToolCommand } from '../core/caffe/tools';
 import { bucket } from '../core/objects';
 import * as records from '../core/records/store';
 import { jobsQueue } from '../core/topology';
-import { issueToken } from '../local/auth';
-import { ensureCaffe, ensureFashionMnist } from '../local/caffe/install';
-import { ElasticCaffeClient } from '../local/client';
-import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { caffeTimeline, type CaffeTimeline } from './lib/caffe-timeline';
 import { runInOwnSession } from './lib/own-session';
-import { WorkerOutput } from './lib/worker-output';
+import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
 import { cpuReading, cpuUsage, machineInfo, type CpuUsage } from './lib/machine';
 import { ProcessTreeSampler, type WindowUsage } from './lib/proc-sampler';
 import { fixed, summarize, type Summary } from './lib/stats';
 
-const repoRoot = path.resolve(__dirname, '..');
 const exampleDir = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
 const tenant = 'bench';
 /** Goals from the issue. */
@@ -81,13 +76,6 @@ const { values: opts } = parseArgs({
   },
 });
 
-function positiveInt(name: string, text: string | undefined, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, not ${text}\n${usage}`);
-  return n;
-}
-
-const say = (message: string) => process.stderr.write(`» ${message}\n`);
 const diff = (later: number | undefined, earlier: number | undefined) =>
   later === undefined || earlier === undefined ? Number.NaN : (later - earlier) / 1000;
 
@@ -203,38 +191,18 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const rounds = positiveInt('rounds', opts.rounds);
-  const warmups = positiveInt('warmup', opts.warmup, 0);
-  const maxIter = positiveInt('iters', opts.iters);
-  const trainImages = positiveInt('train-images', opts['train-images']);
-  const testImages = positiveInt('test-images', opts['test-images']);
-  const slowPollMs = positiveInt('poll-ms', opts['poll-ms']);
+  const rounds = positiveInt('rounds', opts.rounds, usage);
+  const warmups = positiveInt('warmup', opts.warmup, usage, 0);
+  const maxIter = positiveInt('iters', opts.iters, usage);
+  const trainImages = positiveInt('train-images', opts['train-images'], usage);
+  const testImages = positiveInt('test-images', opts['test-images'], usage);
+  const slowPollMs = positiveInt('poll-ms', opts['poll-ms'], usage);
   const verbose = Boolean(opts.verbose);
-  const stamp = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(':', '');
-  const outFile = path.resolve(opts.out ?? path.join(repoRoot, 'bench', 'results', `overhead-${stamp}.json`));
+  const outFile = resultsPath('overhead', opts.out);
 
-  const caffePrefix = await ensureCaffe();
-  const dataDir = await ensureFashionMnist();
-  const home = await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-bench-'));
-  // Handlers' INFO logs would bury the report; warnings and errors still show.
-  if (!verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const workerOutput = new WorkerOutput();
-  workerOutput.capture(verbose);
-  const machine = machineInfo();
-  let cloud: LocalCloud | undefined;
-  // Ctrl-C: stop the worker and the emulators, remove the temporary home, then exit ('exit' kills a bare Caffe).
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      say(`${signal}: stopping`);
-      void (cloud?.close() ?? Promise.resolve())
-        .then(() => (opts.keep ? undefined : rm(home, { recursive: true, force: true })))
-        .finally(() => process.exit(130));
-    });
+  const session = await startBenchSession({ tenant, verbose, keep: Boolean(opts.keep) });
+  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, api } = session;
   try {
-    say(`local cloud in ${home} (1 worker); Caffe from ${caffePrefix}`);
-    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers: 1, echoWorkers: true, terminateGraceMs: 5000 });
-    const api = new ElasticCaffeClient(cloud.url, await issueToken(home, tenant));
-
     // --- Setup, once: data through the API, the same solver for both arms. ---
     say(`Fashion-MNIST archives: ${trainImages} training and ${testImages} test images`);
     const archives = path.join(home, 'archives');
@@ -320,7 +288,7 @@ async function main(): Promise<void> {
 
     type JobView = { id: string; status: string; startedAt?: string; finishedAt?: string; attempts: number; error?: string; model?: { bytes: number }; progress: { iteration: number } };
     const runApi = async (round: number, warmup: boolean): Promise<ApiRun> => {
-      const batchJob = (jobId: string) => cloud!.batch.jobs().find((j) => j.jobName === `train-${jobId}`);
+      const batchJob = (jobId: string) => cloud.batch.jobs().find((j) => j.jobName === `train-${jobId}`);
       const loadAverage = os.loadavg()[0]!;
       const sampling = startSampling();
       const cpu0 = cpuReading();
@@ -477,9 +445,7 @@ async function main(): Promise<void> {
     console.log(`Results: ${path.relative(process.cwd(), outFile)}`);
     if (opts.keep) console.log(`Kept: ${home} (bare/*.log, api-*.log, logs/batch/)`);
   } finally {
-    workerOutput.release();
-    await cloud?.close();
-    if (!opts.keep) await rm(home, { recursive: true, force: true });
+    await session.close();
   }
 }
 
