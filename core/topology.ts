@@ -99,7 +99,35 @@ export const envNames = {
   /** Optional CPU job queue for `resources: {type: "CPU"}` jobs; unset means the GPU queue takes them too. */
   batchCpuJobQueue: 'BATCH_CPU_JOB_QUEUE',
   batchJobDefinition: 'BATCH_JOB_DEFINITION',
+  /** The stack's EventBridge bus: every job state change is published there (jobEvents). */
+  eventBus: 'EVENT_BUS_NAME',
 } as const;
+
+/**
+ * Job state change events the service publishes on its own bus, so users can wire notifications
+ * (email, Slack, a pipeline's next step) without polling. `detail` carries the collection, tenant,
+ * record id and the new status.
+ */
+export const jobEvents = {
+  source: 'elastic-caffe',
+  detailType: 'Job State Change',
+} as const;
+
+/** CloudWatch metrics the service publishes (Powertools EMF), and the dashboard and alarms read. */
+export const serviceMetrics = {
+  namespace: 'ElasticCaffe',
+  /** Work waiting for a worker (all tenants). */
+  queued: 'QueuedJobs',
+  /** Batch jobs submitted and not finished (all tenants). */
+  running: 'RunningJobs',
+  /** The same per tenant (dimension `tenantId`). */
+  tenantRunning: 'TenantRunningJobs',
+  /** Work that finished, by outcome (dimension `outcome`: succeeded | failed | cancelled). */
+  finished: 'FinishedJobs',
+} as const;
+
+/** Cognito group whose members may call the admin API (GET/PUT /v1/admin/...). */
+export const adminGroup = 'admins';
 
 /** Every object the application writes lives under `tenants/<tenantId>/` (core/objects.ts). */
 export const tenantObjectsPrefix = 'tenants/';
@@ -118,6 +146,10 @@ export const eventHandlers = {
   batchStateChange: 'batch-state-change',
   /** S3 ObjectCreated for datafile uploads → datafile ready. */
   uploadReceived: 'upload-received',
+  /** Schedule → finds work stuck between states (a dispatcher that died mid-way) and repairs it. */
+  reconciler: 'reconciler',
+  /** Jobs dead-letter queue → marks the record failed, keeping the reason. */
+  deadLetter: 'dead-letter',
 } as const;
 
 /** The single table's keys: every record of a tenant lives under its own partition key. */
