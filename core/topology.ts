@@ -161,3 +161,10 @@ export const tableKeys = {
   /** Items with this attribute (epoch seconds) expire: DynamoDB's TTL deletes them (idempotency records). */
   timeToLive: 'ttl',
 } as const;
+
+/**
+ * Tag on every intermediate training snapshot object (`.caffemodel`/`.solverstate` under a job's
+ * snapshots/). The bucket's lifecycle rule expires tagged objects some days after they were
+ * written; a job's final model is a separate, untagged object and stays.
+ */
+export const intermediateSnapshotTag = { key: 'elastic-caffe-kind', value: 'intermediate-snapshot' } as const;
