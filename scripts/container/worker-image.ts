@@ -95,9 +95,10 @@ export async function buildWorkerImage(options: WorkerImageOptions = {}): Promis
   log(`worker bundle: ${buildWorkerBundle()}`);
   log(`worker image ${localWorkerImage}: buildah bud --isolation chroot ${path.relative(root, workerDockerfile)} (cached layers are reused)`);
   const context = path.dirname(workerDockerfile);
+  // --force-rm: without it buildah 1.28 leaves the Node stage's working container behind on every build.
   await run(
     'buildah',
-    ['bud', '--isolation', 'chroot', '--pull=never', '--layers', '--build-arg', `NODE_IMAGE=${nodeImage}`, '-f', workerDockerfile, '-t', localWorkerImage, context],
+    ['bud', '--isolation', 'chroot', '--pull=never', '--layers', '--force-rm', '--build-arg', `NODE_IMAGE=${nodeImage}`, '-f', workerDockerfile, '-t', localWorkerImage, context],
     // Steps are the progress worth seeing even when not verbose: a cold build spends ~20 s in apt-get.
     (line) => (options.verbose || /^\[\d+\/\d+\] STEP|^STEP /.test(line) ? log(line) : undefined),
   );
