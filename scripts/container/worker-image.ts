@@ -31,8 +31,6 @@ const root = path.resolve(__dirname, '..', '..');
 export const workerDockerfile = path.join(root, 'container', 'Dockerfile');
 /** The tag the locally built worker image gets (buildah stores it as localhost/elastic-caffe-worker:local). */
 export const localWorkerImage = 'localhost/elastic-caffe-worker:local';
-/** The tools this needs, and the Debian packages they come in. */
-const requiredTools = { buildah: 'buildah', debootstrap: 'debootstrap' } as const;
 
 export interface WorkerImageOptions {
   /** Progress lines (default: stderr). */
@@ -57,11 +55,13 @@ export interface WorkerImage {
 export async function buildWorkerImage(options: WorkerImageOptions = {}): Promise<WorkerImage> {
   const log = options.log ?? ((line: string) => console.error(line));
   const exec = (command: string, args: string[]) => run(command, args, options.verbose ? log : undefined);
-  await ensureTools(options.installMissingTools ?? false, log);
+  const install = options.installMissingTools ?? false;
+  await ensureTools(['buildah'], install, log);
 
   const baseImage = qualifiedImageName(baseImageOf(readFileSync(workerDockerfile, 'utf8')));
   if (await imageExists(baseImage)) log(`base image ${baseImage}: present`);
   else {
+    await ensureTools(['debootstrap'], install, log);
     const rootfs = await debootstrapRootfs(log, exec);
     log(`base image ${baseImage}: importing ${rootfs}`);
     const container = (await exec('buildah', ['from', 'scratch'])).trim();
@@ -133,17 +133,17 @@ export async function imageId(name: string): Promise<string> {
   return (await run('buildah', ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', name])).trim();
 }
 
-async function ensureTools(install: boolean, log: (line: string) => void): Promise<void> {
+/** Each tool comes in the Debian package of the same name. */
+async function ensureTools(tools: string[], install: boolean, log: (line: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('building the worker image needs root (buildah storage in /var/lib/containers, chroot isolation, debootstrap)');
-  const missing = Object.entries(requiredTools).filter(([tool]) => !onPath(tool));
+  const missing = tools.filter((tool) => !onPath(tool));
   if (missing.length === 0) return;
-  const packages = missing.map(([, pkg]) => pkg);
   if (!install)
-    throw new Error(`${missing.map(([tool]) => tool).join(' and ')} not installed: run \`npm run image:worker\` (installs them with apt-get) or \`apt-get install ${packages.join(' ')}\``);
-  log(`installing ${packages.join(', ')} with apt-get …`);
+    throw new Error(`${missing.join(' and ')} not installed: run \`npm run image:worker\` (installs what is missing with apt-get) or \`apt-get install ${missing.join(' ')}\``);
+  log(`installing ${missing.join(', ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } as Record<string, string>;
   await run('apt-get', ['update', '-q'], undefined, env);
-  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], undefined, env);
+  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], undefined, env);
 }
 
 function onPath(tool: string): boolean {
