@@ -39,6 +39,12 @@ interface ImageConfig {
 }
 
 async function main(image: string, command: string[]): Promise<number> {
+  // A stop can arrive while the container is still being created: remember it, start nothing.
+  let container: ChildProcess | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => (container ? forwardToMainProcess(container, signal) : (stopSignal ??= signal)));
+
   const jobId = process.env.AWS_BATCH_JOB_ID ?? `${process.pid}`;
   const name = `elastic-caffe-job-${jobId}-${process.env.AWS_BATCH_JOB_ATTEMPT ?? '1'}`;
   let config: ImageConfig;
@@ -51,6 +57,9 @@ async function main(image: string, command: string[]): Promise<number> {
     await run('buildah', ['rm', name]).catch(() => undefined);
     await run('buildah', ['from', '--pull=never', '--name', name, image]);
   } catch (error) {
+    // A group-wide SIGTERM also reaches the buildah commands above; then this is a stop, not a start failure.
+    await run('buildah', ['rm', name]).catch(() => undefined);
+    if (stopSignal !== undefined) return 128 + constants.signals[stopSignal];
     console.error(`[image runner] CannotPullContainerError: ${(error as Error).message}`);
     return cannotStartExitCode;
   }
@@ -65,20 +74,26 @@ async function main(image: string, command: string[]): Promise<number> {
     return cannotStartExitCode;
   }
 
-  const container = spawn('buildah', ['run', '--isolation', 'chroot', '--network', 'host', name, '--', ...argv], {
+  if (stopSignal !== undefined) {
+    console.error(`[image runner] ${stopSignal} before the container started: not starting it`);
+    await run('buildah', ['rm', name]).catch(() => undefined);
+    return 128 + constants.signals[stopSignal];
+  }
+
+  const started = spawn('buildah', ['run', '--isolation', 'chroot', '--network', 'host', name, '--', ...argv], {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
-  const group = container.pid;
+  container = started;
+  const group = started.pid;
   const watchdog = group === undefined ? undefined : startWatchdog(group, name);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => forwardToMainProcess(container, signal));
 
   const exitCode = await new Promise<number>((resolve) => {
-    container.on('error', (error) => {
+    started.on('error', (error) => {
       console.error(`[image runner] cannot start buildah: ${error.message}`);
       resolve(cannotStartExitCode);
     });
-    container.on('exit', (code, signal) => resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)));
+    started.on('exit', (code, signal) => resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)));
   });
   watchdog?.kill('SIGKILL');
   if (group !== undefined) killGroup(group);
