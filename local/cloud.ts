@@ -16,6 +16,7 @@ import { stopInferenceServer } from '../container/inference/client';
 import { ensurePycaffe } from './caffe/install';
 import { tokenVerifier } from './auth';
 import { startBatchEmulator, type BatchEmulator } from './batch';
+import { imageEntrypoint } from './batch/image-runner';
 import { startEmulators } from './emulators';
 import { startGateway } from './gateway';
 import { loadHandler, type AsyncHandler } from './lambda-context';
@@ -37,6 +38,12 @@ export interface LocalCloudOptions {
   echoWorkers?: boolean;
   /** SIGTERM → SIGKILL grace for stopped jobs. */
   terminateGraceMs?: number;
+  /**
+   * Run the worker inside this locally built container image (scripts/container/worker-image.ts,
+   * local/batch/image-runner.ts) instead of as a host process: the image brings its own Caffe,
+   * Node and paths, so jobs get only the AWS environment.
+   */
+  workerImage?: string;
 }
 
 export interface LocalCloud {
@@ -87,8 +94,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const eventHandler = (name: string) => handler(`lambdas/events/${name}.ts`);
   let jobQueueArn = '';
   batch = await startBatchEmulator({
-    images: { [workerImageName]: [process.execPath, '--enable-source-maps', workerBundle] },
-    baseEnv: {
+    images: { [workerImageName]: options.workerImage ? imageEntrypoint(options.workerImage) : [process.execPath, '--enable-source-maps', workerBundle] },
+    baseEnv: options.workerImage ? { ...awsEnv, [allowPrivateUrlsEnv]: 'loopback' } : {
       ...awsEnv,
       CAFFE_PREFIX: options.caffePrefix,
       WORKER_CACHE_DIR: path.join(home, 'worker-cache'),

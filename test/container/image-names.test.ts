@@ -1,0 +1,29 @@
+/**
+ * How the local build names the images container/Dockerfile starts from: its one literal FROM is
+ * the base that debootstrap stands in for, under the name a short FROM resolves to; the Node stage
+ * stays an ARG whose default is the official image AWS builds with.
+ */
+import { readFileSync } from 'node:fs';
+import { baseImageOf, qualifiedImageName, workerDockerfile } from '../../scripts/container/worker-image';
+
+it("container/Dockerfile's base is debian:bullseye-slim and its Node stage defaults to the official Node image", () => {
+  const dockerfile = readFileSync(workerDockerfile, 'utf8');
+  expect(baseImageOf(dockerfile)).toBe('debian:bullseye-slim');
+  expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bullseye-slim$/m);
+  expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS node$/m);
+});
+
+it('a Dockerfile with no literal FROM, or two, is refused rather than guessed', () => {
+  expect(() => baseImageOf('ARG X=a\nFROM ${X}\n')).toThrow(/expected one FROM with a literal image.*found: none/);
+  expect(() => baseImageOf('FROM debian:bullseye-slim AS a\nFROM --platform=linux/amd64 ubuntu:22.04\n')).toThrow(/found: debian:bullseye-slim, ubuntu:22.04/);
+});
+
+it.each([
+  ['debian:bullseye-slim', 'docker.io/library/debian:bullseye-slim'],
+  ['amazon/aws-cli:2', 'docker.io/amazon/aws-cli:2'],
+  ['nvcr.io/nvidia/caffe:20.03-py3', 'nvcr.io/nvidia/caffe:20.03-py3'],
+  ['localhost/elastic-caffe-node:v20', 'localhost/elastic-caffe-node:v20'],
+  ['registry:5000/x/y', 'registry:5000/x/y'],
+])('%s resolves to %s', (short, qualified) => {
+  expect(qualifiedImageName(short)).toBe(qualified);
+});
