@@ -17,6 +17,7 @@ import { ensurePycaffe } from './caffe/install';
 import { tokenVerifier } from './auth';
 import { startBatchEmulator, type BatchEmulator } from './batch';
 import { startEmulators } from './emulators';
+import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from './eventbridge';
 import { startGateway } from './gateway';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
@@ -42,6 +43,8 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   url: string;
   batch: BatchEmulator;
+  /** The stack's event bus: job state change events (core/events.ts), also in `<home>/events.jsonl`. */
+  eventBus: LocalEventBus;
   /** Work re-queued at start because its queue message or Batch job was lost. */
   recovered: number;
   close(): Promise<void>;
@@ -60,11 +63,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await mkdir(home, { recursive: true });
   const workerBundle = buildWorkerBundle();
   const emulators = await startEmulators(home);
+  const verbose = ['DEBUG', 'INFO'].includes((process.env.ELASTIC_CAFFE_LOG_LEVEL ?? '').toUpperCase());
+  const eventBus = await startEventBus({ busName: localEventBusName, file: path.join(home, 'events.jsonl'), ...(verbose ? { onEvent: printEvent } : {}) });
   const awsEnv = {
     ...credentials,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
     AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
+    [envNames.eventBus]: eventBus.busName,
   };
   // Handlers run in this process and read their configuration from the environment, as on Lambda.
   Object.assign(process.env, awsEnv, {
@@ -72,6 +79,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     [envNames.bucket]: localNames.bucket,
     // Handler logs (Powertools, JSON) are for debugging locally: ELASTIC_CAFFE_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.ELASTIC_CAFFE_LOG_LEVEL ?? 'WARN',
+    // No X-Ray daemon locally; metrics (EMF lines on stdout) only when asking for handler logs.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: verbose ? 'false' : 'true',
     // URL imports may reach 127.0.0.1 locally (tests serve files from it); never any other private address.
     [allowPrivateUrlsEnv]: 'loopback',
     // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are cached.
@@ -143,6 +153,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   return {
     url: gateway.url,
     batch,
+    eventBus,
     recovered,
     async close() {
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
@@ -150,6 +161,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await closed;
       await poller.stop();
       await batch?.close();
+      await eventBus.close();
       await emulators.close();
       stopInferenceServer();
     },
