@@ -116,7 +116,7 @@ export class StatelessStack extends Stack {
     const { bus } = this.observability;
     for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
     for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived]) writer.bindEventBus(bus);
-    this.observability.bindWorker(this.worker.jobRole, this.worker.jobDefinition.container.environment as Record<string, string> | undefined);
+    this.observability.bindWorker(this.worker.jobRole, this.worker.jobDefinition);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });

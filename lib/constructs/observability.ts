@@ -12,6 +12,7 @@
  * first three dashboards, $3/month beyond. So an idle deployment pays well under $1 a month here.
  */
 import { Duration } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -82,7 +83,10 @@ export class Observability extends Construct {
       new cloudwatch.Metric({ namespace: serviceMetrics.namespace, metricName, statistic, period, dimensionsMap: { service: serviceName, ...dimensionsMap } });
     const minute = Duration.minutes(1);
     // Nothing is published while idle: a gap means zero.
-    const filled = (label: string, source: cloudwatch.IMetric) => new cloudwatch.MathExpression({ expression: 'FILL(m, 0)', usingMetrics: { m: source }, label, period: minute });
+    const filled = (label: string, source: cloudwatch.IMetric) => {
+      const id = label.toLowerCase().replace(/[^a-z0-9]+/g, '_'); // ids are unique per graph
+      return new cloudwatch.MathExpression({ expression: `FILL(${id}, 0)`, usingMetrics: { [id]: source }, label, period: minute });
+    };
     const queued = metric(serviceMetrics.queued, 'Maximum', minute);
     const running = metric(serviceMetrics.running, 'Maximum', minute);
     const oldestQueued = metric(serviceMetrics.oldestQueuedAge, 'Maximum', minute);
@@ -164,9 +168,13 @@ export class Observability extends Construct {
    * The worker's job role may publish on the bus, and its container gets EVENT_BUS_NAME (the
    * worker writes results, not statuses, today; a status it writes later is published like any other).
    */
-  bindWorker(jobRole: iam.IGrantable, containerEnvironment: Record<string, string> | undefined): void {
-    if (!containerEnvironment) throw new Error('the worker container has no environment to add EVENT_BUS_NAME to');
+  bindWorker(jobRole: iam.IGrantable, jobDefinition: batch.EcsJobDefinition): void {
     this.bus.grantPutEventsTo(jobRole);
-    containerEnvironment[envNames.eventBus] = this.bus.eventBusName;
+    // The L2 job definition renders its container (environment included) when it is created, so the
+    // variable is added to the CloudFormation resource's container properties.
+    const cfn = jobDefinition.node.defaultChild as batch.CfnJobDefinition;
+    const container = cfn.containerProperties as batch.CfnJobDefinition.ContainerPropertiesProperty;
+    const environment = (container.environment ?? []) as batch.CfnJobDefinition.EnvironmentProperty[];
+    cfn.containerProperties = { ...container, environment: [...environment, { name: envNames.eventBus, value: this.bus.eventBusName }] };
   }
 }
