@@ -26,7 +26,6 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envNames, serviceMetrics, serviceName } from '../../core/topology';
 import type { AppConfig } from '../config';
-import { acknowledge } from './nag';
 import { ServiceFunction } from './service-function';
 
 /** Props of the observability resources. */
@@ -69,13 +68,9 @@ export class Observability extends Construct {
       targets: [new targets.LambdaFunction(this.jobMetrics, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
 
+    // Not KMS-encrypted: notifications carry only alarm names and states, CloudWatch cannot publish to
+    // a topic under the AWS-managed SNS key, and a customer-managed key would bill $1/month idle.
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: 'Elastic Caffe alarms', enforceSSL: true });
-    acknowledge(
-      this.alarmTopic,
-      'SNS2',
-      'Alarm notifications carry only alarm names and states, no data. CloudWatch cannot publish to a topic encrypted with the ' +
-        'AWS-managed SNS key, and a customer-managed KMS key would bill $1/month while the service is idle.',
-    );
     if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     const notify = new cwActions.SnsAction(this.alarmTopic);
 

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as records from '../../core/records/store';
 import { jobEvents } from '../../core/topology';
+import { measureJobs, type JobCounts } from '../../core/usecases/job-metrics';
 import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import type { BusEvent } from '../../local/eventbridge';
@@ -21,6 +22,7 @@ let tc: TestCloud;
 let api: ElasticCaffeClient;
 const ids = { datafile: '', dataset: '', solver: '', job: '' };
 const echoed = { dataset: '', job: '' };
+let whileWorking: JobCounts;
 
 /** POST with our own X-Correlation-Id; returns the new id and the echoed header. */
 async function create(urlPath: string, body: unknown, correlationId: string): Promise<{ id: string; echoed: string }> {
@@ -62,6 +64,8 @@ beforeAll(async () => {
   const job = await create('/v1/training-jobs', { solverId: ids.solver, name: 'first' }, 'corr-train-1');
   ids.job = job.id;
   echoed.job = job.echoed;
+  // What the job-metrics function would publish now, read from the real status index.
+  whileWorking = await measureJobs();
   const done = await api.waitFor<{ status: string }>(`/v1/training-jobs/${ids.job}`, (j) => ['succeeded', 'failed'].includes(j.status), { timeoutMs: 5 * 60_000 });
   expect(done.status).toBe('succeeded');
   await waitForEvent(ids.job, 'succeeded');
@@ -114,4 +118,10 @@ it('keeps the correlation id on the records, and the worker prints it in its log
 it('writes every event to <home>/events.jsonl as well', async () => {
   const lines = (await readFile(path.join(tc.home, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as BusEvent);
   expect(lines.filter((event) => event.detail.id === ids.job).map((event) => event.detail.status)).toEqual(statusesOf(ids.job));
+});
+
+it("the job-metrics count sees the tenant's work while it runs, and none once it is done", async () => {
+  expect(whileWorking.queued + whileWorking.running).toBeGreaterThanOrEqual(1);
+  expect(Object.keys(whileWorking.runningByTenant).every((id) => id === tenant)).toBe(true);
+  expect(await measureJobs()).toEqual({ queued: 0, running: 0, runningByTenant: {}, oldestQueuedAgeSeconds: 0 });
 });
