@@ -8,7 +8,7 @@
  * traffic. The job-metrics function runs every minute (~43,800 invocations and ~440,000 status
  * index reads a month: a few cents) and publishes metrics only while work is queued or running,
  * so idle it stores no custom metrics. The three alarms bill $0.10 per metric they read each
- * month ($0.40 in all: the failure rate reads two), and the dashboard is free for an account's
+ * month ($0.50 in all: the dead-letter and failure-rate alarms read two each), and the dashboard is free for an account's
  * first three dashboards, $3/month beyond. So an idle deployment pays well under $1 a month here.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -87,11 +87,19 @@ export class Observability extends Construct {
     const oldestQueued = metric(serviceMetrics.oldestQueuedAge, 'Maximum', minute);
     const finished = (outcome: string, period: Duration) => metric(serviceMetrics.finished, 'Sum', period, { outcome });
     const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute });
+    // A dead-letter handler that takes messages off the queue at once can keep it looking empty:
+    // a message received from it counts as having been there.
+    const deadLettersReceived = props.deadLetterQueue.metricNumberOfMessagesReceived({ statistic: 'Sum', period: minute });
 
     this.alarms = {
       deadLetters: new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
         alarmDescription: 'Work messages reached the dead-letter queue: their records are failed; look at the messages and the dispatcher logs.',
-        metric: deadLetters,
+        metric: new cloudwatch.MathExpression({
+          expression: 'MAX([FILL(visible, 0), FILL(received, 0)])',
+          usingMetrics: { visible: deadLetters, received: deadLettersReceived },
+          label: 'dead letters',
+          period: minute,
+        }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -149,7 +157,7 @@ export class Observability extends Construct {
         leftAnnotations: [{ value: config.stuckQueuedMinutes * 60, label: 'stuck alarm' }],
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'Dead-letter queue depth', left: [deadLetters], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Dead-letter queue: visible and received', left: [deadLetters, deadLettersReceived], width: 8 }),
       new cloudwatch.GraphWidget({
         title: 'Dispatcher invocations and errors',
         left: [props.dispatcher.metricInvocations({ period: minute }), props.dispatcher.metricErrors({ period: minute })],

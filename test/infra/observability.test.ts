@@ -97,11 +97,15 @@ describe('alarms', () => {
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 
-  test('the dead-letter queue alarms on a single visible message', () => {
-    const alarm = alarms().find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+  test('the dead-letter queue alarms on a single message visible in it or received from it', () => {
+    const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes('ApproximateNumberOfMessagesVisible'))!;
+    expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    const metrics = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown }; Stat: string } }>;
+    expect(metrics.find((m) => m.Expression)!.Expression).toBe('MAX([FILL(visible, 0), FILL(received, 0)])');
+    expect(metrics.find((m) => m.Id === 'visible')!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }, Stat: 'Maximum' });
+    expect(metrics.find((m) => m.Id === 'received')!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesReceived' }, Stat: 'Sum' });
     // The queue lives in the stateful stack: its name arrives as that stack's output.
-    expect(JSON.stringify(alarm!.Dimensions)).toMatch(/"StackName":"ElasticCaffeStateful".*JobsDeadLetter/);
+    expect(JSON.stringify(metrics.find((m) => m.Id === 'visible')!.MetricStat!.Metric.Dimensions)).toMatch(/"StackName":"ElasticCaffeStateful".*JobsDeadLetter/);
   });
 
   test('work queued for longer than stuckQueuedMinutes (default 60) alarms', () => {
@@ -110,7 +114,7 @@ describe('alarms', () => {
   });
 
   test('the failure rate is failed / (failed + succeeded) over the window, once enough work finished', () => {
-    const alarm = alarms().find((a) => Array.isArray(a.Metrics))!;
+    const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes(serviceMetrics.finished))!;
     expect(alarm.Threshold).toBe(50);
     const metrics = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string } }>;
     expect(metrics.find((m) => m.Expression)!.Expression).toBe(
@@ -140,7 +144,7 @@ describe('configuration', () => {
     configured.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     const alarms = Object.values(resources(configured, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     expect(alarms.find((a) => a.MetricName === serviceMetrics.oldestQueuedAge)!.Threshold).toBe(1800);
-    const failureRate = alarms.find((a) => Array.isArray(a.Metrics))!;
+    const failureRate = alarms.find((a) => JSON.stringify(a.Metrics ?? []).includes(serviceMetrics.finished))!;
     expect(failureRate.Threshold).toBe(20);
     expect(JSON.stringify(failureRate.Metrics)).toContain('"Period":900');
   });
