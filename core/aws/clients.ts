@@ -50,9 +50,12 @@ export function batch(): BatchClient {
   return cache.batch;
 }
 
-/** EventBridge, for job state change events (core/events.ts). */
+/**
+ * EventBridge, for job state change events (core/events.ts). They are published on the write path
+ * of API requests and are best effort, so a slow or unreachable EventBridge costs seconds, not the request.
+ */
 export function eventBridge(): EventBridgeClient {
-  cache.eventBridge ??= instrument(new EventBridgeClient({}));
+  cache.eventBridge ??= instrument(new EventBridgeClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }));
   return cache.eventBridge;
 }
 
