@@ -144,6 +144,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
+  // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
+  const jobMetricsSchedule = setInterval(() => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1), 60_000).unref();
 
   const gateway = await startGateway({
     port: options.port,
@@ -156,6 +158,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     eventBus,
     recovered,
     async close() {
+      clearInterval(jobMetricsSchedule);
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
       gateway.server.closeAllConnections();
       await closed;
