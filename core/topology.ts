@@ -124,7 +124,17 @@ export const serviceMetrics = {
   tenantRunning: 'TenantRunningJobs',
   /** Work that finished, by outcome (dimension `outcome`: succeeded | failed | cancelled). */
   finished: 'FinishedJobs',
+  /** Seconds the oldest waiting work has waited (all tenants): jobs stuck RUNNABLE show here. */
+  oldestQueuedAge: 'OldestQueuedJobAgeSeconds',
+  /** Job state change events that could not be published (the write itself stood). */
+  eventPublishFailures: 'JobEventPublishFailures',
 } as const;
+
+/**
+ * Powertools' service name (POWERTOOLS_SERVICE_NAME): every service metric carries it as its
+ * `service` dimension, so the dashboard and alarms must name it too.
+ */
+export const serviceName = 'elastic-caffe';
 
 /** Cognito group whose members may call the admin API (GET/PUT /v1/admin/...). */
 export const adminGroup = 'admins';
@@ -150,6 +160,8 @@ export const eventHandlers = {
   reconciler: 'reconciler',
   /** Jobs dead-letter queue → marks the record failed, keeping the reason. */
   deadLetter: 'dead-letter',
+  /** Schedule (every minute) → queued/running counts and the oldest queued age as CloudWatch metrics. */
+  jobMetrics: 'job-metrics',
 } as const;
 
 /** The single table's keys: every record of a tenant lives under its own partition key. */

@@ -41,6 +41,16 @@ const schema = z.object({
   throttleRateLimit: z.coerce.number().positive().default(50),
   /** Burst of requests the API accepts above the steady rate. */
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
+  /** Where alarms are emailed (an SNS subscription the address must confirm); none: the alarms' topic has no subscriber. */
+  alarmEmail: z.email().optional(),
+  /** Alarm when the oldest queued work has waited longer than this (jobs stuck RUNNABLE, no capacity). */
+  stuckQueuedMinutes: z.coerce.number().int().positive().default(60),
+  /** Alarm when more than this percentage of finished work failed within the window... */
+  failureRatePercent: z.coerce.number().positive().max(100).default(50),
+  /** ...of this many minutes... */
+  failureRateWindowMinutes: z.coerce.number().int().positive().max(1440).default(60),
+  /** ...once at least this many jobs finished in it (one failure out of one is not a trend). */
+  failureRateMinJobs: z.coerce.number().int().positive().default(3),
 });
 
 /** Validated deployment settings. */

@@ -20,6 +20,8 @@ export interface StatefulResources {
   readonly logsBucket: s3.IBucket;
   /** Background work for the dispatcher. */
   readonly jobsQueue: sqs.IQueue;
+  /** Work messages that failed `maxReceiveCount` times (alarmed on when not empty). */
+  readonly jobsDeadLetterQueue: sqs.IQueue;
 }
 
 /** Props of the stateful stack. */

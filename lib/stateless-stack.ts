@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
-import { routes } from '../core/routes';
+import { routeKey, routes } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, eventHandlers, jobsQueue } from '../core/topology';
 import type { AppConfig } from './config';
 import { Auth } from './constructs/auth';
@@ -19,6 +19,7 @@ import { tenantObjectsPrefix } from './constructs/grants';
 import { ServiceApi } from './constructs/http-api';
 import { acknowledgeFindings } from './constructs/nag';
 import { Network } from './constructs/network';
+import { Observability } from './constructs/observability';
 import { ServiceFunction } from './constructs/service-function';
 import { WorkerBatch } from './constructs/worker-batch';
 import type { StatefulResources } from './stateful-stack';
@@ -39,6 +40,7 @@ export class StatelessStack extends Stack {
   readonly dispatcher: ServiceFunction;
   readonly batchStateChange: ServiceFunction;
   readonly uploadReceived: ServiceFunction;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -102,6 +104,19 @@ export class StatelessStack extends Stack {
       .bindObjectDeletion(bucket)
       .bindQueue(queue);
     this.notifyUploads(bucket);
+
+    // Job state events, metrics, dashboard and alarms; every writer of a work record's status publishes on the bus.
+    this.observability = new Observability(this, 'Observability', {
+      jobMetricsEntry: path.join(lambdasDir, 'events', `${eventHandlers.jobMetrics}.ts`),
+      table,
+      deadLetterQueue: resources.jobsDeadLetterQueue,
+      dispatcher: this.dispatcher,
+      config,
+    });
+    const { bus } = this.observability;
+    for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
+    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived]) writer.bindEventBus(bus);
+    this.observability.bindWorker(this.worker.jobRole, this.worker.jobDefinition);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });

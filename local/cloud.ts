@@ -18,6 +18,7 @@ import { tokenVerifier } from './auth';
 import { startBatchEmulator, type BatchEmulator } from './batch';
 import { imageEntrypoint } from './batch/image-runner';
 import { startEmulators } from './emulators';
+import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from './eventbridge';
 import { startGateway } from './gateway';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
@@ -49,6 +50,8 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   url: string;
   batch: BatchEmulator;
+  /** The stack's event bus: job state change events (core/events.ts), also in `<home>/events.jsonl`. */
+  eventBus: LocalEventBus;
   /** Work re-queued at start because its queue message or Batch job was lost. */
   recovered: number;
   close(): Promise<void>;
@@ -67,11 +70,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await mkdir(home, { recursive: true });
   const workerBundle = buildWorkerBundle();
   const emulators = await startEmulators(home);
+  const verbose = ['DEBUG', 'INFO'].includes((process.env.ELASTIC_CAFFE_LOG_LEVEL ?? '').toUpperCase());
+  const eventBus = await startEventBus({ busName: localEventBusName, file: path.join(home, 'events.jsonl'), ...(verbose ? { onEvent: printEvent } : {}) });
   const awsEnv = {
     ...credentials,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
     AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
+    [envNames.eventBus]: eventBus.busName,
   };
   // Handlers run in this process and read their configuration from the environment, as on Lambda.
   Object.assign(process.env, awsEnv, {
@@ -79,6 +86,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     [envNames.bucket]: localNames.bucket,
     // Handler logs (Powertools, JSON) are for debugging locally: ELASTIC_CAFFE_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.ELASTIC_CAFFE_LOG_LEVEL ?? 'WARN',
+    // No X-Ray daemon locally; metrics (EMF lines on stdout) only when asking for handler logs.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: verbose ? 'false' : 'true',
     // URL imports may reach 127.0.0.1 locally (tests serve files from it); never any other private address.
     [allowPrivateUrlsEnv]: 'loopback',
     // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are cached.
@@ -141,6 +151,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
+  // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
+  const jobMetricsSchedule = setInterval(() => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1), 60_000).unref();
 
   const gateway = await startGateway({
     port: options.port,
@@ -150,13 +162,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   return {
     url: gateway.url,
     batch,
+    eventBus,
     recovered,
     async close() {
+      clearInterval(jobMetricsSchedule);
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
       gateway.server.closeAllConnections();
       await closed;
       await poller.stop();
       await batch?.close();
+      await eventBus.close();
       await emulators.close();
       stopInferenceServer();
     },

@@ -35,14 +35,17 @@ async function main(argv: string[]): Promise<number> {
     ...(process.env.WORKER_CACHE_DIR ? { cacheDir: process.env.WORKER_CACHE_DIR } : {}),
     ...(process.env.CAFFE_PREFIX ? { caffePrefix: process.env.CAFFE_PREFIX } : {}),
   };
-  console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}`);
+  // The API request that started the work (a log-only read: its failure must not fail the job).
+  const record = await records.find(workerActionCollections[action as WorkerAction], tenantId, recordId).catch(() => undefined);
+  const correlation = record?.correlationId ? ` correlationId=${record.correlationId}` : '';
+  console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}${correlation}`);
   try {
     await actionRunners[action as WorkerAction](ctx, tenantId, recordId);
-    console.error('[worker] done');
+    console.error(`[worker] done${correlation}`);
     return 0;
   } catch (error) {
     const message = (error as Error).message;
-    console.error(`[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}: ${message}`);
+    console.error(`[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}${correlation}: ${message}`);
     if (!(error instanceof PermanentFailure)) return 1;
     await records.update(workerActionCollections[action as WorkerAction], tenantId, recordId, { set: { error: message } });
     return workerJobDefinition.permanentFailureExitCode;

@@ -4,15 +4,25 @@
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient } = {};
+let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient; eventBridge?: EventBridgeClient } = {};
+
+/** Applied to every client as it is made: Lambda handlers register X-Ray capture here (lambdas/shared/powertools.ts). */
+let instrument = <T>(client: T): T => client;
+
+/** Sets the wrapper every new client goes through (e.g. Powertools Tracer's `captureAWSv3Client`). */
+export function instrumentClients(wrap: <T>(client: T) => T): void {
+  instrument = wrap;
+  cache = {};
+}
 
 /** The DynamoDB document client (plain JS values in and out). */
 export function ddb(): DynamoDBDocumentClient {
-  cache.ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  cache.ddb ??= DynamoDBDocumentClient.from(instrument(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return cache.ddb;
@@ -20,24 +30,33 @@ export function ddb(): DynamoDBDocumentClient {
 
 /** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
 export function s3(): S3Client {
-  cache.s3 ??= new S3Client({
+  cache.s3 ??= instrument(new S3Client({
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
     // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  }));
   return cache.s3;
 }
 
 export function sqs(): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
+  cache.sqs ??= instrument(new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }));
   return cache.sqs;
 }
 
 export function batch(): BatchClient {
-  cache.batch ??= new BatchClient({});
+  cache.batch ??= instrument(new BatchClient({}));
   return cache.batch;
+}
+
+/**
+ * EventBridge, for job state change events (core/events.ts). They are published on the write path
+ * of API requests and are best effort, so a slow or unreachable EventBridge costs seconds, not the request.
+ */
+export function eventBridge(): EventBridgeClient {
+  cache.eventBridge ??= instrument(new EventBridgeClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }));
+  return cache.eventBridge;
 }
 
 /** Forgets the clients (tests that change endpoints between cases). */

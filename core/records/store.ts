@@ -6,8 +6,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
+import { currentCorrelationId } from '../correlation';
 import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
+import { isWorkCollection, jobStateChange, publishJobStateChange } from '../events';
 import type { Collection } from '../routes';
 import { envNames, tableKeys } from '../topology';
 import type { RecordsByCollection } from './types';
@@ -42,16 +44,27 @@ function fromItem<C extends Collection>(item: Record<string, unknown>): RecordsB
   return record as unknown as RecordsByCollection[C];
 }
 
-/** Stores a new record; fails if the id exists (never overwrites). */
+/**
+ * Stores a new record; fails if the id exists (never overwrites). A record created while serving a
+ * request carries that request's correlation id.
+ */
 export async function putNew<C extends Collection>(collection: C, record: RecordsByCollection[C]): Promise<void> {
+  const stamped = { correlationId: currentCorrelationId(), ...record };
   await ddb().send(
     new PutCommand({
       TableName: table(),
-      Item: toItem(collection, record),
+      Item: toItem(collection, stamped),
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': tableKeys.partitionKey },
     }),
   );
+  await announce(collection, stamped);
+}
+
+/** Publishes the job state change a successful write made, if it made one (core/events.ts; never throws). */
+async function announce(collection: Collection, record: RecordsByCollection[Collection], previousStatus?: string): Promise<void> {
+  const change = jobStateChange(collection, record, previousStatus);
+  if (change) await publishJobStateChange(change);
 }
 
 /** The tenant's record, or undefined. Strongly consistent: state machines read their own writes. */
@@ -169,6 +182,9 @@ export async function update<C extends Collection>(
   const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
     .filter(Boolean)
     .join(' ');
+  // A status write on work returns the old item instead of the new one: the job state event needs the
+  // previous status, and the new record is the old one with the SETs applied and the REMOVEs removed.
+  const setsStatus = typeof set.status === 'string' && isWorkCollection(collection);
   try {
     const { Attributes } = await ddb().send(
       new UpdateCommand({
@@ -178,10 +194,17 @@ export async function update<C extends Collection>(
         ConditionExpression: ['attribute_exists(#pk)', change.condition].filter(Boolean).join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: setsStatus ? 'ALL_OLD' : 'ALL_NEW',
       }),
     );
-    return Attributes ? fromItem<C>(Attributes) : undefined;
+    if (!Attributes) return undefined;
+    if (!setsStatus) return fromItem<C>(Attributes);
+    const before = fromItem<C>(Attributes);
+    const after: Record<string, unknown> = { ...before };
+    for (const [key, value] of Object.entries(set)) if (value !== undefined && key !== tableKeys.statusIndex.partitionKey) after[key] = value;
+    for (const key of change.remove ?? []) delete after[key];
+    await announce(collection, after as unknown as RecordsByCollection[C], (before as { status?: string }).status);
+    return after as unknown as RecordsByCollection[C];
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;

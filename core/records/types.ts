@@ -7,6 +7,8 @@ export interface RecordBase {
   name?: string;
   createdAt: string;
   updatedAt: string;
+  /** The API request that created it (`X-Correlation-Id` or the request id): in its events and the worker's log. */
+  correlationId?: string;
 }
 
 /** awaiting-upload → processing (the worker imports and/or inspects it) → ready | failed. */

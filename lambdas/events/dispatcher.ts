@@ -4,11 +4,12 @@
  * failures moves it to the dead-letter queue.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dispatch } from '../../core/usecases/work';
 import { workMessageSchema } from '../../core/work-queue';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 
 const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -25,4 +26,4 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   return { batchItemFailures };
 };
 
-export const handler = middy(dispatchAll).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(dispatchAll).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,10 +1,11 @@
 /** S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the job is queued. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { onClassifyJobArchive } from '../../core/usecases/classify-jobs';
 import { onObjectCreated } from '../../core/usecases/datafiles';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 
 const onUpload = async (event: S3Event): Promise<void> => {
   for (const record of event.Records) {
@@ -15,4 +16,4 @@ const onUpload = async (event: S3Event): Promise<void> => {
   }
 };
 
-export const handler = middy(onUpload).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(onUpload).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -4,14 +4,17 @@
  * error to problem+json in one place.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { withCorrelationId } from '../../core/correlation';
+import { ValidationError } from '../../core/errors';
 import { QuotaExceededError } from '../../core/quotas';
 import { withIdempotency } from './idempotency';
-import { logger } from './powertools';
+import { logger, tracer } from './powertools';
 import { problemResponse, toProblem } from './problem';
 
 export interface ApiRequest {
@@ -48,7 +51,46 @@ export const text = (statusCode: number, body: string, headers: Record<string, s
 /** 204: done, nothing to say (a delete). */
 export const noContent = (): Result => ({ statusCode: 204, headers: {} });
 
-/** Wraps a route's logic with parsing, tenancy, logging and problem+json errors. */
+/** The header a caller may send to name its request in our logs and events; every answer echoes it. */
+export const correlationHeader = 'x-correlation-id';
+/** Printable ASCII without spaces: it goes into log lines, events and the worker's log as given. */
+const correlationIdPattern = /^[\x21-\x7e]{1,128}$/;
+
+/** Correlation id per invocation (set before the handler, read by it and by the answer). */
+const correlationIds = new WeakMap<Context, string>();
+
+/** The caller's `X-Correlation-Id`, or else API Gateway's request id. */
+function correlationIdOf(event: Event, context: Context): string {
+  const given = event.headers?.[correlationHeader];
+  if (given === undefined) return event.requestContext?.requestId || context.awsRequestId;
+  if (!correlationIdPattern.test(given))
+    throw new ValidationError('the X-Correlation-Id header must be 1 to 128 printable ASCII characters without spaces', [
+      { field: 'X-Correlation-Id', message: 'must be 1 to 128 printable ASCII characters without spaces' },
+    ]);
+  return given;
+}
+
+/**
+ * Finds the request's correlation id, puts it on every log line (Powertools' `correlation_id`) and
+ * the trace, and echoes it on the answer, errors included.
+ */
+const correlation = {
+  before: async (request: { event: Event; context: Context }) => {
+    const id = correlationIdOf(request.event, request.context);
+    correlationIds.set(request.context, id);
+    logger.setCorrelationId(id);
+    tracer.putAnnotation('correlationId', id);
+  },
+  after: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
+  onError: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
+};
+
+function echoCorrelationId(request: { context: Context; response: Result | undefined }): void {
+  const id = correlationIds.get(request.context);
+  if (id && request.response) request.response.headers = { ...request.response.headers, [correlationHeader]: id };
+}
+
+/** Wraps a route's logic with parsing, tenancy, logging, tracing, a correlation id and problem+json errors. */
 export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
   const base = async (event: Event, context: Context): Promise<Result> => {
     const request: ApiRequest = {
@@ -59,12 +101,16 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
       headers: event.headers ?? {},
       routeKey: event.routeKey,
     };
+    // Records created while serving the request carry its correlation id (core/records/store.ts).
+    const correlationId = correlationIds.get(context) ?? context.awsRequestId;
     // Routes marked `idempotent` replay the first answer to a retried Idempotency-Key.
-    return withIdempotency(request, context, () => fn(request));
+    return withCorrelationId(correlationId, () => withIdempotency(request, context, () => fn(request)));
   };
   return middy(base)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
+    .use(correlation)
     .use({
       before: async (request) => {
         // Only bodies that exist are parsed: GETs have none, and a missing POST body is a 400 from the schema.

@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -90,6 +91,16 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
     bindQueue(queue: sqs.IQueue): this {
       queue.grantSendMessages(this);
       this.addEnvironment(envNames.jobsQueueUrl, queue.queueUrl);
+      return this;
+    }
+
+    /**
+     * Grants PutEvents on the service's event bus and sets EVENT_BUS_NAME: every function that writes
+     * a work record's status publishes its job state change there (core/events.ts).
+     */
+    bindEventBus(bus: events.IEventBus): this {
+      bus.grantPutEventsTo(this);
+      this.addEnvironment(envNames.eventBus, bus.eventBusName);
       return this;
     }
 

@@ -201,7 +201,7 @@ describe('httpHandler (the wrapper every route uses)', () => {
     const response = await call(httpHandler(route), event({ body: '{"a":' }));
     expect(route).not.toHaveBeenCalled();
     expect(response.statusCode).toBe(400);
-    expect(response.headers).toEqual({ 'content-type': 'application/problem+json' });
+    expect(response.headers).toEqual({ 'content-type': 'application/problem+json', 'x-correlation-id': 'r' });
     expect(JSON.parse(response.body!).detail).toMatch(/not valid JSON/);
   });
 
