@@ -179,6 +179,8 @@ export const eventHandlers = {
 export const tableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** A tenant's partition key is this prefix + the tenant id (core/records/store.ts; the worker's session policy). */
+  tenantPartitionPrefix: 'TENANT#',
   /** GSI over `statusKey` (`<collection>#<status>`): finds unfinished work across tenants. */
   statusIndex: { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'sk' },
   /** Items with this attribute (epoch seconds) expire: DynamoDB's TTL deletes them (idempotency records). */

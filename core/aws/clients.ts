@@ -7,12 +7,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient } = {};
 
+/** Credentials of every client made from now on; undefined: the SDK's default chain. */
+let credentials: AwsCredentialIdentityProvider | undefined;
+
+/**
+ * Makes every client use these credentials (the worker's tenant-scoped session,
+ * container/worker/tenant-credentials.ts); clients made before are forgotten.
+ */
+export function useCredentials(provider: AwsCredentialIdentityProvider | undefined): void {
+  credentials = provider;
+  cache = {};
+}
+
+const withCredentials = () => (credentials ? { credentials } : {});
+
 /** The DynamoDB document client (plain JS values in and out). */
 export function ddb(): DynamoDBDocumentClient {
-  cache.ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  cache.ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient(withCredentials()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return cache.ddb;
@@ -21,6 +36,7 @@ export function ddb(): DynamoDBDocumentClient {
 /** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
 export function s3(): S3Client {
   cache.s3 ??= new S3Client({
+    ...withCredentials(),
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
     // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -31,12 +47,12 @@ export function s3(): S3Client {
 
 export function sqs(): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
+  cache.sqs ??= new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
   return cache.sqs;
 }
 
 export function batch(): BatchClient {
-  cache.batch ??= new BatchClient({});
+  cache.batch ??= new BatchClient(withCredentials());
   return cache.batch;
 }
 
