@@ -126,6 +126,8 @@ export class WorkerBatch extends Construct {
       // Role chaining (task role → this role) caps sessions at 1 h; the worker refreshes them.
       maxSessionDuration: Duration.hours(1),
     });
+    // Explicit, although the trust policy naming the job role would suffice within one account.
+    this.tenantRole.grantAssumeRole(this.jobRole);
     grantTable(this.tenantRole, props.table, 'readWrite');
     grantBucket(this.tenantRole, props.bucket, 'readWrite');
     // Intermediate snapshots are uploaded with a tag (the lifecycle rule expires them).

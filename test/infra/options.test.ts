@@ -96,9 +96,18 @@ describe('a CPU queue, without on-demand fallback', () => {
     const statements = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${logicalId(dispatcher.role as never)}"`))
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement);
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Action: 'batch:SubmitJob', Resource: [cpuQueueArn, { Ref: logicalId(worker.cpu!.jobDefinition) }] }),
+    // One statement for both queues and definitions (CDK merges statements of the same action).
+    const submit = statements.filter((statement) => statement.Action === 'batch:SubmitJob');
+    expect(submit).toHaveLength(1);
+    expect(submit[0]!.Resource).toEqual(
+      expect.arrayContaining([
+        cpuQueueArn,
+        { Ref: logicalId(worker.cpu!.jobDefinition) },
+        { 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] },
+        { Ref: logicalId(worker.jobDefinition) },
+      ]),
     );
+    expect(submit[0]!.Resource).toHaveLength(4);
   });
 
   test("both queues' job state changes reach the status function", () => {
