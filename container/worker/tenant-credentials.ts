@@ -67,10 +67,11 @@ export function tenantSessionPolicy({ partition, bucket, table, tenantId }: Tena
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: [`arn:${partition}:s3:::${bucket}`],
-        // A listing must stay inside the tenant's prefix. "IfExists": S3 also consults ListBucket,
-        // without a prefix, to answer 404 rather than 403 for a missing key (HeadObject), which
-        // the worker relies on.
-        Condition: { StringLikeIfExists: { 's3:prefix': [`${prefix}*`] } },
+        // Listings stay inside the tenant's prefix. S3 also consults ListBucket to answer 404
+        // rather than 403 for a missing key (HeadObject, which the worker relies on); a grant
+        // limited to a prefix answers 404 under that prefix (kopia/kopia#3072 measured it) —
+        // unverified here, as no AWS account was at hand.
+        Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       },
       {
         Sid: 'TenantItems',

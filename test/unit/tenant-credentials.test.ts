@@ -61,7 +61,7 @@ describe('the session policy', () => {
   test("lists only under the tenant's prefix, and touches only items of its partition", () => {
     const listing = policy.Statement.find((statement) => statement.Action.includes('s3:ListBucket'))!;
     expect(listing.Resource).toEqual(['arn:aws:s3:::data-bucket']);
-    expect(listing.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': [`tenants/${scope.tenantId}/*`] } });
+    expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': [`tenants/${scope.tenantId}/*`] } });
 
     const items = policy.Statement.find((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')))!;
     expect(items.Resource).toEqual(['arn:aws:dynamodb:*:*:table/records']);
