@@ -101,7 +101,30 @@ export const envNames = {
   batchJobDefinition: 'BATCH_JOB_DEFINITION',
   /** The stack's EventBridge bus: every job state change is published there (jobEvents). */
   eventBus: 'EVENT_BUS_NAME',
+  /** The CPU queue's job definition (the CPU image, no GPU): submit with it when submitting to BATCH_CPU_JOB_QUEUE. */
+  batchCpuJobDefinition: 'BATCH_CPU_JOB_DEFINITION',
+  /**
+   * IAM mode only: comma-separated caller ARNs (`requestContext.authorizer.iam.userArn`, exact match)
+   * that may call the admin API. Unset: no IAM principal is an admin.
+   */
+  adminPrincipalArns: 'ADMIN_PRINCIPAL_ARNS',
+  /**
+   * The worker's tenant-scoped role: at job start the worker assumes it with a session policy that
+   * allows only its tenant's objects and items (container/worker/tenant-credentials.ts). Unset
+   * locally (no STS emulator): the worker uses its own credentials.
+   */
+  workerTenantRoleArn: 'WORKER_TENANT_ROLE_ARN',
 } as const;
+
+/**
+ * A Batch fair-share identifier for a tenant (SubmitJob `shareIdentifier`; the job queues have a
+ * fair-share scheduling policy, so every submit needs one). Batch allows only letters and digits
+ * (up to 255), so everything else is dropped: a Cognito sub loses its hyphens, an IAM caller id
+ * its colon. Only scheduling weight depends on it, never access, so a rare collision is harmless.
+ */
+export function batchShareIdentifier(tenantId: string): string {
+  return tenantId.replace(/[^A-Za-z0-9]/g, '').slice(0, 255) || 'none';
+}
 
 /**
  * Job state change events the service publishes on its own bus, so users can wire notifications
@@ -168,6 +191,8 @@ export const eventHandlers = {
 export const tableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** A tenant's partition key is this prefix + the tenant id (core/records/store.ts; the worker's session policy). */
+  tenantPartitionPrefix: 'TENANT#',
   /** GSI over `statusKey` (`<collection>#<status>`): finds unfinished work across tenants. */
   statusIndex: { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'sk' },
   /** Items with this attribute (epoch seconds) expire: DynamoDB's TTL deletes them (idempotency records). */

@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { jobsQueue, tableKeys } from '../core/topology';
+import { intermediateSnapshotTag, jobsQueue, tableKeys } from '../core/topology';
 import type { AppConfig } from './config';
 
 /** The stateful resources, as the stateless stack receives them. */
@@ -96,6 +96,15 @@ export class StatefulStack extends Stack implements StatefulResources {
         // Versioning guards against overwrites and deletes by mistake; old versions of multi-GB
         // datasets and snapshots should not be paid for forever.
         { noncurrentVersionExpiration: Duration.days(30) },
+        // Intermediate training snapshots (the worker tags them) are only needed to resume or to
+        // fine-tune from a chosen iteration; they expire, and their old versions a day later. A
+        // job's final model is an untagged object and stays.
+        {
+          id: 'ExpireIntermediateSnapshots',
+          tagFilters: { [intermediateSnapshotTag.key]: intermediateSnapshotTag.value },
+          expiration: Duration.days(config.snapshotExpirationDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
       serverAccessLogsBucket: this.logsBucket,
       serverAccessLogsPrefix: 'data-bucket/',

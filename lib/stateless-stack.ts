@@ -3,13 +3,14 @@
  * event functions, and the worker's Batch resources with the network they run in. Everything here
  * can be replaced without losing data (the user pool is retained like the data, see config).
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnOutput, Duration, type IAspect, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import * as path from 'node:path';
 import { routeKey, routes } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, eventHandlers, jobsQueue } from '../core/topology';
@@ -35,6 +36,8 @@ export interface StatelessStackProps extends StackProps {
 
 /** Functions, API, auth, Batch and network. */
 export class StatelessStack extends Stack {
+  /** The Cognito user pool (authMode cognito); undefined with authMode iam. */
+  readonly auth?: Auth;
   readonly api: ServiceApi;
   readonly worker: WorkerBatch;
   readonly dispatcher: ServiceFunction;
@@ -47,11 +50,14 @@ export class StatelessStack extends Stack {
     const { config, resources } = props;
     const { table, bucket, jobsQueue: queue } = resources;
 
-    const auth = new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' });
+    // authMode iam: no user pool; callers sign requests with their IAM credentials (SigV4).
+    this.auth =
+      config.authMode === 'cognito' ? new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' }) : undefined;
     this.api = new ServiceApi(this, 'Http', {
       routes,
       handlersDir: path.join(lambdasDir, 'http'),
-      auth,
+      auth: this.auth,
+      adminPrincipalArns: config.adminPrincipalArns,
       table,
       bucket,
       jobsQueue: queue,
@@ -64,9 +70,13 @@ export class StatelessStack extends Stack {
       network,
       table,
       bucket,
-      maxvCpus: config.maxvCpus,
-      instanceTypes: config.instanceTypes,
-      dockerfile: config.workerDockerfile,
+      gpu: { instanceTypes: config.instanceTypes, maxvCpus: config.maxvCpus, dockerfile: config.workerDockerfile },
+      cpu: config.cpuQueue
+        ? { instanceTypes: config.cpuInstanceTypes, maxvCpus: config.cpuMaxvCpus, dockerfile: config.cpuWorkerDockerfile }
+        : undefined,
+      spot: config.spot,
+      onDemandFallbackMaxvCpus: config.spot && config.onDemandFallback ? (config.onDemandMaxvCpus ?? config.maxvCpus) : undefined,
+      containerStopTimeoutSeconds: config.containerStopTimeoutSeconds,
     });
 
     /** An event function: construct id from the key (`Dispatcher`), entry file from the value. */
@@ -82,6 +92,7 @@ export class StatelessStack extends Stack {
     this.dispatcher = eventFunction('dispatcher', 'Jobs queue → Batch SubmitJob', dispatcherTimeout)
       .bindTable(table, 'readWrite')
       .bindBatch(this.worker.jobQueue, this.worker.jobDefinition);
+    if (this.worker.cpu) this.dispatcher.bindCpuBatch(this.worker.cpu.jobQueue, this.worker.cpu.jobDefinition);
     this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
@@ -92,7 +103,7 @@ export class StatelessStack extends Stack {
       eventPattern: {
         source: [...batchStateChangePattern.source],
         detailType: [...batchStateChangePattern.detailType],
-        detail: { jobQueue: [this.worker.jobQueue.jobQueueArn] },
+        detail: { jobQueue: this.worker.jobQueues.map((jobQueue) => jobQueue.jobQueueArn) },
       },
       targets: [new targets.LambdaFunction(this.batchStateChange, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
@@ -116,12 +127,22 @@ export class StatelessStack extends Stack {
     const { bus } = this.observability;
     for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
     for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived]) writer.bindEventBus(bus);
-    this.observability.bindWorker(this.worker.jobRole, this.worker.jobDefinition);
+    // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role publishes.
+    this.observability.bindWorker(this.worker.tenantRole, this.worker.jobDefinition);
+    // Every log group of this stack (functions, API access logs, Batch jobs) keeps logs this long.
+    Aspects.of(this).add(new LogRetention(config.logRetentionDays), { priority: AspectPriority.MUTATING });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
-    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
-    new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn });
+    new CfnOutput(this, 'Region', { value: this.region, description: 'Region of the deployment' });
+    new CfnOutput(this, 'AuthMode', { value: config.authMode, description: 'How callers authenticate: cognito (JWT) or iam (SigV4)' });
+    if (this.auth) {
+      new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of the API users' });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId, description: 'App client to sign in with' });
+    }
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Data bucket (datafiles, datasets, models, logs)' });
+    new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn, description: 'Batch job queue of GPU training' });
+    if (this.worker.cpu) new CfnOutput(this, 'CpuJobQueueArn', { value: this.worker.cpu.jobQueue.jobQueueArn, description: 'Batch job queue of CPU training' });
+    new CfnOutput(this, 'WorkerLogGroup', { value: this.worker.logGroup.logGroupName, description: 'CloudWatch log group of the Batch jobs' });
   }
 
   /**
@@ -144,5 +165,14 @@ export class StatelessStack extends Stack {
         },
       ]);
     }
+  }
+}
+
+/** Sets the retention of every CloudWatch log group in scope, whoever created it. */
+class LogRetention implements IAspect {
+  constructor(private readonly days: number) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof logs.CfnLogGroup) node.retentionInDays = this.days;
   }
 }

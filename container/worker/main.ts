@@ -13,6 +13,7 @@ import { workerActionCollections, workerActions, workerJobDefinition, type Worke
 import { actionRunners } from './actions';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
+import { useTenantCredentials } from './tenant-credentials';
 
 async function main(argv: string[]): Promise<number> {
   const [action, tenantId, recordId] = argv;
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const correlation = record?.correlationId ? ` correlationId=${record.correlationId}` : '';
   console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}${correlation}`);
   try {
+    await useTenantCredentials(tenantId, recordId); // AWS: only this tenant's data from here on; locally a no-op
     await actionRunners[action as WorkerAction](ctx, tenantId, recordId);
     console.error(`[worker] done${correlation}`);
     return 0;

@@ -8,6 +8,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient; eventBridge?: EventBridgeClient } = {};
 
@@ -20,9 +21,23 @@ export function instrumentClients(wrap: <T>(client: T) => T): void {
   cache = {};
 }
 
+/** Credentials of every client made from now on; undefined: the SDK's default chain. */
+let credentials: AwsCredentialIdentityProvider | undefined;
+
+/**
+ * Makes every client use these credentials (the worker's tenant-scoped session,
+ * container/worker/tenant-credentials.ts); clients made before are forgotten.
+ */
+export function useCredentials(provider: AwsCredentialIdentityProvider | undefined): void {
+  credentials = provider;
+  cache = {};
+}
+
+const withCredentials = () => (credentials ? { credentials } : {});
+
 /** The DynamoDB document client (plain JS values in and out). */
 export function ddb(): DynamoDBDocumentClient {
-  cache.ddb ??= DynamoDBDocumentClient.from(instrument(new DynamoDBClient({})), {
+  cache.ddb ??= DynamoDBDocumentClient.from(instrument(new DynamoDBClient(withCredentials())), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return cache.ddb;
@@ -31,6 +46,7 @@ export function ddb(): DynamoDBDocumentClient {
 /** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
 export function s3(): S3Client {
   cache.s3 ??= instrument(new S3Client({
+    ...withCredentials(),
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
     // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -41,12 +57,12 @@ export function s3(): S3Client {
 
 export function sqs(): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= instrument(new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }));
+  cache.sqs ??= instrument(new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }));
   return cache.sqs;
 }
 
 export function batch(): BatchClient {
-  cache.batch ??= instrument(new BatchClient({}));
+  cache.batch ??= instrument(new BatchClient(withCredentials()));
   return cache.batch;
 }
 
@@ -55,7 +71,7 @@ export function batch(): BatchClient {
  * of API requests and are best effort, so a slow or unreachable EventBridge costs seconds, not the request.
  */
 export function eventBridge(): EventBridgeClient {
-  cache.eventBridge ??= instrument(new EventBridgeClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }));
+  cache.eventBridge ??= instrument(new EventBridgeClient({ ...withCredentials(), maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }));
   return cache.eventBridge;
 }
 

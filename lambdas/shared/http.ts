@@ -29,11 +29,17 @@ export interface ApiRequest {
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** The tenant is the token's subject: API Gateway verified the token before the handler runs. */
-function tenantOf(event: Event): string {
-  const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
-  if (typeof sub !== 'string' || !sub) throw Object.assign(new Error('Unauthorized'), { statusCode: 401 });
-  return sub;
+/**
+ * The tenant, as API Gateway verified it before the handler runs: the token's subject (Cognito
+ * JWT), or with the IAM authorizer (authMode `iam`) the caller's unique IAM id — `AIDA…` for an
+ * IAM user, `AROA…:<session name>` for an assumed role — which, unlike an ARN, never passes to a
+ * different principal that reuses a deleted one's name.
+ */
+export function tenantOf(event: Pick<Event, 'requestContext'>): string {
+  const authorizer = event.requestContext.authorizer as (Event['requestContext']['authorizer'] & { iam?: { userId?: unknown } }) | undefined;
+  const tenant = authorizer?.jwt?.claims?.sub ?? authorizer?.iam?.userId;
+  if (typeof tenant !== 'string' || !tenant) throw Object.assign(new Error('Unauthorized'), { statusCode: 401 });
+  return tenant;
 }
 
 export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Result => ({

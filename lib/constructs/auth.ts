@@ -5,6 +5,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { adminGroup } from '../../core/topology';
 import { acknowledge } from './nag';
 
 /** Props of the user pool. */
@@ -67,7 +68,7 @@ export class Auth extends Construct {
       enableTokenRevocation: true,
     });
 
-    this.userPool.addGroup('Admins', { groupName: 'admins', description: 'Operators of this Elastic Caffe deployment' });
+    this.userPool.addGroup('Admins', { groupName: adminGroup, description: 'Operators of this Elastic Caffe deployment' });
 
     const stack = Stack.of(this);
     this.issuerUrl = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;

@@ -155,6 +155,20 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
       this.addEnvironment(envNames.batchJobDefinition, jobDefinition.jobDefinitionArn);
       return this;
     }
+
+    /**
+     * Grants SubmitJob on the CPU job queue and its job definition; sets BATCH_CPU_JOB_QUEUE and
+     * BATCH_CPU_JOB_DEFINITION (jobs asking for `resources: {type: "CPU"}` go there). Tagging and
+     * terminating jobs come with bindBatch.
+     */
+    bindCpuBatch(jobQueue: batch.IJobQueue, jobDefinition: batch.IJobDefinition): this {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobQueue.jobQueueArn, jobDefinition.jobDefinitionArn] }),
+      );
+      this.addEnvironment(envNames.batchCpuJobQueue, jobQueue.jobQueueArn);
+      this.addEnvironment(envNames.batchCpuJobDefinition, jobDefinition.jobDefinitionArn);
+      return this;
+    }
   }
   return BoundFunction;
 }

@@ -1,11 +1,13 @@
 /**
- * The HTTP API: one route and one Lambda per entry of the route table (core/routes.ts), a JWT
- * authorizer for `auth: 'jwt'` routes, default throttling and JSON access logs on the stage.
+ * The HTTP API: one route and one Lambda per entry of the route table (core/routes.ts), default
+ * throttling and JSON access logs on the stage. Routes with `auth: 'jwt'` (every route that acts
+ * for a tenant) get the Cognito JWT authorizer, or — without a user pool (authMode `iam`) — the
+ * IAM authorizer: callers sign with SigV4 and the tenant is their IAM identity (lambdas/shared/http.ts).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +16,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { type Route, routeFunctionName, routeKey } from '../../core/routes';
+import { envNames } from '../../core/topology';
 import type { Auth } from './auth';
 import { classifyImageCode } from './classify-image';
 import { acknowledge } from './nag';
@@ -25,7 +28,10 @@ export interface ServiceApiProps {
   readonly routes: readonly Route[];
   /** Folder of the route handlers (`<handler>.ts` each). */
   readonly handlersDir: string;
-  readonly auth: Auth;
+  /** The user pool whose tokens the API accepts; without one, callers authenticate with IAM (SigV4). */
+  readonly auth?: Auth;
+  /** IAM mode: caller ARNs allowed to use the admin API, handed to every route function (ADMIN_PRINCIPAL_ARNS). */
+  readonly adminPrincipalArns?: string[];
   readonly table: dynamodb.ITable;
   readonly bucket: s3.IBucket;
   readonly jobsQueue: sqs.IQueue;
@@ -46,6 +52,8 @@ const accessLogFields = {
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
   sub: '$context.authorizer.claims.sub',
+  // IAM mode: the signing principal.
+  userArn: '$context.identity.userArn',
 };
 
 /** The API, its `$default` stage and the route functions (by route key). */
@@ -63,7 +71,8 @@ export class ServiceApi extends Construct {
       corsPreflight: {
         allowOrigins: props.corsOrigins,
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE],
-        allowHeaders: ['authorization', 'content-type'],
+        // SigV4 (authMode iam) signs with these headers too.
+        allowHeaders: ['authorization', 'content-type', ...(props.auth ? [] : ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'])],
         maxAge: Duration.hours(1),
       },
     });
@@ -82,9 +91,10 @@ export class ServiceApi extends Construct {
       },
     });
 
-    const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, {
-      jwtAudience: [props.auth.client.userPoolClientId],
-    });
+    const authorizer = props.auth
+      ? new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, { jwtAudience: [props.auth.client.userPoolClientId] })
+      : new HttpIamAuthorizer();
+    const adminPrincipals = props.adminPrincipalArns ?? [];
 
     for (const route of props.routes) {
       const name = routeFunctionName(route);
@@ -100,6 +110,7 @@ export class ServiceApi extends Construct {
       if (route.access.queue) fn.bindQueue(props.jobsQueue);
       if (route.access.deleteObjects) fn.bindObjectDeletion(props.bucket);
       if (route.access.batch === 'terminate') fn.bindBatchTerminate();
+      if (adminPrincipals.length > 0) fn.addEnvironment(envNames.adminPrincipalArns, adminPrincipals.join(','));
 
       const [apiRoute] = this.api.addRoutes({
         path: route.path,

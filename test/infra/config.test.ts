@@ -1,5 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { loadConfig, parseConfig } from '../../lib/config';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { configKeys, loadConfig, parseConfig } from '../../lib/config';
 
 describe('deployment config', () => {
   test('defaults to a small spot GPU fleet, open CORS and retained data', () => {
@@ -12,8 +14,17 @@ describe('deployment config', () => {
       removalPolicy: 'retain',
       selfSignUp: false,
       workerDockerfile: 'Dockerfile.gpu',
+      spot: true,
+      onDemandFallback: true,
+      cpuQueue: false,
+      containerStopTimeoutSeconds: 120,
+      authMode: 'cognito',
+      adminPrincipalArns: [],
+      snapshotExpirationDays: 14,
+      logRetentionDays: 30,
     });
     expect(config.vpcId).toBeUndefined();
+    expect(config.onDemandMaxvCpus).toBeUndefined();
   });
 
   test('parses the strings that `-c key=value` passes', () => {
@@ -29,9 +40,36 @@ describe('deployment config', () => {
     expect(config.selfSignUp).toBe(true);
   });
 
+  test('admin principals are ARNs, and only for authMode iam', () => {
+    expect(parseConfig({ authMode: 'iam', adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' }).adminPrincipalArns).toEqual([
+      'arn:aws:iam::123456789012:user/ops',
+    ]);
+    expect(() => parseConfig({ authMode: 'iam', adminPrincipalArns: 'ops' })).toThrow(/adminPrincipalArns[\s\S]*IAM or STS ARN/);
+    expect(() => parseConfig({ adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' })).toThrow(/adminPrincipalArns: applies only with authMode 'iam'/);
+  });
+
+  test('log retention must be a period CloudWatch offers; the stop timeout at least the ECS default', () => {
+    expect(parseConfig({ logRetentionDays: '90' }).logRetentionDays).toBe(90);
+    expect(() => parseConfig({ logRetentionDays: '45' })).toThrow(/logRetentionDays: must be one of 1, 3, 5/);
+    expect(() => parseConfig({ containerStopTimeoutSeconds: '10' })).toThrow(/containerStopTimeoutSeconds/);
+    expect(() => parseConfig({ authMode: 'apikey' })).toThrow(/authMode/);
+  });
+
   test('rejects bad values with one error naming every bad key', () => {
     expect(() => parseConfig({ maxvCpus: 'many', vpcId: 'my-vpc', removalPolicy: 'keep' })).toThrow(
       /Invalid CDK context for Elastic Caffe:[\s\S]*maxvCpus[\s\S]*vpcId: must look like vpc-[\s\S]*removalPolicy/,
     );
+  });
+
+  test('docs/DEPLOY.md documents every key, with its default', () => {
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'DEPLOY.md'), 'utf8');
+    const defaults = parseConfig({});
+    for (const key of configKeys) {
+      const row = guide.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+      expect(row).toBeDefined();
+      const value = defaults[key];
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') expect(row).toContain(`\`${value}\``);
+      if (Array.isArray(value) && value.length > 0) expect(row).toContain(`\`${value.join(',')}\``);
+    }
   });
 });

@@ -66,8 +66,10 @@ describe('the event bus', () => {
     }
   });
 
-  test("the worker's job role may publish, and its container knows the bus", () => {
-    expect(putsEventsOnBus(logicalId(synthesized.stateless.worker.jobRole))).toBe(true);
+  test("the worker's tenant role (its identity while it works) may publish, and its container knows the bus", () => {
+    expect(putsEventsOnBus(logicalId(synthesized.stateless.worker.tenantRole))).toBe(true);
+    // The job role only trades itself for the tenant role.
+    expect(putsEventsOnBus(logicalId(synthesized.stateless.worker.jobRole))).toBe(false);
     stateless.hasResourceProperties('AWS::Batch::JobDefinition', {
       ContainerProperties: { Environment: Match.arrayWith([{ Name: envNames.eventBus, Value: { Ref: busId() } }]) },
     });

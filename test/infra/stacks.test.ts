@@ -1,12 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { routeKey, routes } from '../../core/routes';
-import { batchStateChangePattern, datafileObjectName, envNames, jobsQueue, workerJobDefinition } from '../../core/topology';
+import { batchStateChangePattern, datafileObjectName, envNames, intermediateSnapshotTag, jobsQueue, workerJobDefinition } from '../../core/topology';
 import { classifyDockerfile, classifyImageFiles } from '../../container/build-classify';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
 import type { ServiceImageFunction } from '../../lib/constructs/service-image-function';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { acceptedMonthlyCharges, idleCostFindings } from './idle-cost';
 import { logicalId, type Synthesized, synth } from './synth';
 
 let synthesized: Synthesized;
@@ -445,5 +446,160 @@ describe('network', () => {
     expect(groups).toHaveLength(1);
     expect(groups[0]?.Properties.SecurityGroupIngress).toBeUndefined();
     stateless.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});
+
+describe('Batch workers', () => {
+  test('the GPU queue tries spot first, then the on-demand fallback, both from 0 vCPUs up to maxvCpus', () => {
+    const { worker } = synthesized.stateless;
+    const [spot, onDemand] = worker.gpu.computeEnvironments;
+    expect(worker.gpu.computeEnvironments).toHaveLength(2);
+    expect(resource(stateless, logicalId(spot!)).Properties.ComputeResources).toMatchObject({
+      Type: 'SPOT',
+      AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
+      MinvCpus: 0,
+      MaxvCpus: 16,
+    });
+    expect(resource(stateless, logicalId(onDemand!)).Properties.ComputeResources).toMatchObject({
+      Type: 'EC2',
+      MinvCpus: 0,
+      MaxvCpus: 16,
+      InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge'],
+      Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
+    });
+    expect(resource(stateless, logicalId(worker.jobQueue)).Properties.ComputeEnvironmentOrder).toEqual([
+      { ComputeEnvironment: { 'Fn::GetAtt': [logicalId(spot!), 'ComputeEnvironmentArn'] }, Order: 1 },
+      { ComputeEnvironment: { 'Fn::GetAtt': [logicalId(onDemand!), 'ComputeEnvironmentArn'] }, Order: 2 },
+    ]);
+    // No CPU queue unless configured; its env vars stay unset, so CPU jobs use the GPU queue.
+    expect(worker.cpu).toBeUndefined();
+    stateless.resourceCountIs('AWS::Batch::JobQueue', 1);
+    const variables = (functionProps(synthesized.stateless.dispatcher).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[envNames.batchCpuJobQueue]).toBeUndefined();
+  });
+
+  test('the queue shares capacity fairly between tenants (a fair-share scheduling policy, equal weights)', () => {
+    const { worker } = synthesized.stateless;
+    stateless.resourceCountIs('AWS::Batch::SchedulingPolicy', 1);
+    const policyId = logicalId(worker.schedulingPolicy);
+    expect(resource(stateless, policyId).Properties).toMatchObject({ FairsharePolicy: { ShareDecaySeconds: 600, ShareDistribution: [] } });
+    expect(resource(stateless, logicalId(worker.jobQueue)).Properties.SchedulingPolicyArn).toEqual({ 'Fn::GetAtt': [policyId, 'Arn'] });
+  });
+
+  test("the instances' ECS agent waits 120 s between SIGTERM and SIGKILL and drains on a spot interruption notice (MIME multi-part user data)", () => {
+    const templates = Object.values(stateless.findResources('AWS::EC2::LaunchTemplate')) as Resource[];
+    expect(templates).toHaveLength(1);
+    const userData = JSON.stringify((templates[0]!.Properties.LaunchTemplateData as { UserData: unknown }).UserData);
+    expect(userData).toMatch(/^\{"Fn::Base64":\{"Fn::Join":\["",\["Content-Type: multipart\/mixed; boundary=/);
+    expect(userData).toContain('echo ECS_CONTAINER_STOP_TIMEOUT=120s >> /etc/ecs/ecs.config');
+    expect(userData).toContain('echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config');
+    // Every compute environment launches with it.
+    const launchTemplateId = { Ref: Object.keys(stateless.findResources('AWS::EC2::LaunchTemplate'))[0] };
+    for (const environment of synthesized.stateless.worker.gpu.computeEnvironments) {
+      expect(resource(stateless, logicalId(environment)).Properties.ComputeResources).toMatchObject({ LaunchTemplate: { LaunchTemplateId: launchTemplateId } });
+    }
+  });
+
+  test('the worker logs to its own CloudWatch log group, kept for the configured days', () => {
+    const { worker } = synthesized.stateless;
+    const container = resource(stateless, logicalId(worker.jobDefinition)).Properties.ContainerProperties as Record<string, unknown>;
+    expect(container.LogConfiguration).toMatchObject({
+      LogDriver: 'awslogs',
+      Options: { 'awslogs-group': { Ref: logicalId(worker.logGroup) }, 'awslogs-stream-prefix': 'worker' },
+    });
+    expect(resource(stateless, logicalId(worker.logGroup)).Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('the worker identity', () => {
+  test('the job role may do nothing but assume the tenant role', () => {
+    const { jobRole, tenantRole } = synthesized.stateless.worker;
+    expect(allowedActions(stateless, jobRole)).toEqual(['sts:AssumeRole']);
+    stateless.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(jobRole) }],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [logicalId(tenantRole), 'Arn'] } }] },
+    });
+    expect(resource(stateless, logicalId(jobRole)).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('only the job role may assume the tenant role, for at most an hour', () => {
+    const { jobRole, tenantRole } = synthesized.stateless.worker;
+    expect(resource(stateless, logicalId(tenantRole)).Properties).toMatchObject({
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::GetAtt': [logicalId(jobRole), 'Arn'] } } }],
+      },
+    });
+  });
+
+  test("the tenant role reaches only the table's items and the objects under tenants/ (the session policy narrows it to one tenant)", () => {
+    const { tenantRole } = synthesized.stateless.worker;
+    const actions = allowedActions(stateless, tenantRole);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging']));
+    // Publishing job state events (on the stack's one bus) is the only other thing it may do.
+    expect(actions.filter((action) => /^(sqs|batch|sts|iam|events):|^s3:Delete|^\*$/.test(action))).toEqual(['events:PutEvents']);
+  });
+
+  test('the job definition tells the worker which role to assume, and its region', () => {
+    const { jobDefinition, tenantRole } = synthesized.stateless.worker;
+    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as { Environment: unknown[] };
+    expect(container.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: envNames.workerTenantRoleArn, Value: { 'Fn::GetAtt': [logicalId(tenantRole), 'Arn'] } },
+        { Name: 'AWS_REGION', Value: { Ref: 'AWS::Region' } },
+      ]),
+    );
+  });
+});
+
+describe('storage hygiene and logs', () => {
+  test('intermediate snapshots (tagged) expire after 14 days and their old versions a day later; nothing else is matched by the tag rule', () => {
+    const rules = (resource(stateful, logicalId(synthesized.stateful.bucket)).Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        {
+          Id: 'ExpireIntermediateSnapshots',
+          Status: 'Enabled',
+          TagFilters: [{ Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value }],
+          ExpirationInDays: 14,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        },
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      ]),
+    );
+  });
+
+  test('every log group of the stateless stack keeps its logs for the configured 30 days', () => {
+    const groups = Object.values(stateless.findResources('AWS::Logs::LogGroup')) as Resource[];
+    expect(groups.length).toBeGreaterThan(routes.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  test('every function of ours traces with X-Ray and logs to its own group', () => {
+    const { stateless: stack } = synthesized;
+    for (const fn of [...stack.api.functions.values(), stack.dispatcher, stack.batchStateChange, stack.uploadReceived]) {
+      expect(functionProps(fn)).toMatchObject({ TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: { Ref: expect.any(String) } } });
+    }
+  });
+});
+
+describe('outputs', () => {
+  test('the API URL, region, user pool and client ids, bucket and job queue', () => {
+    const outputs = stateless.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'Region', 'AuthMode', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'JobQueueArn', 'WorkerLogGroup']),
+    );
+    expect(outputs.Region!.Value).toEqual({ Ref: 'AWS::Region' });
+    expect(outputs.AuthMode!.Value).toBe('cognito');
+  });
+});
+
+describe('idle cost', () => {
+  test('nothing in either template bills by the hour while idle; the only fixed monthly fees are the accepted ones', () => {
+    for (const template of [stateful, stateless]) {
+      const findings = idleCostFindings(template.toJSON());
+      expect(findings.filter((finding) => finding.kind === 'hourly')).toEqual([]);
+      expect(findings.filter((finding) => !(finding.type in acceptedMonthlyCharges))).toEqual([]);
+    }
   });
 });
