@@ -199,7 +199,7 @@ test('a host interruption fails the attempt as host-terminated and the retry suc
   expect(() => emulator.simulateHostInterruption(jobId)).toThrow(/SUCCEEDED/);
 });
 
-test('TerminateJob sends SIGTERM, then SIGKILL after the grace, to the whole process group and does not retry', async () => {
+test('TerminateJob sends SIGTERM to the main process (as docker stop does), then SIGKILL to the whole group after the grace, and does not retry', async () => {
   const termFile = join(dir, 'term.txt');
   const pidFile = join(dir, 'pids.json');
   const jobId = await submit('q-wide', { SLEEP_MS: '60000', TERM_FILE: termFile, IGNORE_TERM: '1', PID_FILE: pidFile }, { retryStrategy: { attempts: 3 } });
