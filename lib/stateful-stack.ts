@@ -20,6 +20,8 @@ export interface StatefulResources {
   readonly logsBucket: s3.IBucket;
   /** Background work for the dispatcher. */
   readonly jobsQueue: sqs.IQueue;
+  /** Messages of `jobsQueue` that failed `maxReceiveCount` times; the dead-letter function fails their records. */
+  readonly jobsDeadLetterQueue: sqs.IQueue;
 }
 
 /** Props of the stateful stack. */

@@ -39,6 +39,7 @@ export class StatelessStack extends Stack {
   readonly dispatcher: ServiceFunction;
   readonly batchStateChange: ServiceFunction;
   readonly uploadReceived: ServiceFunction;
+  readonly deadLetter: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -81,6 +82,10 @@ export class StatelessStack extends Stack {
       .bindTable(table, 'readWrite')
       .bindBatch(this.worker.jobQueue, this.worker.jobDefinition);
     this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
+
+    // Poison messages: each dead-lettered message fails its record, keeping the dispatcher's last reason.
+    this.deadLetter = eventFunction('deadLetter', 'Jobs dead-letter queue → record failed with the reason').bindTable(table, 'readWrite');
+    this.deadLetter.addEventSource(new SqsEventSource(resources.jobsDeadLetterQueue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
