@@ -33,7 +33,9 @@ export function addUploadTagging(s3rver: S3rverInternals): void {
     const ctx = raw as unknown as TaggingContext;
     const header = ctx.headers['x-amz-tagging'];
     // Plain PutObject only: subresource requests (?tagging, ?uploadId, ...) and copies are s3rver's.
-    if (ctx.method !== 'PUT' || typeof header !== 'string' || Object.keys(ctx.query).length || ctx.headers['x-amz-copy-source']) return;
+    // (The SDK adds `x-id=PutObject` to every PutObject; any other query names a subresource.)
+    const subresource = Object.keys(ctx.query).some((name) => name !== 'x-id');
+    if (ctx.method !== 'PUT' || typeof header !== 'string' || subresource || ctx.headers['x-amz-copy-source']) return;
     if (ctx.status !== 200 || !ctx.params?.bucket || !ctx.params.key) return;
     await ctx.store.putSubresource(ctx.params.bucket, ctx.params.key, new TaggingConfiguration(taggingXml(header)));
   });
