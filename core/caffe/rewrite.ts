@@ -110,9 +110,6 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   solver.fields.unshift({ name: 'net', value: { kind: 'string', text: input.paths.net }, line: 0, column: 0 });
   setScalar(solver, 'snapshot_prefix', 'string', input.paths.snapshotPrefix);
   setScalar(solver, 'solver_mode', 'identifier', input.mode);
-  // A stop (SIGINT on SIGTERM) snapshots only with snapshot_after_train, and a job always needs its
-  // final model: `false` could only lose work, so it is never kept.
-  setScalar(solver, 'snapshot_after_train', 'identifier', 'true');
   if (input.storeBlobsInOldFormat) setScalar(solver, 'store_blobs_in_old_format', 'identifier', 'true');
   else removeField(solver, 'store_blobs_in_old_format');
   const interval = input.snapshotIntervalDefault;
