@@ -54,10 +54,11 @@ function routeFunctions(): Array<[(typeof routes)[number], RouteFunction]> {
 }
 
 describe('functions', () => {
-  test('one function per route plus the three event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
+  test('one function per route plus the event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
     const { stateless: stack } = synthesized;
     const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
-    const ours = [...nodeRoutes.map(([, fn]) => fn), stack.dispatcher, stack.batchStateChange, stack.uploadReceived];
+    const eventFunctions = [stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.deadLetter];
+    const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
 
     expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
     for (const fn of ours) {
@@ -72,7 +73,7 @@ describe('functions', () => {
     }
     // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
     const bundled = stateless.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } });
-    expect(Object.keys(bundled)).toHaveLength(nodeRoutes.length + 3);
+    expect(Object.keys(bundled)).toHaveLength(nodeRoutes.length + eventFunctions.length);
   });
 
   test('HTTP functions time out before API Gateway does (29 s)', () => {
@@ -255,6 +256,14 @@ describe('background work', () => {
     });
     expect(functionProps(dispatcher).Timeout).toBe(jobsQueue.dispatcherTimeoutSeconds);
     expect(jobsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * jobsQueue.dispatcherTimeoutSeconds);
+  });
+
+  test('the dead-letter function reads the jobs DLQ (poison messages) and reports item failures', () => {
+    const { deadLetter } = synthesized.stateless;
+    const mapping = stateless.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: logicalId(deadLetter) } } });
+    expect(Object.values(mapping)).toHaveLength(1);
+    expect(JSON.stringify(Object.values(mapping)[0])).toContain(logicalId(synthesized.stateful.jobsDeadLetterQueue));
+    expect(Object.values(mapping)[0]).toMatchObject({ Properties: { FunctionResponseTypes: ['ReportBatchItemFailures'] } });
   });
 
   test('the dispatcher may submit to our job queue and definition, whose ARNs it gets in its env', () => {
