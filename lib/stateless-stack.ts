@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -67,6 +68,17 @@ export class StatelessStack extends Stack {
       instanceTypes: config.instanceTypes,
       dockerfile: config.workerDockerfile,
     });
+
+    // Intermediate snapshots are tagged in their PutObject (a lifecycle rule expires them), and the
+    // final model is copied from one with its tags replaced: S3 authorizes both as s3:PutObjectTagging.
+    const snapshotKeys = [`${tenantObjectsPrefix}*/training-jobs/*/snapshots/*`, `${tenantObjectsPrefix}*/training-jobs/*/model.caffemodel`];
+    this.worker.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: snapshotKeys.map((keys) => bucket.arnForObjects(keys)) }));
+    acknowledgeFindings(this.worker.jobRole, 'IAM5', [
+      {
+        pattern: /^Resource::.*\/tenants\/\*\/training-jobs\/\*\/(snapshots\/\*|model\.caffemodel)$/,
+        reason: "Tagging only a training job's snapshots and model, under any tenant and job id (both created at run time).",
+      },
+    ]);
 
     /** An event function: construct id from the key (`Dispatcher`), entry file from the value. */
     const eventFunction = (key: keyof typeof eventHandlers, description: string, timeout?: Duration): ServiceFunction =>
