@@ -123,15 +123,23 @@ export async function runTraining(
   };
   for (const stream of [caffe.stdout, caffe.stderr]) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
 
-  const uploaded = new Set<string>(job.alreadyUploaded);
+  // Each file as it was when uploaded (mtime and size): the last round re-uploads any file that
+  // changed since, so a file a slow disk was still writing never stays cut short in S3.
+  const signature = async (file: string) => {
+    const { mtimeMs, size } = await stat(file);
+    return { mtimeMs, key: `${mtimeMs}:${size}` };
+  };
+  const uploaded = new Map<string, string>();
+  for (const file of job.alreadyUploaded ?? []) uploaded.set(file, (await signature(file)).key);
   const syncSnapshots = async (final: boolean) => {
     const cutoff = Date.now() - 1500; // a file still being written is left for the next round
     for (const snapshot of await listSnapshots(job.snapshotDir)) {
       for (const file of [snapshot.model, snapshot.solverState]) {
-        if (!file || uploaded.has(file)) continue;
-        if (!final && (await stat(file)).mtimeMs > cutoff) continue;
+        if (!file || (!final && uploaded.has(file))) continue;
+        const current = await signature(file);
+        if (final ? uploaded.get(file) === current.key : current.mtimeMs > cutoff) continue;
         await upload(file, keys.jobSnapshot(tenantId, jobId, path.basename(file)), undefined, snapshotTags);
-        uploaded.add(file);
+        uploaded.set(file, current.key);
       }
     }
   };
