@@ -205,3 +205,15 @@ export const tableKeys = {
  * written; a job's final model is a separate, untagged object and stays.
  */
 export const intermediateSnapshotTag = { key: 'elastic-caffe-kind', value: 'intermediate-snapshot' } as const;
+
+/**
+ * Checkpoints of training jobs. A solver that sets `snapshot: N` snapshots every N iterations; one
+ * that sets none gets a snapshot every `defaultIntervalSeconds` of training (the worker sends Caffe
+ * SIGHUP, on which `caffe train` snapshots and continues). Time, not iterations, because what an
+ * interruption loses is time: 1000 iterations are seconds for LeNet and hours for a large net.
+ * The worker reads the override from the environment variable `intervalEnv`.
+ */
+export const checkpoints = {
+  defaultIntervalSeconds: 600,
+  intervalEnv: 'SNAPSHOT_INTERVAL_SECONDS',
+} as const;

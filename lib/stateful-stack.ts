@@ -20,7 +20,7 @@ export interface StatefulResources {
   readonly logsBucket: s3.IBucket;
   /** Background work for the dispatcher. */
   readonly jobsQueue: sqs.IQueue;
-  /** Work messages that failed `maxReceiveCount` times (alarmed on when not empty). */
+  /** Messages of `jobsQueue` that failed `maxReceiveCount` times; the dead-letter function fails their records (and an alarm fires while it is not empty). */
   readonly jobsDeadLetterQueue: sqs.IQueue;
 }
 

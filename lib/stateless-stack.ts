@@ -44,6 +44,7 @@ export class StatelessStack extends Stack {
   readonly batchStateChange: ServiceFunction;
   readonly uploadReceived: ServiceFunction;
   readonly observability: Observability;
+  readonly deadLetter: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -95,6 +96,10 @@ export class StatelessStack extends Stack {
     if (this.worker.cpu) this.dispatcher.bindCpuBatch(this.worker.cpu.jobQueue, this.worker.cpu.jobDefinition);
     this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
+    // Poison messages: each dead-lettered message fails its record, keeping the dispatcher's last reason.
+    this.deadLetter = eventFunction('deadLetter', 'Jobs dead-letter queue → record failed with the reason').bindTable(table, 'readWrite');
+    this.deadLetter.addEventSource(new SqsEventSource(resources.jobsDeadLetterQueue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
+
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
       .bindBucket(bucket, 'read');
@@ -126,7 +131,7 @@ export class StatelessStack extends Stack {
     });
     const { bus } = this.observability;
     for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
-    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived]) writer.bindEventBus(bus);
+    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived, this.deadLetter]) writer.bindEventBus(bus);
     // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role publishes.
     this.observability.bindWorker(this.worker.tenantRole, this.worker.jobDefinition);
     // Every log group of this stack (functions, API access logs, Batch jobs) keeps logs this long.

@@ -45,6 +45,10 @@ export interface LocalCloudOptions {
    * Node and paths, so jobs get only the AWS environment.
    */
   workerImage?: string;
+  /** Extra environment for every worker (e.g. SNAPSHOT_INTERVAL_SECONDS), as the job definition's environment would set it. */
+  workerEnv?: Record<string, string>;
+  /** The jobs queue's visibility timeout (default: the stack's): how soon a failed message comes back, so tests reach the DLQ quickly. */
+  jobsQueueVisibilityTimeoutSeconds?: number;
 }
 
 export interface LocalCloud {
@@ -115,6 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
       INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
       INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),
+      ...options.workerEnv,
     },
     logDir: path.join(home, 'logs', 'batch'),
     terminateGraceMs: options.terminateGraceMs ?? 30_000,
@@ -131,7 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   process.env.AWS_ENDPOINT_URL_BATCH = batch.endpoint;
   resetClients();
   await mkdir(path.join(home, 'scratch'), { recursive: true });
-  const resources = await ensureResources(options.workers ?? 2);
+  const resources = await ensureResources(options.workers ?? 2, options.jobsQueueVisibilityTimeoutSeconds);
   jobQueueArn = resources.jobQueueArn;
   Object.assign(process.env, {
     [envNames.jobsQueueUrl]: resources.queueUrl,
@@ -149,6 +154,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   });
   const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ['QueueArn'] }));
   const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
+  // The stack's DLQ event source: poison messages fail their records (fauxqs moves them after maxReceiveCount).
+  const dlq = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: resources.deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
+  const deadLetterPoller = pollQueue(resources.deadLetterQueueUrl, dlq.Attributes?.QueueArn ?? '', eventHandler(eventHandlers.deadLetter), eventHandlers.deadLetter);
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
   // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
@@ -169,7 +177,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
       gateway.server.closeAllConnections();
       await closed;
-      await poller.stop();
+      await Promise.all([poller.stop(), deadLetterPoller.stop()]);
       await batch?.close();
       await eventBus.close();
       await emulators.close();

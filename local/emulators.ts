@@ -11,6 +11,7 @@ import type { AddressInfo, Server } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { addMultipartListing, type S3rverInternals } from './s3-multipart';
+import { addUploadTagging } from './s3-tagging';
 // dynalite and s3rver ship no type declarations; their small surfaces are typed where used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -59,6 +60,7 @@ export async function startEmulators(home: string): Promise<Emulators> {
   const dynamoPort = await listenOn(dynamo);
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true, allowMismatchedSignatures: true });
   addMultipartListing(s3 as unknown as S3rverInternals);
+  addUploadTagging(s3 as unknown as S3rverInternals);
   const { port: s3Port } = await s3.run();
   const sqs = await startSqs();
   return {

@@ -65,21 +65,21 @@ async function ensureBucket(): Promise<void> {
   );
 }
 
-async function ensureQueues(): Promise<string> {
+async function ensureQueues(visibilityTimeoutSeconds: number): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
   const dlq = await sqs().send(new CreateQueueCommand({ QueueName: localNames.deadLetterQueue }));
   const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
   const queue = await sqs().send(
     new CreateQueueCommand({
       QueueName: localNames.queue,
       Attributes: {
-        VisibilityTimeout: String(jobsQueue.visibilityTimeoutSeconds),
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(jobsQueue.retentionDays * 86400),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: String(jobsQueue.maxReceiveCount) }),
       },
     }),
   );
-  if (!queue.QueueUrl) throw new Error('CreateQueue returned no URL');
-  return queue.QueueUrl;
+  if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('CreateQueue returned no URL');
+  return { queueUrl: queue.QueueUrl, deadLetterQueueUrl: dlq.QueueUrl };
 }
 
 /** The worker's job definition, as the stack registers it — except resources: locally one CPU per job. */
@@ -125,10 +125,10 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
 }
 
 /** Creates (or finds) everything; returns what the handlers' environment needs. */
-export async function ensureResources(workers: number) {
+export async function ensureResources(workers: number, visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds) {
   await ensureTable();
   await ensureBucket();
-  const queueUrl = await ensureQueues();
+  const { queueUrl, deadLetterQueueUrl } = await ensureQueues(visibilityTimeoutSeconds);
   const { jobQueueArn, jobDefinitionArn } = await ensureBatch(workers);
-  return { queueUrl, jobQueueArn, jobDefinitionArn };
+  return { queueUrl, deadLetterQueueUrl, jobQueueArn, jobDefinitionArn };
 }

@@ -11,8 +11,8 @@ import { lambdaContext, type AsyncHandler } from './lambda-context';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls the queue until stopped; each batch of messages is one dispatcher invocation. */
-export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncHandler): { stop(): Promise<void> } {
+/** Polls the queue until stopped; each batch of messages is one invocation of the handler (the dispatcher, or the dead-letter handler for the DLQ). */
+export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncHandler, name = 'dispatcher'): { stop(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -39,7 +39,7 @@ export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncH
             awsRegion: process.env.AWS_REGION ?? 'us-east-1',
           })),
         };
-        const result = (await dispatcher(event, lambdaContext('dispatcher', jobsQueue.dispatcherTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
+        const result = (await dispatcher(event, lambdaContext(name, jobsQueue.dispatcherTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
         const failed = new Set(result?.batchItemFailures.map((f) => f.itemIdentifier));
         const done = event.Records.filter((r) => !failed.has(r.messageId));
         // Failed messages stay: they come back after the visibility timeout, then go to the DLQ.

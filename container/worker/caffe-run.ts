@@ -12,11 +12,15 @@ import { spawnCaffeTool } from '../../core/caffe/tools';
 import { keys, readText } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { TrainingProgress } from '../../core/records/types';
+import { intermediateSnapshotTag } from '../../core/topology';
 import type { WorkerContext } from './context';
 import { upload, uploadText } from './transfer';
 
 const progressEveryMs = 1000;
 const logEveryMs = 3000;
+/** Snapshots go to S3 soon after Caffe wrote them: what an interruption can lose is what is not there yet. */
+const snapshotSyncEveryMs = 1000;
+const snapshotTags = { [intermediateSnapshotTag.key]: intermediateSnapshotTag.value };
 
 export interface Snapshot {
   iteration: number;
@@ -74,41 +78,68 @@ function etaOf(iteration: number, maxIterations: number, rate: number | undefine
  * The log so far of earlier attempts of this job, so the log in S3 only ever grows (a client
  * following it by offset never sees it shrink) and shows every attempt.
  */
-async function earlierAttempts(tenantId: string, jobId: string, attempt: number): Promise<string> {
+async function earlierAttempts(tenantId: string, jobId: string, attempt: number, resumedFrom: number | undefined): Promise<string> {
   const previous = await readText(keys.jobLog(tenantId, jobId));
   if (!previous) return '';
-  return `${previous}${previous.endsWith('\n') ? '' : '\n'}[worker] attempt ${attempt} starts over\n`;
+  const how = resumedFrom === undefined ? 'starts over' : `resumes from its snapshot at iteration ${resumedFrom}`;
+  return `${previous}${previous.endsWith('\n') ? '' : '\n'}[worker] attempt ${attempt} ${how}\n`;
 }
 
 export async function runTraining(
   ctx: WorkerContext,
-  job: { tenantId: string; jobId: string; solverFile: string; snapshotDir: string; tracker: CaffeProgressTracker; extraArgs?: string[] },
+  job: {
+    tenantId: string;
+    jobId: string;
+    solverFile: string;
+    snapshotDir: string;
+    tracker: CaffeProgressTracker;
+    extraArgs?: string[];
+    /** Snapshot files already in S3 (the one this attempt resumes from). */
+    alreadyUploaded?: string[];
+    resumedFrom?: number;
+    /** Ask Caffe for a snapshot this often (SIGHUP: snapshot and continue); for solvers that set no interval. */
+    snapshotEverySeconds?: number;
+  },
 ): Promise<TrainingOutcome> {
   const { tenantId, jobId, tracker } = job;
   const maxIterations = tracker.snapshot().maxIterations ?? 0;
+  // A stop that came while the attempt was still downloading: nothing to snapshot, nothing to start.
+  if (ctx.stopping.aborted) throw new Error('the worker was asked to stop before training started; the job will be retried');
   const logFile = path.join(ctx.workDir, 'caffe.log');
-  await writeFile(logFile, await earlierAttempts(tenantId, jobId, ctx.attempt));
+  await writeFile(logFile, await earlierAttempts(tenantId, jobId, ctx.attempt, job.resumedFrom));
   const log = createWriteStream(logFile, { flags: 'a' });
   const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`, ...(job.extraArgs ?? [])], { cwd: ctx.workDir, ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}) });
   let changed = false;
   let logChanged = false;
   let cancelled = false;
+  // Caffe installs its SIGINT/SIGHUP handlers before it builds the solver, so once it logs
+  // "Solving <net>" a SIGHUP means "snapshot" (before that it would kill it).
+  let solving = false;
   const onLine = (line: string) => {
+    if (!solving && /\] Solving \S/.test(line)) solving = true;
     log.write(`${line}\n`);
     tracker.feed(line);
     changed = logChanged = true;
   };
   for (const stream of [caffe.stdout, caffe.stderr]) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
 
-  const uploaded = new Set<string>();
+  // Each file as it was when uploaded (mtime and size): the last round re-uploads any file that
+  // changed since, so a file a slow disk was still writing never stays cut short in S3.
+  const signature = async (file: string) => {
+    const { mtimeMs, size } = await stat(file);
+    return { mtimeMs, key: `${mtimeMs}:${size}` };
+  };
+  const uploaded = new Map<string, string>();
+  for (const file of job.alreadyUploaded ?? []) uploaded.set(file, (await signature(file)).key);
   const syncSnapshots = async (final: boolean) => {
     const cutoff = Date.now() - 1500; // a file still being written is left for the next round
     for (const snapshot of await listSnapshots(job.snapshotDir)) {
       for (const file of [snapshot.model, snapshot.solverState]) {
-        if (!file || uploaded.has(file)) continue;
-        if (!final && (await stat(file)).mtimeMs > cutoff) continue;
-        await upload(file, keys.jobSnapshot(tenantId, jobId, path.basename(file)));
-        uploaded.add(file);
+        if (!file || (!final && uploaded.has(file))) continue;
+        const current = await signature(file);
+        if (final ? uploaded.get(file) === current.key : current.mtimeMs > cutoff) continue;
+        await upload(file, keys.jobSnapshot(tenantId, jobId, path.basename(file)), undefined, snapshotTags);
+        uploaded.set(file, current.key);
       }
     }
   };
@@ -137,8 +168,14 @@ export async function runTraining(
   const timers = [
     setInterval(guarded(writeProgress), progressEveryMs),
     setInterval(guarded(uploadLog), logEveryMs),
-    setInterval(guarded(() => syncSnapshots(false)), logEveryMs),
+    setInterval(guarded(() => syncSnapshots(false)), snapshotSyncEveryMs),
   ];
+  if (job.snapshotEverySeconds) {
+    const requestSnapshot = () => {
+      if (solving && !ctx.stopping.aborted && !cancelled) caffe.kill('SIGHUP');
+    };
+    timers.push(setInterval(requestSnapshot, job.snapshotEverySeconds * 1000));
+  }
   const stop = () => caffe.kill('SIGINT');
   ctx.stopping.addEventListener('abort', stop, { once: true });
 

@@ -1,17 +1,19 @@
 /**
- * Where a training run starts: from scratch, from another job's weights (`caffe train --weights=`)
- * or from its solver state (`caffe train --snapshot=`). The snapshot files are downloaded into the
- * attempt's scratch directory; a snapshot that is gone (its job deleted) fails the job for good.
+ * Where a training run starts: from the job's own newest snapshot when an earlier attempt left one
+ * (an interrupted attempt resumes, whatever else the job asked for), else from scratch, from
+ * another job's weights (`caffe train --weights=`) or from its solver state (`caffe train
+ * --snapshot=`). The snapshot files are downloaded into the attempt's scratch directory; another
+ * job's snapshot that is gone (its job deleted) fails the job for good.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { keys, objectSize } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { TrainingJob, TrainingJobSource } from '../../core/records/types';
-import { snapshotKey, type SnapshotKind } from '../../core/usecases/training-job-sources';
+import { snapshotBaseName, snapshotIterations, snapshotKey, type SnapshotKind } from '../../core/usecases/training-job-sources';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
-import { withLearnedNet } from './solver-state';
+import { checkProtobufMessage, withLearnedNet } from './solver-state';
 import { download } from './transfer';
 
 /** The S3 key of a source job's snapshot file; the final model stands in for a final snapshot that was never uploaded. */
@@ -25,8 +27,51 @@ async function sourceKey(tenantId: string, source: TrainingJobSource, kind: Snap
   );
 }
 
+export interface TrainingStart {
+  /** Extra `caffe train` arguments. */
+  args: string[];
+  /** The iteration of the job's own snapshot this attempt resumes from. */
+  resumedFrom?: number;
+  /** Files placed in the snapshot directory that are already in S3 (the snapshot resumed from). */
+  alreadyUploaded: string[];
+}
+
+/**
+ * The job's own newest snapshot pair in S3 (weights + solver state), downloaded into the snapshot
+ * directory under Caffe's own names, so that if Caffe writes nothing newer (the attempt was
+ * interrupted after the final snapshot) that pair is still the run's last snapshot. A pair that
+ * does not parse (cut short) is skipped for the next older one, so a bad snapshot cannot make
+ * every retry fail the same way.
+ */
+async function ownSnapshot(job: TrainingJob, snapshotDir: string): Promise<TrainingStart | undefined> {
+  const { caffemodel, solverstate } = await snapshotIterations(job.tenantId, job.id);
+  const complete = solverstate.filter((iteration) => caffemodel.includes(iteration)).reverse();
+  for (const iteration of complete) {
+    const [weights, state] = (['caffemodel', 'solverstate'] as const).map((kind) => path.join(snapshotDir, `${snapshotBaseName}_iter_${iteration}.${kind}`)) as [string, string];
+    await download(snapshotKey(job.tenantId, job.id, iteration, 'caffemodel'), weights);
+    await download(snapshotKey(job.tenantId, job.id, iteration, 'solverstate'), state);
+    try {
+      checkProtobufMessage(await readFile(weights));
+      await writeFile(state, withLearnedNet(await readFile(state), weights));
+    } catch (error) {
+      console.error(`[worker] the snapshot at iteration ${iteration} cannot be read (${(error as Error).message}); trying an older one`);
+      await Promise.all([rm(weights, { force: true }), rm(state, { force: true })]);
+      continue;
+    }
+    return { args: [`--snapshot=${state}`], resumedFrom: iteration, alreadyUploaded: [weights, state] };
+  }
+  return undefined;
+}
+
 /** Downloads what the job starts from and returns the extra `caffe train` arguments. */
-export async function prepareStart(ctx: WorkerContext, job: TrainingJob): Promise<string[]> {
+export async function prepareStart(ctx: WorkerContext, job: TrainingJob, snapshotDir: string): Promise<TrainingStart> {
+  const own = await ownSnapshot(job, snapshotDir);
+  if (own) return own;
+  return { args: await sourceStart(ctx, job), alreadyUploaded: [] };
+}
+
+/** The start the job asked for: another job's weights or solver state, or nothing (from scratch). */
+async function sourceStart(ctx: WorkerContext, job: TrainingJob): Promise<string[]> {
   const dir = path.join(ctx.workDir, 'start');
   if (job.weightsFrom) {
     const weights = path.join(dir, 'weights.caffemodel');

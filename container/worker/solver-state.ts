@@ -57,6 +57,12 @@ function topLevelFields(buffer: Buffer): Array<{ field: number; raw: Buffer; pay
   return fields;
 }
 
+/** Throws unless the bytes are a whole protobuf message at the top level (a file cut short fails). */
+export function checkProtobufMessage(bytes: Buffer): void {
+  if (!bytes.length) throw new Error('the file is empty');
+  topLevelFields(bytes);
+}
+
 /** The `learned_net` path a solver state names, if any. */
 export function learnedNetOf(state: Buffer): string | undefined {
   return topLevelFields(state).find((f) => f.field === LEARNED_NET)?.payload?.toString('utf8');

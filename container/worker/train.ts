@@ -11,6 +11,7 @@ import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { snapshotBaseName } from '../../core/usecases/training-job-sources';
 import type { Dataset, TrainingJob } from '../../core/records/types';
+import { checkpoints } from '../../core/topology';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { runTraining } from './caffe-run';
@@ -34,6 +35,22 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
     if (Date.now() > deadline || stopping.aborted) throw new Error(`dataset ${datasetId} is still ${dataset.status}`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
+}
+
+/** The time-based snapshot interval (core/topology.ts `checkpoints`), from the environment or the default. */
+function snapshotIntervalSeconds(): number {
+  const configured = process.env[checkpoints.intervalEnv];
+  const seconds = Number(configured ?? checkpoints.defaultIntervalSeconds);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds;
+  console.error(`[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; using ${checkpoints.defaultIntervalSeconds}`);
+  return checkpoints.defaultIntervalSeconds;
+}
+
+/** Notes on the record that this attempt continues from the job's own snapshot (only this attempt's worker writes it). */
+async function recordResume(job: TrainingJob, iteration: number, attempt: number): Promise<void> {
+  console.error(`[worker] resuming from the job's own snapshot at iteration ${iteration}`);
+  const resumes = [...(job.resumes ?? []), { iteration, attempt, at: new Date().toISOString() }];
+  await records.update('training-jobs', job.tenantId, job.id, { set: { resumes } });
 }
 
 export async function train(ctx: WorkerContext, tenantId: string, jobId: string): Promise<void> {
@@ -69,8 +86,20 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   await writeFile(solverFile, rewritten.solver);
 
   const tracker = new CaffeProgressTracker({ maxIterations: rewritten.maxIterations });
-  const startArgs = await prepareStart(ctx, job);
-  const outcome = await runTraining(ctx, { tenantId, jobId, solverFile, snapshotDir, tracker, extraArgs: startArgs });
+  const start = await prepareStart(ctx, job, snapshotDir);
+  if (start.resumedFrom !== undefined) await recordResume(job, start.resumedFrom, ctx.attempt);
+  const outcome = await runTraining(ctx, {
+    tenantId,
+    jobId,
+    solverFile,
+    snapshotDir,
+    tracker,
+    extraArgs: start.args,
+    alreadyUploaded: start.alreadyUploaded,
+    ...(start.resumedFrom !== undefined ? { resumedFrom: start.resumedFrom } : {}),
+    // The solver's own interval wins; a solver without one is snapshotted by time.
+    ...(rewritten.snapshotInterval > 0 ? {} : { snapshotEverySeconds: snapshotIntervalSeconds() }),
+  });
   const progress = tracker.snapshot();
   // Cancelled: the record already says so, and nothing of this run is wanted.
   if (outcome.cancelled) return;

@@ -34,18 +34,25 @@ export async function downloadCached(key: string, cacheDir: string | undefined, 
   return cached;
 }
 
-/** Uploads a file; returns its size. */
-export async function upload(file: string, key: string, contentType = 'application/octet-stream'): Promise<number> {
+/** Uploads a file, with object tags if given (set in the same request, so no object is ever untagged); returns its size. */
+export async function upload(file: string, key: string, contentType = 'application/octet-stream', tags?: Record<string, string>): Promise<number> {
   const { size } = await stat(file);
+  const tagging = tags ? new URLSearchParams(tags).toString() : undefined;
   await s3().send(
-    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType }),
+    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType, Tagging: tagging }),
   );
   return size;
 }
 
-/** Copies an object inside the bucket (server-side: the bytes never travel through the worker again). */
+/**
+ * Copies an object inside the bucket (server-side: the bytes never travel through the worker
+ * again). The copy carries no tags: S3 copies the source's tags by default, and a final model
+ * copied from a tagged intermediate snapshot must not expire with it.
+ */
 export async function copy(fromKey: string, toKey: string): Promise<void> {
-  await s3().send(new CopyObjectCommand({ Bucket: bucket(), Key: toKey, CopySource: `${bucket()}/${encodeURI(fromKey)}` }));
+  await s3().send(
+    new CopyObjectCommand({ Bucket: bucket(), Key: toKey, CopySource: `${bucket()}/${encodeURI(fromKey)}`, TaggingDirective: 'REPLACE' }),
+  );
 }
 
 /** Uploads text. */

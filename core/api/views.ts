@@ -110,5 +110,15 @@ export const trainingJobView = z
     maxRuntimeSeconds: count.optional(),
     weightsFrom: jobSource.optional(),
     resumeFrom: jobSource.optional(),
+    resumes: z
+      .array(
+        z.object({
+          iteration: count.describe("the job's own snapshot the attempt continued from"),
+          attempt: z.number().int().min(1).describe("Batch's attempt number (1 when the work was submitted again rather than retried)"),
+          at: z.iso.datetime(),
+        }),
+      )
+      .optional()
+      .describe('attempts that resumed from the job\'s own newest snapshot after an interruption (spot reclaim, a killed or crashed worker), oldest first'),
   })
   .meta({ id: 'TrainingJob' });

@@ -7,6 +7,7 @@
  */
 import {
   getMessage,
+  getAll,
   parsePrototxt,
   printPrototxt,
   PrototxtSyntaxError,
@@ -71,7 +72,10 @@ export interface RewriteInput {
    * so it is only ever written when asked for (and removed otherwise).
    */
   storeBlobsInOldFormat?: boolean;
-  /** Snapshot interval to use when the solver sets none. */
+  /**
+   * Snapshot interval in iterations to write when the solver sets none. The worker does not use
+   * it: it snapshots a solver without one by time (SIGHUP; core/topology.ts `checkpoints`).
+   */
   snapshotIntervalDefault?: number;
 }
 
@@ -79,6 +83,8 @@ export interface RewriteOutput {
   solver: string;
   net: string;
   maxIterations: number;
+  /** The solver's `snapshot` interval in iterations; 0 when it sets none (Caffe then snapshots only at the end). */
+  snapshotInterval: number;
 }
 
 /** Fields that name the net some other way than the `net` file we write. */
@@ -111,7 +117,10 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
     if (!Number.isInteger(interval) || interval <= 0) throw new RangeError(`snapshotIntervalDefault must be a positive integer, got ${interval}`);
     setScalar(solver, 'snapshot', 'number', String(interval));
   }
-  return { solver: printPrototxt(solver), net: printPrototxt(net), maxIterations: maxIter.value };
+  // protobuf's text format: the last of a repeated singular field wins.
+  const snapshotField = getAll(solver, 'snapshot').at(-1)?.value;
+  const snapshotInterval = snapshotField && 'text' in snapshotField ? Number(snapshotField.text) : 0;
+  return { solver: printPrototxt(solver), net: printPrototxt(net), maxIterations: maxIter.value, snapshotInterval: Number.isFinite(snapshotInterval) ? snapshotInterval : 0 };
 }
 
 /** Whether the net has ImageData layers (the worker then fetches the dataset's images); false if it does not parse. */

@@ -35,6 +35,8 @@ export interface Datafile extends RecordBase {
   inspectedAt?: string;
   attempts?: number;
   batchJobId?: string;
+  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  dispatchError?: string;
   error?: string;
 }
 
@@ -93,6 +95,8 @@ export interface Dataset extends RecordBase {
   preparedAt?: string;
   attempts: number;
   batchJobId?: string;
+  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  dispatchError?: string;
   error?: string;
 }
 
@@ -113,6 +117,8 @@ export interface Solver extends RecordBase {
   importedAt?: string;
   attempts?: number;
   batchJobId?: string;
+  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  dispatchError?: string;
   error?: string;
   /** Each mistake Caffe's schema found in fetched texts (same shape as a 400's `errors`). */
   errors?: Array<{ field: string; message: string; line?: number; column?: number }>;
@@ -156,6 +162,8 @@ export interface TrainingJob extends RecordBase {
   attempts: number;
   progress: TrainingProgress;
   batchJobId?: string;
+  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  dispatchError?: string;
   startedAt?: string;
   finishedAt?: string;
   model?: ModelArtifact;
@@ -169,6 +177,21 @@ export interface TrainingJob extends RecordBase {
   /** Continue: `caffe train --snapshot=` that job's solver state. */
   resumeFrom?: TrainingJobSource;
   cancelledAt?: string;
+  /**
+   * Attempts that continued from the job's own newest snapshot (after an interruption: a Batch
+   * retry, or the work queued again), oldest first. Work lost to each interruption is the
+   * training done after that snapshot.
+   */
+  resumes?: TrainingResume[];
+}
+
+/** One attempt that resumed a job from its own snapshot. */
+export interface TrainingResume {
+  /** The snapshot's iteration: training continued from here. */
+  iteration: number;
+  /** Batch's attempt number (AWS_BATCH_JOB_ATTEMPT): 1 when the work was submitted again rather than retried. */
+  attempt: number;
+  at: string;
 }
 
 /** The statuses a list can be filtered by, per collection (collections without a status have none). */
@@ -223,6 +246,8 @@ export interface ClassifyJob extends RecordBase {
   results?: { images: number; classified: number; failed: number; bytes: number };
   attempts: number;
   batchJobId?: string;
+  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  dispatchError?: string;
   finishedAt?: string;
   error?: string;
 }

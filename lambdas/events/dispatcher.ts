@@ -7,6 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { recordDispatchFailure } from '../../core/usecases/dead-letter';
 import { dispatch } from '../../core/usecases/work';
 import { workMessageSchema } from '../../core/work-queue';
 import { logger, tracer } from '../shared/powertools';
@@ -20,6 +21,7 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       logger.info('dispatched', { ...message, outcome });
     } catch (error) {
       logger.error('dispatch failed; the message will be retried', { messageId: record.messageId, error: error as Error });
+      await recordDispatchFailure(record.body, error);
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

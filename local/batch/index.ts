@@ -56,6 +56,11 @@ export async function startBatchEmulator(opts: BatchEmulatorOptions): Promise<Ba
       if (job === undefined) throw new Error(`No job ${jobId}`);
       scheduler.interrupt(job);
     },
+    signalJobProcess(jobId, signal = 'SIGKILL') {
+      const job = scheduler.get(jobId);
+      if (job === undefined) throw new Error(`No job ${jobId}`);
+      scheduler.signal(job, signal);
+    },
     jobs: () => scheduler.list().map((job) => structuredClone(job.detail)),
   };
 }

@@ -28,8 +28,14 @@ export interface AttemptOutcome {
 
 /** A started attempt. */
 export interface AttemptProcess {
-  /** SIGTERM to the group, then SIGKILL after `graceMs` unless it has exited. */
+  /**
+   * SIGTERM to the main process, then SIGKILL to the group after `graceMs` unless it has exited:
+   * what `docker stop` does (SIGTERM reaches the container's PID 1 only; its children are the main
+   * process's to stop, e.g. the worker asks Caffe to snapshot first).
+   */
   stop(graceMs: number): void;
+  /** A signal to the main process alone (a crash, the OOM killer); the group goes when it exits. */
+  signal(signal: NodeJS.Signals): void;
   /** SIGKILL to the group at once. */
   kill(): void;
   /** Settles after the process exited and its output reached the log file. */
@@ -65,7 +71,7 @@ export function runAttempt(spec: AttemptSpec, onSpawn: () => void): AttemptProce
     child = spawn(command, args, { env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     finish({ error: new Error(`CannotStartContainerError: ${err instanceof Error ? err.message : String(err)}`) });
-    return { stop: () => undefined, kill: () => undefined, finished: settled };
+    return { stop: () => undefined, signal: () => undefined, kill: () => undefined, finished: settled };
   }
 
   const proc = child;
@@ -107,8 +113,11 @@ export function runAttempt(spec: AttemptSpec, onSpawn: () => void): AttemptProce
   return {
     stop(graceMs) {
       if (exited || killTimer !== undefined) return;
-      signalGroup('SIGTERM');
+      proc.kill('SIGTERM');
       killTimer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    },
+    signal(signal) {
+      if (!exited) proc.kill(signal);
     },
     kill() {
       if (!exited) signalGroup('SIGKILL');

@@ -98,6 +98,12 @@ export class Scheduler {
     this.stop(job, 'host-interruption');
   }
 
+  /** Signals the attempt's main process (a crash or an OOM kill): the attempt ends as the process does. */
+  signal(job: JobRecord, signal: NodeJS.Signals): void {
+    if (!job.process) throw new Error(`job ${job.detail.jobId} is ${job.detail.status}, not STARTING or RUNNING`);
+    job.process.signal(signal);
+  }
+
   /** Kills every running attempt and waits for pending event deliveries; nothing is emitted afterwards. */
   async close(): Promise<void> {
     this.closed = true;

@@ -37,6 +37,11 @@ export interface BatchEmulator {
   close(): Promise<void>;
   /** Models a spot reclaim of the job's host: SIGTERM, SIGKILL after the grace, attempt fails as host-terminated. */
   simulateHostInterruption(jobId: string): void;
+  /**
+   * Sends a signal (default SIGKILL) to the running attempt's main process, as a crash or the OOM
+   * killer would: the attempt ends with 128 + the signal's number and the retry strategy decides.
+   */
+  signalJobProcess(jobId: string, signal?: NodeJS.Signals): void;
   /** Snapshot of every job, as DescribeJobs would return it. */
   jobs(): JobDetail[];
 }

@@ -58,7 +58,8 @@ describe('functions', () => {
   test('one function per route plus the event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
     const { stateless: stack } = synthesized;
     const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
-    const ours = [...nodeRoutes.map(([, fn]) => fn), stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.observability.jobMetrics];
+    const eventFunctions = [stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.deadLetter, stack.observability.jobMetrics];
+    const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
 
     expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
     for (const fn of ours) {
@@ -256,6 +257,14 @@ describe('background work', () => {
     });
     expect(functionProps(dispatcher).Timeout).toBe(jobsQueue.dispatcherTimeoutSeconds);
     expect(jobsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * jobsQueue.dispatcherTimeoutSeconds);
+  });
+
+  test('the dead-letter function reads the jobs DLQ (poison messages) and reports item failures', () => {
+    const { deadLetter } = synthesized.stateless;
+    const mapping = stateless.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: logicalId(deadLetter) } } });
+    expect(Object.values(mapping)).toHaveLength(1);
+    expect(JSON.stringify(Object.values(mapping)[0])).toContain(logicalId(synthesized.stateful.jobsDeadLetterQueue));
+    expect(Object.values(mapping)[0]).toMatchObject({ Properties: { FunctionResponseTypes: ['ReportBatchItemFailures'] } });
   });
 
   test('the dispatcher may submit to our job queue and definition, whose ARNs it gets in its env', () => {

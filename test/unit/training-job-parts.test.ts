@@ -1,7 +1,7 @@
 /** Pure parts of training jobs: metrics from a Caffe log, log Range parsing, solver-state rewriting. */
 import { collectMetrics } from '../../core/caffe/metrics';
 import { parseRangeHeader } from '../../core/usecases/training-job-logs';
-import { learnedNetOf, withLearnedNet } from '../../container/worker/solver-state';
+import { checkProtobufMessage, learnedNetOf, withLearnedNet } from '../../container/worker/solver-state';
 
 const LOG = `I1126 13:14:11.100000  2657 solver.cpp:330] Iteration 0, Testing net (#0)
 I1126 13:14:12.000000  2657 solver.cpp:397]     Test net output #0: accuracy = 0.0816
@@ -66,5 +66,11 @@ describe('solver state learned_net rewrite', () => {
 
   it('a truncated state is refused', () => {
     expect(() => withLearnedNet(state.subarray(0, 8), '/x')).toThrow(/truncated/);
+  });
+
+  it('a snapshot file cut short or empty is not a whole message (resume then takes an older snapshot)', () => {
+    expect(() => checkProtobufMessage(state)).not.toThrow();
+    expect(() => checkProtobufMessage(state.subarray(0, state.length - 3))).toThrow(/truncated/);
+    expect(() => checkProtobufMessage(Buffer.alloc(0))).toThrow(/empty/);
   });
 });
