@@ -122,9 +122,10 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
   };
   const built = await build(input, await fetchDatafiles(ctx, dataset));
 
-  const meanFile = path.join(ctx.workDir, 'mean.binaryproto');
   const backend = dataset.format === 'leveldb' ? 'leveldb' : 'lmdb';
-  const mean = await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix);
+  // A builder that wrote the Datums itself computed the mean on the way (formats/datum.ts).
+  const meanFile = built.mean?.file ?? path.join(ctx.workDir, 'mean.binaryproto');
+  const mean = built.mean?.shape ?? (await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix));
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
   const databases = backend === 'leveldb' ? { leveldb: await uploadLeveldbs(ctx, tenantId, datasetId, built.dbs) } : { lmdb: await uploadLmdbs(tenantId, datasetId, built.dbs) };
   await upload(meanFile, keys.datasetMean(tenantId, datasetId));

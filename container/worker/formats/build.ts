@@ -22,6 +22,8 @@ export interface BuiltSides {
   shape: DatumShape;
   grayscale: boolean;
   resized: boolean;
+  /** The training mean, when the builder computed it while converting (else compute_image_mean runs). */
+  mean?: { file: string; shape: DatumShape };
 }
 
 /** Per-label counts of one side. */

@@ -1,0 +1,105 @@
+/**
+ * Writes an LMDB with LMDB's own `mdb_load` (Debian `lmdb-utils`, liblmdb 0.9.24 — the library
+ * Caffe links; lmdb-js writes the LMDB 1.0 format Caffe cannot open). Key/value pairs go to its
+ * stdin in mdb_dump's `bytevalue` text format (hex), so the process converts while Node decodes
+ * the next images: on two cores the database is written beside the decoding, not after it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { caffeToolCommand, lmdbToolsPrefix } from '../../../core/caffe/tools';
+
+/**
+ * Whether mdb_load can run here: locally from its prefix beside Caffe's, in an image from PATH
+ * (the CPU image installs lmdb-utils; an image without it falls back to Caffe's converters).
+ * ELASTIC_CAFFE_NO_MDB_LOAD=1 forces the converters (to compare the two paths).
+ */
+export async function lmdbToolsAvailable(caffePrefix?: string): Promise<boolean> {
+  if (process.env.ELASTIC_CAFFE_NO_MDB_LOAD) return false;
+  const prefix = lmdbToolsPrefix(caffePrefix);
+  const candidates = prefix ? [path.join(prefix, 'usr', 'bin')] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const dir of candidates) if (await access(path.join(dir, 'mdb_load'), constants.X_OK).then(() => true, () => false)) return true;
+  return false;
+}
+
+/** Text buffered before a write to the pipe: fewer, larger writes. */
+const chunkChars = 1 << 20;
+
+export class LmdbLoader {
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private stderr = '';
+  private failed: Error | undefined;
+  count = 0;
+
+  private constructor(readonly db: string, caffePrefix: string | undefined, mapSize: number) {
+    const cmd = caffeToolCommand('mdb_load', [db], { prefix: lmdbToolsPrefix(caffePrefix) });
+    this.child = spawn(cmd.command, cmd.args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
+    // A dead reader surfaces as EPIPE on stdin; the exit status says why.
+    this.child.stdin!.on('error', (error) => (this.failed ??= error));
+    this.exited = new Promise((resolve, reject) => {
+      this.child.once('error', reject);
+      this.child.once('close', (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`mdb_load ${path.basename(db)} failed (${code ?? signal}): ${this.stderr.trim().slice(-500)}`)),
+      );
+    });
+    this.exited.catch((error: Error) => (this.failed ??= error));
+    // The map must hold the whole database; LMDB only reserves address space for it, the file grows as written.
+    this.pending.push(`VERSION=3\nformat=bytevalue\ntype=btree\nmapsize=${mapSize}\nHEADER=END\n`);
+  }
+
+  /**
+   * Starts mdb_load on a new database folder `db`. `expectedBytes` (keys and values) sizes the map.
+   * Keys may come in any order (0.9.24's mdb_load has no append mode).
+   */
+  static async open(db: string, expectedBytes: number, opts: { caffePrefix?: string } = {}): Promise<LmdbLoader> {
+    await mkdir(db, { recursive: true });
+    const page = 4096;
+    const mapSize = Math.ceil((expectedBytes * 2 + 64 * 1024 * 1024) / page) * page;
+    return new LmdbLoader(db, opts.caffePrefix, mapSize);
+  }
+
+  /** Queues one pair; resolves when the pipe can take more (backpressure bounds memory). */
+  async put(key: string, value: Uint8Array): Promise<void> {
+    if (this.failed) throw this.failed;
+    const text = ` ${Buffer.from(key, 'latin1').toString('hex')}\n ${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}\n`;
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    this.count++;
+    if (this.pendingChars >= chunkChars) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.child.stdin!.write(text)) await new Promise<void>((resolve) => {
+      const done = () => {
+        this.child.stdin!.off('drain', done);
+        this.child.off('close', done);
+        resolve();
+      };
+      this.child.stdin!.once('drain', done);
+      this.child.once('close', done);
+    });
+    if (this.failed) throw this.failed;
+  }
+
+  /** Ends the input and waits for mdb_load to commit; rejects with its message if it failed. */
+  async close(): Promise<void> {
+    this.pending.push('DATA=END\n');
+    await this.flush().catch(() => undefined);
+    this.child.stdin!.end();
+    await this.exited;
+  }
+
+  /** Stops mdb_load (the build failed elsewhere); the half-written folder is the caller's to remove. */
+  async abort(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited.catch(() => undefined);
+  }
+}
