@@ -69,14 +69,16 @@ export function datumWriter(channels: number, height: number, width: number, enc
  * The mean image as `compute_image_mean` computes it: a float32 sum per pixel, one Datum at a time,
  * divided by the count in float32. Added in the database's key order the result is the tool's to
  * the bit; in another order it is still the same while every sum stays an exact float32 integer
- * (255 × count < 2^24, i.e. up to 65,793 images), because then no addition rounds.
+ * (255 × count < 2^24, i.e. up to 65,793 images), because then no addition rounds. `exact`
+ * sums in float64 (exact for any count) for callers that add out of key order: identical up to
+ * that count, and beyond it the exact mean rounded once instead of the tool's drifting sum.
  */
 export class MeanAccumulator {
-  private readonly sums: Float32Array;
+  private readonly sums: Float32Array | Float64Array;
   count = 0;
 
-  constructor(readonly channels: number, readonly height: number, readonly width: number) {
-    this.sums = new Float32Array(channels * height * width);
+  constructor(readonly channels: number, readonly height: number, readonly width: number, sums: 'float32' | 'exact' = 'float32') {
+    this.sums = sums === 'exact' ? new Float64Array(channels * height * width) : new Float32Array(channels * height * width);
   }
 
   add(data: Uint8Array): void {

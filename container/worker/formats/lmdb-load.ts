@@ -33,6 +33,7 @@ export class LmdbLoader {
   private pendingChars = 0;
   private stderr = '';
   private failed: Error | undefined;
+  private drained: Promise<void> | undefined;
   count = 0;
 
   private constructor(readonly db: string, caffePrefix: string | undefined, mapSize: number) {
@@ -77,15 +78,19 @@ export class LmdbLoader {
     const text = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (!this.child.stdin!.write(text)) await new Promise<void>((resolve) => {
-      const done = () => {
-        this.child.stdin!.off('drain', done);
-        this.child.off('close', done);
-        resolve();
-      };
-      this.child.stdin!.once('drain', done);
-      this.child.once('close', done);
-    });
+    // Several puts may wait at once: they share one wait for 'drain' (or the process's end).
+    if (!this.child.stdin!.write(text))
+      this.drained ??= new Promise<void>((resolve) => {
+        const done = () => {
+          this.child.stdin!.off('drain', done);
+          this.child.off('close', done);
+          this.drained = undefined;
+          resolve();
+        };
+        this.child.stdin!.once('drain', done);
+        this.child.once('close', done);
+      });
+    if (this.drained) await this.drained;
     if (this.failed) throw this.failed;
   }
 

@@ -224,3 +224,48 @@ export async function checkAndExtractTar(file: string, destination: string, guar
     throw error;
   }
 }
+
+/**
+ * The same checks as checkAndExtractTar (every entry's name, kind, collisions, the bytes it
+ * expands to) without writing anything: the stream import (formats/stream-images.ts) reads the
+ * archive's entries from memory instead. `onFile` gets each admitted file's path and its first
+ * bytes (enough for an image header). Throws the same PermanentFailures.
+ */
+export async function checkTarListing(file: string, guard: EntryGuard, label: string, onFile: (entryPath: string, head: Buffer) => void, headBytes = 64): Promise<void> {
+  logStep('archive listing');
+  const shapes = new TreeShape();
+  let stopped: Error | undefined;
+  const source = createReadStream(file);
+  const stop = (error: Error) => {
+    stopped ??= error;
+    source.destroy(error);
+    parser.abort(error);
+  };
+  const onReadEntry = (entry: ReadEntry) => {
+    const kind = tarKind(entry.type);
+    const admitted = guard.admit(entry.path, kind) && !guard.problems.length && !stopped;
+    const clash = admitted ? shapes.clash(entry.path, kind === 'directory') : undefined;
+    if (clash) guard.problems.push(`entry "${entry.path}" ${clash}`);
+    let head: Buffer | undefined = admitted && !clash && kind === 'file' ? Buffer.alloc(0) : undefined;
+    entry.on('data', (chunk: Buffer) => {
+      try {
+        guard.expanded(entry.path, chunk.length);
+      } catch (error) {
+        stop(error as Error);
+      }
+      if (head && head.length < headBytes) head = Buffer.concat([head, chunk.subarray(0, headBytes - head.length)]);
+    });
+    entry.on('end', () => head && !guard.problems.length && onFile(entry.path, head));
+    entry.resume();
+  };
+  const parser = new Parser({ strict: true, onReadEntry });
+  try {
+    await pipeline(source, parser);
+  } catch (error) {
+    if (!stopped && !(error instanceof PermanentFailure))
+      throw new PermanentFailure(`${label} is not a readable .tar, .tar.gz or .zip archive: ${(error as Error).message}`);
+    throw stopped ?? error;
+  }
+  if (stopped) throw stopped;
+  guard.rejectIfProblems();
+}
