@@ -4,7 +4,8 @@
  * (compute_image_mean's float32 sums, see formats/datum.ts). Real Caffe, real mdb_load.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { caffeToolCommand, lmdbToolsPrefix, runCaffeTool } from '../../core/caffe/tools';
@@ -187,5 +188,59 @@ describe('image folders: decoded in the stream vs extracted and convert_imageset
     expect(await buildImagesInStream(input('resize', dataset({ width: 32, height: 32 })), { training: source, testing: source }, defaultArchiveLimits())).toBeUndefined();
     writeFileSync(archive, craftTar(colour, { gzip: true }));
     expect(await buildImagesInStream(input('to-grey', dataset({ grayscale: true })), { training: source, testing: source }, defaultArchiveLimits())).toBeUndefined();
+  });
+});
+
+/** `png` with one more chunk inserted right after IHDR (a valid CRC, so only its meaning matters). */
+function withChunk(png: Buffer, type: string, body: Buffer): Buffer {
+  const typed = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  const afterIhdr = 8 + 12 + 13;
+  return Buffer.concat([png.subarray(0, afterIhdr), head, typed, crc, png.subarray(afterIhdr)]);
+}
+
+describe('image folders in the stream: what it refuses and what it hands back', () => {
+  const build = async (name: string, entries: TarEntry[]) => {
+    const archive = path.join(work, `${name}.tar.gz`);
+    writeFileSync(archive, craftTar(entries, { gzip: true }));
+    const source = { archive, label: 'datafile df' };
+    const buildInput = input(name, dataset());
+    const result = await buildImagesInStream(buildInput, { training: source, testing: source }, defaultArchiveLimits());
+    return { result, workDir: buildInput.ctx.workDir };
+  };
+
+  it('names a corrupt PNG as the extract path does, and leaves no databases behind', async () => {
+    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 30);
+    const victim = entries.findIndex((entry) => 'data' in entry);
+    const bad = Buffer.from((entries[victim] as { data: Buffer }).data);
+    bad[bad.length - 20] = bad[bad.length - 20]! ^ 0xff; // inside the IDAT data: its CRC no longer matches
+    entries[victim] = { ...entries[victim]!, data: bad } as TarEntry;
+    const archive = path.join(work, 'corrupt.tar.gz');
+    writeFileSync(archive, craftTar(entries, { gzip: true }));
+    const source = { archive, label: 'datafile df' };
+    const buildInput = input('corrupt', dataset());
+    await expect(buildImagesInStream(buildInput, { training: source, testing: source }, defaultArchiveLimits())).rejects.toThrow(
+      `image "${entries[victim]!.path}" is a corrupt or truncated PNG (it does not decode)`,
+    );
+    expect(existsSync(path.join(buildInput.ctx.workDir, 'training-lmdb'))).toBe(false);
+    expect(existsSync(path.join(buildInput.ctx.workDir, 'testing-lmdb'))).toBe(false);
+  });
+
+  it('hands a PNG with transparency (tRNS) back to convert_imageset, removing what it started', async () => {
+    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 30);
+    const last = entries.map((entry) => 'data' in entry).lastIndexOf(true);
+    entries[last] = { ...entries[last]!, data: withChunk((entries[last] as { data: Buffer }).data, 'tRNS', Buffer.from([0, 0])) } as TarEntry;
+    const { result, workDir } = await build('transparent', entries);
+    expect(result).toBeUndefined();
+    expect(existsSync(path.join(workDir, 'training-lmdb'))).toBe(false);
+    expect(existsSync(path.join(workDir, 'training-images.tar'))).toBe(false);
+  });
+
+  it('refuses an unsafe archive before reading any image, with the message extraction gives', async () => {
+    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 10);
+    await expect(build('unsafe', [...entries, { path: '../escape.png', data: 'x' }])).rejects.toThrow(/\.\.\/escape\.png.*escapes the archive/);
   });
 });
