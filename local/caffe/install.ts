@@ -151,12 +151,13 @@ export async function ensurePycaffe(opts: InstallOptions = {}): Promise<string> 
 
 /**
  * Debian's `lmdb-utils` (mdb_load, mdb_dump, mdb_stat): the same liblmdb 0.9.24 Caffe links, so
- * an LMDB mdb_load writes is one Caffe reads (lmdb-js writes LMDB 1.0, which it cannot). A prefix
+ * an LMDB mdb_load writes is one Caffe reads (lmdb-js writes LMDB 1.0, which it cannot); and
+ * `libeatmydata1`, preloaded into mdb_load so its many commits skip fdatasync. A prefix
  * of its own (with its closure, loader included), so the Caffe prefix and its marker — shared by
  * every checkout on a machine — never change for it. The worker finds it beside the Caffe prefix
  * (core/caffe/tools.ts lmdbToolsPrefix); ensureCaffe() installs it too.
  */
-export const LMDB_TOOLS_PACKAGES: readonly string[] = ['lmdb-utils'];
+export const LMDB_TOOLS_PACKAGES: readonly string[] = ['lmdb-utils', 'libeatmydata1'];
 
 /** Where ensureLmdbTools() installs: beside the Caffe prefix (see lmdbToolsPrefix in core/caffe/tools.ts). */
 export function defaultLmdbToolsPrefix(): string {
@@ -167,7 +168,7 @@ export function defaultLmdbToolsPrefix(): string {
 export async function ensureLmdbTools(opts: InstallOptions = {}): Promise<string> {
   const log = reporter('lmdb-utils', opts);
   const prefix = defaultLmdbToolsPrefix();
-  const want = { packages: LMDB_TOOLS_PACKAGES, files: ['usr/bin/mdb_load', 'usr/bin/mdb_dump'] };
+  const want = { packages: LMDB_TOOLS_PACKAGES, files: ['usr/bin/mdb_load', 'usr/bin/mdb_dump', `usr/lib/${multiarch().triplet}/libeatmydata.so.1`] };
   if (await isInstalled(prefix, want)) return prefix;
   return withLock(lockPathFor(prefix), log, async () => {
     if (await isInstalled(prefix, want)) return prefix;
