@@ -104,31 +104,36 @@ export function readPng(data: Buffer): PngRead {
 export function unfilter(scanlines: Buffer, width: number, height: number, bytesPerPixel: number): Buffer {
   const stride = width * bytesPerPixel;
   const out = Buffer.allocUnsafe(stride * height);
+  const bpp = bytesPerPixel;
+  // One loop per filter type (not a switch per byte): this runs for every byte of every image.
   for (let y = 0; y < height; y++) {
     const filter = scanlines[y * (stride + 1)]!;
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
     const up = dst - stride; // the previous output row (absent on row 0)
-    for (let x = 0; x < stride; x++) {
-      const raw = scanlines[src + x]!;
-      const a = x >= bytesPerPixel ? out[dst + x - bytesPerPixel]! : 0;
-      const b = y > 0 ? out[up + x]! : 0;
-      let value: number;
-      switch (filter) {
-        case 0: value = raw; break;
-        case 1: value = raw + a; break;
-        case 2: value = raw + b; break;
-        case 3: value = raw + ((a + b) >>> 1); break;
-        default: {
-          const c = x >= bytesPerPixel && y > 0 ? out[up + x - bytesPerPixel]! : 0;
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          value = raw + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-        }
+    if (filter === 0 || (filter === 2 && y === 0)) scanlines.copy(out, dst, src, src + stride);
+    else if (filter === 1 || (filter === 4 && y === 0)) {
+      // Paeth on the first row predicts from the left only (b = c = 0), like Sub.
+      for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + (x >= bpp ? out[dst + x - bpp]! : 0)) & 0xff;
+    } else if (filter === 2) {
+      for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + out[up + x]!) & 0xff;
+    } else if (filter === 3) {
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? out[dst + x - bpp]! : 0;
+        const b = y > 0 ? out[up + x]! : 0;
+        out[dst + x] = (scanlines[src + x]! + ((a + b) >>> 1)) & 0xff;
       }
-      out[dst + x] = value & 0xff;
+    } else {
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? out[dst + x - bpp]! : 0;
+        const b = out[up + x]!;
+        const c = x >= bpp ? out[up + x - bpp]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        out[dst + x] = (scanlines[src + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
     }
   }
   return out;

@@ -23,6 +23,7 @@ import type { Dataset, ImageTransform } from '../../core/records/types';
 import { craftTar, fashionMnistEntries, type TarEntry } from '../support/tar-craft';
 import { MeanAccumulator } from '../../container/worker/formats/datum';
 import { writeIdxSubset, type IdxData } from '../../container/worker/formats/idx';
+import { readPng, unfilter } from '../../container/worker/png-check';
 import { seededRandom, shuffled } from '../../container/worker/split';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
 import { greyPng } from '../../local/fixtures/fashion-mnist';
@@ -242,5 +243,22 @@ describe('image folders in the stream: what it refuses and what it hands back', 
   it('refuses an unsafe archive before reading any image, with the message extraction gives', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 10);
     await expect(build('unsafe', [...entries, { path: '../escape.png', data: 'x' }])).rejects.toThrow(/\.\.\/escape\.png.*escapes the archive/);
+  });
+});
+
+describe('unfiltering', () => {
+  it.each([0, 1, 2, 3, 4])('undoes PNG filter type %i for grey and RGB images as pngjs decodes them', (filterType) => {
+    const random = seededRandom(filterType + 1);
+    for (const [colorType, samples] of [[0, 1], [2, 3]] as const) {
+      const [width, height] = [13, 7];
+      const png = new PNG({ width, height, colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8 });
+      png.data = Buffer.from(Array.from({ length: width * height * samples }, () => Math.floor(random() * 256)));
+      const bytes = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, filterType });
+      const read = readPng(bytes);
+      if (read.problem !== undefined) throw new Error(read.problem);
+      const rgba = PNG.sync.read(bytes).data;
+      const expected = Buffer.from(rgba.filter((_, i) => i % 4 < samples));
+      expect(unfilter(read.scanlines, width, height, samples)).toEqual(expected);
+    }
   });
 });
