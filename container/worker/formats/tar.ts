@@ -229,10 +229,18 @@ export async function checkAndExtractTar(file: string, destination: string, guar
  * The same checks as checkAndExtractTar (every entry's name, kind, collisions, the bytes it
  * expands to) without writing anything: the stream import (formats/stream-images.ts) reads the
  * archive's entries from memory instead. `onFile` gets each admitted file's path and its first
- * bytes (enough for an image header). Throws the same PermanentFailures.
+ * `headBytes` bytes (enough for an image header), or all of them when `keepWhole` says so for
+ * that entry (decided from its header, before its bytes). Throws the same PermanentFailures.
  */
-export async function checkTarListing(file: string, guard: EntryGuard, label: string, onFile: (entryPath: string, head: Buffer) => void, headBytes = 64): Promise<void> {
+export async function checkTarListing(
+  file: string,
+  guard: EntryGuard,
+  label: string,
+  onFile: (entryPath: string, bytes: Buffer, whole: boolean) => void,
+  opts: { headBytes?: number; keepWhole?: (entryPath: string, size: number) => boolean } = {},
+): Promise<void> {
   logStep('archive listing');
+  const headBytes = opts.headBytes ?? 64;
   const shapes = new TreeShape();
   let stopped: Error | undefined;
   const source = createReadStream(file);
@@ -246,16 +254,26 @@ export async function checkTarListing(file: string, guard: EntryGuard, label: st
     const admitted = guard.admit(entry.path, kind) && !guard.problems.length && !stopped;
     const clash = admitted ? shapes.clash(entry.path, kind === 'directory') : undefined;
     if (clash) guard.problems.push(`entry "${entry.path}" ${clash}`);
-    let head: Buffer | undefined = admitted && !clash && kind === 'file' ? Buffer.alloc(0) : undefined;
+    const wanted = admitted && !clash && kind === 'file';
+    const whole = wanted && (opts.keepWhole?.(entry.path, entry.size) ?? false);
+    const chunks: Buffer[] = [];
+    let kept = 0;
     entry.on('data', (chunk: Buffer) => {
       try {
         guard.expanded(entry.path, chunk.length);
       } catch (error) {
         stop(error as Error);
       }
-      if (head && head.length < headBytes) head = Buffer.concat([head, chunk.subarray(0, headBytes - head.length)]);
+      if (whole || (wanted && kept < headBytes)) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
     });
-    entry.on('end', () => head && !guard.problems.length && onFile(entry.path, head));
+    entry.on('end', () => {
+      if (!wanted || guard.problems.length) return;
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      onFile(entry.path, whole ? bytes : bytes.subarray(0, headBytes), whole);
+    });
     entry.resume();
   };
   const parser = new Parser({ strict: true, onReadEntry });
