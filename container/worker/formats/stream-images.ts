@@ -3,11 +3,11 @@
  * result is the one convert_imageset would write (test/unit/import-identity.test.ts):
  *
  * 1. One pass over the archive checks every entry as extraction would (formats/tar.ts) and keeps
- *    each file's first bytes; the label folders, the split and each side's order come from the
- *    names alone, so nothing is buffered but the list.
+ *    each image's bytes (up to maxKeptBytes; beyond, only its header, and step 2 reads the archive
+ *    again); the label folders, the split and each side's order come from the names alone.
  * 2. When every chosen image is a plain 8-bit, non-interlaced grey or RGB PNG of one size and no
- *    resize is asked for, a second pass decodes each from the in-memory entry (CRCs and zlib as
- *    png-check.ts, then unfiltering) and writes the Datum convert_imageset writes — {channels,
+ *    resize is asked for, each is decoded from memory in key order (CRCs and zlib as
+ *    png-check.ts, then unfiltering) and becomes the Datum convert_imageset writes — {channels,
  *    height, width, data (grey, or BGR planar as OpenCV stores colour), label, encoded: false},
  *    key `%08d_<list path>` — to one mdb_load per side, while the mean is summed and each side's
  *    ImageData tar is written. Otherwise (JPEG, BMP, palette, alpha, 16-bit, interlaced,
@@ -184,7 +184,10 @@ export async function buildImagesInStream(input: BuildInput, sources: Record<Sid
   const dbs = { training: path.join(ctx.workDir, 'training-lmdb'), testing: path.join(ctx.workDir, 'testing-lmdb') };
   const tars = { training: path.join(ctx.workDir, 'training-images.tar'), testing: path.join(ctx.workDir, 'testing-images.tar') };
   const lists = { training: [] as string[], testing: [] as string[] };
-  const mean = new MeanAccumulator(channels, height, width, 'exact');
+  // Kept in memory, the images go in key order, so float32 sums are compute_image_mean's exactly;
+  // read in archive order (a second pass), exact sums, identical while no float32 sum would round.
+  const inKeyOrder = [...listings.values()].every((listing) => listing.kept.size > 0);
+  const mean = new MeanAccumulator(channels, height, width, inKeyOrder ? 'float32' : 'exact');
   const datum = datumWriter(channels, height, width, true);
   const loaders: Partial<Record<Side, LmdbLoader>> = {};
   const tarWriters: Partial<Record<Side, TarWriter>> = {};
@@ -256,13 +259,18 @@ function bgrPlanar(rgb: Buffer, pixels: number): Buffer {
 /** A grey image read as colour (libpng's gray_to_rgb): the value in all three planes. */
 const greyToBgrPlanar = (grey: Buffer): Buffer => Buffer.concat([grey, grey, grey]);
 
-/** Calls `use` with each kept member of `wanted`, a batch at a time so the pipes and the disk keep up. */
+/**
+ * Calls `use` with each kept member of `wanted` in key order (side by side, position by
+ * position), a batch at a time so the pipes and the disk keep up. Key order matters beyond
+ * speed: LMDB fills its pages in order as convert_imageset's database does (out of order they
+ * split half full: a 1.5× bigger file to upload and to download for every job), and the mean
+ * is summed in the tool's order.
+ */
 async function fromMemory(kept: Map<string, Buffer>, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
+  const inKeyOrder = [...wanted].sort(([, a], [, b]) => (a.side === b.side ? a.position - b.position : a.side === 'training' ? -1 : 1));
   let batch: Array<Promise<void>> = [];
-  for (const [member, bytes] of kept) {
-    const target = wanted.get(member);
-    if (!target) continue;
-    batch.push(use(target, bytes));
+  for (const [member, target] of inKeyOrder) {
+    batch.push(use(target, kept.get(member)!));
     if (batch.length >= 64) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);
