@@ -262,9 +262,9 @@ const greyToBgrPlanar = (grey: Buffer): Buffer => Buffer.concat([grey, grey, gre
 /**
  * Calls `use` with each kept member of `wanted` in key order (side by side, position by
  * position), a batch at a time so the pipes and the disk keep up. Key order matters beyond
- * speed: LMDB fills its pages in order as convert_imageset's database does (out of order they
- * split half full: a 1.5× bigger file to upload and to download for every job), and the mean
- * is summed in the tool's order.
+ * speed: LMDB fills its pages as convert_imageset's database does (out of order more pages
+ * split part-full: 12.5 instead of 11.1 MB for 8,000 28x28 Datums, uploaded and downloaded for
+ * every job), and the mean is summed in the tool's order.
  */
 async function fromMemory(kept: Map<string, Buffer>, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
   const inKeyOrder = [...wanted].sort(([, a], [, b]) => (a.side === b.side ? a.position - b.position : a.side === 'training' ? -1 : 1));
