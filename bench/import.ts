@@ -68,7 +68,7 @@ function processKind(cmdline: string[]): string {
   const line = cmdline.join(' ');
   if (line.includes('sqs-server.mjs')) return 'sqs';
   if (line.includes('worker.js')) return 'worker';
-  const tool = cmdline.map((arg) => /\/bin\/(convert_imageset|convert_mnist_data|compute_image_mean)$/.exec(arg)?.[1]).find(Boolean);
+  const tool = cmdline.map((arg) => /\/bin\/(convert_imageset|convert_mnist_data|compute_image_mean|mdb_load)$/.exec(arg)?.[1]).find(Boolean);
   return tool ?? path.basename(cmdline[0] ?? 'unknown');
 }
 

@@ -33,12 +33,13 @@ export const importPhases = {
   workerBoot: 'worker boot (Node + bundle) → first line',
   download: 'records read, datafile downloaded from S3',
   archiveCheck: 'archive hygiene pass (before the single-pass tar extraction)',
+  listing: 'archive listing: entries checked, image headers kept, nothing written (stream path)',
   extract: 'extraction, entries checked as they stream (+ label folders walked)',
   readIdx: 'IDX files read and gunzipped',
   split: 'stratified seeded split',
   imageCheck: 'every image checked (read once; PNG chunks, CRCs, inflated length)',
   lists: 'order and list/IDX subset written (both sides)',
-  convert: 'converter (both sides)',
+  convert: 'conversion (both sides): Caffe converter processes, or decode + Datums → mdb_load + mean summed (stream path)',
   mean: 'compute_image_mean',
   upload: 'uploads (LMDBs, mean) and record',
   finish: 'worker exit → `ready` seen (status event, poll)',
@@ -61,6 +62,8 @@ export function importPhaseOf(mark: string): ImportPhase {
     return 'other';
   }
   if (step === 'check-archive') return 'archiveCheck';
+  if (step === 'archive listing') return 'listing';
+  if (/^(decode \+ )?datums \+ mdb_load/.test(step)) return 'convert';
   if (step === 'extract') return 'extract';
   if (step === 'read-idx') return 'readIdx';
   if (step === 'split') return 'split';

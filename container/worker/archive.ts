@@ -15,7 +15,7 @@ import { checkAndExtractZip } from './formats/zip';
 export const entryProblem = (entryPath: string, tarType: string): string | undefined => kindProblem(entryPath, tarKind(tarType));
 
 /** Zip local-file or end-of-central-directory signatures ("PK\3\4", "PK\5\6"). */
-async function isZip(file: string): Promise<boolean> {
+export async function isZip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(4);

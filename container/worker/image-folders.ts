@@ -29,13 +29,26 @@ async function walk(dir: string, base: string): Promise<string[]> {
 
 /** Groups the images under `root` by label folder. */
 export async function readImageFolders(root: string, label: string): Promise<LabelledImages> {
-  let images = await walk(root, '');
-  let base = root;
+  const { byLabel, wrapper } = groupImagePaths(await walk(root, ''), label);
+  return { byLabel, root: wrapper ? path.join(root, wrapper) : root };
+}
+
+/** Whether an archive member (a relative file path) is an image the walk above would find. */
+export const isImagePath = (relative: string): boolean =>
+  imageExtensions.test(relative) && !relative.split('/').some(ignored);
+
+/**
+ * The grouping of readImageFolders over a list of image paths (relative, `/`-separated), for
+ * archives read without extracting them: the label folders (paths relative to the wrapping
+ * folder, if there is one), and that folder.
+ */
+export function groupImagePaths(paths: string[], label: string): { byLabel: Map<string, string[]>; wrapper?: string } {
+  let images = paths;
+  let wrapper: string | undefined;
   const firstSegments = new Set(images.map((image) => image.split('/')[0]));
   if (firstSegments.size === 1 && images.every((image) => image.split('/').length >= 3)) {
-    const wrapper = [...firstSegments][0]!;
-    base = path.join(root, wrapper);
-    images = images.map((image) => image.slice(wrapper.length + 1));
+    wrapper = [...firstSegments][0]!;
+    images = images.map((image) => image.slice(wrapper!.length + 1));
   }
   const loose = images.find((image) => !image.includes('/'));
   if (loose) throw new PermanentFailure(`${label}: image "${loose}" is not inside a label folder (expected <label>/<image>)`);
@@ -43,7 +56,9 @@ export async function readImageFolders(root: string, label: string): Promise<Lab
   const byLabel = new Map<string, string[]>();
   for (const image of images.sort()) {
     const labelName = image.split('/')[0]!;
-    byLabel.set(labelName, [...(byLabel.get(labelName) ?? []), image]);
+    const list = byLabel.get(labelName);
+    if (list) list.push(image);
+    else byLabel.set(labelName, [image]);
   }
-  return { byLabel, root: base };
+  return { byLabel, ...(wrapper !== undefined ? { wrapper } : {}) };
 }

@@ -33,12 +33,29 @@ function scanlines(width: number, height: number, interlaced: boolean): Array<{ 
     .filter(({ pixels, rows }) => pixels > 0 && rows > 0);
 }
 
+export interface PngHeader {
+  width: number;
+  height: number;
+  depth: number;
+  colorType: number;
+  interlaced: boolean;
+}
+
+/** A whole PNG's header, inflated (still filtered) scanlines and the types of its other chunks; or why it is unusable. */
+export type PngRead = { problem: string } | { problem?: undefined; header: PngHeader; scanlines: Buffer; otherChunks: Set<string> };
+
 /** Why the PNG in `data` is unusable, or undefined when it is whole. */
 export function pngProblem(data: Buffer): string | undefined {
-  const corrupt = 'is a corrupt or truncated PNG (it does not decode)';
+  return readPng(data).problem;
+}
+
+/** Verifies the PNG in `data` (see the top of this file) and returns what a decoder needs next. */
+export function readPng(data: Buffer): PngRead {
+  const corrupt = { problem: 'is a corrupt or truncated PNG (it does not decode)' };
   if (data.length < 8 || !data.subarray(0, 8).equals(pngSignature)) return corrupt;
   const idat: Buffer[] = [];
-  let header: { width: number; height: number; depth: number; colorType: number; interlaced: boolean } | undefined;
+  const otherChunks = new Set<string>();
+  let header: PngHeader | undefined;
   let ended = false;
   let offset = 8;
   while (!ended) {
@@ -56,6 +73,7 @@ export function pngProblem(data: Buffer): string | undefined {
       if (!allowedDepths[header.colorType]?.includes(header.depth) || body[10] !== 0 || body[11] !== 0 || body[12]! > 1) return corrupt;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') ended = true;
+    else otherChunks.add(type);
     offset = end;
   }
   // Bytes after IEND are refused as a full decoder refuses them: a PNG with a payload appended is not an image upload.
@@ -66,15 +84,57 @@ export function pngProblem(data: Buffer): string | undefined {
   let pixels: Buffer;
   try {
     // One byte over the promise is enough to know there is too much; a bomb stops there.
-    pixels = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+    pixels = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), { maxOutputLength: expected + 1 });
   } catch {
     return corrupt;
   }
-  if (pixels.length !== expected) return 'has a PNG header that does not match its pixels';
+  if (pixels.length !== expected) return { problem: 'has a PNG header that does not match its pixels' };
   let row = 0;
   for (const { pixels: width, rows } of lines) {
     const rowBytes = 1 + Math.ceil((width * bitsPerPixel) / 8);
     for (let r = 0; r < rows; r++, row += rowBytes) if (pixels[row]! > 4) return corrupt; // filter types are 0..4
   }
-  return undefined;
+  return { header, scanlines: pixels, otherChunks };
+}
+
+/**
+ * The pixels of a verified 8-bit, non-interlaced PNG (`bytesPerPixel` samples each, row after
+ * row): the five PNG filters undone (PNG spec §9), in place of the filter bytes.
+ */
+export function unfilter(scanlines: Buffer, width: number, height: number, bytesPerPixel: number): Buffer {
+  const stride = width * bytesPerPixel;
+  const out = Buffer.allocUnsafe(stride * height);
+  const bpp = bytesPerPixel;
+  // One loop per filter type (not a switch per byte): this runs for every byte of every image.
+  for (let y = 0; y < height; y++) {
+    const filter = scanlines[y * (stride + 1)]!;
+    const src = y * (stride + 1) + 1;
+    const dst = y * stride;
+    const up = dst - stride; // the previous output row (absent on row 0)
+    if (filter === 0 || (filter === 2 && y === 0)) scanlines.copy(out, dst, src, src + stride);
+    else if (filter === 1 || (filter === 4 && y === 0)) {
+      // Paeth on the first row predicts from the left only (b = c = 0), like Sub.
+      for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + (x >= bpp ? out[dst + x - bpp]! : 0)) & 0xff;
+    } else if (filter === 2) {
+      for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + out[up + x]!) & 0xff;
+    } else if (filter === 3) {
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? out[dst + x - bpp]! : 0;
+        const b = y > 0 ? out[up + x]! : 0;
+        out[dst + x] = (scanlines[src + x]! + ((a + b) >>> 1)) & 0xff;
+      }
+    } else {
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? out[dst + x - bpp]! : 0;
+        const b = out[up + x]!;
+        const c = x >= bpp ? out[up + x - bpp]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        out[dst + x] = (scanlines[src + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+    }
+  }
+  return out;
 }

@@ -1,17 +1,24 @@
 /**
- * Builds a dataset: downloads its datafile(s), extracts them safely, converts each side to an LMDB
- * the way its format allows (image folders: convert_imageset; IDX: convert_mnist_data, or image
- * folders when a transform needs images; lmdb and leveldb: used whole, as stored, a LevelDB kept
- * as a tar of its folder), computes the training database's mean image with compute_image_mean,
- * uploads everything and records labels, per-class counts, the image shape and the preprocessing
- * classification must repeat. Builds from images also keep each side's images and list as a tar,
- * for nets that read them with ImageData layers.
+ * Builds a dataset: downloads its datafile(s) and converts each side to an LMDB the way its format
+ * allows, computes the training database's mean image, uploads everything and records labels,
+ * per-class counts, the image shape and the preprocessing classification must repeat. Builds from
+ * images also keep each side's images and list as a tar, for nets that read them with ImageData layers.
+ *
+ * - Image folders: straight from the archive into LMDBs written by mdb_load, the mean summed on
+ *   the way, when every image is a plain 8-bit grey/RGB PNG of one size and nothing is resized
+ *   (formats/stream-images.ts: the bytes convert_imageset would write); otherwise extracted safely
+ *   and converted by convert_imageset, the mean by compute_image_mean.
+ * - IDX: Datums written directly by mdb_load (formats/build-idx.ts; convert_mnist_data's bytes),
+ *   or through image folders when a transform needs images.
+ * - lmdb and leveldb: used whole, as stored (a LevelDB kept as a tar of its folder), the mean and
+ *   the check that they hold Datums by compute_image_mean.
+ * Without LMDB's tools (mdb_load) every build uses Caffe's converters.
  */
 import * as path from 'node:path';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { Dataset, DatasetPreprocessing } from '../../core/records/types';
-import { extractArchive } from './archive';
+import { extractArchive, isZip } from './archive';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import type { BuildInput, BuiltSides } from './formats/build';
@@ -23,26 +30,51 @@ import { defaultArchiveLimits } from './formats/limits';
 import { packImages } from './formats/image-archive';
 import { packLeveldb } from './formats/leveldb';
 import { computeMean } from './formats/mean';
+import { lmdbToolsAvailable } from './formats/lmdb-load';
+import { buildImagesInStream } from './formats/stream-images';
 import { readImageFolders, type LabelledImages } from './image-folders';
 import { seedFrom, sides, type Side } from './split';
 import { download, upload } from './transfer';
 import { readyDatafile } from './import-datafile';
 
-/** Downloads and safely extracts each distinct datafile once; returns its folder per side. */
-async function fetchDatafiles(ctx: WorkerContext, dataset: Dataset): Promise<Record<Side, string>> {
+/** Downloads each distinct datafile once; returns its archive file per side. */
+async function downloadDatafiles(ctx: WorkerContext, dataset: Dataset): Promise<Record<Side, string>> {
+  const archives = new Map<string, string>();
+  for (const side of sides) {
+    const id = dataset[side].datafileId;
+    if (archives.has(id)) continue;
+    const datafile = await readyDatafile(dataset.tenantId, id, ctx.stopping);
+    const archive = path.join(ctx.workDir, `${id}.archive`);
+    await download(datafile.objectKey, archive);
+    archives.set(id, archive);
+  }
+  return { training: archives.get(dataset.training.datafileId)!, testing: archives.get(dataset.testing.datafileId)! };
+}
+
+/** Safely extracts each distinct downloaded datafile once; returns its folder per side. */
+async function extractDatafiles(ctx: WorkerContext, dataset: Dataset, archives: Record<Side, string>): Promise<Record<Side, string>> {
   const limits = defaultArchiveLimits();
   const roots = new Map<string, string>();
   for (const side of sides) {
     const id = dataset[side].datafileId;
     if (roots.has(id)) continue;
-    const datafile = await readyDatafile(dataset.tenantId, id, ctx.stopping);
-    const archive = path.join(ctx.workDir, `${id}.archive`);
-    await download(datafile.objectKey, archive);
     const folder = path.join(ctx.workDir, id);
-    await extractArchive(archive, folder, `datafile ${id}`, limits);
+    await extractArchive(archives[side], folder, `datafile ${id}`, limits);
     roots.set(id, folder);
   }
   return { training: roots.get(dataset.training.datafileId)!, testing: roots.get(dataset.testing.datafileId)! };
+}
+
+/**
+ * Image folders straight from the archives when the result is convert_imageset's
+ * (formats/stream-images.ts says when); undefined when they must be extracted and converted.
+ */
+async function streamImages(input: BuildInput, archives: Record<Side, string>): Promise<BuiltSides | undefined> {
+  const { dataset, ctx } = input;
+  if ((dataset.format ?? 'image-folders') !== 'image-folders' || !(await lmdbToolsAvailable(ctx.caffePrefix))) return undefined;
+  for (const side of sides) if (await isZip(archives[side])) return undefined;
+  const source = (side: Side) => ({ archive: archives[side], label: `datafile ${dataset[side].datafileId}` });
+  return buildImagesInStream(input, { training: source('training'), testing: source('testing') }, defaultArchiveLimits());
 }
 
 /** Reads each side once (the same datafile on both sides is read once and shared). */
@@ -84,7 +116,7 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
 
 async function uploadLmdbs(tenantId: string, datasetId: string, dbs: BuiltSides['dbs']) {
   const lmdb = { training: keys.datasetLmdb(tenantId, datasetId, 'training'), testing: keys.datasetLmdb(tenantId, datasetId, 'testing') };
-  for (const side of sides) await upload(path.join(dbs[side], 'data.mdb'), lmdb[side]);
+  await Promise.all(sides.map((side) => upload(path.join(dbs[side], 'data.mdb'), lmdb[side])));
   return lmdb;
 }
 
@@ -98,14 +130,19 @@ async function uploadLeveldbs(ctx: WorkerContext, tenantId: string, datasetId: s
   return leveldb;
 }
 
-/** Packs and uploads each side's images (the ones its LMDB holds) with their list file. */
-async function uploadImages(ctx: WorkerContext, tenantId: string, datasetId: string, images: NonNullable<BuiltSides['images']>) {
+/** Packs (unless the builder did) and uploads each side's images (the ones its LMDB holds) with their list file. */
+async function uploadImages(ctx: WorkerContext, tenantId: string, datasetId: string, built: BuiltSides) {
   const archives = { training: keys.datasetImages(tenantId, datasetId, 'training'), testing: keys.datasetImages(tenantId, datasetId, 'testing') };
-  for (const side of sides) {
-    const tarFile = path.join(ctx.workDir, `${side}-images.tar`);
-    await packImages(images[side].root, images[side].listFile, tarFile);
-    await upload(tarFile, archives[side], 'application/x-tar');
-  }
+  await Promise.all(
+    sides.map(async (side) => {
+      let tarFile = built.imageTars?.[side];
+      if (!tarFile) {
+        tarFile = path.join(ctx.workDir, `${side}-images.tar`);
+        await packImages(built.images![side].root, built.images![side].listFile, tarFile);
+      }
+      await upload(tarFile, archives[side], 'application/x-tar');
+    }),
+  );
   return archives;
 }
 
@@ -120,15 +157,22 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
     shuffle: dataset.transform?.shuffle ?? true,
     sameDatafile: dataset.training.datafileId === dataset.testing.datafileId,
   };
-  const built = await build(input, await fetchDatafiles(ctx, dataset));
+  const archives = await downloadDatafiles(ctx, dataset);
+  const built = (await streamImages(input, archives)) ?? (await build(input, await extractDatafiles(ctx, dataset, archives)));
 
-  const meanFile = path.join(ctx.workDir, 'mean.binaryproto');
   const backend = dataset.format === 'leveldb' ? 'leveldb' : 'lmdb';
-  const mean = await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix);
+  // A builder that wrote the Datums itself computed the mean on the way (formats/datum.ts).
+  const meanFile = built.mean?.file ?? path.join(ctx.workDir, 'mean.binaryproto');
+  const mean = built.mean?.shape ?? (await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix));
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
-  const databases = backend === 'leveldb' ? { leveldb: await uploadLeveldbs(ctx, tenantId, datasetId, built.dbs) } : { lmdb: await uploadLmdbs(tenantId, datasetId, built.dbs) };
-  await upload(meanFile, keys.datasetMean(tenantId, datasetId));
-  const imageArchives = built.images && (await uploadImages(ctx, tenantId, datasetId, built.images));
+  // The uploads are independent: side by side, the slowest one sets the time, not their sum.
+  const [databases, imageArchives] = await Promise.all([
+    backend === 'leveldb'
+      ? uploadLeveldbs(ctx, tenantId, datasetId, built.dbs).then((leveldb) => ({ leveldb }))
+      : uploadLmdbs(tenantId, datasetId, built.dbs).then((lmdb) => ({ lmdb })),
+    built.images || built.imageTars ? uploadImages(ctx, tenantId, datasetId, built) : undefined,
+    upload(meanFile, keys.datasetMean(tenantId, datasetId)),
+  ]);
   const preprocessing: DatasetPreprocessing = {
     ...shape,
     grayscale: shape.channels === 1,

@@ -199,3 +199,14 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
     pending = '';
   };
 }
+
+/**
+ * Where LMDB's own tools (Debian's `lmdb-utils`: mdb_load, mdb_dump) run from. Beside a private
+ * Caffe prefix, local/caffe/install.ts puts them in a prefix of their own, `<dir>/lmdb-utils`
+ * (`LMDB_TOOLS_PREFIX` overrides); in the container they are on PATH with Caffe (undefined here).
+ */
+export function lmdbToolsPrefix(caffePrefix?: string): string | undefined {
+  if (process.env.LMDB_TOOLS_PREFIX) return path.resolve(process.env.LMDB_TOOLS_PREFIX);
+  const caffe = resolveCaffePrefix(caffePrefix);
+  return caffe ? path.join(path.dirname(caffe), 'lmdb-utils') : undefined;
+}

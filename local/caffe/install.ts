@@ -95,6 +95,8 @@ export async function ensureCaffe(opts: InstallOptions = {}): Promise<string> {
     );
   }
   const prefix = defaultCaffePrefix();
+  // The worker's fast dataset import writes LMDBs with mdb_load from here (beside the prefix).
+  await ensureLmdbTools(opts);
   const want = { packages: CAFFE_PACKAGES, files: ['usr/bin/caffe'] };
   if (await isInstalled(prefix, want)) return prefix;
 
@@ -141,6 +143,43 @@ export async function ensurePycaffe(opts: InstallOptions = {}): Promise<string> 
       await unpackDebs(debs, tmp, log);
       await checkCaffePrefix(tmp);
       await writeMarker(tmp, requested, debs);
+    });
+    log(`ready in ${seconds(started)} s (${debs.length} packages, ${prefix})`);
+    return prefix;
+  });
+}
+
+/**
+ * Debian's `lmdb-utils` (mdb_load, mdb_dump, mdb_stat): the same liblmdb 0.9.24 Caffe links, so
+ * an LMDB mdb_load writes is one Caffe reads (lmdb-js writes LMDB 1.0, which it cannot); and
+ * `libeatmydata1`, preloaded into mdb_load so its many commits skip fdatasync. A prefix
+ * of its own (with its closure, loader included), so the Caffe prefix and its marker — shared by
+ * every checkout on a machine — never change for it. The worker finds it beside the Caffe prefix
+ * (core/caffe/tools.ts lmdbToolsPrefix); ensureCaffe() installs it too.
+ */
+export const LMDB_TOOLS_PACKAGES: readonly string[] = ['lmdb-utils', 'libeatmydata1'];
+
+/** Where ensureLmdbTools() installs: beside the Caffe prefix (see lmdbToolsPrefix in core/caffe/tools.ts). */
+export function defaultLmdbToolsPrefix(): string {
+  return path.join(localHome(), 'lmdb-utils');
+}
+
+/** Makes sure the lmdb-utils prefix is installed and returns it. */
+export async function ensureLmdbTools(opts: InstallOptions = {}): Promise<string> {
+  const log = reporter('lmdb-utils', opts);
+  const prefix = defaultLmdbToolsPrefix();
+  const want = { packages: LMDB_TOOLS_PACKAGES, files: ['usr/bin/mdb_load', 'usr/bin/mdb_dump', `usr/lib/${multiarch().triplet}/libeatmydata.so.1`] };
+  if (await isInstalled(prefix, want)) return prefix;
+  return withLock(lockPathFor(prefix), log, async () => {
+    if (await isInstalled(prefix, want)) return prefix;
+    const started = performance.now();
+    const debs = await ensureDebs(LMDB_TOOLS_PACKAGES, log);
+    await installAtomically(prefix, async (tmp) => {
+      await unpackDebs(debs, tmp, log);
+      const cmd = caffeToolCommand('mdb_load', ['-V'], { prefix: tmp });
+      const version = await run(cmd.command, cmd.args);
+      if (!/0\.9\./.test(version)) throw new Error(`mdb_load -V printed ${version.trim()}, not LMDB 0.9`);
+      await writeMarker(tmp, LMDB_TOOLS_PACKAGES, debs);
     });
     log(`ready in ${seconds(started)} s (${debs.length} packages, ${prefix})`);
     return prefix;

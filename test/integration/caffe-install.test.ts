@@ -88,7 +88,8 @@ test('an install from the cache needs no network, is atomic, and is a no-op the 
     expect(messages.some((m) => /^Caffe: unpacking \d+\/\d+$/.test(m))).toBe(true);
     expect(messages.at(-1)).toMatch(/^Caffe: 1\.0 ready in [\d.]+ s/);
     expect(messages.join('\n')).not.toMatch(/downloading|package index/);
-    expect(fs.readdirSync(home).sort()).toEqual(['caffe']); // no temporary or lock directories left
+    // Caffe and, beside it, LMDB's tools (the worker's mdb_load); no temporary or lock directories left.
+    expect(fs.readdirSync(home).sort()).toEqual(['caffe', 'lmdb-utils']);
     const result = await runCaffeTool('caffe', ['--version'], { prefix: installed });
     expect(result.output).toContain('caffe version 1.0.0');
 

@@ -17,11 +17,15 @@ export interface BuiltSides {
   dbs: Record<Side, string>;
   /** The images each LMDB was converted from and their list, kept for ImageData layers (image builds only). */
   images?: Record<Side, { root: string; listFile: string }>;
+  /** Or those images already packed as the tar ImageData layers read (formats/image-archive.ts). */
+  imageTars?: Record<Side, string>;
   labels?: string[];
   counts?: Record<Side, Record<string, number>>;
   shape: DatumShape;
   grayscale: boolean;
   resized: boolean;
+  /** The training mean, when the builder computed it while converting (else compute_image_mean runs). */
+  mean?: { file: string; shape: DatumShape };
 }
 
 /** Per-label counts of one side. */

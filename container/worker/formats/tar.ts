@@ -224,3 +224,66 @@ export async function checkAndExtractTar(file: string, destination: string, guar
     throw error;
   }
 }
+
+/**
+ * The same checks as checkAndExtractTar (every entry's name, kind, collisions, the bytes it
+ * expands to) without writing anything: the stream import (formats/stream-images.ts) reads the
+ * archive's entries from memory instead. `onFile` gets each admitted file's path and its first
+ * `headBytes` bytes (enough for an image header), or all of them when `keepWhole` says so for
+ * that entry (decided from its header, before its bytes). Throws the same PermanentFailures.
+ */
+export async function checkTarListing(
+  file: string,
+  guard: EntryGuard,
+  label: string,
+  onFile: (entryPath: string, bytes: Buffer, whole: boolean) => void,
+  opts: { headBytes?: number; keepWhole?: (entryPath: string, size: number) => boolean } = {},
+): Promise<void> {
+  logStep('archive listing');
+  const headBytes = opts.headBytes ?? 64;
+  const shapes = new TreeShape();
+  let stopped: Error | undefined;
+  const source = createReadStream(file);
+  const stop = (error: Error) => {
+    stopped ??= error;
+    source.destroy(error);
+    parser.abort(error);
+  };
+  const onReadEntry = (entry: ReadEntry) => {
+    const kind = tarKind(entry.type);
+    const admitted = guard.admit(entry.path, kind) && !guard.problems.length && !stopped;
+    const clash = admitted ? shapes.clash(entry.path, kind === 'directory') : undefined;
+    if (clash) guard.problems.push(`entry "${entry.path}" ${clash}`);
+    const wanted = admitted && !clash && kind === 'file';
+    const whole = wanted && (opts.keepWhole?.(entry.path, entry.size) ?? false);
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    entry.on('data', (chunk: Buffer) => {
+      try {
+        guard.expanded(entry.path, chunk.length);
+      } catch (error) {
+        stop(error as Error);
+      }
+      if (whole || (wanted && kept < headBytes)) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
+    });
+    entry.on('end', () => {
+      if (!wanted || guard.problems.length) return;
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      onFile(entry.path, whole ? bytes : bytes.subarray(0, headBytes), whole);
+    });
+    entry.resume();
+  };
+  const parser = new Parser({ strict: true, onReadEntry });
+  try {
+    await pipeline(source, parser);
+  } catch (error) {
+    if (!stopped && !(error instanceof PermanentFailure))
+      throw new PermanentFailure(`${label} is not a readable .tar, .tar.gz or .zip archive: ${(error as Error).message}`);
+    throw stopped ?? error;
+  }
+  if (stopped) throw stopped;
+  guard.rejectIfProblems();
+}

@@ -1,0 +1,314 @@
+/**
+ * Image folders → LMDB without extracting the archive and without convert_imageset, where the
+ * result is the one convert_imageset would write (test/unit/import-identity.test.ts):
+ *
+ * 1. One pass over the archive checks every entry as extraction would (formats/tar.ts) and keeps
+ *    each image's bytes (up to maxKeptBytes; beyond, only its header, and step 2 reads the archive
+ *    again); the label folders, the split and each side's order come from the names alone.
+ * 2. When every chosen image is a plain 8-bit, non-interlaced grey or RGB PNG of one size and no
+ *    resize is asked for, each is decoded from memory in key order (CRCs and zlib as
+ *    png-check.ts, then unfiltering) and becomes the Datum convert_imageset writes — {channels,
+ *    height, width, data (grey, or BGR planar as OpenCV stores colour), label, encoded: false},
+ *    key `%08d_<list path>` — to one mdb_load per side, while the mean is summed and each side's
+ *    ImageData tar is written. Otherwise (JPEG, BMP, palette, alpha, 16-bit, interlaced,
+ *    transparency, colour forced to grey, resize, a zip) it answers undefined and the caller
+ *    extracts and runs convert_imageset as before.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Header, Parser, Pax, type ReadEntry } from 'tar';
+import { PermanentFailure } from '../errors';
+import { groupImagePaths, isImagePath } from '../image-folders';
+import { readPng, unfilter, pngSignature } from '../png-check';
+import { sideOrder, sides, splitSides, type Side } from '../split';
+import { countsOf, type BuildInput, type BuiltSides } from './build';
+import { datumWriter, MeanAccumulator } from './datum';
+import { EntryGuard } from './entry-guard';
+import type { ArchiveLimits } from './limits';
+import { LmdbLoader } from './lmdb-load';
+import { logStep } from './steps';
+import { checkTarListing } from './tar';
+
+/**
+ * Image bytes kept in memory from the first pass (PNG-compressed, so ~0.4 KB per 28x28 image:
+ * 60,000 images are ~25 MB). Beyond this the images are read in a second pass instead.
+ */
+const maxKeptBytes = 256 * 1024 * 1024;
+
+/** A downloaded datafile archive (tar or tar.gz; a zip is never streamed). */
+export interface StreamSource {
+  archive: string;
+  label: string;
+}
+
+interface PngFacts {
+  width: number;
+  height: number;
+  colorType: number;
+}
+
+/** The IHDR facts of a PNG this path can decode exactly, from its first bytes; undefined for anything else. */
+function plainPng(head: Buffer): PngFacts | undefined {
+  if (head.length < 29 || !head.subarray(0, 8).equals(pngSignature) || head.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  const [depth, colorType, interlace] = [head[24], head[25], head[28]];
+  if (depth !== 8 || (colorType !== 0 && colorType !== 2) || interlace !== 0) return undefined;
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20), colorType };
+}
+
+/** An entry path as extraction would place it, relative and `/`-separated. */
+const normalized = (entryPath: string) => path.posix.normalize(entryPath.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
+
+interface Target {
+  side: Side;
+  position: number;
+  label: number;
+  /** The path in the side's list (relative to the label folders' root), part of the key. */
+  listPath: string;
+}
+
+/** Something only a full decoder handles (found in the second pass): the caller falls back. */
+class NotPlain extends Error {}
+
+/** A plain tar written entry by entry (node-tar's header encoding, pax for long names). */
+class TarWriter {
+  private readonly out: WriteStream;
+  private drained: Promise<void> | undefined;
+  constructor(readonly file: string) {
+    this.out = createWriteStream(file);
+  }
+
+  /** Writes one file; resolves when the stream can take more. */
+  async add(name: string, data: Buffer): Promise<void> {
+    const fields = { path: name, mode: 0o644, size: data.length, mtime: new Date(0), type: 'File' as const, uid: 0, gid: 0 };
+    const header = new Header(fields);
+    const needPax = header.encode();
+    const parts = [...(needPax ? [new Pax(fields).encode()] : []), header.block!, data, Buffer.alloc((512 - (data.length % 512)) % 512)];
+    let ok = true;
+    for (const part of parts) ok = this.out.write(part) && ok;
+    // Many entries of one archive chunk may wait at once: they share one wait for 'drain'.
+    if (!ok) this.drained ??= once(this.out, 'drain').then(() => void (this.drained = undefined));
+    if (this.drained) await this.drained;
+  }
+
+  async close(): Promise<void> {
+    this.out.end(Buffer.alloc(1024));
+    await once(this.out, 'close');
+  }
+}
+
+/**
+ * Builds both sides from the archives in one stream each, or answers undefined (nothing written
+ * that matters) when convert_imageset must do it. Throws PermanentFailure as the extract path would.
+ */
+export async function buildImagesInStream(input: BuildInput, sources: Record<Side, StreamSource>, limits: ArchiveLimits): Promise<BuiltSides | undefined> {
+  const { ctx, dataset, seed } = input;
+  const transform = dataset.transform ?? {};
+  if (transform.width !== undefined) return undefined; // resizing is OpenCV's interpolation: convert_imageset's job
+
+  // Pass 1: the hygiene checks and the names (plus each image's header) of every distinct archive;
+  // the images' bytes too while they fit in memory, so the archive is read once.
+  let keptBytes = 0;
+  const keepWhole = (entryPath: string, size: number) => {
+    if (keptBytes > maxKeptBytes || !isImagePath(normalized(entryPath))) return false;
+    keptBytes += size;
+    return keptBytes <= maxKeptBytes;
+  };
+  const listings = new Map<string, { byLabel: Map<string, string[]>; wrapper?: string; heads: Map<string, Buffer>; kept: Map<string, Buffer> }>();
+  for (const side of sides) {
+    const { archive, label } = sources[side];
+    if (listings.has(archive)) continue;
+    const { size } = await stat(archive);
+    const guard = new EntryGuard(limits, size, label);
+    const heads = new Map<string, Buffer>();
+    const kept = new Map<string, Buffer>();
+    await checkTarListing(
+      archive,
+      guard,
+      label,
+      (entryPath, bytes, whole) => {
+        const relative = normalized(entryPath);
+        if (!isImagePath(relative)) return;
+        heads.set(relative, bytes.subarray(0, 64));
+        if (whole) kept.set(relative, bytes);
+      },
+      { keepWhole },
+    );
+    listings.set(archive, { ...groupImagePaths([...heads.keys()], label), heads, kept });
+  }
+  // Over the cap the kept bytes are dropped, and the images are read in a second pass instead.
+  if (keptBytes > maxKeptBytes) for (const listing of listings.values()) listing.kept.clear();
+  const listing = { training: listings.get(sources.training.archive)!, testing: listings.get(sources.testing.archive)! };
+
+  logStep('split');
+  const parts = splitSides(
+    { training: listing.training.byLabel, testing: listing.testing.byLabel },
+    { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
+    input.sameDatafile,
+    seed,
+  );
+  const labels = [...parts.training.keys()].sort();
+  const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
+  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+
+  // Which images go where, by archive member name; and whether all of them are plain PNGs of one size.
+  const targets = new Map<string, Map<string, Target>>([...listings.keys()].map((archive) => [archive, new Map()]));
+  const counts = { training: 0, testing: 0 };
+  let size: { width: number; height: number } | undefined;
+  let allGrey = true;
+  for (const side of sides) {
+    const ordered = sideOrder(parts[side], input.shuffle, seed, side);
+    if (!ordered.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
+    counts[side] = ordered.length;
+    const { wrapper, heads } = listing[side];
+    const byMember = targets.get(sources[side].archive)!;
+    for (const [position, { label, item }] of ordered.entries()) {
+      const member = wrapper === undefined ? item : `${wrapper}/${item}`;
+      const facts = plainPng(heads.get(member)!);
+      if (!facts) return undefined;
+      size ??= facts;
+      if (facts.width !== size.width || facts.height !== size.height) return undefined; // convert_imageset path names the odd one
+      allGrey &&= facts.colorType === 0;
+      byMember.set(member, { side, position, label: labels.indexOf(label), listPath: item });
+    }
+  }
+  const grayscale = transform.grayscale ?? allGrey;
+  if (grayscale && !allGrey) return undefined; // colour → grey is libpng's rgb_to_gray arithmetic
+  const { width, height } = size!;
+  const channels = grayscale ? 1 : 3;
+  const shape = { channels, height, width };
+
+  // Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers.
+  logStep('decode + datums + mdb_load (both sides)');
+  const dbs = { training: path.join(ctx.workDir, 'training-lmdb'), testing: path.join(ctx.workDir, 'testing-lmdb') };
+  const tars = { training: path.join(ctx.workDir, 'training-images.tar'), testing: path.join(ctx.workDir, 'testing-images.tar') };
+  const lists = { training: [] as string[], testing: [] as string[] };
+  // Kept in memory, the images go in key order, so float32 sums are compute_image_mean's exactly;
+  // read in archive order (a second pass), exact sums, identical while no float32 sum would round.
+  const inKeyOrder = [...listings.values()].every((listing) => listing.kept.size > 0);
+  const mean = new MeanAccumulator(channels, height, width, inKeyOrder ? 'float32' : 'exact');
+  const datum = datumWriter(channels, height, width, true);
+  const loaders: Partial<Record<Side, LmdbLoader>> = {};
+  const tarWriters: Partial<Record<Side, TarWriter>> = {};
+  try {
+    for (const side of sides) {
+      loaders[side] = await LmdbLoader.open(dbs[side], counts[side] * (channels * width * height + 64 + 256), { caffePrefix: ctx.caffePrefix });
+      tarWriters[side] = new TarWriter(tars[side]);
+      lists[side] = new Array<string>(counts[side]);
+    }
+    const convert = async (target: Target, bytes: Buffer) => {
+      const read = readPng(bytes);
+      if (read.problem !== undefined) throw new PermanentFailure(`image "${target.listPath}" ${read.problem}`);
+      // Transparency or a palette makes OpenCV's reading differ from the raw samples.
+      if (read.otherChunks.has('tRNS') || read.otherChunks.has('PLTE') || read.header.colorType > 2) throw new NotPlain();
+      const samples = read.header.colorType === 2 ? 3 : 1;
+      const pixels = unfilter(read.scanlines, width, height, samples);
+      const data = channels === samples ? (channels === 1 ? pixels : bgrPlanar(pixels, width * height)) : greyToBgrPlanar(pixels);
+      if (target.side === 'training') mean.add(data);
+      lists[target.side][target.position] = `${target.listPath} ${target.label}`;
+      await Promise.all([
+        loaders[target.side]!.put(`${String(target.position).padStart(8, '0')}_${target.listPath}`, datum(data, target.label)),
+        tarWriters[target.side]!.add(`images/${target.listPath}`, bytes),
+      ]);
+    };
+    for (const [archive, byMember] of targets) {
+      if (!byMember.size) continue;
+      const { kept } = listings.get(archive)!;
+      if (kept.size) await fromMemory(kept, byMember, convert);
+      else await streamArchive(archive, byMember, convert);
+    }
+    for (const side of sides) {
+      await tarWriters[side]!.add('list.txt', Buffer.from(`${lists[side].join('\n')}\n`));
+      await tarWriters[side]!.close();
+      await loaders[side]!.close();
+    }
+  } catch (error) {
+    await Promise.all(Object.values(loaders).map((loader) => loader.abort()));
+    await Promise.all(Object.values(tarWriters).map((writer) => writer.close().catch(() => undefined)));
+    await Promise.all([...Object.values(dbs), ...Object.values(tars)].map((item) => rm(item, { recursive: true, force: true })));
+    if (error instanceof NotPlain) return undefined;
+    throw error;
+  }
+  const file = path.join(ctx.workDir, 'mean.binaryproto');
+  await writeFile(file, mean.blobProto());
+  logStep('compute_image_mean done');
+  return {
+    dbs,
+    imageTars: tars,
+    labels,
+    counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
+    shape,
+    grayscale,
+    resized: false,
+    mean: { file, shape },
+  };
+}
+
+/** OpenCV's colour order, planar as Caffe stores it: B plane, G plane, R plane. */
+function bgrPlanar(rgb: Buffer, pixels: number): Buffer {
+  const out = Buffer.allocUnsafe(pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    out[i] = rgb[i * 3 + 2]!;
+    out[pixels + i] = rgb[i * 3 + 1]!;
+    out[2 * pixels + i] = rgb[i * 3]!;
+  }
+  return out;
+}
+
+/** A grey image read as colour (libpng's gray_to_rgb): the value in all three planes. */
+const greyToBgrPlanar = (grey: Buffer): Buffer => Buffer.concat([grey, grey, grey]);
+
+/**
+ * Calls `use` with each kept member of `wanted` in key order (side by side, position by
+ * position), a batch at a time so the pipes and the disk keep up. Key order matters beyond
+ * speed: LMDB fills its pages as convert_imageset's database does (out of order more pages
+ * split part-full: 12.5 instead of 11.1 MB for 8,000 28x28 Datums, uploaded and downloaded for
+ * every job), and the mean is summed in the tool's order.
+ */
+async function fromMemory(kept: Map<string, Buffer>, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
+  const inKeyOrder = [...wanted].sort(([, a], [, b]) => (a.side === b.side ? a.position - b.position : a.side === 'training' ? -1 : 1));
+  let batch: Array<Promise<void>> = [];
+  for (const [member, target] of inKeyOrder) {
+    batch.push(use(target, kept.get(member)!));
+    if (batch.length >= 64) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  batch = [];
+}
+
+/**
+ * Reads the archive again and calls `use` with each member of `wanted` and its bytes, one chunk of
+ * the file at a time: the next chunk is parsed only once the previous one's work (pipes, disk) is
+ * done, so memory stays bounded whatever the archive's size.
+ */
+async function streamArchive(archive: string, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
+  let work: Array<Promise<void>> = [];
+  let failure: unknown;
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      const target = entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile' ? wanted.get(normalized(entry.path)) : undefined;
+      if (!target) return void entry.resume();
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => {
+        try {
+          work.push(use(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).catch((error: unknown) => void (failure ??= error)));
+        } catch (error) {
+          failure ??= error;
+        }
+      });
+    },
+  });
+  parser.on('error', (error: Error) => (failure ??= error));
+  for await (const chunk of createReadStream(archive, { highWaterMark: 256 * 1024 })) {
+    parser.write(chunk as Buffer);
+    if (work.length) await Promise.all(work.splice(0));
+    if (failure) throw failure;
+  }
+  parser.end();
+  await Promise.all(work);
+  work = [];
+  if (failure) throw failure;
+}
