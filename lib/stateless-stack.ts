@@ -11,8 +11,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
-import { routes } from '../core/routes';
-import { batchStateChangePattern, datafileObjectName, eventHandlers, jobsQueue } from '../core/topology';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { adminRoutes } from '../core/api/admin';
+import { routeKey, routes } from '../core/routes';
+import { capacityEnvNames } from '../core/scheduling/capacity';
+import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, jobsQueue, workerJobDefinition } from '../core/topology';
 import type { AppConfig } from './config';
 import { Auth } from './constructs/auth';
 import { tenantObjectsPrefix } from './constructs/grants';
@@ -39,6 +42,7 @@ export class StatelessStack extends Stack {
   readonly dispatcher: ServiceFunction;
   readonly batchStateChange: ServiceFunction;
   readonly uploadReceived: ServiceFunction;
+  readonly reconciler: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -77,14 +81,18 @@ export class StatelessStack extends Stack {
 
     // The dispatcher must finish well within the time the queue hides a message from other pollers.
     const dispatcherTimeout = Duration.seconds(jobsQueue.dispatcherTimeoutSeconds);
+    // The dispatcher is the scheduler: it re-sends messages of work waiting for capacity (bindQueue).
     this.dispatcher = eventFunction('dispatcher', 'Jobs queue → Batch SubmitJob', dispatcherTimeout)
       .bindTable(table, 'readWrite')
-      .bindBatch(this.worker.jobQueue, this.worker.jobDefinition);
+      .bindBatch(this.worker.jobQueue, this.worker.jobDefinition)
+      .bindQueue(queue);
     this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
+    // A finished job frees its slot and asks the dispatcher for a pass (a message on the jobs queue).
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
-      .bindBucket(bucket, 'read');
+      .bindBucket(bucket, 'read')
+      .bindQueue(queue);
     new events.Rule(this, 'BatchJobStateChange', {
       description: "Our job queue's Batch job state changes → the status function",
       eventPattern: {
@@ -103,10 +111,37 @@ export class StatelessStack extends Stack {
       .bindQueue(queue);
     this.notifyUploads(bucket);
 
+    this.reconciler = this.scheduleReconciler(eventFunction('reconciler', 'Schedule → repairs work stuck between dispatch steps', Duration.minutes(2)), props);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
     new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn });
+  }
+
+  /**
+   * The reconciler, every minute: it reads records and slots, finds Batch jobs by name
+   * (ListJobs, DescribeJobs), terminates duplicates and re-queues work. The default capacity
+   * (until an admin sets one) goes to every function that reads it.
+   */
+  private scheduleReconciler(reconciler: ServiceFunction, props: StatelessStackProps): ServiceFunction {
+    const { table, jobsQueue: queue } = props.resources;
+    // It stops jobs and lists them, never submits one.
+    reconciler.bindTable(table, 'readWrite').bindQueue(queue).bindBatchTerminate();
+    reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
+    reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }));
+    acknowledgeFindings(reconciler.executionRole, 'IAM5', [
+      { pattern: /^Resource::\*$/, reason: 'batch:ListJobs and batch:DescribeJobs support no resource-level permissions (and X-Ray tracing needs none).' },
+    ]);
+    new events.Rule(this, 'ReconcilerSchedule', {
+      description: 'Every minute: repair work stuck between the dispatcher steps',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(reconciler, { retryAttempts: 0 })],
+    });
+    const defaultMaxWorkers = String(Math.max(1, Math.floor(props.config.maxvCpus / workerJobDefinition.vcpus)));
+    const readers = [this.dispatcher, reconciler, ...adminRoutes.map((route) => this.api.functions.get(routeKey(route)))];
+    for (const fn of readers) fn?.addEnvironment(capacityEnvNames.maxWorkers, defaultMaxWorkers);
+    return reconciler;
   }
 
   /**

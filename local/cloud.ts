@@ -20,7 +20,9 @@ import { startEmulators } from './emulators';
 import { startGateway } from './gateway';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
-import { deliver, pollQueue } from './runtime';
+import { deliver, pollQueue, repeat } from './runtime';
+import { capacityEnvNames } from '../core/scheduling/capacity';
+import { reconcilerEnvNames } from '../core/usecases/reconcile';
 
 const root = path.resolve(__dirname, '..');
 
@@ -37,6 +39,8 @@ export interface LocalCloudOptions {
   echoWorkers?: boolean;
   /** SIGTERM → SIGKILL grace for stopped jobs. */
   terminateGraceMs?: number;
+  /** How often the reconciler runs (the stack runs it every minute); 0 turns it off. Default 5 s. */
+  reconcileIntervalMs?: number;
 }
 
 export interface LocalCloud {
@@ -114,12 +118,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   process.env.AWS_ENDPOINT_URL_BATCH = batch.endpoint;
   resetClients();
   await mkdir(path.join(home, 'scratch'), { recursive: true });
-  const resources = await ensureResources(options.workers ?? 2);
+  const workers = options.workers ?? 2;
+  const resources = await ensureResources(workers);
   jobQueueArn = resources.jobQueueArn;
   Object.assign(process.env, {
     [envNames.jobsQueueUrl]: resources.queueUrl,
     [envNames.batchJobQueue]: resources.jobQueueArn,
     [envNames.batchJobDefinition]: resources.jobDefinitionArn,
+    // Until an admin sets capacity (PUT /v1/admin/capacity): as many Batch jobs as the local workers run.
+    [capacityEnvNames.maxWorkers]: String(workers),
+    // A local dispatcher pass takes well under a second; claims older than this are repaired.
+    [reconcilerEnvNames.graceSeconds]: process.env[reconcilerEnvNames.graceSeconds] ?? '30',
   });
 
   // The stack's S3 notification: object created under tenants/ with the datafile suffix.
@@ -135,6 +144,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
 
+  // The stack's schedule (every minute), more often locally so repairs show within seconds.
+  const reconciler = repeat(options.reconcileIntervalMs ?? 5000, () =>
+    deliver(eventHandlers.reconciler, eventHandler(eventHandlers.reconciler), { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }, 1),
+  );
+
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
@@ -148,6 +162,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
       gateway.server.closeAllConnections();
       await closed;
+      await reconciler.stop();
       await poller.stop();
       await batch?.close();
       await emulators.close();

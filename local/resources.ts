@@ -4,7 +4,7 @@
  * Idempotent: on a restart the persisted table and bucket are kept.
  */
 import { CreateComputeEnvironmentCommand, CreateJobQueueCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { batch, ddb, s3, sqs } from '../core/aws/clients';
@@ -20,33 +20,45 @@ export const localNames = {
   jobDefinition: 'elastic-caffe-worker',
 } as const;
 
+const indexSchema = (index: { name: string; partitionKey: string; sortKey: string }) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
 async function ensureTable(): Promise<void> {
+  const { partitionKey, sortKey, statusIndex, waitingIndex } = tableKeys;
   try {
-    await ddb().send(new DescribeTableCommand({ TableName: localNames.table }));
+    const { Table } = await ddb().send(new DescribeTableCommand({ TableName: localNames.table }));
+    // A table kept from before the waiting index existed gets it now (a local home survives upgrades).
+    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === waitingIndex.name))
+      await ddb().send(
+        new UpdateTableCommand({
+          TableName: localNames.table,
+          AttributeDefinitions: [waitingIndex.partitionKey, waitingIndex.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          GlobalSecondaryIndexUpdates: [{ Create: indexSchema(waitingIndex) }],
+        }),
+      );
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const { partitionKey, sortKey, statusIndex } = tableKeys;
   await ddb().send(
     new CreateTableCommand({
       TableName: localNames.table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, waitingIndex.partitionKey, waitingIndex.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       KeySchema: [
         { AttributeName: partitionKey, KeyType: 'HASH' },
         { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: statusIndex.name,
-          KeySchema: [
-            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: [indexSchema(statusIndex), indexSchema(waitingIndex)],
     }),
   );
 }

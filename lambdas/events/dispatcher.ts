@@ -1,26 +1,34 @@
 /**
- * SQS jobs queue → AWS Batch. Each message is work for one record; a message that fails is
- * reported back (partial batch response) so SQS redelivers it, and after `maxReceiveCount`
- * failures moves it to the dead-letter queue.
+ * SQS jobs queue → AWS Batch, as a scheduler: each work message puts its record among the work
+ * waiting for a worker, then one dispatch pass starts whatever capacity allows, choosing fairly
+ * among all waiting work (core/usecases/work.ts handleQueueMessages). Work still waiting gets its
+ * message back later (not a failure); a message that fails is reported back (partial batch
+ * response) so SQS redelivers it, and after `maxReceiveCount` failures moves it to the DLQ.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dispatch } from '../../core/usecases/work';
-import { workMessageSchema } from '../../core/work-queue';
+import { handleQueueMessages } from '../../core/usecases/work';
+import { queueMessageSchema, type QueueMessage } from '../../core/work-queue';
 import { logger } from '../shared/powertools';
 
 const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  const parsed: Array<{ messageId: string; message: QueueMessage }> = [];
   for (const record of event.Records) {
     try {
-      const message = workMessageSchema.parse(JSON.parse(record.body));
-      const outcome = await dispatch(message);
-      logger.info('dispatched', { ...message, outcome });
+      parsed.push({ messageId: record.messageId, message: queueMessageSchema.parse(JSON.parse(record.body)) });
     } catch (error) {
-      logger.error('dispatch failed; the message will be retried', { messageId: record.messageId, error: error as Error });
+      logger.error('unreadable message; it will be retried, then dead-lettered', { messageId: record.messageId, error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
+  }
+  try {
+    const outcomes = await handleQueueMessages(parsed.map((p) => p.message));
+    parsed.forEach(({ message }, i) => logger.info('dispatched', { ...message, outcome: outcomes[i] }));
+  } catch (error) {
+    logger.error('dispatch failed; the messages will be retried', { error: error as Error });
+    batchItemFailures.push(...parsed.map(({ messageId }) => ({ itemIdentifier: messageId })));
   }
   return { batchItemFailures };
 };

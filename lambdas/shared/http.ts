@@ -10,6 +10,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { QuotaExceededError } from '../../core/quotas';
+import { assertAdmin } from './admin';
 import { withIdempotency } from './idempotency';
 import { logger } from './powertools';
 import { problemResponse, toProblem } from './problem';
@@ -48,9 +49,10 @@ export const text = (statusCode: number, body: string, headers: Record<string, s
 /** 204: done, nothing to say (a delete). */
 export const noContent = (): Result => ({ statusCode: 204, headers: {} });
 
-/** Wraps a route's logic with parsing, tenancy, logging and problem+json errors. */
-export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
+/** Wraps a route's logic with parsing, tenancy, logging and problem+json errors; `admin` routes also check the caller (shared/admin.ts). */
+export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, options: { admin?: boolean } = {}) {
   const base = async (event: Event, context: Context): Promise<Result> => {
+    if (options.admin) assertAdmin(event);
     const request: ApiRequest = {
       tenantId: tenantOf(event),
       body: event.body,
