@@ -1,0 +1,114 @@
+/** The scheduler's pure choices: fairness between tenants, limits, the admin check, the backoff. */
+import { chooseNext, startOrder, type WaitingWork } from '../../core/scheduling/choose';
+import { capacitySettingsSchema, defaultCapacity, tenantLimit } from '../../core/scheduling/capacity';
+import { holderOf, parseHolder, usageOf } from '../../core/scheduling/slots';
+import { capacityBackoffSeconds, shareIdentifierOf } from '../../core/usecases/work';
+import { assertAdmin, groupsOf } from '../../lambdas/shared/admin';
+
+let clock = 0;
+const work = (tenantId: string, recordId = `${tenantId}${clock}`): WaitingWork => ({
+  collection: 'training-jobs',
+  tenantId,
+  recordId,
+  waitingSince: new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString(),
+});
+const limits = (maxWorkers: number, perTenant = 100, overrides: Record<string, number> = {}) => ({ maxWorkers, tenantLimit: (t: string) => overrides[t] ?? perTenant });
+const idle = { global: 0, byTenant: {} };
+
+describe('chooseNext', () => {
+  it('takes the oldest work when every tenant runs as much', () => {
+    const [a, b] = [work('a'), work('b')];
+    expect(chooseNext([b, a], idle, limits(2))).toBe(a);
+  });
+
+  it('takes the tenant with the fewest running jobs before older work of a busier tenant', () => {
+    const older = work('a');
+    const newer = work('b');
+    expect(chooseNext([older, newer], { global: 1, byTenant: { a: 1 } }, limits(4))).toBe(newer);
+  });
+
+  it('starts nothing at the global limit, and passes over a tenant at its own limit', () => {
+    const [a, b] = [work('a'), work('b')];
+    expect(chooseNext([a, b], { global: 2, byTenant: { a: 1, b: 1 } }, limits(2))).toBeUndefined();
+    expect(chooseNext([a, b], { global: 1, byTenant: { a: 1 } }, limits(4, 4, { a: 1, b: 0 }))).toBeUndefined();
+    expect(chooseNext([a, b], { global: 1, byTenant: { a: 1 } }, limits(4, 1))).toBe(b);
+  });
+
+  it('after a limit was lowered below what runs, starts nothing until enough finish', () => {
+    expect(chooseNext([work('a')], { global: 5, byTenant: { b: 5 } }, limits(3))).toBeUndefined();
+  });
+});
+
+describe('startOrder (a pass while capacity lasts)', () => {
+  it("interleaves tenants: one tenant's twenty queued jobs do not starve two others' five", () => {
+    const a = Array.from({ length: 20 }, () => work('a'));
+    const b = Array.from({ length: 5 }, () => work('b'));
+    const c = Array.from({ length: 5 }, () => work('c'));
+    const order = startOrder([...a, ...b, ...c], idle, limits(30)).map((w) => w.tenantId);
+    expect(order.slice(0, 15).join('')).toBe('abcabcabcabcabc');
+    expect(order.slice(15).join('')).toBe('a'.repeat(15));
+  });
+
+  it('keeps each tenant oldest first', () => {
+    const a = [work('a'), work('a'), work('a')];
+    expect(startOrder([a[2]!, a[0]!, a[1]!], idle, limits(3))).toEqual(a);
+  });
+
+  it('counts running jobs: a busy tenant waits until the others catch up', () => {
+    const [a, b, c] = [work('a'), work('b'), work('b')];
+    expect(startOrder([a, b, c], { global: 2, byTenant: { a: 2 } }, limits(5)).map((w) => w.recordId)).toEqual([b, c, a].map((w) => w.recordId));
+  });
+});
+
+describe('slots', () => {
+  it('name their work and claim, and count per tenant', () => {
+    const holder = holderOf({ collection: 'datasets', tenantId: 'alice@x.org', recordId: 'ds_1' }, 'claim-1');
+    expect(parseHolder(holder)).toEqual({ collection: 'datasets', tenantId: 'alice@x.org', recordId: 'ds_1', claimId: 'claim-1' });
+    const slot = (sortKey: string) => ({ sortKey, holder, heldSince: '', index: 0, ...(sortKey.includes('tenant') ? { scope: 'tenant' as const, tenantId: sortKey.split('#')[2] } : { scope: 'global' as const }) });
+    expect(usageOf([slot('slot#global#00000'), slot('slot#global#00001'), slot('slot#tenant#a#00000'), slot('slot#tenant#a#00001'), slot('slot#tenant#b#00000')])).toEqual({
+      global: 2,
+      byTenant: { a: 2, b: 1 },
+    });
+  });
+});
+
+describe('capacity settings', () => {
+  it('defaults from the environment, overrides per tenant', () => {
+    const settings = defaultCapacity({ ELASTIC_CAFFE_MAX_WORKERS: '3', ELASTIC_CAFFE_MAX_CONCURRENT_JOBS: '2' });
+    expect(settings).toEqual({ maxWorkers: 3, maxConcurrentJobs: { default: 2, tenants: {} } });
+    expect(tenantLimit({ ...settings, maxConcurrentJobs: { default: 2, tenants: { big: 10 } } }, 'big')).toBe(10);
+    expect(() => defaultCapacity({ ELASTIC_CAFFE_MAX_WORKERS: '-1' })).toThrow('ELASTIC_CAFFE_MAX_WORKERS must be a whole number ≥ 0, not "-1"');
+  });
+
+  it('validates an admin change, naming each bad field', () => {
+    expect(capacitySettingsSchema.parse({ maxWorkers: 0, maxConcurrentJobs: { default: 1 } })).toEqual({ maxWorkers: 0, maxConcurrentJobs: { default: 1, tenants: {} } });
+    const result = capacitySettingsSchema.safeParse({ maxWorkers: 1.5, maxConcurrentJobs: { default: -1, tenants: { 'bad tenant': 1 } }, extra: true });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['', 'maxConcurrentJobs.default', 'maxConcurrentJobs.tenants.bad tenant', 'maxWorkers']);
+  });
+});
+
+describe('the admin check', () => {
+  const event = (claims: Record<string, unknown>) => ({ requestContext: { authorizer: { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 } } }) as never;
+
+  it('reads the groups claim as the local gateway (array) and API Gateway (bracketed string) pass it', () => {
+    expect(groupsOf({ 'cognito:groups': ['admins', 'x'] })).toEqual(['admins', 'x']);
+    expect(groupsOf({ 'cognito:groups': '[x admins]' })).toEqual(['x', 'admins']);
+    expect(groupsOf({})).toEqual([]);
+  });
+
+  it('lets admins through and refuses anyone else with 403', () => {
+    expect(() => assertAdmin(event({ sub: 'a', 'cognito:groups': '[admins]' }))).not.toThrow();
+    expect(() => assertAdmin(event({ sub: 'a', 'cognito:groups': ['users'] }))).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => assertAdmin(event({ sub: 'a' }))).toThrow('this is an admin operation: only members of the "admins" group may call it');
+  });
+});
+
+it('waiting for capacity backs off from 5 s to at most 5 min', () => {
+  expect([0, 1, 2, 3, 6, 20].map(capacityBackoffSeconds)).toEqual([5, 10, 20, 40, 300, 300]);
+});
+
+it('a tenant id becomes a valid Batch share identifier', () => {
+  expect(shareIdentifierOf('alice@example.org')).toBe('alice_example_org');
+  expect(shareIdentifierOf('Team_7')).toBe('Team_7');
+});
