@@ -180,3 +180,33 @@ export async function releaseSlotsOf(work: WorkRef, claimId?: string): Promise<b
   for (const slot of (await listSlots()).filter((s) => matches(s.holder))) released = (await releaseSlot(slot.sortKey, slot.holder)) || released;
   return released;
 }
+
+const lastStartPrefix = 'last-start#';
+
+/** When each tenant last had work started (the scheduler's round robin among equally busy tenants). */
+export async function readLastStarts(): Promise<Record<string, string>> {
+  const starts: Record<string, string> = {};
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+        ExpressionAttributeValues: { ':pk': capacityPartition, ':prefix': lastStartPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) starts[String(item[sk]).slice(lastStartPrefix.length)] = String(item.at);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return starts;
+}
+
+/** Notes that the tenant had work started now (last writer wins: it is an ordering hint, not a count). */
+export async function noteStart(tenantId: string): Promise<string> {
+  const at = new Date().toISOString();
+  await ddb().send(new PutCommand({ TableName: table(), Item: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}`, at } }));
+  return at;
+}

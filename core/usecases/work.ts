@@ -12,7 +12,7 @@ import * as records from '../records/store';
 import type { ClassifyJob, Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
 import { readCapacity, tenantLimit } from '../scheduling/capacity';
 import { chooseNext } from '../scheduling/choose';
-import { acquireSlots, listSlots, releaseSlotsOf, usageOf, type Slot, type WorkRef } from '../scheduling/slots';
+import { acquireSlots, listSlots, noteStart, readLastStarts, releaseSlotsOf, usageOf, type Slot, type WorkRef } from '../scheduling/slots';
 import { envNames, tableKeys, workerActionCollections, type WorkerAction } from '../topology';
 import { enqueueWork, requestDispatchPass, type QueueMessage, type WorkMessage } from '../work-queue';
 
@@ -227,12 +227,16 @@ export async function runDispatchPass(): Promise<number> {
   const limits = { maxWorkers: settings.maxWorkers, tenantLimit: (tenant: string) => tenantLimit(settings, tenant) };
   let waiting = await records.findWaiting();
   let slots = await listSlots();
+  const lastStarts = await readLastStarts();
   let started = 0;
   for (let attempt = 0; attempt < maxStartsPerPass && waiting.length; attempt++) {
-    const next = chooseNext(waiting, usageOf(slots), limits);
+    const next = chooseNext(waiting, usageOf(slots), limits, lastStarts);
     if (!next) break;
     const outcome = await startWork(next, { maxWorkers: limits.maxWorkers, tenantLimit: limits.tenantLimit(next.tenantId) }, slots);
-    if (outcome === 'started') started++;
+    if (outcome === 'started') {
+      started++;
+      lastStarts[next.tenantId] = await noteStart(next.tenantId);
+    }
     // Lost a slot race: it stays a candidate, and the fresh slots decide whether it still fits.
     if (outcome !== 'no-capacity') waiting = waiting.filter((entry) => entry !== next);
     slots = await listSlots();

@@ -34,6 +34,13 @@ describe('chooseNext', () => {
     expect(chooseNext([a, b], { global: 1, byTenant: { a: 1 } }, limits(4, 1))).toBe(b);
   });
 
+  it('among equally busy tenants, takes the one whose last start is longest ago before older work', () => {
+    const older = work('a');
+    const newer = work('c');
+    expect(chooseNext([older, newer], { global: 1, byTenant: { b: 1 } }, limits(2), { a: '2026-01-01T00:00:05Z' })).toBe(newer);
+    expect(chooseNext([older, newer], { global: 1, byTenant: { b: 1 } }, limits(2), { a: '2026-01-01T00:00:05Z', c: '2026-01-01T00:00:06Z' })).toBe(older);
+  });
+
   it('after a limit was lowered below what runs, starts nothing until enough finish', () => {
     expect(chooseNext([work('a')], { global: 5, byTenant: { b: 5 } }, limits(3))).toBeUndefined();
   });
@@ -47,6 +54,25 @@ describe('startOrder (a pass while capacity lasts)', () => {
     const order = startOrder([...a, ...b, ...c], idle, limits(30)).map((w) => w.tenantId);
     expect(order.slice(0, 15).join('')).toBe('abcabcabcabcabc');
     expect(order.slice(15).join('')).toBe('a'.repeat(15));
+  });
+
+  it('on two workers, a third tenant is not starved by two that queued earlier and take turns', () => {
+    // Simulate: two workers; each step the oldest running job finishes and the next starts.
+    const queue = [...Array.from({ length: 6 }, () => work('a')), ...Array.from({ length: 6 }, () => work('b')), ...Array.from({ length: 3 }, () => work('c'))];
+    const running: WaitingWork[] = [];
+    const starts: Record<string, string> = {};
+    const order: string[] = [];
+    for (let tick = 0; queue.length; tick++) {
+      if (running.length === 2) running.shift();
+      const byTenant: Record<string, number> = {};
+      for (const r of running) byTenant[r.tenantId] = (byTenant[r.tenantId] ?? 0) + 1;
+      const next = chooseNext(queue, { global: running.length, byTenant }, limits(2), starts)!;
+      queue.splice(queue.indexOf(next), 1);
+      running.push(next);
+      starts[next.tenantId] = String(tick).padStart(5, '0');
+      order.push(next.tenantId);
+    }
+    expect(order.slice(0, 9).join('')).toBe('abcabcabc');
   });
 
   it('keeps each tenant oldest first', () => {
