@@ -119,7 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   resetClients();
   await mkdir(path.join(home, 'scratch'), { recursive: true });
   const workers = options.workers ?? 2;
-  const resources = await ensureResources(workers);
+  const resources = await ensureResources(workers, home);
   jobQueueArn = resources.jobQueueArn;
   Object.assign(process.env, {
     [envNames.jobsQueueUrl]: resources.queueUrl,
