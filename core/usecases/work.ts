@@ -258,23 +258,35 @@ export const capacityBackoffSeconds = (waits: number): number => Math.min(300, 5
  * delivered one succeeds and is deleted. Re-sending before deleting means a crash can only
  * duplicate a message, never lose one, and duplicates are harmless (markWaiting is idempotent).
  */
-export async function handleQueueMessages(messages: QueueMessage[]): Promise<Array<'started' | 'waiting' | 'skipped' | 'pass'>> {
-  const noted = await Promise.all(messages.map((message) => ('dispatchPass' in message ? ('pass' as const) : markWaiting(message))));
-  if (noted.some((outcome) => outcome !== 'skipped')) await runDispatchPass();
+export async function handleQueueMessages(messages: QueueMessage[]): Promise<Array<QueueOutcome | Error>> {
+  // Per message: one message that cannot be handled fails alone (SQS redelivers just it).
+  const settle = async <T>(work: () => Promise<T>): Promise<T | Error> => work().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  const noted = await Promise.all(messages.map((message) => settle(async () => ('dispatchPass' in message ? ('pass' as const) : markWaiting(message)))));
+  // A failed pass fails every message that asked for it; their records stay waiting and they come back.
+  const pass = noted.some((outcome) => outcome !== 'skipped' && !(outcome instanceof Error)) ? await settle(runDispatchPass) : 0;
   return Promise.all(
-    messages.map(async (message, i) => {
-      if ('dispatchPass' in message || noted[i] !== 'waiting') return noted[i]!;
-      if (!(await isWaiting(message))) return 'started';
-      const waits = message.capacityWaits ?? 0;
-      await enqueueWork({ ...message, capacityWaits: waits + 1 }, capacityBackoffSeconds(waits));
-      return 'waiting';
-    }),
+    messages.map((message, i) =>
+      settle(async (): Promise<QueueOutcome> => {
+        const outcome = noted[i]!;
+        if (outcome instanceof Error) throw outcome;
+        if (pass instanceof Error) throw pass;
+        if ('dispatchPass' in message || outcome !== 'waiting') return outcome;
+        if (!(await isWaiting(message))) return 'started';
+        const waits = message.capacityWaits ?? 0;
+        await enqueueWork({ ...message, capacityWaits: waits + 1 }, capacityBackoffSeconds(waits));
+        return 'waiting';
+      }),
+    ),
   );
 }
 
-/** One work message alone (tests, tools): the outcome of handleQueueMessages for it. */
+export type QueueOutcome = 'started' | 'waiting' | 'skipped' | 'pass';
+
+/** One work message alone (tests, tools): the outcome of handleQueueMessages for it, or its error thrown. */
 export async function dispatch(message: WorkMessage): Promise<'started' | 'waiting' | 'skipped'> {
-  return (await handleQueueMessages([message]))[0] as 'started' | 'waiting' | 'skipped';
+  const [outcome] = await handleQueueMessages([message]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome as 'started' | 'waiting' | 'skipped';
 }
 
 /**

@@ -23,13 +23,13 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
-  try {
-    const outcomes = await handleQueueMessages(parsed.map((p) => p.message));
-    parsed.forEach(({ message }, i) => logger.info('dispatched', { ...message, outcome: outcomes[i] }));
-  } catch (error) {
-    logger.error('dispatch failed; the messages will be retried', { error: error as Error });
-    batchItemFailures.push(...parsed.map(({ messageId }) => ({ itemIdentifier: messageId })));
-  }
+  const outcomes = await handleQueueMessages(parsed.map((p) => p.message));
+  parsed.forEach(({ messageId, message }, i) => {
+    const outcome = outcomes[i]!;
+    if (!(outcome instanceof Error)) return void logger.info('dispatched', { ...message, outcome });
+    logger.error('dispatch failed; the message will be retried', { messageId, ...message, error: outcome });
+    batchItemFailures.push({ itemIdentifier: messageId });
+  });
   return { batchItemFailures };
 };
 
