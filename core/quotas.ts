@@ -1,6 +1,8 @@
 /**
- * Per-tenant quotas: how many training jobs may run and wait at once, and how many bytes of
- * datafiles a tenant may keep. Exceeding one answers 429 with Retry-After (lambdas/shared/http.ts).
+ * Per-tenant quotas: how many training jobs may wait at once, and how many bytes of datafiles a
+ * tenant may keep. Exceeding one answers 429 with Retry-After (lambdas/shared/http.ts). How many
+ * jobs run at once is not a quota but the scheduler's limit (core/scheduling: `maxConcurrentJobs`):
+ * jobs beyond it are accepted and wait in the queue.
  *
  * Counting, not counters: each check queries the tenant's own partition (a status-filtered query
  * reads the tenant's jobs of that status and stops at the limit; storage reads every datafile of
@@ -15,15 +17,12 @@ import * as records from './records/store';
 import { positiveIntegerFromEnv } from './env';
 
 export const quotaEnvNames = {
-  concurrentJobs: 'ELASTIC_CAFFE_QUOTA_CONCURRENT_JOBS',
   queuedJobs: 'ELASTIC_CAFFE_QUOTA_QUEUED_JOBS',
   storageBytes: 'ELASTIC_CAFFE_QUOTA_STORAGE_BYTES',
   jobsRetryAfterSeconds: 'ELASTIC_CAFFE_QUOTA_RETRY_AFTER_SECONDS',
 } as const;
 
 export interface TenantQuotas {
-  /** Training jobs starting or running at once. */
-  concurrentJobs: number;
   /** Training jobs queued (waiting for Batch) at once. */
   queuedJobs: number;
   /** Sum of the tenant's datafile sizes. */
@@ -41,7 +40,6 @@ const positive = positiveIntegerFromEnv;
 export function tenantQuotas(tenantId: string, env: NodeJS.ProcessEnv = process.env): TenantQuotas {
   void tenantId;
   return {
-    concurrentJobs: positive(env, quotaEnvNames.concurrentJobs, 4),
     queuedJobs: positive(env, quotaEnvNames.queuedJobs, 20),
     storageBytes: positive(env, quotaEnvNames.storageBytes, 200 * 1024 ** 3),
     jobsRetryAfterSeconds: positive(env, quotaEnvNames.jobsRetryAfterSeconds, 60),
@@ -70,11 +68,8 @@ async function countJobs(tenantId: string, statuses: readonly string[], upTo: nu
   return total;
 }
 
-/** Refuses a new training job when the tenant's running or queued jobs are at their quota. */
+/** Refuses a new training job when the tenant's queued jobs are at their quota. */
 export async function checkJobQuotas(tenantId: string, quotas = tenantQuotas(tenantId)): Promise<void> {
-  const active = await countJobs(tenantId, ['starting', 'running'], quotas.concurrentJobs);
-  if (active >= quotas.concurrentJobs)
-    throw new QuotaExceededError(`${active} of your training jobs are running, your quota of concurrent jobs; start another when one finishes`, quotas.jobsRetryAfterSeconds);
   const queued = await countJobs(tenantId, ['queued'], quotas.queuedJobs);
   if (queued >= quotas.queuedJobs)
     throw new QuotaExceededError(`${queued} of your training jobs are queued, your quota of queued jobs; queue another when one starts`, quotas.jobsRetryAfterSeconds);

@@ -11,6 +11,7 @@ import { solverRoutes } from './api/solvers';
 import { trainingJobRoutes } from './api/training-jobs';
 import { classifierRoutes } from './api/classifiers';
 import { classifyJobRoutes } from './api/classify-jobs';
+import { adminRoutes } from './api/admin';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -22,6 +23,11 @@ export interface Route {
   handler: string;
   /** `jwt`: the caller's tenant comes from the verified token; `none`: public. */
   auth: 'jwt' | 'none';
+  /**
+   * Admin only (with `auth: 'jwt'`): the handler refuses non-admins with 403 (lambdas/shared/admin.ts,
+   * via `httpHandler(fn, { admin: true })`). Not tenant data: the route addresses no collection.
+   */
+  admin?: true;
   summary: string;
   /** What the handler may touch; the CDK stack grants exactly this and sets the matching env vars. */
   access: RouteAccess;
@@ -59,7 +65,7 @@ export type Collection = (typeof collections)[number];
  * Every route, assembled from one file per resource under core/api/ (routes and schemas side by
  * side, so a resource's API is read and changed in one place).
  */
-export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...classifyJobRoutes, ...openApiRoutes];
+export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...classifyJobRoutes, ...adminRoutes, ...openApiRoutes];
 
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

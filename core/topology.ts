@@ -195,6 +195,13 @@ export const tableKeys = {
   tenantPartitionPrefix: 'TENANT#',
   /** GSI over `statusKey` (`<collection>#<status>`): finds unfinished work across tenants. */
   statusIndex: { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'sk' },
+  /**
+   * Sparse GSI over work waiting for a worker (core/scheduling): only records the dispatcher has
+   * seen and not yet claimed carry `waitingKey` (one constant value), ordered by `waitingSince`
+   * (when the work was queued), so a dispatch pass reads all waiting work of every tenant, oldest
+   * first, and chooses fairly among it.
+   */
+  waitingIndex: { name: 'byWaiting', partitionKey: 'waitingKey', sortKey: 'waitingSince' },
   /** Items with this attribute (epoch seconds) expire: DynamoDB's TTL deletes them (idempotency records). */
   timeToLive: 'ttl',
 } as const;

@@ -48,7 +48,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const { partitionKey, sortKey, statusIndex } = tableKeys;
+    const { partitionKey, sortKey, statusIndex, waitingIndex } = tableKeys;
     this.table = new dynamodb.Table(this, 'Records', {
       partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: sortKey, type: dynamodb.AttributeType.STRING },
@@ -63,6 +63,12 @@ export class StatefulStack extends Stack implements StatefulResources {
       indexName: statusIndexName,
       partitionKey: { name: statusIndex.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: statusIndex.sortKey, type: dynamodb.AttributeType.STRING },
+    });
+    // Sparse: only work waiting for a worker carries its key (core/scheduling), oldest first.
+    this.table.addGlobalSecondaryIndex({
+      indexName: waitingIndex.name,
+      partitionKey: { name: waitingIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: waitingIndex.sortKey, type: dynamodb.AttributeType.STRING },
     });
 
     this.logsBucket = new s3.Bucket(this, 'AccessLogs', {

@@ -12,8 +12,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct, IConstruct } from 'constructs';
 import * as path from 'node:path';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { adminRoutes } from '../core/api/admin';
 import { routeKey, routes } from '../core/routes';
-import { batchStateChangePattern, datafileObjectName, eventHandlers, jobsQueue } from '../core/topology';
+import { capacityEnvNames } from '../core/scheduling/capacity';
+import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, jobsQueue, workerJobDefinition } from '../core/topology';
 import type { AppConfig } from './config';
 import { Auth } from './constructs/auth';
 import { tenantObjectsPrefix } from './constructs/grants';
@@ -45,6 +48,7 @@ export class StatelessStack extends Stack {
   readonly uploadReceived: ServiceFunction;
   readonly observability: Observability;
   readonly deadLetter: ServiceFunction;
+  readonly reconciler: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -90,9 +94,11 @@ export class StatelessStack extends Stack {
 
     // The dispatcher must finish well within the time the queue hides a message from other pollers.
     const dispatcherTimeout = Duration.seconds(jobsQueue.dispatcherTimeoutSeconds);
+    // The dispatcher is the scheduler: it re-sends messages of work waiting for capacity (bindQueue).
     this.dispatcher = eventFunction('dispatcher', 'Jobs queue → Batch SubmitJob', dispatcherTimeout)
       .bindTable(table, 'readWrite')
-      .bindBatch(this.worker.jobQueue, this.worker.jobDefinition);
+      .bindBatch(this.worker.jobQueue, this.worker.jobDefinition)
+      .bindQueue(queue);
     if (this.worker.cpu) this.dispatcher.bindCpuBatch(this.worker.cpu.jobQueue, this.worker.cpu.jobDefinition);
     this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
@@ -100,9 +106,11 @@ export class StatelessStack extends Stack {
     this.deadLetter = eventFunction('deadLetter', 'Jobs dead-letter queue → record failed with the reason').bindTable(table, 'readWrite');
     this.deadLetter.addEventSource(new SqsEventSource(resources.jobsDeadLetterQueue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
 
+    // A finished job frees its slot and asks the dispatcher for a pass (a message on the jobs queue).
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
-      .bindBucket(bucket, 'read');
+      .bindBucket(bucket, 'read')
+      .bindQueue(queue);
     new events.Rule(this, 'BatchJobStateChange', {
       description: "Our job queue's Batch job state changes → the status function",
       eventPattern: {
@@ -121,6 +129,8 @@ export class StatelessStack extends Stack {
       .bindQueue(queue);
     this.notifyUploads(bucket);
 
+    this.reconciler = this.scheduleReconciler(eventFunction('reconciler', 'Schedule → repairs work stuck between dispatch steps', Duration.minutes(2)), props);
+
     // Job state events, metrics, dashboard and alarms; every writer of a work record's status publishes on the bus.
     this.observability = new Observability(this, 'Observability', {
       jobMetricsEntry: path.join(lambdasDir, 'events', `${eventHandlers.jobMetrics}.ts`),
@@ -131,7 +141,7 @@ export class StatelessStack extends Stack {
     });
     const { bus } = this.observability;
     for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
-    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived, this.deadLetter]) writer.bindEventBus(bus);
+    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived, this.deadLetter, this.reconciler]) writer.bindEventBus(bus);
     // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role publishes.
     this.observability.bindWorker(this.worker.tenantRole, this.worker.jobDefinition);
     // Every log group of this stack (functions, API access logs, Batch jobs) keeps logs this long.
@@ -148,6 +158,31 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn, description: 'Batch job queue of GPU training' });
     if (this.worker.cpu) new CfnOutput(this, 'CpuJobQueueArn', { value: this.worker.cpu.jobQueue.jobQueueArn, description: 'Batch job queue of CPU training' });
     new CfnOutput(this, 'WorkerLogGroup', { value: this.worker.logGroup.logGroupName, description: 'CloudWatch log group of the Batch jobs' });
+  }
+
+  /**
+   * The reconciler, every minute: it reads records and slots, finds Batch jobs by name
+   * (ListJobs, DescribeJobs), terminates duplicates and re-queues work. The default capacity
+   * (until an admin sets one) goes to every function that reads it.
+   */
+  private scheduleReconciler(reconciler: ServiceFunction, props: StatelessStackProps): ServiceFunction {
+    const { table, jobsQueue: queue } = props.resources;
+    // It stops jobs and lists them, never submits one.
+    reconciler.bindTable(table, 'readWrite').bindQueue(queue).bindBatchTerminate();
+    reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
+    reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }));
+    acknowledgeFindings(reconciler.executionRole, 'IAM5', [
+      { pattern: /^Resource::\*$/, reason: 'batch:ListJobs and batch:DescribeJobs support no resource-level permissions (and X-Ray tracing needs none).' },
+    ]);
+    new events.Rule(this, 'ReconcilerSchedule', {
+      description: 'Every minute: repair work stuck between the dispatcher steps',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(reconciler, { retryAttempts: 0 })],
+    });
+    const defaultMaxWorkers = String(Math.max(1, Math.floor(props.config.maxvCpus / workerJobDefinition.vcpus)));
+    const readers = [this.dispatcher, reconciler, ...adminRoutes.map((route) => this.api.functions.get(routeKey(route)))];
+    for (const fn of readers) fn?.addEnvironment(capacityEnvNames.maxWorkers, defaultMaxWorkers);
+    return reconciler;
   }
 
   /**

@@ -22,7 +22,9 @@ import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from
 import { startGateway } from './gateway';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
-import { deliver, pollQueue } from './runtime';
+import { deliver, pollQueue, repeat } from './runtime';
+import { capacityEnvNames } from '../core/scheduling/capacity';
+import { reconcilerEnvNames } from '../core/usecases/reconcile';
 
 const root = path.resolve(__dirname, '..');
 
@@ -49,6 +51,8 @@ export interface LocalCloudOptions {
   workerEnv?: Record<string, string>;
   /** The jobs queue's visibility timeout (default: the stack's): how soon a failed message comes back, so tests reach the DLQ quickly. */
   jobsQueueVisibilityTimeoutSeconds?: number;
+  /** How often the reconciler runs (the stack runs it every minute); 0 turns it off. Default 5 s. */
+  reconcileIntervalMs?: number;
 }
 
 export interface LocalCloud {
@@ -136,12 +140,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   process.env.AWS_ENDPOINT_URL_BATCH = batch.endpoint;
   resetClients();
   await mkdir(path.join(home, 'scratch'), { recursive: true });
-  const resources = await ensureResources(options.workers ?? 2, options.jobsQueueVisibilityTimeoutSeconds);
+  const workers = options.workers ?? 2;
+  const resources = await ensureResources(workers, home, options.jobsQueueVisibilityTimeoutSeconds);
   jobQueueArn = resources.jobQueueArn;
   Object.assign(process.env, {
     [envNames.jobsQueueUrl]: resources.queueUrl,
     [envNames.batchJobQueue]: resources.jobQueueArn,
     [envNames.batchJobDefinition]: resources.jobDefinitionArn,
+    // Until an admin sets capacity (PUT /v1/admin/capacity): as many Batch jobs as the local workers run.
+    [capacityEnvNames.maxWorkers]: String(workers),
+    // A local dispatcher pass takes well under a second; claims older than this are repaired.
+    [reconcilerEnvNames.graceSeconds]: process.env[reconcilerEnvNames.graceSeconds] ?? '30',
   });
 
   // The stack's S3 notification: object created under tenants/ with the datafile suffix.
@@ -162,6 +171,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
   const jobMetricsSchedule = setInterval(() => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1), 60_000).unref();
 
+  // The stack's schedule (every minute), more often locally so repairs show within seconds.
+  const reconciler = repeat(options.reconcileIntervalMs ?? 5000, () =>
+    deliver(eventHandlers.reconciler, eventHandler(eventHandlers.reconciler), { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }, 1),
+  );
+
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
@@ -177,6 +191,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const closed = new Promise<void>((resolve) => gateway.server.close(() => resolve()));
       gateway.server.closeAllConnections();
       await closed;
+      await reconciler.stop();
       await Promise.all([poller.stop(), deadLetterPoller.stop()]);
       await batch?.close();
       await eventBus.close();

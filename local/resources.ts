@@ -4,7 +4,17 @@
  * Idempotent: on a restart the persisted table and bucket are kept.
  */
 import { CreateComputeEnvironmentCommand, CreateJobQueueCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { batch, ddb, s3, sqs } from '../core/aws/clients';
@@ -20,35 +30,68 @@ export const localNames = {
   jobDefinition: 'elastic-caffe-worker',
 } as const;
 
-async function ensureTable(): Promise<void> {
+const indexSchema = (index: { name: string; partitionKey: string; sortKey: string }) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/** Creates the table, or brings a table kept in a local home up to date with the indexes in tableKeys. */
+export async function ensureTable(home?: string): Promise<void> {
   try {
-    await ddb().send(new DescribeTableCommand({ TableName: localNames.table }));
+    const { Table } = await ddb().send(new DescribeTableCommand({ TableName: localNames.table }));
+    const present = new Set(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName));
+    if (tableIndexes().every((index) => present.has(index.name))) return;
+    await recreateWithIndexes(home);
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const { partitionKey, sortKey, statusIndex } = tableKeys;
+  await createTable();
+}
+
+const tableIndexes = () => [tableKeys.statusIndex, tableKeys.waitingIndex];
+
+async function createTable(): Promise<void> {
+  const { partitionKey, sortKey } = tableKeys;
+  const indexes = tableIndexes();
+  const attributes = [...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])];
   await ddb().send(
     new CreateTableCommand({
       TableName: localNames.table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
         { AttributeName: partitionKey, KeyType: 'HASH' },
         { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: statusIndex.name,
-          KeySchema: [
-            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: indexes.map(indexSchema),
     }),
   );
+}
+
+/**
+ * A table from before an index existed (a local home survives upgrades). dynalite cannot add an
+ * index to a table (its UpdateTable ignores index creation), so the items are copied out — to a
+ * backup file in the home first, so an interruption loses nothing — the table is created anew
+ * and the items are written back, attribute values untouched.
+ */
+async function recreateWithIndexes(home?: string): Promise<void> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb().send(new ScanCommand({ TableName: localNames.table, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  if (home) await writeFile(path.join(home, `table-backup-${Date.now()}.json`), JSON.stringify(items));
+  console.log(`[resources] adding the table's new indexes: copying ${items.length} items into a new table`);
+  await ddb().send(new DeleteTableCommand({ TableName: localNames.table }));
+  await createTable();
+  for (const item of items) await ddb().send(new PutItemCommand({ TableName: localNames.table, Item: item }));
 }
 
 async function ensureBucket(): Promise<void> {
@@ -125,8 +168,8 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
 }
 
 /** Creates (or finds) everything; returns what the handlers' environment needs. */
-export async function ensureResources(workers: number, visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds) {
-  await ensureTable();
+export async function ensureResources(workers: number, home?: string, visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds) {
+  await ensureTable(home);
   await ensureBucket();
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(visibilityTimeoutSeconds);
   const { jobQueueArn, jobDefinitionArn } = await ensureBatch(workers);

@@ -76,3 +76,24 @@ export async function deliver(name: string, handler: AsyncHandler, event: unknow
     }
   }
 }
+
+/**
+ * Runs `task` every `intervalMs` (a schedule), never two at once; `intervalMs` 0 runs nothing.
+ * stop() waits for a run in progress.
+ */
+export function repeat(intervalMs: number, task: () => Promise<void>): { stop(): Promise<void> } {
+  let stopped = intervalMs <= 0;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+  const schedule = () => {
+    if (!stopped) timer = setTimeout(() => (current = task().finally(schedule)), intervalMs);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}

@@ -42,8 +42,9 @@ export interface BenchSession {
   close(): Promise<void>;
 }
 
-/** Installs what is missing, then starts the local cloud (1 worker, worker output captured) as `tenant`. */
-export async function startBenchSession(options: { tenant: string; verbose: boolean; keep: boolean }): Promise<BenchSession> {
+/** Installs what is missing, then starts the local cloud (1 worker unless `workers`, worker output captured) as `tenant`. */
+export async function startBenchSession(options: { tenant: string; verbose: boolean; keep: boolean; workers?: number }): Promise<BenchSession> {
+  const workers = options.workers ?? 1;
   const caffePrefix = await ensureCaffe();
   const dataDir = await ensureFashionMnist();
   const home = await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-bench-'));
@@ -65,8 +66,8 @@ export async function startBenchSession(options: { tenant: string; verbose: bool
       void close().finally(() => process.exit(130));
     });
   try {
-    say(`local cloud in ${home} (1 worker); Caffe from ${caffePrefix}`);
-    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers: 1, echoWorkers: true, terminateGraceMs: 5000 });
+    say(`local cloud in ${home} (${workers} worker${workers > 1 ? 's' : ''}); Caffe from ${caffePrefix}`);
+    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 });
     const api = new ElasticCaffeClient(cloud.url, await issueToken(home, options.tenant));
     return { home, caffePrefix, dataDir, machine, workerOutput, cloud, api, close };
   } catch (error) {

@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { isWorkCollection, jobStateChange, publishJobStateChange } from '../events';
 import type { Collection } from '../routes';
 import { envNames, tableKeys } from '../topology';
-import type { RecordsByCollection } from './types';
+import type { RecordsByCollection, WorkCollection } from './types';
 
 const table = (): string => requireEnv(envNames.table);
 const pk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -26,7 +26,13 @@ const singular: Record<Collection, string> = {
   'classify-jobs': 'classify job',
 };
 /** Table attributes that are storage details, never part of a record. */
-const storageAttributes = [tableKeys.partitionKey, tableKeys.sortKey, tableKeys.statusIndex.partitionKey] as const;
+const storageAttributes = [
+  tableKeys.partitionKey,
+  tableKeys.sortKey,
+  tableKeys.statusIndex.partitionKey,
+  tableKeys.waitingIndex.partitionKey,
+  tableKeys.waitingIndex.sortKey,
+] as const;
 
 function toItem<C extends Collection>(collection: C, record: RecordsByCollection[C]) {
   const status = (record as { status?: string }).status;
@@ -254,6 +260,50 @@ export async function findByStatus<C extends Collection>(collection: C, status: 
       }),
     );
     found.push(...(page.Items ?? []).map((item) => fromItem<C>(item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/** The value of the waiting index's partition key: every waiting record has the same one. */
+export const waitingKeyValue = 'waiting';
+
+/** A record waiting for a worker, as the waiting index lists it. */
+export interface WaitingEntry {
+  collection: WorkCollection;
+  tenantId: string;
+  recordId: string;
+  waitingSince: string;
+}
+
+/**
+ * All work waiting for a worker, oldest first, across tenants (the sparse waiting index: only
+ * records the dispatcher marked waiting carry its key). Index reads are eventually consistent on
+ * AWS; the dispatcher's claim is conditional, so a stale entry costs one failed claim.
+ */
+export async function findWaiting(): Promise<WaitingEntry[]> {
+  const found: WaitingEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: tableKeys.waitingIndex.name,
+        KeyConditionExpression: '#waiting = :waiting',
+        ExpressionAttributeNames: { '#waiting': tableKeys.waitingIndex.partitionKey },
+        ExpressionAttributeValues: { ':waiting': waitingKeyValue },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const [collection, recordId] = String(item[tableKeys.sortKey]).split('#');
+      found.push({
+        collection: collection as WorkCollection,
+        tenantId: String(item.tenantId),
+        recordId: recordId!,
+        waitingSince: String(item[tableKeys.waitingIndex.sortKey]),
+      });
+    }
     start = page.LastEvaluatedKey;
   } while (start);
   return found;

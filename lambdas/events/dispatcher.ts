@@ -1,29 +1,41 @@
 /**
- * SQS jobs queue → AWS Batch. Each message is work for one record; a message that fails is
- * reported back (partial batch response) so SQS redelivers it, and after `maxReceiveCount`
- * failures moves it to the dead-letter queue.
+ * SQS jobs queue → AWS Batch, as a scheduler: each work message puts its record among the work
+ * waiting for a worker, then one dispatch pass starts whatever capacity allows, choosing fairly
+ * among all waiting work (core/usecases/work.ts handleQueueMessages). Work still waiting gets its
+ * message back later (not a failure); a message that fails is reported back (partial batch
+ * response) so SQS redelivers it, and after `maxReceiveCount` failures moves it to the DLQ.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { recordDispatchFailure } from '../../core/usecases/dead-letter';
-import { dispatch } from '../../core/usecases/work';
-import { workMessageSchema } from '../../core/work-queue';
+import { handleQueueMessages } from '../../core/usecases/work';
+import { queueMessageSchema, type QueueMessage } from '../../core/work-queue';
 import { logger, tracer } from '../shared/powertools';
 
 const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  const parsed: Array<{ messageId: string; body: string; message: QueueMessage }> = [];
   for (const record of event.Records) {
     try {
-      const message = workMessageSchema.parse(JSON.parse(record.body));
-      const outcome = await dispatch(message);
-      logger.info('dispatched', { ...message, outcome });
+      parsed.push({ messageId: record.messageId, body: record.body, message: queueMessageSchema.parse(JSON.parse(record.body)) });
     } catch (error) {
-      logger.error('dispatch failed; the message will be retried', { messageId: record.messageId, error: error as Error });
-      await recordDispatchFailure(record.body, error);
+      logger.error('unreadable message; it will be retried, then dead-lettered', { messageId: record.messageId, error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
+  }
+  const outcomes = await handleQueueMessages(parsed.map((p) => p.message));
+  for (const [i, { messageId, body, message }] of parsed.entries()) {
+    const outcome = outcomes[i]!;
+    if (!(outcome instanceof Error)) {
+      logger.info('dispatched', { ...message, outcome });
+      continue;
+    }
+    logger.error('dispatch failed; the message will be retried', { messageId, ...message, error: outcome });
+    // The reason stays on the record, so a message that ends in the dead-letter queue fails its record with it.
+    await recordDispatchFailure(body, outcome);
+    batchItemFailures.push({ itemIdentifier: messageId });
   }
   return { batchItemFailures };
 };

@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { withCorrelationId } from '../../core/correlation';
 import { ValidationError } from '../../core/errors';
 import { QuotaExceededError } from '../../core/quotas';
+import { assertAdmin } from './admin';
 import { withIdempotency } from './idempotency';
 import { logger, tracer } from './powertools';
 import { problemResponse, toProblem } from './problem';
@@ -96,9 +97,13 @@ function echoCorrelationId(request: { context: Context; response: Result | undef
   if (id && request.response) request.response.headers = { ...request.response.headers, [correlationHeader]: id };
 }
 
-/** Wraps a route's logic with parsing, tenancy, logging, tracing, a correlation id and problem+json errors. */
-export function httpHandler(fn: (request: ApiRequest) => Promise<Result>) {
+/**
+ * Wraps a route's logic with parsing, tenancy, logging, tracing, a correlation id and problem+json
+ * errors; `admin` routes also check the caller (shared/admin.ts).
+ */
+export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, options: { admin?: boolean } = {}) {
   const base = async (event: Event, context: Context): Promise<Result> => {
+    if (options.admin) assertAdmin(event);
     const request: ApiRequest = {
       tenantId: tenantOf(event),
       body: event.body,

@@ -53,6 +53,9 @@ export class JobsApi {
     const timeout = req.timeout ?? definition.timeout;
     validateTimeout(timeout);
     const parameters = { ...definition.parameters, ...req.parameters };
+    // Fair-share queues (AWS) require a share identifier; locally one queue serves FIFO, so it is kept and shown only.
+    if (req.shareIdentifier !== undefined && !/^[A-Za-z0-9]{1,255}$/.test(req.shareIdentifier))
+      throw new ClientError('shareIdentifier must be up to 255 letters and numbers');
 
     const jobId = randomUUID();
     const jobArn = this.registry.arn('job', jobId);
@@ -88,6 +91,7 @@ export class JobsApi {
         tags: req.tags,
         propagateTags: req.propagateTags ?? definition.propagateTags,
         platformCapabilities: definition.platformCapabilities,
+        ...(req.shareIdentifier !== undefined && { shareIdentifier: req.shareIdentifier }),
         isCancelled: false,
         isTerminated: false,
       },

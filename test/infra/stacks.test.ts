@@ -58,7 +58,7 @@ describe('functions', () => {
   test('one function per route plus the event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
     const { stateless: stack } = synthesized;
     const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
-    const eventFunctions = [stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.deadLetter, stack.observability.jobMetrics];
+    const eventFunctions = [stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.deadLetter, stack.reconciler, stack.observability.jobMetrics];
     const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
 
     expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
@@ -75,6 +75,20 @@ describe('functions', () => {
     // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
     const bundled = stateless.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } });
     expect(Object.keys(bundled)).toHaveLength(ours.length);
+  });
+
+  test('the reconciler runs every minute and may list and stop Batch jobs, never submit one', () => {
+    const reconciler = logicalId(synthesized.stateless.reconciler);
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [reconciler, 'Arn'] } }],
+    });
+    const statements = Object.values(stateless.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes('Reconciler'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>)
+      .flatMap((statement) => [statement.Action].flat());
+    expect(statements).toEqual(expect.arrayContaining(['batch:ListJobs', 'batch:DescribeJobs', 'batch:TerminateJob', 'sqs:SendMessage']));
+    expect(statements).not.toContain('batch:SubmitJob');
   });
 
   test('HTTP functions time out before API Gateway does (29 s)', () => {
@@ -180,7 +194,7 @@ describe('HTTP API', () => {
 });
 
 describe('data', () => {
-  test('the table is on-demand with pk/sk, the byStatus index and point-in-time recovery', () => {
+  test('the table is on-demand with pk/sk, the byStatus and byWaiting indexes and point-in-time recovery', () => {
     stateful.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -195,6 +209,14 @@ describe('data', () => {
             KeySchema: [
               { AttributeName: 'statusKey', KeyType: 'HASH' },
               { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byWaiting',
+            KeySchema: [
+              { AttributeName: 'waitingKey', KeyType: 'HASH' },
+              { AttributeName: 'waitingSince', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

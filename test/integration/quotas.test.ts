@@ -6,6 +6,7 @@
 import { newId } from '../../core/ids';
 import { quotaEnvNames } from '../../core/quotas';
 import * as records from '../../core/records/store';
+import { writeCapacity } from '../../core/scheduling/capacity';
 import type { Dataset, TrainingJob, TrainingJobStatus } from '../../core/records/types';
 import type { ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
@@ -23,7 +24,6 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   Object.assign(process.env, {
-    [quotaEnvNames.concurrentJobs]: '2',
     [quotaEnvNames.queuedJobs]: '1',
     [quotaEnvNames.storageBytes]: '1000',
     [quotaEnvNames.jobsRetryAfterSeconds]: '30',
@@ -57,31 +57,34 @@ async function jobIn(status: TrainingJobStatus): Promise<string> {
 const jobCount = async () => (await api.request<{ items: unknown[] }>('GET', '/v1/training-jobs')).items.length;
 
 describe('training jobs', () => {
-  it('with as many jobs running as the concurrent quota → 429 with Retry-After, nothing queued', async () => {
-    const running = [await jobIn('running'), await jobIn('starting')];
+  it('running jobs are a scheduling limit, not a quota: with many running, a new job is accepted and waits', async () => {
+    // Nothing starts (maxWorkers 0), so the new job stays queued whatever the worker would do with it.
+    await writeCapacity({ maxWorkers: 0, maxConcurrentJobs: { default: 1, tenants: {} } });
+    const running = [await jobIn('running'), await jobIn('starting'), await jobIn('running')];
+    const before = await jobCount();
+    const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: 'queued' });
+    expect(await jobCount()).toBe(before + 1);
+    for (const id of [...running, (answer.body as { id: string }).id]) await records.update('training-jobs', tenant, id, { set: { status: 'failed' } });
+  });
+
+  it('with as many jobs queued as the queued quota → 429 with Retry-After, nothing queued', async () => {
+    const queued = await jobIn('queued');
     const before = await jobCount();
     const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
     expect(answer.status).toBe(429);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     expect(answer.headers.get('retry-after')).toBe('30');
-    expect(answer.body).toMatchObject({ title: 'Quota exceeded', status: 429, detail: expect.stringMatching(/^2 of your training jobs are running, your quota of concurrent jobs/) });
+    expect(answer.body).toMatchObject({ title: 'Quota exceeded', status: 429, detail: expect.stringMatching(/^1 of your training jobs are queued, your quota of queued jobs/) });
     expect(await jobCount()).toBe(before);
-    for (const id of running) await records.update('training-jobs', tenant, id, { set: { status: 'succeeded' } });
-  });
-
-  it('with as many jobs queued as the queued quota → 429', async () => {
-    const queued = await jobIn('queued');
-    const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
-    expect(answer.status).toBe(429);
-    expect(answer.body.detail).toMatch(/^1 of your training jobs are queued, your quota of queued jobs/);
     await records.update('training-jobs', tenant, queued, { set: { status: 'failed' } });
   });
 
   it("another tenant's jobs do not count against this tenant's quota", async () => {
     const { checkJobQuotas } = await import('../../core/quotas');
     await expect(checkJobQuotas('quota-other-tenant')).resolves.toBeUndefined();
-    await jobIn('running');
-    await jobIn('running');
+    await jobIn('queued');
     await expect(checkJobQuotas('quota-other-tenant')).resolves.toBeUndefined();
     await expect(checkJobQuotas(tenant)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 30 });
   });

@@ -9,6 +9,7 @@ import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { localNames } from '../../local/resources';
 import { collections, routeKey, routes, type Collection } from '../../core/routes';
+import { readCapacity } from '../../core/scheduling/capacity';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { validateResponse } from '../support/validate-responses';
 import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
@@ -218,6 +219,17 @@ describe("tenant B walks every route with A's ids", () => {
     'POST /v1/classifiers/{id}/classify': async () => {
       const image = PNG.sync.write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) })).toString('base64');
       expectNotFound(await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify`, { images: [{ base64: image }] }), ids.classifiers);
+    },
+    // Admin routes hold no tenant data; a tenant that is not an admin is refused outright.
+    'GET /v1/admin/capacity': async () => {
+      const answer = await send(b, 'GET', '/v1/admin/capacity');
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect(answer.text).not.toContain(A);
+    },
+    'PUT /v1/admin/capacity': async () => {
+      const answer = await send(b, 'PUT', '/v1/admin/capacity', { maxWorkers: 100, maxConcurrentJobs: { default: 100 } });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect((await readCapacity()).source).toBe('defaults');
     },
   };
   for (const collection of collections) {

@@ -3,12 +3,12 @@ import { QuotaExceededError, quotaEnvNames, tenantQuotas } from '../../core/quot
 
 describe('tenantQuotas', () => {
   it('has defaults without any environment', () => {
-    expect(tenantQuotas('t', {})).toEqual({ concurrentJobs: 4, queuedJobs: 20, storageBytes: 200 * 1024 ** 3, jobsRetryAfterSeconds: 60 });
+    expect(tenantQuotas('t', {})).toEqual({ queuedJobs: 20, storageBytes: 200 * 1024 ** 3, jobsRetryAfterSeconds: 60 });
   });
 
   it('takes each quota from its environment variable', () => {
-    const env = { [quotaEnvNames.concurrentJobs]: '1', [quotaEnvNames.queuedJobs]: '2', [quotaEnvNames.storageBytes]: '3', [quotaEnvNames.jobsRetryAfterSeconds]: '4' };
-    expect(tenantQuotas('t', env)).toEqual({ concurrentJobs: 1, queuedJobs: 2, storageBytes: 3, jobsRetryAfterSeconds: 4 });
+    const env = { [quotaEnvNames.queuedJobs]: '2', [quotaEnvNames.storageBytes]: '3', [quotaEnvNames.jobsRetryAfterSeconds]: '4' };
+    expect(tenantQuotas('t', env)).toEqual({ queuedJobs: 2, storageBytes: 3, jobsRetryAfterSeconds: 4 });
   });
 
   it.each(['0', '-1', '1.5', 'many'])('refuses %s as a quota, naming the variable', (raw) => {

@@ -5,12 +5,12 @@
  */
 import { BatchClient, SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../core/aws/clients';
 import type { Dataset, TrainingJob } from '../../core/records/types';
 import { envNames, tableKeys } from '../../core/topology';
-import { applyBatchEvent, dispatch, type BatchJobDetail } from '../../core/usecases/work';
+import { applyBatchEvent, dispatch, recordSubmission, submitBatchJob, type BatchJobDetail } from '../../core/usecases/work';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const batchMock = mockClient(BatchClient);
@@ -97,6 +97,8 @@ const event = (status: string, extra: Partial<BatchJobDetail> = {}): BatchJobDet
   ...extra,
 });
 
+const work = { collection: 'training-jobs' as const, tenantId: TENANT, recordId: JOB_ID };
+
 describe('dispatch', () => {
   const message = { action: 'train' as const, tenantId: TENANT, recordId: JOB_ID };
 
@@ -133,34 +135,34 @@ describe('dispatch', () => {
     expect(get.Key).toEqual({ [tableKeys.partitionKey]: `TENANT#${TENANT}`, [tableKeys.sortKey]: `training-jobs#${JOB_ID}` });
   });
 
-  it('submits a queued record and claims it with a conditional write of the Batch job id', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job()) });
+  it('submits under a deterministic name with the tenant as share identifier, then records the job for its claim only', async () => {
     batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
     ddbMock.on(UpdateCommand).resolves({ Attributes: item('training-jobs', job({ batchJobId: 'batch-job-1' })) });
 
-    await expect(dispatch(message)).resolves.toBe('submitted');
-
+    await expect(submitBatchJob('training-jobs', job())).resolves.toBe('batch-job-1');
     const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
+    expect(submit.jobName).toBe(`train-${JOB_ID}`);
+    expect(submit.shareIdentifier).toBe('tenanta');
     expect(submit.parameters).toEqual(trainParameters);
     expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
     expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
     expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
 
+    await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
     const { input, set, names, values } = theUpdate();
-    expect(set.batchJobId).toBe('batch-job-1');
-    expect(input.ConditionExpression).toContain('attribute_not_exists(#job) OR #job = :job');
-    expect(names['#job']).toBe('batchJobId');
-    expect(values[':job']).toBe('batch-job-1');
+    expect(set).toMatchObject({ batchJobId: 'batch-job-1', dispatchState: 'submitted' });
+    expect(input.ConditionExpression).toContain('#claim = :claim AND (attribute_not_exists(#job) OR #job = :job)');
+    expect(names).toMatchObject({ '#job': 'batchJobId', '#claim': 'dispatchClaimId' });
+    expect(values).toMatchObject({ ':job': 'batch-job-1', ':claim': 'claim-1' });
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
   });
 
-  it('terminates its own Batch job when another dispatcher won the conditional claim', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job()) });
-    batchMock.on(SubmitJobCommand).resolves({ jobId: 'duplicate-job', jobName: 'x', jobArn: 'arn' });
+  it('terminates its own Batch job when another claim holds the record', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', { ...job(), dispatchClaimId: 'claim-2' } as TrainingJob) });
     batchMock.on(TerminateJobCommand).resolves({});
     ddbMock.on(UpdateCommand).rejects(conditionalFailure());
 
-    await expect(dispatch(message)).resolves.toBe('skipped');
+    await expect(recordSubmission(work, 'claim-1', 'duplicate-job')).resolves.toBe(false);
 
     const terminate = batchMock.commandCalls(TerminateJobCommand);
     expect(terminate).toHaveLength(1);
@@ -168,10 +170,16 @@ describe('dispatch', () => {
     expect(terminate[0]!.args[0].input.reason).toMatch(/duplicate/);
   });
 
-  it('fails (so SQS redelivers) when Batch returns no job id', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job()) });
+  it('keeps a job the Batch events already recorded (a fast job), terminating nothing', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job({ status: 'succeeded', batchJobId: 'batch-job-1' })) });
+    ddbMock.on(UpdateCommand).rejects(conditionalFailure());
+    await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
+    expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
+  });
+
+  it('fails (so the claim is given back) when Batch returns no job id', async () => {
     batchMock.on(SubmitJobCommand).resolves({});
-    await expect(dispatch(message)).rejects.toThrow(/no job id/);
+    await expect(submitBatchJob('training-jobs', job())).rejects.toThrow(/no job id/);
     expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 });
@@ -180,6 +188,8 @@ describe('applyBatchEvent', () => {
   const givenRecord = (record: TrainingJob | Dataset, collection = 'training-jobs') => {
     ddbMock.on(GetCommand).resolves({ Item: item(collection, record) });
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(collection, record) });
+    // The record holds no slots here, so a finished job gives none back (and asks for no dispatch pass).
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
   };
 
   it.each(['SUBMITTED', 'PENDING', 'RUNNABLE'])('%s → queued, attempts untouched', async (status) => {

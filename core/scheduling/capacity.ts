@@ -1,0 +1,84 @@
+/**
+ * Capacity: how many Batch jobs may run at once in total (`maxWorkers`) and per tenant
+ * (`maxConcurrentJobs`), stored in the table so an admin can change them at run time
+ * (GET/PUT /v1/admin/capacity), with defaults from the environment until one does.
+ *
+ * They live in their own partition (`CAPACITY`), outside every tenant's: no tenant query can see
+ * them, and the slots (slots.ts) sit beside them.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ddb } from '../aws/clients';
+import { requireEnv } from '../env';
+import { envNames, tableKeys } from '../topology';
+
+export const capacityEnvNames = {
+  /** Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs). */
+  maxWorkers: 'ELASTIC_CAFFE_MAX_WORKERS',
+  /** Default per-tenant limit of Batch jobs at once. */
+  maxConcurrentJobs: 'ELASTIC_CAFFE_MAX_CONCURRENT_JOBS',
+} as const;
+
+/** The partition of the capacity settings and the slots. */
+export const capacityPartition = 'CAPACITY';
+const settingsSortKey = 'settings';
+
+const limit = z.number().int().min(0).max(100_000);
+/** A tenant id as tokens carry it (local/token.ts uses the same alphabet). */
+const tenantId = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a tenant id: 1-128 letters, digits, . _ @ -');
+
+/**
+ * The capacity settings, as the admin API shows and takes them. `maxWorkers: 0` pauses
+ * submission (nothing new starts; running jobs finish).
+ */
+export const capacitySettingsSchema = z
+  .strictObject({
+    maxWorkers: limit.describe('Batch jobs (of every kind of work) running at once, all tenants together'),
+    maxConcurrentJobs: z.strictObject({
+      default: limit.describe("a tenant's Batch jobs running at once, unless overridden"),
+      tenants: z.record(tenantId, limit).default({}).describe('per-tenant overrides of the default'),
+    }),
+  })
+  .meta({ id: 'CapacitySettings', description: 'how much work may run at once; jobs beyond it wait in the queue' });
+export type CapacitySettings = z.infer<typeof capacitySettingsSchema>;
+
+/** What GET answers: the settings, and whether they are the deployment's defaults or were set. */
+export const capacityViewSchema = capacitySettingsSchema
+  .extend({ source: z.enum(['defaults', 'admin']), updatedAt: z.iso.datetime().optional() })
+  .meta({ id: 'Capacity' });
+
+function nonNegativeFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
+  return value;
+}
+
+/** The deployment's defaults, used until an admin stores settings. */
+export function defaultCapacity(env: NodeJS.ProcessEnv = process.env): CapacitySettings {
+  return {
+    maxWorkers: nonNegativeFromEnv(env, capacityEnvNames.maxWorkers, 2),
+    maxConcurrentJobs: { default: nonNegativeFromEnv(env, capacityEnvNames.maxConcurrentJobs, 4), tenants: {} },
+  };
+}
+
+/** The limit that applies to one tenant. */
+export const tenantLimit = (settings: CapacitySettings, tenant: string): number => settings.maxConcurrentJobs.tenants[tenant] ?? settings.maxConcurrentJobs.default;
+
+const table = () => requireEnv(envNames.table);
+const settingsKey = { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: settingsSortKey };
+
+/** The settings in force (strongly consistent: a PUT takes effect at the next dispatch pass). */
+export async function readCapacity(): Promise<z.infer<typeof capacityViewSchema>> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: table(), Key: settingsKey, ConsistentRead: true }));
+  if (!Item) return { ...defaultCapacity(), source: 'defaults' };
+  return { maxWorkers: Item.maxWorkers, maxConcurrentJobs: Item.maxConcurrentJobs, source: 'admin', updatedAt: Item.updatedAt };
+}
+
+/** Stores new settings (the whole document: PUT replaces). */
+export async function writeCapacity(settings: CapacitySettings): Promise<z.infer<typeof capacityViewSchema>> {
+  const updatedAt = new Date().toISOString();
+  await ddb().send(new PutCommand({ TableName: table(), Item: { ...settingsKey, ...settings, updatedAt } }));
+  return { ...settings, source: 'admin', updatedAt };
+}

@@ -1,0 +1,12 @@
+/** Schedule (every minute) → repairs work stuck between the dispatcher's steps (core/usecases/reconcile.ts). */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { reconcile } from '../../core/usecases/reconcile';
+import { logger } from '../shared/powertools';
+
+const onSchedule = async (): Promise<void> => {
+  const report = await reconcile();
+  if (report.adopted || report.requeued || report.terminated || report.slotsFreed) logger.warn('reconciler repaired stuck work', { ...report });
+};
+
+export const handler = middy(onSchedule).use(injectLambdaContext(logger, { resetKeys: true }));
