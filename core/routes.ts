@@ -55,6 +55,8 @@ export interface RouteAccess {
   deleteObjects?: boolean;
   /** `terminate`: stops Batch jobs (cancelling a training job). */
   batch?: 'terminate';
+  /** Deletes a whole tenant (admin): lists and deletes every object version under `tenants/`, describes and stops Batch jobs. */
+  tenantDeletion?: boolean;
 }
 
 /** Collections whose records share the generic read and list handlers. */

@@ -1,9 +1,21 @@
 /** The admin API: deployment-wide settings, not tenant data (admin routes answer 403 to anyone else). */
+import { z } from 'zod';
 import type { Route } from '../routes';
 import { capacitySettingsSchema, capacityViewSchema } from '../scheduling/capacity';
 import { problem } from './common';
 
 const forbidden = { 403: problem('the caller is not in the admins group') };
+
+/** What deleting a tenant did (core/usecases/tenant-deletion.ts). */
+export const tenantDeletionSchema = z
+  .object({
+    complete: z.boolean().describe('everything is gone; false only while Batch jobs are still stopping: call again after Retry-After'),
+    batchJobsTerminated: z.number().int(),
+    stillStopping: z.array(z.string()).describe('Batch job ids still stopping (nothing else was deleted yet)'),
+    objectsDeleted: z.number().int(),
+    recordsDeleted: z.number().int(),
+  })
+  .meta({ id: 'TenantDeletion' });
 
 export const adminRoutes: Route[] = [
   {
@@ -16,5 +28,15 @@ export const adminRoutes: Route[] = [
     summary: 'Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job',
     request: { body: capacitySettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: capacityViewSchema }, ...forbidden },
+  },
+  {
+    method: 'DELETE', path: '/v1/admin/tenants/{tenantId}', handler: 'delete-tenant', auth: 'jwt', admin: true,
+    access: { table: 'readWrite', bucket: 'read', tenantDeletion: true },
+    summary: "Delete a whole tenant (admin): stops its running jobs, then deletes every object and record it has. Idempotent; disable the tenant's sign-in first",
+    responses: {
+      200: { description: 'the tenant is gone (deleting it again changes nothing)', schema: tenantDeletionSchema },
+      202: { description: 'Batch jobs are still stopping: nothing else was deleted yet; call again after Retry-After', schema: tenantDeletionSchema, headers: { 'Retry-After': 'seconds to wait before calling again' } },
+      ...forbidden,
+    },
   },
 ];

@@ -111,6 +111,29 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
     }
 
     /**
+     * Deleting a whole tenant (core/usecases/tenant-deletion.ts): list every object version under
+     * `tenants/` and delete them, and find and stop the tenant's Batch jobs. The tenant is a path
+     * parameter, so the grant covers every tenant's prefix; only admins reach the route.
+     */
+    bindTenantDeletion(bucket: s3.IBucket): this {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'], resources: [bucket.bucketArn] }),
+      );
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }),
+      );
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
+      acknowledgeFindings(this.executionRole, 'IAM5', [
+        { pattern: /^Resource::\*$/, reason: 'batch:DescribeJobs supports no resource-level permissions.' },
+        {
+          pattern: /\/tenants\/\*$/,
+          reason: "Deleting a tenant (admin only) deletes every version of every object under its prefix; the tenant is the route's path parameter.",
+        },
+      ]);
+      return this.bindBatchTerminate();
+    }
+
+    /**
      * Grants TerminateJob only (cancelling a training job): the job's id comes from its record, so
      * no queue or definition is needed, and the function can stop jobs but never start one.
      */

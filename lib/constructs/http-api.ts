@@ -110,6 +110,7 @@ export class ServiceApi extends Construct {
       if (route.access.queue) fn.bindQueue(props.jobsQueue);
       if (route.access.deleteObjects) fn.bindObjectDeletion(props.bucket);
       if (route.access.batch === 'terminate') fn.bindBatchTerminate();
+      if (route.access.tenantDeletion) fn.bindTenantDeletion(props.bucket);
       if (adminPrincipals.length > 0) fn.addEnvironment(envNames.adminPrincipalArns, adminPrincipals.join(','));
 
       const [apiRoute] = this.api.addRoutes({

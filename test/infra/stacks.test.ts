@@ -114,9 +114,11 @@ describe('functions', () => {
       expect(actions.includes('s3:GetObject')).toBe(route.access.bucket !== undefined);
       expect(actions.includes('s3:PutObject')).toBe(route.access.bucket === 'readWrite');
       expect(actions.includes('sqs:SendMessage')).toBe(route.access.queue === true);
-      expect(actions.includes('s3:DeleteObject')).toBe(route.access.deleteObjects === true);
-      // Cancelling may stop Batch jobs; no route may submit one.
-      expect(actions.filter((action) => action.startsWith('batch:'))).toEqual(route.access.batch === 'terminate' ? ['batch:TerminateJob'] : []);
+      expect(actions.includes('s3:DeleteObject')).toBe(route.access.deleteObjects === true || route.access.tenantDeletion === true);
+      expect(actions.includes('s3:DeleteObjectVersion')).toBe(route.access.tenantDeletion === true);
+      // Cancelling (and deleting a tenant) may stop Batch jobs; no route may submit one.
+      const batchActions = route.access.tenantDeletion ? ['batch:DescribeJobs', 'batch:TerminateJob'] : route.access.batch === 'terminate' ? ['batch:TerminateJob'] : [];
+      expect(actions.filter((action) => action.startsWith('batch:')).sort()).toEqual(batchActions);
     }
   });
 

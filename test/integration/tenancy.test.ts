@@ -231,6 +231,12 @@ describe("tenant B walks every route with A's ids", () => {
       expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
       expect((await readCapacity()).source).toBe('defaults');
     },
+    'DELETE /v1/admin/tenants/{tenantId}': async () => {
+      const answer = await send(b, 'DELETE', `/v1/admin/tenants/${A}`);
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      // Nothing of A's was deleted.
+      expect(await a.request<{ id: string }>('GET', `/v1/datafiles/${ids.datafiles}`)).toMatchObject({ id: ids.datafiles });
+    },
   };
   for (const collection of collections) {
     cases[`GET /v1/${collection}`] = async () => {

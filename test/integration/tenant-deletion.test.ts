@@ -14,6 +14,8 @@ import type { Dataset, Solver, TrainingJob } from '../../core/records/types';
 import { envNames, tableKeys } from '../../core/topology';
 import { deleteTenant } from '../../core/usecases/tenant-deletion';
 import { enqueueWork } from '../../core/work-queue';
+import { issueToken } from '../../local/auth';
+import { ApiError, ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 
 jest.setTimeout(5 * 60_000);
@@ -140,5 +142,37 @@ describe('deleteTenant', () => {
   it('refuses an id that is not a tenant id', async () => {
     await expect(deleteTenant('')).rejects.toThrow(/not a tenant id/);
     await expect(deleteTenant('a/b')).rejects.toThrow(/not a tenant id/);
+  });
+});
+
+describe('DELETE /v1/admin/tenants/{tenantId}', () => {
+  const leaving = 'tenant-leaving';
+  let admin: ElasticCaffeClient;
+  let leavingClient: ElasticCaffeClient;
+
+  beforeAll(async () => {
+    admin = new ElasticCaffeClient(tc.cloud.url, await issueToken(tc.home, 'ops', { admin: true }));
+    leavingClient = new ElasticCaffeClient(tc.cloud.url, await issueToken(tc.home, leaving));
+  });
+
+  it('refuses anyone but an admin with 403, deleting nothing', async () => {
+    const datafile = await leavingClient.request<{ id: string }>('POST', '/v1/datafiles', { name: 'kept', format: 'idx', sizeBytes: 10 });
+    const refused = await leavingClient.request('DELETE', `/v1/admin/tenants/${leaving}`).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(403);
+    expect(await leavingClient.request<{ id: string }>('GET', `/v1/datafiles/${datafile.id}`)).toMatchObject({ id: datafile.id });
+  });
+
+  it("deletes the tenant's records and objects for an admin; the tenant then sees nothing, and deleting again reports nothing left", async () => {
+    await putObjects(`tenants/${leaving}/datafiles/df_extra/`, 2);
+    const result = await admin.request<{ complete: boolean; recordsDeleted: number; objectsDeleted: number }>('DELETE', `/v1/admin/tenants/${leaving}`);
+    expect(result).toMatchObject({ complete: true, batchJobsTerminated: 0, stillStopping: [] });
+    expect(result.recordsDeleted).toBeGreaterThanOrEqual(1);
+    expect(result.objectsDeleted).toBe(2);
+    expect(await leavingClient.request<{ items: unknown[] }>('GET', '/v1/datafiles')).toMatchObject({ items: [] });
+    expect(await partition(leaving)).toEqual([]);
+    expect(await admin.request('DELETE', `/v1/admin/tenants/${leaving}`)).toEqual({
+      complete: true, batchJobsTerminated: 0, stillStopping: [], objectsDeleted: 0, recordsDeleted: 0,
+    });
   });
 });
