@@ -78,7 +78,15 @@ async function waitUntil(what: string, condition: () => boolean | Promise<boolea
 
 beforeAll(async () => {
   try {
-    image = await buildWorkerImage({ log: (line) => buildLog.push(line) });
+    // Like Caffe in the global setup, the first run installs what the build needs (buildah and
+    // debootstrap, with apt-get as root) and builds the image, showing its steps as it goes.
+    image = await buildWorkerImage({
+      installMissingTools: process.getuid?.() === 0,
+      log: (line) => {
+        buildLog.push(line);
+        process.stderr.write(`[worker image] ${line}\n`);
+      },
+    });
   } catch (error) {
     throw new Error(`cannot build the worker image: ${(error as Error).message}\n${buildLog.slice(-20).join('\n')}`);
   }
