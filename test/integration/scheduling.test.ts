@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import * as records from '../../core/records/store';
 import { acquireSlots, listSlots } from '../../core/scheduling/slots';
+import { batchShareIdentifier } from '../../core/topology';
 import { reconcile } from '../../core/usecases/reconcile';
 import { claimRecord, dispatch, submitBatchJob } from '../../core/usecases/work';
 import { enqueueWork } from '../../core/work-queue';
@@ -181,7 +182,7 @@ describe('capacity and fairness: 30 jobs from 3 tenants', () => {
       const batchJobs = trainJobsOf(job.id);
       expect(batchJobs).toHaveLength(1);
       expect((await records.find('training-jobs', job.tenant, job.id))?.batchJobId).toBe(batchJobs[0]!.jobId);
-      expect(batchJobs[0]!.shareIdentifier).toBe(job.tenant.replace(/-/g, '_'));
+      expect(batchJobs[0]!.shareIdentifier).toBe(batchShareIdentifier(job.tenant));
     }
     // Submission order: A queued all 20 first, yet B and C take turns with it rather than waiting behind it.
     const tenantOfRecord = new Map(jobs.map((job) => [job.id, job.tenant]));
