@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
+import { queryAll } from '../aws/query';
 import { currentCorrelationId } from '../correlation';
 import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
@@ -246,23 +247,14 @@ export async function remove(
 
 /** Records of a collection in a status, across tenants (the status index; for recovery and dispatch). */
 export async function findByStatus<C extends Collection>(collection: C, status: string): Promise<RecordsByCollection[C][]> {
-  const found: RecordsByCollection[C][] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: tableKeys.statusIndex.name,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': tableKeys.statusIndex.partitionKey },
-        ExpressionAttributeValues: { ':status': `${collection}#${status}` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    found.push(...(page.Items ?? []).map((item) => fromItem<C>(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: tableKeys.statusIndex.name,
+    KeyConditionExpression: '#status = :status',
+    ExpressionAttributeNames: { '#status': tableKeys.statusIndex.partitionKey },
+    ExpressionAttributeValues: { ':status': `${collection}#${status}` },
+  });
+  return items.map((item) => fromItem<C>(item));
 }
 
 /** The value of the waiting index's partition key: every waiting record has the same one. */
@@ -282,29 +274,15 @@ export interface WaitingEntry {
  * AWS; the dispatcher's claim is conditional, so a stale entry costs one failed claim.
  */
 export async function findWaiting(): Promise<WaitingEntry[]> {
-  const found: WaitingEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: tableKeys.waitingIndex.name,
-        KeyConditionExpression: '#waiting = :waiting',
-        ExpressionAttributeNames: { '#waiting': tableKeys.waitingIndex.partitionKey },
-        ExpressionAttributeValues: { ':waiting': waitingKeyValue },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const [collection, recordId] = String(item[tableKeys.sortKey]).split('#');
-      found.push({
-        collection: collection as WorkCollection,
-        tenantId: String(item.tenantId),
-        recordId: recordId!,
-        waitingSince: String(item[tableKeys.waitingIndex.sortKey]),
-      });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: tableKeys.waitingIndex.name,
+    KeyConditionExpression: '#waiting = :waiting',
+    ExpressionAttributeNames: { '#waiting': tableKeys.waitingIndex.partitionKey },
+    ExpressionAttributeValues: { ':waiting': waitingKeyValue },
+  });
+  return items.map((item) => {
+    const [collection, recordId] = String(item[tableKeys.sortKey]).split('#');
+    return { collection: collection as WorkCollection, tenantId: String(item.tenantId), recordId: recordId!, waitingSince: String(item[tableKeys.waitingIndex.sortKey]) };
+  });
 }

@@ -11,8 +11,9 @@
  * work and free the slot when the work no longer needs it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
+import { queryAll } from '../aws/query';
 import { requireEnv } from '../env';
 import type { WorkCollection } from '../records/types';
 import { envNames, tableKeys } from '../topology';
@@ -63,25 +64,20 @@ function parse(item: Record<string, unknown>): Slot {
   return parts[1] === 'global' ? { ...base, scope: 'global' } : { ...base, scope: 'tenant', tenantId: parts.slice(2, -1).join('#') };
 }
 
+/** The items of the capacity partition whose sort key starts with `prefix` (strongly consistent). */
+function capacityItems(prefix: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    TableName: table(),
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+    ExpressionAttributeValues: { ':pk': capacityPartition, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+}
+
 /** Every slot in use (strongly consistent). */
 export async function listSlots(): Promise<Slot[]> {
-  const slots: Slot[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-        ExpressionAttributeValues: { ':pk': capacityPartition, ':prefix': 'slot#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    slots.push(...(page.Items ?? []).map(parse));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return slots;
+  return (await capacityItems('slot#')).map(parse);
 }
 
 /** What is running, from the slots: in total and per tenant. */
@@ -186,21 +182,7 @@ const lastStartPrefix = 'last-start#';
 /** When each tenant last had work started (the scheduler's round robin among equally busy tenants). */
 export async function readLastStarts(): Promise<Record<string, string>> {
   const starts: Record<string, string> = {};
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-        ExpressionAttributeValues: { ':pk': capacityPartition, ':prefix': lastStartPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) starts[String(item[sk]).slice(lastStartPrefix.length)] = String(item.at);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for (const item of await capacityItems(lastStartPrefix)) starts[String(item[sk]).slice(lastStartPrefix.length)] = String(item.at);
   return starts;
 }
 

@@ -9,8 +9,9 @@
  */
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
 import { DeleteObjectsCommand, GetBucketVersioningCommand, ListObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batch, ddb, s3 } from '../aws/clients';
+import { queryAll } from '../aws/query';
 import { requireEnv } from '../env';
 import { ValidationError } from '../errors';
 import { bucket } from '../objects';
@@ -51,23 +52,13 @@ type Item = Record<string, unknown> & { batchJobId?: string };
 
 /** Every item of the tenant's partition (paginated), with only the attributes deletion needs. */
 async function partitionItems(tenantId: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: '#pk = :pk',
-        ProjectionExpression: '#pk, #sk, #job',
-        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, '#sk': tableKeys.sortKey, '#job': 'batchJobId' },
-        ExpressionAttributeValues: { ':pk': partitionOf(tenantId) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((page.Items ?? []) as Item[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return (await queryAll({
+    TableName: table(),
+    KeyConditionExpression: '#pk = :pk',
+    ProjectionExpression: '#pk, #sk, #job',
+    ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, '#sk': tableKeys.sortKey, '#job': 'batchJobId' },
+    ExpressionAttributeValues: { ':pk': partitionOf(tenantId) },
+  })) as Item[];
 }
 
 /** Batch jobs of those that are not finished yet, per Batch (a job Batch no longer knows is finished). */
