@@ -98,6 +98,9 @@ function threadCount(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
+/** Only reached from the TypeScript sources (a name, not a literal: the bundler must not look for it). */
+const tsxRequireHook = 'tsx/cjs';
+
 /** Images per message: large enough that messaging costs little per image, small enough to keep every thread fed. */
 const batchSize = 128;
 
@@ -126,7 +129,7 @@ export class PngDecoders {
       const thread = new Worker(__filename, {
         workerData: { role: threadRole },
         // From the sources the thread needs tsx to load TypeScript; the bundle is plain JavaScript.
-        ...(fromSources ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {}),
+        ...(fromSources ? { execArgv: ['--require', require.resolve(tsxRequireHook)] } : {}),
       });
       thread.unref();
       thread.on('message', (result: BatchResult) => this.arrive(result));
