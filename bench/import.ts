@@ -5,10 +5,13 @@
  * One local cloud (fresh temporary home, one Batch worker so runs never overlap) gets two datafiles
  * uploaded once: the first `--images` Fashion-MNIST training images as an image-folders .tar.gz
  * (PNG), and the same images as IDX (a tar of the gzipped image and label files, as MNIST ships
- * them). Then, interleaved and repeated per format (A B A B …, after an untimed warm-up pair):
+ * them). Then, interleaved and repeated per format (A A′ B A A′ B …, after an untimed warm-up pair):
  *   A  bare: `convert_imageset --backend=lmdb --gray <root>/ <list> <db>` on the same images,
  *      extracted once beforehand, with a shuffled list of all of them (or `convert_mnist_data
  *      --backend=lmdb` on the plain IDX files), in a session of its own like the worker's;
+ *   A′ by hand (secondary, never instead of A): what a user does by hand from the same datafile —
+ *      `tar xzf` + convert_imageset + compute_image_mean, or `tar xf` + `gunzip` +
+ *      convert_mnist_data + compute_image_mean (B unpacks and computes the mean too);
  *   B  api:  POST /v1/datasets (80 % training, 20 % testing of the datafile), then GET it until it
  *      is `ready`. That covers the worker's start, the download, the archive checks and extraction,
  *      the split and lists, the PNG checks, the converter (once per side), compute_image_mean, the
@@ -175,6 +178,59 @@ async function main(): Promise<void> {
       };
     };
 
+    // A′ (secondary): what a user does by hand from the same datafile — unpack it, convert, and
+    // compute the mean (B computes it too). Time: the first step's spawn → the last one's exit.
+    const runByHand = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
+      const dir = path.join(bareRoot, `by-hand-${format}-${warmup ? 'w' : 'r'}${round}`);
+      await mkdir(dir, { recursive: true });
+      const db = path.join(dir, 'lmdb');
+      const plain = (command: string, args: string[]) => ({ command, args, env: {} });
+      const caffe = (tool: string, args: string[]) => caffeToolCommand(tool, args, { prefix: caffePrefix });
+      const steps: Array<[string, ReturnType<typeof plain>]> =
+        format === 'idx'
+          ? [
+              ['tar xf', plain('tar', ['xf', idxTarFile, '-C', dir])],
+              ['gunzip', plain('gunzip', [path.join(dir, 'fashion', 'train-images-idx3-ubyte.gz'), path.join(dir, 'fashion', 'train-labels-idx1-ubyte.gz')])],
+              ['convert_mnist_data', caffe('convert_mnist_data', ['--backend=lmdb', path.join(dir, 'fashion', 'train-images-idx3-ubyte'), path.join(dir, 'fashion', 'train-labels-idx1-ubyte'), db])],
+              ['compute_image_mean', caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')])],
+            ]
+          : [
+              ['tar xzf', plain('tar', ['xzf', imagesTar, '-C', dir])],
+              ['convert_imageset', caffe('convert_imageset', ['--backend=lmdb', '--gray', `${dir}/`, listFile, db])],
+              ['compute_image_mean', caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')])],
+            ];
+      const sampler = new ProcessTreeSampler(processKind);
+      sampler.start(500);
+      const loadAverage = os.loadavg()[0]!;
+      const cpu0 = cpuReading();
+      const phases: Record<string, number> = {};
+      const startedAt = Date.now();
+      for (const [name, cmd] of steps) {
+        const lines: string[] = [];
+        const stepStart = Date.now();
+        const result = await runInOwnSession(cmd, dir, (l) => lines.push(l));
+        phases[name] = (Date.now() - stepStart) / 1000;
+        if (result.code !== 0) throw new Error(`by hand: ${name} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+      }
+      const endedAt = Date.now();
+      sampler.stop();
+      await rm(dir, { recursive: true, force: true });
+      const seconds = (endedAt - startedAt) / 1000;
+      return {
+        arm: 'byHand',
+        format,
+        round,
+        warmup,
+        images: imageCount,
+        seconds,
+        imagesPerSecond: imageCount / seconds,
+        phases,
+        cpu: cpuUsage(cpu0, cpuReading(), machine.nproc),
+        runCpu: sampler.usage(startedAt, endedAt, machine.nproc),
+        loadAverage,
+      };
+    };
+
     const runApi = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
       const datafileId = datafileIds[format]!;
       const sampler = new ProcessTreeSampler(processKind);
@@ -258,11 +314,11 @@ async function main(): Promise<void> {
       const warmup = i <= warmups;
       const round = warmup ? i : i - warmups;
       for (const format of formats)
-        for (const run of [runBare, runApi]) {
+        for (const run of [runBare, runByHand, runApi]) {
           const result = await run(format, round, warmup);
           runs.push(result);
           say(
-            `${result.arm === 'bare' ? 'A bare' : 'B api '} ${format} ${warmup ? `warm-up ${round}` : `round ${round}/${rounds}`}: ` +
+            `${{ bare: 'A  bare   ', byHand: "A′ by hand", api: 'B  api    ' }[result.arm]} ${format} ${warmup ? `warm-up ${round}` : `round ${round}/${rounds}`}: ` +
               `${fixed(result.imagesPerSecond, 0)} images/s (${fixed(result.seconds, 2)} s), others ${fixed(result.cpu?.othersCores, 2)} cores`,
           );
         }

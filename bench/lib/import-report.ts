@@ -7,7 +7,8 @@ import type { WindowUsage } from './proc-sampler';
 import { fixed, summarize, type Summary } from './stats';
 
 export interface ImportRun {
-  arm: 'bare' | 'api';
+  /** A bare converter on plain inputs; A′ by hand from the datafile (secondary); B through the API. */
+  arm: 'bare' | 'byHand' | 'api';
   format: 'image-folders' | 'idx';
   round: number;
   warmup: boolean;
@@ -80,10 +81,11 @@ export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['fo
     formats.map((format) => {
       const bare = timed.filter((r) => r.format === format && r.arm === 'bare');
       const api = timed.filter((r) => r.format === format && r.arm === 'api');
+      const byHand = timed.filter((r) => r.format === format && r.arm === 'byHand');
       const withoutExtras = (r: ImportRun) => r.images / (r.seconds - extraWork.reduce((sum, p) => sum + (r.phases[p] ?? 0), 0));
-      const paired = (rate: (r: ImportRun) => number) => summarize(bare.map((a) => rate(api.find((b) => b.round === a.round) ?? a) / a.imagesPerSecond));
+      const paired = (rate: (r: ImportRun) => number, against = bare) => summarize(against.map((a) => rate(api.find((b) => b.round === a.round) ?? a) / a.imagesPerSecond));
       const phaseNames = [...new Set(api.flatMap((r) => Object.keys(r.phases)))] as ImportPhase[];
-      const kinds = [...new Set([...bare, ...api].flatMap((r) => Object.keys(r.runCpu?.cores ?? {})))];
+      const kinds = [...new Set([...bare, ...byHand, ...api].flatMap((r) => Object.keys(r.runCpu?.cores ?? {})))];
       const cpuOf = (runs: ImportRun[]) =>
         Object.fromEntries([...kinds.map((k) => [k, summarize(runs.map((r) => (r.runCpu ? (r.runCpu.cores[k] ?? 0) : Number.NaN)))] as const), ['othersOnMachine', summarize(runs.map((r) => r.runCpu?.othersCores ?? Number.NaN))] as const]);
       const s = {
@@ -96,6 +98,17 @@ export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['fo
           othersCores: summarize(api.map((r) => r.cpu?.othersCores ?? Number.NaN)),
           cpu: cpuOf(api),
         },
+        // Secondary (A′): only when the run had that arm.
+        byHand: byHand.length
+          ? {
+              imagesPerSecond: summarize(byHand.map((r) => r.imagesPerSecond)),
+              seconds: summarize(byHand.map((r) => r.seconds)),
+              phases: Object.fromEntries([...new Set(byHand.flatMap((r) => Object.keys(r.phases)))].map((p) => [p, summarize(byHand.map((r) => r.phases[p] ?? 0))])),
+              othersCores: summarize(byHand.map((r) => r.cpu?.othersCores ?? Number.NaN)),
+              cpu: cpuOf(byHand),
+              ratio: { ofMedians: summarize(api.map((r) => r.imagesPerSecond)).median / summarize(byHand.map((r) => r.imagesPerSecond)).median, paired: paired((r) => r.imagesPerSecond, byHand) },
+            }
+          : undefined,
         ratio: { ofMedians: Number.NaN, paired: paired((r) => r.imagesPerSecond) },
         ratioWithoutExtras: { ofMedians: Number.NaN, paired: paired(withoutExtras) },
       };
@@ -122,6 +135,21 @@ export function importReport(summary: ImportSummary, machine: MachineInfo, comma
     lines.push(
       `| ${format} | ${cell(s.bare.imagesPerSecond, 0)} | ${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.ratio.ofMedians, 3)}; ${cell(s.ratio.paired, 3)} | ` +
         `${cell(s.api.imagesPerSecondWithoutExtras, 0)} | ${fixed(s.ratioWithoutExtras.ofMedians, 3)}; ${cell(s.ratioWithoutExtras.paired, 3)} | ${fixed(s.bare.othersCores.median, 2)} / ${fixed(s.api.othersCores.median, 2)} |`,
+    );
+  if (Object.values(summary).some((s) => s.byHand))
+    lines.push(
+      '',
+      'Secondary — A′, by hand from the same datafile (unpack, convert, compute_image_mean), median (min–max):',
+      '',
+      '| format | A′: by hand, images/s | A′ steps, s | B, images/s | ratio B/A′ (of medians; paired) |',
+      '|---|---|---|---|---|',
+      ...Object.entries(summary)
+        .filter(([, s]) => s.byHand)
+        .map(
+          ([format, s]) =>
+            `| ${format} | ${cell(s.byHand!.imagesPerSecond, 0)} | ${Object.entries(s.byHand!.phases).map(([name, x]) => `${name} ${fixed(x.median, 3)}`).join(' + ')} | ` +
+            `${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.byHand!.ratio.ofMedians, 3)}; ${cell(s.byHand!.ratio.paired, 3)} |`,
+        ),
     );
   const formats = Object.keys(summary);
   lines.push('', `Where B's time goes, s, median (min–max); A's converter for reference:`, '', `| step | ${formats.join(' | ')} |`, `|---|${formats.map(() => '---').join('|')}|`);

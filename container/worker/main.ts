@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import * as records from '../../core/records/store';
 import { workerActionCollections, workerActions, workerJobDefinition, type WorkerAction } from '../../core/topology';
 import { actionRunners } from './actions';
@@ -56,10 +57,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error('[worker] crashed:', error);
-    process.exit(1);
-  },
-);
+// The bundle also starts the PNG decoder threads (formats/png-decoders.ts): they run no job.
+if (isMainThread)
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error('[worker] crashed:', error);
+      process.exit(1);
+    },
+  );
