@@ -224,3 +224,14 @@ export const checkpoints = {
   defaultIntervalSeconds: 600,
   intervalEnv: 'SNAPSHOT_INTERVAL_SECONDS',
 } as const;
+
+/**
+ * CORS of the API, for browser apps (the CDK stack's preflight and the local gateway): the request
+ * headers a client may send and the response headers it may read.
+ */
+export const apiCors = {
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'range'],
+  /** SigV4 callers (`authMode: iam`) sign with these too. */
+  sigV4Headers: ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+  exposeHeaders: ['location', 'retry-after', 'x-correlation-id', 'x-next-offset', 'x-log-complete', 'content-range'],
+} as const;

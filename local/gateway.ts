@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { routeFunctionName, routeKey, routes, type Route } from '../core/routes';
+import { apiCors } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
 
 interface CompiledRoute {
@@ -57,11 +58,11 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     const method = req.method ?? 'GET';
     // CORS as the stack's HttpApi corsPreflight answers it (lib/constructs/http-api.ts), so a browser app works locally too.
     res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-expose-headers', 'location, retry-after');
+    res.setHeader('access-control-expose-headers', apiCors.exposeHeaders.join(', '));
     if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.writeHead(204, {
         'access-control-allow-methods': 'GET, POST, PUT, DELETE',
-        'access-control-allow-headers': 'authorization, content-type, idempotency-key',
+        'access-control-allow-headers': apiCors.allowHeaders.join(', '),
         'access-control-max-age': '3600',
       });
       return void res.end();

@@ -16,7 +16,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { type Route, routeFunctionName, routeKey } from '../../core/routes';
-import { envNames } from '../../core/topology';
+import { apiCors, envNames } from '../../core/topology';
 import type { Auth } from './auth';
 import { classifyImageCode } from './classify-image';
 import { acknowledge } from './nag';
@@ -71,8 +71,8 @@ export class ServiceApi extends Construct {
       corsPreflight: {
         allowOrigins: props.corsOrigins,
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE],
-        // SigV4 (authMode iam) signs with these headers too.
-        allowHeaders: ['authorization', 'content-type', ...(props.auth ? [] : ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'])],
+        allowHeaders: [...apiCors.allowHeaders, ...(props.auth ? [] : apiCors.sigV4Headers)],
+        exposeHeaders: [...apiCors.exposeHeaders],
         maxAge: Duration.hours(1),
       },
     });

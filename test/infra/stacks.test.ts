@@ -244,6 +244,15 @@ describe('data', () => {
     });
   });
 
+  test("the API's CORS lets a browser send idempotency keys and correlation ids, and read what the API answers with", () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'range']),
+        ExposeHeaders: Match.arrayWith(['location', 'retry-after', 'x-correlation-id', 'x-next-offset']),
+      }),
+    });
+  });
+
   test('both bucket policies deny requests without TLS', () => {
     for (const bucket of [synthesized.stateful.bucket, synthesized.stateful.logsBucket]) {
       stateful.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -131,6 +131,19 @@ describe('request bodies', () => {
   });
 });
 
+describe('CORS', () => {
+  it("a browser's preflight may send idempotency keys and correlation ids, and every answer lets it read the correlation id", async () => {
+    const preflight = await fetch(`${tc.cloud.url}/v1/datasets`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key, x-correlation-id' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
+    expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('x-correlation-id'));
+    const answer = await fetch(`${tc.cloud.url}/v1/openapi.json`, { headers: { 'x-correlation-id': 'browser-1' } });
+    expect(answer.headers.get('access-control-expose-headers')).toEqual(expect.stringContaining('x-correlation-id'));
+  });
+});
+
 describe('authentication', () => {
   it('no token → 401 problem+json', async () => {
     const answer = await call('GET', '/v1/datafiles', { token: null });
