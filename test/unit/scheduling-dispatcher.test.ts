@@ -1,5 +1,5 @@
 /** The dispatcher handler: a message it cannot handle fails alone (partial batch response), the rest succeed. */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../core/aws/clients';
@@ -21,6 +21,7 @@ const sqsRecord = (messageId: string, body: string) => ({ messageId, body }) as 
 it('reports only the unreadable message and the one whose record could not be read; a missing record is done', async () => {
   ddbMock.on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' } }).rejects(new Error('throttled'));
   ddbMock.on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#gone' } }).resolves({});
+  ddbMock.on(UpdateCommand).resolves({});
   const event = {
     Records: [
       sqsRecord('unreadable', '{"action":"train"'),
@@ -30,4 +31,9 @@ it('reports only the unreadable message and the one whose record could not be re
   };
   const result = await handler(event, lambdaContext('dispatcher'));
   expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'unreadable' }, { itemIdentifier: 'broken' }] });
+  // The reason stays on the record that failed, for the dead-letter handler to fail it with.
+  const notes = ddbMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+  expect(notes).toHaveLength(1);
+  expect(notes[0]!.Key).toEqual({ [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' });
+  expect(Object.values(notes[0]!.ExpressionAttributeValues ?? {})).toContain('Error: throttled');
 });
