@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { PermanentFailure } from '../errors';
 import type { LabelledImages } from '../image-folders';
 import { checkedImages } from '../image-info';
-import { sideOrder, sides, splitSides, type Side } from '../split';
-import { countsOf, type BuildInput, type BuiltSides } from './build';
+import { sideOrder, sides, type Side } from '../split';
+import { countsOf, splitLabelled, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
 import { logStep } from './steps';
 
@@ -32,16 +32,7 @@ async function checkImages(images: Array<{ file: string; entry: string }>, resiz
 
 export async function buildFromImages(input: BuildInput, sources: Record<Side, LabelledImages>): Promise<BuiltSides> {
   const { ctx, dataset, seed } = input;
-  logStep('split');
-  const parts = splitSides(
-    { training: sources.training.byLabel, testing: sources.testing.byLabel },
-    { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
-    input.sameDatafile,
-    seed,
-  );
-  const labels = [...parts.training.keys()].sort();
-  const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
-  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+  const { parts, labels } = splitLabelled(input, { training: sources.training.byLabel, testing: sources.testing.byLabel });
 
   const transform = dataset.transform ?? {};
   const resizing = transform.width !== undefined;

@@ -1,7 +1,9 @@
 /** What every format's builder produces: one LMDB per side and the facts recorded on the dataset. */
 import type { Dataset } from '../../../core/records/types';
 import type { WorkerContext } from '../context';
-import type { Side } from '../split';
+import { PermanentFailure } from '../errors';
+import { splitSides, type Side } from '../split';
+import { logStep } from './steps';
 import type { DatumShape } from './mean';
 
 export interface BuildInput {
@@ -31,3 +33,18 @@ export interface BuiltSides {
 /** Per-label counts of one side. */
 export const countsOf = <T>(part: Map<string, T[]>): Record<string, number> =>
   Object.fromEntries([...part].map(([label, items]) => [label, items.length]));
+
+/**
+ * The dataset's split of labelled images (seeded and stratified; one datafile split by the
+ * percentages, or two paired) and its labels, sorted: every builder of image folders starts here.
+ * The testing side may not bring a label the training side lacks.
+ */
+export function splitLabelled<T>(input: BuildInput, byLabel: Record<Side, Map<string, T[]>>): { parts: Record<Side, Map<string, T[]>>; labels: string[] } {
+  const { dataset } = input;
+  logStep('split');
+  const parts = splitSides(byLabel, { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage }, input.sameDatafile, input.seed);
+  const labels = [...parts.training.keys()].sort();
+  const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
+  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+  return { parts, labels };
+}

@@ -22,8 +22,8 @@ import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import { PermanentFailure } from '../errors';
 import { groupImagePaths, isImagePath } from '../image-folders';
 import { pngSignature } from '../png-check';
-import { sideOrder, sides, splitSides, type Side } from '../split';
-import { countsOf, type BuildInput, type BuiltSides } from './build';
+import { sideOrder, sides, type Side } from '../split';
+import { countsOf, splitLabelled, type BuildInput, type BuiltSides } from './build';
 import { datumWriter, MeanAccumulator } from './datum';
 import { EntryGuard } from './entry-guard';
 import type { ArchiveLimits } from './limits';
@@ -128,7 +128,7 @@ class TarWriter {
  * that matters) when convert_imageset must do it. Throws PermanentFailure as the extract path would.
  */
 export async function buildImagesInStream(input: BuildInput, sources: Record<Side, StreamSource>, limits: ArchiveLimits): Promise<BuiltSides | undefined> {
-  const { ctx, dataset, seed } = input;
+  const { dataset } = input;
   const transform = dataset.transform ?? {};
   if (transform.width !== undefined) return undefined; // resizing is OpenCV's interpolation: convert_imageset's job
   // The decoder threads load while the archive is listed.
@@ -178,16 +178,7 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   if (keptBytes > maxKeptBytes) for (const listing of listings.values()) listing.kept.clear();
   const listing = { training: listings.get(sources.training.archive)!, testing: listings.get(sources.testing.archive)! };
 
-  logStep('split');
-  const parts = splitSides(
-    { training: listing.training.byLabel, testing: listing.testing.byLabel },
-    { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
-    input.sameDatafile,
-    seed,
-  );
-  const labels = [...parts.training.keys()].sort();
-  const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
-  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+  const { parts, labels } = splitLabelled(input, { training: listing.training.byLabel, testing: listing.testing.byLabel });
 
   // Which images go where, by archive member name; and whether all of them are plain PNGs of one size.
   const targets = new Map<string, Map<string, Target>>([...listings.keys()].map((archive) => [archive, new Map()]));
