@@ -145,37 +145,54 @@ async function main(): Promise<void> {
     await writeFile(idxFiles.labels, idx.labels);
 
     // --- The arms. ---
-    const runBare = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
-      const db = path.join(bareRoot, `lmdb-${format}-${warmup ? 'w' : 'r'}${round}`);
-      const tool = format === 'idx' ? 'convert_mnist_data' : 'convert_imageset';
-      const args = format === 'idx' ? ['--backend=lmdb', idxFiles.images, idxFiles.labels, db] : ['--backend=lmdb', '--gray', `${extracted}/`, listFile, db];
+    /**
+     * Times one run of an arm: samples who uses the cores while `body` runs and turns its start and
+     * end marks into the run's record.
+     */
+    const measured = async (
+      run: Pick<ImportRun, 'arm' | 'format' | 'round' | 'warmup'>,
+      body: () => Promise<{ startedAt: number; endedAt: number; phases: Record<string, number>; ids?: Pick<ImportRun, 'datasetId' | 'batchJobId'> }>,
+    ): Promise<ImportRun> => {
       const sampler = new ProcessTreeSampler(processKind);
       sampler.start(500);
       const loadAverage = os.loadavg()[0]!;
       const cpu0 = cpuReading();
-      const lines: string[] = [];
-      const spawnedAt = Date.now();
-      const result = await runInOwnSession(caffeToolCommand(tool, args, { prefix: caffePrefix }), bareRoot, (l) => lines.push(l));
-      const exitedAt = Date.now();
-      sampler.stop();
-      await rm(db, { recursive: true, force: true });
-      if (result.code !== 0) throw new Error(`bare ${tool} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
-      const processed = [...lines.join('\n').matchAll(/Processed (\d+) files/g)].at(-1)?.[1];
-      if (Number(processed) !== imageCount) throw new Error(`bare ${tool} processed ${processed} images, not ${imageCount}`);
-      const seconds = (exitedAt - spawnedAt) / 1000;
+      let marks: Awaited<ReturnType<typeof body>>;
+      try {
+        marks = await body();
+      } finally {
+        sampler.stop();
+      }
+      const seconds = (marks.endedAt - marks.startedAt) / 1000;
       return {
-        arm: 'bare',
-        format,
-        round,
-        warmup,
+        ...run,
         images: imageCount,
         seconds,
         imagesPerSecond: imageCount / seconds,
-        phases: { [tool]: seconds },
+        phases: marks.phases,
+        ...marks.ids,
         cpu: cpuUsage(cpu0, cpuReading(), machine.nproc),
-        runCpu: sampler.usage(spawnedAt, exitedAt, machine.nproc),
+        runCpu: sampler.usage(marks.startedAt, marks.endedAt, machine.nproc),
         loadAverage,
       };
+    };
+
+    const runBare = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
+      const db = path.join(bareRoot, `lmdb-${format}-${warmup ? 'w' : 'r'}${round}`);
+      const tool = format === 'idx' ? 'convert_mnist_data' : 'convert_imageset';
+      const args = format === 'idx' ? ['--backend=lmdb', idxFiles.images, idxFiles.labels, db] : ['--backend=lmdb', '--gray', `${extracted}/`, listFile, db];
+      const lines: string[] = [];
+      const run = await measured({ arm: 'bare', format, round, warmup }, async () => {
+        const startedAt = Date.now();
+        const result = await runInOwnSession(caffeToolCommand(tool, args, { prefix: caffePrefix }), bareRoot, (l) => lines.push(l));
+        const endedAt = Date.now();
+        if (result.code !== 0) throw new Error(`bare ${tool} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+        return { startedAt, endedAt, phases: { [tool]: (endedAt - startedAt) / 1000 } };
+      });
+      await rm(db, { recursive: true, force: true });
+      const processed = [...lines.join('\n').matchAll(/Processed (\d+) files/g)].at(-1)?.[1];
+      if (Number(processed) !== imageCount) throw new Error(`bare ${tool} processed ${processed} images, not ${imageCount}`);
+      return run;
     };
 
     // A′ (secondary): what a user does by hand from the same datafile — unpack it, convert, and
@@ -199,114 +216,80 @@ async function main(): Promise<void> {
               ['convert_imageset', caffe('convert_imageset', ['--backend=lmdb', '--gray', `${dir}/`, listFile, db])],
               ['compute_image_mean', caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')])],
             ];
-      const sampler = new ProcessTreeSampler(processKind);
-      sampler.start(500);
-      const loadAverage = os.loadavg()[0]!;
-      const cpu0 = cpuReading();
-      const phases: Record<string, number> = {};
-      const startedAt = Date.now();
-      for (const [name, cmd] of steps) {
-        const lines: string[] = [];
-        const stepStart = Date.now();
-        const result = await runInOwnSession(cmd, dir, (l) => lines.push(l));
-        phases[name] = (Date.now() - stepStart) / 1000;
-        if (result.code !== 0) throw new Error(`by hand: ${name} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
-      }
-      const endedAt = Date.now();
-      sampler.stop();
+      const run = await measured({ arm: 'byHand', format, round, warmup }, async () => {
+        const phases: Record<string, number> = {};
+        const startedAt = Date.now();
+        for (const [name, cmd] of steps) {
+          const lines: string[] = [];
+          const stepStart = Date.now();
+          const result = await runInOwnSession(cmd, dir, (l) => lines.push(l));
+          phases[name] = (Date.now() - stepStart) / 1000;
+          if (result.code !== 0) throw new Error(`by hand: ${name} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+        }
+        return { startedAt, endedAt: Date.now(), phases };
+      });
       await rm(dir, { recursive: true, force: true });
-      const seconds = (endedAt - startedAt) / 1000;
-      return {
-        arm: 'byHand',
-        format,
-        round,
-        warmup,
-        images: imageCount,
-        seconds,
-        imagesPerSecond: imageCount / seconds,
-        phases,
-        cpu: cpuUsage(cpu0, cpuReading(), machine.nproc),
-        runCpu: sampler.usage(startedAt, endedAt, machine.nproc),
-        loadAverage,
-      };
+      return run;
     };
 
     const runApi = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
       const datafileId = datafileIds[format]!;
-      const sampler = new ProcessTreeSampler(processKind);
-      sampler.start(500);
-      const loadAverage = os.loadavg()[0]!;
-      const cpu0 = cpuReading();
-      const postSentAt = Date.now();
-      const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
-        name: `bench-${format}-${warmup ? 'warmup' : 'round'}-${round}`,
-        training: { datafileId, splitPercentage: 0.8 },
-        testing: { datafileId, splitPercentage: 0.2 },
-      });
-      const postAnsweredAt = Date.now();
-      const batchJob = () => cloud.batch.jobs().find((j) => j.jobName === `prepare-dataset-${created.id}`);
-      // Poll like a client; once the worker says it is done, poll fast so `ready` is seen within ~fastPollMs.
-      let workerDone = false;
-      let wakeUp: (() => void) | undefined;
-      const onLine = (entry: { job: string; line: string }) => {
-        if (workerDone || !/^\[worker\] (done|failed|error)/.test(entry.line) || !batchJob()?.jobId?.startsWith(entry.job)) return;
-        workerDone = true;
-        wakeUp?.();
-      };
-      workerOutput.on('line', onLine);
-      let observedAt: number;
-      let dataset: { status: string; error?: string; counts?: Record<string, Record<string, number>> };
-      try {
-        for (;;) {
-          dataset = await api.request('GET', `/v1/datasets/${created.id}`);
-          if (dataset.status === 'ready' || dataset.status === 'failed') {
-            observedAt = Date.now();
-            break;
+      return measured({ arm: 'api', format, round, warmup }, async () => {
+        const postSentAt = Date.now();
+        const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+          name: `bench-${format}-${warmup ? 'warmup' : 'round'}-${round}`,
+          training: { datafileId, splitPercentage: 0.8 },
+          testing: { datafileId, splitPercentage: 0.2 },
+        });
+        const postAnsweredAt = Date.now();
+        const batchJob = () => cloud.batch.jobs().find((j) => j.jobName === `prepare-dataset-${created.id}`);
+        // Poll like a client; once the worker says it is done, poll fast so `ready` is seen within ~fastPollMs.
+        let workerDone = false;
+        let wakeUp: (() => void) | undefined;
+        const onLine = (entry: { job: string; line: string }) => {
+          if (workerDone || !/^\[worker\] (done|failed|error)/.test(entry.line) || !batchJob()?.jobId?.startsWith(entry.job)) return;
+          workerDone = true;
+          wakeUp?.();
+        };
+        workerOutput.on('line', onLine);
+        let observedAt: number;
+        let dataset: { status: string; error?: string; counts?: Record<string, Record<string, number>> };
+        try {
+          for (;;) {
+            dataset = await api.request('GET', `/v1/datasets/${created.id}`);
+            if (dataset.status === 'ready' || dataset.status === 'failed') {
+              observedAt = Date.now();
+              break;
+            }
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, workerDone ? fastPollMs : 1000);
+              wakeUp = () => (clearTimeout(timer), resolve());
+            });
+            wakeUp = undefined;
           }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, workerDone ? fastPollMs : 1000);
-            wakeUp = () => (clearTimeout(timer), resolve());
-          });
-          wakeUp = undefined;
+        } finally {
+          workerOutput.off('line', onLine);
         }
-      } finally {
-        workerOutput.off('line', onLine);
-      }
-      sampler.stop();
-      if (dataset!.status !== 'ready') throw new Error(`dataset ${created.id} failed: ${dataset!.error}`);
-      const built = Object.values(dataset!.counts ?? {}).flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
-      if (built !== imageCount) throw new Error(`dataset ${created.id} holds ${built} images, not ${imageCount}`);
-      const job = batchJob();
-      if (!job?.jobId || job.startedAt === undefined) throw new Error(`no Batch job for ${created.id}`);
-      // Consecutive marks: POST, answer, worker spawned, the worker's lines, `ready` seen.
-      const marks: Array<{ name: string; at: number }> = [
-        { name: 'api', at: postSentAt },
-        { name: 'dispatch', at: postAnsweredAt },
-        { name: 'worker-boot', at: job.startedAt },
-        ...workerOutput.of(job.jobId).map((l) => ({ name: l.line, at: l.at })),
-        { name: 'end', at: observedAt! },
-      ];
-      const phases: Record<string, number> = {};
-      for (let i = 0; i + 1 < marks.length; i++) {
-        const phase = importPhaseOf(marks[i]!.name);
-        phases[phase] = (phases[phase] ?? 0) + (marks[i + 1]!.at - marks[i]!.at) / 1000;
-      }
-      const seconds = (observedAt! - postSentAt) / 1000;
-      return {
-        arm: 'api',
-        format,
-        round,
-        warmup,
-        images: imageCount,
-        seconds,
-        imagesPerSecond: imageCount / seconds,
-        phases,
-        datasetId: created.id,
-        batchJobId: job.jobId,
-        cpu: cpuUsage(cpu0, cpuReading(), machine.nproc),
-        runCpu: sampler.usage(postSentAt, observedAt!, machine.nproc),
-        loadAverage,
-      };
+        if (dataset!.status !== 'ready') throw new Error(`dataset ${created.id} failed: ${dataset!.error}`);
+        const built = Object.values(dataset!.counts ?? {}).flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
+        if (built !== imageCount) throw new Error(`dataset ${created.id} holds ${built} images, not ${imageCount}`);
+        const job = batchJob();
+        if (!job?.jobId || job.startedAt === undefined) throw new Error(`no Batch job for ${created.id}`);
+        // Consecutive marks: POST, answer, worker spawned, the worker's lines, `ready` seen.
+        const marks: Array<{ name: string; at: number }> = [
+          { name: 'api', at: postSentAt },
+          { name: 'dispatch', at: postAnsweredAt },
+          { name: 'worker-boot', at: job.startedAt },
+          ...workerOutput.of(job.jobId).map((l) => ({ name: l.line, at: l.at })),
+          { name: 'end', at: observedAt! },
+        ];
+        const phases: Record<string, number> = {};
+        for (let i = 0; i + 1 < marks.length; i++) {
+          const phase = importPhaseOf(marks[i]!.name);
+          phases[phase] = (phases[phase] ?? 0) + (marks[i + 1]!.at - marks[i]!.at) / 1000;
+        }
+        return { startedAt: postSentAt, endedAt: observedAt!, phases, ids: { datasetId: created.id, batchJobId: job.jobId } };
+      });
     };
 
     const runs: ImportRun[] = [];
