@@ -11,11 +11,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { buildWorkerImage, run, type WorkerImage } from '../../scripts/container/worker-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(20 * 60_000);
 
@@ -106,17 +105,7 @@ it('the image was built from container/Dockerfile on the debootstrapped base and
 });
 
 it('a datafile, a dataset and a short training job all run inside the image and leave the model in S3', async () => {
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 50);
-  ids.datafile = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
-  ids.dataset = (
-    await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'tiny',
-      training: { datafileId: ids.datafile, splitPercentage: 0.8 },
-      testing: { datafileId: ids.datafile, splitPercentage: 0.2 },
-    })
-  ).id;
-  const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${ids.dataset}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 5 * 60_000 });
-  expect(dataset).toMatchObject({ status: 'ready' });
+  ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 50, ready: true }));
   ids.solver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
   const jobId = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solver })).id;
   const job = await api.waitFor<JobView>(`/v1/training-jobs/${jobId}`, terminal, { timeoutMs: 5 * 60_000 });

@@ -4,14 +4,13 @@
  * prototxt, the exact line and column).
  */
 import { issueToken } from '../../local/auth';
-import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { collections } from '../../core/routes';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -57,15 +56,7 @@ const fields = (answer: Answer) => (answer.body.errors ?? []).map((e) => e.field
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('tenant-validation');
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 20);
-  datafileId = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
-  datasetId = (
-    await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'tiny',
-      training: { datafileId, splitPercentage: 0.5 },
-      testing: { datafileId, splitPercentage: 0.5 },
-    })
-  ).id;
+  ({ datafileId, datasetId } = await tinyDataset(api, { images: 20, trainingSplit: 0.5 }));
 });
 
 afterAll(async () => {

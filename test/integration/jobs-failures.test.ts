@@ -5,10 +5,9 @@
  * `failed` — never stay `running` — with Caffe's own reason, after one attempt: the worker's
  * permanent-failure exit code tells Batch not to retry.
  */
-import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -44,18 +43,7 @@ interface JobView {
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('tenant-failures');
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 50);
-  const datafile = await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }));
-  const dataset = await api.request<{ id: string }>('POST', '/v1/datasets', {
-    name: 'tiny',
-    training: { datafileId: datafile.id, splitPercentage: 0.8 },
-    testing: { datafileId: datafile.id, splitPercentage: 0.2 },
-  });
-  datasetId = dataset.id;
-  const ready = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${datasetId}`, (d) => d.status !== 'pending' && d.status !== 'processing', {
-    timeoutMs: 4 * 60_000,
-  });
-  expect(ready).toMatchObject({ status: 'ready' });
+  ({ datasetId } = await tinyDataset(api, { images: 50, ready: true }));
 });
 
 afterAll(async () => {

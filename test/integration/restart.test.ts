@@ -3,13 +3,12 @@
  * disk under the home. The local queue (fauxqs on Node 20) is in memory, so work whose message is
  * lost must be found again from the records at start and re-queued — and then run to completion.
  */
-import { fashionMnistDir } from '../../local/caffe/install';
 import { ElasticCaffeClient } from '../../local/client';
 import { newId } from '../../core/ids';
 import * as records from '../../core/records/store';
 import type { TrainingJob } from '../../core/records/types';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -55,17 +54,7 @@ it('before the restart: a datafile, a ready dataset, a solver and a finished tra
   tc = await startTestCloud();
   home = tc.home;
   api = await tc.as(TENANT);
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 50);
-  ids.datafile = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
-  ids.dataset = (
-    await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'tiny',
-      training: { datafileId: ids.datafile, splitPercentage: 0.8 },
-      testing: { datafileId: ids.datafile, splitPercentage: 0.2 },
-    })
-  ).id;
-  const dataset = await api.waitFor<{ status: string }>(`/v1/datasets/${ids.dataset}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 4 * 60_000 });
-  expect(dataset.status).toBe('ready');
+  ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 50, ready: true }));
   ids.solver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
   ids.job = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solver })).id;
   const job = await api.waitFor<JobView & Record<string, unknown>>(`/v1/training-jobs/${ids.job}`, terminal, { timeoutMs: 4 * 60_000 });

@@ -2,10 +2,9 @@
  * POST /v1/solvers through the HTTP API: Caffe-schema problems and untrusted fields answer 400
  * problem+json with line and column and store nothing; V1 nets and every solver type are accepted.
  */
-import { fashionMnistDir } from '../../local/caffe/install';
 import { ApiError, type ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -16,15 +15,7 @@ let datasetId: string;
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('tenant-solvers');
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 20);
-  const datafileId = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
-  datasetId = (
-    await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'tiny',
-      training: { datafileId, splitPercentage: 0.5 },
-      testing: { datafileId, splitPercentage: 0.5 },
-    })
-  ).id;
+  ({ datasetId } = await tinyDataset(api, { images: 20, trainingSplit: 0.5 }));
 });
 afterAll(async () => tc?.stop());
 

@@ -4,11 +4,10 @@
  * grows; metrics come from the log; cancelling stops both; delete rules answer 409 while something
  * uses a record and remove every object once nothing does; lists filter by status and paginate.
  */
-import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { listObjects, recordPrefix } from '../../core/objects';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -55,17 +54,7 @@ const batchJobsOf = (recordId: string) => tc.cloud.batch.jobs().filter((job) => 
 beforeAll(async () => {
   tc = await startTestCloud({ workers: 1 });
   api = await tc.as(tenant);
-  const { entries } = await fashionMnistEntries(fashionMnistDir(), 60);
-  ids.datafile = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
-  ids.dataset = (
-    await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'tiny',
-      training: { datafileId: ids.datafile, splitPercentage: 0.8 },
-      testing: { datafileId: ids.datafile, splitPercentage: 0.2 },
-    })
-  ).id;
-  const dataset = await api.waitFor<{ status: string }>(`/v1/datasets/${ids.dataset}`, (d) => !['pending', 'processing'].includes(d.status), { timeoutMs: 4 * 60_000 });
-  expect(dataset.status).toBe('ready');
+  ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 60, ready: true }));
   ids.longSolver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'long', datasetId: ids.dataset, solver: longSolver, net: tinyNet() })).id;
   ids.shortSolver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'short', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
   ids.running = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.longSolver, name: 'long' })).id;

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import type { ElasticCaffeClient } from '../../local/client';
-import { fashionMnistFiles } from '../../local/caffe/install';
+import { fashionMnistDir, fashionMnistFiles } from '../../local/caffe/install';
 import { fashionMnistFolders, greyPng } from '../../local/fixtures/fashion-mnist';
 import { readIdxImages, readIdxLabels } from '../../local/fixtures/idx';
 
@@ -115,6 +115,32 @@ export async function uploadArchive(api: ElasticCaffeClient, name: string, data:
   const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: data });
   if (!put.ok) throw new Error(`upload of ${name} failed: ${put.status} ${await put.text()}`);
   return created;
+}
+
+/**
+ * The small dataset most tests train on: `images` Fashion-MNIST images uploaded as an image-folders
+ * .tar.gz, and a dataset split from it (`trainingSplit` for training, the rest for testing). With
+ * `ready`, waits until the dataset is built and throws (naming its error) unless it is ready.
+ */
+export async function tinyDataset(
+  api: ElasticCaffeClient,
+  options: { images: number; trainingSplit?: number; ready?: boolean },
+): Promise<{ datafileId: string; datasetId: string }> {
+  const { entries } = await fashionMnistEntries(fashionMnistDir(), options.images);
+  const datafileId = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
+  const trainingSplit = options.trainingSplit ?? 0.8;
+  const { id: datasetId } = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    name: 'tiny',
+    training: { datafileId, splitPercentage: trainingSplit },
+    testing: { datafileId, splitPercentage: Math.round((1 - trainingSplit) * 100) / 100 },
+  });
+  if (options.ready) {
+    const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${datasetId}`, (d) => !['pending', 'processing'].includes(d.status), {
+      timeoutMs: 5 * 60_000,
+    });
+    if (dataset.status !== 'ready') throw new Error(`dataset ${datasetId} is ${dataset.status}: ${dataset.error ?? 'no error recorded'}`);
+  }
+  return { datafileId, datasetId };
 }
 
 /** A solver that trains the tiny net below in a few seconds on CPU (snapshots at 10 and at the end). */

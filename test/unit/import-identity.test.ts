@@ -26,7 +26,6 @@ import { writeIdxSubset, type IdxData } from '../../container/worker/formats/idx
 import { readPng, unfilter } from '../../container/worker/png-check';
 import { seededRandom, shuffled } from '../../container/worker/split';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
-import { greyPng } from '../../local/fixtures/fashion-mnist';
 import { idxPair } from '../support/format-fixtures';
 
 jest.setTimeout(120_000);
