@@ -78,7 +78,7 @@ async function streamImages(input: BuildInput, archives: Record<Side, string>): 
 }
 
 /** Reads each side once (the same datafile on both sides is read once and shared). */
-async function perSide<T>(dataset: Dataset, roots: Record<Side, string>, read: (root: string, side: Side) => Promise<T>): Promise<Record<Side, T>> {
+async function perSide<T>(roots: Record<Side, string>, read: (root: string, side: Side) => Promise<T>): Promise<Record<Side, T>> {
   const training = await read(roots.training, 'training');
   const testing = roots.testing === roots.training ? training : await read(roots.testing, 'testing');
   return { training, testing };
@@ -86,7 +86,7 @@ async function perSide<T>(dataset: Dataset, roots: Record<Side, string>, read: (
 
 /** An lmdb or leveldb datafile is used whole and as stored (the API allows nothing else). */
 async function useDatabases(roots: Record<Side, string>, dataset: Dataset, backend: 'lmdb' | 'leveldb'): Promise<BuiltSides> {
-  const dbs = await perSide(dataset, roots, async (root, side) => {
+  const dbs = await perSide(roots, async (root, side) => {
     const db = await findDatumDb(root, backend);
     if (!db) throw new PermanentFailure(`datafile ${dataset[side].datafileId} holds no ${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`);
     return db;
@@ -101,13 +101,13 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
   const format = dataset.format ?? 'image-folders';
   if (format === 'lmdb' || format === 'leveldb') return useDatabases(roots, dataset, format);
   if (format === 'image-folders')
-    return buildFromImages(input, await perSide(dataset, roots, (root, side) => readImageFolders(root, label(side))));
+    return buildFromImages(input, await perSide(roots, (root, side) => readImageFolders(root, label(side))));
   if (format !== 'idx') throw new PermanentFailure(`datasets from ${format} datafiles are not supported`);
-  const idx: Record<Side, IdxData> = await perSide(dataset, roots, (root) => readIdx(root, defaultArchiveLimits().maxUncompressedBytes));
+  const idx: Record<Side, IdxData> = await perSide(roots, (root) => readIdx(root, defaultArchiveLimits().maxUncompressedBytes));
   const t = dataset.transform ?? {};
   if (t.width === undefined && t.grayscale !== false) return buildFromIdx(input, idx);
   // Resizing or forcing colour needs images: write the IDX images as PNG folders first.
-  const images: Record<Side, LabelledImages> = await perSide(dataset, roots, async (_root, side) => {
+  const images: Record<Side, LabelledImages> = await perSide(roots, async (_root, side) => {
     const root = path.join(ctx.workDir, `${dataset[side].datafileId}-images`);
     return { root, byLabel: await writeIdxAsImageFolders(idx[side], root) };
   });
