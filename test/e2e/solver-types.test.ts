@@ -5,13 +5,9 @@
  * unit tests), and one uses a V1-format net (`layers { type: INNER_PRODUCT }`), which Caffe
  * upgrades when it reads it.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ensureFashionMnist } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { tinyNet, uploadArchive, writeSmallFashionArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet } from '../support/tar-craft';
 
 jest.setTimeout(10 * 60_000);
 
@@ -60,16 +56,7 @@ let datasetId: string;
 beforeAll(async () => {
   cloud = await startTestCloud();
   api = await cloud.as('solver-types');
-  const work = await mkdtemp(path.join(os.tmpdir(), 'solver-types-'));
-  await writeSmallFashionArchive(await ensureFashionMnist(), 300, path.join(work, 'images.tar.gz'));
-  const datafile = await uploadArchive(api, 'images', await readFile(path.join(work, 'images.tar.gz')));
-  await api.waitFor<{ status: string }>(`/v1/datafiles/${datafile.id}`, (d) => d.status === 'ready', { intervalMs: 200 });
-  const dataset = await api.request<{ id: string }>('POST', '/v1/datasets', {
-    name: 'tiny',
-    training: { datafileId: datafile.id, splitPercentage: 0.8 },
-    testing: { datafileId: datafile.id, splitPercentage: 0.2 },
-  });
-  datasetId = dataset.id;
+  ({ datasetId } = await tinyDataset(api, { images: 300 }));
 });
 afterAll(async () => cloud?.stop());
 

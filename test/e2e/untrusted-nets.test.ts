@@ -6,13 +6,12 @@
  * snapshot_prefix the user wrote.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureFashionMnist } from '../../local/caffe/install';
 import { ApiError, type ElasticCaffeClient } from '../../local/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { tinyNet, tinySolver, uploadArchive, writeSmallFashionArchive } from '../support/tar-craft';
+import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(10 * 60_000);
 
@@ -25,15 +24,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   api = await cloud.as('untrusted');
   work = await mkdtemp(path.join(os.tmpdir(), 'untrusted-nets-'));
-  await writeSmallFashionArchive(await ensureFashionMnist(), 100, path.join(work, 'images.tar.gz'));
-  const datafile = await uploadArchive(api, 'images', await readFile(path.join(work, 'images.tar.gz')));
-  await api.waitFor<{ status: string }>(`/v1/datafiles/${datafile.id}`, (d) => d.status === 'ready', { intervalMs: 200 });
-  const dataset = await api.request<{ id: string }>('POST', '/v1/datasets', {
-    name: 'tiny',
-    training: { datafileId: datafile.id, splitPercentage: 0.8 },
-    testing: { datafileId: datafile.id, splitPercentage: 0.2 },
-  });
-  datasetId = dataset.id;
+  ({ datasetId } = await tinyDataset(api, { images: 100 }));
 });
 afterAll(async () => cloud?.stop());
 

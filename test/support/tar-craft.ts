@@ -4,7 +4,6 @@
  * image-folder archives of real Fashion-MNIST images, and a tiny solver and net that train on them
  * in seconds.
  */
-import { writeFile } from 'node:fs/promises';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import type { ElasticCaffeClient } from '../../local/client';
 import { fashionMnistDir, fashionMnistFiles } from '../../local/caffe/install';
@@ -96,13 +95,6 @@ export async function fashionMnistEntries(dataDir: string, count: number): Promi
     entries.push({ path: `${folder}/${String(i).padStart(5, '0')}.png`, data: greyPng(data.pixels.subarray(i * size, (i + 1) * size), data.width, data.height) });
   }
   return { entries, counts };
-}
-
-/** Writes a gzipped image-folders archive of `count` Fashion-MNIST images to `out`; returns per-folder counts. */
-export async function writeSmallFashionArchive(dataDir: string, count: number, out: string): Promise<Record<string, number>> {
-  const { entries, counts } = await fashionMnistEntries(dataDir, count);
-  await writeFile(out, craftTar(entries, { gzip: true }));
-  return counts;
 }
 
 /** Registers a datafile and uploads `data` to its presigned URL, as a client would; returns the datafile. */
