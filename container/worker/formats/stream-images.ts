@@ -2,7 +2,8 @@
  * Image folders → LMDB without extracting the archive and without convert_imageset, where the
  * result is the one convert_imageset would write (test/unit/import-identity.test.ts):
  *
- * 1. One pass over the archive checks every entry as extraction would (formats/tar.ts) and keeps
+ * 1. One pass over the archive checks every entry as extraction would (formats/tar.ts; a plain tar
+ *    is read by formats/plain-tar.ts, anything else by node-tar) and keeps
  *    each image's bytes (up to maxKeptBytes; beyond, only its header, and step 2 reads the archive
  *    again); the label folders, the split and each side's order come from the names alone.
  * 2. When every chosen image is a plain 8-bit, non-interlaced grey or RGB PNG of one size and no
@@ -30,6 +31,7 @@ import type { ArchiveLimits } from './limits';
 import { LmdbLoader } from './lmdb-load';
 import { PngDecoders } from './png-decoders';
 import { logStep } from './steps';
+import { NotPlainTar } from './plain-tar';
 import { checkTarListing } from './tar';
 
 /**
@@ -157,22 +159,30 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
     const { archive, label } = sources[side];
     if (listings.has(archive)) continue;
     const { size } = await stat(archive);
-    const guard = new EntryGuard(limits, size, label);
-    const heads = new Map<string, Buffer>();
-    const kept = new Map<string, Buffer>();
-    await checkTarListing(
-      archive,
-      guard,
-      label,
-      (entryPath, bytes, whole) => {
-        const relative = normalized(entryPath);
-        if (!isImagePath(relative)) return;
-        heads.set(relative, bytes.subarray(0, 64));
-        if (whole) kept.set(relative, bytes);
-      },
-      { keepWhole },
-    );
-    listings.set(archive, { ...groupImagePaths([...heads.keys()], label), heads, kept });
+    const keptBefore = keptBytes;
+    const list = async (reader: 'plain' | 'node-tar') => {
+      keptBytes = keptBefore;
+      const heads = new Map<string, Buffer>();
+      const kept = new Map<string, Buffer>();
+      await checkTarListing(
+        archive,
+        new EntryGuard(limits, size, label),
+        label,
+        (entryPath, bytes, whole) => {
+          const relative = normalized(entryPath);
+          if (!isImagePath(relative)) return;
+          heads.set(relative, bytes.subarray(0, 64));
+          if (whole) kept.set(relative, bytes);
+        },
+        { keepWhole, reader },
+      );
+      listings.set(archive, { ...groupImagePaths([...heads.keys()], label), heads, kept });
+    };
+    // Most archives are plain tars (GNU tar's, node-tar's, Python's); anything else is listed again by node-tar.
+    await list('plain').catch((error: unknown) => {
+      if (!(error instanceof NotPlainTar)) throw error;
+      return list('node-tar');
+    });
   }
   // Over the cap the kept bytes are dropped, and the images are read in a second pass instead.
   if (keptBytes > maxKeptBytes) for (const listing of listings.values()) listing.kept.clear();

@@ -14,6 +14,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
 import { PermanentFailure } from '../errors';
 import { collisionKey, type EntryGuard, type EntryKind } from './entry-guard';
+import { readPlainTar, type EntrySink } from './plain-tar';
 import { logStep } from './steps';
 
 const kinds: Record<string, EntryKind> = {
@@ -231,17 +232,52 @@ export async function checkAndExtractTar(file: string, destination: string, guar
  * archive's entries from memory instead. `onFile` gets each admitted file's path and its first
  * `headBytes` bytes (enough for an image header), or all of them when `keepWhole` says so for
  * that entry (decided from its header, before its bytes). Throws the same PermanentFailures.
+ * With `reader: 'plain'` the archive is read by formats/plain-tar.ts, which throws NotPlainTar
+ * (having called `onFile` for some entries, and the guard counted them) for anything but a plain
+ * archive: the caller starts again, with a fresh guard, with node-tar.
  */
 export async function checkTarListing(
   file: string,
   guard: EntryGuard,
   label: string,
   onFile: (entryPath: string, bytes: Buffer, whole: boolean) => void,
-  opts: { headBytes?: number; keepWhole?: (entryPath: string, size: number) => boolean } = {},
+  opts: { headBytes?: number; keepWhole?: (entryPath: string, size: number) => boolean; reader?: 'plain' | 'node-tar' } = {},
 ): Promise<void> {
   logStep('archive listing');
   const headBytes = opts.headBytes ?? 64;
   const shapes = new TreeShape();
+  const visit = (entryPath: string, type: string, size: number): EntrySink => {
+    const kind = tarKind(type);
+    const admitted = guard.admit(entryPath, kind) && !guard.problems.length;
+    const clash = admitted ? shapes.clash(entryPath, kind === 'directory') : undefined;
+    if (clash) guard.problems.push(`entry "${entryPath}" ${clash}`);
+    const wanted = admitted && !clash && kind === 'file';
+    const whole = wanted && (opts.keepWhole?.(entryPath, size) ?? false);
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    return {
+      data(chunk) {
+        guard.expanded(entryPath, chunk.length);
+        if (whole || (wanted && kept < headBytes)) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+      },
+      end() {
+        if (!wanted || guard.problems.length) return;
+        // A copy: the chunks may be slices of a large read buffer that must not stay alive with them.
+        const bytes = Buffer.concat(chunks, whole ? kept : Math.min(kept, headBytes));
+        onFile(entryPath, bytes, whole);
+      },
+    };
+  };
+  if (opts.reader === 'plain') await readPlainTar(file, visit);
+  else await listWithNodeTar(file, label, visit);
+  guard.rejectIfProblems();
+}
+
+/** Every entry of any tar node-tar reads (pax, GNU extensions, links ...), through `visit`. */
+async function listWithNodeTar(file: string, label: string, visit: (entryPath: string, type: string, size: number) => EntrySink): Promise<void> {
   let stopped: Error | undefined;
   const source = createReadStream(file);
   const stop = (error: Error) => {
@@ -250,30 +286,18 @@ export async function checkTarListing(
     parser.abort(error);
   };
   const onReadEntry = (entry: ReadEntry) => {
-    const kind = tarKind(entry.type);
-    const admitted = guard.admit(entry.path, kind) && !guard.problems.length && !stopped;
-    const clash = admitted ? shapes.clash(entry.path, kind === 'directory') : undefined;
-    if (clash) guard.problems.push(`entry "${entry.path}" ${clash}`);
-    const wanted = admitted && !clash && kind === 'file';
-    const whole = wanted && (opts.keepWhole?.(entry.path, entry.size) ?? false);
-    const chunks: Buffer[] = [];
-    let kept = 0;
+    // After a limit was passed the rest only drains.
+    if (stopped) return void entry.resume();
+    const sink = visit(entry.path, entry.type, entry.size);
     entry.on('data', (chunk: Buffer) => {
+      if (stopped) return;
       try {
-        guard.expanded(entry.path, chunk.length);
+        sink.data(chunk);
       } catch (error) {
         stop(error as Error);
       }
-      if (whole || (wanted && kept < headBytes)) {
-        chunks.push(chunk);
-        kept += chunk.length;
-      }
     });
-    entry.on('end', () => {
-      if (!wanted || guard.problems.length) return;
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      onFile(entry.path, whole ? bytes : bytes.subarray(0, headBytes), whole);
-    });
+    entry.on('end', () => !stopped && sink.end());
     entry.resume();
   };
   const parser = new Parser({ strict: true, onReadEntry });
@@ -285,5 +309,4 @@ export async function checkTarListing(
     throw stopped ?? error;
   }
   if (stopped) throw stopped;
-  guard.rejectIfProblems();
 }
