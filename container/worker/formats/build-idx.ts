@@ -31,7 +31,8 @@ export async function writeIdxLmdb(idx: IdxData, order: number[], db: string, ca
     for (const [position, source] of order.entries()) {
       const pixels = idx.pixels.subarray(source * size, (source + 1) * size);
       mean?.add(pixels);
-      await loader.put(mnistKey(position), datum(pixels, idx.labels[source]!));
+      const full = loader.put(mnistKey(position), datum(pixels, idx.labels[source]!));
+      if (full) await full; // only while the pipe is full: an await per Datum costs a tick each
     }
     await loader.close();
   } catch (error) {

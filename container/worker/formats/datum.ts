@@ -9,6 +9,16 @@
  */
 
 function varint(value: number, out: number[]): void {
+  if (value >= 0 && value <= 0x7fffffff) {
+    // The common case (every label, every size) in plain number arithmetic: BigInt costs per Datum.
+    let v = value;
+    while (v > 0x7f) {
+      out.push((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.push(v);
+    return;
+  }
   // int32 fields: negative values take 10 bytes (two's complement as uint64).
   let v = BigInt.asUintN(64, BigInt(value));
   do {

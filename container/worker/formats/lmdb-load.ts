@@ -100,15 +100,18 @@ export class LmdbLoader {
     return new LmdbLoader(db, opts.caffePrefix, mapSize);
   }
 
-  /** Queues one pair; resolves when the pipe can take more (backpressure bounds memory). */
-  async put(key: string, value: Uint8Array): Promise<void> {
-    if (this.failed) throw this.failed;
-    const keyBytes = Buffer.from(key, 'latin1');
-    const needed = 4 + 2 * (keyBytes.length + value.length);
-    // Other puts may fill the new buffer while this one waits for the pipe: check again after.
-    while (this.used + needed > this.buffer.length) await this.flush(needed);
-    this.used = hexLine(value, this.buffer, hexLine(keyBytes, this.buffer, this.used));
+  /**
+   * Queues one pair, in call order. Answers a promise only while the pipe is full (backpressure
+   * bounds memory; most calls answer undefined: a promise per image was garbage on the main thread).
+   */
+  put(key: string, value: Uint8Array): Promise<void> | undefined {
+    if (this.failed) return Promise.reject(this.failed);
+    const needed = 4 + 2 * (key.length + value.length);
+    // flush() swaps in a buffer with room before it waits for the pipe, so the pair goes in now.
+    const flushed = this.used + needed > this.buffer.length ? this.flush(needed) : undefined;
+    this.used = hexLine(value, this.buffer, hexLine(Buffer.from(key, 'latin1'), this.buffer, this.used));
     this.count++;
+    return flushed ?? this.drained;
   }
 
   private async flush(room = chunkBytes): Promise<void> {
