@@ -176,6 +176,27 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
     expect(total(training) + total(testing)).toBe(entries.filter((entry) => 'data' in entry).length);
   });
 
+  it.each([
+    ['plain', false],
+    ['pax (listed by node-tar)', true],
+  ])('stops a %s archive at the entry limit with a message, not a crash', async (_, pax) => {
+    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 6);
+    const archive = path.join(work, `many-${pax ? 'pax' : 'plain'}.tar.gz`);
+    if (pax) {
+      const root = path.join(work, 'many-pax-src');
+      const folder = `${'many-'.repeat(22)}root`;
+      for (const entry of entries) if ('data' in entry) {
+        mkdirSync(path.join(root, folder, path.dirname(entry.path)), { recursive: true });
+        writeFileSync(path.join(root, folder, entry.path), entry.data);
+      }
+      await create({ gzip: true, file: archive, cwd: root, portable: true }, [folder]);
+    } else writeFileSync(archive, craftTar(entries, { gzip: true }));
+    const source = { archive, label: 'datafile df' };
+    await expect(buildImagesInStream(input(`many-${pax}`), { training: source, testing: source }, { ...defaultArchiveLimits(), maxEntries: 4 })).rejects.toThrow(
+      /^datafile df has more than 4 entries \(the limit\)/,
+    );
+  });
+
   it('refuses a symbolic link found by node-tar with the words extraction uses', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 10);
     const archive = write('link-images.tar.gz', craftTar([...entries, { path: 'x/evil.png', type: 'symlink', target: '/etc/passwd' }], { gzip: true }));

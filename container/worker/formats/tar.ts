@@ -181,7 +181,15 @@ export async function checkAndExtractTar(file: string, destination: string, guar
   const listOnly = (entry: ReadEntry) => void entry.on('data', counter(entry)).resume();
   const onReadEntry = (entry: ReadEntry) => {
     const kind = tarKind(entry.type);
-    const admitted = guard.admit(entry.path, kind);
+    let admitted: boolean;
+    try {
+      admitted = guard.admit(entry.path, kind);
+    } catch (error) {
+      // Too many entries. Thrown from node-tar's event it would escape as an uncaught exception
+      // and kill the worker (the job retried, then failed without saying why).
+      stop(error as Error);
+      return void entry.resume();
+    }
     // After the first refused entry nothing more is written; the rest is only listed.
     if (!admitted || guard.problems.length || stopped) return listOnly(entry);
     const clash = shapes.clash(entry.path, kind === 'directory');
@@ -288,7 +296,14 @@ async function listWithNodeTar(file: string, label: string, visit: (entryPath: s
   const onReadEntry = (entry: ReadEntry) => {
     // After a limit was passed the rest only drains.
     if (stopped) return void entry.resume();
-    const sink = visit(entry.path, entry.type, entry.size);
+    let sink: EntrySink;
+    try {
+      sink = visit(entry.path, entry.type, entry.size);
+    } catch (error) {
+      // Too many entries: from node-tar's event a throw would be an uncaught exception.
+      stop(error as Error);
+      return void entry.resume();
+    }
     entry.on('data', (chunk: Buffer) => {
       if (stopped) return;
       try {
