@@ -1,10 +1,22 @@
 /**
- * What one tenant may upload or import, in one place. The deployment sets the defaults through
- * environment variables (the API's functions and the worker read the same names); every tenant
- * gets them. Archive contents (entries, expansion) are limited by the worker's inspection.
+ * What one tenant may upload, import and keep, in one place.
+ *
+ * - Defaults come from environment variables (the API's functions and the worker read the same
+ *   names), until an admin stores settings through GET/PUT /v1/admin/limits: a default for every
+ *   tenant and per-tenant overrides, in one item of the `CAPACITY` partition beside the capacity
+ *   settings (no tenant query can see it).
+ * - The API checks sizes and quotas against the tenant's limits on every request. The worker
+ *   cannot read that partition (its credentials are its tenant's), so the dispatcher hands it the
+ *   tenant's archive and size limits as environment variables of the Batch job (`workerLimitEnv`),
+ *   under the names the worker reads anyway.
  */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ddb } from './aws/clients';
 import { DomainError } from './errors';
-import { positiveIntegerFromEnv } from './env';
+import { positiveIntegerFromEnv, requireEnv } from './env';
+import { capacityPartition, removeTenantEntry, tenantIdSchema } from './scheduling/capacity';
+import { envNames, tableKeys } from './topology';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -14,6 +26,10 @@ export const s3Multipart = { minPartBytes: 5 * MiB, maxPartBytes: 5 * GiB, maxPa
 
 export const limitEnvNames = {
   maxDatafileBytes: 'ELASTIC_CAFFE_MAX_DATAFILE_BYTES',
+  maxArchiveEntries: 'ELASTIC_CAFFE_MAX_ARCHIVE_ENTRIES',
+  maxUncompressedBytes: 'ELASTIC_CAFFE_MAX_UNCOMPRESSED_BYTES',
+  maxQueuedJobs: 'ELASTIC_CAFFE_QUOTA_QUEUED_JOBS',
+  maxStorageBytes: 'ELASTIC_CAFFE_QUOTA_STORAGE_BYTES',
   singlePutMaxBytes: 'ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES',
   partBytes: 'ELASTIC_CAFFE_UPLOAD_PART_BYTES',
   importTimeoutSeconds: 'ELASTIC_CAFFE_IMPORT_TIMEOUT_SECONDS',
@@ -33,16 +49,96 @@ export interface DatafileLimits {
 const positive = positiveIntegerFromEnv;
 
 /**
- * The limits that apply to a tenant. Today every tenant gets the deployment's defaults; the tenant
- * is a parameter so per-tenant overrides can be added here without changing any caller.
+ * The upload limits in this process's environment. In the worker that environment carries the
+ * job's tenant's own limits (the dispatcher sets them, `workerLimitEnv`); the API asks
+ * `tenantDatafileLimits` instead, which reads the admin's settings.
  */
-export function datafileLimits(tenantId: string, env: NodeJS.ProcessEnv = process.env): DatafileLimits {
-  void tenantId;
+export function datafileLimits(env: NodeJS.ProcessEnv = process.env): DatafileLimits {
   return {
     maxSizeBytes: positive(env, limitEnvNames.maxDatafileBytes, 50 * GiB),
     singlePutMaxBytes: Math.min(positive(env, limitEnvNames.singlePutMaxBytes, 64 * MiB), s3Multipart.maxPartBytes),
     partSizeBytes: Math.max(positive(env, limitEnvNames.partBytes, 64 * MiB), s3Multipart.minPartBytes),
     importTimeoutSeconds: positive(env, limitEnvNames.importTimeoutSeconds, 3600),
+  };
+}
+
+/** The upload limits of one tenant: the environment's, with the tenant's largest datafile from the settings. */
+export async function tenantDatafileLimits(tenantId: string): Promise<DatafileLimits> {
+  return { ...datafileLimits(), maxSizeBytes: (await limitsOf(tenantId)).maxDatafileBytes };
+}
+
+const limit = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** Everything an admin can set per tenant (or as everyone's default). */
+export const tenantLimitsSchema = z
+  .strictObject({
+    maxDatafileBytes: limit.describe('largest datafile the tenant may upload or import, bytes (413 above it)'),
+    maxArchiveEntries: limit.describe("entries (files and folders) one of the tenant's archives may hold (the datafile fails naming the limit)"),
+    maxUncompressedBytes: limit.describe("bytes one of the tenant's archives may expand to (the datafile fails naming the limit)"),
+    maxQueuedJobs: limit.describe('training jobs the tenant may have waiting at once (429 beyond)'),
+    maxStorageBytes: limit.describe("bytes the tenant's datafiles may take in all (429 beyond)"),
+  })
+  .meta({ id: 'TenantLimits' });
+export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+
+/** The settings an admin stores: everyone's default, and overrides of any of its fields per tenant. */
+export const limitSettingsSchema = z
+  .strictObject({
+    default: tenantLimitsSchema.describe("every tenant's limits unless overridden"),
+    tenants: z.record(tenantIdSchema, tenantLimitsSchema.partial()).default({}).describe('per-tenant overrides of some or all of the default fields'),
+  })
+  .meta({ id: 'LimitSettings', description: 'what each tenant may upload, import and keep' });
+export type LimitSettings = z.infer<typeof limitSettingsSchema>;
+
+export const limitsViewSchema = limitSettingsSchema.extend({ source: z.enum(['defaults', 'admin']), updatedAt: z.iso.datetime().optional() }).meta({ id: 'Limits' });
+export type LimitsView = z.infer<typeof limitsViewSchema>;
+
+/** The deployment's defaults (environment variables), used until an admin stores settings. */
+export function defaultLimits(env: NodeJS.ProcessEnv = process.env): LimitSettings {
+  return {
+    default: {
+      maxDatafileBytes: positive(env, limitEnvNames.maxDatafileBytes, 50 * GiB),
+      maxArchiveEntries: positive(env, limitEnvNames.maxArchiveEntries, 2_000_000),
+      maxUncompressedBytes: positive(env, limitEnvNames.maxUncompressedBytes, 32 * GiB),
+      maxQueuedJobs: positive(env, limitEnvNames.maxQueuedJobs, 20),
+      maxStorageBytes: positive(env, limitEnvNames.maxStorageBytes, 200 * GiB),
+    },
+    tenants: {},
+  };
+}
+
+const limitsSortKey = 'limits';
+const limitsKey = () => ({ [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: limitsSortKey });
+
+/** The settings in force (strongly consistent: a PUT applies to the next request). */
+export async function readLimits(): Promise<LimitsView> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: requireEnv(envNames.table), Key: limitsKey(), ConsistentRead: true }));
+  if (!Item) return { ...defaultLimits(), source: 'defaults' };
+  return { default: Item.default, tenants: Item.tenants ?? {}, source: 'admin', updatedAt: Item.updatedAt };
+}
+
+/** Stores new settings (the whole document: PUT replaces). */
+export async function writeLimits(settings: LimitSettings): Promise<LimitsView> {
+  const updatedAt = new Date().toISOString();
+  await ddb().send(new PutCommand({ TableName: requireEnv(envNames.table), Item: { ...limitsKey(), ...settings, updatedAt } }));
+  return { ...settings, source: 'admin', updatedAt };
+}
+
+/** The limits that apply to one tenant: the default, with the tenant's overrides. */
+export async function limitsOf(tenantId: string, settings?: LimitSettings): Promise<TenantLimits> {
+  const { default: everyone, tenants } = settings ?? (await readLimits());
+  return { ...everyone, ...tenants[tenantId] };
+}
+
+/** Forgets a deleted tenant's overrides. */
+export const forgetTenantLimits = (tenantId: string) => removeTenantEntry(limitsSortKey, ['tenants'], tenantId);
+
+/** The environment a Batch job of the tenant gets: its limits, under the names the worker reads. */
+export function workerLimitEnv(limits: TenantLimits): Record<string, string> {
+  return {
+    [limitEnvNames.maxDatafileBytes]: String(limits.maxDatafileBytes),
+    [limitEnvNames.maxArchiveEntries]: String(limits.maxArchiveEntries),
+    [limitEnvNames.maxUncompressedBytes]: String(limits.maxUncompressedBytes),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Per-tenant quotas: how many training jobs may wait at once, and how many bytes of datafiles a
- * tenant may keep. Exceeding one answers 429 with Retry-After (lambdas/shared/http.ts). How many
+ * tenant may keep (limits.ts: set per tenant by an admin, defaults from the environment). Exceeding one answers 429 with Retry-After (lambdas/shared/http.ts). How many
  * jobs run at once is not a quota but the scheduler's limit (core/scheduling: `maxConcurrentJobs`):
  * jobs beyond it are accepted and wait in the queue.
  *
@@ -15,10 +15,12 @@
 import { DomainError } from './errors';
 import * as records from './records/store';
 import { positiveIntegerFromEnv } from './env';
+import { limitEnvNames, limitsOf } from './limits';
 
 export const quotaEnvNames = {
-  queuedJobs: 'ELASTIC_CAFFE_QUOTA_QUEUED_JOBS',
-  storageBytes: 'ELASTIC_CAFFE_QUOTA_STORAGE_BYTES',
+  /** Defaults of the quotas themselves: limits.ts holds them with the other per-tenant limits. */
+  queuedJobs: limitEnvNames.maxQueuedJobs,
+  storageBytes: limitEnvNames.maxStorageBytes,
   jobsRetryAfterSeconds: 'ELASTIC_CAFFE_QUOTA_RETRY_AFTER_SECONDS',
 } as const;
 
@@ -34,16 +36,10 @@ export interface TenantQuotas {
 /** Storage frees up only when the tenant deletes something; this is a polite "not soon". */
 const storageRetryAfterSeconds = 3600;
 
-const positive = positiveIntegerFromEnv;
-
-/** The tenant's quotas: the deployment's defaults today; the tenant is a parameter for per-tenant overrides later. */
-export function tenantQuotas(tenantId: string, env: NodeJS.ProcessEnv = process.env): TenantQuotas {
-  void tenantId;
-  return {
-    queuedJobs: positive(env, quotaEnvNames.queuedJobs, 20),
-    storageBytes: positive(env, quotaEnvNames.storageBytes, 200 * 1024 ** 3),
-    jobsRetryAfterSeconds: positive(env, quotaEnvNames.jobsRetryAfterSeconds, 60),
-  };
+/** The tenant's quotas: its limits (the admin's settings, or the environment's defaults). */
+export async function tenantQuotas(tenantId: string, env: NodeJS.ProcessEnv = process.env): Promise<TenantQuotas> {
+  const limits = await limitsOf(tenantId);
+  return { queuedJobs: limits.maxQueuedJobs, storageBytes: limits.maxStorageBytes, jobsRetryAfterSeconds: positiveIntegerFromEnv(env, quotaEnvNames.jobsRetryAfterSeconds, 60) };
 }
 
 /** A quota of the tenant is used up: 429, with how long to wait before retrying. */
@@ -69,7 +65,8 @@ async function countJobs(tenantId: string, statuses: readonly string[], upTo: nu
 }
 
 /** Refuses a new training job when the tenant's queued jobs are at their quota. */
-export async function checkJobQuotas(tenantId: string, quotas = tenantQuotas(tenantId)): Promise<void> {
+export async function checkJobQuotas(tenantId: string, given?: TenantQuotas): Promise<void> {
+  const quotas = given ?? (await tenantQuotas(tenantId));
   const queued = await countJobs(tenantId, ['queued'], quotas.queuedJobs);
   if (queued >= quotas.queuedJobs)
     throw new QuotaExceededError(`${queued} of your training jobs are queued, your quota of queued jobs; queue another when one starts`, quotas.jobsRetryAfterSeconds);
@@ -88,7 +85,8 @@ export async function storedBytes(tenantId: string): Promise<number> {
 }
 
 /** Refuses adding `addingBytes` when the tenant's datafiles would exceed the storage quota. */
-export async function checkStorageQuota(tenantId: string, addingBytes: number, quotas = tenantQuotas(tenantId)): Promise<void> {
+export async function checkStorageQuota(tenantId: string, addingBytes: number, given?: TenantQuotas): Promise<void> {
+  const quotas = given ?? (await tenantQuotas(tenantId));
   const stored = await storedBytes(tenantId);
   // A full quota refuses even a datafile of unknown size.
   if (stored >= quotas.storageBytes || stored + addingBytes > quotas.storageBytes)

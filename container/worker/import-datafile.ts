@@ -18,7 +18,8 @@ import { download, upload } from './transfer';
 
 /** Fetches the datafile's URL to `file`; refusals, 4xx and oversize are permanent, the rest retried. */
 async function fetchSource(ctx: WorkerContext, datafile: Datafile & { sourceUrl: string }, file: string): Promise<number> {
-  const limits = datafileLimits(datafile.tenantId);
+  // The job's environment carries the tenant's own limits (the dispatcher sets them).
+  const limits = datafileLimits();
   try {
     return await downloadUrl('url', datafile.sourceUrl, file, urlPolicy(), { maxBytes: limits.maxSizeBytes, timeoutMs: limits.importTimeoutSeconds * 1000 }, ctx.stopping);
   } catch (error) {

@@ -1,6 +1,7 @@
 /** The admin API: deployment-wide settings, not tenant data (admin routes answer 403 to anyone else). */
 import { z } from 'zod';
 import type { Route } from '../routes';
+import { limitSettingsSchema, limitsViewSchema } from '../limits';
 import { capacitySettingsSchema, capacityViewSchema } from '../scheduling/capacity';
 import { problem } from './common';
 
@@ -28,6 +29,17 @@ export const adminRoutes: Route[] = [
     summary: 'Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job',
     request: { body: capacitySettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: capacityViewSchema }, ...forbidden },
+  },
+  {
+    method: 'GET', path: '/v1/admin/limits', handler: 'get-limits', auth: 'jwt', admin: true, access: { table: 'read' },
+    summary: 'What each tenant may upload, import and keep (admin): the default, and per-tenant overrides',
+    responses: { 200: { description: 'the limits in force', schema: limitsViewSchema }, ...forbidden },
+  },
+  {
+    method: 'PUT', path: '/v1/admin/limits', handler: 'put-limits', auth: 'jwt', admin: true, access: { table: 'readWrite' },
+    summary: "Change what each tenant may upload, import and keep (admin): datafile size (413), archive entries and expansion, queued jobs and storage (429); applies to each tenant's next request and job",
+    request: { body: limitSettingsSchema },
+    responses: { 200: { description: 'the limits now in force', schema: limitsViewSchema }, ...forbidden },
   },
   {
     method: 'DELETE', path: '/v1/admin/tenants/{tenantId}', handler: 'delete-tenant', auth: 'jwt', admin: true,

@@ -6,7 +6,8 @@
  * They live in their own partition (`CAPACITY`), outside every tenant's: no tenant query can see
  * them, and the slots (slots.ts) sit beside them.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from '../aws/clients';
 import { requireEnv } from '../env';
@@ -25,7 +26,7 @@ const settingsSortKey = 'settings';
 
 const limit = z.number().int().min(0).max(100_000);
 /** A tenant id as tokens carry it (local/token.ts uses the same alphabet). */
-const tenantId = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a tenant id: 1-128 letters, digits, . _ @ -');
+export const tenantIdSchema = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a tenant id: 1-128 letters, digits, . _ @ -');
 
 /**
  * The capacity settings, as the admin API shows and takes them. `maxWorkers: 0` pauses
@@ -36,7 +37,7 @@ export const capacitySettingsSchema = z
     maxWorkers: limit.describe('Batch jobs (of every kind of work) running at once, all tenants together'),
     maxConcurrentJobs: z.strictObject({
       default: limit.describe("a tenant's Batch jobs running at once, unless overridden"),
-      tenants: z.record(tenantId, limit).default({}).describe('per-tenant overrides of the default'),
+      tenants: z.record(tenantIdSchema, limit).default({}).describe('per-tenant overrides of the default'),
     }),
   })
   .meta({ id: 'CapacitySettings', description: 'how much work may run at once; jobs beyond it wait in the queue' });
@@ -82,3 +83,28 @@ export async function writeCapacity(settings: CapacitySettings): Promise<z.infer
   await ddb().send(new PutCommand({ TableName: table(), Item: { ...settingsKey, ...settings, updatedAt } }));
   return { ...settings, source: 'admin', updatedAt };
 }
+
+/**
+ * Removes one tenant's entry from a map inside a settings item of this partition (`mapPath`, e.g.
+ * maxConcurrentJobs.tenants), if it has one; an item or entry that is not there is fine.
+ */
+export async function removeTenantEntry(sortKey: string, mapPath: string[], tenantId: string): Promise<void> {
+  const names = Object.fromEntries([...mapPath, tenantId].map((name, i) => [`#p${i}`, name]));
+  const path = Object.keys(names).join('.');
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: sortKey },
+        UpdateExpression: `REMOVE ${path}`,
+        ConditionExpression: `attribute_exists(${path})`,
+        ExpressionAttributeNames: names,
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** Forgets a deleted tenant's override of the per-tenant limit. */
+export const forgetTenantCapacity = (tenantId: string) => removeTenantEntry(settingsSortKey, ['maxConcurrentJobs', 'tenants'], tenantId);

@@ -192,3 +192,8 @@ export async function noteStart(tenantId: string): Promise<string> {
   await ddb().send(new PutCommand({ TableName: table(), Item: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}`, at } }));
   return at;
 }
+
+/** Forgets when a deleted tenant last had work started. */
+export async function forgetStarts(tenantId: string): Promise<void> {
+  await ddb().send(new DeleteCommand({ TableName: table(), Key: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}` } }));
+}

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ConflictError } from '../errors';
 import { newId } from '../ids';
-import { checkDatafileSize, datafileLimits, partSizeFor, TooLargeError } from '../limits';
+import { checkDatafileSize, partSizeFor, tenantDatafileLimits, TooLargeError } from '../limits';
 import { checkUrl, urlPolicy } from '../net/url-guard';
 import { checkStorageQuota } from '../quotas';
 import { deleteRecordObjects, keys, objectSize, parseKey, presignUpload } from '../objects';
@@ -37,7 +37,7 @@ const completeUrl = (id: string) => `/v1/datafiles/${id}/complete`;
  * neither a record nor an object behind.
  */
 export async function createDatafile(tenantId: string, input: CreateInput): Promise<{ datafile: Datafile; upload?: Upload }> {
-  const limits = datafileLimits(tenantId);
+  const limits = await tenantDatafileLimits(tenantId);
   const sourceUrl = input.url === undefined ? undefined : checkUrl('url', input.url, urlPolicy()).href;
   if (input.sizeBytes !== undefined) checkDatafileSize(input.sizeBytes, limits);
   await checkStorageQuota(tenantId, input.sizeBytes ?? 0);
@@ -105,7 +105,7 @@ export async function completeUpload(tenantId: string, id: string): Promise<Data
     throw new ConflictError(`datafile ${id} is missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload them (GET /v1/datafiles/${id}/upload gives fresh URLs), then complete again`);
   const wanted = parts.filter((p) => p.partNumber <= partCount);
   const bytes = wanted.reduce((sum, p) => sum + p.bytes, 0);
-  const limit = datafileLimits(tenantId).maxSizeBytes;
+  const limit = (await tenantDatafileLimits(tenantId)).maxSizeBytes;
   if (bytes > limit) {
     await abortMultipartUpload(datafile.objectKey, uploadId);
     await fail(tenantId, id, `the upload is ${bytes} bytes, above this account's datafile limit of ${limit} bytes`);
@@ -131,7 +131,7 @@ async function fail(tenantId: string, id: string, error: string): Promise<Datafi
  * tenant's limit fails the datafile and is deleted.
  */
 export async function markUploaded(tenantId: string, id: string, sizeBytes: number): Promise<Datafile | undefined> {
-  const limit = datafileLimits(tenantId).maxSizeBytes;
+  const limit = (await tenantDatafileLimits(tenantId)).maxSizeBytes;
   if (sizeBytes > limit) {
     const failed = await fail(tenantId, id, `the uploaded file is ${sizeBytes} bytes, above this account's datafile limit of ${limit} bytes; it was deleted`);
     if (failed) await deleteRecordObjects(tenantId, 'datafiles', id);

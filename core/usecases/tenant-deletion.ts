@@ -1,6 +1,7 @@
 /**
  * Deleting a whole tenant (an admin action): its running Batch jobs, every object under
- * `tenants/<tenantId>/` (every version, in a versioned bucket) and every record of its partition.
+ * `tenants/<tenantId>/` (every version, in a versioned bucket), every record of its partition, and
+ * what the settings keep about it (its capacity and limit overrides, its last start).
  *
  * Order matters for a crash at any point: Batch jobs are stopped first (their workers write
  * objects and records until they exit), objects next, records last — the records are what finds
@@ -16,6 +17,9 @@ import { requireEnv } from '../env';
 import { ValidationError } from '../errors';
 import { bucket } from '../objects';
 import { envNames, tableKeys, tenantObjectsPrefix } from '../topology';
+import { forgetTenantLimits } from '../limits';
+import { forgetTenantCapacity } from '../scheduling/capacity';
+import { forgetStarts } from '../scheduling/slots';
 import { terminateBatchJob } from './work';
 
 export interface TenantDeletionOptions {
@@ -159,5 +163,7 @@ export async function deleteTenant(tenantId: string, options: TenantDeletionOpti
   const objectsDeleted = await deleteObjects(tenantId);
   // Read again: records created meanwhile (a request in flight) go too.
   const recordsDeleted = await deleteRecords(await partitionItems(tenantId));
+  // What the admin settings and the scheduler keep about the tenant outside its partition.
+  await Promise.all([forgetTenantCapacity(tenantId), forgetTenantLimits(tenantId), forgetStarts(tenantId)]);
   return { complete: true, batchJobsTerminated: running.length, stillStopping: [], objectsDeleted, recordsDeleted };
 }

@@ -8,6 +8,7 @@ import { SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { randomUUID } from 'node:crypto';
 import { batch } from '../aws/clients';
 import { requireEnv } from '../env';
+import { limitsOf, workerLimitEnv } from '../limits';
 import * as records from '../records/store';
 import type { ClassifyJob, Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
 import { readCapacity, tenantLimit } from '../scheduling/capacity';
@@ -134,6 +135,8 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
       shareIdentifier: batchShareIdentifier(record.tenantId),
       parameters: { action, tenantId: record.tenantId, recordId: record.id },
       tags: { tenantId: record.tenantId, recordId: record.id },
+      // The worker cannot read the admin's settings: it gets its tenant's limits with the job.
+      containerOverrides: { environment: Object.entries(workerLimitEnv(await limitsOf(record.tenantId))).map(([name, value]) => ({ name, value })) },
       ...(maxRuntimeSeconds ? { timeout: { attemptDurationSeconds: maxRuntimeSeconds } } : {}),
     }),
   );

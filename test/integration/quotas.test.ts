@@ -1,17 +1,27 @@
 /**
  * Per-tenant quotas through the HTTP API of a real local cloud, with small quotas set through the
  * environment (read on every request, as on Lambda): a used-up quota answers 429 problem+json with
- * Retry-After and creates nothing; other tenants are unaffected.
+ * Retry-After and creates nothing; other tenants are unaffected. Then an admin's per-tenant limits
+ * (GET/PUT /v1/admin/limits), down to the worker that enforces a tenant's archive limits.
  */
 import { newId } from '../../core/ids';
 import { quotaEnvNames } from '../../core/quotas';
 import * as records from '../../core/records/store';
 import { writeCapacity } from '../../core/scheduling/capacity';
 import type { Dataset, TrainingJob, TrainingJobStatus } from '../../core/records/types';
-import type { ElasticCaffeClient } from '../../local/client';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../../core/aws/clients';
+import type { LimitsView } from '../../core/limits';
+import { capacityPartition } from '../../core/scheduling/capacity';
+import { envNames, tableKeys } from '../../core/topology';
+import { ensureFashionMnist } from '../../local/caffe/install';
+import { ElasticCaffeClient } from '../../local/client';
+import { issueToken } from '../../local/auth';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { rawCall } from '../support/raw-call';
-import { tinyNet, tinySolver } from '../support/tar-craft';
+import { craftTar, fashionMnistEntries, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(2 * 60_000);
 
@@ -111,4 +121,56 @@ describe('storage', () => {
   it("another tenant's datafiles do not use this tenant's storage", async () => {
     expect((await register(await tc.as('quota-storage-2'), 'mine', 1000)).status).toBe(201);
   });
+});
+
+describe('limits set per tenant by an admin (GET/PUT /v1/admin/limits)', () => {
+  let admin: ElasticCaffeClient;
+  beforeAll(async () => {
+    admin = new ElasticCaffeClient(tc.cloud.url, await issueToken(tc.home, 'quota-ops', { admin: true }));
+  });
+  afterAll(async () => {
+    // Back to the environment's defaults for whatever runs after.
+    await ddb().send(new DeleteCommand({ TableName: process.env[envNames.table], Key: { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: 'limits' } }));
+  });
+
+  it('shows the environment defaults until an admin stores settings; tenants may neither read nor change them', async () => {
+    const shown = await admin.request<LimitsView>('GET', '/v1/admin/limits');
+    expect(shown).toMatchObject({ source: 'defaults', tenants: {}, default: { maxQueuedJobs: 1, maxStorageBytes: 1000 } });
+    for (const method of ['GET', 'PUT'] as const) {
+      const answer = await rawCall(api, method, '/v1/admin/limits', { body: method === 'PUT' ? shown : undefined });
+      expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({ status: 403, type: 'application/problem+json' });
+    }
+    expect((await admin.request<LimitsView>('GET', '/v1/admin/limits')).source).toBe('defaults');
+  });
+
+  it('refuses settings that are not whole positive limits, saying which field', async () => {
+    const answer = await rawCall(admin, 'PUT', '/v1/admin/limits', { body: { default: { maxDatafileBytes: 0 } } });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.stringify(answer.body)).toContain('default.maxDatafileBytes');
+  });
+
+  it("a tenant's overrides apply to it alone: its datafile size (413) and, in the worker, its archive entries", async () => {
+    const { default: defaults } = await admin.request<LimitsView>('GET', '/v1/admin/limits');
+    const small = 'quota-small';
+    const settings = { default: { ...defaults, maxStorageBytes: 10 ** 9 }, tenants: { [small]: { maxDatafileBytes: 50_000, maxArchiveEntries: 3 } } };
+    expect(await admin.request('PUT', '/v1/admin/limits', settings)).toMatchObject({ ...settings, source: 'admin' });
+
+    const smallApi = await tc.as(small);
+    const register = (client: ElasticCaffeClient) => rawCall(client, 'POST', '/v1/datafiles', { body: { name: 'big', format: 'image-folders', sizeBytes: 60_000 } });
+    const refused = await register(smallApi);
+    expect(refused.status).toBe(413);
+    expect(refused.body.detail).toBe("sizeBytes 60000 is above this account's datafile limit of 50000 bytes");
+    expect((await register(await tc.as('quota-large'))).status).toBe(201);
+
+    // Four images in two folders are more than three entries: the worker, given the tenant's limits with its job, refuses the archive.
+    // (The job tests above paused the workers.)
+    await admin.request('PUT', '/v1/admin/capacity', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } });
+    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 4);
+    const archive = path.join(tc.home, 'four-images.tar.gz');
+    await writeFile(archive, craftTar(entries, { gzip: true }));
+    const { id } = await smallApi.uploadDatafile('four images', archive);
+    const failed = await smallApi.waitFor<{ status: string; error?: string }>(`/v1/datafiles/${id}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 120_000 });
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/has more than 3 entries \(the limit\)/) });
+  }, 4 * 60_000);
 });

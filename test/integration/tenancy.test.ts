@@ -9,6 +9,7 @@ import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
 import { localNames } from '../../local/resources';
 import { collections, routeKey, routes, type Collection } from '../../core/routes';
+import { readLimits } from '../../core/limits';
 import { readCapacity } from '../../core/scheduling/capacity';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { validateResponse } from '../support/validate-responses';
@@ -230,6 +231,16 @@ describe("tenant B walks every route with A's ids", () => {
       const answer = await send(b, 'PUT', '/v1/admin/capacity', { maxWorkers: 100, maxConcurrentJobs: { default: 100 } });
       expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
       expect((await readCapacity()).source).toBe('defaults');
+    },
+    'GET /v1/admin/limits': async () => {
+      const answer = await send(b, 'GET', '/v1/admin/limits');
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+    },
+    'PUT /v1/admin/limits': async () => {
+      const body = { default: { maxDatafileBytes: 1, maxArchiveEntries: 1, maxUncompressedBytes: 1, maxQueuedJobs: 1, maxStorageBytes: 1 }, tenants: {} };
+      const answer = await send(b, 'PUT', '/v1/admin/limits', body);
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect((await readLimits()).source).toBe('defaults');
     },
     'DELETE /v1/admin/tenants/{tenantId}': async () => {
       const answer = await send(b, 'DELETE', `/v1/admin/tenants/${A}`);

@@ -4,6 +4,9 @@
  * record of its partition are deleted, another tenant is untouched, and a second run — or a run
  * after a partial one — finishes the job without complaint.
  */
+import { defaultLimits, readLimits, writeLimits } from '../../core/limits';
+import { readCapacity, writeCapacity } from '../../core/scheduling/capacity';
+import { readLastStarts } from '../../core/scheduling/slots';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, s3 } from '../../core/aws/clients';
@@ -106,6 +109,10 @@ describe('deleteTenant', () => {
       const running = tc.cloud.batch.jobs().filter((j) => j.status === 'RUNNING');
       return running.length === 2 ? running : undefined;
     });
+    // Both tenants have their own settings too.
+    const capacity = await readCapacity();
+    await writeCapacity({ maxWorkers: capacity.maxWorkers, maxConcurrentJobs: { default: capacity.maxConcurrentJobs.default, tenants: { [doomed]: 3, [kept]: 4 } } });
+    await writeLimits({ default: defaultLimits().default, tenants: { [doomed]: { maxQueuedJobs: 5 }, [kept]: { maxQueuedJobs: 6 } } });
   });
 
   it('terminates its running Batch job and deletes all of its objects and records', async () => {
@@ -115,6 +122,14 @@ describe('deleteTenant', () => {
     expect(batchJob).toMatchObject({ status: 'FAILED', isTerminated: true });
     expect(await listObjects(`tenants/${doomed}/`)).toEqual([]);
     expect(await partition(doomed)).toEqual([]);
+  });
+
+  it("forgets its capacity and limit overrides and its last start, keeping the other tenant's", async () => {
+    expect((await readCapacity()).maxConcurrentJobs.tenants).toEqual({ [kept]: 4 });
+    expect((await readLimits()).tenants).toEqual({ [kept]: { maxQueuedJobs: 6 } });
+    const starts = await readLastStarts();
+    expect(starts[doomed]).toBeUndefined();
+    expect(starts[kept]).toEqual(expect.any(String));
   });
 
   it('leaves every other tenant alone', async () => {

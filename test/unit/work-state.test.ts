@@ -5,6 +5,7 @@
  */
 import { BatchClient, SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { limitEnvNames } from '../../core/limits';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../core/aws/clients';
@@ -136,6 +137,9 @@ describe('dispatch', () => {
   });
 
   it('submits under a deterministic name with the tenant as share identifier, then records the job for its claim only', async () => {
+    // The admin's limits: a default, and this tenant's own largest datafile.
+    const limits = { maxDatafileBytes: 1000, maxArchiveEntries: 2000, maxUncompressedBytes: 3000, maxQueuedJobs: 4, maxStorageBytes: 5000 };
+    ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
     batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
     ddbMock.on(UpdateCommand).resolves({ Attributes: item('training-jobs', job({ batchJobId: 'batch-job-1' })) });
 
@@ -147,6 +151,12 @@ describe('dispatch', () => {
     expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
     expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
     expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
+    // The worker gets the tenant's limits with the job: it cannot read the settings itself.
+    expect(submit.containerOverrides?.environment).toEqual([
+      { name: limitEnvNames.maxDatafileBytes, value: '77' },
+      { name: limitEnvNames.maxArchiveEntries, value: '2000' },
+      { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
+    ]);
 
     await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
     const { input, set, names, values } = theUpdate();
@@ -178,6 +188,7 @@ describe('dispatch', () => {
   });
 
   it('fails (so the claim is given back) when Batch returns no job id', async () => {
+    ddbMock.on(GetCommand).resolves({});
     batchMock.on(SubmitJobCommand).resolves({});
     await expect(submitBatchJob('training-jobs', job())).rejects.toThrow(/no job id/);
     expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);

@@ -2,6 +2,7 @@
  * How much an uploaded archive may hold. Archives are untrusted, so every limit is enforced on the
  * bytes actually produced while streaming, never on the sizes an entry's header claims.
  */
+import { limitEnvNames } from '../../../core/limits';
 
 export interface ArchiveLimits {
   /** Entries (files and folders) in one archive. */
@@ -19,15 +20,18 @@ export interface ArchiveLimits {
 
 const MiB = 1024 * 1024;
 
-/** The deployment's defaults; the worker's environment can change each (e.g. per compute environment). */
+/**
+ * The limits in the worker's environment: the job's tenant's own entries and expansion limits
+ * (core/limits.ts `workerLimitEnv`, set by the dispatcher), the ratio from the deployment.
+ */
 export function defaultArchiveLimits(env: NodeJS.ProcessEnv = process.env): ArchiveLimits {
   const number = (name: string, fallback: number): number => {
     const value = Number(env[name]);
     return env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
   };
   return {
-    maxEntries: number('ELASTIC_CAFFE_MAX_ARCHIVE_ENTRIES', 2_000_000),
-    maxUncompressedBytes: number('ELASTIC_CAFFE_MAX_UNCOMPRESSED_BYTES', 32 * 1024 * MiB),
+    maxEntries: number(limitEnvNames.maxArchiveEntries, 2_000_000),
+    maxUncompressedBytes: number(limitEnvNames.maxUncompressedBytes, 32 * 1024 * MiB),
     maxCompressionRatio: number('ELASTIC_CAFFE_MAX_COMPRESSION_RATIO', 100),
     ratioFloorBytes: number('ELASTIC_CAFFE_COMPRESSION_RATIO_FLOOR_BYTES', 16 * MiB),
   };
