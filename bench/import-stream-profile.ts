@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultArchiveLimits } from '../container/worker/formats/limits';
 import { buildImagesInStream } from '../container/worker/formats/stream-images';
-import type { Dataset } from '../core/records/types';
 import { ensureCaffe, ensureFashionMnist } from '../local/caffe/install';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
+import { buildInputFor, splitDatasetRecord } from '../test/support/format-fixtures';
 
 async function main(): Promise<void> {
   const [count = 60000, rounds = 2] = process.argv.slice(2).map(Number);
@@ -25,25 +25,14 @@ async function main(): Promise<void> {
   const home = path.join(os.tmpdir(), 'import-stream-profile');
   const archive = path.join(home, `fashion-mnist-${count}.tar.gz`);
   if (!existsSync(archive)) await writeFashionMnistArchive({ dataDir: await ensureFashionMnist(), split: 'train', count, out: archive });
-  const dataset = {
-    id: 'ds-profile',
-    tenantId: 't',
-    createdAt: '',
-    updatedAt: '',
-    status: 'processing',
-    training: { datafileId: 'df', splitPercentage: 0.8 },
-    testing: { datafileId: 'df', splitPercentage: 0.2 },
-    attempts: 1,
-    format: 'image-folders',
-  } as Dataset;
+  const dataset = splitDatasetRecord();
   const source = { archive, label: 'datafile df' };
   for (let round = 1; round <= rounds; round++) {
     const workDir = path.join(home, 'work');
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
     const started = Date.now();
-    const ctx = { workDir, caffePrefix, gpu: false, attempt: 1, stopping: new AbortController().signal };
-    const built = await buildImagesInStream({ ctx, dataset, seed: 1, shuffle: true, sameDatafile: true }, { training: source, testing: source }, defaultArchiveLimits());
+    const built = await buildImagesInStream(buildInputFor(workDir, caffePrefix, dataset, 1), { training: source, testing: source }, defaultArchiveLimits());
     if (!built) throw new Error('the stream path handed the build back');
     console.error(`round ${round}: ${count} images in ${((Date.now() - started) / 1000).toFixed(3)} s`);
   }

@@ -26,7 +26,7 @@ import { writeIdxSubset, type IdxData } from '../../container/worker/formats/idx
 import { readPng, unfilter } from '../../container/worker/png-check';
 import { seededRandom, shuffled } from '../../container/worker/split';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
-import { idxPair } from '../support/format-fixtures';
+import { buildInputFor, idxPair, splitDatasetRecord } from '../support/format-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -87,25 +87,12 @@ function rgbPng(grey: Buffer, width: number, height: number): Buffer {
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false });
 }
 
-function dataset(transform?: ImageTransform): Dataset {
-  return {
-    id: 'ds-identity',
-    tenantId: 't',
-    createdAt: '',
-    updatedAt: '',
-    status: 'processing',
-    training: { datafileId: 'df', splitPercentage: 0.8 },
-    testing: { datafileId: 'df', splitPercentage: 0.2 },
-    attempts: 1,
-    format: 'image-folders',
-    ...(transform ? { transform } : {}),
-  } as Dataset;
-}
+const dataset = splitDatasetRecord;
 
 function input(name: string, ds: Dataset): BuildInput {
   const workDir = path.join(work, name);
   mkdirSync(workDir, { recursive: true });
-  return { ctx: { workDir, caffePrefix: prefix, gpu: false, attempt: 1, stopping: new AbortController().signal }, dataset: ds, seed: 1234, shuffle: true, sameDatafile: true };
+  return buildInputFor(workDir, prefix, ds);
 }
 
 /** The list.txt inside a side's ImageData tar, and the image names beside it. */

@@ -15,8 +15,8 @@ import type { BuildInput } from '../../container/worker/formats/build';
 import { defaultArchiveLimits } from '../../container/worker/formats/limits';
 import { NotPlainTar, readPlainTar } from '../../container/worker/formats/plain-tar';
 import { buildImagesInStream } from '../../container/worker/formats/stream-images';
-import type { Dataset } from '../../core/records/types';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
+import { buildInputFor, splitDatasetRecord } from '../support/format-fixtures';
 import { craftTar, fashionMnistEntries, ustarHeader, type TarEntry } from '../support/tar-craft';
 
 jest.setTimeout(120_000);
@@ -137,18 +137,7 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
   const input = (name: string): BuildInput => {
     const workDir = path.join(work, `build-${name}`);
     mkdirSync(workDir, { recursive: true });
-    const dataset = {
-      id: `ds-${name}`,
-      tenantId: 't',
-      createdAt: '',
-      updatedAt: '',
-      status: 'processing',
-      training: { datafileId: 'df', splitPercentage: 0.8 },
-      testing: { datafileId: 'df', splitPercentage: 0.2 },
-      attempts: 1,
-      format: 'image-folders',
-    } as Dataset;
-    return { ctx: { workDir, caffePrefix: prefix, gpu: false, attempt: 1, stopping: new AbortController().signal }, dataset, seed: 1, shuffle: true, sameDatafile: true };
+    return buildInputFor(workDir, prefix, splitDatasetRecord(), 1);
   };
   let prefix: string;
   beforeAll(async () => {
