@@ -5,7 +5,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { s3 } from './aws/clients';
 import { requireEnv } from './env';
 import type { Collection } from './routes';
@@ -82,11 +82,62 @@ export async function objectSize(key: string): Promise<number | undefined> {
 /** The object as text, or undefined if it does not exist. */
 export async function readText(key: string): Promise<string | undefined> {
   try {
-    const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-    return (await object.Body?.transformToString('utf8')) ?? '';
+    return (await collect(objectChunks(key))).toString('utf8');
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    if (isMissing(error)) return undefined;
     throw error;
+  }
+}
+
+const isMissing = (error: unknown) => (error as { name?: string }).name === 'NoSuchKey';
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const all: Buffer[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return Buffer.concat(all);
+}
+
+/** Socket errors of a response body that end it early: the read is resumed where it stopped. */
+const resumable = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const readAttempts = 4;
+
+/**
+ * The bytes of an object (or of `[start, end]`), chunk by chunk (NoSuchKey if it does not exist). The
+ * SDK retries a request that fails, not a response body cut off half-way (a connection reset
+ * under load): that is resumed here from the byte it stopped at, only while the object is the
+ * same one (If-Match on its ETag).
+ */
+async function* objectChunks(key: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
+  let offset = range?.start ?? 0;
+  let etag: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const resuming = offset !== (range?.start ?? 0);
+    let body: Readable;
+    try {
+      const object = await s3().send(
+        new GetObjectCommand({
+          Bucket: bucket(),
+          Key: key,
+          ...(range || resuming ? { Range: `bytes=${offset}-${range?.end ?? ''}` } : {}),
+          ...(resuming && etag ? { IfMatch: etag } : {}),
+        }),
+      );
+      etag ??= object.ETag;
+      body = object.Body as Readable;
+    } catch (error) {
+      if (resuming && (error as { name?: string }).name === 'PreconditionFailed') throw new Error(`${key} changed while it was being read`);
+      throw error;
+    }
+    try {
+      for await (const chunk of body) {
+        offset += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+      return;
+    } catch (error) {
+      if (attempt >= readAttempts || !resumable.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
   }
 }
 
@@ -104,8 +155,7 @@ export async function listObjects(prefix: string): Promise<Array<{ key: string; 
 
 /** Bytes `[start, end]` (inclusive) of an object; the caller knows the object is that long. */
 export async function readRange(key: string, start: number, end: number): Promise<Buffer> {
-  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=${start}-${end}` }));
-  return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  return collect(objectChunks(key, { start, end }));
 }
 
 /**
@@ -122,12 +172,19 @@ export async function deleteRecordObjects(tenantId: string, collection: Collecti
 
 /** The object's lines, streamed (a long log is never held whole); nothing when it does not exist. */
 export async function* readLines(key: string): AsyncGenerator<string> {
-  let body: Readable;
+  const chunks = objectChunks(key);
+  // The first chunk tells a missing object (no lines) from a failing read.
+  let first: IteratorResult<Buffer>;
   try {
-    body = (await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }))).Body as Readable;
+    first = await chunks.next();
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return;
+    if (isMissing(error)) return;
     throw error;
   }
-  yield* createInterface({ input: body, crlfDelay: Infinity });
+  if (first.done) return;
+  const rest = async function* () {
+    yield first.value;
+    yield* chunks;
+  };
+  yield* createInterface({ input: Readable.from(rest()), crlfDelay: Infinity });
 }
