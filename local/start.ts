@@ -5,6 +5,18 @@
 import { ensureCaffe, ensureFashionMnist, localHome } from './caffe/install';
 import { startLocalCloud } from './cloud';
 
+/**
+ * ELASTIC_CAFFE_WORKER_IN_IMAGE=1: every Batch job runs inside the worker's container image, as on
+ * AWS (built with buildah on the first run, with progress; root and apt-get needed).
+ */
+async function workerImage(): Promise<string> {
+  const { buildWorkerImage } = await import('../scripts/container/worker-image');
+  console.log('Building (or finding up to date) the worker image…');
+  const image = await buildWorkerImage({ installMissingTools: true, log: (line) => console.log(line) });
+  console.log(`Workers run in ${image.name} (${image.id.slice(0, 12)})`);
+  return image.name;
+}
+
 async function main(): Promise<void> {
   const home = localHome();
   const caffePrefix = await ensureCaffe();
@@ -15,6 +27,7 @@ async function main(): Promise<void> {
     caffePrefix,
     workers: Number(process.env.ELASTIC_CAFFE_WORKERS ?? 2),
     echoWorkers: process.env.ELASTIC_CAFFE_QUIET !== '1',
+    workerImage: process.env.ELASTIC_CAFFE_WORKER_IN_IMAGE === '1' ? await workerImage() : undefined,
   });
   if (cloud.recovered) console.log(`Re-queued ${cloud.recovered} unfinished job(s) from the previous run.`);
   console.log(`Local state: ${home}`);
