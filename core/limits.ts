@@ -62,9 +62,9 @@ export function datafileLimits(env: NodeJS.ProcessEnv = process.env): DatafileLi
   };
 }
 
-/** The upload limits of one tenant: the environment's, with the tenant's largest datafile from the settings. */
-export async function tenantDatafileLimits(tenantId: string): Promise<DatafileLimits> {
-  return { ...datafileLimits(), maxSizeBytes: (await limitsOf(tenantId)).maxDatafileBytes };
+/** The upload limits of one tenant: the environment's, with the tenant's largest datafile from the settings (read unless `known`). */
+export async function tenantDatafileLimits(tenantId: string, known?: TenantLimits): Promise<DatafileLimits> {
+  return { ...datafileLimits(), maxSizeBytes: (known ?? (await limitsOf(tenantId))).maxDatafileBytes };
 }
 
 const limit = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -15,7 +15,7 @@
 import { DomainError } from './errors';
 import * as records from './records/store';
 import { positiveIntegerFromEnv } from './env';
-import { limitEnvNames, limitsOf } from './limits';
+import { limitEnvNames, limitsOf, type TenantLimits } from './limits';
 
 export const quotaEnvNames = {
   /** Defaults of the quotas themselves: limits.ts holds them with the other per-tenant limits. */
@@ -36,9 +36,9 @@ export interface TenantQuotas {
 /** Storage frees up only when the tenant deletes something; this is a polite "not soon". */
 const storageRetryAfterSeconds = 3600;
 
-/** The tenant's quotas: its limits (the admin's settings, or the environment's defaults). */
-export async function tenantQuotas(tenantId: string, env: NodeJS.ProcessEnv = process.env): Promise<TenantQuotas> {
-  const limits = await limitsOf(tenantId);
+/** The tenant's quotas: its limits (the admin's settings, or the environment's defaults; read unless `known`). */
+export async function tenantQuotas(tenantId: string, known?: TenantLimits, env: NodeJS.ProcessEnv = process.env): Promise<TenantQuotas> {
+  const limits = known ?? (await limitsOf(tenantId));
   return { queuedJobs: limits.maxQueuedJobs, storageBytes: limits.maxStorageBytes, jobsRetryAfterSeconds: positiveIntegerFromEnv(env, quotaEnvNames.jobsRetryAfterSeconds, 60) };
 }
 

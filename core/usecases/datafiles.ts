@@ -6,9 +6,9 @@
 import type { z } from 'zod';
 import { ConflictError } from '../errors';
 import { newId } from '../ids';
-import { checkDatafileSize, partSizeFor, tenantDatafileLimits, TooLargeError } from '../limits';
+import { checkDatafileSize, limitsOf, partSizeFor, tenantDatafileLimits, TooLargeError } from '../limits';
 import { checkUrl, urlPolicy } from '../net/url-guard';
-import { checkStorageQuota } from '../quotas';
+import { checkStorageQuota, tenantQuotas } from '../quotas';
 import { deleteRecordObjects, keys, objectSize, parseKey, presignUpload } from '../objects';
 import * as records from '../records/store';
 import type { Datafile } from '../records/types';
@@ -37,10 +37,12 @@ const completeUrl = (id: string) => `/v1/datafiles/${id}/complete`;
  * neither a record nor an object behind.
  */
 export async function createDatafile(tenantId: string, input: CreateInput): Promise<{ datafile: Datafile; upload?: Upload }> {
-  const limits = await tenantDatafileLimits(tenantId);
+  // One read of the tenant's limits serves both checks.
+  const tenantLimits = await limitsOf(tenantId);
+  const limits = await tenantDatafileLimits(tenantId, tenantLimits);
   const sourceUrl = input.url === undefined ? undefined : checkUrl('url', input.url, urlPolicy()).href;
   if (input.sizeBytes !== undefined) checkDatafileSize(input.sizeBytes, limits);
-  await checkStorageQuota(tenantId, input.sizeBytes ?? 0);
+  await checkStorageQuota(tenantId, input.sizeBytes ?? 0, await tenantQuotas(tenantId, tenantLimits));
   const id = newId('datafiles');
   const now = new Date().toISOString();
   const datafile: Datafile = {
@@ -112,7 +114,7 @@ export async function completeUpload(tenantId: string, id: string): Promise<Data
     throw new TooLargeError(`the uploaded parts hold ${bytes} bytes, above this account's datafile limit of ${limit} bytes; the upload was discarded`);
   }
   await completeMultipartUpload(datafile.objectKey, uploadId, wanted);
-  return (await markUploaded(tenantId, id, bytes)) ?? (await records.get('datafiles', tenantId, id));
+  return (await markUploaded(tenantId, id, bytes, limit)) ?? (await records.get('datafiles', tenantId, id));
 }
 
 async function fail(tenantId: string, id: string, error: string): Promise<Datafile | undefined> {
@@ -130,8 +132,8 @@ async function fail(tenantId: string, id: string, error: string): Promise<Datafi
  * whoever wins the conditional update (notification, a read, or complete). An object above the
  * tenant's limit fails the datafile and is deleted.
  */
-export async function markUploaded(tenantId: string, id: string, sizeBytes: number): Promise<Datafile | undefined> {
-  const limit = (await tenantDatafileLimits(tenantId)).maxSizeBytes;
+export async function markUploaded(tenantId: string, id: string, sizeBytes: number, knownLimit?: number): Promise<Datafile | undefined> {
+  const limit = knownLimit ?? (await tenantDatafileLimits(tenantId)).maxSizeBytes;
   if (sizeBytes > limit) {
     const failed = await fail(tenantId, id, `the uploaded file is ${sizeBytes} bytes, above this account's datafile limit of ${limit} bytes; it was deleted`);
     if (failed) await deleteRecordObjects(tenantId, 'datafiles', id);

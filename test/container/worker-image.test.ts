@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { ElasticCaffeClient } from '../../local/client';
 import { buildWorkerImage, run, type WorkerImage } from '../../scripts/container/worker-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
+import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(20 * 60_000);
 
@@ -30,16 +30,6 @@ interface JobView {
   model?: { iteration: number; bytes: number };
 }
 
-/** Runs until cancelled: far more iterations than the test waits for. */
-const longSolver = `test_iter: 1
-test_interval: 200
-base_lr: 0.01
-momentum: 0.9
-lr_policy: "fixed"
-display: 50
-max_iter: 10000000
-snapshot: 1000000
-`;
 
 let image: WorkerImage;
 let tc: TestCloud | undefined;

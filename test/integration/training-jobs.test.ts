@@ -7,7 +7,7 @@
 import type { ElasticCaffeClient } from '../../local/client';
 import { listObjects, recordPrefix } from '../../core/objects';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
+import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(5 * 60_000);
 
@@ -38,16 +38,6 @@ interface JobView {
   finishedAt?: string;
 }
 
-/** Runs until cancelled: far more iterations than the test waits for, few log lines and snapshots. */
-const longSolver = `test_iter: 1
-test_interval: 200
-base_lr: 0.01
-momentum: 0.9
-lr_policy: "fixed"
-display: 50
-max_iter: 10000000
-snapshot: 1000000
-`;
 
 const batchJobsOf = (recordId: string) => tc.cloud.batch.jobs().filter((job) => job.parameters?.recordId === recordId);
 

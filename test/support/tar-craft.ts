@@ -146,6 +146,17 @@ max_iter: ${maxIter}
 snapshot: 10
 `;
 
+/** A solver for the tiny net that runs until cancelled: far more iterations than a test waits for, few log lines and snapshots. */
+export const longSolver = `test_iter: 1
+test_interval: 200
+base_lr: 0.01
+momentum: 0.9
+lr_policy: "fixed"
+display: 50
+max_iter: 10000000
+snapshot: 1000000
+`;
+
 /** A one-layer classifier for 28x28 grey images; `extraLayer` is inserted before the loss. */
 export const tinyNet = (extraLayer = ''): string => `name: "tiny"
 layer {

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { resetClients } from '../../core/aws/clients';
 import { envNames, serviceMetrics, tableKeys } from '../../core/topology';
 import { countJobs, phaseOf, type UnfinishedWork } from '../../core/usecases/job-metrics';
+import { emfLines } from '../support/emf';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const now = new Date('2024-01-01T01:00:00.000Z');
@@ -85,23 +86,11 @@ describe('the job-metrics handler', () => {
     ...extra,
   });
 
-  async function run(): Promise<Array<Record<string, unknown>>> {
-    const printed: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      printed.push(String(chunk));
-      return true;
-    });
-    try {
+  const run = () =>
+    emfLines(async () => {
       const { handler } = await import('../../lambdas/events/job-metrics');
       await handler({}, { awsRequestId: 'r-1', functionName: 'job-metrics' } as Context);
-    } finally {
-      spy.mockRestore();
-    }
-    return printed
-      .flatMap((text) => text.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
+    });
 
   it('publishes QueuedJobs, RunningJobs and the oldest wait in the namespace, and one TenantRunningJobs per tenant', async () => {
     const old = new Date(Date.now() - 600_000).toISOString();

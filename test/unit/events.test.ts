@@ -13,6 +13,7 @@ import { jobStateChange, resetEventTools } from '../../core/events';
 import * as records from '../../core/records/store';
 import type { TrainingJob } from '../../core/records/types';
 import { envNames, jobEvents, serviceMetrics, tableKeys } from '../../core/topology';
+import { emfLines } from '../support/emf';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const eventsMock = mockClient(EventBridgeClient);
@@ -51,24 +52,6 @@ const sentEvents = () =>
   eventsMock.commandCalls(PutEventsCommand).flatMap((call) =>
     (call.args[0].input.Entries ?? []).map((entry) => ({ ...entry, Detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown> })),
   );
-
-/** EMF lines Powertools printed while running `work`. */
-async function emfLines(work: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
-  const printed: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed.push(String(chunk));
-    return true;
-  });
-  try {
-    await work();
-  } finally {
-    spy.mockRestore();
-  }
-  return printed
-    .flatMap((text) => text.split('\n'))
-    .filter((line) => line.includes('"_aws"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 beforeAll(() => {
   process.env[envNames.table] = 'test-table';

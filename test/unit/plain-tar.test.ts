@@ -133,6 +133,20 @@ describe('readPlainTar', () => {
   });
 });
 
+/** The image entries under a 110-character folder, archived by node-tar: it writes pax headers for them. */
+async function paxImageArchive(name: string, entries: TarEntry[]): Promise<string> {
+  const root = path.join(work, `${name}-src`);
+  const folder = `${'long-'.repeat(22)}root`;
+  for (const entry of entries) {
+    if (!('data' in entry)) continue;
+    mkdirSync(path.join(root, folder, path.dirname(entry.path)), { recursive: true });
+    writeFileSync(path.join(root, folder, entry.path), entry.data);
+  }
+  const archive = path.join(work, `${name}.tar.gz`);
+  await create({ gzip: true, file: archive, cwd: root, portable: true }, [folder]);
+  return archive;
+}
+
 describe('the stream import on archives the plain reader leaves to node-tar', () => {
   const input = (name: string): BuildInput => {
     const workDir = path.join(work, `build-${name}`);
@@ -146,15 +160,7 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
 
   it('still builds in the stream from a pax archive (a long folder name), with every image', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 40);
-    const root = path.join(work, 'pax-images');
-    const folder = `${'long-'.repeat(22)}root`; // 110 characters: node-tar writes pax headers
-    for (const entry of entries) {
-      if (!('data' in entry)) continue;
-      mkdirSync(path.join(root, folder, path.dirname(entry.path)), { recursive: true });
-      writeFileSync(path.join(root, folder, entry.path), entry.data);
-    }
-    const archive = path.join(work, 'pax-images.tar.gz');
-    await create({ gzip: true, file: archive, cwd: root, portable: true }, [folder]);
+    const archive = await paxImageArchive('pax-images', entries);
     await expect(plainListing(archive)).rejects.toBeInstanceOf(NotPlainTar);
 
     const source = { archive, label: 'datafile df' };
@@ -170,16 +176,7 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
     ['pax (listed by node-tar)', true],
   ])('stops a %s archive at the entry limit with a message, not a crash', async (_, pax) => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 6);
-    const archive = path.join(work, `many-${pax ? 'pax' : 'plain'}.tar.gz`);
-    if (pax) {
-      const root = path.join(work, 'many-pax-src');
-      const folder = `${'many-'.repeat(22)}root`;
-      for (const entry of entries) if ('data' in entry) {
-        mkdirSync(path.join(root, folder, path.dirname(entry.path)), { recursive: true });
-        writeFileSync(path.join(root, folder, entry.path), entry.data);
-      }
-      await create({ gzip: true, file: archive, cwd: root, portable: true }, [folder]);
-    } else writeFileSync(archive, craftTar(entries, { gzip: true }));
+    const archive = pax ? await paxImageArchive('many-pax', entries) : write('many-plain.tar.gz', craftTar(entries, { gzip: true }));
     const source = { archive, label: 'datafile df' };
     await expect(buildImagesInStream(input(`many-${pax}`), { training: source, testing: source }, { ...defaultArchiveLimits(), maxEntries: 4 })).rejects.toThrow(
       /^datafile df has more than 4 entries \(the limit\)/,

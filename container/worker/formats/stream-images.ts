@@ -103,13 +103,8 @@ const plainHeader = (() => {
 /** Whether `plainHeader` can write the name (else node-tar's pax encoding). */
 const plainName = (name: string, size: number) => name.length <= 100 && /^[\x20-\x7e]+$/.test(name) && size <= 0o77777777777;
 
-/** The header block(s) of a regular file with any name: pax (node-tar's encoding) when the name needs it. */
-function fileHeader(name: string, size: number): Buffer[] {
-  if (plainName(name, size)) {
-    const block = Buffer.alloc(512);
-    plainHeader(name, size, block, 0);
-    return [block];
-  }
+/** The header blocks of a file whose name `plainHeader` cannot write (long or non-ASCII): node-tar's, with pax when needed. */
+function paxHeaders(name: string, size: number): Buffer[] {
   const fields = { path: name, mode: 0o644, size, mtime: new Date(0), type: 'File' as const, uid: 0, gid: 0 };
   const header = new Header(fields);
   const needPax = header.encode();
@@ -129,7 +124,7 @@ class TarWriter {
   /** Writes one file; answers a promise only while the stream wants the writer to wait. */
   add(name: string, data: Buffer): Promise<void> | undefined {
     const padded = data.length + ((512 - (data.length % 512)) % 512);
-    const headers = plainName(name, data.length) ? undefined : fileHeader(name, data.length);
+    const headers = plainName(name, data.length) ? undefined : paxHeaders(name, data.length);
     const headerBytes = headers ? headers.reduce((sum, block) => sum + block.length, 0) : 512;
     if (this.used + headerBytes + padded > this.buffer.length) this.flush(headerBytes + padded);
     if (headers) for (const block of headers) this.used += block.copy(this.buffer, this.used);

@@ -219,9 +219,7 @@ export async function checkAndExtractTar(file: string, destination: string, guar
     try {
       await pipeline(source, parser);
     } catch (error) {
-      if (!stopped && !(error instanceof PermanentFailure))
-        throw new PermanentFailure(`${label} is not a readable .tar, .tar.gz or .zip archive: ${(error as Error).message}`);
-      throw stopped ?? error;
+      throw pipelineFailure(error, stopped, label);
     } finally {
       await writer.settle();
     }
@@ -319,9 +317,14 @@ async function listWithNodeTar(file: string, label: string, visit: (entryPath: s
   try {
     await pipeline(source, parser);
   } catch (error) {
-    if (!stopped && !(error instanceof PermanentFailure))
-      throw new PermanentFailure(`${label} is not a readable .tar, .tar.gz or .zip archive: ${(error as Error).message}`);
-    throw stopped ?? error;
+    throw pipelineFailure(error, stopped, label);
   }
   if (stopped) throw stopped;
+}
+
+/** What a failed read of the archive means: why it was stopped, or that it is no readable tar at all. */
+function pipelineFailure(error: unknown, stopped: Error | undefined, label: string): unknown {
+  if (stopped) return stopped;
+  if (error instanceof PermanentFailure) return error;
+  return new PermanentFailure(`${label} is not a readable .tar, .tar.gz or .zip archive: ${(error as Error).message}`);
 }
