@@ -9,6 +9,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 const current = new AsyncLocalStorage<string>();
 
+/** The header a caller may send to name its request in our logs and events; every answer echoes it. */
+export const correlationHeader = 'x-correlation-id';
+
+/** Printable ASCII without spaces: it goes into log lines, events and the worker's log as given. */
+export const isValidCorrelationId = (id: string): boolean => /^[\x21-\x7e]{1,128}$/.test(id);
+
 /** Runs `work` with `correlationId` as the current correlation id. */
 export function withCorrelationId<T>(correlationId: string, work: () => T): T {
   return current.run(correlationId, work);

@@ -45,3 +45,15 @@ export class UnprocessableError extends DomainError {
   readonly status = 422;
   readonly title = 'Unprocessable request';
 }
+
+/** The request (or a part of it) is larger than the operation takes. */
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly title = 'Payload too large';
+}
+
+/** The body comes in a media type the operation does not take; the detail names the ones it does. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+}

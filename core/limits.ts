@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { ddb } from './aws/clients';
 import { DomainError } from './errors';
 import { positiveIntegerFromEnv, requireEnv } from './env';
-import { capacityPartition, removeTenantEntry, tenantIdSchema } from './scheduling/capacity';
+import { tenantIdSchema } from './ids';
+import { capacityPartition, removeTenantEntry } from './scheduling/capacity';
 import { envNames, tableKeys } from './topology';
 
 const MiB = 1024 * 1024;

@@ -1,11 +1,12 @@
 /** The classifiers API: routes and request schemas. */
 import { z } from 'zod';
+import { recordIdSchema } from '../ids';
 import type { Route } from '../routes';
 import { name, problem, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
 
 export const createClassifierBody = z.strictObject({
-  trainingJobId: z.string().min(1),
+  trainingJobId: recordIdSchema,
   /** A snapshot's iteration; default: the job's final model. */
   iteration: z.number().int().min(1).optional(),
   /** A deploy net (prototxt); default: derived from the training net. */

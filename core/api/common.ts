@@ -1,12 +1,19 @@
 /** Schemas shared by every resource's API. */
 import { z } from 'zod';
+import { recordIdSchema, tenantIdSchema } from '../ids';
 import type { ResponseDoc } from '../openapi/route-docs';
+
+/**
+ * The syntax of every path parameter, by name: the HTTP wrapper checks it (400 before any lookup)
+ * and the OpenAPI document shows it. A route with a parameter not named here fails its unit test.
+ */
+export const pathParameterSchemas = { id: recordIdSchema, tenantId: tenantIdSchema } as const;
 
 export const name = z.string().trim().min(1).max(200);
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).max(1024).optional(),
 });
 
 // ---- Response schemas shared by every resource (OpenAPI; see core/openapi/) ----

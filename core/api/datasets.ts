@@ -1,12 +1,13 @@
 /** The datasets API: routes and request schemas. */
 import { z } from 'zod';
+import { recordIdSchema } from '../ids';
 import type { Route } from '../routes';
 import { name, problem, quotaExceeded } from './common';
 import { datasetView } from './views';
 import { readRoutes } from './read-routes';
 
 const datasetSource = z.strictObject({
-  datafileId: z.string().min(1),
+  datafileId: recordIdSchema,
   splitPercentage: z.number().min(0).max(1),
 });
 

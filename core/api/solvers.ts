@@ -1,5 +1,6 @@
 /** The solvers API: routes and request schemas. */
 import { z } from 'zod';
+import { recordIdSchema } from '../ids';
 import type { Route } from '../routes';
 import { name, problem } from './common';
 import { solverView } from './views';
@@ -14,7 +15,7 @@ const prototxtUrl = z.string().min(1).max(2048);
 export const createSolverBody = z
   .strictObject({
     name,
-    datasetId: z.string().min(1),
+    datasetId: recordIdSchema,
     solver: prototxt.optional(),
     net: prototxt.optional(),
     solverUrl: prototxtUrl.optional(),

@@ -1,5 +1,6 @@
 /** The training jobs API: routes and request schemas. */
 import { z } from 'zod';
+import { recordIdSchema } from '../ids';
 import type { Route } from '../routes';
 import { workerJobDefinition } from '../topology';
 import { name, problem, quotaExceeded } from './common';
@@ -8,13 +9,13 @@ import { readRoutes } from './read-routes';
 
 /** Another job's snapshot to start from; without `iteration`, its latest one. */
 const jobSource = z.strictObject({
-  trainingJobId: z.string().min(1),
+  trainingJobId: recordIdSchema,
   iteration: z.number().int().min(1).optional(),
 });
 
 export const createTrainingJobBody = z
   .strictObject({
-    solverId: z.string().min(1),
+    solverId: recordIdSchema,
     name: name.optional(),
     // Batch refuses attempt timeouts under 60 s; the job definition's own limit is the ceiling.
     maxRuntimeSeconds: z.number().int().min(60).max(workerJobDefinition.attemptDurationSeconds).optional(),

@@ -11,6 +11,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from '../aws/clients';
 import { requireEnv } from '../env';
+import { tenantIdSchema } from '../ids';
 import { envNames, tableKeys } from '../topology';
 
 export const capacityEnvNames = {
@@ -25,8 +26,6 @@ export const capacityPartition = 'CAPACITY';
 const settingsSortKey = 'settings';
 
 const limit = z.number().int().min(0).max(100_000);
-/** A tenant id as tokens carry it (local/token.ts uses the same alphabet). */
-export const tenantIdSchema = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a tenant id: 1-128 letters, digits, . _ @ -');
 
 /**
  * The capacity settings, as the admin API shows and takes them. `maxWorkers: 0` pauses

@@ -6,16 +6,10 @@
 import { classifyLimits } from '../api/classifiers';
 import { ImageDecodeError, decodeImage } from '../caffe/preprocess-image';
 import { toNetInput, topK } from '../caffe/preprocess';
-import { DomainError, ValidationError, type FieldError } from '../errors';
+import { PayloadTooLargeError, ValidationError, type FieldError } from '../errors';
 import * as records from '../records/store';
 import { inferenceServer } from '../../container/inference/client';
 import { modelFiles } from '../../container/inference/model-cache';
-
-/** The request carries more images (or bytes) than one synchronous call takes. */
-export class PayloadTooLargeError extends DomainError {
-  readonly status = 413;
-  readonly title = 'Payload too large';
-}
 
 export interface ImageToClassify {
   /** How the answer names it: its index in `images`, or the uploaded file's name. */

@@ -3,26 +3,19 @@
  * JSON `{"images": [{"base64"}], "topK"}` or multipart/form-data with `files` (and `topK`).
  */
 import { classifyFormBody, classifyJsonBody } from '../../core/api/classifiers';
-import { classifyImages, PayloadTooLargeError, refuseUrlImages, type ImageToClassify } from '../../core/usecases/classifiers-classify';
-import { ValidationError } from '../../core/errors';
+import { classifyImages, refuseUrlImages, type ImageToClassify } from '../../core/usecases/classifiers-classify';
+import { PayloadTooLargeError, ValidationError } from '../../core/errors';
 import { httpHandler, json } from '../shared/http';
+import type { FilePart, FormBody } from '../shared/request-body';
 
-/** A file part as @middy/http-multipart-body-parser gives it. */
-interface FilePart {
-  filename?: string;
-  content: Buffer;
-  truncated?: boolean;
-}
 const isFilePart = (value: unknown): value is FilePart => typeof value === 'object' && value !== null && Buffer.isBuffer((value as FilePart).content);
 
 export const handler = httpHandler(async ({ tenantId, pathParameters, headers, body }) => {
   const id = pathParameters.id ?? '';
   if (/^multipart\/form-data/i.test(headers['content-type'] ?? '')) {
-    const form = (body ?? {}) as Record<string, unknown>;
-    const parts = ([] as unknown[]).concat(form.files ?? []);
-    if (!parts.every(isFilePart)) throw new ValidationError('files must be file parts (content-disposition with a filename)', [{ field: 'files', message: 'not a file' }]);
-    // The parser prepends repeated parts; restore the order they were sent in.
-    const files = parts.reverse();
+    const form = (body ?? {}) as FormBody;
+    const files = ([] as unknown[]).concat(form.files ?? []);
+    if (!files.every(isFilePart)) throw new ValidationError('files must be file parts (content-disposition with a filename)', [{ field: 'files', message: 'not a file' }]);
     const truncated = files.find((f) => f.truncated);
     if (truncated) throw new PayloadTooLargeError(`file ${truncated.filename ?? ''} is larger than a classify request takes`);
     const { topK } = classifyFormBody.parse({ topK: form.topK });

@@ -1,22 +1,25 @@
 /**
- * The HTTP handler wrapper: every route is `httpHandler(async (request) => response)`. It parses
- * JSON bodies, finds the caller's tenant in the JWT claims API Gateway verified, and maps every
- * error to problem+json in one place.
+ * The HTTP handler wrapper: every route is `httpHandler(async (request) => response)`. Before the
+ * route runs it finds the caller's tenant in the claims API Gateway verified, checks the path
+ * parameters and reads the body as the route table says (the same checks whether or not a gateway
+ * runs in front), and it maps every error to problem+json in one place. Nothing a request carries
+ * can make it throw: the last resort is a 500 problem.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { withCorrelationId } from '../../core/correlation';
+import { pathParameterSchemas } from '../../core/api/common';
+import { correlationHeader, isValidCorrelationId, withCorrelationId } from '../../core/correlation';
 import { ValidationError } from '../../core/errors';
+import { routeKey, routes, type Route } from '../../core/routes';
 import { QuotaExceededError } from '../../core/quotas';
 import { assertAdmin } from './admin';
 import { withIdempotency } from './idempotency';
 import { logger, tracer } from './powertools';
 import { problemResponse, toProblem } from './problem';
+import { readRequestBody } from './request-body';
 
 export interface ApiRequest {
   tenantId: string;
@@ -58,56 +61,85 @@ export const text = (statusCode: number, body: string, headers: Record<string, s
 /** 204: done, nothing to say (a delete). */
 export const noContent = (): Result => ({ statusCode: 204, headers: {} });
 
-/** The header a caller may send to name its request in our logs and events; every answer echoes it. */
-export const correlationHeader = 'x-correlation-id';
-/** Printable ASCII without spaces: it goes into log lines, events and the worker's log as given. */
-const correlationIdPattern = /^[\x21-\x7e]{1,128}$/;
-
 /** Correlation id per invocation (set before the handler, read by it and by the answer). */
 const correlationIds = new WeakMap<Context, string>();
 
-/** The caller's `X-Correlation-Id`, or else API Gateway's request id. */
-function correlationIdOf(event: Event, context: Context): string {
-  const given = event.headers?.[correlationHeader];
-  if (given === undefined) return event.requestContext?.requestId || context.awsRequestId;
-  if (!correlationIdPattern.test(given))
-    throw new ValidationError('the X-Correlation-Id header must be 1 to 128 printable ASCII characters without spaces', [
-      { field: 'X-Correlation-Id', message: 'must be 1 to 128 printable ASCII characters without spaces' },
-    ]);
-  return given;
-}
-
 /**
- * Finds the request's correlation id, puts it on every log line (Powertools' `correlation_id`) and
- * the trace, and echoes it on the answer, errors included.
+ * Finds the request's correlation id — the caller's `X-Correlation-Id`, or else API Gateway's
+ * request id — puts it on every log line (Powertools' `correlation_id`) and the trace, and echoes
+ * it on the answer, errors included. A malformed header is refused, but its answer still carries
+ * the request id.
  */
 const correlation = {
-  before: async (request: { event: Event; context: Context }) => {
-    const id = correlationIdOf(request.event, request.context);
-    correlationIds.set(request.context, id);
+  before: async ({ event, context }: { event: Event; context: Context }) => {
+    const given = event.headers?.[correlationHeader];
+    const valid = given === undefined || isValidCorrelationId(given);
+    const id = valid && given !== undefined ? given : requestIdOf(event, context);
+    correlationIds.set(context, id);
     logger.setCorrelationId(id);
     tracer.putAnnotation('correlationId', id);
+    if (!valid)
+      throw new ValidationError('the X-Correlation-Id header must be 1 to 128 printable ASCII characters without spaces', [
+        { field: 'X-Correlation-Id', message: 'must be 1 to 128 printable ASCII characters without spaces' },
+      ]);
   },
   after: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
   onError: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
 };
+
+const requestIdOf = (event: Event, context: Context): string => event.requestContext?.requestId || context.awsRequestId;
 
 function echoCorrelationId(request: { context: Context; response: Result | undefined }): void {
   const id = correlationIds.get(request.context);
   if (id && request.response) request.response.headers = { ...request.response.headers, [correlationHeader]: id };
 }
 
+const routesByKey = new Map(routes.map((route) => [routeKey(route), route]));
+
+/** The route the event was sent to: its documented body and path parameters are the rules. */
+function routeOf(event: Event): Route {
+  const route = routesByKey.get(event.routeKey);
+  if (!route) throw new Error(`no route ${event.routeKey} in the route table`);
+  return route;
+}
+
+/** The path parameters, each checked against the schema the OpenAPI document shows for its name. */
+function checkedPathParameters(route: Route, given: Record<string, string | undefined> | undefined): Record<string, string> {
+  const checked: Record<string, string> = {};
+  for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) {
+    const schema = pathParameterSchemas[name as keyof typeof pathParameterSchemas];
+    if (!schema) throw new Error(`path parameter {${name}} of ${routeKey(route)} has no schema in pathParameterSchemas`);
+    const parsed = schema.safeParse(given?.[name!] ?? '');
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? 'not valid';
+      throw new ValidationError(`the path parameter ${name} is not valid: ${message}`, [{ field: name!, message }]);
+    }
+    checked[name!] = parsed.data;
+  }
+  return checked;
+}
+
+interface HandlerOptions {
+  /** Admins only: others get 403 (shared/admin.ts). */
+  admin?: boolean;
+  /** A public route (`auth: 'none'`): no tenant. */
+  public?: boolean;
+}
+
 /**
- * Wraps a route's logic with parsing, tenancy, logging, tracing, a correlation id and problem+json
- * errors; `admin` routes also check the caller (shared/admin.ts).
+ * Wraps a route's logic with tenancy, request checks, logging, tracing, a correlation id and
+ * problem+json errors. In order: 401 (no tenant), 403 (not an admin), 400 (path parameters),
+ * 415/400/413 (the body), then the route.
  */
-export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, options: { admin?: boolean } = {}) {
+export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, options: HandlerOptions = {}) {
   const base = async (event: Event, context: Context): Promise<Result> => {
+    const route = routeOf(event);
+    const tenantId = options.public ? '' : tenantOf(event);
     if (options.admin) assertAdmin(event);
     const request: ApiRequest = {
-      tenantId: tenantOf(event),
-      body: event.body,
-      pathParameters: event.pathParameters ?? {},
+      tenantId,
+      pathParameters: checkedPathParameters(route, event.pathParameters),
+      body: await readRequestBody(route, event),
       query: event.queryStringParameters ?? {},
       headers: event.headers ?? {},
       routeKey: event.routeKey,
@@ -117,19 +149,12 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
     // Routes marked `idempotent` replay the first answer to a retried Idempotency-Key.
     return withCorrelationId(correlationId, () => withIdempotency(request, context, () => fn(request)));
   };
-  return middy(base)
+  const wrapped = middy(base)
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(correlation)
     .use({
-      before: async (request) => {
-        // Only bodies that exist are parsed: GETs have none, and a missing POST body is a 400 from the schema.
-        // multipart/form-data (classify's file upload form) is parsed into fields and files instead.
-        if (request.event.body !== undefined && /^multipart\/form-data/i.test(request.event.headers?.['content-type'] ?? ''))
-          await httpMultipartBodyParser({ busboy: { limits: { fileSize: 8 * 1024 * 1024, files: 64 } } }).before!(request as never);
-        else if (request.event.body !== undefined) await httpJsonBodyParser().before!(request as never);
-      },
       onError: async (request) => {
         const { problem, unexpected } = toProblem(request.error, request.context.awsRequestId);
         if (unexpected) logger.error('request failed', { error: request.error as Error });
@@ -139,4 +164,15 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
           request.response.headers = { ...request.response.headers, 'retry-after': String(request.error.retryAfterSeconds) };
       },
     });
+  // The last resort: should a middleware itself fail, the caller still gets a problem, not a crashed instance.
+  return async (event: Event, context: Context): Promise<Result> => {
+    try {
+      return await wrapped(event, context);
+    } catch (error) {
+      logger.error('request failed outside the error handler', { error: error as Error });
+      const answer = problemResponse(toProblem(error, context.awsRequestId).problem);
+      const id = correlationIds.get(context) ?? requestIdOf(event, context);
+      return { ...answer, headers: { ...answer.headers, [correlationHeader]: id } };
+    }
+  };
 }

@@ -93,7 +93,8 @@ export async function withIdempotency(
     throw new ValidationError(`the Idempotency-Key header must be 1 to ${maxKeyLength} characters`, [{ field: 'Idempotency-Key', message: `must be 1 to ${maxKeyLength} characters` }]);
   config.registerLambdaContext(context);
   try {
-    return await idempotentRunner()({ route: request.routeKey, tenantId: request.tenantId, key, body: request.body }, work);
+    // A missing body is hashed as null: Powertools hashes the JSON of `body`, and undefined has none.
+    return await idempotentRunner()({ route: request.routeKey, tenantId: request.tenantId, key, body: request.body ?? null }, work);
   } catch (error) {
     if (error instanceof IdempotencyValidationError)
       throw new UnprocessableError(`Idempotency-Key "${key}" was already used with a different request body; use a new key for a different request`);

@@ -32,10 +32,9 @@ const zodIssues = (error: ZodError): FieldError[] =>
       : { field, message: issue.message };
   });
 
+/** An error with an HTTP status of its own (API Gateway's authorizer or Powertools may throw them). */
 interface HttpError extends Error {
   statusCode: number;
-  expose?: boolean;
-  cause?: { package?: string; message?: string };
 }
 const isHttpError = (error: unknown): error is HttpError =>
   error instanceof Error && typeof (error as HttpError).statusCode === 'number';
@@ -50,12 +49,7 @@ export function toProblem(error: unknown, requestId?: string): { problem: Proble
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     return { problem: { ...base, title: 'Invalid request', status: 400, detail, errors }, unexpected: false };
   }
-  if (isHttpError(error) && error.statusCode < 500) {
-    // middy's JSON body parser reports malformed JSON as 415; it is a bad request, so say so.
-    if (error.cause?.package === '@middy/http-json-body-parser' && error.message.startsWith('Invalid or malformed JSON'))
-      return { problem: { ...base, title: 'Invalid request', status: 400, detail: `the request body is not valid JSON${error.cause.message ? `: ${error.cause.message}` : ''}` }, unexpected: false };
-    const detail = error.statusCode === 415 ? 'send the body as JSON with content-type: application/json' : error.message;
-    return { problem: { ...base, title: error.message, status: error.statusCode, detail }, unexpected: false };
-  }
+  if (isHttpError(error) && error.statusCode >= 400 && error.statusCode < 500)
+    return { problem: { ...base, title: error.message, status: error.statusCode, detail: error.message }, unexpected: false };
   return { problem: { ...base, title: 'Internal error', status: 500, detail: 'the request failed unexpectedly; retry, and report the instance id if it persists' }, unexpected: true };
 }

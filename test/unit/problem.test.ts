@@ -3,7 +3,6 @@
  * keep their status and field errors, zod issues name the fields, middy's malformed-JSON error is a
  * 400, and anything unexpected is a 500 that leaks nothing.
  */
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../core/errors';
@@ -23,17 +22,6 @@ function zodError(parse: () => unknown): ZodError {
     throw error;
   }
   throw new Error('the input was valid');
-}
-
-/** The error middy's JSON body parser throws for the body. */
-async function middyError(body: string | undefined, contentType = 'application/json'): Promise<unknown> {
-  const request = { event: { headers: { 'content-type': contentType }, body, isBase64Encoded: false } };
-  try {
-    await httpJsonBodyParser().before!(request as never);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the body parsed');
 }
 
 describe('domain errors', () => {
@@ -117,23 +105,7 @@ describe('zod errors', () => {
   });
 });
 
-describe("middy's HTTP errors", () => {
-  it('malformed JSON → 400 that says the body is not JSON, with the parser message', async () => {
-    const { problem, unexpected } = toProblem(await middyError('{"name": '), 'req-2');
-    expect(unexpected).toBe(false);
-    expect(problem.status).toBe(400);
-    expect(problem.title).toBe('Invalid request');
-    expect(problem.detail).toMatch(/^the request body is not valid JSON: /);
-    expect(problem.detail).toMatch(/JSON/);
-    expect(problem.instance).toBe('urn:request:req-2');
-  });
-
-  it('a non-JSON content type → 415 that says how to send the body', async () => {
-    const { problem } = toProblem(await middyError('name=x', 'application/x-www-form-urlencoded'));
-    expect(problem.status).toBe(415);
-    expect(problem.detail).toBe('send the body as JSON with content-type: application/json');
-  });
-
+describe('HTTP errors', () => {
   it('an http error with statusCode < 500 keeps its status and message', () => {
     const error = Object.assign(new Error('Unauthorized'), { statusCode: 401 });
     const { problem } = toProblem(error);
@@ -203,6 +175,57 @@ describe('httpHandler (the wrapper every route uses)', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers).toEqual({ 'content-type': 'application/problem+json', 'x-correlation-id': 'r' });
     expect(JSON.parse(response.body!).detail).toMatch(/not valid JSON/);
+  });
+
+  it('a path id longer than any id → 400 naming the parameter, before the route runs', async () => {
+    const route = jest.fn(async () => json(200, {}));
+    const e = event({ routeKey: 'GET /v1/datasets/{id}', pathParameters: { id: 'x'.repeat(2000) } });
+    const response = await call(httpHandler(route), e);
+    expect(route).not.toHaveBeenCalled();
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!).errors).toEqual([{ field: 'id', message: expect.stringMatching(/^an id: 1-64/) }]);
+  });
+
+  it.each([['a NUL byte', 'a\u0000b'], ['a star', '*'], ['a hash', 'a#b'], ['a percent', '100%']])(
+    'a tenant id with %s → 400',
+    async (_, tenantId) => {
+      const e = event({ routeKey: 'DELETE /v1/admin/tenants/{tenantId}', pathParameters: { tenantId } });
+      (e.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = ['admins'];
+      const response = await call(httpHandler(async () => json(200, {}), { admin: true }), e);
+      expect(response.statusCode).toBe(400);
+    },
+  );
+
+  it('an IAM role session as tenant id is a valid path parameter', async () => {
+    const e = event({ routeKey: 'DELETE /v1/admin/tenants/{tenantId}', pathParameters: { tenantId: 'AROAEXAMPLEID:build+ci=1,x.y@z-w' } });
+    (e.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = ['admins'];
+    const response = await call(httpHandler(async (r) => json(200, r.pathParameters), { admin: true }), e);
+    expect(JSON.parse(response.body!)).toEqual({ tenantId: 'AROAEXAMPLEID:build+ci=1,x.y@z-w' });
+  });
+
+  it('multipart sent to a JSON-only route → 415, the route never runs', async () => {
+    const route = jest.fn(async () => json(200, {}));
+    const body = '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n';
+    const response = await call(httpHandler(route), event({ body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }));
+    expect(route).not.toHaveBeenCalled();
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('a malformed X-Correlation-Id → 400 whose answer still carries the request id', async () => {
+    const response = await call(httpHandler(async () => json(200, {})), event({ body: '{}', headers: { 'content-type': 'application/json', 'x-correlation-id': 'has space' } }));
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['x-correlation-id']).toBe('r');
+  });
+
+  it('a route not in the table (a wiring mistake) is a 500 problem with the correlation id, not a thrown error', async () => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const response = await call(httpHandler(async () => json(200, {})), event({ routeKey: 'GET /v1/nowhere' }));
+      expect(response.statusCode).toBe(500);
+      expect(response.headers?.['x-correlation-id']).toBe('r');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('no tenant in the claims → 401', async () => {
