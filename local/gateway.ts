@@ -4,9 +4,10 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { routeFunctionName, routeKey, routes, type Route } from '../core/routes';
+import { correlationHeader, isValidCorrelationId } from '../core/correlation';
 import { apiCors } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
 
@@ -25,16 +26,32 @@ const compile = (route: Route): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), params };
 };
 
+/** API Gateway's HTTP API refuses larger request bodies (with a 413 of its own). */
+export const maxRequestBodyBytes = 10 * 1024 * 1024;
+
 const problem = (res: ServerResponse, status: number, title: string, detail: string) => {
   res.writeHead(status, { 'content-type': 'application/problem+json' });
   res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 };
 
+class BodyTooLarge extends Error {}
+
+/** The request body, or BodyTooLarge as soon as it passes the limit (announced or sent). */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxRequestBodyBytes) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let length = 0;
+  for await (const chunk of req) {
+    length += (chunk as Buffer).length;
+    if (length > maxRequestBodyBytes) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
+
+/** The caller's X-Correlation-Id when it is one the handlers accept, else the request id (as httpHandler does). */
+const correlationIdOf = (given: string | string[] | undefined, requestId: string): string =>
+  typeof given === 'string' && isValidCorrelationId(given) ? given : requestId;
 
 const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
 
@@ -48,12 +65,20 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<{ server: Server; url: string }> {
   const compiled = routes.map(compile);
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    // The outermost layer names every answer, its own rejections included (API Gateway's own
+    // answers on AWS — JWT 401s, unknown routes, oversized bodies — are the documented exception).
+    const requestId = randomUUID();
+    res.setHeader(correlationHeader, correlationIdOf(req.headers[correlationHeader], requestId));
+    handle(req, res, requestId).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close'); // the rest of the body is not read
+        return problem(res, 413, 'Payload too large', `a request body may be at most ${maxRequestBodyBytes} bytes (as on API Gateway)`);
+      }
       console.error('[gateway]', error);
       if (!res.headersSent) problem(res, 500, 'Internal error', 'the local gateway failed to invoke the handler');
     });
   });
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     // CORS as the stack's HttpApi corsPreflight answers it (lib/constructs/http-api.ts), so a browser app works locally too.
@@ -111,7 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
         domainName: headers.host ?? '127.0.0.1',
         domainPrefix: '127',
         http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-        requestId: randomUUID(),
+        requestId,
         routeKey: routeKey(match.route),
         stage: '$default',
         time: now.toISOString(),
@@ -125,6 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
   }
+  // Requests Node's parser refuses (a request line and headers over its limit, broken HTTP) get a
+  // problem too, as API Gateway answers them itself on AWS.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const detail = status === 431 ? 'the request line and headers are too large' : 'the request is not valid HTTP';
+    const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail });
+    const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'content-type: application/problem+json', `${correlationHeader}: ${randomUUID()}`];
+    socket.end(`${[...head, `content-length: ${Buffer.byteLength(body)}`, 'connection: close'].join('\r\n')}\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
