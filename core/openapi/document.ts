@@ -5,7 +5,8 @@
  * a route declares only its own.
  */
 import { z } from 'zod';
-import { problem, problemSchema } from '../api/common';
+import { pathParameterSchemas, problem, problemSchema } from '../api/common';
+import { correlationHeader } from '../correlation';
 import { routeFunctionName, routes as routeTable, type Route } from '../routes';
 import type { ResponseDoc, ResponseDocs } from './route-docs';
 import { SchemaComponents, type JsonSchema } from './schema';
@@ -20,14 +21,18 @@ export const pathParameters = (path: string): string[] => [...path.matchAll(/\{(
 export function sharedResponses(route: Route): ResponseDocs {
   const hasPathParameters = pathParameters(route.path).length > 0;
   const shared: ResponseDocs = {};
-  if (route.request?.body || route.request?.query || hasPathParameters) shared[400] = problem('the request is invalid; `errors` names each bad field');
+  // Every route checks X-Correlation-Id; most also a body, a query or path parameters.
+  shared[400] = problem('the request is invalid; `errors` names each bad field (or the X-Correlation-Id header)');
   if (route.auth === 'jwt') shared[401] = problem('no bearer token, or the token was rejected');
   if (hasPathParameters) shared[404] = problem('nothing of yours has this id (another tenant\'s id answers the same)');
   if (route.idempotent) {
     shared[409] = problem(`a request with this ${idempotencyKeyHeader} is still in progress; retry it later`);
     shared[422] = problem(`this ${idempotencyKeyHeader} was used with a different request body`);
   }
-  if (route.request?.body) shared[415] = problem('the body is not JSON');
+  if (route.request?.body || route.request?.form) {
+    shared[413] = problem('the body is larger than 10 MB (on AWS, API Gateway answers this itself), or a part of it is over its limit');
+    shared[415] = problem(`the body is not ${route.request.form ? 'JSON or multipart/form-data' : 'JSON'}`);
+  }
   shared[500] = problem('the request failed unexpectedly; `instance` ties it to the log');
   return shared;
 }
@@ -42,12 +47,19 @@ export function allResponses(route: Route): ResponseDocs {
   return merged;
 }
 
+/** Every answer our code gives names its request (README: the exceptions API Gateway answers itself). */
+const correlationIdHeader = {
+  description: 'the X-Correlation-Id the request sent, else the request id',
+  schema: { type: 'string' },
+};
+
 function responseObject(status: number, doc: ResponseDoc, components: SchemaComponents) {
   const contentType = doc.contentType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
   const schema: JsonSchema | undefined = doc.schema ? components.convert(doc.schema, 'output') : contentType.startsWith('text/') ? { type: 'string' } : undefined;
+  const headers = Object.entries(doc.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]);
   return {
     description: doc.description,
-    ...(doc.headers ? { headers: Object.fromEntries(Object.entries(doc.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}),
+    headers: Object.fromEntries([...headers, [correlationHeader, { $ref: '#/components/headers/CorrelationId' }]]),
     ...(schema ? { content: { [contentType]: { schema } } } : {}),
   };
 }
@@ -73,11 +85,17 @@ function requestContent(route: Route, components: SchemaComponents) {
 
 function operation(route: Route, components: SchemaComponents) {
   const parameters = [
-    ...pathParameters(route.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    ...pathParameters(route.path).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: components.convert(pathParameterSchemas[name as keyof typeof pathParameterSchemas], 'input'),
+    })),
     ...(route.request?.query ? queryParameters(route.request.query, components) : []),
     ...(route.idempotent
       ? [{ name: idempotencyKeyHeader, in: 'header', required: false, description: 'retrying with the same key (per tenant, for 24 h) returns the first answer instead of creating again', schema: { type: 'string', minLength: 1, maxLength: 255 } }]
       : []),
+    { name: 'X-Correlation-Id', in: 'header', required: false, description: 'names the request in logs, events and the answer', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' } },
   ];
   const responses = allResponses(route);
   return {
@@ -85,7 +103,7 @@ function operation(route: Route, components: SchemaComponents) {
     summary: route.summary,
     tags: [route.path.split('/')[2] ?? 'api'],
     security: route.auth === 'jwt' ? [{ bearer: [] }] : [],
-    ...(parameters.length ? { parameters } : {}),
+    parameters,
     ...(route.request?.body ? { requestBody: { required: true, content: requestContent(route, components) } } : {}),
     responses: Object.fromEntries(
       Object.entries(responses)
@@ -113,6 +131,7 @@ export function openApiDocument(table: readonly Route[] = routeTable) {
     paths,
     components: {
       schemas: components.schemas,
+      headers: { CorrelationId: correlationIdHeader },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a Cognito access token (locally: npm run -s token -- <tenant>)' } },
     },
   };

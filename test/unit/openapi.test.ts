@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
-import { problem } from '../../core/api/common';
+import { pathParameterSchemas, problem } from '../../core/api/common';
 import { allResponses, openApiDocument, pathParameters, sharedResponses } from '../../core/openapi/document';
 import { routeKey, routes, type Route } from '../../core/routes';
 
@@ -76,9 +76,10 @@ describe.each(cases)('%s', (key, route) => {
     if (route.request?.body) expect(operation.requestBody?.content['application/json']?.schema).toBeDefined();
   });
 
-  it('declares each path parameter', () => {
+  it('declares each path parameter, with the syntax the HTTP wrapper checks', () => {
     const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
     expect(declared).toEqual(pathParameters(route.path));
+    for (const name of declared) expect(Object.keys(pathParameterSchemas)).toContain(name);
   });
 
   it('answers every error as problem+json', () => {
@@ -101,17 +102,38 @@ describe.each(cases)('%s', (key, route) => {
 describe('answers every route shares', () => {
   const base: Route = { method: 'GET', path: '/v1/things', handler: 'x', auth: 'jwt', access: { table: 'read' }, summary: 'x' };
 
-  it('a public list route without parameters: only 500', () => {
-    expect(Object.keys(sharedResponses({ ...base, auth: 'none' }))).toEqual(['500']);
+  it('a public route without parameters: 400 (its X-Correlation-Id) and 500', () => {
+    expect(Object.keys(sharedResponses({ ...base, auth: 'none' }))).toEqual(['400', '500']);
   });
 
   it('a path parameter adds 400 and 404; a token 401', () => {
     expect(Object.keys(sharedResponses({ ...base, path: '/v1/things/{id}' })).sort()).toEqual(['400', '401', '404', '500']);
   });
 
-  it('a JSON body adds 400 and 415; idempotency 409 and 422', () => {
+  it('a JSON body adds 400, 413 and 415; idempotency 409 and 422', () => {
     const route: Route = { ...base, method: 'POST', request: { body: z.object({}) }, idempotent: true };
-    expect(Object.keys(sharedResponses(route)).sort()).toEqual(['400', '401', '409', '415', '422', '500']);
+    expect(Object.keys(sharedResponses(route)).sort()).toEqual(['400', '401', '409', '413', '415', '422', '500']);
+  });
+
+  it('every answer documents the correlation header, and every operation takes it', () => {
+    const doc = openApiDocument([{ ...base, path: '/v1/things/{id}', responses: { 200: { description: 'ok', headers: { location: 'where' } } } }]);
+    const op = (doc.paths['/v1/things/{id}'] as Record<string, Operation & { parameters: Array<{ name: string; in: string }> }>).get!;
+    for (const [status, response] of Object.entries(op.responses))
+      expect({ status, headers: (response as { headers?: Record<string, unknown> }).headers }).toEqual({
+        status,
+        headers: expect.objectContaining({ 'x-correlation-id': { $ref: '#/components/headers/CorrelationId' } }),
+      });
+    expect((op.responses['200'] as { headers?: Record<string, unknown> }).headers).toHaveProperty('location');
+    expect(op.parameters.filter((p) => p.in === 'header').map((p) => p.name)).toEqual(['X-Correlation-Id']);
+  });
+
+  it('a path parameter shows the syntax the handlers check', () => {
+    const doc = openApiDocument([{ ...base, path: '/v1/things/{id}' }]);
+    const op = (doc.paths['/v1/things/{id}'] as Record<string, { parameters: Array<{ name: string; schema: { pattern?: string } }> }>).get!;
+    const pattern = new RegExp(op.parameters.find((p) => p.name === 'id')!.schema.pattern!);
+    expect(pattern.test('ds_01jt4x0d6q2rj8c5m6w2tq9m3e')).toBe(true);
+    expect(pattern.test('x'.repeat(65))).toBe(false);
+    expect(pattern.test('a/b')).toBe(false);
   });
 
   it("a route's own problem for a shared status keeps both descriptions", () => {
@@ -133,7 +155,7 @@ describe('answers every route shares', () => {
     const op = (doc.paths['/v1/things'] as Record<string, Operation>).get!;
     expect(doc.components.schemas.UnitTestThing).toMatchObject({ type: 'object', properties: { id: { type: 'string' } } });
     expect(op.responses['200']?.content?.['application/json']?.schema).toMatchObject({ properties: { items: { items: { $ref: '#/components/schemas/UnitTestThing' } } } });
-    expect(op.parameters).toEqual([
+    expect(op.parameters?.filter((p) => (p as { in: string }).in === 'query')).toEqual([
       expect.objectContaining({ name: 'limit', in: 'query', required: false }),
       expect.objectContaining({ name: 'q', in: 'query', required: true }),
     ]);
