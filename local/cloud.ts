@@ -20,6 +20,7 @@ import { imageEntrypoint } from './batch/image-runner';
 import { startEmulators } from './emulators';
 import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from './eventbridge';
 import { startGateway } from './gateway';
+import { claimHome, type HomeClaim } from './home-claim';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
 import { deliver, pollQueue, repeat } from './runtime';
@@ -53,6 +54,8 @@ export interface LocalCloudOptions {
   jobsQueueVisibilityTimeoutSeconds?: number;
   /** How often the reconciler runs (the stack runs it every minute); 0 turns it off. Default 5 s. */
   reconcileIntervalMs?: number;
+  /** The home, already claimed by the caller (`npm start` claims it before installing anything); else claimed here. */
+  homeClaim?: HomeClaim;
 }
 
 export interface LocalCloud {
@@ -76,6 +79,7 @@ const credentials = {
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const home = path.resolve(options.home);
   await mkdir(home, { recursive: true });
+  const claim = options.homeClaim ?? (await claimHome(home));
   const workerBundle = buildWorkerBundle();
   const emulators = await startEmulators(home);
   const verbose = ['DEBUG', 'INFO'].includes((process.env.ELASTIC_CAFFE_LOG_LEVEL ?? '').toUpperCase());
@@ -181,6 +185,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     verifyToken: await tokenVerifier(home),
     handlerFor: (route: Route) => handler(`lambdas/http/${route.handler}.ts`),
   });
+  await claim.publish(gateway.url);
   return {
     url: gateway.url,
     batch,
@@ -197,6 +202,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await eventBus.close();
       await emulators.close();
       stopInferenceServer();
+      await claim.release();
     },
   };
 }

@@ -2,8 +2,10 @@
  * `npm start`: the whole system on 127.0.0.1 with real Caffe. The first run installs Caffe and
  * the Fashion-MNIST data (with progress); later runs reuse them. Stops cleanly on Ctrl-C.
  */
+import { mkdir } from 'node:fs/promises';
 import { ensureCaffe, ensureFashionMnist, localHome } from './caffe/install';
 import { startLocalCloud } from './cloud';
+import { claimHome, HomeInUseError } from './home-claim';
 
 /**
  * ELASTIC_CAFFE_WORKER_IN_IMAGE=1: every Batch job runs inside the worker's container image, as on
@@ -19,6 +21,9 @@ async function workerImage(): Promise<string> {
 
 async function main(): Promise<void> {
   const home = localHome();
+  // Before anything is installed or opened: a second start on a running system only says where it is.
+  await mkdir(home, { recursive: true });
+  const homeClaim = await claimHome(home);
   const caffePrefix = await ensureCaffe();
   await ensureFashionMnist();
   const cloud = await startLocalCloud({
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
     workers: Number(process.env.ELASTIC_CAFFE_WORKERS ?? 2),
     echoWorkers: process.env.ELASTIC_CAFFE_QUIET !== '1',
     workerImage: process.env.ELASTIC_CAFFE_WORKER_IN_IMAGE === '1' ? await workerImage() : undefined,
+    homeClaim,
   });
   if (cloud.recovered) console.log(`Re-queued ${cloud.recovered} unfinished job(s) from the previous run.`);
   console.log(`Local state: ${home}`);
@@ -45,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`Elastic Caffe failed to start: ${(error as Error).message}`);
+  console.error(error instanceof HomeInUseError ? error.message : `Elastic Caffe failed to start: ${(error as Error).message}`);
   process.exit(1);
 });
