@@ -6,7 +6,9 @@
 import { issueToken } from '../../local/auth';
 import type { ElasticCaffeClient } from '../../local/client';
 import { collections } from '../../core/routes';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestCloud, type TestCloud } from '../support/cloud';
@@ -324,5 +326,114 @@ describe('datasets', () => {
   it('none of the refused requests left a record behind', async () => {
     const list = await api.request<{ items: Array<{ id: string }> }>('GET', '/v1/datasets');
     expect(list.items.map((d) => d.id)).toEqual([datasetId]);
+  });
+});
+
+/**
+ * Issue #10: what once crashed the service or answered 500, and the headers every answer carries.
+ * test/integration/fuzz.test.ts searches for more of the same.
+ */
+describe('the edge', () => {
+  const multipart = (fields: string) => ({ contentType: 'multipart/form-data; boundary=edge', body: fields });
+  const cutFilePart = '--edge\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxxxxxxxx';
+
+  it.each([
+    ['POST /v1/datafiles (JSON only: 415 before parsing)', '/v1/datafiles', 415],
+    ['POST /v1/classifiers/{id}/classify (multipart taken: 400)', '/v1/classifiers/cl_01jzzzzzzzzzzzzzzzzzzzzzzz/classify', 400],
+  ])('a file part cut off before its boundary on %s is refused, and the service lives on', async (_, urlPath, status) => {
+    expectProblem(await call('POST', urlPath, multipart(cutFilePart)), status);
+    expect((await call('GET', '/v1/datasets')).status).toBe(200);
+  });
+
+  it('a form posted where only JSON is documented → 415, and nothing is created', async () => {
+    const before = (await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100')).items.length;
+    const form = '--edge\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--edge\r\nContent-Disposition: form-data; name="format"\r\n\r\nidx\r\n--edge--\r\n';
+    const answer = await call('POST', '/v1/datafiles', multipart(form));
+    expectProblem(answer, 415);
+    expect(answer.body.detail).toMatch(/application\/json/);
+    expect((await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100')).items).toHaveLength(before);
+  });
+
+  it.each(collections.map((c) => [c]))('ids of 2,000 and 10,000 characters in %s → 400 naming the id, not 500', async (collection) => {
+    for (const length of [2000, 10_000]) {
+      const answer = await call('GET', `/v1/${collection}/${'a'.repeat(length)}`);
+      expectProblem(answer, 400);
+      expect(fields(answer)).toEqual(['id']);
+    }
+  });
+
+  it('a 2 MB string in a reference field → 400 naming the field', async () => {
+    const answer = await post('/v1/solvers', { name: 'x', datasetId: 'd'.repeat(2_000_000), net: tinyNet(), solver: tinySolver() });
+    expectProblem(answer, 400);
+    expect(fields(answer)).toEqual(['datasetId']);
+  });
+
+  it('JSON nested 200,000 levels with an Idempotency-Key → 400, not a stack overflow', async () => {
+    const deep = '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000);
+    const response = await fetch(`${tc.cloud.url}/v1/datafiles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json', 'idempotency-key': 'deep-1' },
+      body: deep,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toMatch(/nests deeper than/);
+  });
+
+  it.each([['*'], ['%25'], ['%23'], ['%00'], ['a'.repeat(129)]])('DELETE /v1/admin/tenants/%s → 400: no tenant can have that id', async (tenantId) => {
+    const admin = await issueToken(tc.home, 'an-admin', { admin: true });
+    const answer = await call('DELETE', `/v1/admin/tenants/${tenantId}`, { token: admin });
+    expectProblem(answer, 400);
+    expect(fields(answer)).toEqual(['tenantId']);
+  });
+
+  it('every answer of the gateway names its request: no route, wrong method, no token, bad escape, oversized body', async () => {
+    const answers = [
+      await fetch(`${tc.cloud.url}/v1/nowhere`),
+      await fetch(`${tc.cloud.url}/v1/openapi.json`, { method: 'DELETE' }),
+      await fetch(`${tc.cloud.url}/v1/datasets`),
+      await fetch(`${tc.cloud.url}/v1/datasets/%E0%A4%A`, { headers: { authorization: `Bearer ${api.token}` } }),
+      await fetch(`${tc.cloud.url}/v1/datafiles`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: Buffer.alloc(11 * 1024 * 1024, 0x20) }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([404, 405, 401, 400, 413]);
+    for (const answer of answers) {
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("the caller's own X-Correlation-Id comes back on a gateway answer", async () => {
+    const answer = await fetch(`${tc.cloud.url}/v1/nowhere`, { headers: { 'x-correlation-id': 'edge-42' } });
+    expect(answer.headers.get('x-correlation-id')).toBe('edge-42');
+  });
+
+  it('a request line and headers over the limit → 431 problem+json with a correlation id', async () => {
+    const { port } = new URL(tc.cloud.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /v1/datasets/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/);
+    expect(raw).toMatch(/\r\nx-correlation-id: [0-9a-f-]{36}\r\n/);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431 });
+  });
+
+  it('a second `npm start` on a running home says where it runs and exits 1, and the first keeps answering', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const second = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'local/start.ts')], {
+      cwd: root,
+      env: { ...process.env, ELASTIC_CAFFE_HOME: tc.home, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect({ status: second.status, stderr: second.stderr }).toEqual({
+      status: 1,
+      stderr: expect.stringContaining(`Elastic Caffe already runs from ${tc.home}: ${tc.cloud.url} (process ${process.pid})`),
+    });
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect((await call('GET', '/v1/datasets')).status).toBe(200);
   });
 });
