@@ -9,12 +9,16 @@
  * - a rejected write created and changed nothing (the tenant's records and objects, the
  *   idempotency records), and the other tenant's state never changes at all.
  *
+ * Before that, the bench:load mix at 32 connections must get only its expected statuses.
+ *
  * Seeded: ELASTIC_CAFFE_FUZZ_SEED reproduces a run, ELASTIC_CAFFE_FUZZ_RUNS sets how many requests
  * in all (default 300, spread over the operations); a failure prints the seed and the request.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
+import * as path from 'node:path';
+import { requestMix, runLoad } from '../../bench/lib/load-mix';
 import { ddb, s3 } from '../../core/aws/clients';
 import { newId } from '../../core/ids';
 import { openApiDocument } from '../../core/openapi/document';
@@ -41,6 +45,7 @@ let tc: TestCloud;
 let a: ElasticCaffeClient;
 let b: ElasticCaffeClient;
 const tokens = {} as Record<Caller, string | undefined>;
+let fixtures: { datasetId: string; solverId: string };
 const pools: Pools = { ownIds: [], otherTenantIds: [], tenantIds: ['nobody-here', 'AROAEXAMPLEROLEID:session+1=a,b.c@d-e', 'e3f1c2a0-5b6d-4c7e-8f90-1a2b3c4d5e6f'] };
 
 /** Everything a tenant's requests could change: its records and objects (and, for the caller, the idempotency records). */
@@ -127,6 +132,7 @@ beforeAll(async () => {
   const classifierId = (await a.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: jobId })).id;
   const classifyJobId = (await a.request<{ id: string }>('POST', `/v1/classifiers/${classifierId}/classify-jobs`, { archive: true })).id;
   pools.ownIds.push(datafileId, datasetId, solverId, jobId, classifierId, classifyJobId, newId('training-jobs'));
+  fixtures = { datasetId, solverId };
   pools.otherTenantIds.push((await b.request<{ id: string }>('POST', '/v1/datafiles', { name: 'b', format: 'idx', sizeBytes: 100 })).id);
   // From here on, accepted work waits: the fuzzer's requests are judged, not run.
   await fetch(`${tc.cloud.url}/v1/admin/capacity`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, body: '{"maxWorkers":0}' });
@@ -134,6 +140,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tc?.stop();
+});
+
+// First, while the fixtures are all there (the fuzzer may delete them).
+describe('under load', () => {
+  it('32 connections of lists, reads and refused writes get only the expected statuses (the bench:load mix)', async () => {
+    const requests = requestMix(a.token, { dataset: fixtures.datasetId, solver: fixtures.solverId });
+    const result = await runLoad({ url: tc.cloud.url, connections: 32, durationSeconds: 5, requests }, path.join(tc.home, 'load-plan.json'));
+    expect({ unexpected: result.unexpected, errors: result.errors, timeouts: result.timeouts }).toEqual({ unexpected: [], errors: 0, timeouts: 0 });
+    // Every kind in the mix was answered, each only with its expected statuses.
+    expect(result.statuses).toEqual({
+      list: { 200: expect.any(Number) },
+      read: { 200: expect.any(Number), 400: expect.any(Number) },
+      'rejected-write': { 400: expect.any(Number), 415: expect.any(Number) },
+    });
+  });
 });
 
 describe.each(operations.map(([method, path], index) => [`${method} ${path}`, method, path, index] as const))('%s', (_, method, path, index) => {
