@@ -37,6 +37,8 @@ export interface LogRequest {
   limit: number;
   /** Seconds to wait for bytes past the start when there are none yet (0: answer at once). */
   waitSeconds: number;
+  /** When the answer is due whatever the wait (epoch ms): the function's own time limit. */
+  answerBy?: number;
 }
 
 export interface LogWindow {
@@ -57,7 +59,7 @@ const pollEveryMs = 1000;
 export async function readTrainingJobLog(tenantId: string, id: string, request: LogRequest): Promise<LogWindow> {
   let job = await records.get('training-jobs', tenantId, id);
   const key = keys.jobLog(tenantId, id);
-  const deadline = Date.now() + request.waitSeconds * 1000;
+  const deadline = Math.min(Date.now() + request.waitSeconds * 1000, request.answerBy ?? Number.POSITIVE_INFINITY);
   let size = (await objectSize(key)) ?? 0;
   const wanted = 'suffix' in request.range ? undefined : request.range.start;
   // Long poll: only a request for bytes past the current end has anything to wait for.

@@ -7,11 +7,11 @@ import { logQuery } from '../../core/api/training-jobs';
 import { parseRangeHeader, readTrainingJobLog } from '../../core/usecases/training-job-logs';
 import { httpHandler, text } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters, query, headers }) => {
+export const handler = httpHandler(async ({ tenantId, pathParameters, query, headers, answerBy }) => {
   const { offset, limit, wait } = logQuery.parse(query);
   const rangeHeader = headers.range;
   const range = rangeHeader ? parseRangeHeader(rangeHeader) : { start: offset ?? 0 };
-  const window = await readTrainingJobLog(tenantId, pathParameters.id ?? '', { range, limit, waitSeconds: wait });
+  const window = await readTrainingJobLog(tenantId, pathParameters.id ?? '', { range, limit, waitSeconds: wait, answerBy });
   const cursor = {
     'accept-ranges': 'bytes',
     'x-next-offset': String(window.nextOffset),

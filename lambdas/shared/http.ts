@@ -28,7 +28,15 @@ export interface ApiRequest {
   query: Record<string, string | undefined>;
   headers: Record<string, string | undefined>;
   routeKey: string;
+  /**
+   * When the answer must be on its way (epoch ms): the function's time limit less a margin for the
+   * rest of the work, so a long poll answers instead of being cut off by the timeout (a 500).
+   */
+  answerBy: number;
 }
+
+/** Time kept back from the function's limit for reading and answering after a wait. */
+const answerMarginMs = 5000;
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -143,6 +151,7 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
       query: event.queryStringParameters ?? {},
       headers: event.headers ?? {},
       routeKey: event.routeKey,
+      answerBy: Date.now() + context.getRemainingTimeInMillis() - answerMarginMs,
     };
     // Records created while serving the request carry its correlation id (core/records/store.ts).
     const correlationId = correlationIds.get(context) ?? context.awsRequestId;
