@@ -43,6 +43,9 @@ export function allResponses(route: Route): ResponseDocs {
   for (const [status, own] of Object.entries(route.responses ?? {})) {
     const shared = merged[Number(status)];
     merged[Number(status)] = shared && own && shared.schema === own.schema ? { ...own, description: `${own.description}; or ${shared.description}` } : own;
+    // A retry with the same Idempotency-Key gets the stored answer, marked (lambdas/shared/idempotency.ts).
+    if (route.idempotent && Number(status) < 300 && own)
+      merged[Number(status)] = { ...own, headers: { ...own.headers, 'idempotent-replayed': 'true when this is the stored answer to a retried Idempotency-Key' } };
   }
   return merged;
 }
