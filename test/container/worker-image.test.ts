@@ -12,7 +12,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ElasticCaffeClient } from '../../local/client';
-import { buildWorkerImage, run, type WorkerImage } from '../../scripts/container/worker-image';
+import { run } from '../../scripts/container/buildah';
+import { buildWorkerImage, type WorkerImage } from '../../scripts/container/worker-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
