@@ -456,15 +456,16 @@ describe('the classify function (a container image with Caffe)', () => {
     expect(variables[envNames.bucket]).toBeDefined();
   });
 
-  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle and server.py', () => {
+  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle, server.py and the shared build steps', () => {
     const image = synthesized.dockerImages.find((candidate) => candidate.source.dockerFile === classifyDockerfile);
     expect(image?.source.platform).toBe('linux/amd64');
 
     const context = path.join(synthesized.assembly.directory, image!.source.directory);
-    expect(fs.readdirSync(context).sort()).toEqual([...classifyImageFiles].sort());
-    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(
-      fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
-    );
+    const files = fs.readdirSync(context, { recursive: true, encoding: 'utf8' }).filter((file) => fs.statSync(path.join(context, file)).isFile());
+    expect(files.sort()).toEqual([...classifyImageFiles].sort());
+    const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', '..', 'container', file), 'utf8');
+    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(source('inference/server.py'));
+    for (const step of ['steps/caffe-runtime.sh', 'steps/check-runtime.sh']) expect(fs.readFileSync(path.join(context, step), 'utf8')).toBe(source(step));
     expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(`:${image!.hash}`);
   });
 });
