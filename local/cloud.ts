@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
-import type { Route } from '../core/routes';
+import { routeKey, type Route } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
 import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work';
@@ -53,6 +53,11 @@ export interface LocalCloudOptions {
   jobsQueueVisibilityTimeoutSeconds?: number;
   /** How often the reconciler runs (the stack runs it every minute); 0 turns it off. Default 5 s. */
   reconcileIntervalMs?: number;
+  /**
+   * Handlers that serve these routes (by route key, `POST /v1/classifiers/{id}/classify`) instead of
+   * the handler modules in this process: e.g. the classify function's image run as Lambda runs it.
+   */
+  routeHandlers?: Record<string, AsyncHandler>;
 }
 
 export interface LocalCloud {
@@ -179,7 +184,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
-    handlerFor: (route: Route) => handler(`lambdas/http/${route.handler}.ts`),
+    handlerFor: (route: Route) => options.routeHandlers?.[routeKey(route)] ?? handler(`lambdas/http/${route.handler}.ts`),
   });
   return {
     url: gateway.url,

@@ -18,6 +18,7 @@ import { run } from './buildah';
 export interface ImageConfig {
   Entrypoint?: string[] | null;
   Cmd?: string[] | null;
+  Env?: string[] | null;
 }
 
 /** The image's id and config (`buildah inspect`). */
