@@ -6,6 +6,10 @@ import { classifyFormBody, classifyJsonBody } from '../../core/api/classifiers';
 import { classifyImages, PayloadTooLargeError, refuseUrlImages, type ImageToClassify } from '../../core/usecases/classifiers-classify';
 import { ValidationError } from '../../core/errors';
 import { httpHandler, json } from '../shared/http';
+import { prestartInferenceServer } from '../../container/inference/client';
+
+// In the classify image, the inference server starts while the function initializes.
+prestartInferenceServer();
 
 /** A file part as @middy/http-multipart-body-parser gives it. */
 interface FilePart {
