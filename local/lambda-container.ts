@@ -50,6 +50,8 @@ export interface LambdaContainer {
   startedAt: number;
   /** Everything the runtime wrote, line by line. */
   output: string[];
+  /** CPU time (s) the function's processes (the runtime, the inference server) used so far. */
+  cpuSeconds(): number;
   /** Sends one event; resolves with the runtime's answer. */
   invoke(event: unknown): Promise<InvocationResult>;
   /** The runtime's exit code, once it exited. */
@@ -142,6 +144,7 @@ export async function startLambdaContainer(options: LambdaContainerOptions): Pro
     runtimeApi,
     startedAt,
     output,
+    cpuSeconds: () => container.cpuSeconds(),
     exited: container.exited,
     async invoke(event) {
       const result = await runtimeApi.invoke(event, { timeoutMs: options.timeoutMs });

@@ -62,6 +62,8 @@ export interface RunningContainer {
   exited: Promise<number>;
   /** Sends `signal` to the container's main process (retrying until it exists). */
   signal(signal: NodeJS.Signals): void;
+  /** CPU time (user + system, s) its processes used so far, buildah's own not counted. */
+  cpuSeconds(): number;
   /** Kills whatever is left in the container's group and removes the container. */
   remove(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export function startContainer(name: string, argv: string[], options: StartOptio
     process: started,
     exited,
     signal: (signal) => forwardToMainProcess(started, signal),
+    cpuSeconds: () => (group === undefined ? 0 : cpuSecondsOf(group)),
     async remove() {
       watchdog?.kill('SIGKILL');
       if (group !== undefined) killGroup(group);
@@ -138,23 +141,39 @@ function forwardToMainProcess(container: ChildProcess, signal: NodeJS.Signals): 
   const timer = setInterval(() => attempt() && clearInterval(timer), 100);
 }
 
-function mainProcessOf(group: number): number | undefined {
-  const processes = readdirSync('/proc')
+const processesIn = (group: number) =>
+  readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map((entry) => ({ pid: Number(entry), ...statOf(entry) }))
     .filter((p) => p.group === group);
+
+function mainProcessOf(group: number): number | undefined {
+  const processes = processesIn(group);
   const helpers = new Set(processes.filter((p) => cmdlineOf(p.pid).startsWith('buildah-chroot-exec')).map((p) => p.pid));
   return processes.find((p) => helpers.has(p.parent))?.pid;
 }
 
-function statOf(pid: string): { parent: number; group: number } {
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const ticksPerSecond = 100;
+
+/** The group's processes' CPU time, with their waited-for children's; buildah's processes left out. */
+function cpuSecondsOf(group: number): number {
+  const ticks = processesIn(group)
+    .filter((p) => !cmdlineOf(p.pid).startsWith('buildah'))
+    .reduce((sum, p) => sum + p.ticks, 0);
+  return ticks / ticksPerSecond;
+}
+
+function statOf(pid: string): { parent: number; group: number; ticks: number } {
   try {
-    // After the command name (in parentheses, may hold spaces): state, ppid, pgrp.
+    // After the command name (in parentheses, may hold spaces): state, ppid, pgrp, …, and from the
+    // 12th on utime, stime, cutime, cstime.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { parent: Number(parent), group: Number(group) };
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+    return { parent: Number(fields[1]), group: Number(fields[2]), ticks };
   } catch {
-    return { parent: -1, group: -1 };
+    return { parent: -1, group: -1, ticks: 0 };
   }
 }
 
