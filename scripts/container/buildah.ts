@@ -32,8 +32,36 @@ export interface ImageBuildOptions {
 export interface BuiltImage {
   name: string;
   id: string;
-  /** The base image the Dockerfile's FROM resolved to. */
+  /** The base image the Dockerfile's FROM resolved to, and the image passed as NODE_IMAGE. */
   baseImage: string;
+  nodeImage: string;
+}
+
+/** One of our images: its Dockerfile, the image its Node stage starts from, its build context. */
+export interface ImageRecipe {
+  /** The tag the local build gets (`localhost/…:local`). */
+  tag: string;
+  /** The Dockerfile in the source tree (its FROM names the base). */
+  dockerfile: string;
+  /** Makes (or finds) the NODE_IMAGE from the base image. */
+  nodeImage: (baseImage: string, exec: Exec, log: (line: string) => void) => Promise<string>;
+  /** Stages (or names) the context; returns it and the Dockerfile's path in it. */
+  context: (log: (line: string) => void) => { dir: string; dockerfile: string };
+}
+
+/**
+ * Builds (or finds up to date) an image from its recipe, holding its lock: the base image, the
+ * Node image, the context, then `buildah bud`.
+ */
+export async function buildImage(recipe: ImageRecipe, options: ImageBuildOptions): Promise<BuiltImage> {
+  const log = logOf(options);
+  return withImageLock(recipe.tag, log, async () => {
+    const baseImage = await ensureBaseImage(recipe.dockerfile, options);
+    const nodeImage = await recipe.nodeImage(baseImage, execFor(options, log), log);
+    const context = recipe.context(log);
+    const build = { dockerfile: context.dockerfile, context: context.dir, tag: recipe.tag, buildArgs: { NODE_IMAGE: nodeImage } };
+    return { name: recipe.tag, id: await buildDockerfile(build, options), nodeImage, baseImage };
+  });
 }
 
 /** Runs a command; resolves with its stdout, rejects with the tail of its output. */

@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 import { buildClassifyImageContext, classifyDockerfile } from '../../container/build-classify';
 import { withBuildLock } from '../../container/bundle';
-import { buildDockerfile, ensureBaseImage, execFor, imageCli, logOf, withImageLock, type BuiltImage, type ImageBuildOptions } from './buildah';
+import { buildImage, imageCli, type BuiltImage, type ImageBuildOptions } from './buildah';
 import { registryNodeImage } from './node-image';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -24,23 +24,25 @@ export const classifyDockerfilePath = path.join(root, 'container', classifyDocke
 /** The tag the locally built classify image gets. */
 export const localClassifyImage = 'localhost/elastic-caffe-classify:local';
 
-export interface ClassifyImage extends BuiltImage {
-  /** The Node image passed as NODE_IMAGE (Node 22 and npm from the registry). */
-  nodeImage: string;
-}
+/** The classify image; its NODE_IMAGE has Node 22 and npm from the registry. */
+export type ClassifyImage = BuiltImage;
 
 /** Builds (or finds up to date) the classify image and returns its name and id. */
-export async function buildClassifyImage(options: ImageBuildOptions = {}): Promise<ClassifyImage> {
-  const log = logOf(options);
-  return withImageLock(localClassifyImage, log, async () => {
-    const baseImage = await ensureBaseImage(classifyDockerfilePath, options);
-    const nodeImage = await registryNodeImage(baseImage, execFor(options, log), log);
-    // Under the lock the CDK synth stages the same context with (lib/constructs/classify-image.ts).
-    const context = withBuildLock(path.join(root, 'container', 'build'), () => buildClassifyImageContext());
-    log(`classify image context: ${path.relative(root, context)}`);
-    const build = { dockerfile: path.join(context, classifyDockerfile), context, tag: localClassifyImage, buildArgs: { NODE_IMAGE: nodeImage } };
-    return { name: localClassifyImage, id: await buildDockerfile(build, options), nodeImage, baseImage };
-  });
+export function buildClassifyImage(options: ImageBuildOptions = {}): Promise<ClassifyImage> {
+  return buildImage(
+    {
+      tag: localClassifyImage,
+      dockerfile: classifyDockerfilePath,
+      nodeImage: registryNodeImage,
+      context: (log) => {
+        // Under the lock the CDK synth stages the same context with (lib/constructs/classify-image.ts).
+        const dir = withBuildLock(path.join(root, 'container', 'build'), () => buildClassifyImageContext());
+        log(`classify image context: ${path.relative(root, dir)}`);
+        return { dir, dockerfile: path.join(dir, classifyDockerfile) };
+      },
+    },
+    options,
+  );
 }
 
 if (require.main === module) imageCli(buildClassifyImage);

@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 import { buildWorkerBundle } from '../../container/build-worker';
-import { buildDockerfile, ensureBaseImage, execFor, imageCli, logOf, withImageLock, type BuiltImage, type ImageBuildOptions } from './buildah';
+import { buildImage, imageCli, type BuiltImage, type ImageBuildOptions } from './buildah';
 import { hostNodeImage } from './node-image';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -24,22 +24,22 @@ export const workerDockerfile = path.join(root, 'container', 'Dockerfile');
 /** The tag the locally built worker image gets (buildah stores it as localhost/elastic-caffe-worker:local). */
 export const localWorkerImage = 'localhost/elastic-caffe-worker:local';
 
-export interface WorkerImage extends BuiltImage {
-  /** The Node image passed as NODE_IMAGE. */
-  nodeImage: string;
-}
+export type WorkerImage = BuiltImage;
 
 /** Builds (or finds up to date) the worker image and returns its name and id. */
-export async function buildWorkerImage(options: ImageBuildOptions = {}): Promise<WorkerImage> {
-  const log = logOf(options);
-  return withImageLock(localWorkerImage, log, async () => {
-    const baseImage = await ensureBaseImage(workerDockerfile, options);
-    const nodeImage = await hostNodeImage(baseImage, execFor(options, log), log);
-    log(`worker bundle: ${buildWorkerBundle()}`);
-    const context = path.dirname(workerDockerfile);
-    const build = { dockerfile: workerDockerfile, context, tag: localWorkerImage, buildArgs: { NODE_IMAGE: nodeImage } };
-    return { name: localWorkerImage, id: await buildDockerfile(build, options), nodeImage, baseImage };
-  });
+export function buildWorkerImage(options: ImageBuildOptions = {}): Promise<WorkerImage> {
+  return buildImage(
+    {
+      tag: localWorkerImage,
+      dockerfile: workerDockerfile,
+      nodeImage: hostNodeImage,
+      context: (log) => {
+        log(`worker bundle: ${buildWorkerBundle()}`);
+        return { dir: path.dirname(workerDockerfile), dockerfile: workerDockerfile };
+      },
+    },
+    options,
+  );
 }
 
 if (require.main === module) imageCli(buildWorkerImage);

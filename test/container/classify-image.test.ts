@@ -28,6 +28,7 @@ import { buildClassifyImage, type ClassifyImage } from '../../scripts/container/
 import { createContainer, inspectImage, startContainer } from '../../scripts/container/container';
 import { registryNode } from '../../scripts/container/node-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
+import { buildForTest } from '../support/container-images';
 import { trainLeNet, type TrainedLeNet } from '../../local/fixtures/lenet';
 
 jest.setTimeout(30 * 60_000);
@@ -45,7 +46,6 @@ let classifierId: string;
 let fn: LambdaContainer | undefined;
 const invocations: Array<{ event: Event; result: InvocationResult }> = [];
 const functionOutput: string[] = [];
-const buildLog: string[] = [];
 
 /** The gateway's handler for the classify route: the event goes to the function in the image. */
 const inImage: AsyncHandler = async (event) => {
@@ -91,17 +91,7 @@ const url = () => `/v1/classifiers/${classifierId}/classify`;
 const pngs = (from: number, to: number) => trained.heldOut.slice(from, to).map((h) => ({ base64: h.png.toString('base64') }));
 
 beforeAll(async () => {
-  try {
-    image = await buildClassifyImage({
-      installMissingTools: process.getuid?.() === 0,
-      log: (line) => {
-        buildLog.push(line);
-        process.stderr.write(`[classify image] ${line}\n`);
-      },
-    });
-  } catch (error) {
-    throw new Error(`cannot build the classify image: ${(error as Error).message}\n${buildLog.slice(-20).join('\n')}`);
-  }
+  image = await buildForTest('classify image', buildClassifyImage);
   tc = await startTestCloud({ routeHandlers: { [classifyRouteKey]: inImage } });
   api = await tc.as(TENANT);
   trained = await trainLeNet(api, { trainImages: 1000, testImages: 100, iterations: 200, snapshot: 200, heldOut: 16 });

@@ -403,7 +403,7 @@ describe('background work', () => {
     ]);
   });
 
-  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle, the inference server and Dockerfiles', () => {
+  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle, the inference server, the shared build steps and Dockerfiles', () => {
     const images = synthesized.dockerImages;
     expect(images).toHaveLength(2); // the worker's and the classify function's
     const image = images.find((candidate) => candidate.source.dockerFile !== classifyDockerfile);
@@ -412,7 +412,7 @@ describe('background work', () => {
     const context = path.join(synthesized.assembly.directory, image!.source.directory);
     const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
-      ['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js'), path.join('inference', 'server.py')].sort(),
+      ['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js'), path.join('inference', 'server.py'), path.join('steps', 'caffe-runtime.sh'), path.join('steps', 'check-runtime.sh')].sort(),
     );
     expect(fs.readFileSync(path.join(context, 'inference', 'server.py'), 'utf8')).toBe(
       fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
