@@ -88,19 +88,36 @@ async function main(): Promise<void> {
     if (arm === 'process') return inProcess(event, context);
     if (!fn) {
       const environment: Record<string, string> = arm === 'image-late' ? { INFERENCE_PRESTART: '0' } : {};
-      fn = await startClassifyFunction(image.name, { environment, onOutput: (line) => opts.verbose && say(`[function] ${line}`) });
+      fn = await startClassifyFunction(image.name, {
+        environment,
+        onOutput: (line) => opts.verbose && say(`[function] ${line}`),
+      });
       marks.started = fn.startedAt - requestStart;
     }
     const result = await fn.invoke(event);
     marks.cpu ??= fn.cpuSeconds() * 1000;
-    if (result.kind !== 'response') throw new Error(`the function failed: ${JSON.stringify(result.error)}\n${fn.output.join('\n')}`);
+    if (result.kind !== 'response')
+      throw new Error(`the function failed: ${JSON.stringify(result.error)}\n${fn.output.join('\n')}`);
     return JSON.parse(result.payload) as unknown;
   };
-  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep, routeHandlers: { [classifyRouteKey]: route } });
+  const session = await startBenchSession({
+    tenant,
+    verbose: opts.verbose,
+    keep: opts.keep,
+    routeHandlers: { [classifyRouteKey]: route },
+  });
   try {
     say('training a LeNet on 500 Fashion-MNIST images (100 iterations)');
-    const trained = await trainLeNet(session.api, { trainImages: 500, testImages: 100, iterations: 100, snapshot: 100, heldOut: 1 });
-    const classifierId = (await session.api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })).id;
+    const trained = await trainLeNet(session.api, {
+      trainImages: 500,
+      testImages: 100,
+      iterations: 100,
+      snapshot: 100,
+      heldOut: 1,
+    });
+    const classifierId = (
+      await session.api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })
+    ).id;
     const body = { images: [{ base64: trained.heldOut[0]!.png.toString('base64') }], topK: 5 };
     const classify = async () => {
       const started = performance.now();
@@ -131,7 +148,9 @@ async function main(): Promise<void> {
         await fn?.close();
         fn = undefined;
         if (round > 0) runs.push({ arm: current, total, ...marks, warm });
-        say(`round ${round}${round === 0 ? ' (warm-up)' : ''}: ${current} cold ${total.toFixed(0)} ms, warm p50 ${summarize(warm).median.toFixed(1)} ms`);
+        say(
+          `round ${round}${round === 0 ? ' (warm-up)' : ''}: ${current} cold ${total.toFixed(0)} ms, warm p50 ${summarize(warm).median.toFixed(1)} ms`,
+        );
       }
       const baseline = await containerBaseline(image.name);
       if (round > 0) {
@@ -145,7 +164,10 @@ async function main(): Promise<void> {
     console.log(report.markdown);
     await mkdir(path.dirname(outFile), { recursive: true });
     const options = { rounds, warm: warmRequests, image: image.id };
-    await writeFile(outFile, `${JSON.stringify({ benchmark: 'classify-image', machine: session.machine, options, runs, buildah, summary: report.summary }, null, 2)}\n`);
+    await writeFile(
+      outFile,
+      `${JSON.stringify({ benchmark: 'classify-image', machine: session.machine, options, runs, buildah, summary: report.summary }, null, 2)}\n`,
+    );
     say(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
     await fn?.close();
@@ -165,7 +187,10 @@ async function containerBaseline(image: string): Promise<{ create: number; run: 
       const created = performance.now();
       await createContainer(image, name, {});
       const started = performance.now();
-      const container = startContainer(name, argv, { runOptions: lambdaRunOptions(tmpDir), stdio: ['ignore', 'ignore', 'inherit'] });
+      const container = startContainer(name, argv, {
+        runOptions: lambdaRunOptions(tmpDir),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       if ((await container.exited) !== 0) throw new Error(`${argv.join(' ')} failed in the image`);
       const ended = performance.now();
       await container.remove();
@@ -179,7 +204,13 @@ async function containerBaseline(image: string): Promise<{ create: number; run: 
   return { create: empty.create, run: empty.run, python: python.run };
 }
 
-function reportOf(runs: ColdRun[], buildah: { run: number[]; create: number[]; python: number[] }, machine: { cpuModel: string; nproc: number; loadAverage: number[] }, rounds: number, warm: number) {
+function reportOf(
+  runs: ColdRun[],
+  buildah: { run: number[]; create: number[]; python: number[] },
+  machine: { cpuModel: string; nproc: number; loadAverage: number[] },
+  rounds: number,
+  warm: number,
+) {
   const of = (arm: Arm, pick: (run: ColdRun) => number) => summarize(runs.filter((run) => run.arm === arm).map(pick));
   const runOverhead = summarize(buildah.run).median;
   const imageArm = (arm: Arm) => ({

@@ -21,7 +21,13 @@ export const classifyRouteKey = routeKey(classifyRoute);
  * credentials. Read from this process's environment, where startLocalCloud put them.
  */
 export function classifyFunctionEnvironment(): Record<string, string> {
-  const copied = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3'];
+  const copied = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'AWS_ENDPOINT_URL_DYNAMODB',
+    'AWS_ENDPOINT_URL_S3',
+  ];
   return {
     ...functionEnvironment,
     [envNames.table]: requireEnv(envNames.table),
@@ -30,7 +36,7 @@ export function classifyFunctionEnvironment(): Record<string, string> {
   };
 }
 
-/** Starts one execution environment of the classify function from `image`; `environment` adds or overrides variables. */
+/** Starts one execution environment of the classify function from `image`; `environment` adds or overrides. */
 export function startClassifyFunction(
   image: string,
   options: { environment?: Record<string, string>; onOutput?: (line: string) => void } = {},

@@ -184,7 +184,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
-    handlerFor: (route: Route) => options.routeHandlers?.[routeKey(route)] ?? handler(`lambdas/http/${route.handler}.ts`),
+    handlerFor: (route: Route) =>
+      options.routeHandlers?.[routeKey(route)] ?? handler(`lambdas/http/${route.handler}.ts`),
   });
   return {
     url: gateway.url,

@@ -61,7 +61,12 @@ export interface LambdaContainer {
 }
 
 /** Lambda's reserved variables for one execution environment of the function. */
-export function lambdaEnvironment(functionName: string, runtimeApi: string, memoryMb: number, region: string): Record<string, string> {
+export function lambdaEnvironment(
+  functionName: string,
+  runtimeApi: string,
+  memoryMb: number,
+  region: string,
+): Record<string, string> {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return {
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
@@ -87,8 +92,10 @@ export function lambdaEnvironment(functionName: string, runtimeApi: string, memo
 export function lambdaRunOptions(tmpDir: string): string[] {
   const rootOwned = (dir: string) => ['--mount', `type=tmpfs,destination=${dir},tmpfs-mode=0755`];
   return [
-    '--user', `${lambdaUser.uid}:${lambdaUser.gid}`,
-    '--mount', `type=bind,source=${tmpDir},destination=/tmp,rw=true`,
+    '--user',
+    `${lambdaUser.uid}:${lambdaUser.gid}`,
+    '--mount',
+    `type=bind,source=${tmpDir},destination=/tmp,rw=true`,
     ...rootOwned('/var/tmp'),
     ...rootOwned('/run/lock'),
   ];
@@ -103,15 +110,18 @@ export async function lambdaTmpDir(): Promise<string> {
 
 /** Starts one execution environment of the function; its runtime's init begins at once. */
 export async function startLambdaContainer(options: LambdaContainerOptions): Promise<LambdaContainer> {
-  const functionArn = `arn:aws:lambda:${options.environment.AWS_REGION ?? 'us-east-1'}:000000000000:function:${options.functionName}`;
+  const region = options.environment.AWS_REGION ?? 'us-east-1';
+  const functionArn = `arn:aws:lambda:${region}:000000000000:function:${options.functionName}`;
   const runtimeApi = await startRuntimeApi({ functionArn });
   const name = `elastic-caffe-fn-${options.functionName}-${randomBytes(4).toString('hex')}`;
   const tmpDir = await lambdaTmpDir();
   let container: RunningContainer;
   try {
     const { config } = await inspectImage(options.image);
-    const region = options.environment.AWS_REGION ?? 'us-east-1';
-    await createContainer(options.image, name, { ...options.environment, ...lambdaEnvironment(options.functionName, runtimeApi.endpoint, options.memoryMb, region) });
+    await createContainer(options.image, name, {
+      ...options.environment,
+      ...lambdaEnvironment(options.functionName, runtimeApi.endpoint, options.memoryMb, region),
+    });
     const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
     container = startContainer(name, argv, { runOptions: lambdaRunOptions(tmpDir), stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {

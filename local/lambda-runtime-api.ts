@@ -94,7 +94,11 @@ export async function startRuntimeApi(options: RuntimeApiOptions): Promise<Runti
     const deadline = Date.now() + pending.timeoutMs;
     pending.timer = setTimeout(() => {
       const seconds = (pending.timeoutMs / 1000).toFixed(2);
-      finish(pending, { kind: 'error', requestId: pending.requestId, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` } });
+      finish(pending, {
+        kind: 'error',
+        requestId: pending.requestId,
+        error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
+      });
     }, pending.timeoutMs);
     response.writeHead(200, {
       'content-type': 'application/json',
@@ -107,7 +111,9 @@ export async function startRuntimeApi(options: RuntimeApiOptions): Promise<Runti
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => reply(response, 500, { errorType: 'ServiceException', errorMessage: error.message }));
+    handle(request, response).catch((error: Error) =>
+      reply(response, 500, { errorType: 'ServiceException', errorMessage: error.message }),
+    );
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -128,19 +134,34 @@ export async function startRuntimeApi(options: RuntimeApiOptions): Promise<Runti
       return reply(response, 202, { status: 'OK' });
     }
     const answer = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
-    if (request.method !== 'POST' || !answer) return reply(response, 404, { errorType: 'InvalidRequest', errorMessage: `no such path: ${request.method} ${url}` });
+    if (request.method !== 'POST' || !answer)
+      return reply(response, 404, {
+        errorType: 'InvalidRequest',
+        errorMessage: `no such path: ${request.method} ${url}`,
+      });
     const requestId = decodeURIComponent(answer[1]!);
     if (!inFlight || inFlight.requestId !== requestId)
-      return reply(response, 400, { errorType: 'InvalidRequestID', errorMessage: `no invocation ${requestId} is in flight` });
+      return reply(response, 400, {
+        errorType: 'InvalidRequestID',
+        errorMessage: `no invocation ${requestId} is in flight`,
+      });
     const pending = inFlight;
     if (answer[2] === 'error') {
       events.push({ at: performance.now(), what: 'error', requestId });
-      finish(pending, { kind: 'error', requestId, error: runtimeError(body, request.headers['lambda-runtime-function-error-type'], 'Unhandled') });
+      finish(pending, {
+        kind: 'error',
+        requestId,
+        error: runtimeError(body, request.headers['lambda-runtime-function-error-type'], 'Unhandled'),
+      });
       return reply(response, 202, { status: 'OK' });
     }
     if (body.length > maxResponseBytes) {
       const errorMessage = `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`;
-      finish(pending, { kind: 'error', requestId, error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage } });
+      finish(pending, {
+        kind: 'error',
+        requestId,
+        error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage },
+      });
       return reply(response, 413, { errorType: 'RequestEntityTooLarge', errorMessage });
     }
     events.push({ at: performance.now(), what: 'response', requestId });
@@ -156,13 +177,19 @@ export async function startRuntimeApi(options: RuntimeApiOptions): Promise<Runti
   const port = typeof address === 'object' && address ? address.port : 0;
 
   const fail = (error: RuntimeError) => {
-    for (const pending of [...(inFlight ? [inFlight] : []), ...queue.splice(0)]) finish(pending, { kind: 'error', requestId: pending.requestId, error });
+    for (const pending of [...(inFlight ? [inFlight] : []), ...queue.splice(0)])
+      finish(pending, { kind: 'error', requestId: pending.requestId, error });
   };
   return {
     endpoint: `127.0.0.1:${port}`,
     invoke(event, invokeOptions = {}) {
       return new Promise((resolve) => {
-        queue.push({ requestId: randomUUID(), event: JSON.stringify(event), timeoutMs: invokeOptions.timeoutMs ?? 29_000, resolve });
+        queue.push({
+          requestId: randomUUID(),
+          event: JSON.stringify(event),
+          timeoutMs: invokeOptions.timeoutMs ?? 29_000,
+          resolve,
+        });
         dispatch();
       });
     },
@@ -206,6 +233,8 @@ function runtimeError(body: Buffer, headerType: string | string[] | undefined, f
 
 /** An X-Ray trace header as Lambda passes it, not sampled (no X-Ray daemon here). */
 function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }

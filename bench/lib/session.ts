@@ -75,7 +75,8 @@ export async function startBenchSession(options: BenchSessionOptions): Promise<B
   try {
     say(`local cloud in ${home} (${workers} worker${workers > 1 ? 's' : ''}); Caffe from ${caffePrefix}`);
     const routeHandlers = options.routeHandlers;
-    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000, ...(routeHandlers && { routeHandlers }) });
+    const cloudOptions = { home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 };
+    cloud = await startLocalCloud({ ...cloudOptions, ...(routeHandlers && { routeHandlers }) });
     const api = new ElasticCaffeClient(cloud.url, await issueToken(home, options.tenant));
     return { home, caffePrefix, dataDir, machine, workerOutput, cloud, api, close };
   } catch (error) {

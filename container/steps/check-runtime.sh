@@ -5,5 +5,8 @@
 set -eu
 node --version
 caffe --version
-ls -l /etc/alternatives/ | grep -q 'libblas\.so\.3.*openblas-pthread' || { echo 'libblas.so.3 is not OpenBLAS' >&2; exit 1; }
+if ! ls -l /etc/alternatives/ | grep -q 'libblas\.so\.3.*openblas-pthread'; then
+  echo 'libblas.so.3 is not OpenBLAS' >&2
+  exit 1
+fi
 python3 "$1" < /dev/null

@@ -18,7 +18,14 @@
  * not 128 + signal (buildah reports it that way); both mean "retry" to the job definition.
  */
 import { constants } from 'node:os';
-import { cannotStartExitCode, createContainer, inspectImage, removeContainer, startContainer, type RunningContainer } from '../../scripts/container/container';
+import {
+  cannotStartExitCode,
+  createContainer,
+  inspectImage,
+  removeContainer,
+  startContainer,
+  type RunningContainer,
+} from '../../scripts/container/container';
 
 /** The emulator image-map entry (an argv) that runs jobs inside `image`, a name `buildah from` knows. */
 export function imageEntrypoint(image: string): string[] {
@@ -32,7 +39,8 @@ async function main(image: string, command: string[]): Promise<number> {
   // A stop can arrive while the container is still being created: remember it, start nothing.
   let container: RunningContainer | undefined;
   let stopSignal: NodeJS.Signals | undefined;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => (container ? container.signal(signal) : (stopSignal ??= signal)));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => (container ? container.signal(signal) : (stopSignal ??= signal)));
 
   const jobId = process.env.AWS_BATCH_JOB_ID ?? `${process.pid}`;
   const name = `elastic-caffe-job-${jobId}-${process.env.AWS_BATCH_JOB_ATTEMPT ?? '1'}`;
@@ -41,7 +49,9 @@ async function main(image: string, command: string[]): Promise<number> {
     const { id, config } = await inspectImage(image);
     argv = [...(config.Entrypoint ?? []), ...(command.length > 0 ? command : (config.Cmd ?? []))];
     console.error(`[image runner] ${image} (image ${id.slice(0, 12)}) as container ${name}: ${argv.join(' ')}`);
-    const env = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !hostOnlyEnv.has(entry[0]));
+    const env = Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !hostOnlyEnv.has(entry[0]),
+    );
     await createContainer(image, name, Object.fromEntries(env));
   } catch (error) {
     // A group-wide SIGTERM also reaches the buildah commands above; then this is a stop, not a start failure.

@@ -59,13 +59,23 @@ export async function buildImage(recipe: ImageRecipe, options: ImageBuildOptions
     const baseImage = await ensureBaseImage(recipe.dockerfile, options);
     const nodeImage = await recipe.nodeImage(baseImage, execFor(options, log), log);
     const context = recipe.context(log);
-    const build = { dockerfile: context.dockerfile, context: context.dir, tag: recipe.tag, buildArgs: { NODE_IMAGE: nodeImage } };
+    const build = {
+      dockerfile: context.dockerfile,
+      context: context.dir,
+      tag: recipe.tag,
+      buildArgs: { NODE_IMAGE: nodeImage },
+    };
     return { name: recipe.tag, id: await buildDockerfile(build, options), nodeImage, baseImage };
   });
 }
 
 /** Runs a command; resolves with its stdout, rejects with the tail of its output. */
-export function run(command: string, args: string[], onLine?: (line: string) => void, env?: Record<string, string>): Promise<string> {
+export function run(
+  command: string,
+  args: string[],
+  onLine?: (line: string) => void,
+  env?: Record<string, string>,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env && { env }) });
     let stdout = '';
@@ -93,8 +103,10 @@ export function run(command: string, args: string[], onLine?: (line: string) => 
 
 /** `run` with the build's options: every output line to the log when verbose. */
 export type Exec = (command: string, args: string[]) => Promise<string>;
-export const execFor = (options: ImageBuildOptions, log: (line: string) => void): Exec => (command, args) =>
-  run(command, args, options.verbose ? log : undefined);
+export const execFor =
+  (options: ImageBuildOptions, log: (line: string) => void): Exec =>
+  (command, args) =>
+    run(command, args, options.verbose ? log : undefined);
 
 export const logOf = (options: ImageBuildOptions) => options.log ?? ((line: string) => console.error(line));
 
@@ -113,7 +125,8 @@ export async function imageId(name: string): Promise<string> {
 export function baseImageOf(dockerfile: string, file = 'the Dockerfile'): string {
   const froms = [...dockerfile.matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)/gim)].map((m) => m[1] ?? '');
   const named = [...new Set(froms.filter((name) => !name.includes('$')))];
-  if (named.length !== 1) throw new Error(`expected one FROM with a literal image in ${file}, found: ${named.join(', ') || 'none'}`);
+  if (named.length !== 1)
+    throw new Error(`expected one FROM with a literal image in ${file}, found: ${named.join(', ') || 'none'}`);
   return named[0]!;
 }
 
@@ -126,11 +139,16 @@ export function qualifiedImageName(name: string): string {
 
 /** Each tool comes in the Debian package of the same name. */
 export async function ensureTools(tools: string[], install: boolean, log: (line: string) => void): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('building a container image needs root (buildah storage in /var/lib/containers, chroot isolation, debootstrap)');
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'building a container image needs root (buildah storage in /var/lib/containers, chroot isolation, debootstrap)',
+    );
   const missing = tools.filter((tool) => !onPath(tool));
   if (missing.length === 0) return;
   if (!install)
-    throw new Error(`${missing.join(' and ')} not installed: run \`npm run image:worker\` (installs what is missing with apt-get) or \`apt-get install ${missing.join(' ')}\``);
+    throw new Error(
+      `${missing.join(' and ')} not installed: run \`npm run image:worker\` (installs what is missing with apt-get) or \`apt-get install ${missing.join(' ')}\``,
+    );
   log(`installing ${missing.join(', ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } as Record<string, string>;
   await run('apt-get', ['update', '-q'], undefined, env);
@@ -142,7 +160,12 @@ function onPath(tool: string): boolean {
 }
 
 /** Makes `name` from `from` (an image, or `scratch`) by running `change` on a working container, then committing it. */
-export async function commitImage(exec: Exec, from: string, name: string, change: (container: string) => Promise<void>): Promise<void> {
+export async function commitImage(
+  exec: Exec,
+  from: string,
+  name: string,
+  change: (container: string) => Promise<void>,
+): Promise<void> {
   const container = (await exec('buildah', ['from', '--pull=never', from])).trim();
   try {
     await change(container);
@@ -173,7 +196,14 @@ export async function ensureBaseImage(dockerfile: string, options: ImageBuildOpt
   await commitImage(exec, 'scratch', baseImage, async (container) => {
     await exec('buildah', ['add', container, rootfs, '/']);
     // What the official image's config says: a shell by default and the standard PATH.
-    await exec('buildah', ['config', '--cmd', '/bin/bash', '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', container]);
+    await exec('buildah', [
+      'config',
+      '--cmd',
+      '/bin/bash',
+      '--env',
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      container,
+    ]);
   });
   return baseImage;
 }
@@ -198,10 +228,15 @@ async function debootstrapRootfs(log: (line: string) => void, exec: Exec): Promi
     // The official image's sources (updates and security too), so `apt-get install` in the
     // Dockerfile gets the same package versions here as on AWS. An archive mirror has no security suite.
     const sources = [`deb ${mirror} ${DEBIAN_SUITE} main`, `deb ${mirror} ${DEBIAN_SUITE}-updates main`];
-    if (mirror === DEFAULT_DEBIAN_MIRROR) sources.push(`deb http://deb.debian.org/debian-security ${DEBIAN_SUITE}-security main`);
+    if (mirror === DEFAULT_DEBIAN_MIRROR)
+      sources.push(`deb http://deb.debian.org/debian-security ${DEBIAN_SUITE}-security main`);
     await fsp.writeFile(path.join(target, 'etc', 'apt', 'sources.list'), `${sources.join('\n')}\n`);
     // As in the slim image: no downloaded .debs, package lists, docs or man pages.
-    await exec('sh', ['-c', 'cd "$0" && rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/* usr/share/doc/* usr/share/man/* usr/share/info/*', target]);
+    await exec('sh', [
+      '-c',
+      'cd "$0" && rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/* usr/share/doc/* usr/share/man/* usr/share/info/*',
+      target,
+    ]);
     const partial = `${tarball}.${process.pid}.partial`;
     await exec('tar', ['--numeric-owner', '-C', target, '-czf', partial, '.']);
     await fsp.rename(partial, tarball);
@@ -226,11 +261,26 @@ export interface DockerfileBuild {
 export async function buildDockerfile(build: DockerfileBuild, options: ImageBuildOptions): Promise<string> {
   const log = logOf(options);
   const args = Object.entries(build.buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
-  log(`image ${build.tag}: buildah bud --isolation chroot ${path.relative(process.cwd(), build.dockerfile)} (cached layers are reused)`);
+  log(
+    `image ${build.tag}: buildah bud --isolation chroot ${path.relative(process.cwd(), build.dockerfile)} (cached layers are reused)`,
+  );
   // --force-rm: without it buildah 1.28 leaves the earlier stages' working containers behind on every build.
   await run(
     'buildah',
-    ['bud', '--isolation', 'chroot', '--pull=never', '--layers', '--force-rm', ...args, '-f', build.dockerfile, '-t', build.tag, build.context],
+    [
+      'bud',
+      '--isolation',
+      'chroot',
+      '--pull=never',
+      '--layers',
+      '--force-rm',
+      ...args,
+      '-f',
+      build.dockerfile,
+      '-t',
+      build.tag,
+      build.context,
+    ],
     (line) => (options.verbose || /^\[\d+\/\d+\] STEP|^STEP /.test(line) ? log(line) : undefined),
   );
   const id = await imageId(build.tag);
@@ -243,7 +293,12 @@ export async function buildDockerfile(build: DockerfileBuild, options: ImageBuil
  * while a test asks for it) waits and then finds every layer cached. A lock whose holder died is taken over.
  */
 export function withImageLock<T>(image: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
-  return withLock(path.join(containerCacheDir(), 'locks', `${image.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`), log, fn, 60 * 60_000);
+  return withLock(
+    path.join(containerCacheDir(), 'locks', `${image.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`),
+    log,
+    fn,
+    60 * 60_000,
+  );
 }
 
 /** The `npm run image:*` scripts: build with the tools installed when missing, print the image's name. */

@@ -23,7 +23,10 @@ export interface ImageConfig {
 
 /** The image's id and config (`buildah inspect`). */
 export async function inspectImage(image: string): Promise<{ id: string; config: ImageConfig }> {
-  const inspected = JSON.parse(await run('buildah', ['inspect', '--type', 'image', image])) as { FromImageID: string; OCIv1: { config?: ImageConfig } };
+  const inspected = JSON.parse(await run('buildah', ['inspect', '--type', 'image', image])) as {
+    FromImageID: string;
+    OCIv1: { config?: ImageConfig };
+  };
   return { id: inspected.FromImageID, config: inspected.OCIv1.config ?? {} };
 }
 
@@ -37,7 +40,8 @@ export async function createContainer(image: string, name: string, env: Record<s
   try {
     await run('buildah', ['from', '--pull=never', '--name', name, image]);
     const entries = Object.entries(env);
-    if (entries.length > 0) await run('buildah', ['config', ...entries.flatMap(([key, value]) => ['--env', `${key}=${value}`]), name]);
+    if (entries.length > 0)
+      await run('buildah', ['config', ...entries.flatMap(([key, value]) => ['--env', `${key}=${value}`]), name]);
   } catch (error) {
     await removeContainer(name);
     throw error;
@@ -73,10 +77,14 @@ export const cannotStartExitCode = 125;
 
 /** Starts `argv` in the container; a watchdog removes it should this process die first. */
 export function startContainer(name: string, argv: string[], options: StartOptions = {}): RunningContainer {
-  const started = spawn('buildah', ['run', '--isolation', 'chroot', '--network', 'host', ...(options.runOptions ?? []), name, '--', ...argv], {
-    stdio: options.stdio ?? ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
+  const started = spawn(
+    'buildah',
+    ['run', '--isolation', 'chroot', '--network', 'host', ...(options.runOptions ?? []), name, '--', ...argv],
+    {
+      stdio: options.stdio ?? ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    },
+  );
   const group = started.pid;
   const watchdog = group === undefined ? undefined : startWatchdog(group, name);
   const exited = new Promise<number>((resolve) => {
@@ -105,10 +113,14 @@ export function startContainer(name: string, argv: string[], options: StartOptio
  * SIGKILL), then kills the container's group and removes the container.
  */
 function startWatchdog(group: number, name: string): ChildProcess {
-  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -KILL "-$0" 2>/dev/null; buildah rm "$1" >/dev/null 2>&1', String(group), name], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  });
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read _ignored; kill -KILL "-$0" 2>/dev/null; buildah rm "$1" >/dev/null 2>&1', String(group), name],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    },
+  );
   watchdog.unref();
   return watchdog;
 }
@@ -149,7 +161,9 @@ const processesIn = (group: number) =>
 
 function mainProcessOf(group: number): number | undefined {
   const processes = processesIn(group);
-  const helpers = new Set(processes.filter((p) => cmdlineOf(p.pid).startsWith('buildah-chroot-exec')).map((p) => p.pid));
+  const helpers = new Set(
+    processes.filter((p) => cmdlineOf(p.pid).startsWith('buildah-chroot-exec')).map((p) => p.pid),
+  );
   return processes.find((p) => helpers.has(p.parent))?.pid;
 }
 

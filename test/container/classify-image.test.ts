@@ -52,15 +52,23 @@ const inImage: AsyncHandler = async (event) => {
   fn ??= await startClassifyFunction(image.name, { onOutput: (line) => functionOutput.push(line) });
   const result = await fn.invoke(event);
   invocations.push({ event: event as Event, result });
-  if (result.kind !== 'response') throw new Error(`the classify function failed: ${JSON.stringify(result.error)}\n${functionOutput.join('\n')}`);
+  if (result.kind !== 'response')
+    throw new Error(`the classify function failed: ${JSON.stringify(result.error)}\n${functionOutput.join('\n')}`);
   const answer = JSON.parse(result.payload) as APIGatewayProxyStructuredResultV2;
   // An unexpected error's details are in the function's log, not its answer.
-  if ((answer.statusCode ?? 200) >= 500) process.stderr.write(`[classify function] answered ${answer.statusCode}:\n${functionOutput.join('\n')}\n`);
+  if ((answer.statusCode ?? 200) >= 500)
+    process.stderr.write(`[classify function] answered ${answer.statusCode}:\n${functionOutput.join('\n')}\n`);
   return answer;
 };
 
 /** The same event, under the same request id, through the classify handler module in this process, as the local cloud serves it. */
-const inProcess = async ({ event, requestId }: { event: Event; requestId: string }): Promise<APIGatewayProxyStructuredResultV2> => {
+const inProcess = async ({
+  event,
+  requestId,
+}: {
+  event: Event;
+  requestId: string;
+}): Promise<APIGatewayProxyStructuredResultV2> => {
   const handler = loadHandler(path.join(__dirname, '..', '..', 'lambdas', 'http', `${classifyRoute.handler}.ts`));
   const context = { ...lambdaContext(routeFunctionName(classifyRoute)), awsRequestId: requestId };
   return (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
@@ -70,25 +78,35 @@ const inProcess = async ({ event, requestId }: { event: Event; requestId: string
 const invocation = (n = invocations.length - 1) => {
   const { event, result } = invocations[n]!;
   if (result.kind !== 'response') throw new Error(`invocation ${n} failed: ${JSON.stringify(result)}`);
-  return { event, requestId: result.requestId, answer: JSON.parse(result.payload) as APIGatewayProxyStructuredResultV2 };
+  return {
+    event,
+    requestId: result.requestId,
+    answer: JSON.parse(result.payload) as APIGatewayProxyStructuredResultV2,
+  };
 };
 
 /** The same labels in the same order, and probabilities equal within float32 noise. */
 const expectSameResults = (actual: Result, expected: Result) => {
-  expect(actual.results.map((r) => [r.image, r.top.map((t) => t.label)])).toEqual(expected.results.map((r) => [r.image, r.top.map((t) => t.label)]));
-  actual.results.forEach((r, i) => r.top.forEach((t, j) => expect(t.probability).toBeCloseTo(expected.results[i]!.top[j]!.probability, 5)));
+  expect(actual.results.map((r) => [r.image, r.top.map((t) => t.label)])).toEqual(
+    expected.results.map((r) => [r.image, r.top.map((t) => t.label)]),
+  );
+  actual.results.forEach((r, i) =>
+    r.top.forEach((t, j) => expect(t.probability).toBeCloseTo(expected.results[i]!.top[j]!.probability, 5)),
+  );
 };
 
 /** The function's runtime asked for its next event once per answer so far, plus its first: it is idle and alive. */
 async function idleAfter(answers: number): Promise<string[]> {
   const what = () => fn!.runtimeApi.events.map((e) => e.what);
-  for (let tries = 0; tries < 600 && what().filter((w) => w === 'next').length < answers + 1; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 600 && what().filter((w) => w === 'next').length < answers + 1; tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   return what();
 }
 
 const weightsInTmp = () => path.join(fn!.tmpDir, 'elastic-caffe-inference', TENANT, classifierId, 'weights.caffemodel');
 const url = () => `/v1/classifiers/${classifierId}/classify`;
-const pngs = (from: number, to: number) => trained.heldOut.slice(from, to).map((h) => ({ base64: h.png.toString('base64') }));
+const pngs = (from: number, to: number) =>
+  trained.heldOut.slice(from, to).map((h) => ({ base64: h.png.toString('base64') }));
 
 beforeAll(async () => {
   image = await buildForTest('classify image', buildClassifyImage);
@@ -133,9 +151,15 @@ it('a cold request through the gateway runs in the image and answers as the loca
 
 it('multipart files (a base64-encoded event) get the same answers from the image as in process', async () => {
   const form = new FormData();
-  trained.heldOut.slice(8, 12).forEach((h, i) => form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`));
+  trained.heldOut
+    .slice(8, 12)
+    .forEach((h, i) => form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`));
   form.append('topK', '2');
-  const response = await fetch(`${api.baseUrl}${url()}`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` }, body: form });
+  const response = await fetch(`${api.baseUrl}${url()}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}` },
+    body: form,
+  });
   expect(response.status).toBe(200);
 
   const { event, answer } = invocation();
@@ -207,7 +231,10 @@ it('runs as an unprivileged uid that may write to /tmp and nowhere else', async 
   let out = '';
   try {
     await createContainer(image.name, name, {});
-    const container = startContainer(name, ['sh', '-c', script], { runOptions: lambdaRunOptions(tmpDir), stdio: ['ignore', 'pipe', 'inherit'] });
+    const container = startContainer(name, ['sh', '-c', script], {
+      runOptions: lambdaRunOptions(tmpDir),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     container.process.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     expect(await container.exited).toBe(0);
     await container.remove();

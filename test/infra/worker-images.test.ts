@@ -29,7 +29,11 @@ describe.each(['Dockerfile', 'Dockerfile.gpu'])('the worker image from %s', (nam
 });
 
 describe('the shared build steps (container/steps/)', () => {
-  const caffeStep = ['ARG DEBIAN_FRONTEND=noninteractive', 'COPY steps/caffe-runtime.sh /opt/elastic-caffe/steps/', 'RUN sh /opt/elastic-caffe/steps/caffe-runtime.sh'];
+  const caffeStep = [
+    'ARG DEBIAN_FRONTEND=noninteractive',
+    'COPY steps/caffe-runtime.sh /opt/elastic-caffe/steps/',
+    'RUN sh /opt/elastic-caffe/steps/caffe-runtime.sh',
+  ];
 
   test.each([
     ['Dockerfile', 'FROM debian:bullseye-slim'],
@@ -58,7 +62,8 @@ describe('the shared build steps (container/steps/)', () => {
   });
 
   test('the GPU image fails its build if the server cannot load `_caffe` from the prefix', () => {
-    expect(instructions('Dockerfile.gpu')).toContainEqual(expect.stringMatching(/^RUN .*"\$INFERENCE_SERVER_SCRIPT" < \/dev\/null$/));
+    const check = /^RUN .*"\$INFERENCE_SERVER_SCRIPT" < \/dev\/null$/;
+    expect(instructions('Dockerfile.gpu')).toContainEqual(expect.stringMatching(check));
   });
 });
 

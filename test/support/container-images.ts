@@ -5,7 +5,10 @@
  */
 import type { BuiltImage, ImageBuildOptions } from '../../scripts/container/buildah';
 
-export async function buildForTest<T extends BuiltImage>(label: string, build: (options: ImageBuildOptions) => Promise<T>): Promise<T> {
+export async function buildForTest<T extends BuiltImage>(
+  label: string,
+  build: (options: ImageBuildOptions) => Promise<T>,
+): Promise<T> {
   const buildLog: string[] = [];
   try {
     return await build({

@@ -27,7 +27,9 @@ it('hands an invocation to the runtime waiting on next, with its id, deadline, A
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
   expect(Number(event.headers.get('lambda-runtime-deadline-ms'))).toBeGreaterThanOrEqual(before + 5000);
   expect(event.headers.get('lambda-runtime-invoked-function-arn')).toBe(functionArn);
-  expect(event.headers.get('lambda-runtime-trace-id')).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+  expect(event.headers.get('lambda-runtime-trace-id')).toMatch(
+    /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+  );
 
   expect((await post(`/invocation/${requestId}/response`, { statusCode: 200 })).status).toBe(202);
   expect(await result).toEqual({ kind: 'response', requestId, payload: '{"statusCode":200}' });
@@ -53,14 +55,26 @@ it("returns the function's error with the type from its header", async () => {
   const result = api.invoke({});
   const requestId = (await next()).headers.get('lambda-runtime-aws-request-id')!;
   const error = { errorType: 'TypeError', errorMessage: 'x is not a function', stackTrace: ['at handler'] };
-  expect((await post(`/invocation/${requestId}/error`, error, { 'lambda-runtime-function-error-type': 'Runtime.UserCodeSyntaxError' })).status).toBe(202);
-  expect(await result).toEqual({ kind: 'error', requestId, error: { ...error, errorType: 'Runtime.UserCodeSyntaxError' } });
+  expect(
+    (
+      await post(`/invocation/${requestId}/error`, error, {
+        'lambda-runtime-function-error-type': 'Runtime.UserCodeSyntaxError',
+      })
+    ).status,
+  ).toBe(202);
+  expect(await result).toEqual({
+    kind: 'error',
+    requestId,
+    error: { ...error, errorType: 'Runtime.UserCodeSyntaxError' },
+  });
 });
 
 it('an init error fails the invocation waiting for the runtime and is kept', async () => {
   const result = api.invoke({});
   const error = { errorType: 'Runtime.HandlerNotFound', errorMessage: 'handler.nope is undefined or not exported' };
-  expect((await post('/init/error', error, { 'lambda-runtime-function-error-type': 'Runtime.HandlerNotFound' })).status).toBe(202);
+  expect(
+    (await post('/init/error', error, { 'lambda-runtime-function-error-type': 'Runtime.HandlerNotFound' })).status,
+  ).toBe(202);
   expect(await result).toMatchObject({ kind: 'init-error', error });
   expect(api.initError).toEqual(error);
   expect(api.events.map((e) => e.what)).toEqual(['init-error']);
@@ -73,7 +87,11 @@ it('refuses an answer for an invocation that is not in flight, and times the rea
   expect(wrong.status).toBe(400);
   expect(await wrong.json()).toMatchObject({ errorType: 'InvalidRequestID' });
 
-  expect(await result).toEqual({ kind: 'error', requestId, error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.20 seconds' } });
+  expect(await result).toEqual({
+    kind: 'error',
+    requestId,
+    error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.20 seconds' },
+  });
   expect((await post(`/invocation/${requestId}/response`, {})).status).toBe(400);
 });
 
@@ -94,5 +112,6 @@ it('fails what is in flight and queued when the runtime dies', async () => {
   const second = api.invoke({});
   await next();
   api.fail({ errorType: 'Runtime.ExitError', errorMessage: 'exited with code 1' });
-  for (const result of [await first, await second]) expect(result).toMatchObject({ kind: 'error', error: { errorType: 'Runtime.ExitError' } });
+  for (const result of [await first, await second])
+    expect(result).toMatchObject({ kind: 'error', error: { errorType: 'Runtime.ExitError' } });
 });
