@@ -35,7 +35,7 @@ import { caffeToolCommand } from '../core/caffe/tools';
 import { bucket } from '../core/objects';
 import * as records from '../core/records/store';
 import { jobsQueue } from '../core/topology';
-import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
+import { fashionMnistDataset } from '../local/fixtures/lenet';
 import { caffeTimeline, type CaffeTimeline } from './lib/caffe-timeline';
 import { runInOwnSession } from './lib/own-session';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
@@ -205,16 +205,7 @@ async function main(): Promise<void> {
   try {
     // --- Setup, once: data through the API, the same solver for both arms. ---
     say(`Fashion-MNIST archives: ${trainImages} training and ${testImages} test images`);
-    const archives = path.join(home, 'archives');
-    await writeFashionMnistArchive({ dataDir, split: 'train', count: trainImages, out: path.join(archives, 'train.tar.gz') });
-    await writeFashionMnistArchive({ dataDir, split: 'test', count: testImages, out: path.join(archives, 'test.tar.gz') });
-    const train = await api.uploadDatafile('bench-train', path.join(archives, 'train.tar.gz'));
-    const test = await api.uploadDatafile('bench-test', path.join(archives, 'test.tar.gz'));
-    const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
-      name: 'bench-fashion-mnist',
-      training: { datafileId: train.id, splitPercentage: 0 },
-      testing: { datafileId: test.id, splitPercentage: 0 },
-    });
+    const created = { id: await fashionMnistDataset(api, { trainImages, testImages }, path.join(home, 'archives')) };
     say(`dataset ${created.id}: building LMDBs through the API …`);
     const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
     if (dataset.status !== 'ready') throw new Error(`the dataset failed: ${dataset.error}`);

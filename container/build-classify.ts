@@ -5,6 +5,7 @@
  *     Dockerfile.classify   copied from container/
  *     handler.js            the route's handler (lambdas/http/classify.ts) bundled with the core/ it uses
  *     server.py             the inference server (container/inference/server.py)
+ *     steps/*.sh            the build steps the worker image shares (container/steps/)
  *
  * A context of exactly these files keeps the image asset hash tied to what the image contains, and
  * apart from the worker image's (container/, see its .dockerignore). Every file depends only on the
@@ -22,8 +23,11 @@ export const classifyImageContext = path.join(__dirname, 'build', 'classify-imag
 /** The bundle's file name in the context; the image's `_HANDLER` (`handler.handler`) names it. */
 export const classifyBundleName = 'handler.js';
 
-/** The files of the context, by name (what the infra tests expect to find there). */
-export const classifyImageFiles = [classifyDockerfile, classifyBundleName, 'server.py'] as const;
+/** The build steps the image shares with the worker image, by their path in container/ and in the context. */
+const sharedSteps = ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'] as const;
+
+/** The files of the context, by path (what the infra tests expect to find there). */
+export const classifyImageFiles = [classifyDockerfile, classifyBundleName, 'server.py', ...sharedSteps] as const;
 
 /** The classify route's handler module. */
 export const classifyHandlerEntry = path.resolve(__dirname, '..', 'lambdas', 'http', 'classify.ts');
@@ -32,8 +36,10 @@ export const classifyHandlerEntry = path.resolve(__dirname, '..', 'lambdas', 'ht
 export function buildClassifyImageContext(entry = classifyHandlerEntry): string {
   mkdirSync(classifyImageContext, { recursive: true });
   // Leftovers (a renamed handler, a killed build's partial file) would change the asset hash.
-  for (const name of readdirSync(classifyImageContext)) {
-    if (!(classifyImageFiles as readonly string[]).includes(name)) rmSync(path.join(classifyImageContext, name), { recursive: true, force: true });
+  const expected = new Set<string>(classifyImageFiles);
+  for (const name of readdirSync(classifyImageContext, { recursive: true, encoding: 'utf8' }).sort().reverse()) {
+    const inside = [...expected].some((file) => file.startsWith(`${name}/`));
+    if (!expected.has(name) && !inside) rmSync(path.join(classifyImageContext, name), { recursive: true, force: true });
   }
   if (!existsSync(entry)) throw new Error(`classify image: handler file ${entry} does not exist`);
   bundleInto(entry, path.join(classifyImageContext, classifyBundleName), {
@@ -44,6 +50,7 @@ export function buildClassifyImageContext(entry = classifyHandlerEntry): string 
   });
   copyInto(path.join(__dirname, classifyDockerfile), classifyDockerfile);
   copyInto(path.join(__dirname, 'inference', 'server.py'), 'server.py');
+  for (const step of sharedSteps) copyInto(path.join(__dirname, step), step);
   return classifyImageContext;
 }
 
@@ -51,6 +58,7 @@ export function buildClassifyImageContext(entry = classifyHandlerEntry): string 
 function copyInto(source: string, name: string): void {
   const target = path.join(classifyImageContext, name);
   const partial = `${target}.${process.pid}.partial`;
+  mkdirSync(path.dirname(target), { recursive: true });
   copyFileSync(source, partial);
   renameSync(partial, target);
 }

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
-import type { Route } from '../core/routes';
+import { routeKey, type Route } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
 import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work';
@@ -56,6 +56,11 @@ export interface LocalCloudOptions {
   reconcileIntervalMs?: number;
   /** The home, already claimed by the caller (`npm start` claims it before installing anything); else claimed here. */
   homeClaim?: HomeClaim;
+  /**
+   * Handlers that serve these routes (by route key, `POST /v1/classifiers/{id}/classify`) instead of
+   * the handler modules in this process: e.g. the classify function's image run as Lambda runs it.
+   */
+  routeHandlers?: Record<string, AsyncHandler>;
 }
 
 export interface LocalCloud {
@@ -183,7 +188,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
-    handlerFor: (route: Route) => handler(`lambdas/http/${route.handler}.ts`),
+    handlerFor: (route: Route) =>
+      options.routeHandlers?.[routeKey(route)] ?? handler(`lambdas/http/${route.handler}.ts`),
   });
   await claim.publish(gateway.url);
   return {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { issueToken } from '../../local/auth';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
 import { ElasticCaffeClient } from '../../local/client';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
 import { machineInfo } from './machine';
 import { WorkerOutput } from './worker-output';
 
@@ -42,8 +42,15 @@ export interface BenchSession {
   close(): Promise<void>;
 }
 
+export interface BenchSessionOptions extends Pick<LocalCloudOptions, 'routeHandlers'> {
+  tenant: string;
+  verbose: boolean;
+  keep: boolean;
+  workers?: number;
+}
+
 /** Installs what is missing, then starts the local cloud (1 worker unless `workers`, worker output captured) as `tenant`. */
-export async function startBenchSession(options: { tenant: string; verbose: boolean; keep: boolean; workers?: number }): Promise<BenchSession> {
+export async function startBenchSession(options: BenchSessionOptions): Promise<BenchSession> {
   const workers = options.workers ?? 1;
   const caffePrefix = await ensureCaffe();
   const dataDir = await ensureFashionMnist();
@@ -67,7 +74,9 @@ export async function startBenchSession(options: { tenant: string; verbose: bool
     });
   try {
     say(`local cloud in ${home} (${workers} worker${workers > 1 ? 's' : ''}); Caffe from ${caffePrefix}`);
-    cloud = await startLocalCloud({ home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 });
+    const routeHandlers = options.routeHandlers;
+    const cloudOptions = { home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 };
+    cloud = await startLocalCloud({ ...cloudOptions, ...(routeHandlers && { routeHandlers }) });
     const api = new ElasticCaffeClient(cloud.url, await issueToken(home, options.tenant));
     return { home, caffePrefix, dataDir, machine, workerOutput, cloud, api, close };
   } catch (error) {

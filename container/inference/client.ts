@@ -153,6 +153,16 @@ export function inferenceServer(): InferenceProcess {
   return shared;
 }
 
+/**
+ * Starts the process-wide server now if INFERENCE_PRESTART=1 (the classify function's image sets
+ * it): called while the function initializes, Python's start and its `_caffe` import then run
+ * beside the handler's own loading and the wait for the first event, instead of inside the first
+ * request (docs/BENCHMARKS.md, the classify image's cold start).
+ */
+export function prestartInferenceServer(): void {
+  if (process.env.INFERENCE_PRESTART === '1') inferenceServer();
+}
+
 /** Stops the process-wide server (the local cloud's shutdown, tests). */
 export function stopInferenceServer(): void {
   shared?.close();

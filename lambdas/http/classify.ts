@@ -7,6 +7,10 @@ import { classifyImages, refuseUrlImages, type ImageToClassify } from '../../cor
 import { PayloadTooLargeError, ValidationError } from '../../core/errors';
 import { httpHandler, json } from '../shared/http';
 import type { FilePart, FormBody } from '../shared/request-body';
+import { prestartInferenceServer } from '../../container/inference/client';
+
+// In the classify image, the inference server starts while the function initializes.
+prestartInferenceServer();
 
 const isFilePart = (value: unknown): value is FilePart => typeof value === 'object' && value !== null && Buffer.isBuffer((value as FilePart).content);
 

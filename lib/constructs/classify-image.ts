@@ -8,14 +8,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { buildClassifyImageContext, classifyDockerfile } from '../../container/build-classify';
-import { withLock } from './worker-image';
+import { withBuildLock } from '../../container/bundle';
 
 /**
  * Stages the context for the handler module (`entry`) and fingerprints it, under the same lock as the worker
  * image: parallel synths (jest workers) would otherwise hash files another process is rewriting.
  */
 export function classifyImageCode(scope: Construct, id: string, entry: string): lambda.DockerImageCode {
-  return withLock(path.resolve(__dirname, '..', '..', 'container', 'build'), () => {
+  return withBuildLock(path.resolve(__dirname, '..', '..', 'container', 'build'), () => {
     const directory = buildClassifyImageContext(entry);
     // Debian's Caffe packages are amd64, whatever machine runs the deploy.
     const asset = new DockerImageAsset(scope, id, { directory, file: classifyDockerfile, platform: Platform.LINUX_AMD64 });

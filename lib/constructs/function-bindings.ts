@@ -20,6 +20,12 @@ import { acknowledgeFindings } from './nag';
 /** Lambda's own deadline for HTTP handlers: API Gateway gives up on an integration after 30 s. */
 export const httpTimeout = Duration.seconds(29);
 
+/** The variables every service function starts with, before its bindings add their own. */
+export const functionEnvironment: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'elastic-caffe',
+};
+
 /** The props every service function gets, beside its code. */
 export type FoundationProps = Pick<
   lambda.FunctionOptions,
@@ -56,10 +62,7 @@ export function functionFoundation(scope: Construct, id: string): { role: iam.Ro
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'elastic-caffe',
-      },
+      environment: { ...functionEnvironment },
     },
   };
 }

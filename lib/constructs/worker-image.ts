@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildWorkerBundle, workerBundlePath } from '../../container/build-worker';
+import { withBuildLock } from '../../container/bundle';
 
 /** The image build context. */
 export const containerDir = path.resolve(__dirname, '..', '..', 'container');
@@ -23,7 +24,7 @@ const workerEntry = path.join(containerDir, 'worker', 'main.ts');
 export function workerImage(scope: Construct, id: string, dockerfile: string): ecs.ContainerImage {
   const dockerfilePath = path.join(containerDir, dockerfile);
   if (!fs.existsSync(dockerfilePath)) throw new Error(`worker image: ${path.relative(process.cwd(), dockerfilePath)} does not exist`);
-  return withLock(path.dirname(workerBundlePath), () => {
+  return withBuildLock(path.dirname(workerBundlePath), () => {
     if (fs.existsSync(workerEntry)) buildWorkerBundle();
     else if (!fs.existsSync(workerBundlePath)) {
       Annotations.of(scope).addWarningV2(
@@ -36,27 +37,4 @@ export function workerImage(scope: Construct, id: string, dockerfile: string): e
     const asset = new DockerImageAsset(scope, id, { directory: containerDir, file: dockerfile, platform: Platform.LINUX_AMD64 });
     return ecs.ContainerImage.fromDockerImageAsset(asset);
   });
-}
-
-/** Runs `fn` holding a directory lock; a lock older than `staleMs` (a killed process) is taken over. */
-export function withLock<T>(dir: string, fn: () => T, staleMs = 60_000): T {
-  fs.mkdirSync(dir, { recursive: true });
-  const lock = path.join(dir, '.synth-lock');
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > staleMs) fs.rmSync(lock, { recursive: true, force: true });
-      else Atomics.wait(pause, 0, 0, 50);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
 }

@@ -516,7 +516,7 @@ function lockPathFor(target: string): string {
  * Runs fn holding a lock directory (mkdir is atomic). A lock left by a dead process on this host,
  * or older than `staleMs`, is taken over.
  */
-async function withLock<T>(lock: string, log: (msg: string) => void, fn: () => Promise<T>, staleMs = 30 * 60_000): Promise<T> {
+export async function withLock<T>(lock: string, log: (msg: string) => void, fn: () => Promise<T>, staleMs = 30 * 60_000): Promise<T> {
   await fsp.mkdir(path.dirname(lock), { recursive: true });
   const ownerFile = path.join(lock, 'owner.json');
   let waiting = false;

@@ -1,21 +1,27 @@
 /**
- * How the local build names the images container/Dockerfile starts from: its one literal FROM is
- * the base that debootstrap stands in for, under the name a short FROM resolves to; the Node stage
- * stays an ARG whose default is the official image AWS builds with.
+ * How the local build names the images our Dockerfiles start from: each has one literal FROM, the
+ * base that debootstrap stands in for, under the name a short FROM resolves to; the Node stage stays
+ * an ARG whose default is the official image AWS builds with.
  */
 import { readFileSync } from 'node:fs';
-import { baseImageOf, qualifiedImageName, workerDockerfile } from '../../scripts/container/worker-image';
+import { baseImageOf, qualifiedImageName } from '../../scripts/container/buildah';
+import { classifyDockerfilePath } from '../../scripts/container/classify-image';
+import { workerDockerfile } from '../../scripts/container/worker-image';
 
-it("container/Dockerfile's base is debian:bullseye-slim and its Node stage defaults to the official Node image", () => {
-  const dockerfile = readFileSync(workerDockerfile, 'utf8');
+it.each([
+  ['container/Dockerfile', workerDockerfile, 'node'],
+  ['container/Dockerfile.classify', classifyDockerfilePath, 'ric'],
+])("%s's base is debian:bullseye-slim and its Node stage defaults to the official Node image", (_name, file, stage) => {
+  const dockerfile = readFileSync(file, 'utf8');
   expect(baseImageOf(dockerfile)).toBe('debian:bullseye-slim');
   expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bullseye-slim$/m);
-  expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS node$/m);
+  expect(dockerfile).toMatch(new RegExp(`^FROM \\$\\{NODE_IMAGE\\} AS ${stage}$`, 'm'));
 });
 
-it('a Dockerfile with no literal FROM, or two, is refused rather than guessed', () => {
+it('a Dockerfile with no literal FROM, or two different ones, is refused rather than guessed', () => {
   expect(() => baseImageOf('ARG X=a\nFROM ${X}\n')).toThrow(/expected one FROM with a literal image.*found: none/);
   expect(() => baseImageOf('FROM debian:bullseye-slim AS a\nFROM --platform=linux/amd64 ubuntu:22.04\n')).toThrow(/found: debian:bullseye-slim, ubuntu:22.04/);
+  expect(baseImageOf('FROM debian:bullseye-slim AS a\nFROM debian:bullseye-slim\n')).toBe('debian:bullseye-slim');
 });
 
 it.each([

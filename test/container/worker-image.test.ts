@@ -12,8 +12,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ElasticCaffeClient } from '../../local/client';
-import { buildWorkerImage, run, type WorkerImage } from '../../scripts/container/worker-image';
+import { run } from '../../scripts/container/buildah';
+import { buildWorkerImage, type WorkerImage } from '../../scripts/container/worker-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
+import { buildForTest } from '../support/container-images';
 import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 
 jest.setTimeout(20 * 60_000);
@@ -35,7 +37,6 @@ let image: WorkerImage;
 let tc: TestCloud | undefined;
 let api: ElasticCaffeClient;
 const ids = { datafile: '', dataset: '', solver: '', longSolver: '' };
-const buildLog: string[] = [];
 
 const batchJobOf = (recordId: string) => tc!.cloud.batch.jobs().find((job) => job.parameters?.recordId === recordId);
 const attemptLog = (batchJobId: string, attempt = 1) => readFileSync(path.join(tc!.home, 'logs', 'batch', `${batchJobId}-${attempt}.log`), 'utf8');
@@ -66,19 +67,7 @@ async function waitUntil(what: string, condition: () => boolean | Promise<boolea
 }
 
 beforeAll(async () => {
-  try {
-    // Like Caffe in the global setup, the first run installs what the build needs (buildah and
-    // debootstrap, with apt-get as root) and builds the image, showing its steps as it goes.
-    image = await buildWorkerImage({
-      installMissingTools: process.getuid?.() === 0,
-      log: (line) => {
-        buildLog.push(line);
-        process.stderr.write(`[worker image] ${line}\n`);
-      },
-    });
-  } catch (error) {
-    throw new Error(`cannot build the worker image: ${(error as Error).message}\n${buildLog.slice(-20).join('\n')}`);
-  }
+  image = await buildForTest('worker image', buildWorkerImage);
   // The grace lets the worker stop by itself on SIGTERM, as on Batch, before the runner's SIGKILL.
   tc = await startTestCloud({ workerImage: image.name, terminateGraceMs: 20_000 });
   api = await tc.as(TENANT);

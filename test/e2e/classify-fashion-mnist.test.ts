@@ -4,22 +4,20 @@
  * long-lived inference server, as JSON base64 and as multipart files. Also: the model bundle, and
  * the classifier API's refusals (they share this file's trained job to keep CI time small).
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { list as listTar } from 'tar';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { buildClassifyImageContext, classifyBundleName } from '../../container/build-classify';
 import { lambdaContext } from '../../local/lambda-context';
-import { ensureFashionMnist, fashionMnistFiles } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../../local/client';
-import { fashionMnistFolders, greyPng, writeFashionMnistArchive } from '../../local/fixtures/fashion-mnist';
-import { readIdxImages, readIdxLabels } from '../../local/fixtures/idx';
 import { startTestCloud, type TestCloud } from '../support/cloud';
+import { trainLeNet } from '../../local/fixtures/lenet';
+import { fashionMnistFolders } from '../../local/fixtures/fashion-mnist';
 
 jest.setTimeout(15 * 60_000);
 
-const example = path.join(__dirname, '..', '..', 'examples', 'fashion-mnist-lenet');
 let tc: TestCloud;
 let api: ElasticCaffeClient;
 let jobId: string;
@@ -32,31 +30,9 @@ type Result = { results: Array<{ image: number | string; top: Array<{ label: str
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('classify-tenant');
-  const work = await mkdtemp(path.join(os.tmpdir(), 'classify-e2e-'));
-  const dataDir = await ensureFashionMnist();
-  await writeFashionMnistArchive({ dataDir, split: 'train', count: 2000, out: path.join(work, 'train.tar.gz') });
-  await writeFashionMnistArchive({ dataDir, split: 'test', count: 200, out: path.join(work, 'test.tar.gz') });
-  const train = await api.uploadDatafile('train', path.join(work, 'train.tar.gz'));
-  const test = await api.uploadDatafile('test', path.join(work, 'test.tar.gz'));
-  const dataset = await api.request<{ id: string }>('POST', '/v1/datasets', { name: 'fm', training: { datafileId: train.id, splitPercentage: 0 }, testing: { datafileId: test.id, splitPercentage: 0 } });
-  const solverText = (await readFile(path.join(example, 'solver.prototxt'), 'utf8'))
-    .replace(/max_iter: \d+/, 'max_iter: 300')
-    .replace(/test_interval: \d+/, 'test_interval: 300')
-    .replace(/test_iter: \d+/, 'test_iter: 2')
-    .replace(/snapshot: \d+/, 'snapshot: 100')
-    // A fixed seed makes the trained weights (and so the accuracy below) the same on every run.
-    .concat('random_seed: 1701\n');
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'lenet', datasetId: dataset.id, solver: solverText, net: await readFile(path.join(example, 'net.prototxt'), 'utf8') });
-  jobId = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id })).id;
-  const job = await api.waitFor<{ status: string; error?: string }>(`/v1/training-jobs/${jobId}`, (j) => ['succeeded', 'failed'].includes(j.status), { timeoutMs: 10 * 60_000 });
-  expect(job).toMatchObject({ status: 'succeeded' });
-
-  const files = fashionMnistFiles(dataDir, 'gz');
-  const images = await readIdxImages(files.testImages);
-  const labels = await readIdxLabels(files.testLabels);
-  const size = images.width * images.height;
-  for (let i = 5000; i < 5050; i++)
-    heldOut.push({ png: greyPng(images.pixels.subarray(i * size, (i + 1) * size), images.width, images.height), folder: fashionMnistFolders[labels[i]!]! });
+  const trained = await trainLeNet(api, { trainImages: 2000, testImages: 200, iterations: 300, snapshot: 100, heldOut: 50 });
+  jobId = trained.jobId;
+  heldOut.push(...trained.heldOut);
 });
 afterAll(async () => tc?.stop());
 

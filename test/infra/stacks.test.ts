@@ -403,7 +403,7 @@ describe('background work', () => {
     ]);
   });
 
-  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle, the inference server and Dockerfiles', () => {
+  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle, the inference server, the shared build steps and Dockerfiles', () => {
     const images = synthesized.dockerImages;
     expect(images).toHaveLength(2); // the worker's and the classify function's
     const image = images.find((candidate) => candidate.source.dockerFile !== classifyDockerfile);
@@ -412,7 +412,10 @@ describe('background work', () => {
     const context = path.join(synthesized.assembly.directory, image!.source.directory);
     const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
-      ['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js'), path.join('inference', 'server.py')].sort(),
+      [
+        ...['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js'), path.join('inference', 'server.py')],
+        ...[path.join('steps', 'caffe-runtime.sh'), path.join('steps', 'check-runtime.sh')],
+      ].sort(),
     );
     expect(fs.readFileSync(path.join(context, 'inference', 'server.py'), 'utf8')).toBe(
       fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
@@ -456,15 +459,19 @@ describe('the classify function (a container image with Caffe)', () => {
     expect(variables[envNames.bucket]).toBeDefined();
   });
 
-  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle and server.py', () => {
+  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle, server.py and the shared build steps', () => {
     const image = synthesized.dockerImages.find((candidate) => candidate.source.dockerFile === classifyDockerfile);
     expect(image?.source.platform).toBe('linux/amd64');
 
     const context = path.join(synthesized.assembly.directory, image!.source.directory);
-    expect(fs.readdirSync(context).sort()).toEqual([...classifyImageFiles].sort());
-    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(
-      fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
-    );
+    const files = fs
+      .readdirSync(context, { recursive: true, encoding: 'utf8' })
+      .filter((file) => fs.statSync(path.join(context, file)).isFile());
+    expect(files.sort()).toEqual([...classifyImageFiles].sort());
+    const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', '..', 'container', file), 'utf8');
+    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(source('inference/server.py'));
+    for (const step of ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'])
+      expect(fs.readFileSync(path.join(context, step), 'utf8')).toBe(source(step));
     expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(`:${image!.hash}`);
   });
 });

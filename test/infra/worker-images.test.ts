@@ -1,11 +1,14 @@
 /**
- * The worker images can't be built here (no Docker daemon), so these read the Dockerfiles: both
- * carry the inference server classify jobs need, and the GPU image's build-time check starts the
- * server exactly as the inference client will from its pycaffe prefix.
+ * These read the Dockerfiles (the GPU image can't be built here; the CPU images are built by the
+ * container tests): the worker images carry the inference server classify jobs need, all three
+ * images install Caffe with the one shared step (so what is built and tested here is what ships),
+ * and the GPU image's build-time check starts the server exactly as the inference client will from
+ * its pycaffe prefix.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inferenceServerCommand } from '../../container/inference/client';
+import { PYCAFFE_PACKAGES } from '../../local/caffe/install';
 
 const containerDir = path.join(__dirname, '..', '..', 'container');
 const dockerfile = (name: string): string => fs.readFileSync(path.join(containerDir, name), 'utf8');
@@ -23,8 +26,44 @@ describe.each(['Dockerfile', 'Dockerfile.gpu'])('the worker image from %s', (nam
     expect(env).toMatch(/INFERENCE_CACHE_DIR=\/work\//);
   });
 
-  test('fails its build if the server cannot load `_caffe` (it exits cleanly once stdin closes)', () => {
-    expect(instructions(name)).toContainEqual(expect.stringMatching(/^RUN .*"\$INFERENCE_SERVER_SCRIPT" < \/dev\/null$/));
+});
+
+describe('the shared build steps (container/steps/)', () => {
+  const caffeStep = [
+    'ARG DEBIAN_FRONTEND=noninteractive',
+    'COPY steps/caffe-runtime.sh /opt/elastic-caffe/steps/',
+    'RUN sh /opt/elastic-caffe/steps/caffe-runtime.sh',
+  ];
+
+  test.each([
+    ['Dockerfile', 'FROM debian:bullseye-slim'],
+    ['Dockerfile.classify', 'FROM debian:bullseye-slim'],
+    ['Dockerfile.gpu', 'FROM debian:bullseye-slim AS pycaffe'],
+  ])('%s installs Caffe with caffe-runtime.sh right after its Debian FROM, word for word (one cached layer for all)', (name, from) => {
+    const lines = instructions(name).filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    const at = lines.indexOf(from);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at + 1, at + 1 + caffeStep.length)).toEqual(caffeStep);
+  });
+
+  test('caffe-runtime.sh installs the packages the local cloud unpacks for pycaffe, and unpacks python3-caffe', () => {
+    const script = dockerfile('steps/caffe-runtime.sh').replace(/\\\n/g, ' ');
+    const install = script.split('\n').find((line) => line.startsWith('apt-get install'))!;
+    expect(install.split(/\s+/)).toEqual(expect.arrayContaining([...PYCAFFE_PACKAGES]));
+    expect(script).toMatch(/^dpkg -x python3-caffe_\*\.deb \/$/m);
+  });
+
+  test.each([
+    ['Dockerfile', '"$INFERENCE_SERVER_SCRIPT"'],
+    ['Dockerfile.classify', '"$INFERENCE_SERVER_SCRIPT"'],
+  ])('%s fails its build if the server cannot load `_caffe` (check-runtime.sh; it exits cleanly once stdin closes)', (name, script) => {
+    expect(instructions(name)).toContain(`RUN sh /opt/elastic-caffe/steps/check-runtime.sh ${script}`);
+    expect(dockerfile('steps/check-runtime.sh')).toMatch(/^python3 "\$1" < \/dev\/null$/m);
+  });
+
+  test('the GPU image fails its build if the server cannot load `_caffe` from the prefix', () => {
+    const check = /^RUN .*"\$INFERENCE_SERVER_SCRIPT" < \/dev\/null$/;
+    expect(instructions('Dockerfile.gpu')).toContainEqual(expect.stringMatching(check));
   });
 });
 
