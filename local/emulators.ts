@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { makePutsAtomic, type AtomicPutStore } from './s3-atomic-put';
 import { addMultipartListing, type S3rverInternals } from './s3-multipart';
 import { addUploadTagging } from './s3-tagging';
 // dynalite and s3rver ship no type declarations; their small surfaces are typed where used.
@@ -61,6 +62,7 @@ export async function startEmulators(home: string): Promise<Emulators> {
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true, allowMismatchedSignatures: true });
   addMultipartListing(s3 as unknown as S3rverInternals);
   addUploadTagging(s3 as unknown as S3rverInternals);
+  makePutsAtomic(s3 as unknown as { store: AtomicPutStore });
   const { port: s3Port } = await s3.run();
   const sqs = await startSqs();
   return {
