@@ -136,7 +136,7 @@ describe('rewriteForJob: net', () => {
     );
   });
 
-  test('exclude rules decide the phase too; layers in no phase are left alone', () => {
+  test('exclude rules decide the phase too; layers in no net of the run are bound as well (to the testing split)', () => {
     const net = [
       'layer { name: "a" type: "Data" exclude { phase: TRAIN } }',
       'layer { name: "b" type: "Data" exclude { phase: TEST } }',
@@ -146,9 +146,8 @@ describe('rewriteForJob: net', () => {
     expect([a, b, c].map((l) => getScalar(getMessage(l as PMessage, 'data_param') as PMessage, 'source'))).toEqual([
       '/data/test_lmdb',
       '/data/train_lmdb',
-      'keep',
+      '/data/test_lmdb',
     ]);
-    expect(getField(getMessage(c as PMessage, 'data_param') as PMessage, 'backend')).toBeUndefined();
   });
 
   test('V1 nets: layers with type DATA', () => {
@@ -177,7 +176,7 @@ layers { name: "conv1" type: CONVOLUTION bottom: "data" top: "conv1" blobs_lr: 1
     expect(err).toBeInstanceOf(NetRewriteError);
     expect([err.field, err.line, err.column, err.name]).toEqual(['net', 1, 1, 'NetRewriteError']);
     expect(err.message).toBe(
-      `net 1:1: ${TRAIN_DATA_MISSING} (the Data layer at 2:1 is not in TRAIN)`,
+      `net 1:1: ${TRAIN_DATA_MISSING} (the Data layer at 2:1 is not in the training net, TRAIN)`,
     );
     expect(thrown(() => rewriteForJob(input({ net: 'layer { type: "Input" }' }))).message).toBe(
       `net 1:1: ${TRAIN_DATA_MISSING}`,
