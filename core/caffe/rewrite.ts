@@ -117,6 +117,9 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   solver.fields.unshift({ name: 'net', value: { kind: 'string', text: input.paths.net }, line: 0, column: 0 });
   setScalar(solver, 'snapshot_prefix', 'string', input.paths.snapshotPrefix);
   setScalar(solver, 'solver_mode', 'identifier', input.mode);
+  // Snapshots are the service's: it uploads, resumes from and serves Caffe's binary format
+  // (`_iter_N.caffemodel`/`.solverstate`), so an HDF5 snapshot_format (CIFAR-10 full's) is dropped.
+  removeField(solver, 'snapshot_format');
   if (input.storeBlobsInOldFormat) setScalar(solver, 'store_blobs_in_old_format', 'identifier', 'true');
   else removeField(solver, 'store_blobs_in_old_format');
   const interval = input.snapshotIntervalDefault;

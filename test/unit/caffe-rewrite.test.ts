@@ -233,6 +233,11 @@ solver_mode: CPU
     expect(err.message).toMatch(/HDF5Output layers write files on the worker/);
   });
 
+  test("snapshot_format HDF5 is dropped: snapshots are the service's, in Caffe's binary format", () => {
+    const out = rewriteForJob(input({ solver: `${LENET_SOLVER}snapshot_format: HDF5\n` }));
+    expect(out.solver).not.toContain('snapshot_format');
+  });
+
   test('store_blobs_in_old_format only when asked (BVLC Caffe 1.0 rejects the field)', () => {
     const asked = parsePrototxt(rewriteForJob(input({ storeBlobsInOldFormat: true, mode: 'GPU' })).solver);
     expect(getField(asked, 'store_blobs_in_old_format')?.value).toEqual({ kind: 'identifier', text: 'true' });
