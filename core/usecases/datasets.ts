@@ -89,7 +89,7 @@ export async function datasetMean(tenantId: string, id: string, split: 'training
   if (dataset.status !== 'ready' || !dataset.shape) throw new ConflictError(`dataset ${id} is ${dataset.status}; its mean image exists once it is ready`);
   const key = keys.datasetMean(tenantId, id, split);
   const bytes = split === 'testing' && !dataset.testingMean ? undefined : await objectSize(key);
-  if (bytes === undefined) throw new NotFoundError(`the ${split} mean image of dataset`, `${id} (create the dataset with testingMean: true to have one)`);
+  if (bytes === undefined) throw new NotFoundError(`the ${split} mean image of dataset`, id, split === 'testing' ? 'create the dataset with testingMean: true to have one' : undefined);
   const mean = dataset.mean?.[split];
   return { split, url: await presignDownload(tenantId, key, `${id}-${split}-mean.binaryproto`), bytes, shape: dataset.shape, ...(mean ? { mean } : {}) };
 }
