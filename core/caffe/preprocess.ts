@@ -48,7 +48,9 @@ export function preprocessingFor(trainingNet: string, shape: ImageShape, options
     throw new DeployDerivationError(`transform_param.crop_size ${crop} is larger than the dataset's ${shape.width}x${shape.height} images`);
   const scale = Number(getScalar(transform, 'scale') ?? '1');
   return {
-    ...shape,
+    channels: shape.channels,
+    height: shape.height,
+    width: shape.width,
     channelOrder: shape.channels === 1 ? 'GRAY' : 'BGR',
     ...(crop > 0 ? { cropSize: crop } : {}),
     ...(means.length ? { mean: means } : {}),
