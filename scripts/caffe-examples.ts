@@ -30,20 +30,46 @@ interface Pair {
 }
 
 async function pairs(): Promise<Pair[]> {
-  const dirs = ['examples/mnist', 'examples/siamese', 'examples/cifar10', ...(await readdir(path.join(root, 'models'))).map((m) => `models/${m}`)];
+  const dirs = [
+    'examples/mnist',
+    'examples/siamese',
+    'examples/cifar10',
+    ...(await readdir(path.join(root, 'models'))).map((m) => `models/${m}`),
+  ];
   const found: Pair[] = [];
   for (const dir of dirs) {
     for (const file of (await readdir(path.join(root, dir))).filter((f) => /solver.*\.prototxt$/.test(f)).sort()) {
       const solver = await readFile(path.join(root, dir, file), 'utf8');
       const netFile = /^net: "([^"]+)"/m.exec(solver)?.[1] ?? '';
       const dataset = dir.startsWith('models/') ? 'colour256' : dir === 'examples/cifar10' ? 'colour32' : 'grey28';
-      found.push({ solverFile: `${dir}/${file}`, netFile, solver, net: await readFile(path.join(root, netFile), 'utf8'), dataset, train: dir === 'examples/mnist' || dir === 'examples/cifar10' });
+      found.push({
+        solverFile: `${dir}/${file}`,
+        netFile,
+        solver,
+        net: await readFile(path.join(root, netFile), 'utf8'),
+        dataset,
+        train: dir === 'examples/mnist' || dir === 'examples/cifar10',
+      });
     }
   }
   return found;
 }
 
-type Job = { id: string; status: string; error?: string; progress: { iteration: number; maxIterations: number; loss?: number; testOutputs: Record<string, number> }; startedAt?: string; finishedAt?: string };
+/** " (3 warnings: num_output 1000 is more than the dataset's 10 labels)", or nothing. */
+function describeWarnings(warnings: Array<{ message: string }>): string {
+  if (!warnings.length) return '';
+  const count = `${warnings.length} warning${warnings.length > 1 ? 's' : ''}`;
+  return ` (${count}: ${warnings[0]!.message.split(':')[0]})`;
+}
+
+type Job = {
+  id: string;
+  status: string;
+  error?: string;
+  progress: { iteration: number; maxIterations: number; loss?: number; testOutputs: Record<string, number> };
+  startedAt?: string;
+  finishedAt?: string;
+};
 
 async function main(): Promise<void> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'caffe-examples-'));
@@ -56,10 +82,23 @@ async function main(): Promise<void> {
       await writeFashionMnistArchive({ dataDir, split, count, out: file });
       return (await api.uploadDatafile(`fashion-mnist-${split}-${count}`, file)).id;
     };
-    const [train, test, trainSmall, testSmall] = [await upload('train', 10_000), await upload('test', 2_000), await upload('train', 200), await upload('test', 50)];
+    const [train, test, trainSmall, testSmall] = [
+      await upload('train', 10_000),
+      await upload('test', 2_000),
+      await upload('train', 200),
+      await upload('test', 50),
+    ];
     const build = async (name: string, trainId: string, testId: string, transform?: object) => {
-      const { id } = await api.request<{ id: string }>('POST', '/v1/datasets', { name, training: { datafileId: trainId, splitPercentage: 0 }, testing: { datafileId: testId, splitPercentage: 0 }, ...(transform ? { transform } : {}) });
-      const ready = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${id}`, (d) => d.status === 'ready' || d.status === 'failed');
+      const { id } = await api.request<{ id: string }>('POST', '/v1/datasets', {
+        name,
+        training: { datafileId: trainId, splitPercentage: 0 },
+        testing: { datafileId: testId, splitPercentage: 0 },
+        ...(transform ? { transform } : {}),
+      });
+      const ready = await api.waitFor<{ status: string; error?: string }>(
+        `/v1/datasets/${id}`,
+        (d) => d.status === 'ready' || d.status === 'failed',
+      );
       if (ready.status !== 'ready') throw new Error(`dataset ${name} failed: ${ready.error}`);
       say(`dataset ${name} ready (${id})`);
       return id;
@@ -73,15 +112,25 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     const queued: Array<{ pair: Pair; jobId: string }> = [];
     for (const pair of await pairs()) {
-      const submit = (solver: string) => api.request<{ id: string; warnings?: Array<{ line: number; message: string }> }>('POST', '/v1/solvers', { name: pair.solverFile, datasetId: datasets[pair.dataset], solver, net: pair.net });
+      const submit = (solver: string) =>
+        api.request<{ id: string; warnings?: Array<{ line: number; message: string }> }>('POST', '/v1/solvers', {
+          name: pair.solverFile,
+          datasetId: datasets[pair.dataset],
+          solver,
+          net: pair.net,
+        });
       let verdict: string;
       try {
         const accepted = await submit(pair.solver);
-        verdict = `accepted${accepted.warnings?.length ? ` (${accepted.warnings.length} warning${accepted.warnings.length > 1 ? 's' : ''}: ${accepted.warnings[0]!.message.split(':')[0]})` : ''}`;
+        verdict = `accepted${describeWarnings(accepted.warnings ?? [])}`;
         if (pair.train) {
           // The same pair with only max_iter lowered, so it trains here in seconds.
           const lowered = await submit(pair.solver.replace(/^max_iter: \d+/m, `max_iter: ${maxIter}`));
-          queued.push({ pair, jobId: (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: lowered.id, resources: { type: 'CPU' } })).id });
+          const job = await api.request<{ id: string }>('POST', '/v1/training-jobs', {
+            solverId: lowered.id,
+            resources: { type: 'CPU' },
+          });
+          queued.push({ pair, jobId: job.id });
         }
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
@@ -91,17 +140,30 @@ async function main(): Promise<void> {
       say(`${pair.solverFile}: ${verdict}`);
       rows.push(`| \`${pair.solverFile}\` | ${pair.dataset} | ${verdict.replaceAll('|', '\\|')} |`);
     }
-    console.log(`| Solver (net from its \`net:\`) | Dataset | Submitted unchanged |\n|---|---|---|\n${rows.join('\n')}\n`);
+    console.log(
+      `| Solver (net from its \`net:\`) | Dataset | Submitted unchanged |\n|---|---|---|\n${rows.join('\n')}\n`,
+    );
 
     const trained: string[] = [];
     for (const { pair, jobId } of queued) {
-      const job = await api.waitFor<Job>(`/v1/training-jobs/${jobId}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status));
-      const seconds = job.startedAt && job.finishedAt ? ((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000).toFixed(0) : '?';
-      const outputs = Object.entries(job.progress.testOutputs).map(([name, value]) => `${name} ${value.toPrecision(4)}`).join(', ');
-      say(`${pair.solverFile}: ${job.status} at iteration ${job.progress.iteration}/${job.progress.maxIterations}${job.error ? ` (${job.error})` : ''}`);
-      trained.push(`| \`${pair.solverFile}\` | ${job.status}${job.error ? `: ${job.error}` : ''} | ${job.progress.iteration}/${job.progress.maxIterations} | ${job.progress.loss?.toPrecision(4) ?? ''} | ${outputs} | ${seconds} s |`);
+      const job = await api.waitFor<Job>(`/v1/training-jobs/${jobId}`, (j) =>
+        ['succeeded', 'failed', 'cancelled'].includes(j.status),
+      );
+      const seconds =
+        job.startedAt && job.finishedAt
+          ? ((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000).toFixed(0)
+          : '?';
+      const outputs = Object.entries(job.progress.testOutputs)
+        .map(([name, value]) => `${name} ${value.toPrecision(4)}`)
+        .join(', ');
+      const status = `${job.status}${job.error ? `: ${job.error}` : ''}`;
+      const iteration = `${job.progress.iteration}/${job.progress.maxIterations}`;
+      say(`${pair.solverFile}: ${status} at iteration ${iteration}`);
+      const loss = job.progress.loss?.toPrecision(4) ?? '';
+      trained.push(`| \`${pair.solverFile}\` | ${status} | ${iteration} | ${loss} | ${outputs} | ${seconds} s |`);
     }
-    console.log(`| Solver, max_iter ${maxIter} | Status | Iteration | Loss | Test outputs (iteration 0) | Time |\n|---|---|---|---|---|---|\n${trained.join('\n')}`);
+    const header = `| Solver, max_iter ${maxIter} | Status | Iteration | Loss | Test outputs (iteration 0) | Time |`;
+    console.log(`${header}\n|---|---|---|---|---|---|\n${trained.join('\n')}`);
   } finally {
     await cloud.close();
     await rm(home, { recursive: true, force: true });

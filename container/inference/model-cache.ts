@@ -35,7 +35,8 @@ export function modelFiles(classifier: Classifier): Promise<ModelFiles> {
   return loading;
 }
 
-const classifierDir = (classifier: Classifier): string => path.join(cacheRoot(), classifier.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'), classifier.id);
+const classifierDir = (classifier: Classifier): string =>
+  path.join(cacheRoot(), classifier.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'), classifier.id);
 
 async function fetchModelFiles(classifier: Classifier): Promise<ModelFiles> {
   const dir = classifierDir(classifier);
@@ -57,7 +58,7 @@ async function fetchObject(key: string, file: string): Promise<void> {
 
 const meanImages = new Map<string, Promise<MeanImage>>();
 
-/** The mean image the classifier's preprocessing subtracts (undefined when it subtracts none); failed reads are not kept. */
+/** The mean image the classifier's preprocessing subtracts (none: undefined); a failed read is not kept. */
 export function meanImageOf(classifier: Classifier): Promise<MeanImage | undefined> {
   const key = classifier.preprocessing.meanFile ? classifier.meanKey : undefined;
   if (!key) return Promise.resolve(undefined);

@@ -169,7 +169,10 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
   const mean = built.mean?.shape ?? (await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix));
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
   const testingMeanFile = path.join(ctx.workDir, 'testing-mean.binaryproto');
-  if (dataset.testingMean) await computeMean(built.dbs.testing, backend, testingMeanFile, `the testing data of dataset ${datasetId}`, ctx.caffePrefix);
+  if (dataset.testingMean) {
+    const what = `the testing data of dataset ${datasetId}`;
+    await computeMean(built.dbs.testing, backend, testingMeanFile, what, ctx.caffePrefix);
+  }
   const means = {
     training: channelMeans(readBlobProto(await readFile(meanFile))),
     ...(dataset.testingMean ? { testing: channelMeans(readBlobProto(await readFile(testingMeanFile))) } : {}),

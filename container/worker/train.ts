@@ -39,6 +39,12 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
   }
 }
 
+/** The dataset's (training) mean image on disk, for the net's mean_file; cached per host like its LMDBs. */
+function datasetMeanFile(ctx: WorkerContext, dataset: Dataset): Promise<string> {
+  const key = keys.datasetMean(dataset.tenantId, dataset.id);
+  return downloadCached(key, ctx.cacheDir, path.join(ctx.workDir, meanFileName));
+}
+
 /** The time-based snapshot interval (core/topology.ts `checkpoints`), from the environment or the default. */
 function snapshotIntervalSeconds(): number {
   const configured = process.env[checkpoints.intervalEnv];
@@ -79,7 +85,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     ...(dataset.leveldb ? { dataBackend: 'LEVELDB' as const } : {}),
     testSource: sources.testing,
     ...(netReadsImages(solver.net) ? { images: await jobImages(ctx, dataset) } : {}),
-    ...(netReadsMean(solver.net) ? { meanFile: await downloadCached(keys.datasetMean(tenantId, dataset.id), ctx.cacheDir, path.join(ctx.workDir, meanFileName)) } : {}),
+    ...(netReadsMean(solver.net) ? { meanFile: await datasetMeanFile(ctx, dataset) } : {}),
   };
   let rewritten: ReturnType<typeof rewriteForJob>;
   try {
@@ -121,9 +127,12 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   const { size: bytes } = await stat(final.model);
   const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
   // The ready-to-use bundle (deploy net, weights, labels, preprocessing) exists before the job reads succeeded.
-  const bundle = await uploadModelBundle({ workDir: ctx.workDir, tenantId, jobId, solver, dataset, modelFile: final.model, meanFile: paths.meanFile });
+  const bundle = await uploadModelBundle({
+    workDir: ctx.workDir, tenantId, jobId, solver, dataset, modelFile: final.model, meanFile: paths.meanFile,
+  });
   if ('skipped' in bundle) console.log(`no model bundle: ${bundle.skipped}`);
   // The model's iteration is the last one trained, whether or not a display line fell on it.
   const { etaSeconds: _left, ...trained } = outcome.progress;
-  await records.update('training-jobs', tenantId, jobId, { set: { model, progress: { ...trained, iteration: final.iteration } } });
+  const finalProgress = { ...trained, iteration: final.iteration };
+  await records.update('training-jobs', tenantId, jobId, { set: { model, progress: finalProgress } });
 }

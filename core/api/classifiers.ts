@@ -10,10 +10,13 @@ export const createClassifierBody = z.strictObject({
   iteration: z.number().int().min(1).optional(),
   /** A deploy net (prototxt); default: derived from the training net. */
   deploy: z.string().min(1).max(1_000_000).optional(),
-  /** The head to answer from when the net has several (a SoftmaxWithLoss or Softmax layer's name); default: the last loss. */
+  /** The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss. */
   head: z.string().min(1).max(256).optional(),
   name: name.optional(),
-}).refine((b) => !(b.deploy && b.head), { message: 'head picks the head of the derived deploy net; a deploy net you send has its own', path: ['head'] });
+}).refine((b) => !(b.deploy && b.head), {
+  message: 'head picks the head of the derived deploy net; a deploy net you send has its own',
+  path: ['head'],
+});
 
 /** What one synchronous classify call accepts (larger batches belong in an asynchronous job). */
 export const classifyLimits = { maxImages: 16, maxTotalBytes: 5 * 1024 * 1024, maxTopK: 100 } as const;
@@ -48,7 +51,10 @@ export const classifierView = z
     deploy: z.string(),
     input: z.string(),
     output: z.string(),
-    head: z.string().optional().describe('the layer the answer comes from (the last SoftmaxWithLoss unless the request named one)'),
+    head: z
+      .string()
+      .optional()
+      .describe('the layer the answer comes from (the last SoftmaxWithLoss unless the request named one)'),
     labels: z.array(z.string()),
     preprocessing: z.object({
       channels: z.number().int(),
@@ -60,7 +66,7 @@ export const classifierView = z
       meanFile: z
         .literal('mean.binaryproto')
         .optional()
-        .describe("the dataset's mean image (in the model bundle) is subtracted pixel by pixel before the crop and the scale"),
+        .describe("the dataset's mean image (in the model bundle), subtracted pixel by pixel before crop and scale"),
       scale: z.number(),
     }),
   })

@@ -38,7 +38,9 @@ export const meanQuery = z.object({
 const meanView = z
   .object({
     split: z.enum(['training', 'testing']),
-    url: z.url().describe("a presigned download of the mean image: Caffe's BlobProto (1 x channels x height x width floats), as compute_image_mean writes it"),
+    url: z
+      .url()
+      .describe("a presigned download of the mean image: Caffe's BlobProto (1 x channels x height x width floats)"),
     bytes: z.number().int().min(0),
     shape: z.object({ channels: z.number().int(), height: z.number().int(), width: z.number().int() }),
     mean: z.array(z.number()).optional().describe('its mean per channel (B, G, R for colour), 0–255'),
@@ -59,7 +61,8 @@ export const datasetRoutes: Route[] = [
   },
   ...readRoutes('datasets', 'dataset', datasetView),
   {
-    method: 'GET', path: '/v1/datasets/{id}/mean', handler: 'get-dataset-mean', auth: 'jwt', access: { table: 'read', bucket: 'read' },
+    method: 'GET', path: '/v1/datasets/{id}/mean', handler: 'get-dataset-mean', auth: 'jwt',
+    access: { table: 'read', bucket: 'read' },
     summary: "Download a split's mean image (the one a net's mean_file reads is the training split's)",
     request: { query: meanQuery },
     responses: {

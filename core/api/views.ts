@@ -63,7 +63,9 @@ export const datasetView = z
     mean: z
       .object({ training: z.array(z.number()), testing: z.array(z.number()).optional() })
       .optional()
-      .describe('each split\'s mean per channel (B, G, R for colour; one value for grey), 0–255; the mean images: GET /v1/datasets/{id}/mean'),
+      .describe(
+        "each split's mean per channel (B, G, R for colour; one for grey), 0–255; images: GET /v1/datasets/{id}/mean",
+      ),
     shape: z.object({ channels: count, height: count, width: count }).optional(),
     attempts: count,
     finishedAt: z.iso.datetime().optional().describe('when preparation ended'),
@@ -71,7 +73,12 @@ export const datasetView = z
   })
   .meta({ id: 'Dataset' });
 
-const located = z.object({ field: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() });
+const located = z.object({
+  field: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
 
 export const solverView = z
   .object({
@@ -90,7 +97,7 @@ export const solverView = z
     warnings: z
       .array(located)
       .optional()
-      .describe("what trains but may not be meant, found against the dataset (e.g. a classifier with more outputs than the dataset's labels)"),
+      .describe("what trains but may not be meant, found against the dataset (e.g. more outputs than it has labels)"),
   })
   .meta({ id: 'Solver' });
 

@@ -50,13 +50,20 @@ export function dataLayerKind(entry: PField): DataLayerKind | undefined {
   return DATA_LAYER_KINDS[entry.name]?.[getScalar(entry.value, 'type') ?? ''];
 }
 
-/** The net's Data and ImageData layers (V1: DATA, IMAGE_DATA) and whether each is in the default TRAIN and TEST nets. */
+/** The net's Data and ImageData layers (V1: DATA, IMAGE_DATA), and whether each is in the default TRAIN/TEST nets. */
 export function findDataLayers(net: PMessage): DataLayer[] {
   return layerEntries(net).flatMap((entry) => {
     const kind = dataLayerKind(entry);
     if (!kind) return [];
     const layer = entry.value as PMessage;
-    return [{ entry, layer, kind, phases: { train: layerInState(layer, DEFAULT_TRAIN), test: layerInState(layer, DEFAULT_TEST) } }];
+    return [
+      {
+        entry,
+        layer,
+        kind,
+        phases: { train: layerInState(layer, DEFAULT_TRAIN), test: layerInState(layer, DEFAULT_TEST) },
+      },
+    ];
   });
 }
 
@@ -78,7 +85,9 @@ export function bindingPlan(net: PMessage, solver?: PMessage): { states: SolverS
   const { train } = states;
   const all = [train, ...states.tests];
   const layers = findDataLayers(net).map((d) => ({ ...d, states: all.filter((s) => layerInState(d.layer, s)) }));
-  const trainSources = new Set(layers.filter((d) => d.states.includes(train)).flatMap((d) => writtenSource(d.layer) ?? []));
+  const trainSources = new Set(
+    layers.filter((d) => d.states.includes(train)).flatMap((d) => writtenSource(d.layer) ?? []),
+  );
   const bound = layers.map((d): BoundDataLayer => {
     const source = writtenSource(d.layer);
     const inTrainingNet = d.states.includes(train);
@@ -100,6 +109,8 @@ export function effectiveTransform(entry: PField): PMessage {
   const layer = entry.value as PMessage;
   const transform = getMessage(layer, 'transform_param') ?? { fields: [] };
   if (entry.name !== 'layers') return transform;
-  const deprecated = ['data_param', 'image_data_param'].flatMap((name) => getMessage(layer, name)?.fields.filter((f) => DEPRECATED_TRANSFORM_FIELDS.has(f.name)) ?? []);
+  const deprecated = ['data_param', 'image_data_param'].flatMap(
+    (name) => getMessage(layer, name)?.fields.filter((f) => DEPRECATED_TRANSFORM_FIELDS.has(f.name)) ?? [],
+  );
   return { fields: [...deprecated, ...transform.fields] };
 }

@@ -33,13 +33,25 @@ export interface FitReport {
 
 /** Layers that read class indices from their label bottom, per layer format. */
 const LABEL_READERS = new Set([
-  'SoftmaxWithLoss', 'Accuracy', 'MultinomialLogisticLoss', 'InfogainLoss', 'HingeLoss',
-  'SOFTMAX_LOSS', 'ACCURACY', 'MULTINOMIAL_LOGISTIC_LOSS', 'INFOGAIN_LOSS', 'HINGE_LOSS',
+  'SoftmaxWithLoss',
+  'Accuracy',
+  'MultinomialLogisticLoss',
+  'InfogainLoss',
+  'HingeLoss',
+  'SOFTMAX_LOSS',
+  'ACCURACY',
+  'MULTINOMIAL_LOGISTIC_LOSS',
+  'INFOGAIN_LOSS',
+  'HINGE_LOSS',
 ]);
 /** Layers whose num_output is the class count of what they produce, and where it is set. */
 const OUTPUT_PARAMS: Readonly<Record<string, string>> = {
-  InnerProduct: 'inner_product_param', Convolution: 'convolution_param', Deconvolution: 'convolution_param',
-  INNER_PRODUCT: 'inner_product_param', CONVOLUTION: 'convolution_param', DECONVOLUTION: 'convolution_param',
+  InnerProduct: 'inner_product_param',
+  Convolution: 'convolution_param',
+  Deconvolution: 'convolution_param',
+  INNER_PRODUCT: 'inner_product_param',
+  CONVOLUTION: 'convolution_param',
+  DECONVOLUTION: 'convolution_param',
 };
 
 /** Every issue of the net (parsed) on this dataset, errors and warnings apart; `solver` gives the nets' states. */
@@ -71,7 +83,14 @@ function cropIssues(entry: PField, facts: DatasetFacts): Located[] {
   return fields.flatMap((field) => {
     const crop = intValue(field) ?? 0;
     if (crop <= side) return [];
-    return [at(field, `crop_size ${crop} is larger than the dataset's ${facts.width}x${facts.height} images: use a crop_size of at most ${side}, or build a dataset with transform { width: ${crop}, height: ${crop} } or larger`)];
+    return [
+      at(
+        field,
+        `crop_size ${crop} is larger than the dataset's ${facts.width}x${facts.height} images: ` +
+          `use a crop_size of at most ${side}, ` +
+          `or build a dataset with transform { width: ${crop}, height: ${crop} } or larger`,
+      ),
+    ];
   });
 }
 
@@ -80,9 +99,10 @@ function meanValueIssues(layer: PMessage, facts: DatasetFacts): Located[] {
   const count = getAll(getMessage(layer, 'transform_param') ?? { fields: [] }, 'mean_value').length;
   if (!first || count === 1 || count === facts.channels) return [];
   const images = facts.channels === 1 ? '1 channel (grey)' : `${facts.channels} channels (BGR)`;
-  const fix = facts.channels === 1
-    ? 'give one mean_value, or build the dataset with transform { grayscale: false } for 3 channels'
-    : `give 1 or ${facts.channels} mean_value entries (B, G, R)`;
+  const fix =
+    facts.channels === 1
+      ? 'give one mean_value, or build the dataset with transform { grayscale: false } for 3 channels'
+      : `give 1 or ${facts.channels} mean_value entries (B, G, R)`;
   return [at(first, `${count} mean_value entries, but the dataset's images have ${images}: ${fix}`)];
 }
 
@@ -99,11 +119,21 @@ function sliceIssues(layers: PMessage[], dataBlobs: Set<string>, facts: DatasetF
     const points = getAll(param, 'slice_point');
     const last = points.at(-1);
     const tops = scalarTexts(layer, 'top').length;
-    const fits = last ? (intValue(last) ?? 0) < facts.channels : facts.channels % Math.max(tops, 1) === 0 && facts.channels >= tops;
+    const fits = last
+      ? (intValue(last) ?? 0) < facts.channels
+      : facts.channels % Math.max(tops, 1) === 0 && facts.channels >= tops;
     if (fits) return [];
     const where = last ?? getAll(layer, 'slice_param')[0] ?? getAll(layer, 'type')[0]!;
     const images = `${facts.channels} channel${facts.channels === 1 ? '' : 's'}`;
-    return [at(where, `the Slice layer "${getScalar(layer, 'name') ?? ''}" splits the data blob's channels into ${tops} parts, but the dataset's images have ${images}: this net reads images stacked as channels (e.g. pairs, like Caffe's siamese example), which Elastic Caffe's datasets do not hold; train it on single images, or slice another axis`)];
+    return [
+      at(
+        where,
+        `the Slice layer "${getScalar(layer, 'name') ?? ''}" splits the data blob's channels into ${tops} parts, ` +
+          `but the dataset's images have ${images}: this net reads images stacked as channels (e.g. pairs, ` +
+          "like Caffe's siamese example), which Elastic Caffe's datasets do not hold; " +
+          'train it on single images, or slice another axis',
+      ),
+    ];
   });
 }
 
@@ -121,9 +151,21 @@ function outputIssues(layers: PMessage[], labelBlobs: Set<string>, labels: numbe
     const count = intValue(output) ?? 0;
     const reader = `the ${getScalar(layer, 'type')} layer "${getScalar(layer, 'name') ?? ''}"`;
     if (count < labels)
-      report.errors.push(at(output, `num_output ${count} is less than the dataset's ${labels} labels: ${reader} reads labels up to ${labels - 1} from it; set num_output to ${labels}`));
+      report.errors.push(
+        at(
+          output,
+          `num_output ${count} is less than the dataset's ${labels} labels: ` +
+            `${reader} reads labels up to ${labels - 1} from it; set num_output to ${labels}`,
+        ),
+      );
     else if (count > labels)
-      report.warnings.push(at(output, `num_output ${count} is more than the dataset's ${labels} labels: training works, and outputs ${labels}–${count - 1} never see a label (classify names them by their index)`));
+      report.warnings.push(
+        at(
+          output,
+          `num_output ${count} is more than the dataset's ${labels} labels: training works, ` +
+            `and outputs ${labels}–${count - 1} never see a label (classify names them by their index)`,
+        ),
+      );
   });
   return report;
 }
@@ -144,16 +186,20 @@ function producedOutput(layers: PMessage[], before: number, blob: string): PFiel
   return undefined;
 }
 
-const scalarTexts = (msg: PMessage, name: string): string[] => getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [] : [f.value.text]));
-const intValue = (field: PField | undefined): number | undefined => (field && !isMessage(field.value) ? parseProtoInt(field.value.text) : undefined);
+const scalarTexts = (msg: PMessage, name: string): string[] =>
+  getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [] : [f.value.text]));
+const intValue = (field: PField | undefined): number | undefined =>
+  field && !isMessage(field.value) ? parseProtoInt(field.value.text) : undefined;
 
 /** One issue per place (a layer in several nets is checked once per net): the first found, the training net's. */
 function unique(issues: Located[]): Located[] {
   const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.line}:${i.column}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).sort((a, b) => a.line - b.line || a.column - b.column);
+  return issues
+    .filter((i) => {
+      const key = `${i.line}:${i.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
 }

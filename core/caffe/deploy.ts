@@ -55,7 +55,21 @@ export interface DeployOptions {
   head?: string;
 }
 
-const DATA_TYPES = new Set(['Data', 'ImageData', 'HDF5Data', 'MemoryData', 'WindowData', 'DummyData', 'Input', 'DATA', 'IMAGE_DATA', 'HDF5_DATA', 'MEMORY_DATA', 'WINDOW_DATA', 'DUMMY_DATA']);
+const DATA_TYPES = new Set([
+  'Data',
+  'ImageData',
+  'HDF5Data',
+  'MemoryData',
+  'WindowData',
+  'DummyData',
+  'Input',
+  'DATA',
+  'IMAGE_DATA',
+  'HDF5_DATA',
+  'MEMORY_DATA',
+  'WINDOW_DATA',
+  'DUMMY_DATA',
+]);
 const SOFTMAX_LOSS = new Set(['SoftmaxWithLoss', 'SOFTMAX_LOSS']);
 const SOFTMAX = new Set(['Softmax', 'SOFTMAX']);
 
@@ -79,7 +93,10 @@ export function deploySource(trainingNet: string, solverText?: string): DeploySo
   const state = tests.find((s) => plan.layers.some((d) => d.side === 'testing' && d.states.includes(s))) ?? tests[0]!;
   const layers = layersInState(net, state);
   const data = layers.find((entry) => DATA_TYPES.has(typeOf(entry)));
-  if (!data) throw new DeployDerivationError('the training net has no data layer in the TEST phase to take the input shape from');
+  if (!data)
+    throw new DeployDerivationError(
+      'the training net has no data layer in the TEST phase to take the input shape from',
+    );
   return { net, state, layers, data, v1: getField(net, 'layers') !== undefined };
 }
 
@@ -97,7 +114,9 @@ export function deriveDeployNet(trainingNet: string, shape: ImageShape, options:
   let scores: string;
   let last: PField;
   if (SOFTMAX_LOSS.has(typeOf(layers[headIndex]!))) {
-    const found = getAll(headLayer, 'bottom').map(scalarText).find((b) => b !== label);
+    const found = getAll(headLayer, 'bottom')
+      .map(scalarText)
+      .find((b) => b !== label);
     if (!found) throw new DeployDerivationError(`the softmax loss layer "${head}" has no score input`);
     scores = found;
     last = softmaxLayer(v1, scores);
@@ -114,7 +133,12 @@ export function deriveDeployNet(trainingNet: string, shape: ImageShape, options:
 
   const header: PField[] = [
     { name: 'input', value: { kind: 'string', text: input }, line: 0, column: 0 },
-    { name: 'input_shape', value: { fields: ['1', inputShape.channels, inputShape.height, inputShape.width].map(dim) }, line: 0, column: 0 },
+    {
+      name: 'input_shape',
+      value: { fields: ['1', inputShape.channels, inputShape.height, inputShape.width].map(dim) },
+      line: 0,
+      column: 0,
+    },
   ];
   const name = getField(net, 'name');
   const deploy: PMessage = { fields: [...(name ? [name] : []), ...header, ...kept] };
@@ -123,17 +147,24 @@ export function deriveDeployNet(trainingNet: string, shape: ImageShape, options:
 
 /** The index of the head's layer among the test net's layers. */
 function chooseHead(layers: PField[], named: string | undefined): number {
-  const candidates = layers.flatMap((entry, index) => (SOFTMAX_LOSS.has(typeOf(entry)) || SOFTMAX.has(typeOf(entry)) ? [index] : []));
+  const candidates = layers.flatMap((entry, index) =>
+    SOFTMAX_LOSS.has(typeOf(entry)) || SOFTMAX.has(typeOf(entry)) ? [index] : [],
+  );
   const nameOf = (index: number) => getScalar(layers[index]!.value as PMessage, 'name') ?? '';
   if (named !== undefined) {
     const found = candidates.find((index) => nameOf(index) === named);
     if (found !== undefined) return found;
     const known = candidates.map((index) => `"${nameOf(index)}"`).join(', ');
-    throw new DeployDerivationError(`the TEST net has no SoftmaxWithLoss or Softmax layer named "${named}"${known ? `; its heads are ${known}` : ''}`);
+    throw new DeployDerivationError(
+      `the TEST net has no SoftmaxWithLoss or Softmax layer named "${named}"${known ? `; its heads are ${known}` : ''}`,
+    );
   }
   const losses = candidates.filter((index) => SOFTMAX_LOSS.has(typeOf(layers[index]!)));
   const chosen = losses.at(-1) ?? candidates.at(-1);
-  if (chosen === undefined) throw new DeployDerivationError('the training net has no SoftmaxWithLoss or Softmax layer to read class probabilities from; send a deploy net');
+  if (chosen === undefined)
+    throw new DeployDerivationError(
+      'the training net has no SoftmaxWithLoss or Softmax layer to read class probabilities from; send a deploy net',
+    );
   return chosen;
 }
 
@@ -143,7 +174,11 @@ function chooseHead(layers: PField[], named: string | undefined): number {
  * blob needed, so the layer that first wrote it is kept too). The data layer's image top is the
  * deploy net's input; needing its label means the head cannot run without labels.
  */
-function ancestors(layers: PField[], blob: string, names: { input: string; label?: string | undefined; head: string }): PField[] {
+function ancestors(
+  layers: PField[],
+  blob: string,
+  names: { input: string; label?: string | undefined; head: string },
+): PField[] {
   const needed = new Set([blob]);
   const kept: PField[] = [];
   for (let i = layers.length - 1; i >= 0 && needed.size > 0; i--) {
@@ -152,7 +187,8 @@ function ancestors(layers: PField[], blob: string, names: { input: string; label
     const layerTops = tops(entry);
     if (!layerTops.some((t) => needed.has(t))) continue;
     if (DATA_TYPES.has(typeOf(entry))) {
-      if (names.label !== undefined && needed.has(names.label)) throw new DeployDerivationError(`the head "${names.head}" is computed from the labels; pick another head`);
+      if (names.label !== undefined && needed.has(names.label))
+        throw new DeployDerivationError(`the head "${names.head}" is computed from the labels; pick another head`);
       needed.delete(names.input);
       continue;
     }
@@ -174,13 +210,19 @@ function softmaxLayer(v1: boolean, bottom: string): PField {
   return { name: v1 ? 'layers' : 'layer', value: layer, line: 0, column: 0 };
 }
 
-const dim = (value: number | string): PField => ({ name: 'dim', value: { kind: 'number', text: String(value) }, line: 0, column: 0 });
+const dim = (value: number | string): PField => ({
+  name: 'dim',
+  value: { kind: 'number', text: String(value) },
+  line: 0,
+  column: 0,
+});
 
 function parse(text: string, what: string): PMessage {
   try {
     return parsePrototxt(text);
   } catch (error) {
-    if (error instanceof PrototxtSyntaxError) throw new DeployDerivationError(`the ${what} does not parse: ${error.message}`);
+    if (error instanceof PrototxtSyntaxError)
+      throw new DeployDerivationError(`the ${what} does not parse: ${error.message}`);
     throw error;
   }
 }

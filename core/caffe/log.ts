@@ -31,7 +31,15 @@ export interface CaffeProgress {
 
 /** What one log line says, as far as progress is concerned. */
 export type CaffeEvent =
-  | { type: 'iteration'; iteration: number; loss?: number; iterationsPerSecond?: number; learningRate?: number; testNet?: number }
+  | {
+      type: 'iteration';
+      iteration: number;
+      loss?: number;
+      iterationsPerSecond?: number;
+      learningRate?: number;
+      /** "Iteration N, Testing net (#n)": the test net whose outputs follow. */
+      testNet?: number;
+    }
   | { type: 'testOutput'; name: string; value: number }
   | { type: 'snapshot'; path: string }
   | { type: 'solverParameters' }

@@ -11,7 +11,9 @@ const MEAN_FILE_PARAMS = ['transform_param', 'data_param', 'image_data_param'] a
 
 /** The layer's `mean_file` fields (any of the places Caffe reads one from). */
 export function meanFileFields(layer: PMessage): PField[] {
-  return MEAN_FILE_PARAMS.flatMap((name) => getMessage(layer, name)?.fields.filter((f) => f.name === 'mean_file') ?? []);
+  return MEAN_FILE_PARAMS.flatMap(
+    (name) => getMessage(layer, name)?.fields.filter((f) => f.name === 'mean_file') ?? [],
+  );
 }
 
 /** The layer's first `mean_file` field, if any. */
@@ -23,7 +25,8 @@ export function netUsesMeanFile(net: PMessage): boolean {
 }
 
 /** The transform_param's `mean_value` field, if any (for locating messages). */
-export const meanValueField = (layer: PMessage): PField | undefined => getField(getMessage(layer, 'transform_param') ?? { fields: [] }, 'mean_value');
+export const meanValueField = (layer: PMessage): PField | undefined =>
+  getField(getMessage(layer, 'transform_param') ?? { fields: [] }, 'mean_value');
 
 export interface MeanImage {
   channels: number;
@@ -58,9 +61,12 @@ export function readBlobProto(bytes: Uint8Array): MeanImage {
   }
   const data = packed ?? Float32Array.from(floats);
   // A 4-axis shape is (num, channels, height, width); fewer axes drop the leading ones.
-  const shape = dims ? [1, 1, 1, 1, ...dims].slice(-4) : [legacy[1] ?? 1, legacy[2] ?? 0, legacy[3] ?? 0, legacy[4] ?? 0];
+  const shape = dims
+    ? [1, 1, 1, 1, ...dims].slice(-4)
+    : [legacy[1] ?? 1, legacy[2] ?? 0, legacy[3] ?? 0, legacy[4] ?? 0];
   const [num, channels, height, width] = shape as [number, number, number, number];
-  if (num !== 1 || channels * height * width === 0) throw new BlobProtoError(`the mean is a ${shape.join('x')} blob, not one image`);
+  if (num !== 1 || channels * height * width === 0)
+    throw new BlobProtoError(`the mean is a ${shape.join('x')} blob, not one image`);
   if (data.length !== channels * height * width)
     throw new BlobProtoError(`the mean blob says ${channels}x${height}x${width} but holds ${data.length} values`);
   return { channels, height, width, data };

@@ -24,7 +24,10 @@ export interface SolverStates {
   tests: NetState[];
 }
 
-/** A NetState message (NetParameter.state, SolverParameter.train_state/test_state) merged onto `base` as protobuf's MergeFrom does. */
+/**
+ * A NetState message (NetParameter.state, SolverParameter.train_state/test_state) merged onto
+ * `base` as protobuf's MergeFrom does.
+ */
 function mergeState(base: NetState, msg: PMessage | undefined): NetState {
   if (!msg) return base;
   const phase = getScalar(msg, 'phase');
@@ -37,8 +40,10 @@ function mergeState(base: NetState, msg: PMessage | undefined): NetState {
   };
 }
 
-const scalars = (msg: PMessage, name: string): string[] => getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [] : [f.value.text]));
-const messages = (msg: PMessage, name: string): PMessage[] => getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [f.value] : []));
+const scalars = (msg: PMessage, name: string): string[] =>
+  getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [] : [f.value.text]));
+const messages = (msg: PMessage, name: string): PMessage[] =>
+  getAll(msg, name).flatMap((f) => (isMessage(f.value) ? [f.value] : []));
 
 /**
  * The states a solver (parsed; undefined for "no solver": the default TRAIN and TEST states) gives
@@ -47,10 +52,15 @@ const messages = (msg: PMessage, name: string): PMessage[] => getAll(msg, name).
  */
 export function solverStates(net: PMessage, solver?: PMessage): SolverStates {
   const netState = getMessage(net, 'state');
-  const train = mergeState(mergeState({ phase: 'TRAIN', level: 0, stages: [] }, netState), solver && getMessage(solver, 'train_state'));
+  const train = mergeState(
+    mergeState({ phase: 'TRAIN', level: 0, stages: [] }, netState),
+    solver && getMessage(solver, 'train_state'),
+  );
   const testStates = solver ? messages(solver, 'test_state') : [];
   const testCount = solver ? getAll(solver, 'test_iter').length : 1;
-  const tests = Array.from({ length: testCount }, (_, i) => mergeState(mergeState({ phase: 'TEST', level: 0, stages: [] }, netState), testStates[i]));
+  const tests = Array.from({ length: testCount }, (_, i) =>
+    mergeState(mergeState({ phase: 'TEST', level: 0, stages: [] }, netState), testStates[i]),
+  );
   return { train, tests };
 }
 
@@ -90,7 +100,7 @@ export function describeState(state: NetState): string {
   return parts.length ? `${state.phase} (${parts.join(', ')})` : state.phase;
 }
 
-/** A layer that sets both include and exclude rules: Caffe refuses it ("Specify either include rules or exclude rules; not both"). */
+/** A layer with both include and exclude rules; Caffe refuses it ("Specify either include rules or exclude rules"). */
 export function bothRuleKinds(layer: PMessage): PField | undefined {
   return getField(layer, 'include') && getField(layer, 'exclude');
 }

@@ -37,7 +37,11 @@ export interface Preprocessing {
 export const meanFileName = 'mean.binaryproto';
 
 /** Reads the transform of the data layer in the test net a classifier stands for (deploy.ts' deploySource). */
-export function preprocessingFor(trainingNet: string, shape: ImageShape, options: { solver?: string } = {}): Preprocessing {
+export function preprocessingFor(
+  trainingNet: string,
+  shape: ImageShape,
+  options: { solver?: string } = {},
+): Preprocessing {
   const { data } = deploySource(trainingNet, options.solver);
   const transform = effectiveTransform(data);
   const means = getAll(transform, 'mean_value').flatMap((f) => (isMessage(f.value) ? [] : [Number(f.value.text)]));
@@ -94,12 +98,14 @@ export function toNetInput(image: RgbaImage, p: Preprocessing, meanImage?: MeanI
   return out;
 }
 
-/** The mean image's data when the preprocessing subtracts one; it must have the dataset's shape (Caffe CHECKs the same). */
+/** The mean image's data when the preprocessing subtracts one; of the dataset's shape (Caffe CHECKs the same). */
 function meanImageLookup(p: Preprocessing, meanImage: MeanImage | undefined): Float32Array | undefined {
   if (!p.meanFile) return undefined;
   if (!meanImage) throw new Error('this preprocessing subtracts the dataset\'s mean image; pass it to toNetInput');
-  if (meanImage.channels !== p.channels || meanImage.height !== p.height || meanImage.width !== p.width)
-    throw new Error(`the mean image is ${meanImage.channels}x${meanImage.height}x${meanImage.width}, the images ${p.channels}x${p.height}x${p.width}`);
+  if (meanImage.channels !== p.channels || meanImage.height !== p.height || meanImage.width !== p.width) {
+    const [mean, images] = [meanImage, p].map((s) => `${s.channels}x${s.height}x${s.width}`);
+    throw new Error(`the mean image is ${mean}, the images ${images}`);
+  }
   return meanImage.data;
 }
 

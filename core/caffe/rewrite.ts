@@ -177,7 +177,8 @@ function bindDataLayers(net: PMessage, solver: PMessage, paths: JobPaths): void 
 function bindMeanFiles(net: PMessage, meanFile: string | undefined): void {
   for (const entry of layerEntries(net)) {
     for (const field of meanFileFields(entry.value as PMessage)) {
-      if (!meanFile) throw new NetRewriteError(field.line, field.column, 'the net names a mean_file, but the dataset has no mean image');
+      const { line, column } = field;
+      if (!meanFile) throw new NetRewriteError(line, column, 'the net names a mean_file, but the dataset has no mean');
       field.value = { kind: 'string', text: meanFile };
     }
   }

@@ -137,7 +137,8 @@ const testStateRule: Rule = (solver) => {
   const iters = getAll(solver, 'test_iter').length;
   const first = states[0];
   if (!first || states.length === iters) return [];
-  return [at(first, `the solver has ${states.length} test_state and ${iters} test_iter; Caffe builds one test net per test_iter and needs a test_state for each (or none)`)];
+  const why = 'Caffe builds one test net per test_iter and needs a test_state for each (or none)';
+  return [at(first, `the solver has ${states.length} test_state and ${iters} test_iter; ${why}`)];
 };
 
 export const solverRules: Rule[] = [maxIterRule, lrPolicyRule, solverTypeRule, testStateRule];

@@ -17,7 +17,7 @@ export interface PathFieldRule {
 
 const MEAN_FILE: PathFieldRule = {
   action: 'rewrite',
-  why: "bound to the dataset's mean image (its training split's, as compute_image_mean computes it), whatever path the net names",
+  why: "bound to the dataset's mean image (its training split's, by compute_image_mean), whatever path the net names",
 };
 const NOT_BOUND = (what: string): PathFieldRule => ({
   action: 'reject',

@@ -50,13 +50,14 @@ export { parseProtoInt, readMaxIter } from './solver-rules';
 export const TRAIN_DATA_MISSING =
   "the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)";
 
-/** The training net (in the solver's train_state) needs a layer the dataset is bound to; the hint names a data layer left out of it. */
+/** The training net (the solver's train_state) needs a layer bound to the dataset; the hint names one left out. */
 export function trainDataIssue(net: PMessage, solver: PMessage | undefined): Located | undefined {
   const layers = planDataBinding(net, solver);
   if (layers.some((d) => d.inTrainingNet)) return undefined;
   const first = layers[0];
   const state = describeState(solverStates(net, solver).train);
-  const hint = first ? ` (the ${first.kind} layer at ${first.entry.line}:${first.entry.column} is not in the training net, ${state})` : '';
+  const where = first && `${first.entry.line}:${first.entry.column}`;
+  const hint = first ? ` (the ${first.kind} layer at ${where} is not in the training net, ${state})` : '';
   return { line: 1, column: 1, message: TRAIN_DATA_MISSING + hint };
 }
 
@@ -80,7 +81,8 @@ const layerTypeRule: Rule = (net) =>
 const ruleKindsRule: Rule = (net) =>
   layerEntries(net).flatMap((entry) => {
     const exclude = bothRuleKinds(entry.value as PMessage);
-    return exclude ? [at(exclude, 'a layer takes include rules or exclude rules, not both (Caffe refuses the net)')] : [];
+    const message = 'a layer takes include rules or exclude rules, not both (Caffe refuses the net)';
+    return exclude ? [at(exclude, message)] : [];
   });
 
 /** The DataTransformer CHECKs that a layer has a mean_file or mean_value entries, not both. */
@@ -88,7 +90,8 @@ const meanKindsRule: Rule = (net) =>
   layerEntries(net).flatMap((entry) => {
     const layer = entry.value as PMessage;
     const value = getField(getMessage(layer, 'transform_param') ?? { fields: [] }, 'mean_value');
-    return value && meanFileField(layer) ? [at(value, 'a layer takes mean_file or mean_value, not both (Caffe refuses the net)')] : [];
+    const message = 'a layer takes mean_file or mean_value, not both (Caffe refuses the net)';
+    return value && meanFileField(layer) ? [at(value, message)] : [];
   });
 
 export { solverRules };
@@ -122,8 +125,8 @@ function parseFor(field: InputName, text: string): { msg: PMessage } | { issue: 
   try {
     return { msg: parsePrototxt(text) };
   } catch (err) {
-    if (err instanceof PrototxtSyntaxError) return { issue: { field, line: err.line, column: err.column, message: err.message } };
-    throw err;
+    if (!(err instanceof PrototxtSyntaxError)) throw err;
+    return { issue: { field, line: err.line, column: err.column, message: err.message } };
   }
 }
 

@@ -94,7 +94,7 @@ export interface Dataset extends RecordBase {
   preprocessing?: DatasetPreprocessing;
   /** Also compute the testing split's mean image (the training split's is always computed). */
   testingMean?: boolean;
-  /** Each split's mean per channel (B, G, R for colour; one value for grey), 0–255: the mean image's channel averages. */
+  /** Each split's mean per channel (B, G, R for colour; one value for grey), 0–255. */
   mean?: { training: number[]; testing?: number[] };
   preparedAt?: string;
   attempts: number;

@@ -20,10 +20,12 @@ export async function createClassifier(tenantId: string, input: z.infer<typeof c
   let preprocessing: Classifier['preprocessing'];
   try {
     preprocessing = preprocessingFor(solver.net, dataset.shape, { solver: solver.solver });
-    deploy = input.deploy ? describeDeploy(input.deploy) : deriveDeployNet(solver.net, dataset.shape, { solver: solver.solver, ...(input.head ? { head: input.head } : {}) });
+    const options = { solver: solver.solver, ...(input.head ? { head: input.head } : {}) };
+    deploy = input.deploy ? describeDeploy(input.deploy) : deriveDeployNet(solver.net, dataset.shape, options);
   } catch (error) {
-    if (error instanceof DeployDerivationError) throw new UnprocessableError(`no deploy net: ${error.message}`, [{ field: input.deploy ? 'deploy' : input.head ? 'head' : 'trainingJobId', message: error.message }]);
-    throw error;
+    if (!(error instanceof DeployDerivationError)) throw error;
+    const field = input.deploy ? 'deploy' : input.head ? 'head' : 'trainingJobId';
+    throw new UnprocessableError(`no deploy net: ${error.message}`, [{ field, message: error.message }]);
   }
   const now = new Date().toISOString();
   const classifier: Classifier = {

@@ -86,10 +86,16 @@ export async function createDataset(tenantId: string, input: Input): Promise<Dat
 /** A presigned download of a split's mean image, with its shape and per-channel means. */
 export async function datasetMean(tenantId: string, id: string, split: 'training' | 'testing') {
   const dataset = await records.get('datasets', tenantId, id);
-  if (dataset.status !== 'ready' || !dataset.shape) throw new ConflictError(`dataset ${id} is ${dataset.status}; its mean image exists once it is ready`);
+  if (dataset.status !== 'ready' || !dataset.shape) {
+    throw new ConflictError(`dataset ${id} is ${dataset.status}; its mean image exists once it is ready`);
+  }
   const key = keys.datasetMean(tenantId, id, split);
   const bytes = split === 'testing' && !dataset.testingMean ? undefined : await objectSize(key);
-  if (bytes === undefined) throw new NotFoundError(`the ${split} mean image of dataset`, id, split === 'testing' ? 'create the dataset with testingMean: true to have one' : undefined);
+  if (bytes === undefined) {
+    const hint = split === 'testing' ? 'create the dataset with testingMean: true to have one' : undefined;
+    throw new NotFoundError(`the ${split} mean image of dataset`, id, hint);
+  }
   const mean = dataset.mean?.[split];
-  return { split, url: await presignDownload(tenantId, key, `${id}-${split}-mean.binaryproto`), bytes, shape: dataset.shape, ...(mean ? { mean } : {}) };
+  const url = await presignDownload(tenantId, key, `${id}-${split}-mean.binaryproto`);
+  return { split, url, bytes, shape: dataset.shape, ...(mean ? { mean } : {}) };
 }

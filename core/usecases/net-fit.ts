@@ -19,7 +19,7 @@ export interface NetFit {
   warnings: ValidationIssue[];
 }
 
-/** The net's issues on the dataset (all in the net), or undefined when the dataset is not ready or a text does not parse. */
+/** The net's issues on the dataset (all in the net); undefined if the dataset is not ready or a text does not parse. */
 export function netFit(solver: string, net: string, dataset: Dataset): NetFit | undefined {
   const facts = datasetFacts(dataset);
   if (!facts) return undefined;
@@ -41,6 +41,8 @@ export function describeFitErrors(dataset: Dataset, errors: ValidationIssue[]): 
 
 function describeShape(dataset: Dataset): string {
   const shape = dataset.shape;
-  const images = shape ? `${shape.channels === 1 ? 'grey' : `${shape.channels}-channel`} ${shape.width}x${shape.height} images` : 'no shape';
+  const images = shape
+    ? `${shape.channels === 1 ? 'grey' : `${shape.channels}-channel`} ${shape.width}x${shape.height} images`
+    : 'no shape';
   return dataset.labels ? `${images}, ${dataset.labels.length} labels` : images;
 }

@@ -40,13 +40,20 @@ function random(seed: number): () => number {
   };
 }
 
-/** Colour images whose class is a pattern (rows, columns, checks) in a random colour over a random background, with noise. */
+/** Colour images whose class is a pattern (rows, columns, checks) in a random colour on a random background, noisy. */
 function makeImages(perLabel: number, seed: number): Image[] {
   const rand = random(seed);
   const images: Image[] = [];
   for (let n = 0; n < perLabel; n++) {
     LABELS.forEach((label, k) => {
-      const png = new PNG({ width: SIDE, height: SIDE, colorType: 2, inputColorType: 2, inputHasAlpha: false, bitDepth: 8 });
+      const png = new PNG({
+        width: SIDE,
+        height: SIDE,
+        colorType: 2,
+        inputColorType: 2,
+        inputHasAlpha: false,
+        bitDepth: 8,
+      });
       const fg = [0, 1, 2].map(() => 120 + Math.floor(rand() * 135));
       const bg = [0, 1, 2].map(() => Math.floor(rand() * 100));
       for (let y = 0; y < SIDE; y++) {
@@ -66,7 +73,9 @@ function makeImages(perLabel: number, seed: number): Image[] {
 
 const archiveOf = (images: Image[]): Buffer => {
   const entries: TarEntry[] = LABELS.map((label) => ({ path: `${label}/`, type: 'directory' as const }));
-  images.forEach((image, i) => entries.push({ path: `${image.label}/${String(i).padStart(3, '0')}.png`, data: image.png }));
+  images.forEach((image, i) =>
+    entries.push({ path: `${image.label}/${String(i).padStart(3, '0')}.png`, data: image.png }),
+  );
   return craftTar(entries, { gzip: true });
 };
 
@@ -77,7 +86,7 @@ const testing = makeImages(8, 2); // 24 images
 const dataLayer = (include: string, source: string, batch: number, mirror: boolean, crop = 10) => `layer {
   name: "data" type: "Data" top: "data" top: "label"
   include { ${include} }
-  transform_param { mean_file: "/home/me/caffe/data/own/mean.binaryproto" crop_size: ${crop} scale: 0.0125 mirror: ${mirror} }
+  transform_param { mean_file: "/home/me/own/mean.binaryproto" crop_size: ${crop} scale: 0.0125 mirror: ${mirror} }
   data_param { source: "${source}" batch_size: ${batch} backend: LMDB }
 }`;
 
@@ -90,11 +99,14 @@ layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
   convolution_param { num_output: 8 kernel_size: 3 weight_filler { type: "xavier" } } }
 layer { name: "relu" type: "ReLU" bottom: "conv" top: "conv" }
 layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
-layer { name: "aux1" type: "InnerProduct" bottom: "pool" top: "aux1" inner_product_param { num_output: 3 weight_filler { type: "xavier" } } }
+layer { name: "aux1" type: "InnerProduct" bottom: "pool" top: "aux1"
+  inner_product_param { num_output: 3 weight_filler { type: "xavier" } } }
 layer { name: "loss1" type: "SoftmaxWithLoss" bottom: "aux1" bottom: "label" top: "loss1" loss_weight: 0.3 }
-layer { name: "aux2" type: "InnerProduct" bottom: "pool" top: "aux2" inner_product_param { num_output: 3 weight_filler { type: "xavier" } } }
+layer { name: "aux2" type: "InnerProduct" bottom: "pool" top: "aux2"
+  inner_product_param { num_output: 3 weight_filler { type: "xavier" } } }
 layer { name: "loss2" type: "SoftmaxWithLoss" bottom: "aux2" bottom: "label" top: "loss2" loss_weight: 0.3 }
-layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 16 weight_filler { type: "xavier" } } }
+layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc"
+  inner_product_param { num_output: 16 weight_filler { type: "xavier" } } }
 layer { name: "fc_relu" type: "ReLU" bottom: "fc" top: "fc" }
 layer { name: "main" type: "InnerProduct" bottom: "fc" top: "main"
   inner_product_param { num_output: ${options.mainOutputs ?? 3} weight_filler { type: "xavier" } } }
@@ -126,7 +138,8 @@ let colourId: string;
 let trainFileId: string;
 
 /** The 1-based numbers of the lines of `text` that contain `needle`. */
-const linesWith = (text: string, needle: string): number[] => text.split('\n').flatMap((line, i) => (line.includes(needle) ? [i + 1] : []));
+const linesWith = (text: string, needle: string): number[] =>
+  text.split('\n').flatMap((line, i) => (line.includes(needle) ? [i + 1] : []));
 
 interface Dataset {
   id: string;
@@ -138,7 +151,9 @@ interface Dataset {
 
 async function dataset(body: Record<string, unknown>): Promise<Dataset> {
   const { id } = await api.request<{ id: string }>('POST', '/v1/datasets', body);
-  return api.waitFor<Dataset>(`/v1/datasets/${id}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 5 * 60_000 });
+  return api.waitFor<Dataset>(`/v1/datasets/${id}`, (d) => d.status === 'ready' || d.status === 'failed', {
+    timeoutMs: 5 * 60_000,
+  });
 }
 
 beforeAll(async () => {
@@ -165,7 +180,10 @@ describe('the dataset mean', () => {
     const record = await api.request<Dataset>('GET', `/v1/datasets/${colourId}`);
     expect(record.shape).toEqual({ channels: 3, height: SIDE, width: SIDE });
     for (const split of ['training', 'testing'] as const) {
-      const answer = await api.request<{ url: string; bytes: number; split: string; mean: number[] }>('GET', `/v1/datasets/${colourId}/mean?split=${split}`);
+      const answer = await api.request<{ url: string; bytes: number; split: string; mean: number[] }>(
+        'GET',
+        `/v1/datasets/${colourId}/mean?split=${split}`,
+      );
       const bytes = Buffer.from(await (await fetch(answer.url)).arrayBuffer());
       expect(bytes.length).toBe(answer.bytes);
       const image = readBlobProto(bytes);
@@ -178,13 +196,30 @@ describe('the dataset mean', () => {
 });
 
 describe('a net with a mean_file, stage-selected test nets, three heads and iter_size', () => {
-  let job: { id: string; status: string; error?: string; progress: { iteration: number; maxIterations: number; etaSeconds?: number; testOutputs: Record<string, number> } };
+  let job: {
+    id: string;
+    status: string;
+    error?: string;
+    progress: { iteration: number; maxIterations: number; etaSeconds?: number; testOutputs: Record<string, number> };
+  };
 
   beforeAll(async () => {
-    const solver = await api.request<{ id: string; warnings?: unknown }>('POST', '/v1/solvers', { name: 'own', datasetId: colourId, solver: ownSolver, net: ownNet() });
+    const solver = await api.request<{ id: string; warnings?: unknown }>('POST', '/v1/solvers', {
+      name: 'own',
+      datasetId: colourId,
+      solver: ownSolver,
+      net: ownNet(),
+    });
     expect(solver.warnings).toBeUndefined();
-    const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id, resources: { type: 'CPU' } });
-    job = await api.waitFor(`/v1/training-jobs/${queued.id}`, (j: typeof job) => ['succeeded', 'failed', 'cancelled'].includes(j.status), { timeoutMs: 5 * 60_000 });
+    const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', {
+      solverId: solver.id,
+      resources: { type: 'CPU' },
+    });
+    job = await api.waitFor(
+      `/v1/training-jobs/${queued.id}`,
+      (j: typeof job) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+      { timeoutMs: 5 * 60_000 },
+    );
   });
 
   it('trains to its end; the progress says the last iteration although display does not divide max_iter', () => {
@@ -196,12 +231,21 @@ describe('a net with a mean_file, stage-selected test nets, three heads and iter
 
   it("binds each test net to the split its layer means, with the dataset's mean image", async () => {
     const log = await api.request<string>('GET', `/v1/training-jobs/${job.id}/logs?limit=4194304`);
-    // Test net #0 (on-train) reads the 60 training images, #1 (on-test) the 24 testing ones; each batch is the whole split.
+    // Test net #0 (on-train) reads the 60 training images, #1 (on-test) the 24 testing ones, each in one batch.
     expect(log).toMatch(/Iteration 20, Testing net \(#0\)/);
     expect(log).toMatch(/Iteration 20, Testing net \(#1\)/);
     expect(log).toMatch(/Loading mean file from: .*mean\.binaryproto/);
     expect(log).not.toContain('/home/me');
-    expect(Object.keys(job.progress.testOutputs).sort()).toEqual(['accuracy', 'accuracy#1', 'loss1', 'loss1#1', 'loss2', 'loss2#1', 'loss3', 'loss3#1']);
+    expect(Object.keys(job.progress.testOutputs).sort()).toEqual([
+      'accuracy',
+      'accuracy#1',
+      'loss1',
+      'loss1#1',
+      'loss2',
+      'loss2#1',
+      'loss3',
+      'loss3#1',
+    ]);
   });
 
   /** Classifies every image of a split (16 per call) and computes the loss and accuracy Caffe's test net computes. */
@@ -210,10 +254,14 @@ describe('a net with a mean_file, stage-selected test nets, three heads and iter
     let correct = 0;
     for (let start = 0; start < images.length; start += 16) {
       const batch = images.slice(start, start + 16);
-      const answer = await api.request<{ results: Array<{ top: Array<{ label: string; probability: number }> }> }>('POST', `/v1/classifiers/${classifierId}/classify`, {
-        images: batch.map((image) => ({ base64: image.png.toString('base64') })),
-        topK: LABELS.length,
-      });
+      const answer = await api.request<{ results: Array<{ top: Array<{ label: string; probability: number }> }> }>(
+        'POST',
+        `/v1/classifiers/${classifierId}/classify`,
+        {
+          images: batch.map((image) => ({ base64: image.png.toString('base64') })),
+          topK: LABELS.length,
+        },
+      );
       answer.results.forEach((result, i) => {
         const truth = result.top.find((t) => t.label === batch[i]!.label)!;
         loss -= Math.log(Math.max(truth.probability, 1.17549435e-38)); // SoftmaxWithLoss clamps at FLT_MIN
@@ -223,10 +271,23 @@ describe('a net with a mean_file, stage-selected test nets, three heads and iter
     return { loss: loss / images.length, accuracy: correct / images.length };
   }
 
-  it("classifies from the main head with the training preprocessing: Caffe's test outputs, recomputed from the classifier's answers", async () => {
-    const classifier = await api.request<{ id: string; head: string; preprocessing: Record<string, unknown>; deploy: string }>('POST', '/v1/classifiers', { trainingJobId: job.id });
+  it("classifies from the main head, preprocessed as in training: Caffe's test outputs, from the answers", async () => {
+    const classifier = await api.request<{
+      id: string;
+      head: string;
+      preprocessing: Record<string, unknown>;
+      deploy: string;
+    }>('POST', '/v1/classifiers', { trainingJobId: job.id });
     expect(classifier.head).toBe('loss3');
-    expect(classifier.preprocessing).toEqual({ channels: 3, height: SIDE, width: SIDE, channelOrder: 'BGR', cropSize: 10, meanFile: 'mean.binaryproto', scale: 0.0125 });
+    expect(classifier.preprocessing).toEqual({
+      channels: 3,
+      height: SIDE,
+      width: SIDE,
+      channelOrder: 'BGR',
+      cropSize: 10,
+      meanFile: 'mean.binaryproto',
+      scale: 0.0125,
+    });
     expect(classifier.deploy).not.toMatch(/aux1|aux2|loss1|label/);
     const outputs = job.progress.testOutputs;
     const onTest = await scoreSplit(classifier.id, testing);
@@ -239,22 +300,36 @@ describe('a net with a mean_file, stage-selected test nets, three heads and iter
   });
 
   it('answers from the head the request names', async () => {
-    const classifier = await api.request<{ id: string; head: string; deploy: string }>('POST', '/v1/classifiers', { trainingJobId: job.id, head: 'loss1' });
+    const classifier = await api.request<{ id: string; head: string; deploy: string }>('POST', '/v1/classifiers', {
+      trainingJobId: job.id,
+      head: 'loss1',
+    });
     expect(classifier.head).toBe('loss1');
     expect(classifier.deploy).toContain('"aux1"');
     expect((await scoreSplit(classifier.id, testing)).loss).toBeCloseTo(job.progress.testOutputs['loss1#1']!, 3);
-    await expect(api.request('POST', '/v1/classifiers', { trainingJobId: job.id, head: 'accuracy' })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      api.request('POST', '/v1/classifiers', { trainingJobId: job.id, head: 'accuracy' }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 
-  it("bundles the mean image and says in preprocessing.json how it is applied", async () => {
-    const artifacts = await api.request<{ bundle: { url: string } | null }>('GET', `/v1/training-jobs/${job.id}/artifacts`);
+  it('bundles the mean image and says in preprocessing.json how it is applied', async () => {
+    const artifacts = await api.request<{ bundle: { url: string } | null }>(
+      'GET',
+      `/v1/training-jobs/${job.id}/artifacts`,
+    );
     const dir = await mkdtemp(path.join(os.tmpdir(), 'own-bundle-'));
     try {
       const archive = path.join(dir, 'bundle.tar.gz');
       await writeFile(archive, Buffer.from(await (await fetch(artifacts.bundle!.url)).arrayBuffer()));
       await extractTar({ file: archive, cwd: dir });
       const preprocessing = JSON.parse(await readFile(path.join(dir, 'preprocessing.json'), 'utf8'));
-      expect(preprocessing).toMatchObject({ meanFile: 'mean.binaryproto', cropSize: 10, scale: 0.0125, head: 'loss3', output: 'prob' });
+      expect(preprocessing).toMatchObject({
+        meanFile: 'mean.binaryproto',
+        cropSize: 10,
+        scale: 0.0125,
+        head: 'loss3',
+        output: 'prob',
+      });
       const mean = readBlobProto(await readFile(path.join(dir, 'mean.binaryproto')));
       const record = await api.request<Dataset>('GET', `/v1/datasets/${colourId}`);
       expect(channelMeans(mean)).toEqual(record.mean?.training);
@@ -266,7 +341,9 @@ describe('a net with a mean_file, stage-selected test nets, three heads and iter
 
 describe('nets that cannot fit the dataset are refused at submit, at the line to change', () => {
   const refusal = async (datasetId: string, net: string) => {
-    const error = await api.request('POST', '/v1/solvers', { name: 'misfit', datasetId, solver: ownSolver, net }).catch((e: unknown) => e);
+    const error = await api
+      .request('POST', '/v1/solvers', { name: 'misfit', datasetId, solver: ownSolver, net })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     const { status, body } = error as ApiError;
     expect(status).toBe(400);
@@ -278,17 +355,34 @@ describe('nets that cannot fit the dataset are refused at submit, at the line to
     const errors = await refusal(colourId, net);
     expect(errors.map((e) => e.line)).toEqual(linesWith(net, 'crop_size: 16'));
     expect(errors).toHaveLength(3);
-    expect(errors[0]!.message).toMatch(/^crop_size 16 is larger than the dataset's 12x12 images: use a crop_size of at most 12/);
+    expect(errors[0]!.message).toMatch(
+      /^crop_size 16 is larger than the dataset's 12x12 images: use a crop_size of at most 12/,
+    );
   });
 
   it('a classification output smaller than the label count; a larger one is accepted with a warning', async () => {
     const narrow = ownNet({ mainOutputs: 2 });
     const errors = await refusal(colourId, narrow);
-    expect(errors).toEqual([expect.objectContaining({ field: 'net', line: linesWith(narrow, 'num_output: 2')[0], message: expect.stringContaining('set num_output to 3') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        field: 'net',
+        line: linesWith(narrow, 'num_output: 2')[0],
+        message: expect.stringContaining('set num_output to 3'),
+      }),
+    ]);
     const wide = ownNet({ mainOutputs: 10 });
-    const solver = await api.request<{ warnings?: Array<{ line: number; message: string }> }>('POST', '/v1/solvers', { name: 'wide', datasetId: colourId, solver: ownSolver, net: wide });
+    const solver = await api.request<{ warnings?: Array<{ line: number; message: string }> }>('POST', '/v1/solvers', {
+      name: 'wide',
+      datasetId: colourId,
+      solver: ownSolver,
+      net: wide,
+    });
     expect(solver.warnings).toEqual([
-      expect.objectContaining({ field: 'net', line: linesWith(wide, 'num_output: 10')[0], message: expect.stringMatching(/^num_output 10 is more than the dataset's 3 labels: training works/) }),
+      expect.objectContaining({
+        field: 'net',
+        line: linesWith(wide, 'num_output: 10')[0],
+        message: expect.stringMatching(/^num_output 10 is more than the dataset's 3 labels: training works/),
+      }),
     ]);
   });
 
@@ -300,10 +394,16 @@ describe('nets that cannot fit the dataset are refused at submit, at the line to
       transform: { grayscale: true },
     });
     expect(grey.shape).toEqual({ channels: 1, height: SIDE, width: SIDE });
-    const net = ownNet().replaceAll('mean_file: "/home/me/caffe/data/own/mean.binaryproto"', 'mean_value: 104 mean_value: 117 mean_value: 123');
+    const net = ownNet().replaceAll(
+      'mean_file: "/home/me/own/mean.binaryproto"',
+      'mean_value: 104 mean_value: 117 mean_value: 123',
+    );
     const errors = await refusal(grey.id, net);
     expect(errors.map((e) => e.line)).toEqual(linesWith(net, 'mean_value: 104'));
     expect(errors).toHaveLength(3);
-    expect(errors[0]!.message).toBe("3 mean_value entries, but the dataset's images have 1 channel (grey): give one mean_value, or build the dataset with transform { grayscale: false } for 3 channels");
+    expect(errors[0]!.message).toBe(
+      "3 mean_value entries, but the dataset's images have 1 channel (grey): give one mean_value, " +
+        'or build the dataset with transform { grayscale: false } for 3 channels',
+    );
   });
 });

@@ -27,9 +27,18 @@ afterAll(async () => tc?.stop());
 async function datasetRecord(status: 'ready' | 'pending'): Promise<string> {
   const now = new Date().toISOString();
   const dataset: Dataset = {
-    id: newId('datasets'), tenantId: tenant, name: `fit-${status}`, status, attempts: 1, createdAt: now, updatedAt: now,
-    training: { datafileId: 'df_x', splitPercentage: 0.8 }, testing: { datafileId: 'df_x', splitPercentage: 0.2 },
-    ...(status === 'ready' ? { shape: { channels: 1, height: 28, width: 28 }, labels: Array.from({ length: 10 }, (_, i) => `l${i}`) } : {}),
+    id: newId('datasets'),
+    tenantId: tenant,
+    name: `fit-${status}`,
+    status,
+    attempts: 1,
+    createdAt: now,
+    updatedAt: now,
+    training: { datafileId: 'df_x', splitPercentage: 0.8 },
+    testing: { datafileId: 'df_x', splitPercentage: 0.2 },
+    ...(status === 'ready'
+      ? { shape: { channels: 1, height: 28, width: 28 }, labels: Array.from({ length: 10 }, (_, i) => `l${i}`) }
+      : {}),
   };
   await records.putNew('datasets', dataset);
   return dataset.id;
@@ -39,14 +48,25 @@ const narrowNet = tinyNet().replace('num_output: 10', 'num_output: 4');
 /** tinyNet's `num_output` line and column. */
 const numOutput = { line: 25, column: 25 };
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal'); }, (error: unknown) => error as ApiError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: unknown) => error as ApiError,
+  );
 
-test('a ready dataset: an output smaller than its labels answers 400 at the line and column, naming the dataset', async () => {
+test('a ready dataset: too few outputs for its labels answers 400 at line and column, naming the dataset', async () => {
   const datasetId = await datasetRecord('ready');
-  const error = await failure(api.request('POST', '/v1/solvers', { name: 'narrow', datasetId, solver: tinySolver(), net: narrowNet }));
+  const error = await failure(
+    api.request('POST', '/v1/solvers', { name: 'narrow', datasetId, solver: tinySolver(), net: narrowNet }),
+  );
   expect(error.status).toBe(400);
   expect(error.body).toMatchObject({
-    detail: `the net does not fit dataset ${datasetId} (grey 28x28 images, 10 labels): net 25:25: num_output 4 is less than the dataset's 10 labels: the SoftmaxWithLoss layer "loss" reads labels up to 9 from it; set num_output to 10`,
+    detail:
+      `the net does not fit dataset ${datasetId} (grey 28x28 images, 10 labels): net 25:25: num_output 4 is less ` +
+      'than the dataset\'s 10 labels: the SoftmaxWithLoss layer "loss" reads labels up to 9 from it; ' +
+      'set num_output to 10',
     errors: [{ field: 'net', ...numOutput, message: expect.stringContaining('set num_output to 10') }],
   });
   expect((await api.request<{ items: unknown[] }>('GET', '/v1/solvers')).items).toEqual([]);
@@ -54,28 +74,57 @@ test('a ready dataset: an output smaller than its labels answers 400 at the line
 
 test('a larger output is stored, with a warning at its line', async () => {
   const datasetId = await datasetRecord('ready');
-  const solver = await api.request<{ id: string; warnings?: unknown[] }>('POST', '/v1/solvers', { name: 'wide', datasetId, solver: tinySolver(), net: tinyNet().replace('num_output: 10', 'num_output: 1000') });
-  expect(solver.warnings).toEqual([{ field: 'net', ...numOutput, message: expect.stringMatching(/^num_output 1000 is more than the dataset's 10 labels/) }]);
-  expect((await api.request<{ warnings?: unknown[] }>('GET', `/v1/solvers/${solver.id}`)).warnings).toEqual(solver.warnings);
+  const solver = await api.request<{ id: string; warnings?: unknown[] }>('POST', '/v1/solvers', {
+    name: 'wide',
+    datasetId,
+    solver: tinySolver(),
+    net: tinyNet().replace('num_output: 10', 'num_output: 1000'),
+  });
+  expect(solver.warnings).toEqual([
+    {
+      field: 'net',
+      ...numOutput,
+      message: expect.stringMatching(/^num_output 1000 is more than the dataset's 10 labels/),
+    },
+  ]);
+  expect((await api.request<{ warnings?: unknown[] }>('GET', `/v1/solvers/${solver.id}`)).warnings).toEqual(
+    solver.warnings,
+  );
 });
 
-test('a solver stored while its dataset was built is checked when a job is queued: 422, and nothing is queued', async () => {
+test('a solver stored while its dataset was built is checked when a job is queued: 422, nothing queued', async () => {
   const datasetId = await datasetRecord('pending');
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'early', datasetId, solver: tinySolver(), net: narrowNet });
-  await records.update('datasets', tenant, datasetId, { set: { status: 'ready', shape: { channels: 1, height: 28, width: 28 }, labels: Array.from({ length: 10 }, (_, i) => `l${i}`) } });
+  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
+    name: 'early',
+    datasetId,
+    solver: tinySolver(),
+    net: narrowNet,
+  });
+  await records.update('datasets', tenant, datasetId, {
+    set: {
+      status: 'ready',
+      shape: { channels: 1, height: 28, width: 28 },
+      labels: Array.from({ length: 10 }, (_, i) => `l${i}`),
+    },
+  });
 
   const error = await failure(api.request('POST', '/v1/training-jobs', { solverId: solver.id }));
 
   expect(error.status).toBe(422);
-  expect((error.body as { errors: unknown[] }).errors).toEqual([{ field: 'net', ...numOutput, message: expect.stringContaining('set num_output to 10') }]);
+  expect((error.body as { errors: unknown[] }).errors).toEqual([
+    { field: 'net', ...numOutput, message: expect.stringContaining('set num_output to 10') },
+  ]);
   expect((await api.request<{ items: unknown[] }>('GET', '/v1/training-jobs')).items).toEqual([]);
 });
 
-test("the mean image route: 409 while the dataset is built, 404 for a testing mean nobody asked for", async () => {
+test('the mean image route: 409 while the dataset is built, 404 for a testing mean nobody asked for', async () => {
   const pending = await datasetRecord('pending');
   expect((await failure(api.request('GET', `/v1/datasets/${pending}/mean`))).status).toBe(409);
   const ready = await datasetRecord('ready');
   const error = await failure(api.request('GET', `/v1/datasets/${ready}/mean?split=testing`));
-  expect([error.status, (error.body as { detail: string }).detail]).toEqual([404, `the testing mean image of dataset ${ready} does not exist: create the dataset with testingMean: true to have one`]);
+  expect([error.status, (error.body as { detail: string }).detail]).toEqual([
+    404,
+    `the testing mean image of dataset ${ready} does not exist: create the dataset with testingMean: true to have one`,
+  ]);
   expect((await failure(api.request('GET', `/v1/datasets/${ready}/mean?split=both`))).status).toBe(400);
 });

@@ -201,7 +201,7 @@ describe('CaffeProgressTracker', () => {
     const log = [
       'I1126 13:14:10.000000  2657 solver.cpp:218] Iteration 0 (0 iter/s, 0.1s/100 iters), loss = 2.3',
       'I1126 13:14:11.000000  2657 solver.cpp:464] Snapshotting to binary proto file /w/snap_iter_30.caffemodel',
-      'I1126 13:14:11.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/snap_iter_30.solverstate',
+      'I1126 13:14:11.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/s_iter_30.s',
       'I1126 13:14:11.200000  2657 solver.cpp:311] Optimization Done.',
     ].join('\n');
     expect(track(log).iteration).toBe(30);
@@ -321,7 +321,8 @@ describe('parseGlogTime', () => {
 
 describe('line parsing', () => {
   test('parseCaffeLine events', () => {
-    expect(parseCaffeLine('I1126 13:14:22.101010  2657 solver.cpp:330] Iteration 500, Testing net (#0)')).toEqual({ type: 'iteration', iteration: 500, testNet: 0 });
+    const testing = 'I1126 13:14:22.101010  2657 solver.cpp:330] Iteration 500, Testing net (#0)';
+    expect(parseCaffeLine(testing)).toEqual({ type: 'iteration', iteration: 500, testNet: 0 });
     expect(parseCaffeLine('I1126 13:14:19.746990  2657 solver.cpp:237]     Train net output #0: loss = 0.512 (* 1 = 0.512 loss)')).toBeUndefined();
     expect(parseCaffeLine('I1126 13:14:19.000000  2657 solver.cpp:57] Solving LeNet')).toBeUndefined();
     expect(parseCaffeLine('Iteration 100, loss = 1')).toBeUndefined();

@@ -136,7 +136,7 @@ describe('rewriteForJob: net', () => {
     );
   });
 
-  test('exclude rules decide the phase too; layers in no net of the run are bound as well (to the testing split)', () => {
+  test('exclude rules decide the phase too; layers in no net of the run are bound as well (testing split)', () => {
     const net = [
       'layer { name: "a" type: "Data" exclude { phase: TRAIN } }',
       'layer { name: "b" type: "Data" exclude { phase: TEST } }',

@@ -117,7 +117,7 @@ describe('untrusted input', () => {
     expect(netIssues('layer { name: "i" type: "ImageData" image_data_param { source: "/etc/passwd" root_folder: "/root/" } }\n')).toEqual([]);
   });
 
-  test('ImageData layers are accepted (bound to the dataset\'s images), V1 IMAGE_DATA too, and so is their mean_file (bound to the dataset\'s mean)', () => {
+  test('ImageData layers are accepted (bound to the dataset\'s images), V1 IMAGE_DATA too, and their mean_file', () => {
     expect(REJECTED_LAYER_TYPES).not.toHaveProperty('ImageData');
     const v1 = 'layers { name: "d" type: IMAGE_DATA top: "data" top: "label" image_data_param { source: "x" } }\n';
     expect(validateSolverAndNet(SOLVER, v1)).toEqual([]);
@@ -125,8 +125,9 @@ describe('untrusted input', () => {
     expect(validateSolverAndNet(SOLVER, withMean)).toEqual([]);
   });
 
-  test("a WindowData layer's mean_file is refused with its layer (the service binds only Data and ImageData layers)", () => {
-    const net = 'layer { name: "d" type: "Data" top: "data" }\nlayer { name: "w" type: "WindowData" window_data_param { mean_file: "/m" } }\n';
+  test("a WindowData layer's mean_file is refused with its layer (only Data and ImageData layers are bound)", () => {
+    const net = 'layer { name: "d" type: "Data" top: "data" }\n' +
+      'layer { name: "w" type: "WindowData" window_data_param { mean_file: "/m" } }\n';
     expect(validateSolverAndNet(SOLVER, net).map((i) => i.message)).toEqual([
       `layer type "WindowData": ${REJECTED_LAYER_TYPES.WindowData}`,
       `mean_file is not allowed: ${PATH_FIELD_RULES['WindowDataParameter.mean_file']?.why}`,

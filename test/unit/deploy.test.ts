@@ -79,20 +79,27 @@ layer { name: "loss3" type: "SoftmaxWithLoss" bottom: "main" bottom: "label" top
   });
 
   it('answers from the head the user names; an unknown name lists the heads', () => {
-    expect(names(deriveDeployNet(threeHeads, colour, { head: 'loss1' }).net)).toEqual(['trunk', 'relu', 'aux1', 'prob']);
+    const aux = deriveDeployNet(threeHeads, colour, { head: 'loss1' });
+    expect(names(aux.net)).toEqual(['trunk', 'relu', 'aux1', 'prob']);
     expect(() => deriveDeployNet(threeHeads, colour, { head: 'loss9' })).toThrow(
-      new DeployDerivationError('the TEST net has no SoftmaxWithLoss or Softmax layer named "loss9"; its heads are "loss1", "loss2", "loss3"'),
+      new DeployDerivationError(
+        'the TEST net has no SoftmaxWithLoss or Softmax layer named "loss9"; its heads are "loss1", "loss2", "loss3"',
+      ),
     );
   });
 
   it("reads the solver's test states: the test net that reads the testing split stands for classification", () => {
-    const net = `layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN } data_param { source: "train" } }
-layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-train" } data_param { source: "train" } transform_param { crop_size: 4 } }
-layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-test" } data_param { source: "test" } transform_param { crop_size: 6 } }
+    const net = `layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN }
+  data_param { source: "train" } }
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-train" }
+  data_param { source: "train" } transform_param { crop_size: 4 } }
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-test" }
+  data_param { source: "test" } transform_param { crop_size: 6 } }
 layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 3 } }
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
 `;
-    const solver = 'test_iter: 1 test_state { stage: "on-train" } test_iter: 1 test_state { stage: "on-test" } max_iter: 1';
+    const solver = 'test_iter: 1 test_state { stage: "on-train" } test_iter: 1 test_state { stage: "on-test" } ' +
+      'max_iter: 1';
     expect(deriveDeployNet(net, colour, { solver }).inputShape).toEqual({ channels: 3, height: 6, width: 6 });
     // Without the solver, the default TEST state has no stages: no data layer is in it.
     expect(() => deriveDeployNet(net, colour)).toThrow(/no data layer in the TEST phase/);

@@ -18,16 +18,20 @@ layer { type: "Data" top: "data" include { phase: TEST } transform_param { scale
   });
 
   it("a mean_file means the dataset's mean image, whatever path the net names", () => {
-    const net = 'layer { type: "Data" top: "data" transform_param { mean_file: "/somewhere/imagenet_mean.binaryproto" scale: 0.5 } }';
-    expect(preprocessingFor(net, { channels: 1, height: 2, width: 2 })).toEqual({ channels: 1, height: 2, width: 2, channelOrder: 'GRAY', meanFile: 'mean.binaryproto', scale: 0.5 });
+    const net = 'layer { type: "Data" top: "data" transform_param { mean_file: "/x/mean.binaryproto" scale: 0.5 } }';
+    const grey2 = { channels: 1, height: 2, width: 2 };
+    const expected = { ...grey2, channelOrder: 'GRAY', meanFile: 'mean.binaryproto', scale: 0.5 };
+    expect(preprocessingFor(net, grey2)).toEqual(expected);
   });
 
   it('V1 nets: the deprecated data_param copies of crop_size, scale and mean_file apply (Caffe upgrades them)', () => {
-    const v1 = 'layers { type: DATA top: "data" data_param { crop_size: 2 scale: 0.25 mean_file: "m" } transform_param { scale: 1 } }';
-    expect(preprocessingFor(v1, { channels: 3, height: 4, width: 4 })).toMatchObject({ cropSize: 2, scale: 0.25, meanFile: 'mean.binaryproto' });
+    const v1 = 'layers { type: DATA top: "data" data_param { crop_size: 2 scale: 0.25 mean_file: "m" } ' +
+      'transform_param { scale: 1 } }';
+    const colour4 = { channels: 3, height: 4, width: 4 };
+    expect(preprocessingFor(v1, colour4)).toMatchObject({ cropSize: 2, scale: 0.25, meanFile: 'mean.binaryproto' });
     // A current-format layer's data_param copies are ignored by Caffe, and so here.
     const v2 = 'layer { type: "Data" top: "data" data_param { crop_size: 2 scale: 0.25 } }';
-    expect(preprocessingFor(v2, { channels: 3, height: 4, width: 4 })).toEqual({ channels: 3, height: 4, width: 4, channelOrder: 'BGR', scale: 1 });
+    expect(preprocessingFor(v2, colour4)).toEqual({ ...colour4, channelOrder: 'BGR', scale: 1 });
   });
 });
 
@@ -89,7 +93,8 @@ describe('decodeImage', () => {
 describe('the mean image (mean_file)', () => {
   const blobProto = (channels: number, height: number, width: number, values: number[]) => {
     const floats = Buffer.from(new Float32Array(values).buffer);
-    return Buffer.concat([Buffer.from([0x08, 1, 0x10, channels, 0x18, height, 0x20, width, 0x2a, floats.length]), floats]);
+    const head = [0x08, 1, 0x10, channels, 0x18, height, 0x20, width, 0x2a, floats.length];
+    return Buffer.concat([Buffer.from(head), floats]);
   };
 
   it('reads a BlobProto as compute_image_mean writes it, and its per-channel means', () => {
@@ -103,19 +108,24 @@ describe('the mean image (mean_file)', () => {
     const shape = Buffer.from([0x3a, 8, 0x08, 1, 0x08, 1, 0x08, 1, 0x08, 2]);
     const float = (v: number) => Buffer.concat([Buffer.from([0x2d]), Buffer.from(new Float32Array([v]).buffer)]);
     expect(Array.from(readBlobProto(Buffer.concat([shape, float(3), float(4)])).data)).toEqual([3, 4]);
-    expect(() => readBlobProto(blobProto(3, 2, 2, [1]))).toThrow(new BlobProtoError('the mean blob says 3x2x2 but holds 1 values'));
+    const short = blobProto(3, 2, 2, [1]);
+    expect(() => readBlobProto(short)).toThrow(new BlobProtoError('the mean blob says 3x2x2 but holds 1 values'));
     expect(() => readBlobProto(Buffer.from([0x08, 2, 0x10, 1, 0x18, 1, 0x20, 1]))).toThrow(/not one image/);
   });
 
   it('is subtracted at each pixel\'s place in the uncropped image, before the scale (the DataTransformer)', () => {
     const image = rgba(4, 4, (x, y) => [0, 0, 100 + y * 4 + x]); // blue channel 100..115
     const meanData = Array.from({ length: 16 }, (_, i) => i); // mean pixel i at (i / 4, i % 4)
-    const p = { channels: 3, height: 4, width: 4, channelOrder: 'BGR' as const, cropSize: 2, meanFile: 'mean.binaryproto' as const, scale: 0.5 };
+    const p = {
+      ...{ channels: 3, height: 4, width: 4, channelOrder: 'BGR' as const },
+      ...{ cropSize: 2, meanFile: 'mean.binaryproto' as const, scale: 0.5 },
+    };
     const mean = { channels: 3, height: 4, width: 4, data: new Float32Array([...meanData, ...meanData, ...meanData]) };
     const input = toNetInput(image, p, mean);
     // The crop starts at (1, 1): blue pixels 105, 106, 109, 110 minus means 5, 6, 9, 10, halved.
     expect(Array.from(input.subarray(0, 4))).toEqual([50, 50, 50, 50]);
     expect(() => toNetInput(image, p)).toThrow(/pass it to toNetInput/);
-    expect(() => toNetInput(image, p, { ...mean, height: 2, data: new Float32Array(24) })).toThrow('the mean image is 3x2x4, the images 3x4x4');
+    const wrong = { ...mean, height: 2, data: new Float32Array(24) };
+    expect(() => toNetInput(image, p, wrong)).toThrow('the mean image is 3x2x4, the images 3x4x4');
   });
 });

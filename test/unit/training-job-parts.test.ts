@@ -33,7 +33,7 @@ describe('metrics from a Caffe log', () => {
     ]);
   });
 
-  it('several test nets testing at one iteration make one point; test net n > 0 names its outputs <name>#n', async () => {
+  it('several test nets at one iteration make one point; test net n > 0 names its outputs <name>#n', async () => {
     const log = LOG.replace(
       'I1126 13:14:12.100000  2657 solver.cpp:218] Iteration 0 (',
       `I1126 13:14:12.050000  2657 solver.cpp:330] Iteration 0, Testing net (#1)
