@@ -30,8 +30,8 @@ export class ValidationError extends DomainError {
 export class NotFoundError extends DomainError {
   readonly status = 404;
   readonly title = 'Not found';
-  constructor(what: string, id: string) {
-    super(`${what} ${id} does not exist`);
+  constructor(what: string, id: string, hint?: string) {
+    super(`${what} ${id} does not exist${hint ? `: ${hint}` : ''}`);
   }
 }
 

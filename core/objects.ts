@@ -27,8 +27,9 @@ export const keys = {
   /** One side's images and list file for ImageData layers (container/worker/formats/image-archive.ts). */
   datasetImages: (tenantId: string, id: string, side: 'training' | 'testing') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side}-images.tar`,
-  /** The training LMDB's mean image (compute_image_mean's binaryproto). */
-  datasetMean: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datasets', id)}mean.binaryproto`,
+  /** A side's mean image (compute_image_mean's binaryproto): the training one always, the testing one on request. */
+  datasetMean: (tenantId: string, id: string, side: 'training' | 'testing' = 'training') =>
+    `${recordPrefix(tenantId, 'datasets', id)}${side === 'training' ? '' : 'testing-'}mean.binaryproto`,
   jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,

@@ -1,16 +1,18 @@
 /**
  * A classifier's files on the local disk, where the inference server reads them: the deploy net
- * and the weights, downloaded from S3 once per host (Lambda's /tmp survives warm invocations).
- * Both are immutable for a classifier id, so a file that exists is up to date.
+ * and the weights, downloaded from S3 once per host (Lambda's /tmp survives warm invocations);
+ * and the mean image its preprocessing subtracts, read once per process. All are immutable for a
+ * classifier id, so a file that exists is up to date.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3 } from '../../core/aws/clients';
+import { readBlobProto, type MeanImage } from '../../core/caffe/mean';
 import { bucket } from '../../core/objects';
 import type { Classifier } from '../../core/records/types';
 
@@ -33,17 +35,47 @@ export function modelFiles(classifier: Classifier): Promise<ModelFiles> {
   return loading;
 }
 
+const classifierDir = (classifier: Classifier): string =>
+  path.join(cacheRoot(), classifier.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'), classifier.id);
+
 async function fetchModelFiles(classifier: Classifier): Promise<ModelFiles> {
-  const dir = path.join(cacheRoot(), classifier.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'), classifier.id);
+  const dir = classifierDir(classifier);
   const files = { deploy: path.join(dir, 'deploy.prototxt'), weights: path.join(dir, 'weights.caffemodel') };
   if (await exists(files.weights)) return files;
   await mkdir(dir, { recursive: true });
   await writeFile(files.deploy, classifier.deploy);
-  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: classifier.weightsKey }));
-  const partial = `${files.weights}.partial-${process.pid}`;
-  await pipeline(object.Body as Readable, createWriteStream(partial));
-  await rename(partial, files.weights); // the weights appear whole or not at all
+  await fetchObject(classifier.weightsKey, files.weights);
   return files;
+}
+
+/** Downloads an object to `file`, which appears whole or not at all. */
+async function fetchObject(key: string, file: string): Promise<void> {
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  const partial = `${file}.partial-${process.pid}`;
+  await pipeline(object.Body as Readable, createWriteStream(partial));
+  await rename(partial, file);
+}
+
+const meanImages = new Map<string, Promise<MeanImage>>();
+
+/** The mean image the classifier's preprocessing subtracts (none: undefined); a failed read is not kept. */
+export function meanImageOf(classifier: Classifier): Promise<MeanImage | undefined> {
+  const key = classifier.preprocessing.meanFile ? classifier.meanKey : undefined;
+  if (!key) return Promise.resolve(undefined);
+  let loading = meanImages.get(classifier.id);
+  if (!loading) {
+    loading = (async () => {
+      const file = path.join(classifierDir(classifier), 'mean.binaryproto');
+      if (!(await exists(file))) {
+        await mkdir(path.dirname(file), { recursive: true });
+        await fetchObject(key, file);
+      }
+      return readBlobProto(await readFile(file));
+    })();
+    loading.catch(() => meanImages.delete(classifier.id));
+    meanImages.set(classifier.id, loading);
+  }
+  return loading;
 }
 
 const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);

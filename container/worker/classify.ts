@@ -15,7 +15,7 @@ import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { Classifier, ClassifyJob } from '../../core/records/types';
 import { inferenceServer } from '../inference/client';
-import { modelFiles } from '../inference/model-cache';
+import { meanImageOf, modelFiles } from '../inference/model-cache';
 import { extractArchive } from './archive';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
@@ -73,6 +73,7 @@ export async function classifySources(classifier: Classifier, sources: ImageSour
   const server = inferenceServer();
   await server.load({ key: classifier.id, ...(await modelFiles(classifier)), input: classifier.input, output: classifier.output });
   const p = classifier.preprocessing;
+  const mean = await meanImageOf(classifier);
   const shape: [number, number, number] = [p.channels, p.cropSize ?? p.height, p.cropSize ?? p.width];
   const results: ImageResult[] = [];
   for (let start = 0; start < sources.length; start += batchSize) {
@@ -82,7 +83,7 @@ export async function classifySources(classifier: Classifier, sources: ImageSour
       const result: ImageResult = { image: source.image };
       results.push(result);
       try {
-        inputs.push({ at: results.length - 1, input: toNetInput(decodeImage(await readOrExplain(source)), p) });
+        inputs.push({ at: results.length - 1, input: toNetInput(decodeImage(await readOrExplain(source)), p, mean) });
       } catch (error) {
         if (!(error instanceof ImageDecodeError || error instanceof ImageUnavailable)) throw error;
         result.error = error.message;

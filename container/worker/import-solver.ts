@@ -7,6 +7,7 @@ import { CaffeInputError, describeIssues, summarizeSolver, validateSolverAndNet 
 import { fetchText, FetchFailed } from '../../core/net/guarded-fetch';
 import { urlPolicy } from '../../core/net/url-guard';
 import * as records from '../../core/records/store';
+import { describeFitErrors, netFit } from '../../core/usecases/net-fit';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 
@@ -42,7 +43,16 @@ export async function importSolver(ctx: WorkerContext, tenantId: string, solverI
     await records.update('solvers', tenantId, solverId, { set: { errors } });
     throw new PermanentFailure(`the fetched prototxt is not valid: ${describeIssues(errors)}`);
   }
+  const dataset = await records.find('datasets', tenantId, record.datasetId);
+  const fit = dataset && netFit(solver, net, dataset);
+  if (dataset && fit?.errors.length) {
+    await records.update('solvers', tenantId, solverId, { set: { errors: fit.errors } });
+    throw new PermanentFailure(describeFitErrors(dataset, fit.errors));
+  }
   await records.update('solvers', tenantId, solverId, {
-    set: { solver, net, solverType: summary.type, maxIterations: summary.maxIterations, importedAt: new Date().toISOString() },
+    set: {
+      solver, net, solverType: summary.type, maxIterations: summary.maxIterations, importedAt: new Date().toISOString(),
+      ...(fit?.warnings.length ? { warnings: fit.warnings } : {}),
+    },
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Builds a dataset: downloads its datafile(s) and converts each side to an LMDB the way its format
- * allows, computes the training database's mean image, uploads everything and records labels,
- * per-class counts, the image shape and the preprocessing classification must repeat. Builds from
+ * allows, computes the training database's mean image (and the testing one's when asked), uploads
+ * everything and records labels, per-class counts, the image shape, each split's per-channel mean
+ * and the preprocessing classification must repeat. Builds from
  * images also keep each side's images and list as a tar, for nets that read them with ImageData layers.
  *
  * - Image folders: straight from the archive into LMDBs written by mdb_load, the mean summed on
@@ -14,7 +15,9 @@
  *   the check that they hold Datums by compute_image_mean.
  * Without LMDB's tools (mdb_load) every build uses Caffe's converters.
  */
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { channelMeans, readBlobProto } from '../../core/caffe/mean';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { Dataset, DatasetPreprocessing } from '../../core/records/types';
@@ -165,6 +168,15 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
   const meanFile = built.mean?.file ?? path.join(ctx.workDir, 'mean.binaryproto');
   const mean = built.mean?.shape ?? (await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix));
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
+  const testingMeanFile = path.join(ctx.workDir, 'testing-mean.binaryproto');
+  if (dataset.testingMean) {
+    const what = `the testing data of dataset ${datasetId}`;
+    await computeMean(built.dbs.testing, backend, testingMeanFile, what, ctx.caffePrefix);
+  }
+  const means = {
+    training: channelMeans(readBlobProto(await readFile(meanFile))),
+    ...(dataset.testingMean ? { testing: channelMeans(readBlobProto(await readFile(testingMeanFile))) } : {}),
+  };
   // The uploads are independent: side by side, the slowest one sets the time, not their sum.
   const [databases, imageArchives] = await Promise.all([
     backend === 'leveldb'
@@ -172,6 +184,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
       : uploadLmdbs(tenantId, datasetId, built.dbs).then((lmdb) => ({ lmdb })),
     built.images || built.imageTars ? uploadImages(ctx, tenantId, datasetId, built) : undefined,
     upload(meanFile, keys.datasetMean(tenantId, datasetId)),
+    dataset.testingMean ? upload(testingMeanFile, keys.datasetMean(tenantId, datasetId, 'testing')) : undefined,
   ]);
   const preprocessing: DatasetPreprocessing = {
     ...shape,
@@ -184,6 +197,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
       ...(built.labels ? { labels: built.labels } : {}),
       ...(built.counts ? { counts: built.counts } : {}),
       shape,
+      mean: means,
       ...databases,
       ...(imageArchives ? { imageArchives } : {}),
       seed,

@@ -1,14 +1,16 @@
 /**
- * Runs one training job: binds the net's Data layers to the dataset's LMDBs, points the solver at
- * the job's own paths, runs `caffe train`, turns Caffe's log into live progress on the record,
- * and uploads the log, the snapshots and the final model.
+ * Runs one training job: binds the net's data layers to the dataset's LMDBs (and any mean_file to
+ * the dataset's mean image), points the solver at the job's own paths, runs `caffe train`, turns
+ * Caffe's log into live progress on the record, and uploads the log, the snapshots and the final model.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CaffeProgressTracker } from '../../core/caffe/log';
-import { netReadsImages, rewriteForJob } from '../../core/caffe/rewrite';
+import { meanFileName } from '../../core/caffe/preprocess';
+import { netReadsImages, netReadsMean, rewriteForJob } from '../../core/caffe/rewrite';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
+import { describeFitErrors, netFit } from '../../core/usecases/net-fit';
 import { snapshotBaseName } from '../../core/usecases/training-job-sources';
 import type { Dataset, TrainingJob } from '../../core/records/types';
 import { checkpoints } from '../../core/topology';
@@ -37,6 +39,12 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
   }
 }
 
+/** The dataset's (training) mean image on disk, for the net's mean_file; cached per host like its LMDBs. */
+function datasetMeanFile(ctx: WorkerContext, dataset: Dataset): Promise<string> {
+  const key = keys.datasetMean(dataset.tenantId, dataset.id);
+  return downloadCached(key, ctx.cacheDir, path.join(ctx.workDir, meanFileName));
+}
+
 /** The time-based snapshot interval (core/topology.ts `checkpoints`), from the environment or the default. */
 function snapshotIntervalSeconds(): number {
   const configured = process.env[checkpoints.intervalEnv];
@@ -59,6 +67,9 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   const solver = await records.find('solvers', tenantId, job.solverId);
   if (!solver) throw new PermanentFailure(`solver ${job.solverId} was deleted`);
   const dataset = await readyDataset(tenantId, job.datasetId, ctx.stopping);
+  // Checked at submit when the dataset was ready then; a solver stored before that is checked here.
+  const fit = netFit(solver.solver, solver.net, dataset);
+  if (fit?.errors.length) throw new PermanentFailure(describeFitErrors(dataset, fit.errors));
 
   const sources = { training: '', testing: '' };
   for (const side of ['training', 'testing'] as const) {
@@ -74,6 +85,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     ...(dataset.leveldb ? { dataBackend: 'LEVELDB' as const } : {}),
     testSource: sources.testing,
     ...(netReadsImages(solver.net) ? { images: await jobImages(ctx, dataset) } : {}),
+    ...(netReadsMean(solver.net) ? { meanFile: await datasetMeanFile(ctx, dataset) } : {}),
   };
   let rewritten: ReturnType<typeof rewriteForJob>;
   try {
@@ -115,7 +127,12 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   const { size: bytes } = await stat(final.model);
   const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
   // The ready-to-use bundle (deploy net, weights, labels, preprocessing) exists before the job reads succeeded.
-  const bundle = await uploadModelBundle({ workDir: ctx.workDir, tenantId, jobId, trainingNet: solver.net, dataset, modelFile: final.model });
+  const bundle = await uploadModelBundle({
+    workDir: ctx.workDir, tenantId, jobId, solver, dataset, modelFile: final.model, meanFile: paths.meanFile,
+  });
   if ('skipped' in bundle) console.log(`no model bundle: ${bundle.skipped}`);
-  await records.update('training-jobs', tenantId, jobId, { set: { model, progress: outcome.progress } });
+  // The model's iteration is the last one trained, whether or not a display line fell on it.
+  const { etaSeconds: _left, ...trained } = outcome.progress;
+  const finalProgress = { ...trained, iteration: final.iteration };
+  await records.update('training-jobs', tenantId, jobId, { set: { model, progress: finalProgress } });
 }

@@ -11,7 +11,12 @@ export const createClassifierBody = z.strictObject({
   iteration: z.number().int().min(1).optional(),
   /** A deploy net (prototxt); default: derived from the training net. */
   deploy: z.string().min(1).max(1_000_000).optional(),
+  /** The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss. */
+  head: z.string().min(1).max(256).optional(),
   name: name.optional(),
+}).refine((b) => !(b.deploy && b.head), {
+  message: 'head picks the head of the derived deploy net; a deploy net you send has its own',
+  path: ['head'],
 });
 
 /** What one synchronous classify call accepts (larger batches belong in an asynchronous job). */
@@ -47,6 +52,10 @@ export const classifierView = z
     deploy: z.string(),
     input: z.string(),
     output: z.string(),
+    head: z
+      .string()
+      .optional()
+      .describe('the layer the answer comes from (the last SoftmaxWithLoss unless the request named one)'),
     labels: z.array(z.string()),
     preprocessing: z.object({
       channels: z.number().int(),
@@ -55,6 +64,10 @@ export const classifierView = z
       channelOrder: z.enum(['BGR', 'GRAY']),
       cropSize: z.number().int().optional(),
       mean: z.array(z.number()).optional(),
+      meanFile: z
+        .literal('mean.binaryproto')
+        .optional()
+        .describe("the dataset's mean image (in the model bundle), subtracted pixel by pixel before crop and scale"),
       scale: z.number(),
     }),
   })

@@ -28,7 +28,25 @@ export const createDatasetBody = z.strictObject({
     .refine((t) => (t.width === undefined) === (t.height === undefined), 'width and height go together')
     .refine((t) => t.resizeMode === undefined || t.width !== undefined, 'resizeMode needs width and height')
     .optional(),
+  /** Also compute the testing split's mean image (the training split's, which nets' mean_file reads, always is). */
+  testingMean: z.boolean().optional(),
 });
+
+export const meanQuery = z.object({
+  split: z.enum(['training', 'testing']).default('training'),
+});
+
+const meanView = z
+  .object({
+    split: z.enum(['training', 'testing']),
+    url: z
+      .url()
+      .describe("a presigned download of the mean image: Caffe's BlobProto (1 x channels x height x width floats)"),
+    bytes: z.number().int().min(0),
+    shape: z.object({ channels: z.number().int(), height: z.number().int(), width: z.number().int() }),
+    mean: z.array(z.number()).optional().describe('its mean per channel (B, G, R for colour), 0–255'),
+  })
+  .meta({ id: 'DatasetMean' });
 
 export const datasetRoutes: Route[] = [
   {
@@ -43,6 +61,17 @@ export const datasetRoutes: Route[] = [
     },
   },
   ...readRoutes('datasets', 'dataset', datasetView),
+  {
+    method: 'GET', path: '/v1/datasets/{id}/mean', handler: 'get-dataset-mean', auth: 'jwt',
+    access: { table: 'read', bucket: 'read' },
+    summary: "Download a split's mean image (the one a net's mean_file reads is the training split's)",
+    request: { query: meanQuery },
+    responses: {
+      200: { description: 'where to download the mean image', schema: meanView },
+      404: problem('the dataset does not exist, or has no testing mean image (create it with `testingMean: true`)'),
+      409: problem('the dataset is not ready: its mean image exists once it is'),
+    },
+  },
   { method: 'DELETE', path: '/v1/datasets/{id}', handler: 'delete-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', deleteObjects: true }, summary: 'Delete a dataset and its LMDBs (409 while a solver or job uses it)',
     responses: { 204: { description: 'deleted, with its LMDBs' }, 409: problem('the dataset is being built, or a solver or training job uses it') } },
 ];

@@ -59,12 +59,26 @@ export const datasetView = z
       .describe('what the stored images are, so classification applies exactly what training saw'),
     labels: z.array(z.string()).optional().describe('folder names in label-index order'),
     counts: z.object({ training: z.record(z.string(), count), testing: z.record(z.string(), count) }).optional(),
+    testingMean: z.boolean().optional().describe("the request asked for the testing split's mean image too"),
+    mean: z
+      .object({ training: z.array(z.number()), testing: z.array(z.number()).optional() })
+      .optional()
+      .describe(
+        "each split's mean per channel (B, G, R for colour; one for grey), 0–255; images: GET /v1/datasets/{id}/mean",
+      ),
     shape: z.object({ channels: count, height: count, width: count }).optional(),
     attempts: count,
     finishedAt: z.iso.datetime().optional().describe('when preparation ended'),
     error: z.string().optional(),
   })
   .meta({ id: 'Dataset' });
+
+const located = z.object({
+  field: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
 
 export const solverView = z
   .object({
@@ -79,7 +93,11 @@ export const solverView = z
     attempts: count.optional(),
     finishedAt: z.iso.datetime().optional(),
     error: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })).optional(),
+    errors: z.array(located).optional(),
+    warnings: z
+      .array(located)
+      .optional()
+      .describe("what trains but may not be meant, found against the dataset (e.g. more outputs than it has labels)"),
   })
   .meta({ id: 'Solver' });
 

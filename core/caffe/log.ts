@@ -12,7 +12,10 @@ export interface CaffeProgress {
   loss?: number;
   learningRate?: number;
   iterationsPerSecond?: number;
-  /** Latest value of each test output by name (`accuracy`, `loss`, …). */
+  /**
+   * Latest value of each test output by name (`accuracy`, `loss`, …). A solver with several test
+   * nets (one per test_iter) names the outputs of the second and later ones `<name>#<n>` (`loss#1`).
+   */
   testOutputs: Record<string, number>;
   /** Weights and solver-state files Caffe wrote, in the order it wrote them. */
   snapshots: string[];
@@ -28,7 +31,15 @@ export interface CaffeProgress {
 
 /** What one log line says, as far as progress is concerned. */
 export type CaffeEvent =
-  | { type: 'iteration'; iteration: number; loss?: number; iterationsPerSecond?: number; learningRate?: number }
+  | {
+      type: 'iteration';
+      iteration: number;
+      loss?: number;
+      iterationsPerSecond?: number;
+      learningRate?: number;
+      /** "Iteration N, Testing net (#n)": the test net whose outputs follow. */
+      testNet?: number;
+    }
   | { type: 'testOutput'; name: string; value: number }
   | { type: 'snapshot'; path: string }
   | { type: 'solverParameters' }
@@ -46,6 +57,7 @@ const ITER_TIMED = new RegExp(String.raw`^Iteration (\d+) \((${NUM}) iter/s.*?, 
 const ITER_LOSS = new RegExp(String.raw`^Iteration (\d+), loss = (${NUM})`, 'i');
 const ITER_LR = new RegExp(String.raw`^Iteration (\d+), lr = (${NUM})`, 'i');
 const ITER_ANY = /^Iteration (\d+)\b/;
+const ITER_TESTING = /^Iteration (\d+), Testing net \(#(\d+)\)/;
 const TEST_OUTPUT = new RegExp(String.raw`^Test net output #\d+: (\S+) = (${NUM})`, 'i');
 const SNAPSHOT = /^Snapshotting (?:solver state )?to .*?file (.+?)\s*$/;
 const KNOWN_TYPES = /\(known types: ([^)]*)\)?/;
@@ -125,6 +137,7 @@ export function parseCaffeMessage(message: string): CaffeEvent | undefined {
   if ((m = ITER_LR.exec(message))) {
     return { type: 'iteration', iteration: Number(m[1]), learningRate: parseCaffeNumber(m[2] ?? '') };
   }
+  if ((m = ITER_TESTING.exec(message))) return { type: 'iteration', iteration: Number(m[1]), testNet: Number(m[2]) };
   if ((m = ITER_ANY.exec(message))) return { type: 'iteration', iteration: Number(m[1]) };
   if ((m = TEST_OUTPUT.exec(message))) return { type: 'testOutput', name: m[1] ?? '', value: parseCaffeNumber(m[2] ?? '') };
   if ((m = SNAPSHOT.exec(message))) return { type: 'snapshot', path: m[1] ?? '' };
@@ -133,6 +146,15 @@ export function parseCaffeMessage(message: string): CaffeEvent | undefined {
   if (message.startsWith('Initializing solver from parameters')) return { type: 'solverParameters' };
   return undefined;
 }
+
+/** The name a test output goes by: as Caffe logs it for the first test net, `<name>#<n>` for test net n > 0. */
+export const testOutputName = (name: string, testNet: number): string => (testNet > 0 ? `${name}#${testNet}` : name);
+
+/** The iteration of a snapshot file (`…_iter_500.caffemodel`), if the path names one. */
+const snapshotIteration = (file: string): number | undefined => {
+  const m = /_iter_(\d+)\.(?:caffemodel|solverstate)(?:\.h5)?$/.exec(file);
+  return m ? Number(m[1]) : undefined;
+};
 
 /** Accumulates progress from Caffe's log, fed one line at a time. */
 export class CaffeProgressTracker {
@@ -151,6 +173,8 @@ export class CaffeProgressTracker {
   private lastLossAt?: { iteration: number; time: Date };
   private year: number | undefined;
   private lastMonth = 0;
+  /** The test net whose outputs the log is printing (from "Testing net (#n)"). */
+  private testNet = 0;
 
   constructor(options: { maxIterations?: number; year?: number } = {}) {
     this.year = options.year;
@@ -193,11 +217,16 @@ export class CaffeProgressTracker {
       case 'iteration':
         return this.applyIteration(event, line);
       case 'testOutput':
-        p.testOutputs[event.name] = event.value;
+        p.testOutputs[testOutputName(event.name, this.testNet)] = event.value;
         return;
-      case 'snapshot':
+      case 'snapshot': {
         if (!p.snapshots.includes(event.path)) p.snapshots.push(event.path);
+        // The last snapshot is where training stopped, even when no display line fell on it
+        // (display: 100 with max_iter: 30 prints iteration 0 and then only the snapshot).
+        const iteration = snapshotIteration(event.path);
+        if (iteration !== undefined && iteration > p.iteration) p.iteration = iteration;
         return;
+      }
       case 'solverParameters':
         this.inSolverDump = true;
         return;
@@ -216,6 +245,7 @@ export class CaffeProgressTracker {
   private applyIteration(event: Extract<CaffeEvent, { type: 'iteration' }>, line: string): void {
     const p = this.progress;
     p.iteration = event.iteration;
+    this.testNet = event.testNet ?? 0;
     if (event.learningRate !== undefined) p.learningRate = event.learningRate;
     if (event.iterationsPerSecond !== undefined) {
       this.rateReported = true;

@@ -3,7 +3,7 @@
  * step (with the learning rate Caffe prints beside it) and every test output at every test
  * interval. Built from the same line parser as live progress (log.ts), so the two never disagree.
  */
-import { parseCaffeLine, parseGlogTime } from './log';
+import { parseCaffeLine, parseGlogTime, testOutputName } from './log';
 
 export interface TrainPoint {
   iteration: number;
@@ -26,12 +26,13 @@ export interface CaffeMetrics {
 }
 
 /** `Iteration 500, Testing net (#0)`: the test outputs that follow belong to iteration 500. */
-const TESTING = /\] Iteration (\d+), Testing net \(#\d+\)/;
+const TESTING = /\] Iteration (\d+), Testing net \(#(\d+)\)/;
 
 /** Collects metrics from log lines fed in order. */
 export class CaffeMetricsCollector {
   private readonly metrics: CaffeMetrics = { train: [], test: [] };
   private testing?: TestPoint;
+  private testNet = 0;
 
   /** @param year the year the log was written in (glog lines carry none). */
   constructor(private readonly year?: number) {}
@@ -39,13 +40,18 @@ export class CaffeMetricsCollector {
   feed(line: string): void {
     const testing = TESTING.exec(line);
     if (testing) {
-      this.testing = { iteration: Number(testing[1]), outputs: {}, ...this.time(line) };
-      this.metrics.test.push(this.testing);
+      const iteration = Number(testing[1]);
+      this.testNet = Number(testing[2]);
+      // Several test nets (one per test_iter) test at the same iteration: one point holds them all.
+      if (this.testing?.iteration !== iteration || this.testNet === 0) {
+        this.testing = { iteration, outputs: {}, ...this.time(line) };
+        this.metrics.test.push(this.testing);
+      }
       return;
     }
     const event = parseCaffeLine(line);
     if (event?.type === 'testOutput' && this.testing) {
-      this.testing.outputs[event.name] = event.value;
+      this.testing.outputs[testOutputName(event.name, this.testNet)] = event.value;
     } else if (event?.type === 'iteration') {
       // Any other iteration line ends the test block.
       this.testing = undefined;

@@ -5,9 +5,11 @@
  * scale`, no mirror. Caffe's example `classification` tool does neither the scale nor the crop the
  * same way, which is why inference has its own path (container/inference/).
  */
-import { getAll, getMessage, getScalar, isMessage, parsePrototxt, type PMessage } from '../prototxt';
-import { DeployDerivationError, type ImageShape } from './deploy';
-import { parseProtoInt } from './validate';
+import { getAll, getField, getScalar, isMessage } from '../prototxt';
+import { effectiveTransform } from './data-layers';
+import { DeployDerivationError, deploySource, type ImageShape } from './deploy';
+import type { MeanImage } from './mean';
+import { parseProtoInt } from './solver-rules';
 
 /** Everything needed to turn a decoded image into the net's input; stored with the classifier and in the model bundle. */
 export interface Preprocessing {
@@ -21,19 +23,27 @@ export interface Preprocessing {
   cropSize?: number;
   /** Per-channel mean subtracted before scaling (one value applies to every channel). */
   mean?: number[];
+  /**
+   * The dataset's mean image (a BlobProto of channels × height × width, the file named here in the
+   * model bundle), subtracted pixel by pixel from the resized image before the crop and the
+   * scale — what the net's `mean_file` does in Caffe's DataTransformer. Exclusive with `mean`.
+   */
+  meanFile?: typeof meanFileName;
   /** Multiplier applied after the mean is subtracted (transform_param.scale; 1 if unset). */
   scale: number;
 }
 
-/** Reads the TEST data layer's transform_param of a training net (TRAIN's if no TEST layer exists). */
-export function preprocessingFor(trainingNet: string, shape: ImageShape): Preprocessing {
-  const net = parsePrototxt(trainingNet);
-  const layers = [...getAll(net, 'layer'), ...getAll(net, 'layers')].flatMap((f) => (isMessage(f.value) ? [f.value] : []));
-  const data = layers.filter((l) => /^(Data|DATA|ImageData|IMAGE_DATA)$/.test(getScalar(l, 'type') ?? ''));
-  const test = data.find((l) => phaseOf(l) === 'TEST') ?? data.find((l) => phaseOf(l) === undefined) ?? data[0];
-  const transform = (test && getMessage(test, 'transform_param')) ?? { fields: [] };
-  if (getScalar(transform, 'mean_file') !== undefined)
-    throw new DeployDerivationError('transform_param.mean_file is not supported: datasets record no mean image; use mean_value (one per channel)');
+/** The mean image's name in the model bundle and in `Preprocessing.meanFile`. */
+export const meanFileName = 'mean.binaryproto';
+
+/** Reads the transform of the data layer in the test net a classifier stands for (deploy.ts' deploySource). */
+export function preprocessingFor(
+  trainingNet: string,
+  shape: ImageShape,
+  options: { solver?: string } = {},
+): Preprocessing {
+  const { data } = deploySource(trainingNet, options.solver);
+  const transform = effectiveTransform(data);
   const means = getAll(transform, 'mean_value').flatMap((f) => (isMessage(f.value) ? [] : [Number(f.value.text)]));
   if (means.length > 1 && means.length !== shape.channels)
     throw new DeployDerivationError(`transform_param has ${means.length} mean_value entries; the dataset's images have ${shape.channels} channels`);
@@ -42,17 +52,15 @@ export function preprocessingFor(trainingNet: string, shape: ImageShape): Prepro
     throw new DeployDerivationError(`transform_param.crop_size ${crop} is larger than the dataset's ${shape.width}x${shape.height} images`);
   const scale = Number(getScalar(transform, 'scale') ?? '1');
   return {
-    ...shape,
+    channels: shape.channels,
+    height: shape.height,
+    width: shape.width,
     channelOrder: shape.channels === 1 ? 'GRAY' : 'BGR',
     ...(crop > 0 ? { cropSize: crop } : {}),
     ...(means.length ? { mean: means } : {}),
+    ...(getField(transform, 'mean_file') ? { meanFile: meanFileName } : {}),
     scale: Number.isFinite(scale) ? scale : 1,
   };
-}
-
-function phaseOf(layer: PMessage): string | undefined {
-  const include = getMessage(layer, 'include');
-  return include ? getScalar(include, 'phase') : undefined;
 }
 
 /** A decoded image: RGBA bytes, row-major (what the PNG and JPEG decoders give). */
@@ -62,8 +70,12 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
-/** The net's input for one image: channels x (crop or height) x (crop or width), float32, CHW. */
-export function toNetInput(image: RgbaImage, p: Preprocessing): Float32Array {
+/**
+ * The net's input for one image: channels x (crop or height) x (crop or width), float32, CHW.
+ * `meanImage` is the dataset's mean image, needed when the preprocessing names a meanFile.
+ */
+export function toNetInput(image: RgbaImage, p: Preprocessing, meanImage?: MeanImage): Float32Array {
+  const meanAt = meanImageLookup(p, meanImage);
   const pixels = image.width === p.width && image.height === p.height ? image : resizeBilinear(image, p.width, p.height);
   const outH = p.cropSize ?? p.height;
   const outW = p.cropSize ?? p.width;
@@ -77,11 +89,24 @@ export function toNetInput(image: RgbaImage, p: Preprocessing): Float32Array {
       for (let x = 0; x < outW; x++) {
         const i = ((y + top) * p.width + (x + left)) * 4;
         const value = p.channels === 1 ? grey(pixels.data, i) : pixels.data[i + 2 - c]!; // BGR: channel 0 is blue
-        out[(c * outH + y) * outW + x] = (value - mean) * p.scale;
+        // The DataTransformer reads the mean image at the pixel's place in the uncropped image.
+        const subtract = meanAt ? meanAt[(c * p.height + y + top) * p.width + x + left]! : mean;
+        out[(c * outH + y) * outW + x] = (value - subtract) * p.scale;
       }
     }
   }
   return out;
+}
+
+/** The mean image's data when the preprocessing subtracts one; of the dataset's shape (Caffe CHECKs the same). */
+function meanImageLookup(p: Preprocessing, meanImage: MeanImage | undefined): Float32Array | undefined {
+  if (!p.meanFile) return undefined;
+  if (!meanImage) throw new Error('this preprocessing subtracts the dataset\'s mean image; pass it to toNetInput');
+  if (meanImage.channels !== p.channels || meanImage.height !== p.height || meanImage.width !== p.width) {
+    const [mean, images] = [meanImage, p].map((s) => `${s.channels}x${s.height}x${s.width}`);
+    throw new Error(`the mean image is ${mean}, the images ${images}`);
+  }
+  return meanImage.data;
 }
 
 /** OpenCV's RGB→grey weights in its fixed-point form (cvtColor, 14 bits), so grey matches convert_imageset. */

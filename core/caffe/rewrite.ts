@@ -1,6 +1,7 @@
 /**
  * Turns a stored solver and net into the files one job runs: the Data layers read the job's
- * LMDBs, the ImageData layers the dataset's extracted images, and the solver points at the job's net file and snapshot prefix — the `rewrite` rows of
+ * LMDBs, the ImageData layers the dataset's extracted images, every mean_file the dataset's mean
+ * image, and the solver points at the job's net file and snapshot prefix — the `rewrite` rows of
  * untrusted.ts's PATH_FIELD_RULES. Its `reject` rows are refused here too. Everything else the
  * user wrote is kept as written. V1 nets (`layers { type: DATA }`) are rewritten the same way and
  * upgraded by Caffe itself when it reads the net (UpgradeNetAsNeeded).
@@ -16,8 +17,11 @@ import {
   setValue,
   type PMessage,
 } from '../prototxt';
+import { findDataLayers, planDataBinding } from './data-layers';
+import { meanFileFields, netUsesMeanFile } from './mean';
+import { layerEntries } from './net-state';
 import { checkUntrusted } from './untrusted';
-import { CaffeInputError, findDataLayers, readMaxIter, TRAIN_DATA_MISSING, type InputName } from './validate';
+import { CaffeInputError, readMaxIter, trainDataIssue, type InputName } from './validate';
 
 /** The net cannot be bound to the job's data (syntax error, or no TRAIN Data layer). */
 export class NetRewriteError extends CaffeInputError {
@@ -45,6 +49,8 @@ export interface JobPaths {
   dataBackend?: 'LMDB' | 'LEVELDB';
   /** The dataset's extracted images; needed only when the net has ImageData layers. */
   images?: JobImages;
+  /** The dataset's mean image (binaryproto); needed only when the net names a mean_file. */
+  meanFile?: string;
 }
 
 /** One side's images: Caffe's ImageData reads `root_folder + <path>` for each `<path> <label>` line of `source`. */
@@ -97,8 +103,9 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   // went through it (fetched by URL, or stored before a rule existed), since this is what runs.
   const netRefusal = checkUntrusted(net, 'NetParameter')[0];
   if (netRefusal) throw new NetRewriteError(netRefusal.line, netRefusal.column, netRefusal.message);
-  bindDataLayers(net, input.paths);
   const solver = parseFor('solver', input.solver);
+  bindDataLayers(net, solver, input.paths);
+  bindMeanFiles(net, input.paths.meanFile);
   const solverRefusal = checkUntrusted(solver, 'SolverParameter')[0];
   if (solverRefusal) throw new SolverRewriteError(solverRefusal.line, solverRefusal.column, solverRefusal.message);
   const maxIter = readMaxIter(solver);
@@ -110,6 +117,9 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   solver.fields.unshift({ name: 'net', value: { kind: 'string', text: input.paths.net }, line: 0, column: 0 });
   setScalar(solver, 'snapshot_prefix', 'string', input.paths.snapshotPrefix);
   setScalar(solver, 'solver_mode', 'identifier', input.mode);
+  // Snapshots are the service's: it uploads, resumes from and serves Caffe's binary format
+  // (`_iter_N.caffemodel`/`.solverstate`), so an HDF5 snapshot_format (CIFAR-10 full's) is dropped.
+  removeField(solver, 'snapshot_format');
   if (input.storeBlobsInOldFormat) setScalar(solver, 'store_blobs_in_old_format', 'identifier', 'true');
   else removeField(solver, 'store_blobs_in_old_format');
   const interval = input.snapshotIntervalDefault;
@@ -125,36 +135,52 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
 
 /** Whether the net has ImageData layers (the worker then fetches the dataset's images); false if it does not parse. */
 export function netReadsImages(netText: string): boolean {
+  const net = parseOrUndefined(netText);
+  return net !== undefined && findDataLayers(net).some((d) => d.kind === 'ImageData');
+}
+
+/** Whether the net names a mean_file (the worker then fetches the dataset's mean image); false if it does not parse. */
+export function netReadsMean(netText: string): boolean {
+  const net = parseOrUndefined(netText);
+  return net !== undefined && netUsesMeanFile(net);
+}
+
+function parseOrUndefined(text: string): PMessage | undefined {
   try {
-    return findDataLayers(parsePrototxt(netText)).some((d) => d.kind === 'ImageData');
+    return parsePrototxt(text);
   } catch (err) {
-    if (err instanceof PrototxtSyntaxError) return false;
+    if (err instanceof PrototxtSyntaxError) return undefined;
     throw err;
   }
 }
 
 /**
- * Points every Data layer at the job's LMDB and every ImageData layer at the dataset's images for
- * its phase. A layer in both phases (no include or exclude rules) gets the training data; a layer
- * in neither is left alone.
+ * Points every Data layer at the job's LMDB and every ImageData layer at the dataset's images of
+ * the split data-layers.ts assigns it (the nets the solver's train_state and test_state build).
  */
-function bindDataLayers(net: PMessage, paths: JobPaths): void {
-  const layers = findDataLayers(net);
-  if (!layers.some((d) => d.phases.train)) {
-    const testOnly = layers[0];
-    const hint = testOnly ? ` (the ${testOnly.kind} layer at ${testOnly.entry.line}:${testOnly.entry.column} is not in TRAIN)` : '';
-    throw new NetRewriteError(1, 1, TRAIN_DATA_MISSING + hint);
-  }
-  for (const { entry, layer, kind, phases } of layers) {
-    if (!phases.train && !phases.test) continue;
+function bindDataLayers(net: PMessage, solver: PMessage, paths: JobPaths): void {
+  const missing = trainDataIssue(net, solver);
+  if (missing) throw new NetRewriteError(missing.line, missing.column, missing.message);
+  for (const { entry, layer, kind, side } of planDataBinding(net, solver)) {
     if (kind === 'ImageData') {
       if (!paths.images) throw new NetRewriteError(entry.line, entry.column, 'ImageData layers need a dataset that keeps its images (one built from image folders)');
-      bindImageDataLayer(layer, paths.images, phases.train ? 'training' : 'testing');
+      bindImageDataLayer(layer, paths.images, side);
       continue;
     }
     const dataParam = childMessage(layer, 'data_param');
-    setScalar(dataParam, 'source', 'string', phases.train ? paths.trainSource : paths.testSource);
+    setScalar(dataParam, 'source', 'string', side === 'training' ? paths.trainSource : paths.testSource);
     setScalar(dataParam, 'backend', 'identifier', paths.dataBackend ?? 'LMDB');
+  }
+}
+
+/** Every mean_file the net names becomes the dataset's mean image, as `source` becomes its data. */
+function bindMeanFiles(net: PMessage, meanFile: string | undefined): void {
+  for (const entry of layerEntries(net)) {
+    for (const field of meanFileFields(entry.value as PMessage)) {
+      const { line, column } = field;
+      if (!meanFile) throw new NetRewriteError(line, column, 'the net names a mean_file, but the dataset has no mean');
+      field.value = { kind: 'string', text: meanFile };
+    }
   }
 }
 

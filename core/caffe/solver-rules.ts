@@ -131,7 +131,17 @@ const solverTypeRule: Rule = (solver) => {
   return [];
 };
 
-export const solverRules: Rule[] = [maxIterRule, lrPolicyRule, solverTypeRule];
+/** Caffe builds one test net per test_iter; test_state, when given, must give each of them its state. */
+const testStateRule: Rule = (solver) => {
+  const states = getAll(solver, 'test_state');
+  const iters = getAll(solver, 'test_iter').length;
+  const first = states[0];
+  if (!first || states.length === iters) return [];
+  const why = 'Caffe builds one test net per test_iter and needs a test_state for each (or none)';
+  return [at(first, `the solver has ${states.length} test_state and ${iters} test_iter; ${why}`)];
+};
+
+export const solverRules: Rule[] = [maxIterRule, lrPolicyRule, solverTypeRule, testStateRule];
 
 export function at(field: PField, message: string): Located {
   return { line: field.line, column: field.column, message };

@@ -16,8 +16,8 @@ export interface PathFieldRule {
 }
 
 const MEAN_FILE: PathFieldRule = {
-  action: 'reject',
-  why: 'mean files are not supplied by the service (datasets keep no mean image yet); use transform_param { mean_value: … } instead',
+  action: 'rewrite',
+  why: "bound to the dataset's mean image (its training split's, by compute_image_mean), whatever path the net names",
 };
 const NOT_BOUND = (what: string): PathFieldRule => ({
   action: 'reject',
@@ -38,7 +38,7 @@ export const PATH_FIELD_RULES: Readonly<Record<string, PathFieldRule>> = {
   'DataParameter.mean_file': MEAN_FILE,
   'TransformationParameter.mean_file': MEAN_FILE,
   'ImageDataParameter.mean_file': MEAN_FILE,
-  'WindowDataParameter.mean_file': MEAN_FILE,
+  'WindowDataParameter.mean_file': NOT_BOUND('window_data_param.mean_file'),
   'ImageDataParameter.source': { action: 'rewrite', why: "bound to the list file of the dataset's images for the layer's phase" },
   'ImageDataParameter.root_folder': { action: 'rewrite', why: "bound to the folder the dataset's images for the layer's phase are extracted to" },
   'HDF5DataParameter.source': NOT_BOUND('hdf5_data_param.source'),

@@ -4,17 +4,20 @@
  * Syntax, then Caffe's schema (schema.ts), then the untrusted-input tables (untrusted.ts), then
  * rules: solver rules in solver-rules.ts, net rules here.
  */
-import { CAFFE_LAYER_TYPES, checkSchema } from './schema';
+import { CAFFE_LAYER_TYPES, checkSchema, type Located } from './schema';
+import { planDataBinding } from './data-layers';
+import { bothRuleKinds, describeState, layerEntries, solverStates } from './net-state';
+import { meanFileField } from './mean';
 import { at, intOf, parseProtoInt, readMaxIter, SOLVER_TYPES, solverRules, type Rule } from './solver-rules';
 import { checkUntrusted } from './untrusted';
 import {
   getAll,
   getField,
+  getMessage,
   getScalar,
   isMessage,
   parsePrototxt,
   PrototxtSyntaxError,
-  type PField,
   type PMessage,
 } from '../prototxt';
 
@@ -41,13 +44,22 @@ export class CaffeInputError extends Error {
 }
 
 export type { Rule } from './solver-rules';
+export { findDataLayers, type DataLayer, type DataLayerKind } from './data-layers';
 export { parseProtoInt, readMaxIter } from './solver-rules';
 
 export const TRAIN_DATA_MISSING =
   "the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)";
 
-const trainDataRule: Rule = (net) =>
-  findDataLayers(net).some((d) => d.phases.train) ? [] : [{ line: 1, column: 1, message: TRAIN_DATA_MISSING }];
+/** The training net (the solver's train_state) needs a layer bound to the dataset; the hint names one left out. */
+export function trainDataIssue(net: PMessage, solver: PMessage | undefined): Located | undefined {
+  const layers = planDataBinding(net, solver);
+  if (layers.some((d) => d.inTrainingNet)) return undefined;
+  const first = layers[0];
+  const state = describeState(solverStates(net, solver).train);
+  const where = first && `${first.entry.line}:${first.entry.column}`;
+  const hint = first ? ` (the ${first.kind} layer at ${where} is not in the training net, ${state})` : '';
+  return { line: 1, column: 1, message: TRAIN_DATA_MISSING + hint };
+}
 
 const layerFormatRule: Rule = (net) => {
   const v1 = getField(net, 'layers');
@@ -65,8 +77,25 @@ const layerTypeRule: Rule = (net) =>
     return [at(type, `unknown layer type ${JSON.stringify(type.value.text)}; Caffe 1.0 knows ${CAFFE_LAYER_TYPES.join(', ')}`)];
   });
 
+/** Net::FilterNet CHECKs that a layer sets include or exclude rules, not both. */
+const ruleKindsRule: Rule = (net) =>
+  layerEntries(net).flatMap((entry) => {
+    const exclude = bothRuleKinds(entry.value as PMessage);
+    const message = 'a layer takes include rules or exclude rules, not both (Caffe refuses the net)';
+    return exclude ? [at(exclude, message)] : [];
+  });
+
+/** The DataTransformer CHECKs that a layer has a mean_file or mean_value entries, not both. */
+const meanKindsRule: Rule = (net) =>
+  layerEntries(net).flatMap((entry) => {
+    const layer = entry.value as PMessage;
+    const value = getField(getMessage(layer, 'transform_param') ?? { fields: [] }, 'mean_value');
+    const message = 'a layer takes mean_file or mean_value, not both (Caffe refuses the net)';
+    return value && meanFileField(layer) ? [at(value, message)] : [];
+  });
+
 export { solverRules };
-export const netRules: Rule[] = [trainDataRule, layerFormatRule, layerTypeRule];
+export const netRules: Rule[] = [layerFormatRule, layerTypeRule, ruleKindsRule, meanKindsRule];
 
 const ROOT_TYPES = { solver: 'SolverParameter', net: 'NetParameter' } as const;
 
@@ -74,10 +103,17 @@ const ROOT_TYPES = { solver: 'SolverParameter', net: 'NetParameter' } as const;
  * Every problem found in a submitted solver and net, in source order; empty when both look
  * runnable. A syntax error stops that text's checks; otherwise the semantic rules, the
  * untrusted-input tables and Caffe's schema all run; the schema's word on a place only counts
- * when no rule said something more specific there.
+ * when no rule said something more specific there. The net is read in the nets the solver
+ * builds (its train_state and test_state), or in the default states when the solver does not parse.
  */
 export function validateSolverAndNet(solver: string, net: string): ValidationIssue[] {
-  return [...check('solver', solver, solverRules), ...check('net', net, netRules)];
+  const solverMsg = parseFor('solver', solver);
+  const netMsg = parseFor('net', net);
+  const solverIssues = 'issue' in solverMsg ? [solverMsg.issue] : check('solver', solverMsg.msg, solverRules);
+  if ('issue' in netMsg) return [...solverIssues, netMsg.issue];
+  const trainData = trainDataIssue(netMsg.msg, 'msg' in solverMsg ? solverMsg.msg : undefined);
+  const netIssues = check('net', netMsg.msg, [...(trainData ? [() => [trainData]] : []), ...netRules]);
+  return [...solverIssues, ...netIssues];
 }
 
 /** The issues as one readable line (`net 4:8: …; solver 1:1: …`), for an error's detail. */
@@ -85,72 +121,22 @@ export function describeIssues(issues: Array<Pick<ValidationIssue, 'field' | 'li
   return issues.map((i) => `${i.field} ${i.line}:${i.column}: ${i.message}`).join('; ');
 }
 
-function check(field: InputName, text: string, rules: Rule[]): ValidationIssue[] {
-  let msg: PMessage;
+function parseFor(field: InputName, text: string): { msg: PMessage } | { issue: ValidationIssue } {
   try {
-    msg = parsePrototxt(text);
+    return { msg: parsePrototxt(text) };
   } catch (err) {
-    if (err instanceof PrototxtSyntaxError) return [{ field, line: err.line, column: err.column, message: err.message }];
-    throw err;
+    if (!(err instanceof PrototxtSyntaxError)) throw err;
+    return { issue: { field, line: err.line, column: err.column, message: err.message } };
   }
+}
+
+function check(field: InputName, msg: PMessage, rules: Rule[]): ValidationIssue[] {
   const root = ROOT_TYPES[field];
   // The rules come first: for the fields they know, their messages say more than the schema's.
   const specific = [...rules.flatMap((rule) => rule(msg)), ...checkUntrusted(msg, root)];
   const places = new Set(specific.map((i) => `${i.line}:${i.column}`));
   const schema = checkSchema(msg, root).filter((i) => !places.has(`${i.line}:${i.column}`));
   return [...specific, ...schema].map((issue) => ({ field, ...issue })).sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** The layer types the service binds to a dataset: Data reads its LMDBs, ImageData its images. */
-export type DataLayerKind = 'Data' | 'ImageData';
-
-export interface DataLayer {
-  /** The `layer` (or V1 `layers`) entry itself. */
-  entry: PField;
-  layer: PMessage;
-  kind: DataLayerKind;
-  phases: { train: boolean; test: boolean };
-}
-
-/** Type names per layer format: V2 `layer` strings, V1 `layers` enum values. */
-const DATA_LAYER_KINDS: Readonly<Record<string, Readonly<Record<string, DataLayerKind>>>> = {
-  layer: { Data: 'Data', ImageData: 'ImageData' },
-  layers: { DATA: 'Data', IMAGE_DATA: 'ImageData' },
-};
-
-/** The net's Data and ImageData layers (V1: DATA, IMAGE_DATA) and the phases each one is part of. */
-export function findDataLayers(net: PMessage): DataLayer[] {
-  const found: DataLayer[] = [];
-  for (const entry of net.fields) {
-    if (!isMessage(entry.value)) continue;
-    const kind = DATA_LAYER_KINDS[entry.name]?.[getScalar(entry.value, 'type') ?? ''];
-    if (!kind) continue;
-    const layer = entry.value;
-    found.push({ entry, layer, kind, phases: { train: inPhase(layer, 'TRAIN'), test: inPhase(layer, 'TEST') } });
-  }
-  return found;
-}
-
-/**
- * Caffe's include/exclude filtering (Net::FilterNet) for the default net state of a phase:
- * level 0 and no stages, which is what a solver without train_state/test_state gives.
- */
-function inPhase(layer: PMessage, phase: 'TRAIN' | 'TEST'): boolean {
-  const rules = (name: string) => getAll(layer, name).flatMap((f) => (isMessage(f.value) ? [f.value] : []));
-  const includes = rules('include');
-  if (includes.length > 0) return includes.some((r) => ruleMet(r, phase));
-  return !rules('exclude').some((r) => ruleMet(r, phase));
-}
-
-function ruleMet(rule: PMessage, phase: string): boolean {
-  const rulePhase = getScalar(rule, 'phase');
-  if (rulePhase !== undefined && rulePhase !== phase) return false;
-  if (getField(rule, 'stage')) return false;
-  const min = getScalar(rule, 'min_level');
-  const max = getScalar(rule, 'max_level');
-  if (min !== undefined && (parseProtoInt(min) ?? 0) > 0) return false;
-  if (max !== undefined && (parseProtoInt(max) ?? 0) < 0) return false;
-  return true;
 }
 
 export interface SolverSummary {

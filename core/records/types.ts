@@ -92,6 +92,10 @@ export interface Dataset extends RecordBase {
   /** The seed the split and shuffle used. */
   seed?: number;
   preprocessing?: DatasetPreprocessing;
+  /** Also compute the testing split's mean image (the training split's is always computed). */
+  testingMean?: boolean;
+  /** Each split's mean per channel (B, G, R for colour; one value for grey), 0–255. */
+  mean?: { training: number[]; testing?: number[] };
   preparedAt?: string;
   attempts: number;
   batchJobId?: string;
@@ -122,6 +126,8 @@ export interface Solver extends RecordBase {
   error?: string;
   /** Each mistake Caffe's schema found in fetched texts (same shape as a 400's `errors`). */
   errors?: Array<{ field: string; message: string; line?: number; column?: number }>;
+  /** What trains but may not be meant, found against the ready dataset (e.g. more outputs than labels). */
+  warnings?: Array<{ field: string; message: string; line?: number; column?: number }>;
 }
 
 export type TrainingJobStatus = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -214,8 +220,12 @@ export interface Classifier extends RecordBase {
   /** The deploy net's input blob and its class-probability blob. */
   input: string;
   output: string;
+  /** The layer of the training net the answer comes from (a derived deploy net's head). */
+  head?: string;
   labels: string[];
   preprocessing: import('../caffe/preprocess').Preprocessing;
+  /** S3 key of the mean image the preprocessing subtracts (its `meanFile`): the dataset's. */
+  meanKey?: string;
 }
 
 export interface RecordsByCollection {

@@ -9,7 +9,7 @@ import { toNetInput, topK } from '../caffe/preprocess';
 import { PayloadTooLargeError, ValidationError, type FieldError } from '../errors';
 import * as records from '../records/store';
 import { inferenceServer } from '../../container/inference/client';
-import { modelFiles } from '../../container/inference/model-cache';
+import { meanImageOf, modelFiles } from '../../container/inference/model-cache';
 
 export interface ImageToClassify {
   /** How the answer names it: its index in `images`, or the uploaded file's name. */
@@ -53,10 +53,11 @@ export async function classifyImages(tenantId: string, id: string, images: Image
   checkClassifyBatch(images);
   const classifier = await records.get('classifiers', tenantId, id);
   const p = classifier.preprocessing;
+  const mean = await meanImageOf(classifier);
   const problems: FieldError[] = [];
   const inputs = images.flatMap((img) => {
     try {
-      return [toNetInput(decodeImage(img.bytes), p)];
+      return [toNetInput(decodeImage(img.bytes), p, mean)];
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       problems.push({ field: img.field, message: error.message });

@@ -16,14 +16,16 @@ export async function createClassifier(tenantId: string, input: z.infer<typeof c
   const solver = await records.get('solvers', tenantId, job.solverId);
   const dataset = await records.get('datasets', tenantId, job.datasetId);
   if (!dataset.shape || !dataset.labels) throw new UnprocessableError(`dataset ${dataset.id} is ${dataset.status}; it records no image shape or labels`);
-  let deploy: Pick<DerivedDeploy, 'net' | 'input' | 'output'>;
+  let deploy: Pick<DerivedDeploy, 'net' | 'input' | 'output'> & { head?: string };
   let preprocessing: Classifier['preprocessing'];
   try {
-    preprocessing = preprocessingFor(solver.net, dataset.shape);
-    deploy = input.deploy ? describeDeploy(input.deploy) : deriveDeployNet(solver.net, dataset.shape);
+    preprocessing = preprocessingFor(solver.net, dataset.shape, { solver: solver.solver });
+    const options = { solver: solver.solver, ...(input.head ? { head: input.head } : {}) };
+    deploy = input.deploy ? describeDeploy(input.deploy) : deriveDeployNet(solver.net, dataset.shape, options);
   } catch (error) {
-    if (error instanceof DeployDerivationError) throw new UnprocessableError(`no deploy net: ${error.message}`, [{ field: input.deploy ? 'deploy' : 'trainingJobId', message: error.message }]);
-    throw error;
+    if (!(error instanceof DeployDerivationError)) throw error;
+    const field = input.deploy ? 'deploy' : input.head ? 'head' : 'trainingJobId';
+    throw new UnprocessableError(`no deploy net: ${error.message}`, [{ field, message: error.message }]);
   }
   const now = new Date().toISOString();
   const classifier: Classifier = {
@@ -37,8 +39,11 @@ export async function createClassifier(tenantId: string, input: z.infer<typeof c
     deploy: deploy.net,
     input: deploy.input,
     output: deploy.output,
+    ...(deploy.head ? { head: deploy.head } : {}),
     labels: dataset.labels,
     preprocessing,
+    // The mean image the net subtracts is the dataset's (datasets are never rebuilt, and one in use is never deleted).
+    ...(preprocessing.meanFile ? { meanKey: keys.datasetMean(tenantId, dataset.id) } : {}),
     createdAt: now,
     updatedAt: now,
   };

@@ -1,7 +1,8 @@
 /** Datasets: training and testing databases (LMDBs, or LevelDBs used as uploaded) built by the worker from one or two datafiles. */
 import type { z } from 'zod';
-import { UnprocessableError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
+import { keys, objectSize, presignDownload } from '../objects';
 import * as records from '../records/store';
 import type { DatafileFormat, Dataset } from '../records/types';
 import type { createDatasetBody } from '../api/datasets';
@@ -71,6 +72,7 @@ export async function createDataset(tenantId: string, input: Input): Promise<Dat
     training: input.training,
     testing: input.testing,
     ...(input.transform ? { transform: input.transform } : {}),
+    ...(input.testingMean ? { testingMean: true } : {}),
     format: formats.training,
     attempts: 0,
     createdAt: now,
@@ -79,4 +81,21 @@ export async function createDataset(tenantId: string, input: Input): Promise<Dat
   await records.putNew('datasets', dataset);
   await enqueueOrFail('datasets', dataset, 'prepare-dataset');
   return dataset;
+}
+
+/** A presigned download of a split's mean image, with its shape and per-channel means. */
+export async function datasetMean(tenantId: string, id: string, split: 'training' | 'testing') {
+  const dataset = await records.get('datasets', tenantId, id);
+  if (dataset.status !== 'ready' || !dataset.shape) {
+    throw new ConflictError(`dataset ${id} is ${dataset.status}; its mean image exists once it is ready`);
+  }
+  const key = keys.datasetMean(tenantId, id, split);
+  const bytes = split === 'testing' && !dataset.testingMean ? undefined : await objectSize(key);
+  if (bytes === undefined) {
+    const hint = split === 'testing' ? 'create the dataset with testingMean: true to have one' : undefined;
+    throw new NotFoundError(`the ${split} mean image of dataset`, id, hint);
+  }
+  const mean = dataset.mean?.[split];
+  const url = await presignDownload(tenantId, key, `${id}-${split}-mean.binaryproto`);
+  return { split, url, bytes, shape: dataset.shape, ...(mean ? { mean } : {}) };
 }

@@ -8,6 +8,7 @@ import { modelBundleKey } from './classifiers';
 import * as records from '../records/store';
 import type { TrainingJob } from '../records/types';
 import type { createTrainingJobBody } from '../api/training-jobs';
+import { describeFitErrors, netFit } from './net-fit';
 import { resolveResumeSource, resolveWeightsSource } from './training-job-sources';
 import { enqueueOrFail } from './work';
 
@@ -21,6 +22,9 @@ export async function createTrainingJob(tenantId: string, input: z.infer<typeof 
   const dataset = await records.get('datasets', tenantId, solver.datasetId);
   if (dataset.status === 'failed')
     throw new UnprocessableError(`dataset ${dataset.id} failed (${dataset.error ?? 'no reason recorded'}); fix it before training on it`);
+  // The solver may have been stored while its dataset was being built: this is the first check then.
+  const fit = netFit(solver.solver, solver.net, dataset);
+  if (fit?.errors.length) throw new UnprocessableError(describeFitErrors(dataset, fit.errors), fit.errors);
   const weightsFrom = input.weightsFrom ? await resolveWeightsSource(tenantId, input.weightsFrom) : undefined;
   const resumeFrom = input.resumeFrom ? await resolveResumeSource(tenantId, solver, input.resumeFrom) : undefined;
   await checkJobQuotas(tenantId);

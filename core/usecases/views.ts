@@ -1,7 +1,11 @@
 /** What the API shows of a record: storage details (keys, Batch ids, the tenant) stay inside. */
 import type { AnyRecord } from '../records/types';
 
-const internal = new Set(['tenantId', 'objectKey', 'lmdb', 'leveldb', 'imageArchives', 'batchJobId', 'batchEventRank', 'dispatchState', 'dispatchClaimId', 'dispatchClaimedAt', 'preparedAt', 'multipartUploadId', 'inspectedAt', 'importedAt', 'weightsKey', 'correlationId', 'dispatchError']);
+const internal = new Set([
+  'tenantId', 'objectKey', 'lmdb', 'leveldb', 'imageArchives', 'batchJobId', 'batchEventRank', 'dispatchState',
+  'dispatchClaimId', 'dispatchClaimedAt', 'preparedAt', 'multipartUploadId', 'inspectedAt', 'importedAt', 'weightsKey',
+  'meanKey', 'correlationId', 'dispatchError',
+]);
 
 export function toView(record: AnyRecord): Record<string, unknown> {
   const view: Record<string, unknown> = {};

@@ -188,6 +188,10 @@ describe("tenant B walks every route with A's ids", () => {
     'DELETE /v1/training-jobs/{id}': async () => {
       expectNotFound(await send(b, 'DELETE', `/v1/training-jobs/${ids['training-jobs']}`), ids['training-jobs']);
     },
+    'GET /v1/datasets/{id}/mean': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/datasets/${ids.datasets}/mean`), ids.datasets);
+      expectNotFound(await send(b, 'GET', `/v1/datasets/${ids.datasets}/mean?split=testing`), ids.datasets);
+    },
     'DELETE /v1/datasets/{id}': async () => {
       expectNotFound(await send(b, 'DELETE', `/v1/datasets/${ids.datasets}`), ids.datasets);
     },

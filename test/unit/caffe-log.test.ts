@@ -188,12 +188,34 @@ describe('CaffeProgressTracker', () => {
       'I1126 13:14:16.300000  2657 caffe.cpp:259] Optimization Done.',
     ].join('\n');
     const p = track(log);
+    // The snapshot says where training stopped, past the last display line.
     expect([p.iteration, p.stoppedEarly, p.done, p.snapshots]).toEqual([
-      300,
+      342,
       true,
       true,
       ['/w/snap_iter_342.caffemodel', '/w/snap_iter_342.solverstate'],
     ]);
+  });
+
+  test('a display interval that does not divide max_iter: the final snapshot gives the last iteration', () => {
+    const log = [
+      'I1126 13:14:10.000000  2657 solver.cpp:218] Iteration 0 (0 iter/s, 0.1s/100 iters), loss = 2.3',
+      'I1126 13:14:11.000000  2657 solver.cpp:464] Snapshotting to binary proto file /w/snap_iter_30.caffemodel',
+      'I1126 13:14:11.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/s_iter_30.s',
+      'I1126 13:14:11.200000  2657 solver.cpp:311] Optimization Done.',
+    ].join('\n');
+    expect(track(log).iteration).toBe(30);
+  });
+
+  test('several test nets (test_state): outputs of test net n > 0 are named <name>#n', () => {
+    const log = [
+      'I1126 13:14:10.000000  2657 solver.cpp:330] Iteration 500, Testing net (#0)',
+      'I1126 13:14:10.100000  2657 solver.cpp:397]     Test net output #0: l2_error = 1.5',
+      'I1126 13:14:10.200000  2657 solver.cpp:330] Iteration 500, Testing net (#1)',
+      'I1126 13:14:10.300000  2657 solver.cpp:397]     Test net output #0: l2_error = 2.5',
+      'I1126 13:14:10.400000  2657 solver.cpp:218] Iteration 500 (10 iter/s, 1s/100 iters), loss = 0.3',
+    ].join('\n');
+    expect(track(log).testOutputs).toEqual({ l2_error: 1.5, 'l2_error#1': 2.5 });
   });
 
   test('HDF5 snapshots and NVIDIA Caffe’s extra fields', () => {
@@ -299,7 +321,8 @@ describe('parseGlogTime', () => {
 
 describe('line parsing', () => {
   test('parseCaffeLine events', () => {
-    expect(parseCaffeLine('I1126 13:14:22.101010  2657 solver.cpp:330] Iteration 500, Testing net (#0)')).toEqual({ type: 'iteration', iteration: 500 });
+    const testing = 'I1126 13:14:22.101010  2657 solver.cpp:330] Iteration 500, Testing net (#0)';
+    expect(parseCaffeLine(testing)).toEqual({ type: 'iteration', iteration: 500, testNet: 0 });
     expect(parseCaffeLine('I1126 13:14:19.746990  2657 solver.cpp:237]     Train net output #0: loss = 0.512 (* 1 = 0.512 loss)')).toBeUndefined();
     expect(parseCaffeLine('I1126 13:14:19.000000  2657 solver.cpp:57] Solving LeNet')).toBeUndefined();
     expect(parseCaffeLine('Iteration 100, loss = 1')).toBeUndefined();

@@ -136,7 +136,7 @@ describe('rewriteForJob: net', () => {
     );
   });
 
-  test('exclude rules decide the phase too; layers in no phase are left alone', () => {
+  test('exclude rules decide the phase too; layers in no net of the run are bound as well (testing split)', () => {
     const net = [
       'layer { name: "a" type: "Data" exclude { phase: TRAIN } }',
       'layer { name: "b" type: "Data" exclude { phase: TEST } }',
@@ -146,9 +146,8 @@ describe('rewriteForJob: net', () => {
     expect([a, b, c].map((l) => getScalar(getMessage(l as PMessage, 'data_param') as PMessage, 'source'))).toEqual([
       '/data/test_lmdb',
       '/data/train_lmdb',
-      'keep',
+      '/data/test_lmdb',
     ]);
-    expect(getField(getMessage(c as PMessage, 'data_param') as PMessage, 'backend')).toBeUndefined();
   });
 
   test('V1 nets: layers with type DATA', () => {
@@ -177,7 +176,7 @@ layers { name: "conv1" type: CONVOLUTION bottom: "data" top: "conv1" blobs_lr: 1
     expect(err).toBeInstanceOf(NetRewriteError);
     expect([err.field, err.line, err.column, err.name]).toEqual(['net', 1, 1, 'NetRewriteError']);
     expect(err.message).toBe(
-      `net 1:1: ${TRAIN_DATA_MISSING} (the Data layer at 2:1 is not in TRAIN)`,
+      `net 1:1: ${TRAIN_DATA_MISSING} (the Data layer at 2:1 is not in the training net, TRAIN)`,
     );
     expect(thrown(() => rewriteForJob(input({ net: 'layer { type: "Input" }' }))).message).toBe(
       `net 1:1: ${TRAIN_DATA_MISSING}`,
@@ -232,6 +231,11 @@ solver_mode: CPU
     const err = thrown(() => rewriteForJob(input({ net: hostile })));
     expect(err).toBeInstanceOf(NetRewriteError);
     expect(err.message).toMatch(/HDF5Output layers write files on the worker/);
+  });
+
+  test("snapshot_format HDF5 is dropped: snapshots are the service's, in Caffe's binary format", () => {
+    const out = rewriteForJob(input({ solver: `${LENET_SOLVER}snapshot_format: HDF5\n` }));
+    expect(out.solver).not.toContain('snapshot_format');
   });
 
   test('store_blobs_in_old_format only when asked (BVLC Caffe 1.0 rejects the field)', () => {

@@ -101,25 +101,37 @@ describe('untrusted input', () => {
   test('rewritten path fields are accepted: the service replaces them', () => {
     const rewritten = Object.entries(PATH_FIELD_RULES).filter(([, rule]) => rule.action === 'rewrite').map(([key]) => key);
     expect(rewritten.sort()).toEqual([
+      'DataParameter.mean_file',
       'DataParameter.source',
+      'ImageDataParameter.mean_file',
       'ImageDataParameter.root_folder',
       'ImageDataParameter.source',
       'SolverParameter.net',
       'SolverParameter.snapshot_prefix',
       'SolverParameter.test_net',
       'SolverParameter.train_net',
+      'TransformationParameter.mean_file',
     ]);
     expect(solverIssues(`${SOLVER}net: "/etc/x"\ntrain_net: "a"\ntest_net: "b"\nsnapshot_prefix: "/root/.aws/snap"\n`)).toEqual([]);
     expect(netIssues('')).toEqual([]); // DATA's source "x" is rebound
     expect(netIssues('layer { name: "i" type: "ImageData" image_data_param { source: "/etc/passwd" root_folder: "/root/" } }\n')).toEqual([]);
   });
 
-  test('ImageData layers are accepted (bound to the dataset\'s images), V1 IMAGE_DATA too; their mean_file is not', () => {
+  test('ImageData layers are accepted (bound to the dataset\'s images), V1 IMAGE_DATA too, and their mean_file', () => {
     expect(REJECTED_LAYER_TYPES).not.toHaveProperty('ImageData');
     const v1 = 'layers { name: "d" type: IMAGE_DATA top: "data" top: "label" image_data_param { source: "x" } }\n';
     expect(validateSolverAndNet(SOLVER, v1)).toEqual([]);
     const withMean = 'layer { name: "d" type: "ImageData" top: "data" image_data_param { mean_file: "/m" } }\n';
-    expect(validateSolverAndNet(SOLVER, withMean).map((i) => i.message)).toEqual([`mean_file is not allowed: ${PATH_FIELD_RULES['ImageDataParameter.mean_file']?.why}`]);
+    expect(validateSolverAndNet(SOLVER, withMean)).toEqual([]);
+  });
+
+  test("a WindowData layer's mean_file is refused with its layer (only Data and ImageData layers are bound)", () => {
+    const net = 'layer { name: "d" type: "Data" top: "data" }\n' +
+      'layer { name: "w" type: "WindowData" window_data_param { mean_file: "/m" } }\n';
+    expect(validateSolverAndNet(SOLVER, net).map((i) => i.message)).toEqual([
+      `layer type "WindowData": ${REJECTED_LAYER_TYPES.WindowData}`,
+      `mean_file is not allowed: ${PATH_FIELD_RULES['WindowDataParameter.mean_file']?.why}`,
+    ]);
   });
 });
 

@@ -184,10 +184,14 @@ describe('validateSolverAndNet', () => {
 
   test('the net needs a Data or ImageData layer in TRAIN', () => {
     const testOnly = NET.replace('include { phase: TRAIN }', 'include { phase: TEST }');
-    const issue = { field: 'net', line: 1, column: 1, message: TRAIN_DATA_MISSING };
-    expect(validateSolverAndNet(SOLVER, testOnly)).toEqual([issue]);
-    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" include { phase: TEST } }')).toEqual([issue]);
-    expect(validateSolverAndNet(SOLVER, '')).toEqual([issue]);
+    const issue = (hint = '') => ({ field: 'net', line: 1, column: 1, message: TRAIN_DATA_MISSING + hint });
+    const notInTraining = (at: string, kind = 'Data') =>
+      issue(` (the ${kind} layer at ${at} is not in the training net, TRAIN)`);
+    expect(validateSolverAndNet(SOLVER, testOnly)).toEqual([notInTraining('2:1')]);
+    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" include { phase: TEST } }')).toEqual([
+      notInTraining('1:1', 'ImageData'),
+    ]);
+    expect(validateSolverAndNet(SOLVER, '')).toEqual([issue()]);
     expect(TRAIN_DATA_MISSING).toBe(
       'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)',
     );
@@ -206,7 +210,12 @@ describe('validateSolverAndNet', () => {
   test('V1 nets: layers with type DATA', () => {
     expect(validateSolverAndNet(SOLVER, 'layers { name: "d" type: DATA include: { phase: TRAIN } }')).toEqual([]);
     expect(validateSolverAndNet(SOLVER, 'layers { name: "d" type: DATA include { phase: TEST } }')).toEqual([
-      { field: 'net', line: 1, column: 1, message: TRAIN_DATA_MISSING },
+      {
+        field: 'net',
+        line: 1,
+        column: 1,
+        message: `${TRAIN_DATA_MISSING} (the Data layer at 1:1 is not in the training net, TRAIN)`,
+      },
     ]);
   });
 

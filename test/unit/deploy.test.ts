@@ -53,3 +53,62 @@ layer { name: "loss" type: "EuclideanLoss" bottom: "ip" bottom: "label" }`;
     expect(() => deriveDeployNet(net, grey28)).toThrow(new DeployDerivationError('the training net has no SoftmaxWithLoss or Softmax layer to read class probabilities from; send a deploy net'));
   });
 });
+
+describe('deriveDeployNet: heads and test nets', () => {
+  // Three heads, like GoogLeNet's loss1/loss2/loss3: two auxiliary ones branch off the trunk.
+  const threeHeads = `name: "heads"
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN } }
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST } transform_param { crop_size: 8 } }
+layer { name: "trunk" type: "InnerProduct" bottom: "data" top: "trunk" inner_product_param { num_output: 16 } }
+layer { name: "relu" type: "ReLU" bottom: "trunk" top: "trunk" }
+layer { name: "aux1" type: "InnerProduct" bottom: "trunk" top: "aux1" inner_product_param { num_output: 3 } }
+layer { name: "loss1" type: "SoftmaxWithLoss" bottom: "aux1" bottom: "label" top: "loss1" loss_weight: 0.3 }
+layer { name: "aux2" type: "InnerProduct" bottom: "trunk" top: "aux2" inner_product_param { num_output: 3 } }
+layer { name: "loss2" type: "SoftmaxWithLoss" bottom: "aux2" bottom: "label" top: "loss2" loss_weight: 0.3 }
+layer { name: "top1" type: "Accuracy" bottom: "aux2" bottom: "label" top: "top1" include { phase: TEST } }
+layer { name: "main" type: "InnerProduct" bottom: "trunk" top: "main" inner_product_param { num_output: 3 } }
+layer { name: "loss3" type: "SoftmaxWithLoss" bottom: "main" bottom: "label" top: "loss3" }
+`;
+  const colour = { channels: 3, height: 10, width: 10 };
+  const names = (net: string) => layersOf(net).map((l) => getScalar(l, 'name'));
+
+  it('answers from the last loss: only the layers its scores come from are kept', () => {
+    const deploy = deriveDeployNet(threeHeads, colour);
+    expect(deploy).toMatchObject({ head: 'loss3', output: 'prob', inputShape: { channels: 3, height: 8, width: 8 } });
+    expect(names(deploy.net)).toEqual(['trunk', 'relu', 'main', 'prob']);
+  });
+
+  it('answers from the head the user names; an unknown name lists the heads', () => {
+    const aux = deriveDeployNet(threeHeads, colour, { head: 'loss1' });
+    expect(names(aux.net)).toEqual(['trunk', 'relu', 'aux1', 'prob']);
+    expect(() => deriveDeployNet(threeHeads, colour, { head: 'loss9' })).toThrow(
+      new DeployDerivationError(
+        'the TEST net has no SoftmaxWithLoss or Softmax layer named "loss9"; its heads are "loss1", "loss2", "loss3"',
+      ),
+    );
+  });
+
+  it("reads the solver's test states: the test net that reads the testing split stands for classification", () => {
+    const net = `layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN }
+  data_param { source: "train" } }
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-train" }
+  data_param { source: "train" } transform_param { crop_size: 4 } }
+layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST stage: "on-test" }
+  data_param { source: "test" } transform_param { crop_size: 6 } }
+layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 3 } }
+layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
+`;
+    const solver = 'test_iter: 1 test_state { stage: "on-train" } test_iter: 1 test_state { stage: "on-test" } ' +
+      'max_iter: 1';
+    expect(deriveDeployNet(net, colour, { solver }).inputShape).toEqual({ channels: 3, height: 6, width: 6 });
+    // Without the solver, the default TEST state has no stages: no data layer is in it.
+    expect(() => deriveDeployNet(net, colour)).toThrow(/no data layer in the TEST phase/);
+  });
+
+  it('refuses a head computed from the labels', () => {
+    const net = `layer { name: "d" type: "Data" top: "data" top: "label" }
+layer { name: "emb" type: "Embed" bottom: "label" top: "emb" embed_param { num_output: 3 input_dim: 3 } }
+layer { name: "loss" type: "SoftmaxWithLoss" bottom: "emb" bottom: "data" top: "loss" }`;
+    expect(() => deriveDeployNet(net, grey28)).toThrow(/is computed from the labels/);
+  });
+});

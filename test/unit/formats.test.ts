@@ -12,7 +12,6 @@ import { collisionKey, EntryGuard } from '../../container/worker/formats/entry-g
 import { detectFormat } from '../../container/worker/formats/detect';
 import { idxByLabel, readIdx, writeIdxSubset } from '../../container/worker/formats/idx';
 import type { ArchiveLimits } from '../../container/worker/formats/limits';
-import { blobProtoShape } from '../../container/worker/formats/mean';
 import { imageInfo, imageProblem } from '../../container/worker/image-info';
 import { greyPng } from '../../local/fixtures/fashion-mnist';
 import { craftTar, craftZip } from '../support/tar-craft';
@@ -167,13 +166,5 @@ describe('image decode checks', () => {
     const jpeg = path.join(dir, 'cut.jpg');
     writeFileSync(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 4, 0, 4, 1, 1, 0x11, 0, 0xff, 0xda]));
     expect(await imageProblem(jpeg, { width: 4, height: 4, grayscale: true })).toBe('is a truncated JPEG (no end-of-image marker)');
-  });
-});
-
-describe('blobProtoShape', () => {
-  it('reads num/channels/height/width and skips the data', () => {
-    // num=1 channels=3 height=32 width=28, then packed floats (field 5)
-    const proto = Buffer.from([0x08, 1, 0x10, 3, 0x18, 32, 0x20, 28, 0x2a, 4, 0, 0, 0x80, 0x3f]);
-    expect(blobProtoShape(proto)).toEqual({ channels: 3, height: 32, width: 28 });
   });
 });

@@ -33,6 +33,20 @@ describe('metrics from a Caffe log', () => {
     ]);
   });
 
+  it('several test nets at one iteration make one point; test net n > 0 names its outputs <name>#n', async () => {
+    const log = LOG.replace(
+      'I1126 13:14:12.100000  2657 solver.cpp:218] Iteration 0 (',
+      `I1126 13:14:12.050000  2657 solver.cpp:330] Iteration 0, Testing net (#1)
+I1126 13:14:12.060000  2657 solver.cpp:397]     Test net output #0: accuracy = 0.5
+I1126 13:14:12.100000  2657 solver.cpp:218] Iteration 0 (`,
+    );
+    const metrics = await collectMetrics(log.split('\n'), 2024);
+    expect(metrics.test.map((point) => point.outputs)).toEqual([
+      { accuracy: 0.0816, loss: 2.30259, 'accuracy#1': 0.5 },
+      { accuracy: 0.9876, loss: 0.0402 },
+    ]);
+  });
+
   it('an empty log has no points', async () => {
     expect(await collectMetrics([])).toEqual({ train: [], test: [] });
   });

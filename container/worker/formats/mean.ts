@@ -4,6 +4,7 @@
  * LevelDB is validated the same way; the shape and count come from the tool's output.
  */
 import { readFile } from 'node:fs/promises';
+import { readBlobProto } from '../../../core/caffe/mean';
 import { runCaffeTool } from '../../../core/caffe/tools';
 import { PermanentFailure } from '../errors';
 import { logStep } from './steps';
@@ -12,36 +13,6 @@ export interface DatumShape {
   channels: number;
   height: number;
   width: number;
-}
-
-/** Reads the legacy num/channels/height/width varints (fields 1–4) of a BlobProto; skips the rest. */
-export function blobProtoShape(data: Buffer): DatumShape {
-  const fields: Record<number, number> = {};
-  let offset = 0;
-  const varint = (): number => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = data[offset++];
-      if (byte === undefined) throw new Error('truncated varint');
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
-  };
-  while (offset < data.length) {
-    const tag = varint();
-    const [field, wire] = [Math.floor(tag / 8), tag & 7];
-    if (wire === 0) fields[field] = varint();
-    else if (wire === 2) {
-      const length = varint();
-      offset += length;
-    }
-    else if (wire === 5) offset += 4;
-    else if (wire === 1) offset += 8;
-    else throw new Error(`unexpected wire type ${wire}`);
-  }
-  return { channels: fields[2] ?? 0, height: fields[3] ?? 0, width: fields[4] ?? 0 };
 }
 
 /** Computes the mean image of `db` into `out`; returns the Datum shape and how many Datums there are. */
@@ -61,6 +32,7 @@ export async function computeMean(
   // Whatever follows (a dataset's uploads and record) shows in the log as the time after this mark.
   logStep('compute_image_mean done');
   const processed = [...result.output.matchAll(/Processed (\d+) files/g)].at(-1);
-  const shape = blobProtoShape(await readFile(out));
+  const { channels, height, width } = readBlobProto(await readFile(out));
+  const shape = { channels, height, width };
   return { ...shape, count: processed ? Number(processed[1]) : 0 };
 }
