@@ -10,6 +10,8 @@ import * as path from 'node:path';
 export const localIssuer = 'https://elastic-caffe.local/issuer';
 export const localAudience = 'elastic-caffe-local';
 const tokenLifetime = '12h';
+/** What a local tenant may be called (it becomes the token's `sub`, hence the tenant id). */
+export const tenantNamePattern = /^[A-Za-z0-9._@-]{1,128}$/;
 const keyFileName = 'issuer-key.json';
 
 interface StoredKey {

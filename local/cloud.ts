@@ -20,6 +20,7 @@ import { imageEntrypoint } from './batch/image-runner';
 import { startEmulators } from './emulators';
 import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from './eventbridge';
 import { startGateway } from './gateway';
+import { localTokenRoute } from './token-route';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
 import { deliver, pollQueue, repeat } from './runtime';
@@ -180,6 +181,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     port: options.port,
     verifyToken: await tokenVerifier(home),
     handlerFor: (route: Route) => handler(`lambdas/http/${route.handler}.ts`),
+    localRoute: localTokenRoute(home),
   });
   return {
     url: gateway.url,

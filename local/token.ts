@@ -3,12 +3,12 @@
  * and nothing else on stdout, so `TOKEN=$(npm run -s token -- alice)` works.
  */
 import { localHome } from './caffe/install';
-import { issueToken } from './auth';
+import { issueToken, tenantNamePattern } from './auth';
 
 async function main(args: string[]): Promise<void> {
   const admin = args.includes('--admin');
   const tenant = args.find((a) => !a.startsWith('--'));
-  if (!tenant || !/^[A-Za-z0-9._@-]{1,128}$/.test(tenant)) {
+  if (!tenant || !tenantNamePattern.test(tenant)) {
     console.error('usage: npm run -s token -- <tenant> [--admin]   (tenant: letters, digits, . _ @ -)');
     process.exit(2);
   }
