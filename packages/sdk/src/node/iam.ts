@@ -29,6 +29,8 @@ export function iamAuth(options: IamAuthOptions): AuthProvider {
     region: options.region,
     credentials: options.credentials ?? defaultProvider(options.profile ? { profile: options.profile } : {}),
     sha256: Sha256,
+    // x-amz-content-sha256 is S3's; API Gateway signs the payload hash without it.
+    applyChecksum: false,
   });
   return {
     async authorize(request) {
