@@ -76,6 +76,7 @@ export async function upload(context: UploadContext, source: ByteSource, options
     instructions = created.upload;
   }
   const datafileId = progress.datafileId;
+  if (instructions.method === 'multipart') progress.sentBytes = storedBytes(instructions, source.size);
   options.onProgress?.({ ...progress });
   const attempts = options.attempts ?? 5;
   try {
@@ -100,11 +101,14 @@ export async function upload(context: UploadContext, source: ByteSource, options
   }
 }
 
+/** Bytes of the parts the service already has (after a resume). */
+const storedBytes = (upload: MultipartUpload, size: number): number =>
+  upload.uploadedParts.reduce((sum, n) => sum + Math.min(n * upload.partSizeBytes, size) - (n - 1) * upload.partSizeBytes, 0);
+
 /** Sends the missing parts, `concurrency` at a time; `report` takes bytes sent (negative: taken back for a retry). */
 async function sendParts(context: UploadContext, source: ByteSource, datafileId: string, first: MultipartUpload, options: UploadOptions, report: (n: number) => void): Promise<void> {
   const { partSizeBytes } = first;
   const range = (partNumber: number) => [(partNumber - 1) * partSizeBytes, Math.min(partNumber * partSizeBytes, source.size)] as const;
-  for (const done of first.uploadedParts) report(range(done)[1] - range(done)[0]);
   let instructions = first;
   // The API lists at most 1000 missing parts at a time; ask again until none is missing.
   while (instructions.parts.length) {
