@@ -49,6 +49,8 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // The AWS SDK (Cognito, the credential chain) warns about Node 20 on every run; the CLI supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const program = buildProgram(runner, version());
   try {
     await program.parseAsync(argv);

@@ -19,5 +19,4 @@ export async function classify(cli: Cli, [classifierId, ...paths]: string[], opt
     const top = result.top?.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ');
     cli.print(`${result.image}\t${top ?? `error: ${result.error}`}`);
   }
-  if (results.some((r) => r.error)) process.exitCode = exitCodes.failed;
 }

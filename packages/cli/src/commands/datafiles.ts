@@ -1,9 +1,10 @@
 /** `ecaffe datafiles upload PATH`: a file as is, a folder as a plain tar made on the fly; multipart uploads resume with --resume. */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UploadError, isAbort, isFailure, type CreateDatafile } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { trapInterrupt } from '../follow';
-import { dataArgument, recordReporter, uploadReporter } from './shared';
+import { recordReporter, uploadReporter } from './shared';
 
 interface UploadFlags {
   format?: CreateDatafile['format'];
@@ -13,7 +14,7 @@ interface UploadFlags {
 }
 
 export async function upload(cli: Cli, [target]: string[], options: UploadFlags): Promise<void> {
-  dataArgument(target!, 'PATH', /^$/);
+  if (!existsSync(target!)) throw new CliError(`${target}: no such file or folder`, exitCodes.usage);
   const stop = new AbortController();
   const trap = trapInterrupt(() => stop.abort());
   const reporter = uploadReporter(cli);

@@ -11,6 +11,12 @@ export async function watch(cli: Cli, [id]: string[], options: { logs?: boolean 
 }
 
 export async function logs(cli: Cli, [id]: string[], options: { follow?: boolean }): Promise<void> {
+  if (cli.json && !options.follow) {
+    // One document for a one-shot command: the whole log as it is now.
+    const lines: string[] = [];
+    for await (const line of cli.client.followLogs(id!, { follow: false })) lines.push(line);
+    return cli.emit({ id, log: lines.join('\n') });
+  }
   const stop = new AbortController();
   const trap = options.follow ? trapInterrupt(() => stop.abort()) : undefined;
   try {
