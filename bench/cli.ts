@@ -16,6 +16,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -91,8 +92,13 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const curl: number[] = [];
   const ecaffe: number[] = [];
   const multipart: number[] = [];
+  const load: number[] = [];
   Object.assign(process.env, single); // the handlers run in this process
+  say('upload warm-up (untimed): curl, ecaffe');
+  await curlRound();
+  await ecaffeRound();
   for (let round = 0; round < rounds; round++) {
+    load.push(os.loadavg()[0]!);
     say(`upload round ${round + 1}/${rounds}: curl, then ecaffe (${mib} MiB, one PUT each)`);
     curl.push(await curlRound());
     ecaffe.push(await ecaffeRound());
@@ -105,7 +111,7 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   await rm(file);
   const rate = (s: number[]) => summarize(s.map((seconds) => bytes / 1048576 / seconds));
   const paired = summarize(curl.map((c, i) => c / ecaffe[i]!));
-  return { bytes, curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
+  return { bytes, curl, ecaffe, multipart, loadAverage: summarize(load), curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
 }
 
 /** The raw flow: the calls a script makes with fetch and a short poll, timed from its first request. */
@@ -155,8 +161,11 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
   };
   const ecaffe: number[] = [];
   const raw: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    say(`first-iteration round ${round + 1}/${rounds}: ecaffe train, then the raw API flow`);
+  const load: number[] = [];
+  for (let round = -1; round < rounds; round++) {
+    say(round < 0 ? 'first-iteration warm-up (untimed): ecaffe train, raw API flow' : `first-iteration round ${round + 1}/${rounds}: ecaffe train, then the raw API flow`);
+    const timedRound = round >= 0;
+    if (timedRound) load.push(os.loadavg()[0]!);
     let startedAt = Date.now();
     const child = spawn(process.execPath, [ecaffeBin, '--json', 'train', folder, '--net', net, '--solver', path.join(session.home, 'solver.prototxt')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
@@ -167,14 +176,15 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
       jobId = /"id":"(tj_[0-9a-z]{26})"/.exec(stdout)?.[1];
       if (!jobId) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    ecaffe.push(await firstIteration(jobId, startedAt));
+    const ecaffeSeconds = await firstIteration(jobId, startedAt);
     if ((await exited) !== 0) throw new Error(`ecaffe train failed: ${stdout.slice(-500)}`);
     startedAt = Date.now();
     const rawJob = await rawTrain(session, token, archive, netText, solver);
-    raw.push(await firstIteration(rawJob, startedAt));
+    const rawSeconds = await firstIteration(rawJob, startedAt);
     await session.client.waitFor(rawJob);
+    if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
   }
-  return { images, ecaffeSeconds: summarize(ecaffe), rawSeconds: summarize(raw), slowerBy: { ofMedians: summarize(ecaffe).median - summarize(raw).median, paired: summarize(ecaffe.map((e, i) => e - raw[i]!)) } };
+  return { images, ecaffe, raw, loadAverage: summarize(load), ecaffeSeconds: summarize(ecaffe), rawSeconds: summarize(raw), slowerBy: { ofMedians: summarize(ecaffe).median - summarize(raw).median, paired: summarize(ecaffe.map((e, i) => e - raw[i]!)) } };
 }
 
 const cell = (s: Summary, digits: number) => `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
@@ -215,6 +225,7 @@ async function main(): Promise<void> {
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
 | to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |
 | ecaffe slower by | ${fixed(first.slowerBy.ofMedians, 2)} s (paired ${cell(first.slowerBy.paired, 2)} s) |
+| 1-min load average during the rounds | uploads ${cell(upload.loadAverage, 2)}, first iteration ${cell(first.loadAverage, 2)} |
 
 results: ${path.relative(repoRoot, out)}`);
   } finally {

@@ -25,6 +25,15 @@ const size = (value: string) => {
 };
 const formats = ['image-folders', 'idx', 'lmdb', 'leveldb'];
 
+/** `ls`, `get` and `rm` of a collection's group (`ecaffe jobs ls`); `statuses`: ls filters by status. */
+function readCommands(group: Command, run: Runner, plural: string, singular: string, statuses = true): void {
+  const ls = group.command('ls').description(`List your ${plural}`);
+  if (statuses) ls.option('--status <status>', 'only in this status (e.g. running)');
+  ls.option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
+  group.command('get').description(`Show a ${singular}`).argument('<id>').action(run('records', 'get'));
+  group.command('rm').description(`Delete a ${singular}${singular === 'training job' ? ' (finished) and its artifacts' : ''}`).argument('<id>').action(run('records', 'remove'));
+}
+
 export function buildProgram(run: Runner, version = '0.0.0'): Command {
   const program = new Command('ecaffe')
     .description('Train and use Caffe models on Elastic Caffe.')
@@ -74,9 +83,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('train', 'train'));
 
   const datafiles = program.command('datafiles').description('Archives to train on');
-  datafiles.command('ls').description('List your datafiles').option('--status <status>', 'only in this status').option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
-  datafiles.command('get').description('Show a datafile').argument('<id>').action(run('records', 'get'));
-  datafiles.command('rm').description('Delete a datafile').argument('<id>').action(run('records', 'remove'));
+  readCommands(datafiles, run, 'datafiles', 'datafile');
   datafiles
     .command('upload')
     .description('Upload a file, or a folder (packed as a plain tar on the fly), and wait until it is checked')
@@ -88,9 +95,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('datafiles', 'upload'));
 
   const datasets = program.command('datasets').description('Training and test databases built from datafiles');
-  datasets.command('ls').description('List your datasets').option('--status <status>', 'only in this status').option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
-  datasets.command('get').description('Show a dataset').argument('<id>').action(run('records', 'get'));
-  datasets.command('rm').description('Delete a dataset').argument('<id>').action(run('records', 'remove'));
+  readCommands(datasets, run, 'datasets', 'dataset');
   datasets
     .command('create')
     .description('Build a dataset and wait until it is ready')
@@ -104,9 +109,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('datasets', 'create'));
 
   const solvers = program.command('solvers').description('Solver and net prototxt, checked against Caffe\'s schema');
-  solvers.command('ls').description('List your solvers').option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
-  solvers.command('get').description('Show a solver').argument('<id>').action(run('records', 'get'));
-  solvers.command('rm').description('Delete a solver').argument('<id>').action(run('records', 'remove'));
+  readCommands(solvers, run, 'solvers', 'solver', false);
   solvers
     .command('create')
     .description('Store a solver and net for a dataset (errors print as file:line:column)')
@@ -117,13 +120,11 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('solvers', 'create'));
 
   const jobs = program.command('jobs').description('Training jobs');
-  jobs.command('ls').description('List your training jobs').option('--status <status>', 'only in this status (e.g. running)').option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
-  jobs.command('get').description('Show a training job').argument('<id>').action(run('records', 'get'));
+  readCommands(jobs, run, 'training jobs', 'training job');
   jobs.command('watch').description('Follow a job to its end with a live status line').argument('<id>').option('--logs', "stream Caffe's log too").action(run('jobs', 'watch'));
   jobs.command('logs').description("Print Caffe's log").argument('<id>').option('-f, --follow', 'keep printing until the job ends').action(run('jobs', 'logs'));
   jobs.command('metrics').description('Loss and test outputs over iterations').argument('<id>').action(run('jobs', 'metrics'));
   jobs.command('cancel').description('Stop a queued or running job').argument('<id>').action(run('jobs', 'cancel'));
-  jobs.command('rm').description('Delete a finished job and its artifacts').argument('<id>').action(run('records', 'remove'));
   jobs.command('download').description('Download the model bundle (deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json)').argument('<id>').option('-o, --output <dir>', 'where to put it (default: ./<id>)').action(run('jobs', 'download'));
   jobs
     .command('resume')
@@ -135,9 +136,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('jobs', 'resume'));
 
   const classifiers = program.command('classifiers').description("Trained models bound to their dataset's preprocessing");
-  classifiers.command('ls').description('List your classifiers').option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
-  classifiers.command('get').description('Show a classifier').argument('<id>').action(run('records', 'get'));
-  classifiers.command('rm').description('Delete a classifier').argument('<id>').action(run('records', 'remove'));
+  readCommands(classifiers, run, 'classifiers', 'classifier', false);
   classifiers.command('create').description("Make a classifier from a job's model").argument('<job-id>').option('--iteration <n>', 'a snapshot instead of the final model', intArg('--iteration')).option('--name <name>', 'classifier name').action(run('classifiers', 'create'));
 
   program

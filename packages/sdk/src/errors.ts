@@ -1,22 +1,11 @@
 /** What the SDK throws: the API's refusals (problem+json), unreachable APIs, and work that ended badly. */
 
-/** One precise complaint about a request; prototxt errors carry the line and column. */
-export interface FieldError {
-  field: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
+import type { components } from './generated/openapi';
 
-/** RFC 9457 problem details, the body of every refusal. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: FieldError[];
-}
+/** RFC 9457 problem details, the body of every refusal (the document's `Problem`). */
+export type Problem = components['schemas']['Problem'];
+/** One precise complaint about a request; prototxt errors carry the line and column. */
+export type FieldError = NonNullable<Problem['errors']>[number];
 
 const isProblem = (body: unknown): body is Problem =>
   typeof body === 'object' && body !== null && typeof (body as Problem).title === 'string' && typeof (body as Problem).status === 'number';

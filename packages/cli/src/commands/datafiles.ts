@@ -1,10 +1,10 @@
 /** `ecaffe datafiles upload PATH`: a file as is, a folder as a plain tar made on the fly; multipart uploads resume with --resume. */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { UploadError, isAbort, isFailure, type CreateDatafile } from '@elastic-caffe/sdk';
+import { UploadError, isAbort, type CreateDatafile } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { trapInterrupt } from '../follow';
-import { recordReporter, uploadReporter } from './shared';
+import { uploadReporter, waitShowing } from './shared';
 
 interface UploadFlags {
   format?: CreateDatafile['format'];
@@ -37,12 +37,7 @@ export async function upload(cli: Cli, [target]: string[], options: UploadFlags)
     reporter.stop();
     trap.release();
   }
-  if (options.wait) {
-    const records = recordReporter(cli, (d) => `datafile ${d.id} ${d.status}`);
-    datafile = await cli.client.waitFor(datafile, { onUpdate: records.update });
-    records.stop();
-    if (isFailure(datafile)) throw new CliError(`datafile ${datafile.id} failed: ${datafile.error ?? 'no reason given'}`, exitCodes.failed);
-  }
+  if (options.wait) datafile = await waitShowing(cli, datafile, 'datafile');
   if (cli.json) return cli.emit(datafile);
   cli.print(datafile.id);
   cli.say(`datafile ${datafile.id} ${datafile.status}${datafile.labels ? `: ${datafile.labels.length} labels, ${datafile.entries} entries` : ''}`);

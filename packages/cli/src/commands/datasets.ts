@@ -1,7 +1,6 @@
 /** `ecaffe datasets create`: a dataset from one datafile (split) or two, waited for until ready. */
-import { isFailure } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
-import { parseSize, recordReporter } from './shared';
+import { parseSize, waitShowing } from './shared';
 
 interface CreateFlags {
   train: string;
@@ -26,12 +25,7 @@ export async function create(cli: Cli, _args: string[], options: CreateFlags): P
     testing: options.test ? { datafileId: options.test, splitPercentage: 0 } : { datafileId: options.train, splitPercentage: Math.round((1 - split) * 1e6) / 1e6 },
     ...(Object.keys(transform).length ? { transform } : {}),
   });
-  if (options.wait) {
-    const records = recordReporter(cli, (d) => `dataset ${d.id} ${d.status}`);
-    dataset = await cli.client.waitFor(dataset, { onUpdate: records.update });
-    records.stop();
-    if (isFailure(dataset)) throw new CliError(`dataset ${dataset.id} failed: ${dataset.error ?? 'no reason given'}`, exitCodes.failed);
-  }
+  if (options.wait) dataset = await waitShowing(cli, dataset, 'dataset');
   if (cli.json) return cli.emit(dataset);
   cli.print(dataset.id);
   if (dataset.labels) cli.say(`dataset ${dataset.id} ready: ${dataset.labels.length} labels, shape ${JSON.stringify(dataset.shape)}`);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isFinal, type UploadProgress, type WorkRecord } from '@elastic-caffe/sdk';
+import { isFailure, isFinal, type UploadProgress, type WorkRecord } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { StatusLine, UploadBars } from '../progress';
 import { duration } from '../output';
@@ -75,6 +75,14 @@ export function recordReporter(cli: Cli, label: (record: WorkRecord) => string):
       line?.done();
     },
   };
+}
+
+/** Waits for a datafile or dataset with live output; exit 3 when it failed. */
+export async function waitShowing<R extends WorkRecord>(cli: Cli, record: R, noun: string): Promise<R> {
+  const records = recordReporter(cli, (r) => `${noun} ${r.id} ${r.status}`);
+  const done = await cli.client.waitFor(record, { onUpdate: records.update }).finally(() => records.stop());
+  if (isFailure(done)) throw new CliError(`${noun} ${done.id} failed: ${(done as { error?: string }).error ?? 'no reason given'}`, exitCodes.failed);
+  return done;
 }
 
 /** Downloads a succeeded job's model bundle and unpacks it into `dir`. */
