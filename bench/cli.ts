@@ -9,7 +9,8 @@
  *      (64 MiB parts, four at a time) alone;
  *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
  *      API calls (fetch, 100 ms polling, a tar of the folder made beforehand and not timed), from
- *      the command's start to the worker printing `Iteration 0`, rounds interleaved.
+ *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
+ *      clock), rounds interleaved.
  * Results: console (markdown) and bench/results/cli-<UTC date and time>.json.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -25,6 +26,7 @@ import type { ElasticCaffe } from '@elastic-caffe/sdk/node';
 import { writeFashionMnistFolders } from '../local/fixtures/fashion-mnist';
 import { buildCli, ecaffeBin } from '../test/support/ecaffe';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession, type BenchSession } from './lib/session';
+import { caffeTimeline } from './lib/caffe-timeline';
 import { fixed, summarize, type Summary } from './lib/stats';
 
 const run = promisify(execFile);
@@ -150,14 +152,13 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
   await writeFile(path.join(session.home, 'solver.prototxt'), solver);
   const net = path.join(example, 'net.prototxt');
   const netText = await readFile(net, 'utf8');
-  /** Seconds from `startedAt` to the job's worker printing Caffe's `Iteration 0`. */
+  /** Seconds from `startedAt` to Caffe's first iteration, read from the glog time in the finished job's log. */
   const firstIteration = async (jobId: string, startedAt: number) => {
-    for (;;) {
-      const batchJob = session.cloud.batch.jobs().find((j) => j.jobName === `train-${jobId}`);
-      const at = batchJob?.jobId ? session.workerOutput.timeOf(batchJob.jobId, /\] Iteration 0\b/) : undefined;
-      if (at) return (at - startedAt) / 1000;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const job = await session.client.waitFor(jobId, { maxIntervalMs: 500 });
+    if (job.status !== 'succeeded') throw new Error(`${jobId} ${job.status}`);
+    const at = caffeTimeline((await session.client.trainingJobs.logs(jobId)).text).firstIteration;
+    if (at === undefined) throw new Error(`no iteration in the log of ${jobId}`);
+    return (at - startedAt) / 1000;
   };
   const ecaffe: number[] = [];
   const raw: number[] = [];
@@ -181,7 +182,6 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
     startedAt = Date.now();
     const rawJob = await rawTrain(session, token, archive, netText, solver);
     const rawSeconds = await firstIteration(rawJob, startedAt);
-    await session.client.waitFor(rawJob);
     if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
   }
   return { images, ecaffe, raw, loadAverage: summarize(load), ecaffeSeconds: summarize(ecaffe), rawSeconds: summarize(raw), slowerBy: { ofMedians: summarize(ecaffe).median - summarize(raw).median, paired: summarize(ecaffe.map((e, i) => e - raw[i]!)) } };

@@ -80,6 +80,42 @@ test('train on a folder succeeds; with --json every stdout line is JSON and the 
   }
 });
 
+test('one-shot commands print exactly one JSON document with --json, and tables without', async () => {
+  const single = async (args: string[]) => {
+    const run = await ecaffe(['--json', ...args], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+  expect(((await single(['jobs', 'ls', '--status', 'succeeded'])).items as Array<{ id: string }>).map((j) => j.id)).toContain(trained.job);
+  expect(await single(['jobs', 'get', trained.job])).toMatchObject({ id: trained.job, status: 'succeeded' });
+  expect(((await single(['jobs', 'metrics', trained.job])).train as unknown[]).length).toBeGreaterThan(0);
+  expect((await single(['jobs', 'logs', trained.job])).log).toContain('Optimization Done.');
+  const downloaded = await single(['jobs', 'download', trained.job, '-o', path.join(work, 'downloaded')]);
+  expect((downloaded.files as string[]).sort()).toEqual(['deploy.prototxt', 'labels.txt', 'model.caffemodel', 'preprocessing.json']);
+  expect((await stat(path.join(work, 'downloaded', 'model.caffemodel'))).size).toBe((await sdk.trainingJobs.artifacts(trained.job)).model!.bytes);
+  const table = await ecaffe(['jobs', 'ls'], env);
+  expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +STATUS +ITERATION +ACCURACY +CREATED$/);
+  expect(table.stdout).toMatch(new RegExp(`${trained.job} .* succeeded +60/60`));
+});
+
+test('jobs resume continues a finished job to a new max_iter in one command', async () => {
+  const run = await ecaffe(['--json', 'jobs', 'resume', trained.job, '--max-iter', '80'], env);
+  expect(run.code).toBe(0);
+  const final = parseLines(run.stdout).at(-1) as unknown as TrainingJob;
+  expect(final).toMatchObject({ status: 'succeeded', progress: { iteration: 80, maxIterations: 80 }, resumeFrom: { trainingJobId: trained.job, iteration: 60 } });
+});
+
+test('admin commands need an admin profile; an admin changes capacity', async () => {
+  const refused = await ecaffe(['admin', 'capacity'], env);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('this needs an admin');
+  expect((await ecaffe(['--profile', 'root', 'login', '--local', '--tenant', 'root', '--admin'], env)).code).toBe(0);
+  const changed = await ecaffe(['--profile', 'root', '--json', 'admin', 'capacity', '--tenant', tenant, '--max-jobs', '3'], env);
+  expect(changed.code).toBe(0);
+  expect(JSON.parse(changed.stdout)).toMatchObject({ source: 'admin', maxConcurrentJobs: { tenants: { [tenant]: 3 } } });
+});
+
 test('a prototxt the service refuses prints compiler-style on stderr and exits 1', async () => {
   const bad = path.join(work, 'bad.prototxt');
   const text = tinyNet().replace('inner_product_param { num_output: 10', 'inner_product_param { num_outputs: 10');
