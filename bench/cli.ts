@@ -8,12 +8,14 @@
  *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
  *      (64 MiB parts, four at a time) alone;
  *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
- *      API calls (fetch, 100 ms polling, a tar of the folder made beforehand and not timed), from
+ *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
  *      clock), rounds interleaved.
  * Results: console (markdown) and bench/results/cli-<UTC date and time>.json.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -21,8 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { create } from 'tar';
-import type { ElasticCaffe } from '@elastic-caffe/sdk/node';
+import { fileSource, nodePut } from '@elastic-caffe/sdk/node';
 import { writeFashionMnistFolders } from '../local/fixtures/fashion-mnist';
 import { buildCli, ecaffeBin } from '../test/support/ecaffe';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession, type BenchSession } from './lib/session';
@@ -110,14 +111,40 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     say(`upload round ${round + 1}/${rounds}: ecaffe multipart (64 MiB parts, 4 at a time)`);
     multipart.push(await ecaffeRound());
   }
+  say('the client alone: nodePut vs curl to a local server that discards the bytes');
+  const alone = await putAlone(file, rounds);
   await rm(file);
   const rate = (s: number[]) => summarize(s.map((seconds) => bytes / 1048576 / seconds));
   const paired = summarize(curl.map((c, i) => c / ecaffe[i]!));
-  return { bytes, curl, ecaffe, multipart, loadAverage: summarize(load), curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
+  return { bytes, curl, ecaffe, multipart, alone: { curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) }, loadAverage: summarize(load), curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
 }
 
-/** The raw flow: the calls a script makes with fetch and a short poll, timed from its first request. */
-async function rawTrain(session: BenchSession, token: string, archive: string, net: string, solver: string): Promise<string> {
+/** The client alone: the SDK's PUT (nodePut, in this process) vs curl, to a local server that discards the bytes. */
+async function putAlone(file: string, rounds: number) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/discard`;
+  const curl: number[] = [];
+  const sdk: number[] = [];
+  const source = await fileSource(file);
+  for (let round = 0; round <= rounds; round++) {
+    const c = (await timed('curl', ['-sS', '-o', '/dev/null', '-X', 'PUT', '--upload-file', file, url])).seconds;
+    const started = process.hrtime.bigint();
+    await nodePut({ url, headers: {}, body: source.read(0, source.size), length: source.size });
+    const n = Number(process.hrtime.bigint() - started) / 1e9;
+    if (round > 0) curl.push(c), sdk.push(n); // round 0 warms up
+  }
+  server.closeAllConnections();
+  server.close();
+  return { curl, sdk };
+}
+
+/** The raw flow: `tar` of the folder, then the calls a script makes with fetch and a short poll. */
+async function rawTrain(session: BenchSession, token: string, folder: string, archive: string, net: string, solver: string): Promise<string> {
+  await run('tar', ['-cf', archive, '-C', folder, '.']);
   const api = `${session.cloud.url}/v1`;
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${api}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -146,7 +173,6 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
   const folder = path.join(session.home, 'fashion');
   await writeFashionMnistFolders({ dataDir: session.dataDir, split: 'train', count: images, out: folder });
   const archive = path.join(session.home, 'fashion.tar');
-  await create({ file: archive, cwd: folder, portable: true }, ['.']);
   const example = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
   const solver = (await readFile(path.join(example, 'solver.prototxt'), 'utf8')).replace(/^max_iter:.*$/m, 'max_iter: 50').replace(/^snapshot:.*$/m, 'snapshot: 50').replace(/^test_interval:.*$/m, 'test_interval: 50');
   await writeFile(path.join(session.home, 'solver.prototxt'), solver);
@@ -180,7 +206,7 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
     const ecaffeSeconds = await firstIteration(jobId, startedAt);
     if ((await exited) !== 0) throw new Error(`ecaffe train failed: ${stdout.slice(-500)}`);
     startedAt = Date.now();
-    const rawJob = await rawTrain(session, token, archive, netText, solver);
+    const rawJob = await rawTrain(session, token, folder, archive, netText, solver);
     const rawSeconds = await firstIteration(rawJob, startedAt);
     if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
   }
@@ -221,6 +247,7 @@ async function main(): Promise<void> {
 | upload ${mib} MiB, curl --upload-file (one PUT) | ${cell(upload.curlMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe datafiles upload (one PUT, whole command) | ${cell(upload.ecaffeMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
+| the client alone to a discarding local server: curl / SDK's nodePut | ${cell(upload.alone.curlMiBps, 0)} / ${cell(upload.alone.sdkMiBps, 0)} MiB/s |
 | ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
 | to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |

@@ -30,7 +30,8 @@ export const nodePut: PutTransport = ({ url, headers, body, length, onBytes, sig
       ...(signal ? { signal } : {}),
     });
     let sent = 0;
-    const source = Readable.from(bytesOf(body), { objectMode: false });
+    // A Node stream (a file's range) is piped as it is; anything else is adapted.
+    const source = body instanceof Readable ? body : Readable.from(bytesOf(body), { objectMode: false });
     source.on('data', (chunk: Buffer) => {
       sent += chunk.length;
       onBytes?.(chunk.length);

@@ -4,7 +4,7 @@
  * (`tarSource`), never staged on disk or in memory. Hidden files and folders (`.DS_Store`, `.git`)
  * are left out: the service would refuse them as images.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -23,9 +23,11 @@ async function* fileRange(file: string, start: number, end: number): AsyncGenera
   if (read !== end - start) throw new Error(`${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`);
 }
 
+/** A file as is. Its ranges are plain read streams (nodePut pipes them; it checks that every byte came). */
 export async function fileSource(file: string): Promise<ByteSource> {
   const { size } = await stat(file);
-  return { size, name: path.basename(file), read: (start, end) => fileRange(file, start, end) };
+  const read = (start: number, end: number) => (end > start ? createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : fileRange(file, start, end));
+  return { size, name: path.basename(file), read };
 }
 
 /** Regular files under the folder, as `/`-separated relative paths, sorted; hidden entries left out. */
@@ -36,7 +38,8 @@ export async function listFiles(folder: string): Promise<Array<{ relative: strin
     const absolute = path.join(entry.parentPath, entry.name);
     const relative = path.relative(folder, absolute).split(path.sep).join('/');
     if (relative.split('/').some((part) => part.startsWith('.'))) continue;
-    const info = await stat(absolute); // follows links: their targets are packed as plain files
+    // Synchronous: thousands of small stats cost milliseconds this way, a round trip each otherwise.
+    const info = statSync(absolute); // follows links: their targets are packed as plain files
     if (info.isFile()) files.push({ relative, absolute, size: info.size });
   }
   return files.sort((a, b) => (a.relative < b.relative ? -1 : 1));
