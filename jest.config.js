@@ -5,6 +5,11 @@
  */
 const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 const transformIgnorePatterns = ['node_modules/(?!(@middy|jose)/)'];
+// The workspace packages run from source in tests (as in tsconfig.json's paths), never from a stale dist/.
+const moduleNameMapper = {
+  '^@elastic-caffe/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+  '^@elastic-caffe/sdk/(.*)$': '<rootDir>/packages/sdk/src/$1',
+};
 const project = (name, extra = {}) => ({
   displayName: name,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
@@ -12,6 +17,7 @@ const project = (name, extra = {}) => ({
   transform,
   transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleNameMapper,
   ...extra,
 });
 const validatedResponses = { setupFiles: ['<rootDir>/test/support/validate-responses.setup.ts'] };

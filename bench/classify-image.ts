@@ -30,6 +30,8 @@ import { classifyRouteKey, startClassifyFunction } from '../local/classify-funct
 import { lambdaContext, loadHandler, type AsyncHandler } from '../local/lambda-context';
 import { lambdaRunOptions, lambdaTmpDir, type LambdaContainer } from '../local/lambda-container';
 import { trainLeNet } from '../local/fixtures/lenet';
+import { issueToken } from '../local/auth';
+import { ElasticCaffeClient } from '../local/client';
 import { buildClassifyImage } from '../scripts/container/classify-image';
 import { createContainer, startContainer } from '../scripts/container/container';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
@@ -107,8 +109,9 @@ async function main(): Promise<void> {
     routeHandlers: { [classifyRouteKey]: route },
   });
   try {
+    const api = new ElasticCaffeClient(session.cloud.url, await issueToken(session.home, tenant));
     say('training a LeNet on 500 Fashion-MNIST images (100 iterations)');
-    const trained = await trainLeNet(session.api, {
+    const trained = await trainLeNet(api, {
       trainImages: 500,
       testImages: 100,
       iterations: 100,
@@ -116,12 +119,12 @@ async function main(): Promise<void> {
       heldOut: 1,
     });
     const classifierId = (
-      await session.api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })
+      await api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })
     ).id;
     const body = { images: [{ base64: trained.heldOut[0]!.png.toString('base64') }], topK: 5 };
     const classify = async () => {
       const started = performance.now();
-      await session.api.request('POST', `/v1/classifiers/${classifierId}/classify`, body);
+      await api.request('POST', `/v1/classifiers/${classifierId}/classify`, body);
       return performance.now() - started;
     };
 

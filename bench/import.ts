@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const outFile = resultsPath('import', opts.out);
 
   const session = await startBenchSession({ tenant, verbose, keep: Boolean(opts.keep) });
-  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, api } = session;
+  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, client } = session;
   try {
     // --- Setup, once: the same images as both datafiles, and as the bare arms' inputs. ---
     const archives = path.join(home, 'archives');
@@ -120,18 +120,12 @@ async function main(): Promise<void> {
     await create({ file: idxTarFile, cwd: archives, portable: true }, ['fashion']);
     const datafileIds: Partial<Record<Format, string>> = {};
     for (const format of formats) {
-      const data = await readFile(format === 'idx' ? idxTarFile : imagesTar);
-      const created = await api.request<{ id: string; upload: { url: string; method: string; headers: Record<string, string> } }>('POST', '/v1/datafiles', {
-        name: `bench-${format}`,
-        format,
-        sizeBytes: data.length,
-      });
-      const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: data });
-      if (!put.ok) throw new Error(`upload of the ${format} datafile failed: ${put.status}`);
-      const ready = await api.waitFor<{ status: string; error?: string }>(`/v1/datafiles/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+      const file = format === 'idx' ? idxTarFile : imagesTar;
+      const created = await client.upload(file, { name: `bench-${format}`, format });
+      const ready = await client.waitFor(created);
       if (ready.status !== 'ready') throw new Error(`the ${format} datafile failed: ${ready.error}`);
       datafileIds[format] = created.id;
-      say(`${format} datafile ${created.id}: ${imageCount} images, ${data.length} bytes`);
+      say(`${format} datafile ${created.id}: ${imageCount} images, ${created.sizeBytes} bytes`);
     }
     // Bare inputs: the extracted folders with one shuffled list of every image, and the plain IDX files.
     const extracted = path.join(bareRoot, 'images');
@@ -236,7 +230,7 @@ async function main(): Promise<void> {
       const datafileId = datafileIds[format]!;
       return measured({ arm: 'api', format, round, warmup }, async () => {
         const postSentAt = Date.now();
-        const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+        const created = await client.datasets.create({
           name: `bench-${format}-${warmup ? 'warmup' : 'round'}-${round}`,
           training: { datafileId, splitPercentage: 0.8 },
           testing: { datafileId, splitPercentage: 0.2 },
@@ -256,7 +250,7 @@ async function main(): Promise<void> {
         let dataset: { status: string; error?: string; counts?: Record<string, Record<string, number>> };
         try {
           for (;;) {
-            dataset = await api.request('GET', `/v1/datasets/${created.id}`);
+            dataset = await client.datasets.get(created.id);
             if (dataset.status === 'ready' || dataset.status === 'failed') {
               observedAt = Date.now();
               break;

@@ -12,6 +12,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { issueToken } from '../local/auth';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { requestMix, runLoad } from './lib/load-mix';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
@@ -24,6 +25,7 @@ const usage = `usage: npm run bench:load -- [options]
   --keep             keep the temporary local home`;
 
 const exampleDir = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
+const tenant = 'bench-load';
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
@@ -31,29 +33,32 @@ async function main(): Promise<void> {
   });
   const connections = positiveInt('connections', opts.connections, usage);
   const seconds = positiveInt('seconds', opts.seconds, usage);
-  const session = await startBenchSession({ tenant: 'bench-load', verbose: opts.verbose, keep: opts.keep });
-  const { home, dataDir, machine, cloud, api } = session;
+  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep });
+  const { home, dataDir, machine, cloud, client } = session;
   let failed = false;
   try {
     say('a dataset of 200 Fashion-MNIST images and a LeNet solver to read');
     const archive = path.join(home, 'archives', 'load.tar.gz');
     await mkdir(path.dirname(archive), { recursive: true });
     await writeFashionMnistArchive({ dataDir, split: 'train', count: 200, out: archive });
-    const datafile = await api.uploadDatafile('bench-load', archive);
-    const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    const datafile = await client.upload(archive, { name: 'bench-load' });
+    await client.waitFor(datafile);
+    const created = await client.datasets.create({
       name: 'bench-load',
       training: { datafileId: datafile.id, splitPercentage: 0.8 },
       testing: { datafileId: datafile.id, splitPercentage: 0.2 },
     });
-    const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+    const dataset = await client.waitFor(created);
     if (dataset.status !== 'ready') throw new Error(`the dataset failed: ${dataset.error}`);
-    const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
+    const solver = await client.solvers.create({
       name: 'bench-load',
       datasetId: created.id,
       solver: await readFile(path.join(exampleDir, 'solver.prototxt'), 'utf8'),
       net: await readFile(path.join(exampleDir, 'net.prototxt'), 'utf8'),
     });
-    const requests = requestMix(api.token, { dataset: created.id, solver: solver.id });
+    // The load process sends its own requests, with a token of the same tenant.
+    const token = await issueToken(home, tenant);
+    const requests = requestMix(token, { dataset: created.id, solver: solver.id });
     const planFile = path.join(home, 'load-plan.json');
     say(`warm-up: 3 s at ${connections} connections`);
     await runLoad({ url: cloud.url, connections, durationSeconds: 3, requests }, planFile);

@@ -35,7 +35,7 @@ import { caffeToolCommand } from '../core/caffe/tools';
 import { bucket } from '../core/objects';
 import * as records from '../core/records/store';
 import { jobsQueue } from '../core/topology';
-import { fashionMnistDataset } from '../local/fixtures/lenet';
+import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { caffeTimeline, type CaffeTimeline } from './lib/caffe-timeline';
 import { runInOwnSession } from './lib/own-session';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
@@ -201,20 +201,30 @@ async function main(): Promise<void> {
   const outFile = resultsPath('overhead', opts.out);
 
   const session = await startBenchSession({ tenant, verbose, keep: Boolean(opts.keep) });
-  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, api } = session;
+  const { home, caffePrefix, dataDir, machine, workerOutput, cloud, client } = session;
   try {
     // --- Setup, once: data through the API, the same solver for both arms. ---
     say(`Fashion-MNIST archives: ${trainImages} training and ${testImages} test images`);
-    const created = { id: await fashionMnistDataset(api, { trainImages, testImages }, path.join(home, 'archives')) };
+    const archives = path.join(home, 'archives');
+    await writeFashionMnistArchive({ dataDir, split: 'train', count: trainImages, out: path.join(archives, 'train.tar.gz') });
+    await writeFashionMnistArchive({ dataDir, split: 'test', count: testImages, out: path.join(archives, 'test.tar.gz') });
+    const train = await client.upload(path.join(archives, 'train.tar.gz'), { name: 'bench-train' });
+    const test = await client.upload(path.join(archives, 'test.tar.gz'), { name: 'bench-test' });
+    await Promise.all([client.waitFor(train), client.waitFor(test)]);
+    const created = await client.datasets.create({
+      name: 'bench-fashion-mnist',
+      training: { datafileId: train.id, splitPercentage: 0 },
+      testing: { datafileId: test.id, splitPercentage: 0 },
+    });
     say(`dataset ${created.id}: building LMDBs through the API …`);
-    const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+    const dataset = await client.waitFor(created);
     if (dataset.status !== 'ready') throw new Error(`the dataset failed: ${dataset.error}`);
 
     const solverText = (await readFile(path.join(exampleDir, 'solver.prototxt'), 'utf8'))
       .replace(/^max_iter:.*$/m, `max_iter: ${maxIter}`)
       .replace(/^snapshot:.*$/m, `snapshot: ${maxIter}`);
     const netText = await readFile(path.join(exampleDir, 'net.prototxt'), 'utf8');
-    const solver = await api.request<{ id: string; solver: string; net: string; maxIterations: number }>('POST', '/v1/solvers', {
+    const solver = await client.solvers.create({
       name: 'bench-lenet',
       datasetId: created.id,
       solver: solverText,
@@ -284,7 +294,7 @@ async function main(): Promise<void> {
       const sampling = startSampling();
       const cpu0 = cpuReading();
       const postSentAt = Date.now();
-      const job = await api.request<JobView>('POST', '/v1/training-jobs', { solverId: solver.id, name: `bench-${warmup ? 'warmup' : 'round'}-${round}` });
+      const job = await client.trainingJobs.create({ solverId: solver.id, name: `bench-${warmup ? 'warmup' : 'round'}-${round}` });
       const postAnsweredAt = Date.now();
 
       // Poll like a client watching progress; once the worker says it is done, poll fast so the
@@ -305,7 +315,7 @@ async function main(): Promise<void> {
       try {
         for (;;) {
           const sentAt = Date.now();
-          record = await api.request<JobView>('GET', `/v1/training-jobs/${job.id}`);
+          record = (await client.trainingJobs.get(job.id)) as JobView;
           if (record.status === 'succeeded' && record.model) {
             observedAt = Date.now();
             observeResolutionSeconds = (observedAt - previousSentAt) / 1000;
@@ -325,12 +335,12 @@ async function main(): Promise<void> {
       const usage = cpuUsage(cpu0, cpuReading(), machine.nproc);
       const detail = batchJob(job.id);
       if (!detail?.jobId) throw new Error(`no Batch job for ${job.id}`);
-      const log = await api.request<string>('GET', `/v1/training-jobs/${job.id}/logs`);
+      const log = (await client.trainingJobs.logs(job.id)).text;
       await writeFile(path.join(home, `api-${warmup ? 'warmup' : 'round'}-${round}.log`), log);
       const t = caffeTimeline(log);
       const trainingCpu = sampling.stop(t, machine.nproc);
       // The model must really be downloadable (outside the timing).
-      const artifacts = await api.request<{ model: { url: string; bytes: number } | null }>('GET', `/v1/training-jobs/${job.id}/artifacts`);
+      const artifacts = await client.trainingJobs.artifacts(job.id);
       if (!artifacts.model) throw new Error(`job ${job.id} succeeded without a model`);
       const download = await fetch(artifacts.model.url);
       const modelBytes = (await download.arrayBuffer()).byteLength;

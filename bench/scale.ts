@@ -19,8 +19,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as records from '../core/records/store';
 import type { TrainingJob } from '../core/records/types';
-import { issueToken } from '../local/auth';
-import { ElasticCaffeClient } from '../local/client';
+import { ElasticCaffe, localTokenAuth } from '@elastic-caffe/sdk/node';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
 import { fixed, summarize, type Summary } from './lib/stats';
@@ -73,32 +72,32 @@ async function main(): Promise<void> {
   process.env.ELASTIC_CAFFE_QUOTA_QUEUED_JOBS = String(Math.max(...jobCounts) + 1);
 
   const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep, workers: Math.max(...workerCounts) });
-  const { home, dataDir, machine, cloud, api } = session;
+  const { home, dataDir, machine, cloud, client } = session;
   const results: RunResult[] = [];
   try {
-    const admin = new ElasticCaffeClient(cloud.url, await issueToken(home, 'bench-admin', { admin: true }));
+    const admin = new ElasticCaffe({ endpoint: cloud.url, auth: localTokenAuth({ endpoint: cloud.url, tenant: 'bench-admin', admin: true }) });
     say(`dataset of ${images} Fashion-MNIST images and a LeNet solver (${maxIter} iterations)`);
     const archive = path.join(home, 'archives', 'train.tar.gz');
     await mkdir(path.dirname(archive), { recursive: true });
     await writeFashionMnistArchive({ dataDir, split: 'train', count: images, out: archive });
-    const datafile = await api.uploadDatafile('bench-scale', archive);
-    const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    const datafile = await client.waitFor(await client.upload(archive, { name: 'bench-scale' }));
+    const created = await client.datasets.create({
       name: 'bench-scale',
       training: { datafileId: datafile.id, splitPercentage: 0.8 },
       testing: { datafileId: datafile.id, splitPercentage: 0.2 },
     });
-    const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+    const dataset = await client.waitFor(created);
     if (dataset.status !== 'ready') throw new Error(`the dataset failed: ${dataset.error}`);
     const solverText = (await readFile(path.join(exampleDir, 'solver.prototxt'), 'utf8'))
       .replace(/^max_iter:.*$/m, `max_iter: ${maxIter}`)
       .replace(/^snapshot:.*$/m, `snapshot: ${maxIter}`)
       .replace(/^test_interval:.*$/m, `test_interval: ${maxIter}`);
     const netText = await readFile(path.join(exampleDir, 'net.prototxt'), 'utf8');
-    const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'bench-lenet', datasetId: created.id, solver: solverText, net: netText });
+    const solver = await client.solvers.create({ name: 'bench-lenet', datasetId: created.id, solver: solverText, net: netText });
 
     for (const workers of workerCounts) {
       for (const jobs of jobCounts) {
-        await admin.request('PUT', '/v1/admin/capacity', { maxWorkers: workers, maxConcurrentJobs: { default: workers } });
+        await admin.admin.setCapacity({ maxWorkers: workers, maxConcurrentJobs: { default: workers, tenants: {} } });
         say(`capacity ${workers}: queueing ${jobs} jobs`);
         let maxUnfinished = 0;
         const sampler = setInterval(() => {
@@ -106,9 +105,9 @@ async function main(): Promise<void> {
           maxUnfinished = Math.max(maxUnfinished, unfinished);
         }, 20);
         const ids: string[] = [];
-        for (let i = 0; i < jobs; i++) ids.push((await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id, name: `scale-${workers}-${jobs}-${i}` })).id);
+        for (let i = 0; i < jobs; i++) ids.push((await client.trainingJobs.create({ solverId: solver.id, name: `scale-${workers}-${jobs}-${i}` })).id);
         const finished: TrainingJob[] = [];
-        for (const id of ids) finished.push(await api.waitFor<TrainingJob>(`/v1/training-jobs/${id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status), { timeoutMs: 60 * 60_000 }));
+        for (const id of ids) finished.push(await client.waitFor<TrainingJob>(id, { maxIntervalMs: 500 }));
         clearInterval(sampler);
         const failed = finished.filter((job) => job.status !== 'succeeded');
         if (failed.length) throw new Error(`${failed.length} jobs did not succeed, e.g. ${failed[0]!.id}: ${failed[0]!.error}`);

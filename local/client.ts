@@ -1,62 +1,48 @@
 /**
- * A small client for the HTTP API, used by the demo, the end-to-end tests and the benchmarks —
- * everything they do goes through the public API exactly as a user's code would.
+ * The API client the integration and end-to-end tests grew up with, now a thin layer over the SDK
+ * (packages/sdk): `request` by method and path, `uploadDatafile`, and `waitFor` with a predicate.
+ * Unlike the SDK's resource methods it never retries (tests assert each answer as it came) and, when
+ * ELASTIC_CAFFE_VALIDATE_RESPONSES=1 (jest's setupFiles), checks every answer against the OpenAPI
+ * document. New code uses `ElasticCaffe` from `@elastic-caffe/sdk/node` directly.
  */
-import { readFile } from 'node:fs/promises';
+import { ApiError, ElasticCaffe, staticToken, type ResponseObserver } from '@elastic-caffe/sdk/node';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    method: string,
-    path: string,
-  ) {
-    super(`${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`);
-  }
-}
+export { ApiError };
 
 type Json = Record<string, unknown>;
 
-/**
- * Tests set ELASTIC_CAFFE_VALIDATE_RESPONSES=1 to check every answer against the OpenAPI document;
- * loaded only then, so the demo and benchmarks never load the validator (a dev dependency).
- */
-function checkAgainstOpenApi(answer: { method: string; path: string; status: number; contentType: string; body: unknown }): void {
+/** Loaded only when asked for, so the demo and benchmarks never load the validator (a dev dependency). */
+const checkAgainstOpenApi: ResponseObserver = async ({ request, response }) => {
+  if (process.env.ELASTIC_CAFFE_VALIDATE_RESPONSES !== '1') return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, test-only module
-  (require('../test/support/validate-responses') as typeof import('../test/support/validate-responses')).validateResponse(answer);
-}
+  const { validateResponse } = require('../test/support/validate-responses') as typeof import('../test/support/validate-responses');
+  const text = await response.clone().text();
+  const contentType = response.headers.get('content-type') ?? '';
+  const url = new URL(request.url);
+  validateResponse({ method: request.method, path: url.pathname + url.search, status: response.status, contentType, body: contentType.includes('json') && text ? JSON.parse(text) : text });
+};
 
 export class ElasticCaffeClient {
+  /** The SDK client behind it (same endpoint and token, no retries, answers validated in tests). */
+  readonly sdk: ElasticCaffe;
+
   constructor(
     readonly baseUrl: string,
     readonly token: string,
-  ) {}
+  ) {
+    this.sdk = new ElasticCaffe({ endpoint: baseUrl, auth: staticToken(token), retry: false, onResponse: checkAgainstOpenApi });
+  }
 
   /** Calls the API; non-2xx answers throw ApiError with the problem body. */
   async request<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed = (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
-    if (process.env.ELASTIC_CAFFE_VALIDATE_RESPONSES === '1') checkAgainstOpenApi({ method, path, status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed });
-    if (!response.ok) throw new ApiError(response.status, parsed, method, path);
-    return parsed as T;
+    const answer = await this.sdk.request<T>(method, path, body !== undefined ? { body } : {});
+    if (answer.status >= 400) throw new ApiError(answer.status, answer.body, method, path);
+    return answer.body;
   }
 
-  /** Registers a datafile and uploads the archive to the presigned URL it got back. */
+  /** Registers an image-folders datafile and uploads the archive (the SDK's upload: one PUT, or multipart when large). */
   async uploadDatafile(name: string, archive: string): Promise<Json & { id: string }> {
-    const data = await readFile(archive);
-    const created = await this.request<Json & { id: string; upload: { url: string; method: string; headers: Record<string, string> } }>(
-      'POST',
-      '/v1/datafiles',
-      { name, format: 'image-folders', sizeBytes: data.length },
-    );
-    const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: data });
-    if (!put.ok) throw new Error(`upload to ${created.upload.url} failed: ${put.status} ${await put.text()}`);
-    return created;
+    return (await this.sdk.upload(archive, { name, format: 'image-folders' })) as unknown as Json & { id: string };
   }
 
   /** Polls a record until `done(record)` holds, calling `onUpdate` on every change. */

@@ -21,6 +21,7 @@ import { startEmulators } from './emulators';
 import { localEventBusName, printEvent, startEventBus, type LocalEventBus } from './eventbridge';
 import { startGateway } from './gateway';
 import { claimHome, type HomeClaim } from './home-claim';
+import { localTokenRoute } from './token-route';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
 import { deliver, pollQueue, repeat } from './runtime';
@@ -190,6 +191,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     verifyToken: await tokenVerifier(home),
     handlerFor: (route: Route) =>
       options.routeHandlers?.[routeKey(route)] ?? handler(`lambdas/http/${route.handler}.ts`),
+    localRoute: localTokenRoute(home),
   });
   await claim.publish(gateway.url);
   return {

@@ -10,6 +10,7 @@ import { routeFunctionName, routeKey, routes, type Route } from '../core/routes'
 import { correlationHeader, isValidCorrelationId } from '../core/correlation';
 import { apiCors } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
+import type { LocalRoute } from './token-route';
 
 interface CompiledRoute {
   route: Route;
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   port: number;
   verifyToken: (token: string) => Promise<JWTPayload>;
   handlerFor: (route: Route) => AsyncHandler;
+  /** Requests served before the route table, by the local system only (`POST /local/token`). */
+  localRoute?: LocalRoute;
 }
 
 /** Starts the gateway on 127.0.0.1; resolves once it listens. */
@@ -92,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       });
       return void res.end();
     }
+    if (await options.localRoute?.(req, res, url)) return;
     const matches = compiled.filter((c) => c.pattern.test(url.pathname));
     const match = matches.find((c) => c.route.method === method);
     if (!match) {

@@ -6,9 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { issueToken } from '../../local/auth';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
-import { ElasticCaffeClient } from '../../local/client';
+import { ElasticCaffe, localTokenAuth } from '@elastic-caffe/sdk/node';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
 import { machineInfo } from './machine';
 import { WorkerOutput } from './worker-output';
@@ -37,7 +36,8 @@ export interface BenchSession {
   machine: ReturnType<typeof machineInfo>;
   workerOutput: WorkerOutput;
   cloud: LocalCloud;
-  api: ElasticCaffeClient;
+  /** The SDK client, acting as the session's tenant. */
+  client: ElasticCaffe;
   /** Stops the cloud and, unless `keep`, removes the temporary home. */
   close(): Promise<void>;
 }
@@ -77,8 +77,8 @@ export async function startBenchSession(options: BenchSessionOptions): Promise<B
     const routeHandlers = options.routeHandlers;
     const cloudOptions = { home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 };
     cloud = await startLocalCloud({ ...cloudOptions, ...(routeHandlers && { routeHandlers }) });
-    const api = new ElasticCaffeClient(cloud.url, await issueToken(home, options.tenant));
-    return { home, caffePrefix, dataDir, machine, workerOutput, cloud, api, close };
+    const client = new ElasticCaffe({ endpoint: cloud.url, auth: localTokenAuth({ endpoint: cloud.url, tenant: options.tenant }) });
+    return { home, caffePrefix, dataDir, machine, workerOutput, cloud, client, close };
   } catch (error) {
     await close();
     throw error;

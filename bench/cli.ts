@@ -1,0 +1,266 @@
+/**
+ * `npm run bench:cli [-- --rounds 5 --upload-mib 256 --images 2000]`: what the CLI costs a user,
+ * each arm beside its raw counterpart in one run, against one local cloud (one Batch worker):
+ *   1. start-up: `node packages/cli/bin/ecaffe.js --help` and `npx ecaffe --help` (median of
+ *      20 and 10 runs), beside `node -e 0`;
+ *   2. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
+ *      register, PUT) vs `curl --upload-file FILE` to a presigned URL the SDK registered, rounds
+ *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
+ *      (64 MiB parts, four at a time) alone;
+ *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
+ *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
+ *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
+ *      clock), rounds interleaved.
+ * Results: console (markdown) and bench/results/cli-<UTC date and time>.json.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { fileSource, nodePut } from '@elastic-caffe/sdk/node';
+import { writeFashionMnistFolders } from '../local/fixtures/fashion-mnist';
+import { buildCli, ecaffeBin } from '../test/support/ecaffe';
+import { positiveInt, repoRoot, resultsPath, say, startBenchSession, type BenchSession } from './lib/session';
+import { caffeTimeline } from './lib/caffe-timeline';
+import { fixed, summarize, type Summary } from './lib/stats';
+
+const run = promisify(execFile);
+const tenant = 'bench-cli';
+const usage = `usage: npm run bench:cli -- [options]
+  --rounds N       upload and first-iteration rounds per arm (default 5 and 3)
+  --upload-mib N   size of the uploaded file (default 256)
+  --images N       Fashion-MNIST images in the training folder (default 2000)
+  --out FILE       results JSON (default bench/results/cli-<UTC date and time>.json)
+  --verbose        mirror worker output and handler logs
+  --keep           keep the temporary local home`;
+
+/** Wall-clock seconds of a command run to its end (it must exit 0). */
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; stdout: string }> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await run(command, args, { env: { ...process.env, ...env }, cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stdout };
+}
+
+async function startup() {
+  const measure = async (n: number, command: string, args: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push((await timed(command, args)).seconds);
+    return summarize(times);
+  };
+  say('start-up: node -e 0, node bin --help, npx ecaffe --help');
+  return {
+    nodeBare: await measure(20, process.execPath, ['-e', '0']),
+    binHelp: await measure(20, process.execPath, [ecaffeBin, '--help']),
+    npxHelp: await measure(10, 'npx', ['ecaffe', '--help']),
+  };
+}
+
+async function writeRandomFile(file: string, mib: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 0; i < mib; i++) if (!out.write(randomBytes(1024 * 1024))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+}
+
+async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: number, mib: number) {
+  const client = session.client;
+  const file = path.join(session.home, 'upload.bin');
+  await writeRandomFile(file, mib);
+  const bytes = (await stat(file)).size;
+  // The worker inspects (and refuses) each upload: wait for it and delete the datafile, so rounds neither overlap nor fill the disk.
+  const settle = async (id: string) => {
+    await client.waitFor(id, { maxIntervalMs: 500 });
+    await client.datafiles.delete(id);
+  };
+  const curlRound = async () => {
+    const created = await client.datafiles.create({ name: 'curl', format: 'image-folders', sizeBytes: bytes });
+    if (!('upload' in created) || created.upload?.method !== 'PUT') throw new Error('expected a single presigned PUT');
+    const { seconds, stdout } = await timed('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '--upload-file', file, created.upload.url]);
+    if (!stdout.startsWith('2')) throw new Error(`curl's PUT answered ${stdout}`);
+    await settle(created.id);
+    return seconds;
+  };
+  const ecaffeRound = async (extraEnv: NodeJS.ProcessEnv = {}) => {
+    const { seconds, stdout } = await timed(process.execPath, [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'], { ...env, ...extraEnv });
+    const record = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string };
+    await settle(record.id);
+    return seconds;
+  };
+  const single = { ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(4 * 1024 ** 3) };
+  const curl: number[] = [];
+  const ecaffe: number[] = [];
+  const multipart: number[] = [];
+  const load: number[] = [];
+  Object.assign(process.env, single); // the handlers run in this process
+  say('upload warm-up (untimed): curl, ecaffe');
+  await curlRound();
+  await ecaffeRound();
+  for (let round = 0; round < rounds; round++) {
+    load.push(os.loadavg()[0]!);
+    say(`upload round ${round + 1}/${rounds}: curl, then ecaffe (${mib} MiB, one PUT each)`);
+    curl.push(await curlRound());
+    ecaffe.push(await ecaffeRound());
+  }
+  delete process.env.ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES;
+  for (let round = 0; round < rounds; round++) {
+    say(`upload round ${round + 1}/${rounds}: ecaffe multipart (64 MiB parts, 4 at a time)`);
+    multipart.push(await ecaffeRound());
+  }
+  say('the client alone: nodePut vs curl to a local server that discards the bytes');
+  const alone = await putAlone(file, rounds);
+  await rm(file);
+  const rate = (s: number[]) => summarize(s.map((seconds) => bytes / 1048576 / seconds));
+  const paired = summarize(curl.map((c, i) => c / ecaffe[i]!));
+  return { bytes, curl, ecaffe, multipart, alone: { curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) }, loadAverage: summarize(load), curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
+}
+
+/** The client alone: the SDK's PUT (nodePut, in this process) vs curl, to a local server that discards the bytes. */
+async function putAlone(file: string, rounds: number) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/discard`;
+  const curl: number[] = [];
+  const sdk: number[] = [];
+  const source = await fileSource(file);
+  for (let round = 0; round <= rounds; round++) {
+    const c = (await timed('curl', ['-sS', '-o', '/dev/null', '-X', 'PUT', '--upload-file', file, url])).seconds;
+    const started = process.hrtime.bigint();
+    await nodePut({ url, headers: {}, body: source.read(0, source.size), length: source.size });
+    const n = Number(process.hrtime.bigint() - started) / 1e9;
+    if (round > 0) curl.push(c), sdk.push(n); // round 0 warms up
+  }
+  server.closeAllConnections();
+  server.close();
+  return { curl, sdk };
+}
+
+/** The raw flow: `tar` of the folder, then the calls a script makes with fetch and a short poll. */
+async function rawTrain(session: BenchSession, token: string, folder: string, archive: string, net: string, solver: string): Promise<string> {
+  await run('tar', ['-cf', archive, '-C', folder, '.']);
+  const api = `${session.cloud.url}/v1`;
+  const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${api}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const until = async (route: string, done: string[]) => {
+    for (;;) {
+      const record = await call<{ status: string }>('GET', route);
+      if (done.includes(record.status)) return record;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const data = await readFile(archive);
+  const datafile = await call<{ id: string; upload: { url: string; headers: Record<string, string> } }>('POST', '/datafiles', { name: 'raw', format: 'image-folders', sizeBytes: data.length });
+  const put = await fetch(datafile.upload.url, { method: 'PUT', headers: datafile.upload.headers, body: data });
+  if (!put.ok) throw new Error(`PUT ${put.status}`);
+  await until(`/datafiles/${datafile.id}`, ['ready', 'failed']);
+  const dataset = await call<{ id: string }>('POST', '/datasets', { name: 'raw', training: { datafileId: datafile.id, splitPercentage: 0.8 }, testing: { datafileId: datafile.id, splitPercentage: 0.2 } });
+  await until(`/datasets/${dataset.id}`, ['ready', 'failed']);
+  const sv = await call<{ id: string }>('POST', '/solvers', { name: 'raw', datasetId: dataset.id, solver, net });
+  return (await call<{ id: string }>('POST', '/training-jobs', { solverId: sv.id })).id;
+}
+
+async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, token: string, rounds: number, images: number) {
+  const folder = path.join(session.home, 'fashion');
+  await writeFashionMnistFolders({ dataDir: session.dataDir, split: 'train', count: images, out: folder });
+  const archive = path.join(session.home, 'fashion.tar');
+  const example = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
+  const solver = (await readFile(path.join(example, 'solver.prototxt'), 'utf8')).replace(/^max_iter:.*$/m, 'max_iter: 50').replace(/^snapshot:.*$/m, 'snapshot: 50').replace(/^test_interval:.*$/m, 'test_interval: 50');
+  await writeFile(path.join(session.home, 'solver.prototxt'), solver);
+  const net = path.join(example, 'net.prototxt');
+  const netText = await readFile(net, 'utf8');
+  /** Seconds from `startedAt` to Caffe's first iteration, read from the glog time in the finished job's log. */
+  const firstIteration = async (jobId: string, startedAt: number) => {
+    const job = await session.client.waitFor(jobId, { maxIntervalMs: 500 });
+    if (job.status !== 'succeeded') throw new Error(`${jobId} ${job.status}`);
+    const at = caffeTimeline((await session.client.trainingJobs.logs(jobId)).text).firstIteration;
+    if (at === undefined) throw new Error(`no iteration in the log of ${jobId}`);
+    return (at - startedAt) / 1000;
+  };
+  const ecaffe: number[] = [];
+  const raw: number[] = [];
+  const load: number[] = [];
+  for (let round = -1; round < rounds; round++) {
+    say(round < 0 ? 'first-iteration warm-up (untimed): ecaffe train, raw API flow' : `first-iteration round ${round + 1}/${rounds}: ecaffe train, then the raw API flow`);
+    const timedRound = round >= 0;
+    if (timedRound) load.push(os.loadavg()[0]!);
+    let startedAt = Date.now();
+    const child = spawn(process.execPath, [ecaffeBin, '--json', 'train', folder, '--net', net, '--solver', path.join(session.home, 'solver.prototxt')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let jobId: string | undefined;
+    while (!jobId) {
+      jobId = /"id":"(tj_[0-9a-z]{26})"/.exec(stdout)?.[1];
+      if (!jobId) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ecaffeSeconds = await firstIteration(jobId, startedAt);
+    if ((await exited) !== 0) throw new Error(`ecaffe train failed: ${stdout.slice(-500)}`);
+    startedAt = Date.now();
+    const rawJob = await rawTrain(session, token, folder, archive, netText, solver);
+    const rawSeconds = await firstIteration(rawJob, startedAt);
+    if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
+  }
+  return { images, ecaffe, raw, loadAverage: summarize(load), ecaffeSeconds: summarize(ecaffe), rawSeconds: summarize(raw), slowerBy: { ofMedians: summarize(ecaffe).median - summarize(raw).median, paired: summarize(ecaffe.map((e, i) => e - raw[i]!)) } };
+}
+
+const cell = (s: Summary, digits: number) => `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+
+async function main(): Promise<void> {
+  const { values: opts } = parseArgs({
+    options: { rounds: { type: 'string' }, 'upload-mib': { type: 'string', default: '256' }, images: { type: 'string', default: '2000' }, out: { type: 'string' }, verbose: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (opts.help) return void console.log(usage);
+  const mib = positiveInt('upload-mib', opts['upload-mib'], usage);
+  const images = positiveInt('images', opts.images, usage);
+  const rounds = opts.rounds ? positiveInt('rounds', opts.rounds, usage) : undefined;
+  buildCli();
+  const start = await startup();
+  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep });
+  try {
+    const configDir = path.join(session.home, 'ecaffe-config');
+    await mkdir(configDir, { recursive: true });
+    const env = { ECAFFE_ENDPOINT: session.cloud.url, ECAFFE_CONFIG_DIR: configDir };
+    await timed(process.execPath, [ecaffeBin, 'login', '--local', '--tenant', tenant], env);
+    const { token } = (await (await fetch(`${session.cloud.url}/local/token`, { method: 'POST', body: JSON.stringify({ tenant }) })).json()) as { token: string };
+    const upload = await uploads(session, env, rounds ?? 5, mib);
+    const first = await firstIterations(session, env, token, rounds ?? 3, images);
+    const results = { at: new Date().toISOString(), machine: session.machine, startup: start, upload, firstIteration: first };
+    const out = resultsPath('cli', opts.out);
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`
+| measure | median (min–max) |
+|---|---|
+| \`node -e 0\` | ${cell(start.nodeBare, 3)} s |
+| \`node packages/cli/bin/ecaffe.js --help\` | ${cell(start.binHelp, 3)} s |
+| \`npx ecaffe --help\` | ${cell(start.npxHelp, 3)} s |
+| upload ${mib} MiB, curl --upload-file (one PUT) | ${cell(upload.curlMiBps, 0)} MiB/s |
+| upload ${mib} MiB, ecaffe datafiles upload (one PUT, whole command) | ${cell(upload.ecaffeMiBps, 0)} MiB/s |
+| upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
+| the client alone to a discarding local server: curl / SDK's nodePut | ${cell(upload.alone.curlMiBps, 0)} / ${cell(upload.alone.sdkMiBps, 0)} MiB/s |
+| ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
+| to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
+| to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |
+| ecaffe slower by | ${fixed(first.slowerBy.ofMedians, 2)} s (paired ${cell(first.slowerBy.paired, 2)} s) |
+| 1-min load average during the rounds | uploads ${cell(upload.loadAverage, 2)}, first iteration ${cell(first.loadAverage, 2)} |
+
+results: ${path.relative(repoRoot, out)}`);
+  } finally {
+    await session.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

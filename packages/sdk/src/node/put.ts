@@ -1,0 +1,55 @@
+/**
+ * PUTs to presigned storage URLs with node:http(s): the body streams from its source with an
+ * exact Content-Length (fetch would send a stream chunked, which S3 refuses), bytes are counted as
+ * they leave, and sockets are kept alive between parts.
+ */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import { PutFailed, type PutTransport } from '../put';
+import type { Chunk } from '../source';
+
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+async function* bytesOf(body: Blob | AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
+  if (body instanceof Blob) return yield* bytesOf([body] as unknown as AsyncIterable<Chunk>);
+  for await (const chunk of body) {
+    if (chunk instanceof Blob) for await (const piece of chunk.stream() as unknown as AsyncIterable<Uint8Array>) yield piece;
+    else yield chunk;
+  }
+}
+
+export const nodePut: PutTransport = ({ url, headers, body, length, onBytes, signal }) =>
+  new Promise<void>((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const request = (secure ? httpsRequest : httpRequest)(target, {
+      method: 'PUT',
+      headers: { ...headers, 'content-length': String(length) },
+      agent: secure ? agents.https : agents.http,
+      ...(signal ? { signal } : {}),
+    });
+    let sent = 0;
+    // A Node stream (a file's range) is piped as it is; anything else is adapted.
+    const source = body instanceof Readable ? body : Readable.from(bytesOf(body), { objectMode: false });
+    source.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+      onBytes?.(chunk.length);
+    });
+    source.on('error', (error) => request.destroy(error));
+    source.on('end', () => {
+      if (sent !== length) request.destroy(new Error(`the upload body has ${sent} bytes, not the ${length} announced`));
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve();
+        else reject(new PutFailed(status, Buffer.concat(chunks).toString('utf8')));
+      });
+    });
+    source.pipe(request);
+  });
