@@ -30,10 +30,8 @@ import { classifyRouteKey, startClassifyFunction } from '../local/classify-funct
 import { lambdaContext, loadHandler, type AsyncHandler } from '../local/lambda-context';
 import { lambdaRunOptions, lambdaTmpDir, type LambdaContainer } from '../local/lambda-container';
 import { trainLeNet } from '../local/fixtures/lenet';
-import { issueToken } from '../local/auth';
-import { ElasticCaffeClient } from '../local/client';
-import { buildClassifyImage } from '../scripts/container/classify-image';
-import { createContainer, startContainer } from '../scripts/container/container';
+import { buildClassifyImage } from '../packaging/images/classify-image';
+import { createContainer, startContainer } from '../packaging/images/container';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
 import { fixed, summarize, type Summary } from './lib/stats';
 
@@ -109,22 +107,21 @@ async function main(): Promise<void> {
     routeHandlers: { [classifyRouteKey]: route },
   });
   try {
-    const api = new ElasticCaffeClient(session.cloud.url, await issueToken(session.home, tenant));
+    const { client } = session;
     say('training a LeNet on 500 Fashion-MNIST images (100 iterations)');
-    const trained = await trainLeNet(api, {
+    const trained = await trainLeNet(client, {
       trainImages: 500,
       testImages: 100,
       iterations: 100,
       snapshot: 100,
       heldOut: 1,
     });
-    const classifierId = (
-      await api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })
-    ).id;
+    const classifierId = (await client.classifiers.create({ trainingJobId: trained.jobId })).id;
     const body = { images: [{ base64: trained.heldOut[0]!.png.toString('base64') }], topK: 5 };
     const classify = async () => {
       const started = performance.now();
-      await api.request('POST', `/v1/classifiers/${classifierId}/classify`, body);
+      const answer = await client.request('POST', `/v1/classifiers/${classifierId}/classify`, { body });
+      if (answer.status !== 200) throw new Error(`classify answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return performance.now() - started;
     };
 

@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { fileSource, nodePut } from '@elastic-caffe/sdk/node';
 import { writeFashionMnistFolders } from '../local/fixtures/fashion-mnist';
-import { buildCli, ecaffeBin } from '../test/support/ecaffe';
+import { buildCli, ecaffeBin } from '../local/fixtures/ecaffe-bin';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession, type BenchSession } from './lib/session';
 import { caffeTimeline } from './lib/caffe-timeline';
 import { fixed, summarize, type Summary } from './lib/stats';

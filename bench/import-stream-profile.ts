@@ -12,7 +12,7 @@ import { defaultArchiveLimits } from '../container/worker/formats/limits';
 import { buildImagesInStream } from '../container/worker/formats/stream-images';
 import { ensureCaffe, ensureFashionMnist } from '../local/caffe/install';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
-import { buildInputFor, splitDatasetRecord } from '../test/support/format-fixtures';
+import { buildInputFor, splitDatasetRecord } from '../local/fixtures/dataset-build';
 
 async function main(): Promise<void> {
   const [count = 60000, rounds = 2] = process.argv.slice(2).map(Number);

@@ -11,7 +11,7 @@ import { routeKey, type Route } from '../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
 import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work';
-import { buildWorkerBundle } from '../container/build-worker';
+import { buildWorkerBundle } from '../packaging/worker-bundle';
 import { stopInferenceServer } from '../container/inference/client';
 import { ensurePycaffe } from './caffe/install';
 import { tokenVerifier } from './auth';
@@ -44,7 +44,7 @@ export interface LocalCloudOptions {
   /** SIGTERM → SIGKILL grace for stopped jobs. */
   terminateGraceMs?: number;
   /**
-   * Run the worker inside this locally built container image (scripts/container/worker-image.ts,
+   * Run the worker inside this locally built container image (packaging/images/worker-image.ts,
    * local/batch/image-runner.ts) instead of as a host process: the image brings its own Caffe,
    * Node and paths, so jobs get only the AWS environment.
    */

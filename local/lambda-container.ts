@@ -3,7 +3,7 @@
  * serves (local/lambda-runtime-api.ts), so the image's own entry point — for the classify image, the
  * AWS Lambda runtime interface client — fetches events, runs the handler and posts its answers:
  *
- * - a fresh container per execution environment (scripts/container/container.ts), its ENTRYPOINT
+ * - a fresh container per execution environment (packaging/images/container.ts), its ENTRYPOINT
  *   started with `buildah run --isolation chroot --network host`, Lambda's reserved variables
  *   (AWS_LAMBDA_RUNTIME_API, the function's name, memory, log group …) added to the image's ENV
  *   with the function's own environment;
@@ -21,7 +21,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createContainer, inspectImage, startContainer, type RunningContainer } from '../scripts/container/container';
+import { createContainer, inspectImage, startContainer, type RunningContainer } from '../packaging/images/container';
 import { startRuntimeApi, type InvocationResult, type RuntimeApi } from './lambda-runtime-api';
 
 /** The uid and gid Lambda runs functions as (sbx_user1051); any unprivileged pair not in the image would do. */

@@ -12,7 +12,7 @@ import { claimHome, HomeInUseError } from './home-claim';
  * AWS (built with buildah on the first run, with progress; root and apt-get needed).
  */
 async function workerImage(): Promise<string> {
-  const { buildWorkerImage } = await import('../scripts/container/worker-image');
+  const { buildWorkerImage } = await import('../packaging/images/worker-image');
   console.log('Building (or finding up to date) the worker image…');
   const image = await buildWorkerImage({ installMissingTools: true, log: (line) => console.log(line) });
   console.log(`Workers run in ${image.name} (${image.id.slice(0, 12)})`);

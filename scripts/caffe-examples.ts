@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { issueToken } from '../local/auth';
 import { ensureCaffe, ensureFashionMnist } from '../local/caffe/install';
-import { ApiError, ElasticCaffeClient } from '../local/client';
+import { ApiError, ElasticCaffeClient } from '../test/support/client';
 import { startLocalCloud } from '../local/cloud';
 import { writeFashionMnistArchive } from '../local/fixtures/fashion-mnist';
 

@@ -14,8 +14,8 @@ import { urlPolicy } from '../../core/net/url-guard';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { Classifier, ClassifyJob } from '../../core/records/types';
-import { inferenceServer } from '../inference/client';
-import { meanImageOf, modelFiles } from '../inference/model-cache';
+import { inputShape } from '../../core/ports/inference';
+import { pycaffeInference as inference } from '../inference/pycaffe';
 import { extractArchive } from './archive';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
@@ -70,11 +70,9 @@ class ImageUnavailable extends Error {}
 
 /** Classifies the sources in batches; per-image problems are results, not failures. */
 export async function classifySources(classifier: Classifier, sources: ImageSource[], k: number): Promise<ImageResult[]> {
-  const server = inferenceServer();
-  await server.load({ key: classifier.id, ...(await modelFiles(classifier)), input: classifier.input, output: classifier.output });
   const p = classifier.preprocessing;
-  const mean = await meanImageOf(classifier);
-  const shape: [number, number, number] = [p.channels, p.cropSize ?? p.height, p.cropSize ?? p.width];
+  const mean = await inference.meanImageOf(classifier);
+  const shape = inputShape(classifier);
   const results: ImageResult[] = [];
   for (let start = 0; start < sources.length; start += batchSize) {
     const batch = sources.slice(start, start + batchSize);
@@ -90,7 +88,7 @@ export async function classifySources(classifier: Classifier, sources: ImageSour
       }
     }
     if (inputs.length === 0) continue;
-    const probabilities = await server.classify(classifier.id, shape, inputs.map((i) => i.input));
+    const probabilities = await inference.classify(classifier, shape, inputs.map((i) => i.input));
     inputs.forEach(({ at }, i) => (results[at]!.top = topK(probabilities[i]!, classifier.labels, k)));
   }
   return results;

@@ -1,15 +1,14 @@
 /**
  * Classifying images with a classifier, synchronously: decode and preprocess in Node exactly as
- * training saw the data (core/caffe/preprocess.ts), one forward pass in the long-lived inference
- * server (container/inference/), top-k per image.
+ * training saw the data (core/caffe/preprocess.ts), one forward pass by the model runtime the
+ * caller passes in (core/ports/inference.ts), top-k per image.
  */
 import { classifyLimits } from '../api/classifiers';
 import { ImageDecodeError, decodeImage } from '../caffe/preprocess-image';
 import { toNetInput, topK } from '../caffe/preprocess';
 import { PayloadTooLargeError, ValidationError, type FieldError } from '../errors';
 import * as records from '../records/store';
-import { inferenceServer } from '../../container/inference/client';
-import { meanImageOf, modelFiles } from '../../container/inference/model-cache';
+import { inputShape, type Inference } from '../ports/inference';
 
 export interface ImageToClassify {
   /** How the answer names it: its index in `images`, or the uploaded file's name. */
@@ -49,11 +48,17 @@ export function checkClassifyBatch(images: ImageToClassify[]): void {
     throw new PayloadTooLargeError(`${total} bytes of images; one request takes at most ${classifyLimits.maxTotalBytes}`);
 }
 
-export async function classifyImages(tenantId: string, id: string, images: ImageToClassify[], k = 5): Promise<ClassifyResult> {
+export async function classifyImages(
+  inference: Inference,
+  tenantId: string,
+  id: string,
+  images: ImageToClassify[],
+  k = 5,
+): Promise<ClassifyResult> {
   checkClassifyBatch(images);
   const classifier = await records.get('classifiers', tenantId, id);
   const p = classifier.preprocessing;
-  const mean = await meanImageOf(classifier);
+  const mean = await inference.meanImageOf(classifier);
   const problems: FieldError[] = [];
   const inputs = images.flatMap((img) => {
     try {
@@ -66,10 +71,6 @@ export async function classifyImages(tenantId: string, id: string, images: Image
   });
   if (problems.length) throw new ValidationError(problems.map((e) => `${e.field}: ${e.message}`).join('; '), problems);
 
-  const server = inferenceServer();
-  const files = await modelFiles(classifier);
-  await server.load({ key: classifier.id, ...files, input: classifier.input, output: classifier.output });
-  const side = (n: number) => p.cropSize ?? n;
-  const probabilities = await server.classify(classifier.id, [p.channels, side(p.height), side(p.width)], inputs);
+  const probabilities = await inference.classify(classifier, inputShape(classifier), inputs);
   return { results: probabilities.map((probs, i) => ({ image: images[i]!.image, top: topK(probs, classifier.labels, k) })) };
 }

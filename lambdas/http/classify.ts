@@ -8,6 +8,7 @@ import { PayloadTooLargeError, ValidationError } from '../../core/errors';
 import { httpHandler, json } from '../shared/http';
 import type { FilePart, FormBody } from '../shared/request-body';
 import { prestartInferenceServer } from '../../container/inference/client';
+import { pycaffeInference } from '../../container/inference/pycaffe';
 
 // In the classify image, the inference server starts while the function initializes.
 prestartInferenceServer();
@@ -24,12 +25,12 @@ export const handler = httpHandler(async ({ tenantId, pathParameters, headers, b
     if (truncated) throw new PayloadTooLargeError(`file ${truncated.filename ?? ''} is larger than a classify request takes`);
     const { topK } = classifyFormBody.parse({ topK: form.topK });
     const images: ImageToClassify[] = files.map((f, i) => ({ image: f.filename || i, field: `files[${i}]`, bytes: f.content }));
-    return json(200, await classifyImages(tenantId, id, images, topK));
+    return json(200, await classifyImages(pycaffeInference, tenantId, id, images, topK));
   }
   refuseUrlImages(body);
   const request = classifyJsonBody.parse(body);
   const images = request.images.map((img, i) => ({ image: i, field: `images.${i}.base64`, bytes: fromBase64(img.base64) }));
-  return json(200, await classifyImages(tenantId, id, images, request.topK));
+  return json(200, await classifyImages(pycaffeInference, tenantId, id, images, request.topK));
 });
 
 /** Plain base64, or a data URL (`data:image/png;base64,…`) as browsers produce. */

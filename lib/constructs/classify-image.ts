@@ -1,14 +1,14 @@
 /**
  * The classify function's container image (container/Dockerfile.classify), built by the deploy
- * from the context container/build-classify.ts stages: the handler bundle, server.py and the
+ * from the context packaging/classify-context.ts stages: the handler bundle, server.py and the
  * Dockerfile, nothing else, so the asset hash changes exactly when one of them does.
  */
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
-import { buildClassifyImageContext, classifyDockerfile } from '../../container/build-classify';
-import { withBuildLock } from '../../container/bundle';
+import { buildClassifyImageContext, classifyDockerfile } from '../../packaging/classify-context';
+import { withBuildLock } from '../../packaging/bundle';
 
 /**
  * Stages the context for the handler module (`entry`) and fingerprints it, under the same lock as the worker

@@ -10,8 +10,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildWorkerBundle, workerBundlePath } from '../../container/build-worker';
-import { withBuildLock } from '../../container/bundle';
+import { buildWorkerBundle, workerBundlePath } from '../../packaging/worker-bundle';
+import { withBuildLock } from '../../packaging/bundle';
 
 /** The image build context. */
 export const containerDir = path.resolve(__dirname, '..', '..', 'container');

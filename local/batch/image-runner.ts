@@ -25,7 +25,7 @@ import {
   removeContainer,
   startContainer,
   type RunningContainer,
-} from '../../scripts/container/container';
+} from '../../packaging/images/container';
 
 /** The emulator image-map entry (an argv) that runs jobs inside `image`, a name `buildah from` knows. */
 export function imageEntrypoint(image: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * The classify function's image is proven, not assumed: container/Dockerfile.classify is built with
- * buildah (scripts/container/classify-image.ts: the debootstrapped base, Node 22 and npm from the
+ * buildah (packaging/images/classify-image.ts: the debootstrapped base, Node 22 and npm from the
  * registry for the runtime interface client) and run as Lambda runs it (local/lambda-container.ts):
  * its own entry point, the AWS Lambda runtime interface client, talks to a Runtime API this test
  * serves, as an unprivileged uid with only /tmp writable. The local cloud's gateway sends the
@@ -20,13 +20,13 @@ import { bucket } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { routeFunctionName } from '../../core/routes';
 import { classifyRoute, classifyRouteKey, startClassifyFunction } from '../../local/classify-function';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { lambdaContext, loadHandler, type AsyncHandler } from '../../local/lambda-context';
 import { lambdaRunOptions, lambdaTmpDir, lambdaUser, type LambdaContainer } from '../../local/lambda-container';
 import type { InvocationResult } from '../../local/lambda-runtime-api';
-import { buildClassifyImage, type ClassifyImage } from '../../scripts/container/classify-image';
-import { createContainer, inspectImage, startContainer } from '../../scripts/container/container';
-import { registryNode } from '../../scripts/container/node-image';
+import { buildClassifyImage, type ClassifyImage } from '../../packaging/images/classify-image';
+import { createContainer, inspectImage, startContainer } from '../../packaging/images/container';
+import { registryNode } from '../../packaging/images/node-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { buildForTest } from '../support/container-images';
 import { trainLeNet, type TrainedLeNet } from '../../local/fixtures/lenet';
@@ -112,7 +112,7 @@ beforeAll(async () => {
   image = await buildForTest('classify image', buildClassifyImage);
   tc = await startTestCloud({ routeHandlers: { [classifyRouteKey]: inImage } });
   api = await tc.as(TENANT);
-  trained = await trainLeNet(api, { trainImages: 1000, testImages: 100, iterations: 200, snapshot: 200, heldOut: 16 });
+  trained = await trainLeNet(api.sdk, { trainImages: 1000, testImages: 100, iterations: 200, snapshot: 200, heldOut: 16 });
   classifierId = (await api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })).id;
 });
 

@@ -4,9 +4,9 @@
  * an ARG whose default is the official image AWS builds with.
  */
 import { readFileSync } from 'node:fs';
-import { baseImageOf, qualifiedImageName } from '../../scripts/container/buildah';
-import { classifyDockerfilePath } from '../../scripts/container/classify-image';
-import { workerDockerfile } from '../../scripts/container/worker-image';
+import { baseImageOf, qualifiedImageName } from '../../packaging/images/buildah';
+import { classifyDockerfilePath } from '../../packaging/images/classify-image';
+import { workerDockerfile } from '../../packaging/images/worker-image';
 
 it.each([
   ['container/Dockerfile', workerDockerfile, 'node'],

@@ -1,6 +1,6 @@
 /**
  * The worker container is proven, not assumed: container/Dockerfile is built with buildah (the base
- * image debootstrapped, the Node stage made from this machine's Node; scripts/container/worker-image.ts)
+ * image debootstrapped, the Node stage made from this machine's Node; packaging/images/worker-image.ts)
  * and the local Batch emulator runs every job of a real flow inside that image through its
  * ENTRYPOINT (local/batch/image-runner.ts): importing the datafile, preparing the dataset and
  * training with the image's own Caffe 1.0, against the local cloud. A cancelled job is stopped
@@ -11,9 +11,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ElasticCaffeClient } from '../../local/client';
-import { run } from '../../scripts/container/buildah';
-import { buildWorkerImage, type WorkerImage } from '../../scripts/container/worker-image';
+import type { ElasticCaffeClient } from '../support/client';
+import { run } from '../../packaging/images/buildah';
+import { buildWorkerImage, type WorkerImage } from '../../packaging/images/worker-image';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { buildForTest } from '../support/container-images';
 import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';

@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { list as listTar } from 'tar';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildClassifyImageContext, classifyBundleName } from '../../container/build-classify';
+import { buildClassifyImageContext, classifyBundleName } from '../../packaging/classify-context';
 import { lambdaContext } from '../../local/lambda-context';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { trainLeNet } from '../../local/fixtures/lenet';
 import { fashionMnistFolders } from '../../local/fixtures/fashion-mnist';
@@ -30,7 +30,7 @@ type Result = { results: Array<{ image: number | string; top: Array<{ label: str
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('classify-tenant');
-  const trained = await trainLeNet(api, { trainImages: 2000, testImages: 200, iterations: 300, snapshot: 100, heldOut: 50 });
+  const trained = await trainLeNet(api.sdk, { trainImages: 2000, testImages: 200, iterations: 300, snapshot: 100, heldOut: 50 });
   jobId = trained.jobId;
   heldOut.push(...trained.heldOut);
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFashionMnist, fashionMnistFiles } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { fashionMnistFolders, greyPng, writeFashionMnistArchive } from '../../local/fixtures/fashion-mnist';
 import { readIdxImages, readIdxLabels } from '../../local/fixtures/idx';
 import { startTestCloud, type TestCloud } from '../support/cloud';

@@ -4,7 +4,7 @@
  * A tiny LeNet, 30 iterations each: the point is that each format's LMDB feeds Caffe, not accuracy.
  */
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { idxArchive, imageFoldersZip, lmdbArchive, readyDatafile } from '../support/format-fixtures';
 import { tinySolver } from '../support/tar-craft';

@@ -5,7 +5,7 @@
  * 200-iteration solver: Caffe resumes from the solver state and stops at exactly max_iter).
  */
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, uploadArchive } from '../support/tar-craft';
 

@@ -4,7 +4,7 @@
  * and resize, whatever source and root_folder the net names.
  */
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { idxArchive, imageFoldersTar, readyDatafile } from '../support/format-fixtures';
 import { tinySolver } from '../support/tar-craft';

@@ -15,7 +15,7 @@ import { bucket, keys } from '../../core/objects';
 import { checkpoints, intermediateSnapshotTag } from '../../core/topology';
 import { snapshotIterations, snapshotKey } from '../../core/usecases/training-job-sources';
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, uploadArchive } from '../support/tar-craft';
 

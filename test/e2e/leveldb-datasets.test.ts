@@ -5,7 +5,7 @@
  * because the job binds its Data layers with backend LEVELDB. Splitting a LevelDB answers 400.
  */
 import { fashionMnistDir } from '../../local/caffe/install';
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { datumDbArchive, readyDatafile } from '../support/format-fixtures';
 import { tinyNet, tinySolver } from '../support/tar-craft';

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { extract as extractTar } from 'tar';
 import { channelMeans, readBlobProto } from '../../core/caffe/mean';
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { readyDatafile } from '../support/format-fixtures';
 import { craftTar, type TarEntry } from '../support/tar-craft';

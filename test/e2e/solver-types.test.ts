@@ -5,7 +5,7 @@
  * unit tests), and one uses a V1-format net (`layers { type: INNER_PRODUCT }`), which Caffe
  * upgrades when it reads it.
  */
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { tinyDataset, tinyNet } from '../support/tar-craft';
 

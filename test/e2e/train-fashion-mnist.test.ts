@@ -10,7 +10,7 @@ import { rewriteForJob } from '../../core/caffe/rewrite';
 import { runCaffeTool } from '../../core/caffe/tools';
 import { keys } from '../../core/objects';
 import { ensureFashionMnist } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { writeFashionMnistArchive } from '../../local/fixtures/fashion-mnist';
 import { download } from '../../container/worker/transfer';
 import { startTestCloud, type TestCloud } from '../support/cloud';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 

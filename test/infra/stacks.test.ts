@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { routeKey, routes } from '../../core/routes';
 import { batchStateChangePattern, datafileObjectName, envNames, intermediateSnapshotTag, jobsQueue, workerJobDefinition } from '../../core/topology';
-import { classifyDockerfile, classifyImageFiles } from '../../container/build-classify';
+import { classifyDockerfile, classifyImageFiles } from '../../packaging/classify-context';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
 import type { ServiceImageFunction } from '../../lib/constructs/service-image-function';
 import * as fs from 'node:fs';

@@ -4,7 +4,7 @@
  * prototxt, the exact line and column).
  */
 import { issueToken } from '../../local/auth';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { collections } from '../../core/routes';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

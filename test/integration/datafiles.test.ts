@@ -11,7 +11,7 @@ import { limitEnvNames } from '../../core/limits';
 import { objectSize, readRange } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { fashionMnistDir } from '../../local/caffe/install';
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { fashionMnistFolders } from '../../local/fixtures/fashion-mnist';
 import { objectSize } from '../../core/objects';
 import * as records from '../../core/records/store';

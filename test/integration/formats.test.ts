@@ -5,7 +5,7 @@
  * All datasets are started together in beforeAll so the two local workers build them in parallel.
  */
 import { fashionMnistDir } from '../../local/caffe/install';
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { keys, objectSize } from '../../core/objects';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { idxArchive, imageFoldersTar, imageFoldersZip, lmdbArchive, readyDatafile } from '../support/format-fixtures';

@@ -23,7 +23,7 @@ import { ddb, s3 } from '../../core/aws/clients';
 import { newId } from '../../core/ids';
 import { openApiDocument } from '../../core/openapi/document';
 import { issueToken } from '../../local/auth';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { localNames } from '../../local/resources';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { requestsFor, type Caller, type FuzzRequest, type Pools } from '../support/fuzz/requests';

@@ -4,7 +4,7 @@
  * nothing more; another body with the same key is 422; a duplicate while the first runs is 409.
  */
 import type { Context } from 'aws-lambda';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { lambdaContext } from '../../local/lambda-context';
 import { ConflictError } from '../../core/errors';
 import { withIdempotency } from '../../lambdas/shared/idempotency';

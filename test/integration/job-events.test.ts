@@ -10,7 +10,7 @@ import * as records from '../../core/records/store';
 import { jobEvents } from '../../core/topology';
 import { measureJobs, type JobCounts } from '../../core/usecases/job-metrics';
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import type { BusEvent } from '../../local/eventbridge';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';

@@ -5,7 +5,7 @@
  * `failed` — never stay `running` — with Caffe's own reason, after one attempt: the worker's
  * permanent-failure exit code tells Batch not to retry.
  */
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 

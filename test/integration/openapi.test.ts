@@ -4,7 +4,7 @@
  */
 import { openApiDocument } from '../../core/openapi/document';
 import { routes } from '../../core/routes';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { rawCall } from '../support/raw-call';
 import { validateResponse } from '../support/validate-responses';

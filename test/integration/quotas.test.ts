@@ -17,7 +17,7 @@ import type { LimitsView } from '../../core/limits';
 import { capacityPartition } from '../../core/scheduling/capacity';
 import { envNames, tableKeys } from '../../core/topology';
 import { ensureFashionMnist } from '../../local/caffe/install';
-import { ElasticCaffeClient } from '../../local/client';
+import { ElasticCaffeClient } from '../support/client';
 import { issueToken } from '../../local/auth';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { rawCall } from '../support/raw-call';

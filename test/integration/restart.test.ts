@@ -3,7 +3,7 @@
  * disk under the home. The local queue (fauxqs on Node 20) is in memory, so work whose message is
  * lost must be found again from the records at start and re-queued — and then run to completion.
  */
-import { ElasticCaffeClient } from '../../local/client';
+import { ElasticCaffeClient } from '../support/client';
 import { newId } from '../../core/ids';
 import * as records from '../../core/records/store';
 import type { TrainingJob } from '../../core/records/types';

@@ -17,7 +17,7 @@ import { claimRecord, dispatch, submitBatchJob } from '../../core/usecases/work'
 import { enqueueWork } from '../../core/work-queue';
 import { issueToken } from '../../local/auth';
 import { fashionMnistDir } from '../../local/caffe/install';
-import { ElasticCaffeClient } from '../../local/client';
+import { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { rawCall } from '../support/raw-call';
 import { craftTar, fashionMnistEntries, tinyNet, tinySolver, uploadArchive } from '../support/tar-craft';

@@ -2,7 +2,7 @@
  * POST /v1/solvers through the HTTP API: Caffe-schema problems and untrusted fields answer 400
  * problem+json with line and column and store nothing; V1 nets and every solver type are accepted.
  */
-import { ApiError, type ElasticCaffeClient } from '../../local/client';
+import { ApiError, type ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';
 

@@ -6,7 +6,7 @@
  */
 import { PNG } from 'pngjs';
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { localNames } from '../../local/resources';
 import { collections, routeKey, routes, type Collection } from '../../core/routes';
 import { readLimits } from '../../core/limits';

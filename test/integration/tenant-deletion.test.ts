@@ -18,7 +18,7 @@ import { envNames, tableKeys } from '../../core/topology';
 import { deleteTenant } from '../../core/usecases/tenant-deletion';
 import { enqueueWork } from '../../core/work-queue';
 import { issueToken } from '../../local/auth';
-import { ApiError, ElasticCaffeClient } from '../../local/client';
+import { ApiError, ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 
 jest.setTimeout(5 * 60_000);

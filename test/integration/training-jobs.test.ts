@@ -4,7 +4,7 @@
  * grows; metrics come from the log; cancelling stops both; delete rules answer 409 while something
  * uses a record and remove every object once nothing does; lists filter by status and paginate.
  */
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { listObjects, recordPrefix } from '../../core/objects';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { longSolver, tinyDataset, tinyNet, tinySolver } from '../support/tar-craft';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { issueToken } from '../../local/auth';
 import { ensureCaffe } from '../../local/caffe/install';
-import { ElasticCaffeClient } from '../../local/client';
+import { ElasticCaffeClient } from '../support/client';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
 
 export interface TestCloud {

@@ -3,7 +3,7 @@
  * what the build needs (buildah and debootstrap, with apt-get as root) and builds the image, showing
  * its steps as it goes; a failure says why, with the end of the build's output.
  */
-import type { BuiltImage, ImageBuildOptions } from '../../scripts/container/buildah';
+import type { BuiltImage, ImageBuildOptions } from '../../packaging/images/buildah';
 
 export async function buildForTest<T extends BuiltImage>(
   label: string,

@@ -2,16 +2,12 @@
  * Runs the compiled `ecaffe` (packages/cli/bin/ecaffe.js) as a user does: in a child process, or
  * in a real pseudo-terminal (`script` from util-linux) to type Ctrl-C and answers into it.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
-export const ecaffeBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ecaffe.js');
+import { buildCli, ecaffeBin, repoRoot } from '../../local/fixtures/ecaffe-bin';
 
-/** Builds the CLI and the SDK (incremental: a no-op when dist/ is up to date), as `npm ci`'s prepare does. */
-export function buildCli(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', path.join(repoRoot, 'packages', 'cli')], { stdio: 'inherit' });
-}
+export { buildCli, ecaffeBin, repoRoot };
 
 export interface Run {
   code: number | null;

@@ -8,11 +8,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BuildInput } from '../../container/worker/formats/build';
 import { runCaffeTool } from '../../core/caffe/tools';
-import type { Dataset, ImageTransform } from '../../core/records/types';
 import { ensureCaffe, fashionMnistFiles } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { craftTar, craftZip, fashionMnistEntries, fashionMnistZipEntries, uploadArchive, type TarEntry } from './tar-craft';
 
 /** The first `count` images and labels as IDX files (images, labels). */
@@ -74,25 +72,4 @@ export interface DatafileView {
 export async function readyDatafile(api: ElasticCaffeClient, name: string, data: Buffer, format: string): Promise<DatafileView> {
   const { id } = await uploadArchive(api, name, data, format);
   return api.waitFor<DatafileView>(`/v1/datafiles/${id}`, (d) => d.status !== 'awaiting-upload' && d.status !== 'processing', { timeoutMs: 2 * 60_000 });
-}
-
-/** A dataset record splitting one image-folders datafile 80/20, as the worker's builders read it. */
-export function splitDatasetRecord(transform?: ImageTransform): Dataset {
-  return {
-    id: 'ds-build',
-    tenantId: 't',
-    createdAt: '',
-    updatedAt: '',
-    status: 'processing',
-    training: { datafileId: 'df', splitPercentage: 0.8 },
-    testing: { datafileId: 'df', splitPercentage: 0.2 },
-    attempts: 1,
-    format: 'image-folders',
-    ...(transform ? { transform } : {}),
-  } as Dataset;
-}
-
-/** What a builder gets to build `dataset` in `workDir` (which must exist), shuffled with `seed`. */
-export function buildInputFor(workDir: string, caffePrefix: string, dataset: Dataset, seed = 1234): BuildInput {
-  return { ctx: { workDir, caffePrefix, gpu: false, attempt: 1, stopping: new AbortController().signal }, dataset, seed, shuffle: true, sameDatafile: true };
 }

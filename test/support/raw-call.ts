@@ -1,5 +1,5 @@
 /** A raw HTTP call to the local API that is checked against the OpenAPI document like the client's calls. */
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { validateResponse } from './validate-responses';
 
 export interface RawAnswer {

@@ -5,7 +5,7 @@
  * in seconds.
  */
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
-import type { ElasticCaffeClient } from '../../local/client';
+import type { ElasticCaffeClient } from '../support/client';
 import { fashionMnistDir, fashionMnistFiles } from '../../local/caffe/install';
 import { fashionMnistFolders, greyPng } from '../../local/fixtures/fashion-mnist';
 import { readIdxImages, readIdxLabels } from '../../local/fixtures/idx';

@@ -1,7 +1,7 @@
 /**
  * Checks API answers against the OpenAPI document (core/openapi/document.ts) with a JSON Schema
  * 2020-12 validator. In the integration and end-to-end tests every answer the API client
- * (local/client.ts) receives goes through here (jest's setupFiles sets
+ * (test/support/client.ts) receives goes through here (jest's setupFiles sets
  * ELASTIC_CAFFE_VALIDATE_RESPONSES=1), so an answer the document does not describe — a status
  * it does not list, a field it does not know — fails the test that saw it, naming the route.
  */

@@ -26,7 +26,8 @@ import { writeIdxSubset, type IdxData } from '../../container/worker/formats/idx
 import { readPng, unfilter } from '../../container/worker/png-check';
 import { seededRandom, shuffled } from '../../container/worker/split';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
-import { buildInputFor, idxPair, splitDatasetRecord } from '../support/format-fixtures';
+import { idxPair } from '../support/format-fixtures';
+import { buildInputFor, splitDatasetRecord } from '../../local/fixtures/dataset-build';
 
 jest.setTimeout(120_000);
 

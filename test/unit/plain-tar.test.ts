@@ -16,7 +16,7 @@ import { defaultArchiveLimits } from '../../container/worker/formats/limits';
 import { NotPlainTar, readPlainTar } from '../../container/worker/formats/plain-tar';
 import { buildImagesInStream } from '../../container/worker/formats/stream-images';
 import { ensureCaffe, ensureFashionMnist } from '../../local/caffe/install';
-import { buildInputFor, splitDatasetRecord } from '../support/format-fixtures';
+import { buildInputFor, splitDatasetRecord } from '../../local/fixtures/dataset-build';
 import { craftTar, fashionMnistEntries, ustarHeader, type TarEntry } from '../support/tar-craft';
 
 jest.setTimeout(120_000);

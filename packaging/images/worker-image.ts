@@ -2,7 +2,7 @@
  * Builds the worker's container image (container/Dockerfile) on this machine with buildah, the way
  * the AWS build does with Docker, so the image the Batch jobs run is proven here, not assumed.
  *
- * The two images the Dockerfile starts from are made locally (scripts/container/buildah.ts,
+ * The two images the Dockerfile starts from are made locally (packaging/images/buildah.ts,
  * node-image.ts): its base, `FROM debian:bullseye-slim`, debootstrapped; its Node stage
  * (`ARG NODE_IMAGE`), that base plus this machine's own Node binary. Then `buildah bud --isolation
  * chroot --layers` builds the Dockerfile itself: the same file, with only NODE_IMAGE passed in, so
@@ -15,7 +15,7 @@
  * they are missing, builds with progress on stderr and prints the image name.
  */
 import * as path from 'node:path';
-import { buildWorkerBundle } from '../../container/build-worker';
+import { buildWorkerBundle } from '../worker-bundle';
 import { buildImage, imageCli, type BuiltImage, type ImageBuildOptions } from './buildah';
 import { hostNodeImage } from './node-image';
 

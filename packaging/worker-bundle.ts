@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { bundleInto } from './bundle';
 
-export const workerBundlePath = path.join(__dirname, 'build', 'worker.js');
+const containerDir = path.resolve(__dirname, '..', 'container');
+
+export const workerBundlePath = path.join(containerDir, 'build', 'worker.js');
 
 /**
  * The inline source map keeps its mappings (stack traces still name our files and lines) but not
@@ -15,7 +17,7 @@ export const workerBundlePath = path.join(__dirname, 'build', 'worker.js');
  * machine (docs/BENCHMARKS.md, import throughput, round 2).
  */
 export function buildWorkerBundle(): string {
-  return bundleInto(path.join(__dirname, 'worker', 'main.ts'), workerBundlePath, { sourcesContent: false });
+  return bundleInto(path.join(containerDir, 'worker', 'main.ts'), workerBundlePath, { sourcesContent: false });
 }
 
 if (require.main === module) console.log(buildWorkerBundle());

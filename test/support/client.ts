@@ -15,7 +15,7 @@ type Json = Record<string, unknown>;
 const checkAgainstOpenApi: ResponseObserver = async ({ request, response }) => {
   if (process.env.ELASTIC_CAFFE_VALIDATE_RESPONSES !== '1') return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, test-only module
-  const { validateResponse } = require('../test/support/validate-responses') as typeof import('../test/support/validate-responses');
+  const { validateResponse } = require('./validate-responses') as typeof import('./validate-responses');
   const text = await response.clone().text();
   const contentType = response.headers.get('content-type') ?? '';
   const url = new URL(request.url);

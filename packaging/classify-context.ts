@@ -11,7 +11,7 @@
  * apart from the worker image's (container/, see its .dockerignore). Every file depends only on the
  * sources, so the hash is the same on every synth. By hand:
  *
- *   npx tsx container/build-classify.ts
+ *   npx tsx packaging/classify-context.ts
  *   docker build --platform linux/amd64 -f Dockerfile.classify -t elastic-caffe-classify container/build/classify-image
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
@@ -19,7 +19,10 @@ import * as path from 'node:path';
 import { bundleInto } from './bundle';
 
 export const classifyDockerfile = 'Dockerfile.classify';
-export const classifyImageContext = path.join(__dirname, 'build', 'classify-image');
+/** The container folder: Dockerfiles, the inference server and the shared steps live there. */
+const containerDir = path.resolve(__dirname, '..', 'container');
+
+export const classifyImageContext = path.join(containerDir, 'build', 'classify-image');
 /** The bundle's file name in the context; the image's `_HANDLER` (`handler.handler`) names it. */
 export const classifyBundleName = 'handler.js';
 
@@ -48,9 +51,9 @@ export function buildClassifyImageContext(entry = classifyHandlerEntry): string 
     minify: true,
     sourcesContent: false,
   });
-  copyInto(path.join(__dirname, classifyDockerfile), classifyDockerfile);
-  copyInto(path.join(__dirname, 'inference', 'server.py'), 'server.py');
-  for (const step of sharedSteps) copyInto(path.join(__dirname, step), step);
+  copyInto(path.join(containerDir, classifyDockerfile), classifyDockerfile);
+  copyInto(path.join(containerDir, 'inference', 'server.py'), 'server.py');
+  for (const step of sharedSteps) copyInto(path.join(containerDir, step), step);
   return classifyImageContext;
 }
 

