@@ -27,7 +27,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   // Integration and e2e tests check every API answer against the OpenAPI document (test/support/validate-responses.ts).
   projects: [
-    project('unit'), project('infra'), project('integration', validatedResponses), project('e2e', validatedResponses),
+    project('unit'),
+    project('infra'),
+    project('integration', validatedResponses),
+    project('e2e', validatedResponses),
     // The worker image built with buildah and the local cloud running jobs inside it (needs root and buildah).
     project('container', validatedResponses),
   ],

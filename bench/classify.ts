@@ -26,7 +26,10 @@ const percentile = (values: number[], p: number): number => {
 async function main(): Promise<void> {
   const prefix = await ensurePycaffe();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-classify-'));
-  const trainingNet = await readFile(path.join(__dirname, '..', 'examples', 'fashion-mnist-lenet', 'net.prototxt'), 'utf8');
+  const trainingNet = await readFile(
+    path.join(__dirname, '..', 'examples', 'fashion-mnist-lenet', 'net.prototxt'),
+    'utf8',
+  );
   const shape = { channels: 1, height: 28, width: 28 };
   const deploy = deriveDeployNet(trainingNet, shape);
   const preprocessing = preprocessingFor(trainingNet, shape);
@@ -62,9 +65,13 @@ async function main(): Promise<void> {
       warm.push(performance.now() - started);
     }
     server.close();
-    rows.push(`| ${n} image${n > 1 ? 's' : ''} | ${percentile(warm, 50).toFixed(2)} | ${percentile(warm, 99).toFixed(2)} | ${percentile(cold, 50).toFixed(0)} | ${percentile(cold, 99).toFixed(0)} |`);
+    rows.push(
+      `| ${n} image${n > 1 ? 's' : ''} | ${percentile(warm, 50).toFixed(2)} | ${percentile(warm, 99).toFixed(2)} | ${percentile(cold, 50).toFixed(0)} | ${percentile(cold, 99).toFixed(0)} |`,
+    );
   }
-  console.log(`LeNet 28x28 grey, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${rounds} warm rounds, ${colds} cold starts (ms)\n`);
+  console.log(
+    `LeNet 28x28 grey, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${rounds} warm rounds, ${colds} cold starts (ms)\n`,
+  );
   console.log('| batch | warm p50 | warm p99 | cold p50 | cold p99 |\n|---|---|---|---|---|\n' + rows.join('\n'));
 }
 

@@ -41,9 +41,17 @@ const usage = `usage: npm run bench:cli -- [options]
   --keep           keep the temporary local home`;
 
 /** Wall-clock seconds of a command run to its end (it must exit 0). */
-async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; stdout: string }> {
+async function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ seconds: number; stdout: string }> {
   const started = process.hrtime.bigint();
-  const { stdout } = await run(command, args, { env: { ...process.env, ...env }, cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(command, args, {
+    env: { ...process.env, ...env },
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stdout };
 }
 
@@ -63,7 +71,8 @@ async function startup() {
 
 async function writeRandomFile(file: string, mib: number): Promise<void> {
   const out = createWriteStream(file);
-  for (let i = 0; i < mib; i++) if (!out.write(randomBytes(1024 * 1024))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  for (let i = 0; i < mib; i++)
+    if (!out.write(randomBytes(1024 * 1024))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
@@ -80,13 +89,28 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const curlRound = async () => {
     const created = await client.datafiles.create({ name: 'curl', format: 'image-folders', sizeBytes: bytes });
     if (!('upload' in created) || created.upload?.method !== 'PUT') throw new Error('expected a single presigned PUT');
-    const { seconds, stdout } = await timed('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '--upload-file', file, created.upload.url]);
+    const { seconds, stdout } = await timed('curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-X',
+      'PUT',
+      '--upload-file',
+      file,
+      created.upload.url,
+    ]);
     if (!stdout.startsWith('2')) throw new Error(`curl's PUT answered ${stdout}`);
     await settle(created.id);
     return seconds;
   };
   const ecaffeRound = async (extraEnv: NodeJS.ProcessEnv = {}) => {
-    const { seconds, stdout } = await timed(process.execPath, [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'], { ...env, ...extraEnv });
+    const { seconds, stdout } = await timed(
+      process.execPath,
+      [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'],
+      { ...env, ...extraEnv },
+    );
     const record = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string };
     await settle(record.id);
     return seconds;
@@ -116,7 +140,18 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   await rm(file);
   const rate = (s: number[]) => summarize(s.map((seconds) => bytes / 1048576 / seconds));
   const paired = summarize(curl.map((c, i) => c / ecaffe[i]!));
-  return { bytes, curl, ecaffe, multipart, alone: { curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) }, loadAverage: summarize(load), curlMiBps: rate(curl), ecaffeMiBps: rate(ecaffe), multipartMiBps: rate(multipart), ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired } };
+  return {
+    bytes,
+    curl,
+    ecaffe,
+    multipart,
+    alone: { curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) },
+    loadAverage: summarize(load),
+    curlMiBps: rate(curl),
+    ecaffeMiBps: rate(ecaffe),
+    multipartMiBps: rate(multipart),
+    ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired },
+  };
 }
 
 /** The client alone: the SDK's PUT (nodePut, in this process) vs curl, to a local server that discards the bytes. */
@@ -143,11 +178,22 @@ async function putAlone(file: string, rounds: number) {
 }
 
 /** The raw flow: `tar` of the folder, then the calls a script makes with fetch and a short poll. */
-async function rawTrain(session: BenchSession, token: string, folder: string, archive: string, net: string, solver: string): Promise<string> {
+async function rawTrain(
+  session: BenchSession,
+  token: string,
+  folder: string,
+  archive: string,
+  net: string,
+  solver: string,
+): Promise<string> {
   await run('tar', ['-cf', archive, '-C', folder, '.']);
   const api = `${session.cloud.url}/v1`;
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${api}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const response = await fetch(`${api}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -159,22 +205,39 @@ async function rawTrain(session: BenchSession, token: string, folder: string, ar
     }
   };
   const data = await readFile(archive);
-  const datafile = await call<{ id: string; upload: { url: string; headers: Record<string, string> } }>('POST', '/datafiles', { name: 'raw', format: 'image-folders', sizeBytes: data.length });
+  const datafile = await call<{ id: string; upload: { url: string; headers: Record<string, string> } }>(
+    'POST',
+    '/datafiles',
+    { name: 'raw', format: 'image-folders', sizeBytes: data.length },
+  );
   const put = await fetch(datafile.upload.url, { method: 'PUT', headers: datafile.upload.headers, body: data });
   if (!put.ok) throw new Error(`PUT ${put.status}`);
   await until(`/datafiles/${datafile.id}`, ['ready', 'failed']);
-  const dataset = await call<{ id: string }>('POST', '/datasets', { name: 'raw', training: { datafileId: datafile.id, splitPercentage: 0.8 }, testing: { datafileId: datafile.id, splitPercentage: 0.2 } });
+  const dataset = await call<{ id: string }>('POST', '/datasets', {
+    name: 'raw',
+    training: { datafileId: datafile.id, splitPercentage: 0.8 },
+    testing: { datafileId: datafile.id, splitPercentage: 0.2 },
+  });
   await until(`/datasets/${dataset.id}`, ['ready', 'failed']);
   const sv = await call<{ id: string }>('POST', '/solvers', { name: 'raw', datasetId: dataset.id, solver, net });
   return (await call<{ id: string }>('POST', '/training-jobs', { solverId: sv.id })).id;
 }
 
-async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, token: string, rounds: number, images: number) {
+async function firstIterations(
+  session: BenchSession,
+  env: NodeJS.ProcessEnv,
+  token: string,
+  rounds: number,
+  images: number,
+) {
   const folder = path.join(session.home, 'fashion');
   await writeFashionMnistFolders({ dataDir: session.dataDir, split: 'train', count: images, out: folder });
   const archive = path.join(session.home, 'fashion.tar');
   const example = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
-  const solver = (await readFile(path.join(example, 'solver.prototxt'), 'utf8')).replace(/^max_iter:.*$/m, 'max_iter: 50').replace(/^snapshot:.*$/m, 'snapshot: 50').replace(/^test_interval:.*$/m, 'test_interval: 50');
+  const solver = (await readFile(path.join(example, 'solver.prototxt'), 'utf8'))
+    .replace(/^max_iter:.*$/m, 'max_iter: 50')
+    .replace(/^snapshot:.*$/m, 'snapshot: 50')
+    .replace(/^test_interval:.*$/m, 'test_interval: 50');
   await writeFile(path.join(session.home, 'solver.prototxt'), solver);
   const net = path.join(example, 'net.prototxt');
   const netText = await readFile(net, 'utf8');
@@ -190,11 +253,19 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
   const raw: number[] = [];
   const load: number[] = [];
   for (let round = -1; round < rounds; round++) {
-    say(round < 0 ? 'first-iteration warm-up (untimed): ecaffe train, raw API flow' : `first-iteration round ${round + 1}/${rounds}: ecaffe train, then the raw API flow`);
+    say(
+      round < 0
+        ? 'first-iteration warm-up (untimed): ecaffe train, raw API flow'
+        : `first-iteration round ${round + 1}/${rounds}: ecaffe train, then the raw API flow`,
+    );
     const timedRound = round >= 0;
     if (timedRound) load.push(os.loadavg()[0]!);
     let startedAt = Date.now();
-    const child = spawn(process.execPath, [ecaffeBin, '--json', 'train', folder, '--net', net, '--solver', path.join(session.home, 'solver.prototxt')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [ecaffeBin, '--json', 'train', folder, '--net', net, '--solver', path.join(session.home, 'solver.prototxt')],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -210,14 +281,34 @@ async function firstIterations(session: BenchSession, env: NodeJS.ProcessEnv, to
     const rawSeconds = await firstIteration(rawJob, startedAt);
     if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
   }
-  return { images, ecaffe, raw, loadAverage: summarize(load), ecaffeSeconds: summarize(ecaffe), rawSeconds: summarize(raw), slowerBy: { ofMedians: summarize(ecaffe).median - summarize(raw).median, paired: summarize(ecaffe.map((e, i) => e - raw[i]!)) } };
+  return {
+    images,
+    ecaffe,
+    raw,
+    loadAverage: summarize(load),
+    ecaffeSeconds: summarize(ecaffe),
+    rawSeconds: summarize(raw),
+    slowerBy: {
+      ofMedians: summarize(ecaffe).median - summarize(raw).median,
+      paired: summarize(ecaffe.map((e, i) => e - raw[i]!)),
+    },
+  };
 }
 
-const cell = (s: Summary, digits: number) => `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+const cell = (s: Summary, digits: number) =>
+  `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
-    options: { rounds: { type: 'string' }, 'upload-mib': { type: 'string', default: '256' }, images: { type: 'string', default: '2000' }, out: { type: 'string' }, verbose: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      rounds: { type: 'string' },
+      'upload-mib': { type: 'string', default: '256' },
+      images: { type: 'string', default: '2000' },
+      out: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (opts.help) return void console.log(usage);
   const mib = positiveInt('upload-mib', opts['upload-mib'], usage);
@@ -231,10 +322,18 @@ async function main(): Promise<void> {
     await mkdir(configDir, { recursive: true });
     const env = { ECAFFE_ENDPOINT: session.cloud.url, ECAFFE_CONFIG_DIR: configDir };
     await timed(process.execPath, [ecaffeBin, 'login', '--local', '--tenant', tenant], env);
-    const { token } = (await (await fetch(`${session.cloud.url}/local/token`, { method: 'POST', body: JSON.stringify({ tenant }) })).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${session.cloud.url}/local/token`, { method: 'POST', body: JSON.stringify({ tenant }) })
+    ).json()) as { token: string };
     const upload = await uploads(session, env, rounds ?? 5, mib);
     const first = await firstIterations(session, env, token, rounds ?? 3, images);
-    const results = { at: new Date().toISOString(), machine: session.machine, startup: start, upload, firstIteration: first };
+    const results = {
+      at: new Date().toISOString(),
+      machine: session.machine,
+      startup: start,
+      upload,
+      firstIteration: first,
+    };
     const out = resultsPath('cli', opts.out);
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const caffePrefix = await ensureCaffe();
   const home = path.join(os.tmpdir(), 'import-stream-profile');
   const archive = path.join(home, `fashion-mnist-${count}.tar.gz`);
-  if (!existsSync(archive)) await writeFashionMnistArchive({ dataDir: await ensureFashionMnist(), split: 'train', count, out: archive });
+  if (!existsSync(archive))
+    await writeFashionMnistArchive({ dataDir: await ensureFashionMnist(), split: 'train', count, out: archive });
   const dataset = splitDatasetRecord();
   const source = { archive, label: 'datafile df' };
   for (let round = 1; round <= rounds; round++) {
@@ -32,7 +33,11 @@ async function main(): Promise<void> {
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
     const started = Date.now();
-    const built = await buildImagesInStream(buildInputFor(workDir, caffePrefix, dataset, 1), { training: source, testing: source }, defaultArchiveLimits());
+    const built = await buildImagesInStream(
+      buildInputFor(workDir, caffePrefix, dataset, 1),
+      { training: source, testing: source },
+      defaultArchiveLimits(),
+    );
     if (!built) throw new Error('the stream path handed the build back');
     console.error(`round ${round}: ${count} images in ${((Date.now() - started) / 1000).toFixed(3)} s`);
   }

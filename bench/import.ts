@@ -63,7 +63,6 @@ const { values: opts } = parseArgs({
   },
 });
 
-
 type Format = 'image-folders' | 'idx';
 
 /** Names the processes of the run's tree for the CPU breakdown. */
@@ -71,7 +70,9 @@ function processKind(cmdline: string[]): string {
   const line = cmdline.join(' ');
   if (line.includes('sqs-server.mjs')) return 'sqs';
   if (line.includes('worker.js')) return 'worker';
-  const tool = cmdline.map((arg) => /\/bin\/(convert_imageset|convert_mnist_data|compute_image_mean|mdb_load)$/.exec(arg)?.[1]).find(Boolean);
+  const tool = cmdline
+    .map((arg) => /\/bin\/(convert_imageset|convert_mnist_data|compute_image_mean|mdb_load)$/.exec(arg)?.[1])
+    .find(Boolean);
   return tool ?? path.basename(cmdline[0] ?? 'unknown');
 }
 
@@ -85,9 +86,11 @@ async function idxSubset(dataDir: string, count: number): Promise<{ images: Buff
   const labelHead = Buffer.from(labels.subarray(0, 8));
   labelHead.writeUInt32BE(count, 4);
   const size = imageHead.readUInt32BE(8) * imageHead.readUInt32BE(12);
-  return { images: Buffer.concat([imageHead, images.subarray(16, 16 + count * size)]), labels: Buffer.concat([labelHead, labels.subarray(8, 8 + count)]) };
+  return {
+    images: Buffer.concat([imageHead, images.subarray(16, 16 + count * size)]),
+    labels: Buffer.concat([labelHead, labels.subarray(8, 8 + count)]),
+  };
 }
-
 
 async function main(): Promise<void> {
   if (opts.help) {
@@ -98,7 +101,8 @@ async function main(): Promise<void> {
   const warmups = positiveInt('warmup', opts.warmup, usage, 0);
   const imageCount = positiveInt('images', opts.images, usage);
   const formats = (opts.formats ?? '').split(',').filter(Boolean) as Format[];
-  if (!formats.length || formats.some((f) => f !== 'image-folders' && f !== 'idx')) throw new Error(`--formats takes image-folders and/or idx\n${usage}`);
+  if (!formats.length || formats.some((f) => f !== 'image-folders' && f !== 'idx'))
+    throw new Error(`--formats takes image-folders and/or idx\n${usage}`);
   const verbose = Boolean(opts.verbose);
   const outFile = resultsPath('import', opts.out);
 
@@ -131,10 +135,17 @@ async function main(): Promise<void> {
     const extracted = path.join(bareRoot, 'images');
     await mkdir(extracted, { recursive: true });
     await extract({ file: imagesTar, cwd: extracted });
-    const byFolder = await Promise.all(fashionMnistFolders.map(async (folder, label) => readdir(path.join(extracted, folder)).then((names) => names.map((n) => `${folder}/${n} ${label}`))));
+    const byFolder = await Promise.all(
+      fashionMnistFolders.map(async (folder, label) =>
+        readdir(path.join(extracted, folder)).then((names) => names.map((n) => `${folder}/${n} ${label}`)),
+      ),
+    );
     const listFile = path.join(bareRoot, 'list.txt');
     await writeFile(listFile, `${shuffled(byFolder.flat(), seededRandom(1)).join('\n')}\n`);
-    const idxFiles = { images: path.join(bareRoot, 'images-idx3-ubyte'), labels: path.join(bareRoot, 'labels-idx1-ubyte') };
+    const idxFiles = {
+      images: path.join(bareRoot, 'images-idx3-ubyte'),
+      labels: path.join(bareRoot, 'labels-idx1-ubyte'),
+    };
     await writeFile(idxFiles.images, idx.images);
     await writeFile(idxFiles.labels, idx.labels);
 
@@ -145,7 +156,12 @@ async function main(): Promise<void> {
      */
     const measured = async (
       run: Pick<ImportRun, 'arm' | 'format' | 'round' | 'warmup'>,
-      body: () => Promise<{ startedAt: number; endedAt: number; phases: Record<string, number>; ids?: Pick<ImportRun, 'datasetId' | 'batchJobId'> }>,
+      body: () => Promise<{
+        startedAt: number;
+        endedAt: number;
+        phases: Record<string, number>;
+        ids?: Pick<ImportRun, 'datasetId' | 'batchJobId'>;
+      }>,
     ): Promise<ImportRun> => {
       const sampler = new ProcessTreeSampler(processKind);
       sampler.start(500);
@@ -174,18 +190,25 @@ async function main(): Promise<void> {
     const runBare = async (format: Format, round: number, warmup: boolean): Promise<ImportRun> => {
       const db = path.join(bareRoot, `lmdb-${format}-${warmup ? 'w' : 'r'}${round}`);
       const tool = format === 'idx' ? 'convert_mnist_data' : 'convert_imageset';
-      const args = format === 'idx' ? ['--backend=lmdb', idxFiles.images, idxFiles.labels, db] : ['--backend=lmdb', '--gray', `${extracted}/`, listFile, db];
+      const args =
+        format === 'idx'
+          ? ['--backend=lmdb', idxFiles.images, idxFiles.labels, db]
+          : ['--backend=lmdb', '--gray', `${extracted}/`, listFile, db];
       const lines: string[] = [];
       const run = await measured({ arm: 'bare', format, round, warmup }, async () => {
         const startedAt = Date.now();
-        const result = await runInOwnSession(caffeToolCommand(tool, args, { prefix: caffePrefix }), bareRoot, (l) => lines.push(l));
+        const result = await runInOwnSession(caffeToolCommand(tool, args, { prefix: caffePrefix }), bareRoot, (l) =>
+          lines.push(l),
+        );
         const endedAt = Date.now();
-        if (result.code !== 0) throw new Error(`bare ${tool} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+        if (result.code !== 0)
+          throw new Error(`bare ${tool} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
         return { startedAt, endedAt, phases: { [tool]: (endedAt - startedAt) / 1000 } };
       });
       await rm(db, { recursive: true, force: true });
       const processed = [...lines.join('\n').matchAll(/Processed (\d+) files/g)].at(-1)?.[1];
-      if (Number(processed) !== imageCount) throw new Error(`bare ${tool} processed ${processed} images, not ${imageCount}`);
+      if (Number(processed) !== imageCount)
+        throw new Error(`bare ${tool} processed ${processed} images, not ${imageCount}`);
       return run;
     };
 
@@ -201,14 +224,34 @@ async function main(): Promise<void> {
         format === 'idx'
           ? [
               ['tar xf', plain('tar', ['xf', idxTarFile, '-C', dir])],
-              ['gunzip', plain('gunzip', [path.join(dir, 'fashion', 'train-images-idx3-ubyte.gz'), path.join(dir, 'fashion', 'train-labels-idx1-ubyte.gz')])],
-              ['convert_mnist_data', caffe('convert_mnist_data', ['--backend=lmdb', path.join(dir, 'fashion', 'train-images-idx3-ubyte'), path.join(dir, 'fashion', 'train-labels-idx1-ubyte'), db])],
-              ['compute_image_mean', caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')])],
+              [
+                'gunzip',
+                plain('gunzip', [
+                  path.join(dir, 'fashion', 'train-images-idx3-ubyte.gz'),
+                  path.join(dir, 'fashion', 'train-labels-idx1-ubyte.gz'),
+                ]),
+              ],
+              [
+                'convert_mnist_data',
+                caffe('convert_mnist_data', [
+                  '--backend=lmdb',
+                  path.join(dir, 'fashion', 'train-images-idx3-ubyte'),
+                  path.join(dir, 'fashion', 'train-labels-idx1-ubyte'),
+                  db,
+                ]),
+              ],
+              [
+                'compute_image_mean',
+                caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')]),
+              ],
             ]
           : [
               ['tar xzf', plain('tar', ['xzf', imagesTar, '-C', dir])],
               ['convert_imageset', caffe('convert_imageset', ['--backend=lmdb', '--gray', `${dir}/`, listFile, db])],
-              ['compute_image_mean', caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')])],
+              [
+                'compute_image_mean',
+                caffe('compute_image_mean', ['--backend=lmdb', db, path.join(dir, 'mean.binaryproto')]),
+              ],
             ];
       const run = await measured({ arm: 'byHand', format, round, warmup }, async () => {
         const phases: Record<string, number> = {};
@@ -218,7 +261,10 @@ async function main(): Promise<void> {
           const stepStart = Date.now();
           const result = await runInOwnSession(cmd, dir, (l) => lines.push(l));
           phases[name] = (Date.now() - stepStart) / 1000;
-          if (result.code !== 0) throw new Error(`by hand: ${name} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+          if (result.code !== 0)
+            throw new Error(
+              `by hand: ${name} exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`,
+            );
         }
         return { startedAt, endedAt: Date.now(), phases };
       });
@@ -241,7 +287,12 @@ async function main(): Promise<void> {
         let workerDone = false;
         let wakeUp: (() => void) | undefined;
         const onLine = (entry: { job: string; line: string }) => {
-          if (workerDone || !/^\[worker\] (done|failed|error)/.test(entry.line) || !batchJob()?.jobId?.startsWith(entry.job)) return;
+          if (
+            workerDone ||
+            !/^\[worker\] (done|failed|error)/.test(entry.line) ||
+            !batchJob()?.jobId?.startsWith(entry.job)
+          )
+            return;
           workerDone = true;
           wakeUp?.();
         };
@@ -265,7 +316,9 @@ async function main(): Promise<void> {
           workerOutput.off('line', onLine);
         }
         if (dataset!.status !== 'ready') throw new Error(`dataset ${created.id} failed: ${dataset!.error}`);
-        const built = Object.values(dataset!.counts ?? {}).flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
+        const built = Object.values(dataset!.counts ?? {})
+          .flatMap((c) => Object.values(c))
+          .reduce((a, b) => a + b, 0);
         if (built !== imageCount) throw new Error(`dataset ${created.id} holds ${built} images, not ${imageCount}`);
         const job = batchJob();
         if (!job?.jobId || job.startedAt === undefined) throw new Error(`no Batch job for ${created.id}`);
@@ -282,7 +335,12 @@ async function main(): Promise<void> {
           const phase = importPhaseOf(marks[i]!.name);
           phases[phase] = (phases[phase] ?? 0) + (marks[i + 1]!.at - marks[i]!.at) / 1000;
         }
-        return { startedAt: postSentAt, endedAt: observedAt!, phases, ids: { datasetId: created.id, batchJobId: job.jobId } };
+        return {
+          startedAt: postSentAt,
+          endedAt: observedAt!,
+          phases,
+          ids: { datasetId: created.id, batchJobId: job.jobId },
+        };
       });
     };
 
@@ -295,20 +353,33 @@ async function main(): Promise<void> {
           const result = await run(format, round, warmup);
           runs.push(result);
           say(
-            `${{ bare: 'A  bare   ', byHand: "A′ by hand", api: 'B  api    ' }[result.arm]} ${format} ${warmup ? `warm-up ${round}` : `round ${round}/${rounds}`}: ` +
+            `${{ bare: 'A  bare   ', byHand: 'A′ by hand', api: 'B  api    ' }[result.arm]} ${format} ${warmup ? `warm-up ${round}` : `round ${round}/${rounds}`}: ` +
               `${fixed(result.imagesPerSecond, 0)} images/s (${fixed(result.seconds, 2)} s), others ${fixed(result.cpu?.othersCores, 2)} cores`,
           );
         }
     }
 
     // --- Report. ---
-    const summary = summarizeImport(runs.filter((r) => !r.warmup), formats);
-    const command = ['npm run bench:import', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+    const summary = summarizeImport(
+      runs.filter((r) => !r.warmup),
+      formats,
+    );
+    const command = ['npm run bench:import', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    );
     const results = {
       benchmark: 'import',
       command,
       machine: { ...machine, loadAverageAfter: machineInfo().loadAverage },
-      config: { rounds, warmups, images: imageCount, formats, split: { training: 0.8, testing: 0.2 }, workers: 1, fastPollMs },
+      config: {
+        rounds,
+        warmups,
+        images: imageCount,
+        formats,
+        split: { training: 0.8, testing: 0.2 },
+        workers: 1,
+        fastPollMs,
+      },
       summary,
       runs,
     };

@@ -29,7 +29,13 @@ const tenant = 'bench-load';
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
-    options: { connections: { type: 'string', default: '32' }, seconds: { type: 'string', default: '20' }, out: { type: 'string' }, verbose: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+    options: {
+      connections: { type: 'string', default: '32' },
+      seconds: { type: 'string', default: '20' },
+      out: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
   });
   const connections = positiveInt('connections', opts.connections, usage);
   const seconds = positiveInt('seconds', opts.seconds, usage);
@@ -66,14 +72,29 @@ async function main(): Promise<void> {
     const result = await runLoad({ url: cloud.url, connections, durationSeconds: seconds, requests }, planFile);
     const { p50, p95, p99, max } = result.latencyMs;
     const goal = p99 <= 3 * p50;
-    console.log(`\n${result.requests} answers in ${result.durationSeconds} s: ${result.requestsPerSecond.toFixed(0)} requests/s at ${connections} connections`);
-    console.log(`latency ms: p50 ${p50.toFixed(1)}  p95 ${p95.toFixed(1)}  p99 ${p99.toFixed(1)}  max ${max.toFixed(1)}   p99/p50 = ${(p99 / p50).toFixed(2)} (goal ≤ 3: ${goal ? 'met' : 'not met'})`);
-    for (const [kind, byStatus] of Object.entries(result.statuses)) console.log(`  ${kind.padEnd(15)} ${Object.entries(byStatus).map(([s, n]) => `${s}×${n}`).join('  ')}`);
+    console.log(
+      `\n${result.requests} answers in ${result.durationSeconds} s: ${result.requestsPerSecond.toFixed(0)} requests/s at ${connections} connections`,
+    );
+    console.log(
+      `latency ms: p50 ${p50.toFixed(1)}  p95 ${p95.toFixed(1)}  p99 ${p99.toFixed(1)}  max ${max.toFixed(1)}   p99/p50 = ${(p99 / p50).toFixed(2)} (goal ≤ 3: ${goal ? 'met' : 'not met'})`,
+    );
+    for (const [kind, byStatus] of Object.entries(result.statuses))
+      console.log(
+        `  ${kind.padEnd(15)} ${Object.entries(byStatus)
+          .map(([s, n]) => `${s}×${n}`)
+          .join('  ')}`,
+      );
     failed = result.unexpected.length > 0 || result.errors > 0 || result.timeouts > 0;
-    if (failed) console.log(`FAILED: ${result.unexpected.length} unexpected answers, ${result.errors} errors, ${result.timeouts} timeouts\n${JSON.stringify(result.unexpected, null, 2)}`);
+    if (failed)
+      console.log(
+        `FAILED: ${result.unexpected.length} unexpected answers, ${result.errors} errors, ${result.timeouts} timeouts\n${JSON.stringify(result.unexpected, null, 2)}`,
+      );
     const file = resultsPath('load', opts.out);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, connections, seconds, mix: requests.map((r) => `${r.method} ${r.path.slice(0, 60)} → ${r.expectedStatus}`), goalMet: goal, ...result }, null, 2)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, connections, seconds, mix: requests.map((r) => `${r.method} ${r.path.slice(0, 60)} → ${r.expectedStatus}`), goalMet: goal, ...result }, null, 2)}\n`,
+    );
     say(`results: ${path.relative(process.cwd(), file)}`);
   } finally {
     await session.close();

@@ -96,11 +96,12 @@ function startSampling(): { stop(timeline: CaffeTimeline, cores: number): Window
   return {
     stop(timeline, cores) {
       sampler.stop();
-      return timeline.firstLoss && timeline.lastLoss ? sampler.usage(timeline.firstLoss.at, timeline.lastLoss.at, cores) : undefined;
+      return timeline.firstLoss && timeline.lastLoss
+        ? sampler.usage(timeline.firstLoss.at, timeline.lastLoss.at, cores)
+        : undefined;
     },
   };
 }
-
 
 interface BareRun {
   arm: 'bare';
@@ -206,8 +207,18 @@ async function main(): Promise<void> {
     // --- Setup, once: data through the API, the same solver for both arms. ---
     say(`Fashion-MNIST archives: ${trainImages} training and ${testImages} test images`);
     const archives = path.join(home, 'archives');
-    await writeFashionMnistArchive({ dataDir, split: 'train', count: trainImages, out: path.join(archives, 'train.tar.gz') });
-    await writeFashionMnistArchive({ dataDir, split: 'test', count: testImages, out: path.join(archives, 'test.tar.gz') });
+    await writeFashionMnistArchive({
+      dataDir,
+      split: 'train',
+      count: trainImages,
+      out: path.join(archives, 'train.tar.gz'),
+    });
+    await writeFashionMnistArchive({
+      dataDir,
+      split: 'test',
+      count: testImages,
+      out: path.join(archives, 'test.tar.gz'),
+    });
     const train = await client.upload(path.join(archives, 'train.tar.gz'), { name: 'bench-train' });
     const test = await client.upload(path.join(archives, 'test.tar.gz'), { name: 'bench-test' });
     await Promise.all([client.waitFor(train), client.waitFor(test)]);
@@ -235,7 +246,10 @@ async function main(): Promise<void> {
     const bareRoot = path.join(home, 'bare');
     const lmdb = (await records.get('datasets', tenant, created.id)).lmdb;
     if (!lmdb) throw new Error('the ready dataset has no LMDB keys');
-    const sources = { training: path.join(bareRoot, 'lmdb', 'training'), testing: path.join(bareRoot, 'lmdb', 'testing') };
+    const sources = {
+      training: path.join(bareRoot, 'lmdb', 'training'),
+      testing: path.join(bareRoot, 'lmdb', 'testing'),
+    };
     for (const side of ['training', 'testing'] as const) {
       await mkdir(sources[side], { recursive: true });
       const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: lmdb[side] }));
@@ -247,7 +261,12 @@ async function main(): Promise<void> {
     const runBare = async (round: number, warmup: boolean): Promise<BareRun> => {
       const dir = await mkdtemp(path.join(bareRoot, 'run-'));
       await mkdir(path.join(dir, 'snapshots'), { recursive: true });
-      const paths = { net: path.join(dir, 'net.prototxt'), snapshotPrefix: path.join(dir, 'snapshots', 'snapshot'), trainSource: sources.training, testSource: sources.testing };
+      const paths = {
+        net: path.join(dir, 'net.prototxt'),
+        snapshotPrefix: path.join(dir, 'snapshots', 'snapshot'),
+        trainSource: sources.training,
+        testSource: sources.testing,
+      };
       const rewritten = rewriteForJob({ solver: solver.solver, net: solver.net, paths, mode: 'CPU' });
       const solverFile = path.join(dir, 'solver.prototxt');
       await writeFile(paths.net, rewritten.net);
@@ -257,17 +276,26 @@ async function main(): Promise<void> {
       const sampling = startSampling();
       const cpu0 = cpuReading();
       const spawnedAt = Date.now();
-      const result = await runInOwnSession(caffeToolCommand('caffe', ['train', `--solver=${solverFile}`], { prefix: caffePrefix }), dir, (l) => lines.push(l));
+      const result = await runInOwnSession(
+        caffeToolCommand('caffe', ['train', `--solver=${solverFile}`], { prefix: caffePrefix }),
+        dir,
+        (l) => lines.push(l),
+      );
       const exitedAt = Date.now();
       const usage = cpuUsage(cpu0, cpuReading(), machine.nproc);
       const log = lines.join('\n');
       await writeFile(path.join(bareRoot, `${warmup ? 'warmup' : 'round'}-${round}.log`), log);
       await rm(dir, { recursive: true, force: true });
-      if (result.code !== 0) throw new Error(`bare caffe train exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`);
+      if (result.code !== 0)
+        throw new Error(
+          `bare caffe train exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`,
+        );
       const t = caffeTimeline(log);
       const trainingCpu = sampling.stop(t, machine.nproc);
       if (t.firstLine === undefined || t.firstLine < spawnedAt - 1000 || t.firstLine > exitedAt + 1000)
-        throw new Error(`Caffe's glog times do not match this process's clock (first line ${t.firstLine && new Date(t.firstLine).toISOString()}, spawned ${new Date(spawnedAt).toISOString()}): different time zones?`);
+        throw new Error(
+          `Caffe's glog times do not match this process's clock (first line ${t.firstLine && new Date(t.firstLine).toISOString()}, spawned ${new Date(spawnedAt).toISOString()}): different time zones?`,
+        );
       return {
         arm: 'bare',
         round,
@@ -287,14 +315,26 @@ async function main(): Promise<void> {
       };
     };
 
-    type JobView = { id: string; status: string; startedAt?: string; finishedAt?: string; attempts: number; error?: string; model?: { bytes: number }; progress: { iteration: number } };
+    type JobView = {
+      id: string;
+      status: string;
+      startedAt?: string;
+      finishedAt?: string;
+      attempts: number;
+      error?: string;
+      model?: { bytes: number };
+      progress: { iteration: number };
+    };
     const runApi = async (round: number, warmup: boolean): Promise<ApiRun> => {
       const batchJob = (jobId: string) => cloud.batch.jobs().find((j) => j.jobName === `train-${jobId}`);
       const loadAverage = os.loadavg()[0]!;
       const sampling = startSampling();
       const cpu0 = cpuReading();
       const postSentAt = Date.now();
-      const job = await client.trainingJobs.create({ solverId: solver.id, name: `bench-${warmup ? 'warmup' : 'round'}-${round}` });
+      const job = await client.trainingJobs.create({
+        solverId: solver.id,
+        name: `bench-${warmup ? 'warmup' : 'round'}-${round}`,
+      });
       const postAnsweredAt = Date.now();
 
       // Poll like a client watching progress; once the worker says it is done, poll fast so the
@@ -321,7 +361,8 @@ async function main(): Promise<void> {
             observeResolutionSeconds = (observedAt - previousSentAt) / 1000;
             break;
           }
-          if (['succeeded', 'failed', 'cancelled'].includes(record.status)) throw new Error(`training job ${job.id} ${record.status}: ${record.error ?? ''}`);
+          if (['succeeded', 'failed', 'cancelled'].includes(record.status))
+            throw new Error(`training job ${job.id} ${record.status}: ${record.error ?? ''}`);
           previousSentAt = sentAt;
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, workerDone ? fastPollMs : slowPollMs);
@@ -344,7 +385,8 @@ async function main(): Promise<void> {
       if (!artifacts.model) throw new Error(`job ${job.id} succeeded without a model`);
       const download = await fetch(artifacts.model.url);
       const modelBytes = (await download.arrayBuffer()).byteLength;
-      if (!download.ok || modelBytes !== artifacts.model.bytes) throw new Error(`the model of ${job.id} did not download whole (${download.status}, ${modelBytes} bytes)`);
+      if (!download.ok || modelBytes !== artifacts.model.bytes)
+        throw new Error(`the model of ${job.id} did not download whole (${download.status}, ${modelBytes} bytes)`);
 
       const workerStartedAt = workerOutput.timeOf(detail.jobId, /^\[worker\] train /);
       const workerDoneAt = workerOutput.timeOf(detail.jobId, /^\[worker\] done/);
@@ -419,7 +461,9 @@ async function main(): Promise<void> {
     const machineAfter = machineInfo();
     const results = {
       benchmark: 'overhead',
-      command: ['npm run bench:overhead', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+      command: ['npm run bench:overhead', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+        ' ',
+      ),
       machine: { ...machine, loadAverageAfter: machineAfter.loadAverage },
       config: {
         rounds,
@@ -458,11 +502,14 @@ function summarizeRuns(timed: Run[]) {
     return b ? b.throughput / a.throughput : Number.NaN;
   });
   const phases = <K extends string>(runs: ApiRun[], pick: (r: ApiRun) => Record<K, number>) =>
-    Object.fromEntries(Object.keys(runs[0] ? pick(runs[0]) : {}).map((k) => [k, summarize(runs.map((r) => pick(r)[k as K]))])) as Record<K, Summary>;
+    Object.fromEntries(
+      Object.keys(runs[0] ? pick(runs[0]) : {}).map((k) => [k, summarize(runs.map((r) => pick(r)[k as K]))]),
+    ) as Record<K, Summary>;
   const trainingCpu = (runs: Run[]) => {
     const kinds = [...new Set(runs.flatMap((r) => Object.keys(r.trainingCpu?.cores ?? {})))];
     const byKind: Record<string, Summary> = {};
-    for (const kind of kinds) byKind[kind] = summarize(runs.map((r) => (r.trainingCpu ? (r.trainingCpu.cores[kind] ?? 0) : Number.NaN)));
+    for (const kind of kinds)
+      byKind[kind] = summarize(runs.map((r) => (r.trainingCpu ? (r.trainingCpu.cores[kind] ?? 0) : Number.NaN)));
     byKind.othersOnMachine = summarize(runs.map((r) => r.trainingCpu?.othersCores ?? Number.NaN));
     return byKind;
   };
@@ -494,7 +541,8 @@ function summarizeRuns(timed: Run[]) {
   return summary;
 }
 
-const cell = (x: Summary, digits: number) => `${fixed(x.median, digits)} (${fixed(x.min, digits)}–${fixed(x.max, digits)})`;
+const cell = (x: Summary, digits: number) =>
+  `${fixed(x.median, digits)} (${fixed(x.min, digits)}–${fixed(x.max, digits)})`;
 
 function markdown(
   summary: ReturnType<typeof summarizeRuns>,
@@ -521,7 +569,7 @@ function markdown(
     `| total wall time, s | ${cell(b.totalSeconds, 2)} | ${cell(a.totalSeconds, 2)} | | |`,
     `| other work on the machine meanwhile, cores | ${cell(b.othersCores, 2)} | ${cell(a.othersCores, 2)} | | |`,
     '',
-    'Where B\'s start and end go (medians, s):',
+    "Where B's start and end go (medians, s):",
     '',
     '| start phase | s | end phase | s |',
     '|---|---|---|---|',
@@ -560,8 +608,16 @@ function markdown(
     sqs: 'local SQS (fauxqs)',
     othersOnMachine: 'everything else on the machine (noise)',
   };
-  const kinds = [...new Set([...Object.keys(kindNames), ...Object.keys(b.trainingCpu), ...Object.keys(a.trainingCpu)])].filter((k) => b.trainingCpu[k] || a.trainingCpu[k]);
-  lines.push('', `CPU while Caffe trained (first to last \`Iteration N …, loss\` line), cores of ${machine.nproc}, median (min–max):`, '', '| process | A | B |', '|---|---|---|');
+  const kinds = [
+    ...new Set([...Object.keys(kindNames), ...Object.keys(b.trainingCpu), ...Object.keys(a.trainingCpu)]),
+  ].filter((k) => b.trainingCpu[k] || a.trainingCpu[k]);
+  lines.push(
+    '',
+    `CPU while Caffe trained (first to last \`Iteration N …, loss\` line), cores of ${machine.nproc}, median (min–max):`,
+    '',
+    '| process | A | B |',
+    '|---|---|---|',
+  );
   for (const k of kinds) {
     const cellOf = (x: Summary | undefined) => (x ? cell(x, 3) : '–');
     lines.push(`| ${kindNames[k] ?? k} | ${cellOf(b.trainingCpu[k])} | ${cellOf(a.trainingCpu[k])} |`);

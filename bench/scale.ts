@@ -71,11 +71,19 @@ async function main(): Promise<void> {
   // Every run queues all its jobs at once: the queued-jobs quota must not refuse them.
   process.env.ELASTIC_CAFFE_QUOTA_QUEUED_JOBS = String(Math.max(...jobCounts) + 1);
 
-  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep, workers: Math.max(...workerCounts) });
+  const session = await startBenchSession({
+    tenant,
+    verbose: opts.verbose,
+    keep: opts.keep,
+    workers: Math.max(...workerCounts),
+  });
   const { home, dataDir, machine, cloud, client } = session;
   const results: RunResult[] = [];
   try {
-    const admin = new ElasticCaffe({ endpoint: cloud.url, auth: localTokenAuth({ endpoint: cloud.url, tenant: 'bench-admin', admin: true }) });
+    const admin = new ElasticCaffe({
+      endpoint: cloud.url,
+      auth: localTokenAuth({ endpoint: cloud.url, tenant: 'bench-admin', admin: true }),
+    });
     say(`dataset of ${images} Fashion-MNIST images and a LeNet solver (${maxIter} iterations)`);
     const archive = path.join(home, 'archives', 'train.tar.gz');
     await mkdir(path.dirname(archive), { recursive: true });
@@ -93,7 +101,12 @@ async function main(): Promise<void> {
       .replace(/^snapshot:.*$/m, `snapshot: ${maxIter}`)
       .replace(/^test_interval:.*$/m, `test_interval: ${maxIter}`);
     const netText = await readFile(path.join(exampleDir, 'net.prototxt'), 'utf8');
-    const solver = await client.solvers.create({ name: 'bench-lenet', datasetId: created.id, solver: solverText, net: netText });
+    const solver = await client.solvers.create({
+      name: 'bench-lenet',
+      datasetId: created.id,
+      solver: solverText,
+      net: netText,
+    });
 
     for (const workers of workerCounts) {
       for (const jobs of jobCounts) {
@@ -101,16 +114,22 @@ async function main(): Promise<void> {
         say(`capacity ${workers}: queueing ${jobs} jobs`);
         let maxUnfinished = 0;
         const sampler = setInterval(() => {
-          const unfinished = cloud.batch.jobs().filter((job) => !['SUCCEEDED', 'FAILED'].includes(job.status ?? '')).length;
+          const unfinished = cloud.batch
+            .jobs()
+            .filter((job) => !['SUCCEEDED', 'FAILED'].includes(job.status ?? '')).length;
           maxUnfinished = Math.max(maxUnfinished, unfinished);
         }, 20);
         const ids: string[] = [];
-        for (let i = 0; i < jobs; i++) ids.push((await client.trainingJobs.create({ solverId: solver.id, name: `scale-${workers}-${jobs}-${i}` })).id);
+        for (let i = 0; i < jobs; i++)
+          ids.push(
+            (await client.trainingJobs.create({ solverId: solver.id, name: `scale-${workers}-${jobs}-${i}` })).id,
+          );
         const finished: TrainingJob[] = [];
         for (const id of ids) finished.push(await client.waitFor<TrainingJob>(id, { maxIntervalMs: 500 }));
         clearInterval(sampler);
         const failed = finished.filter((job) => job.status !== 'succeeded');
-        if (failed.length) throw new Error(`${failed.length} jobs did not succeed, e.g. ${failed[0]!.id}: ${failed[0]!.error}`);
+        if (failed.length)
+          throw new Error(`${failed.length} jobs did not succeed, e.g. ${failed[0]!.id}: ${failed[0]!.error}`);
         const stored = await Promise.all(ids.map((id) => records.get('training-jobs', tenant, id)));
         const submittedAt = (job: TrainingJob) => cloud.batch.jobs().find((b) => b.jobId === job.batchJobId)?.createdAt;
         const firstQueued = Math.min(...stored.map((job) => Date.parse(job.createdAt)));
@@ -134,7 +153,9 @@ async function main(): Promise<void> {
     await session.close();
   }
 
-  console.log('\n| maxWorkers | jobs | jobs/min | queue → submitted, median (max) s | queue → running, median (max) s | most at once |');
+  console.log(
+    '\n| maxWorkers | jobs | jobs/min | queue → submitted, median (max) s | queue → running, median (max) s | most at once |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
@@ -142,7 +163,10 @@ async function main(): Promise<void> {
         `${fixed(r.queueToRunningSeconds.median, 2)} (${fixed(r.queueToRunningSeconds.max, 2)}) | ${r.maxUnfinishedAtOnce} |`,
     );
   await mkdir(path.dirname(outFile), { recursive: true });
-  await writeFile(outFile, `${JSON.stringify({ benchmark: 'scale', machine, options: { workers: workerCounts, jobs: jobCounts, maxIter, images }, results }, null, 2)}\n`);
+  await writeFile(
+    outFile,
+    `${JSON.stringify({ benchmark: 'scale', machine, options: { workers: workerCounts, jobs: jobCounts, maxIter, images }, results }, null, 2)}\n`,
+  );
   say(`results: ${path.relative(process.cwd(), outFile)}`);
 }
 

@@ -13,7 +13,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from './aws/clients';
-import { envNames, jobEvents, serviceMetrics, serviceName, workerActionCollections, type WorkCollection } from './topology';
+import {
+  envNames,
+  jobEvents,
+  serviceMetrics,
+  serviceName,
+  workerActionCollections,
+  type WorkCollection,
+} from './topology';
 
 /** The `detail` of a "Job State Change" event. */
 export interface JobStateChange {
@@ -36,19 +43,38 @@ export interface JobStateChange {
 
 /** How a finished record ended, for the `FinishedJobs` metric's `outcome` dimension. */
 export type Outcome = 'succeeded' | 'failed' | 'cancelled';
-const outcomeOf: Record<string, Outcome> = { ready: 'succeeded', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
+const outcomeOf: Record<string, Outcome> = {
+  ready: 'succeeded',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 const workCollections = new Set<string>(Object.values(workerActionCollections));
 export const isWorkCollection = (collection: string): collection is WorkCollection => workCollections.has(collection);
 
-type RecordFields = { id: string; tenantId: string; status?: string; name?: string; error?: string; correlationId?: string; updatedAt?: string; createdAt?: string };
+type RecordFields = {
+  id: string;
+  tenantId: string;
+  status?: string;
+  name?: string;
+  error?: string;
+  correlationId?: string;
+  updatedAt?: string;
+  createdAt?: string;
+};
 
 /**
  * The event a write produced, or undefined when it changed no work record's status (another
  * collection, no status, or the same status written again — e.g. RUNNABLE after SUBMITTED, both `queued`).
  */
-export function jobStateChange(collection: string, record: RecordFields, previousStatus?: string): JobStateChange | undefined {
-  if (!isWorkCollection(collection) || typeof record.status !== 'string' || record.status === previousStatus) return undefined;
+export function jobStateChange(
+  collection: string,
+  record: RecordFields,
+  previousStatus?: string,
+): JobStateChange | undefined {
+  if (!isWorkCollection(collection) || typeof record.status !== 'string' || record.status === previousStatus)
+    return undefined;
   return {
     collection,
     tenantId: record.tenantId,
@@ -98,10 +124,19 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
   try {
     const { FailedEntryCount, Entries } = await eventBridge().send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: bus, Source: jobEvents.source, DetailType: jobEvents.detailType, Detail: JSON.stringify(change), Time: new Date(change.time) }],
+        Entries: [
+          {
+            EventBusName: bus,
+            Source: jobEvents.source,
+            DetailType: jobEvents.detailType,
+            Detail: JSON.stringify(change),
+            Time: new Date(change.time),
+          },
+        ],
       }),
     );
-    if (FailedEntryCount) throw new Error(`${Entries?.[0]?.ErrorCode ?? 'entry failed'}: ${Entries?.[0]?.ErrorMessage ?? 'no message'}`);
+    if (FailedEntryCount)
+      throw new Error(`${Entries?.[0]?.ErrorCode ?? 'entry failed'}: ${Entries?.[0]?.ErrorMessage ?? 'no message'}`);
   } catch (error) {
     safely(() => {
       tools().logger.warn('job state change event not published', { event: change, error: error as Error });

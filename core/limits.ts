@@ -74,8 +74,12 @@ const limit = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 export const tenantLimitsSchema = z
   .strictObject({
     maxDatafileBytes: limit.describe('largest datafile the tenant may upload or import, bytes (413 above it)'),
-    maxArchiveEntries: limit.describe("entries (files and folders) one of the tenant's archives may hold (the datafile fails naming the limit)"),
-    maxUncompressedBytes: limit.describe("bytes one of the tenant's archives may expand to (the datafile fails naming the limit)"),
+    maxArchiveEntries: limit.describe(
+      "entries (files and folders) one of the tenant's archives may hold (the datafile fails naming the limit)",
+    ),
+    maxUncompressedBytes: limit.describe(
+      "bytes one of the tenant's archives may expand to (the datafile fails naming the limit)",
+    ),
     maxQueuedJobs: limit.describe('training jobs the tenant may have waiting at once (429 beyond)'),
     maxStorageBytes: limit.describe("bytes the tenant's datafiles may take in all (429 beyond)"),
   })
@@ -86,12 +90,17 @@ export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 export const limitSettingsSchema = z
   .strictObject({
     default: tenantLimitsSchema.describe("every tenant's limits unless overridden"),
-    tenants: z.record(tenantIdSchema, tenantLimitsSchema.partial()).default({}).describe('per-tenant overrides of some or all of the default fields'),
+    tenants: z
+      .record(tenantIdSchema, tenantLimitsSchema.partial())
+      .default({})
+      .describe('per-tenant overrides of some or all of the default fields'),
   })
   .meta({ id: 'LimitSettings', description: 'what each tenant may upload, import and keep' });
 export type LimitSettings = z.infer<typeof limitSettingsSchema>;
 
-export const limitsViewSchema = limitSettingsSchema.extend({ source: z.enum(['defaults', 'admin']), updatedAt: z.iso.datetime().optional() }).meta({ id: 'Limits' });
+export const limitsViewSchema = limitSettingsSchema
+  .extend({ source: z.enum(['defaults', 'admin']), updatedAt: z.iso.datetime().optional() })
+  .meta({ id: 'Limits' });
 export type LimitsView = z.infer<typeof limitsViewSchema>;
 
 /** The deployment's defaults (environment variables), used until an admin stores settings. */
@@ -113,7 +122,9 @@ const limitsKey = () => ({ [tableKeys.partitionKey]: capacityPartition, [tableKe
 
 /** The settings in force (strongly consistent: a PUT applies to the next request). */
 export async function readLimits(): Promise<LimitsView> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: requireEnv(envNames.table), Key: limitsKey(), ConsistentRead: true }));
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: requireEnv(envNames.table), Key: limitsKey(), ConsistentRead: true }),
+  );
   if (!Item) return { ...defaultLimits(), source: 'defaults' };
   return { default: Item.default, tenants: Item.tenants ?? {}, source: 'admin', updatedAt: Item.updatedAt };
 }
@@ -121,7 +132,9 @@ export async function readLimits(): Promise<LimitsView> {
 /** Stores new settings (the whole document: PUT replaces). */
 export async function writeLimits(settings: LimitSettings): Promise<LimitsView> {
   const updatedAt = new Date().toISOString();
-  await ddb().send(new PutCommand({ TableName: requireEnv(envNames.table), Item: { ...limitsKey(), ...settings, updatedAt } }));
+  await ddb().send(
+    new PutCommand({ TableName: requireEnv(envNames.table), Item: { ...limitsKey(), ...settings, updatedAt } }),
+  );
   return { ...settings, source: 'admin', updatedAt };
 }
 
@@ -157,7 +170,8 @@ export class TooLargeError extends DomainError {
 /** Refuses a stated size above the tenant's limit (413, naming both numbers). */
 export function checkDatafileSize(sizeBytes: number, limits: DatafileLimits): void {
   if (sizeBytes > limits.maxSizeBytes)
-    throw new TooLargeError(`sizeBytes ${sizeBytes} is above this account's datafile limit of ${limits.maxSizeBytes} bytes`, [
-      { field: 'sizeBytes', message: `must be at most ${limits.maxSizeBytes}` },
-    ]);
+    throw new TooLargeError(
+      `sizeBytes ${sizeBytes} is above this account's datafile limit of ${limits.maxSizeBytes} bytes`,
+      [{ field: 'sizeBytes', message: `must be at most ${limits.maxSizeBytes}` }],
+    );
 }

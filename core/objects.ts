@@ -2,7 +2,14 @@
  * Object keys and presigned URLs. Every key lives under `tenants/<tenantId>/`, and URLs are only
  * ever minted from these builders, so a tenant can never be handed a URL outside its own prefix.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NotFound,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -34,10 +41,12 @@ export const keys = {
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
   /** One snapshot file (`…_iter_N.caffemodel` / `.solverstate`) under the job's snapshots. */
-  jobSnapshot: (tenantId: string, id: string, fileName: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/${fileName}`,
+  jobSnapshot: (tenantId: string, id: string, fileName: string) =>
+    `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/${fileName}`,
   jobFile: (tenantId: string, id: string, name: string) => `${recordPrefix(tenantId, 'training-jobs', id)}${name}`,
   /** A classify job's uploaded images (named like a datafile's, so the same upload notification reports it). */
-  classifyJobArchive: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'classify-jobs', id)}${datafileObjectName}`,
+  classifyJobArchive: (tenantId: string, id: string) =>
+    `${recordPrefix(tenantId, 'classify-jobs', id)}${datafileObjectName}`,
   classifyJobResults: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'classify-jobs', id)}results.json`,
 };
 
@@ -50,13 +59,19 @@ export function parseKey(key: string): { tenantId: string; collection: string; i
 }
 
 function assertTenantKey(tenantId: string, key: string): void {
-  if (!key.startsWith(`${tenantObjectsPrefix}${tenantId}/`)) throw new Error(`refusing to presign ${key} for tenant ${tenantId}`);
+  if (!key.startsWith(`${tenantObjectsPrefix}${tenantId}/`))
+    throw new Error(`refusing to presign ${key} for tenant ${tenantId}`);
 }
 
 /** A presigned PUT for an upload straight to S3 (never through a Lambda). */
-export async function presignUpload(tenantId: string, key: string): Promise<{ url: string; method: 'PUT'; headers: Record<string, string> }> {
+export async function presignUpload(
+  tenantId: string,
+  key: string,
+): Promise<{ url: string; method: 'PUT'; headers: Record<string, string> }> {
   assertTenantKey(tenantId, key);
-  const url = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn: presignedUrlSeconds });
+  const url = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key }), {
+    expiresIn: presignedUrlSeconds,
+  });
   return { url, method: 'PUT', headers: {} };
 }
 
@@ -64,9 +79,13 @@ export async function presignUpload(tenantId: string, key: string): Promise<{ ur
 export async function presignDownload(tenantId: string, key: string, fileName?: string): Promise<string> {
   assertTenantKey(tenantId, key);
   const disposition = fileName ? `attachment; filename="${fileName}"` : undefined;
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }), {
-    expiresIn: presignedUrlSeconds,
-  });
+  return getSignedUrl(
+    s3(),
+    new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }),
+    {
+      expiresIn: presignedUrlSeconds,
+    },
+  );
 }
 
 /** The object's size, or undefined if it does not exist. */
@@ -126,7 +145,8 @@ async function* objectChunks(key: string, range?: { start: number; end: number }
       etag ??= object.ETag;
       body = object.Body as Readable;
     } catch (error) {
-      if (resuming && (error as { name?: string }).name === 'PreconditionFailed') throw new Error(`${key} changed while it was being read`);
+      if (resuming && (error as { name?: string }).name === 'PreconditionFailed')
+        throw new Error(`${key} changed while it was being read`);
       throw error;
     }
     try {
@@ -147,7 +167,9 @@ export async function listObjects(prefix: string): Promise<Array<{ key: string; 
   const objects: Array<{ key: string; bytes: number }> = [];
   let token: string | undefined;
   do {
-    const page = await s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }));
+    const page = await s3().send(
+      new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }),
+    );
     for (const item of page.Contents ?? []) if (item.Key) objects.push({ key: item.Key, bytes: item.Size ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -37,9 +37,17 @@ export interface TenantQuotas {
 const storageRetryAfterSeconds = 3600;
 
 /** The tenant's quotas: its limits (the admin's settings, or the environment's defaults; read unless `known`). */
-export async function tenantQuotas(tenantId: string, known?: TenantLimits, env: NodeJS.ProcessEnv = process.env): Promise<TenantQuotas> {
+export async function tenantQuotas(
+  tenantId: string,
+  known?: TenantLimits,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TenantQuotas> {
   const limits = known ?? (await limitsOf(tenantId));
-  return { queuedJobs: limits.maxQueuedJobs, storageBytes: limits.maxStorageBytes, jobsRetryAfterSeconds: positiveIntegerFromEnv(env, quotaEnvNames.jobsRetryAfterSeconds, 60) };
+  return {
+    queuedJobs: limits.maxQueuedJobs,
+    storageBytes: limits.maxStorageBytes,
+    jobsRetryAfterSeconds: positiveIntegerFromEnv(env, quotaEnvNames.jobsRetryAfterSeconds, 60),
+  };
 }
 
 /** A quota of the tenant is used up: 429, with how long to wait before retrying. */
@@ -69,7 +77,10 @@ export async function checkJobQuotas(tenantId: string, given?: TenantQuotas): Pr
   const quotas = given ?? (await tenantQuotas(tenantId));
   const queued = await countJobs(tenantId, ['queued'], quotas.queuedJobs);
   if (queued >= quotas.queuedJobs)
-    throw new QuotaExceededError(`${queued} of your training jobs are queued, your quota of queued jobs; queue another when one starts`, quotas.jobsRetryAfterSeconds);
+    throw new QuotaExceededError(
+      `${queued} of your training jobs are queued, your quota of queued jobs; queue another when one starts`,
+      quotas.jobsRetryAfterSeconds,
+    );
 }
 
 /** The bytes the tenant's datafiles take (declared sizes until uploaded, then actual ones). */

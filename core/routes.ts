@@ -60,14 +60,30 @@ export interface RouteAccess {
 }
 
 /** Collections whose records share the generic read and list handlers. */
-export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs', 'classifiers', 'classify-jobs'] as const;
+export const collections = [
+  'datafiles',
+  'datasets',
+  'solvers',
+  'training-jobs',
+  'classifiers',
+  'classify-jobs',
+] as const;
 export type Collection = (typeof collections)[number];
 
 /**
  * Every route, assembled from one file per resource under core/api/ (routes and schemas side by
  * side, so a resource's API is read and changed in one place).
  */
-export const routes: Route[] = [...datafileRoutes, ...datasetRoutes, ...solverRoutes, ...trainingJobRoutes, ...classifierRoutes, ...classifyJobRoutes, ...adminRoutes, ...openApiRoutes];
+export const routes: Route[] = [
+  ...datafileRoutes,
+  ...datasetRoutes,
+  ...solverRoutes,
+  ...trainingJobRoutes,
+  ...classifierRoutes,
+  ...classifyJobRoutes,
+  ...adminRoutes,
+  ...openApiRoutes,
+];
 
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

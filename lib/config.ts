@@ -7,89 +7,105 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 
 /** A list given as an array, a JSON array string or a comma-separated string. */
-const listOf = (item: z.ZodString) => z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const text = value.trim();
-  if (text.startsWith('[')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return value; // not JSON after all: the array check below reports it
+const listOf = (item: z.ZodString) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return value; // not JSON after all: the array check below reports it
+      }
     }
-  }
-  return text.split(',').map((item) => item.trim()).filter(Boolean);
-}, z.array(item));
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }, z.array(item));
 const list = listOf(z.string().min(1)).pipe(z.array(z.string()).min(1));
 
 const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-const logRetentionChoices = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logRetentionChoices = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
-const schema = z.object({
-  /** Upper bound of the GPU compute environment, in vCPUs (a g4dn.xlarge has 4). */
-  maxvCpus: z.coerce.number().int().positive().default(16),
-  /** EC2 instance types Batch may launch. The GPU image is CUDA 10.2 (NVCaffe 20.03): T4 (g4dn) works, newer GPUs don't. */
-  instanceTypes: list.default(['g4dn.xlarge', 'g4dn.2xlarge']),
-  /** Spot instances (cheaper, may be reclaimed: the worker snapshots and Batch retries); `false`: on-demand only. */
-  spot: bool.default(true),
-  /** With spot: a second, on-demand compute environment that takes jobs when the spot one is at its maxvCpus. */
-  onDemandFallback: bool.default(true),
-  /** Upper bound of the on-demand fallback environment; default: maxvCpus. */
-  onDemandMaxvCpus: z.coerce.number().int().positive().optional(),
-  /** A CPU compute environment and job queue for training jobs that ask for `resources: {type: "CPU"}`. */
-  cpuQueue: bool.default(false),
-  /** Instance types of the CPU environment; the job asks for 4 vCPUs and ~15 GB like the GPU one. */
-  cpuInstanceTypes: list.default(['m6i.xlarge', 'm6i.2xlarge']),
-  /** Upper bound of the CPU environment, in vCPUs. */
-  cpuMaxvCpus: z.coerce.number().int().positive().default(16),
-  /** The CPU queue's image (BVLC Caffe, CPU only). */
-  cpuWorkerDockerfile: z.string().min(1).default('Dockerfile'),
-  /**
-   * Seconds between the worker's SIGTERM (Batch terminate, spot reclaim) and SIGKILL (ECS agent's
-   * ECS_CONTAINER_STOP_TIMEOUT; the default 30 s is too short to snapshot and upload). A spot
-   * reclaim gives two minutes' notice, so more than 120 helps only terminations.
-   */
-  containerStopTimeoutSeconds: z.coerce.number().int().min(30).max(3600).default(120),
-  /** How callers authenticate: Cognito JWTs (`cognito`), or AWS SigV4 (`iam`: the tenant is the IAM caller). */
-  authMode: z.enum(['cognito', 'iam']).default('cognito'),
-  /** With authMode iam: caller ARNs (as API Gateway reports them) allowed to use the admin API. */
-  adminPrincipalArns: listOf(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'must be an IAM or STS ARN')).default([]),
-  /** Days after which intermediate training snapshots (tagged by the worker) expire; the final model stays. */
-  snapshotExpirationDays: z.coerce.number().int().min(1).default(14),
-  /** Days CloudWatch keeps the logs of functions, the API and the Batch jobs. */
-  logRetentionDays: z.coerce
-    .number()
-    .refine((days) => (logRetentionChoices as readonly number[]).includes(days), `must be one of ${logRetentionChoices.join(', ')}`)
-    .default(30),
-  /** Browser origins allowed to call the API and to PUT/GET presigned S3 URLs. */
-  corsOrigins: list.default(['*']),
-  /** An existing VPC to run Batch instances in (looked up, so it needs credentials); default: a new VPC. */
-  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must look like vpc-0123abcd').optional(),
-  /** What deleting the stacks does to data (table, buckets, user pool): keep it (`retain`) or delete it (`destroy`). */
-  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
-  /** Whether anyone may sign up; off by default (an admin creates users). */
-  selfSignUp: bool.default(false),
-  /** The worker image's Dockerfile in container/: the GPU one, since the compute environment is GPU. */
-  workerDockerfile: z.string().min(1).default('Dockerfile.gpu'),
-  /** Steady-state requests per second the API accepts (stage default throttling). */
-  throttleRateLimit: z.coerce.number().positive().default(50),
-  /** Burst of requests the API accepts above the steady rate. */
-  throttleBurstLimit: z.coerce.number().int().positive().default(100),
-  /** Where alarms are emailed (an SNS subscription the address must confirm); none: the alarms' topic has no subscriber. */
-  alarmEmail: z.email().optional(),
-  /** Alarm when the oldest queued work has waited longer than this (jobs stuck RUNNABLE, no capacity). */
-  stuckQueuedMinutes: z.coerce.number().int().positive().default(60),
-  /** Alarm when more than this percentage of finished work failed within the window... */
-  failureRatePercent: z.coerce.number().positive().max(100).default(50),
-  /** ...of this many minutes... */
-  failureRateWindowMinutes: z.coerce.number().int().positive().max(1440).default(60),
-  /** ...once at least this many jobs finished in it (one failure out of one is not a trend). */
-  failureRateMinJobs: z.coerce.number().int().positive().default(3),
-}).refine((config) => config.authMode === 'iam' || config.adminPrincipalArns.length === 0, {
-  path: ['adminPrincipalArns'],
-  message: "applies only with authMode 'iam' (with Cognito, admins are the members of the admins group)",
-});
+const schema = z
+  .object({
+    /** Upper bound of the GPU compute environment, in vCPUs (a g4dn.xlarge has 4). */
+    maxvCpus: z.coerce.number().int().positive().default(16),
+    /** EC2 instance types Batch may launch. The GPU image is CUDA 10.2 (NVCaffe 20.03): T4 (g4dn) works, newer GPUs don't. */
+    instanceTypes: list.default(['g4dn.xlarge', 'g4dn.2xlarge']),
+    /** Spot instances (cheaper, may be reclaimed: the worker snapshots and Batch retries); `false`: on-demand only. */
+    spot: bool.default(true),
+    /** With spot: a second, on-demand compute environment that takes jobs when the spot one is at its maxvCpus. */
+    onDemandFallback: bool.default(true),
+    /** Upper bound of the on-demand fallback environment; default: maxvCpus. */
+    onDemandMaxvCpus: z.coerce.number().int().positive().optional(),
+    /** A CPU compute environment and job queue for training jobs that ask for `resources: {type: "CPU"}`. */
+    cpuQueue: bool.default(false),
+    /** Instance types of the CPU environment; the job asks for 4 vCPUs and ~15 GB like the GPU one. */
+    cpuInstanceTypes: list.default(['m6i.xlarge', 'm6i.2xlarge']),
+    /** Upper bound of the CPU environment, in vCPUs. */
+    cpuMaxvCpus: z.coerce.number().int().positive().default(16),
+    /** The CPU queue's image (BVLC Caffe, CPU only). */
+    cpuWorkerDockerfile: z.string().min(1).default('Dockerfile'),
+    /**
+     * Seconds between the worker's SIGTERM (Batch terminate, spot reclaim) and SIGKILL (ECS agent's
+     * ECS_CONTAINER_STOP_TIMEOUT; the default 30 s is too short to snapshot and upload). A spot
+     * reclaim gives two minutes' notice, so more than 120 helps only terminations.
+     */
+    containerStopTimeoutSeconds: z.coerce.number().int().min(30).max(3600).default(120),
+    /** How callers authenticate: Cognito JWTs (`cognito`), or AWS SigV4 (`iam`: the tenant is the IAM caller). */
+    authMode: z.enum(['cognito', 'iam']).default('cognito'),
+    /** With authMode iam: caller ARNs (as API Gateway reports them) allowed to use the admin API. */
+    adminPrincipalArns: listOf(
+      z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'must be an IAM or STS ARN'),
+    ).default([]),
+    /** Days after which intermediate training snapshots (tagged by the worker) expire; the final model stays. */
+    snapshotExpirationDays: z.coerce.number().int().min(1).default(14),
+    /** Days CloudWatch keeps the logs of functions, the API and the Batch jobs. */
+    logRetentionDays: z.coerce
+      .number()
+      .refine(
+        (days) => (logRetentionChoices as readonly number[]).includes(days),
+        `must be one of ${logRetentionChoices.join(', ')}`,
+      )
+      .default(30),
+    /** Browser origins allowed to call the API and to PUT/GET presigned S3 URLs. */
+    corsOrigins: list.default(['*']),
+    /** An existing VPC to run Batch instances in (looked up, so it needs credentials); default: a new VPC. */
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]+$/, 'must look like vpc-0123abcd')
+      .optional(),
+    /** What deleting the stacks does to data (table, buckets, user pool): keep it (`retain`) or delete it (`destroy`). */
+    removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+    /** Whether anyone may sign up; off by default (an admin creates users). */
+    selfSignUp: bool.default(false),
+    /** The worker image's Dockerfile in container/: the GPU one, since the compute environment is GPU. */
+    workerDockerfile: z.string().min(1).default('Dockerfile.gpu'),
+    /** Steady-state requests per second the API accepts (stage default throttling). */
+    throttleRateLimit: z.coerce.number().positive().default(50),
+    /** Burst of requests the API accepts above the steady rate. */
+    throttleBurstLimit: z.coerce.number().int().positive().default(100),
+    /** Where alarms are emailed (an SNS subscription the address must confirm); none: the alarms' topic has no subscriber. */
+    alarmEmail: z.email().optional(),
+    /** Alarm when the oldest queued work has waited longer than this (jobs stuck RUNNABLE, no capacity). */
+    stuckQueuedMinutes: z.coerce.number().int().positive().default(60),
+    /** Alarm when more than this percentage of finished work failed within the window... */
+    failureRatePercent: z.coerce.number().positive().max(100).default(50),
+    /** ...of this many minutes... */
+    failureRateWindowMinutes: z.coerce.number().int().positive().max(1440).default(60),
+    /** ...once at least this many jobs finished in it (one failure out of one is not a trend). */
+    failureRateMinJobs: z.coerce.number().int().positive().default(3),
+  })
+  .refine((config) => config.authMode === 'iam' || config.adminPrincipalArns.length === 0, {
+    path: ['adminPrincipalArns'],
+    message: "applies only with authMode 'iam' (with Cognito, admins are the members of the admins group)",
+  });
 
 /** Validated deployment settings. */
 export type AppConfig = z.infer<typeof schema>;

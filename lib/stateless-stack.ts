@@ -16,7 +16,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { adminRoutes } from '../core/api/admin';
 import { routeKey, routes } from '../core/routes';
 import { capacityEnvNames } from '../core/scheduling/capacity';
-import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, jobsQueue, workerJobDefinition } from '../core/topology';
+import {
+  batchStateChangePattern,
+  datafileObjectName,
+  envNames,
+  eventHandlers,
+  jobsQueue,
+  workerJobDefinition,
+} from '../core/topology';
 import type { AppConfig } from './config';
 import { Auth } from './constructs/auth';
 import { tenantObjectsPrefix } from './constructs/grants';
@@ -57,7 +64,9 @@ export class StatelessStack extends Stack {
 
     // authMode iam: no user pool; callers sign requests with their IAM credentials (SigV4).
     this.auth =
-      config.authMode === 'cognito' ? new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' }) : undefined;
+      config.authMode === 'cognito'
+        ? new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' })
+        : undefined;
     this.api = new ServiceApi(this, 'Http', {
       routes,
       handlersDir: path.join(lambdasDir, 'http'),
@@ -77,10 +86,15 @@ export class StatelessStack extends Stack {
       bucket,
       gpu: { instanceTypes: config.instanceTypes, maxvCpus: config.maxvCpus, dockerfile: config.workerDockerfile },
       cpu: config.cpuQueue
-        ? { instanceTypes: config.cpuInstanceTypes, maxvCpus: config.cpuMaxvCpus, dockerfile: config.cpuWorkerDockerfile }
+        ? {
+            instanceTypes: config.cpuInstanceTypes,
+            maxvCpus: config.cpuMaxvCpus,
+            dockerfile: config.cpuWorkerDockerfile,
+          }
         : undefined,
       spot: config.spot,
-      onDemandFallbackMaxvCpus: config.spot && config.onDemandFallback ? (config.onDemandMaxvCpus ?? config.maxvCpus) : undefined,
+      onDemandFallbackMaxvCpus:
+        config.spot && config.onDemandFallback ? (config.onDemandMaxvCpus ?? config.maxvCpus) : undefined,
       containerStopTimeoutSeconds: config.containerStopTimeoutSeconds,
     });
 
@@ -100,11 +114,21 @@ export class StatelessStack extends Stack {
       .bindBatch(this.worker.jobQueue, this.worker.jobDefinition)
       .bindQueue(queue);
     if (this.worker.cpu) this.dispatcher.bindCpuBatch(this.worker.cpu.jobQueue, this.worker.cpu.jobDefinition);
-    this.dispatcher.addEventSource(new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
+    this.dispatcher.addEventSource(
+      new SqsEventSource(queue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }),
+    );
 
     // Poison messages: each dead-lettered message fails its record, keeping the dispatcher's last reason.
-    this.deadLetter = eventFunction('deadLetter', 'Jobs dead-letter queue → record failed with the reason').bindTable(table, 'readWrite');
-    this.deadLetter.addEventSource(new SqsEventSource(resources.jobsDeadLetterQueue, { batchSize: jobsQueue.batchSize, reportBatchItemFailures: true }));
+    this.deadLetter = eventFunction('deadLetter', 'Jobs dead-letter queue → record failed with the reason').bindTable(
+      table,
+      'readWrite',
+    );
+    this.deadLetter.addEventSource(
+      new SqsEventSource(resources.jobsDeadLetterQueue, {
+        batchSize: jobsQueue.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
 
     // A finished job frees its slot and asks the dispatcher for a pass (a message on the jobs queue).
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
@@ -118,7 +142,9 @@ export class StatelessStack extends Stack {
         detailType: [...batchStateChangePattern.detailType],
         detail: { jobQueue: this.worker.jobQueues.map((jobQueue) => jobQueue.jobQueueArn) },
       },
-      targets: [new targets.LambdaFunction(this.batchStateChange, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new targets.LambdaFunction(this.batchStateChange, { retryAttempts: 8, maxEventAge: Duration.hours(6) }),
+      ],
     });
 
     // Queues the upload's inspection; deletes an upload above the tenant's limit or whose datafile is gone.
@@ -129,7 +155,10 @@ export class StatelessStack extends Stack {
       .bindQueue(queue);
     this.notifyUploads(bucket);
 
-    this.reconciler = this.scheduleReconciler(eventFunction('reconciler', 'Schedule → repairs work stuck between dispatch steps', Duration.minutes(2)), props);
+    this.reconciler = this.scheduleReconciler(
+      eventFunction('reconciler', 'Schedule → repairs work stuck between dispatch steps', Duration.minutes(2)),
+      props,
+    );
 
     // Job state events, metrics, dashboard and alarms; every writer of a work record's status publishes on the bus.
     this.observability = new Observability(this, 'Observability', {
@@ -140,8 +169,16 @@ export class StatelessStack extends Stack {
       config,
     });
     const { bus } = this.observability;
-    for (const route of routes) if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
-    for (const writer of [this.dispatcher, this.batchStateChange, this.uploadReceived, this.deadLetter, this.reconciler]) writer.bindEventBus(bus);
+    for (const route of routes)
+      if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
+    for (const writer of [
+      this.dispatcher,
+      this.batchStateChange,
+      this.uploadReceived,
+      this.deadLetter,
+      this.reconciler,
+    ])
+      writer.bindEventBus(bus);
     // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role publishes.
     this.observability.bindWorker(this.worker.tenantRole, this.worker.jobDefinition);
     // Every log group of this stack (functions, API access logs, Batch jobs) keeps logs this long.
@@ -149,15 +186,37 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'Region', { value: this.region, description: 'Region of the deployment' });
-    new CfnOutput(this, 'AuthMode', { value: config.authMode, description: 'How callers authenticate: cognito (JWT) or iam (SigV4)' });
+    new CfnOutput(this, 'AuthMode', {
+      value: config.authMode,
+      description: 'How callers authenticate: cognito (JWT) or iam (SigV4)',
+    });
     if (this.auth) {
-      new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool of the API users' });
-      new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId, description: 'App client to sign in with' });
+      new CfnOutput(this, 'UserPoolId', {
+        value: this.auth.userPool.userPoolId,
+        description: 'Cognito user pool of the API users',
+      });
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: this.auth.client.userPoolClientId,
+        description: 'App client to sign in with',
+      });
     }
-    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Data bucket (datafiles, datasets, models, logs)' });
-    new CfnOutput(this, 'JobQueueArn', { value: this.worker.jobQueue.jobQueueArn, description: 'Batch job queue of GPU training' });
-    if (this.worker.cpu) new CfnOutput(this, 'CpuJobQueueArn', { value: this.worker.cpu.jobQueue.jobQueueArn, description: 'Batch job queue of CPU training' });
-    new CfnOutput(this, 'WorkerLogGroup', { value: this.worker.logGroup.logGroupName, description: 'CloudWatch log group of the Batch jobs' });
+    new CfnOutput(this, 'BucketName', {
+      value: bucket.bucketName,
+      description: 'Data bucket (datafiles, datasets, models, logs)',
+    });
+    new CfnOutput(this, 'JobQueueArn', {
+      value: this.worker.jobQueue.jobQueueArn,
+      description: 'Batch job queue of GPU training',
+    });
+    if (this.worker.cpu)
+      new CfnOutput(this, 'CpuJobQueueArn', {
+        value: this.worker.cpu.jobQueue.jobQueueArn,
+        description: 'Batch job queue of CPU training',
+      });
+    new CfnOutput(this, 'WorkerLogGroup', {
+      value: this.worker.logGroup.logGroupName,
+      description: 'CloudWatch log group of the Batch jobs',
+    });
   }
 
   /**
@@ -170,9 +229,15 @@ export class StatelessStack extends Stack {
     // It stops jobs and lists them, never submits one.
     reconciler.bindTable(table, 'readWrite').bindQueue(queue).bindBatchTerminate();
     reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
-    reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }));
+    reconciler.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }),
+    );
     acknowledgeFindings(reconciler.executionRole, 'IAM5', [
-      { pattern: /^Resource::\*$/, reason: 'batch:ListJobs and batch:DescribeJobs support no resource-level permissions (and X-Ray tracing needs none).' },
+      {
+        pattern: /^Resource::\*$/,
+        reason:
+          'batch:ListJobs and batch:DescribeJobs support no resource-level permissions (and X-Ray tracing needs none).',
+      },
     ]);
     new events.Rule(this, 'ReconcilerSchedule', {
       description: 'Every minute: repair work stuck between the dispatcher steps',
@@ -180,7 +245,11 @@ export class StatelessStack extends Stack {
       targets: [new targets.LambdaFunction(reconciler, { retryAttempts: 0 })],
     });
     const defaultMaxWorkers = String(Math.max(1, Math.floor(props.config.maxvCpus / workerJobDefinition.vcpus)));
-    const readers = [this.dispatcher, reconciler, ...adminRoutes.map((route) => this.api.functions.get(routeKey(route)))];
+    const readers = [
+      this.dispatcher,
+      reconciler,
+      ...adminRoutes.map((route) => this.api.functions.get(routeKey(route))),
+    ];
     for (const fn of readers) fn?.addEnvironment(capacityEnvNames.maxWorkers, defaultMaxWorkers);
     return reconciler;
   }
@@ -191,17 +260,23 @@ export class StatelessStack extends Stack {
    * notification is managed from here, through the bucket imported by name.
    */
   private notifyUploads(bucket: s3.IBucket): void {
-    const imported = s3.Bucket.fromBucketAttributes(this, 'DataBucketRef', { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName });
+    const imported = s3.Bucket.fromBucketAttributes(this, 'DataBucketRef', {
+      bucketArn: bucket.bucketArn,
+      bucketName: bucket.bucketName,
+    });
     imported.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.uploadReceived), {
       prefix: tenantObjectsPrefix,
       suffix: `/${datafileObjectName}`,
     });
     // CDK's singleton function (a stack-level child) that writes the bucket's notification configuration.
-    for (const handler of this.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
+    for (const handler of this.node.children.filter((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    )) {
       acknowledgeFindings(handler, 'IAM4', [
         {
           pattern: /AWSLambdaBasicExecutionRole$/,
-          reason: "CDK's bucket-notifications custom resource (deploy time only): the managed policy lets it write its own logs.",
+          reason:
+            "CDK's bucket-notifications custom resource (deploy time only): the managed policy lets it write its own logs.",
         },
       ]);
     }

@@ -39,7 +39,11 @@ async function loadOrCreateKey(home: string): Promise<StoredKey> {
 export async function issueToken(home: string, tenantId: string, options: { admin?: boolean } = {}): Promise<string> {
   const { privateJwk } = await loadOrCreateKey(home);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ token_use: 'id', 'cognito:username': tenantId, ...(options.admin ? { 'cognito:groups': ['admins'] } : {}) })
+  return new SignJWT({
+    token_use: 'id',
+    'cognito:username': tenantId,
+    ...(options.admin ? { 'cognito:groups': ['admins'] } : {}),
+  })
     .setProtectedHeader({ alg: 'ES256', kid: 'local' })
     .setSubject(tenantId)
     .setIssuer(localIssuer)

@@ -8,7 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
 import { routeKey, type Route } from '../core/routes';
-import { batchStateChangePattern, datafileObjectName, envNames, eventHandlers, workerImageName } from '../core/topology';
+import {
+  batchStateChangePattern,
+  datafileObjectName,
+  envNames,
+  eventHandlers,
+  workerImageName,
+} from '../core/topology';
 import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work';
 import { buildWorkerBundle } from '../packaging/worker-bundle';
@@ -89,7 +95,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const workerBundle = buildWorkerBundle();
   const emulators = await startEmulators(home);
   const verbose = ['DEBUG', 'INFO'].includes((process.env.ELASTIC_CAFFE_LOG_LEVEL ?? '').toUpperCase());
-  const eventBus = await startEventBus({ busName: localEventBusName, file: path.join(home, 'events.jsonl'), ...(verbose ? { onEvent: printEvent } : {}) });
+  const eventBus = await startEventBus({
+    busName: localEventBusName,
+    file: path.join(home, 'events.jsonl'),
+    ...(verbose ? { onEvent: printEvent } : {}),
+  });
   const awsEnv = {
     ...credentials,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
@@ -122,19 +132,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const eventHandler = (name: string) => handler(`lambdas/events/${name}.ts`);
   let jobQueueArn = '';
   batch = await startBatchEmulator({
-    images: { [workerImageName]: options.workerImage ? imageEntrypoint(options.workerImage) : [process.execPath, '--enable-source-maps', workerBundle] },
-    baseEnv: options.workerImage ? { ...awsEnv, [allowPrivateUrlsEnv]: 'loopback' } : {
-      ...awsEnv,
-      CAFFE_PREFIX: options.caffePrefix,
-      WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
-      WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
-      [allowPrivateUrlsEnv]: 'loopback',
-      // The classify action runs the same inference server as the classify handler (the bundle has no server.py beside it).
-      PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
-      INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
-      INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),
-      ...options.workerEnv,
+    images: {
+      [workerImageName]: options.workerImage
+        ? imageEntrypoint(options.workerImage)
+        : [process.execPath, '--enable-source-maps', workerBundle],
     },
+    baseEnv: options.workerImage
+      ? { ...awsEnv, [allowPrivateUrlsEnv]: 'loopback' }
+      : {
+          ...awsEnv,
+          CAFFE_PREFIX: options.caffePrefix,
+          WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
+          WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
+          [allowPrivateUrlsEnv]: 'loopback',
+          // The classify action runs the same inference server as the classify handler (the bundle has no server.py beside it).
+          PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
+          INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
+          INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),
+          ...options.workerEnv,
+        },
     logDir: path.join(home, 'logs', 'batch'),
     terminateGraceMs: options.terminateGraceMs ?? 30_000,
     onEvent: async (event) => {
@@ -145,7 +161,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         event.detail.jobQueue === jobQueueArn;
       if (matches) await deliver(eventHandlers.batchStateChange, eventHandler(eventHandlers.batchStateChange), event);
     },
-    ...(options.echoWorkers ? { echo: (jobId: string, line: string) => console.log(`[worker ${jobId.slice(0, 8)}] ${line}`) } : {}),
+    ...(options.echoWorkers
+      ? { echo: (jobId: string, line: string) => console.log(`[worker ${jobId.slice(0, 8)}] ${line}`) }
+      : {}),
   });
   process.env.AWS_ENDPOINT_URL_BATCH = batch.endpoint;
   resetClients();
@@ -171,19 +189,36 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (key.startsWith('tenants/') && key.endsWith(`/${datafileObjectName}`))
       void deliver(eventHandlers.uploadReceived, eventHandler(eventHandlers.uploadReceived), event);
   });
-  const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
   // The stack's DLQ event source: poison messages fail their records (fauxqs moves them after maxReceiveCount).
-  const dlq = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: resources.deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
-  const deadLetterPoller = pollQueue(resources.deadLetterQueueUrl, dlq.Attributes?.QueueArn ?? '', eventHandler(eventHandlers.deadLetter), eventHandlers.deadLetter);
+  const dlq = await sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: resources.deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const deadLetterPoller = pollQueue(
+    resources.deadLetterQueueUrl,
+    dlq.Attributes?.QueueArn ?? '',
+    eventHandler(eventHandlers.deadLetter),
+    eventHandlers.deadLetter,
+  );
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
   // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
-  const jobMetricsSchedule = setInterval(() => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1), 60_000).unref();
+  const jobMetricsSchedule = setInterval(
+    () => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1),
+    60_000,
+  ).unref();
 
   // The stack's schedule (every minute), more often locally so repairs show within seconds.
   const reconciler = repeat(options.reconcileIntervalMs ?? 5000, () =>
-    deliver(eventHandlers.reconciler, eventHandler(eventHandlers.reconciler), { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }, 1),
+    deliver(
+      eventHandlers.reconciler,
+      eventHandler(eventHandlers.reconciler),
+      { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} },
+      1,
+    ),
   );
 
   const gateway = await startGateway({

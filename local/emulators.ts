@@ -15,7 +15,12 @@ import { addMultipartListing, type S3rverInternals } from './s3-multipart';
 import { addUploadTagging } from './s3-tagging';
 // dynalite and s3rver ship no type declarations; their small surfaces are typed where used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require('dynalite') as (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -44,9 +49,13 @@ const listenOn = async (server: Server): Promise<number> => {
 
 /** Starts fauxqs in its own process (see local/sqs-server.mjs) and waits until it listens. */
 async function startSqs(): Promise<{ port: number; process: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'sqs-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'sqs-server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [
+    string | undefined,
+  ];
   if (!line) throw new Error('the local SQS (fauxqs) exited before it was ready');
   return { port: (JSON.parse(line) as { port: number }).port, process: child };
 }
@@ -59,7 +68,13 @@ export async function startEmulators(home: string): Promise<Emulators> {
   await mkdir(s3Dir, { recursive: true });
   const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const dynamoPort = await listenOn(dynamo);
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true, allowMismatchedSignatures: true });
+  const s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: s3Dir,
+    silent: true,
+    allowMismatchedSignatures: true,
+  });
   addMultipartListing(s3 as unknown as S3rverInternals);
   addUploadTagging(s3 as unknown as S3rverInternals);
   makePutsAtomic(s3 as unknown as { store: AtomicPutStore });

@@ -71,9 +71,19 @@ export async function startEventBus(options: LocalEventBusOptions): Promise<Loca
 
   function accept(entry: PutEventsEntry): { result: EntryResult; event?: BusEvent } {
     if (!addresses(entry.EventBusName))
-      return { result: { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName ?? 'default'} does not exist.` } };
-    const missing = (['Source', 'DetailType', 'Detail'] as const).filter((key) => typeof entry[key] !== 'string' || !entry[key]);
-    if (missing.length) return { result: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter(s) ${missing.join(', ')} not specified.` } };
+      return {
+        result: {
+          ErrorCode: 'ResourceNotFoundException',
+          ErrorMessage: `Event bus ${entry.EventBusName ?? 'default'} does not exist.`,
+        },
+      };
+    const missing = (['Source', 'DetailType', 'Detail'] as const).filter(
+      (key) => typeof entry[key] !== 'string' || !entry[key],
+    );
+    if (missing.length)
+      return {
+        result: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter(s) ${missing.join(', ')} not specified.` },
+      };
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail!);
@@ -82,7 +92,8 @@ export async function startEventBus(options: LocalEventBusOptions): Promise<Loca
     }
     if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
       return { result: { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } };
-    const time = entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
+    const time =
+      entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
     const event: BusEvent = {
       version: '0',
       id: randomUUID(),
@@ -100,11 +111,16 @@ export async function startEventBus(options: LocalEventBusOptions): Promise<Loca
   async function putEvents(body: { Entries?: PutEventsEntry[] }): Promise<unknown> {
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > maxEntries)
-      throw new AwsError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${maxEntries}`);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${maxEntries}`,
+      );
     const accepted = entries.map(accept);
     const events = accepted.flatMap(({ event }) => (event ? [event] : []));
     if (events.length) {
-      written = written.then(() => appendFile(options.file, events.map((event) => `${JSON.stringify(event)}\n`).join('')));
+      written = written.then(() =>
+        appendFile(options.file, events.map((event) => `${JSON.stringify(event)}\n`).join('')),
+      );
       await written;
       recent.push(...events);
       recent.splice(0, Math.max(0, recent.length - keep));
@@ -129,9 +145,18 @@ export async function startEventBus(options: LocalEventBusOptions): Promise<Loca
       size += (chunk as Buffer).length;
       chunks.push(chunk as Buffer);
     }
-    if (req.method !== 'POST') throw new AwsError('UnknownOperationException', `${req.method} is not supported; EventBridge takes POST`);
-    if (target !== 'AWSEvents.PutEvents') throw new AwsError('UnknownOperationException', `the local event bus implements AWSEvents.PutEvents only, not ${String(target)}`);
-    if (size > maxRequestBytes) throw new AwsError('ValidationException', `the request is ${size} bytes; PutEvents takes at most ${maxRequestBytes}`);
+    if (req.method !== 'POST')
+      throw new AwsError('UnknownOperationException', `${req.method} is not supported; EventBridge takes POST`);
+    if (target !== 'AWSEvents.PutEvents')
+      throw new AwsError(
+        'UnknownOperationException',
+        `the local event bus implements AWSEvents.PutEvents only, not ${String(target)}`,
+      );
+    if (size > maxRequestBytes)
+      throw new AwsError(
+        'ValidationException',
+        `the request is ${size} bytes; PutEvents takes at most ${maxRequestBytes}`,
+      );
     let body: unknown;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
@@ -179,6 +204,11 @@ export const localEventBusName = 'elastic-caffe-local';
 
 /** One console line per job state change (`npm start` with ELASTIC_CAFFE_LOG_LEVEL=INFO). */
 export function printEvent(event: BusEvent): void {
-  const { collection, id, tenantId, status, previousStatus, correlationId } = event.detail as Record<string, string | undefined>;
-  console.log(`[event] ${event['detail-type']}: ${collection}/${id} (${tenantId}) ${previousStatus ?? 'new'} → ${status}${correlationId ? ` [${correlationId}]` : ''}`);
+  const { collection, id, tenantId, status, previousStatus, correlationId } = event.detail as Record<
+    string,
+    string | undefined
+  >;
+  console.log(
+    `[event] ${event['detail-type']}: ${collection}/${id} (${tenantId}) ${previousStatus ?? 'new'} → ${status}${correlationId ? ` [${correlationId}]` : ''}`,
+  );
 }

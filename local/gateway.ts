@@ -54,7 +54,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 const correlationIdOf = (given: string | string[] | undefined, requestId: string): string =>
   typeof given === 'string' && isValidCorrelationId(given) ? given : requestId;
 
-const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
+const isText = (contentType: string | undefined) =>
+  !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
 
 export interface GatewayOptions {
   port: number;
@@ -75,7 +76,12 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     handle(req, res, requestId).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         res.setHeader('connection', 'close'); // the rest of the body is not read
-        return problem(res, 413, 'Payload too large', `a request body may be at most ${maxRequestBodyBytes} bytes (as on API Gateway)`);
+        return problem(
+          res,
+          413,
+          'Payload too large',
+          `a request body may be at most ${maxRequestBodyBytes} bytes (as on API Gateway)`,
+        );
       }
       console.error('[gateway]', error);
       if (!res.headersSent) problem(res, 500, 'Internal error', 'the local gateway failed to invoke the handler');
@@ -99,13 +105,15 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     const matches = compiled.filter((c) => c.pattern.test(url.pathname));
     const match = matches.find((c) => c.route.method === method);
     if (!match) {
-      if (matches.length) return problem(res, 405, 'Method not allowed', `${method} is not supported on ${url.pathname}`);
+      if (matches.length)
+        return problem(res, 405, 'Method not allowed', `${method} is not supported on ${url.pathname}`);
       return problem(res, 404, 'Not found', `no route for ${method} ${url.pathname}`);
     }
     let claims: JWTPayload = {};
     if (match.route.auth === 'jwt') {
       const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!token) return problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <token> (npm run -s token -- <tenant>)');
+      if (!token)
+        return problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <token> (npm run -s token -- <tenant>)');
       try {
         claims = await options.verifyToken(token);
       } catch (error) {
@@ -122,7 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     }
     const body = await readBody(req);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
     const text = isText(headers['content-type']);
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
@@ -136,10 +145,20 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims as Record<string, string>, scopes: [] } },
+        authorizer: {
+          principalId: '',
+          integrationLatency: 0,
+          jwt: { claims: claims as Record<string, string>, scopes: [] },
+        },
         domainName: headers.host ?? '127.0.0.1',
         domainPrefix: '127',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId,
         routeKey: routeKey(match.route),
         stage: '$default',
@@ -150,7 +169,10 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       isBase64Encoded: body.length > 0 && !text,
     };
     const handler = options.handlerFor(match.route);
-    const result = (await handler(event, lambdaContext(routeFunctionName(match.route)))) as APIGatewayProxyStructuredResultV2;
+    const result = (await handler(
+      event,
+      lambdaContext(routeFunctionName(match.route)),
+    )) as APIGatewayProxyStructuredResultV2;
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
   }
@@ -161,8 +183,14 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const detail = status === 431 ? 'the request line and headers are too large' : 'the request is not valid HTTP';
     const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail });
-    const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'content-type: application/problem+json', `${correlationHeader}: ${randomUUID()}`];
-    socket.end(`${[...head, `content-length: ${Buffer.byteLength(body)}`, 'connection: close'].join('\r\n')}\r\n\r\n${body}`);
+    const head = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      'content-type: application/problem+json',
+      `${correlationHeader}: ${randomUUID()}`,
+    ];
+    socket.end(
+      `${[...head, `content-length: ${Buffer.byteLength(body)}`, 'connection: close'].join('\r\n')}\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

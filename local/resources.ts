@@ -3,7 +3,11 @@
  * queue and job definition — from the same definitions (core/topology.ts) the CDK stack uses.
  * Idempotent: on a restart the persisted table and bucket are kept.
  */
-import { CreateComputeEnvironmentCommand, CreateJobQueueCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import {
+  CreateComputeEnvironmentCommand,
+  CreateJobQueueCommand,
+  RegisterJobDefinitionCommand,
+} from '@aws-sdk/client-batch';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -58,7 +62,9 @@ const tableIndexes = () => [tableKeys.statusIndex, tableKeys.waitingIndex];
 async function createTable(): Promise<void> {
   const { partitionKey, sortKey } = tableKeys;
   const indexes = tableIndexes();
-  const attributes = [...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])];
+  const attributes = [
+    ...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])]),
+  ];
   await ddb().send(
     new CreateTableCommand({
       TableName: localNames.table,
@@ -103,21 +109,37 @@ async function ensureBucket(): Promise<void> {
   await s3().send(
     new PutBucketCorsCommand({
       Bucket: localNames.bucket,
-      CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }] },
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedMethods: ['GET', 'PUT', 'HEAD'],
+            AllowedOrigins: ['*'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['ETag'],
+          },
+        ],
+      },
     }),
   );
 }
 
-async function ensureQueues(visibilityTimeoutSeconds: number): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+async function ensureQueues(
+  visibilityTimeoutSeconds: number,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
   const dlq = await sqs().send(new CreateQueueCommand({ QueueName: localNames.deadLetterQueue }));
-  const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const queue = await sqs().send(
     new CreateQueueCommand({
       QueueName: localNames.queue,
       Attributes: {
         VisibilityTimeout: String(visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(jobsQueue.retentionDays * 86400),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: String(jobsQueue.maxReceiveCount) }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes?.QueueArn,
+          maxReceiveCount: String(jobsQueue.maxReceiveCount),
+        }),
       },
     }),
   );
@@ -132,7 +154,14 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
       computeEnvironmentName: localNames.computeEnvironment,
       type: 'MANAGED',
       state: 'ENABLED',
-      computeResources: { type: 'EC2', minvCpus: 0, maxvCpus: workers, subnets: [], instanceRole: 'local', instanceTypes: ['optimal'] },
+      computeResources: {
+        type: 'EC2',
+        minvCpus: 0,
+        maxvCpus: workers,
+        subnets: [],
+        instanceRole: 'local',
+        instanceTypes: ['optimal'],
+      },
     }),
   );
   const queue = await batch().send(
@@ -160,7 +189,10 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
           { name: 'BUCKET_NAME', value: localNames.bucket },
         ],
       },
-      retryStrategy: { attempts: workerJobDefinition.retryAttempts, evaluateOnExit: workerRetryRules.map((rule) => ({ ...rule })) },
+      retryStrategy: {
+        attempts: workerJobDefinition.retryAttempts,
+        evaluateOnExit: workerRetryRules.map((rule) => ({ ...rule })),
+      },
       timeout: { attemptDurationSeconds: workerJobDefinition.attemptDurationSeconds },
     }),
   );
@@ -168,7 +200,11 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
 }
 
 /** Creates (or finds) everything; returns what the handlers' environment needs. */
-export async function ensureResources(workers: number, home?: string, visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds) {
+export async function ensureResources(
+  workers: number,
+  home?: string,
+  visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds,
+) {
   await ensureTable(home);
   await ensureBucket();
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(visibilityTimeoutSeconds);

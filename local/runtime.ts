@@ -12,7 +12,12 @@ import { lambdaContext, type AsyncHandler } from './lambda-context';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls the queue until stopped; each batch of messages is one invocation of the handler (the dispatcher, or the dead-letter handler for the DLQ). */
-export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncHandler, name = 'dispatcher'): { stop(): Promise<void> } {
+export function pollQueue(
+  queueUrl: string,
+  queueArn: string,
+  dispatcher: AsyncHandler,
+  name = 'dispatcher',
+): { stop(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -39,13 +44,18 @@ export function pollQueue(queueUrl: string, queueArn: string, dispatcher: AsyncH
             awsRegion: process.env.AWS_REGION ?? 'us-east-1',
           })),
         };
-        const result = (await dispatcher(event, lambdaContext(name, jobsQueue.dispatcherTimeoutSeconds * 1000))) as SQSBatchResponse | undefined;
+        const result = (await dispatcher(event, lambdaContext(name, jobsQueue.dispatcherTimeoutSeconds * 1000))) as
+          | SQSBatchResponse
+          | undefined;
         const failed = new Set(result?.batchItemFailures.map((f) => f.itemIdentifier));
         const done = event.Records.filter((r) => !failed.has(r.messageId));
         // Failed messages stay: they come back after the visibility timeout, then go to the DLQ.
         if (done.length)
           await sqs().send(
-            new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+            }),
           );
       } catch (error) {
         if (running) console.error('[runtime] queue poll failed:', (error as Error).message);

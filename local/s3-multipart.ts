@@ -24,7 +24,9 @@ export interface S3rverInternals {
 
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-async function listParts(uploadDir: string): Promise<Array<{ number: number; etag: string; size: number; modified: Date }>> {
+async function listParts(
+  uploadDir: string,
+): Promise<Array<{ number: number; etag: string; size: number; modified: Date }>> {
   const names = (await readdir(uploadDir)).filter((name) => /^\d+$/.test(name));
   const parts = await Promise.all(
     names.map(async (name) => {
@@ -44,7 +46,10 @@ export function addMultipartListing(s3rver: S3rverInternals): void {
     const [bucket = '', ...keyParts] = ctx.path.slice(1).split('/');
     const key = decodeURIComponent(keyParts.join('/'));
     const uploadDir = path.join(s3rver.store.getResourcePath(bucket, undefined, 'uploads'), path.basename(uploadId));
-    const exists = await stat(path.join(uploadDir, 'key')).then(() => true, () => false);
+    const exists = await stat(path.join(uploadDir, 'key')).then(
+      () => true,
+      () => false,
+    );
     ctx.type = 'application/xml';
     if (!exists) {
       ctx.status = 404;
@@ -58,7 +63,10 @@ export function addMultipartListing(s3rver: S3rverInternals): void {
       return;
     }
     const parts = (await listParts(uploadDir))
-      .map((p) => `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified><ETag>"${p.etag}"</ETag><Size>${p.size}</Size></Part>`)
+      .map(
+        (p) =>
+          `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified><ETag>"${p.etag}"</ETag><Size>${p.size}</Size></Part>`,
+      )
       .join('');
     ctx.status = 200;
     ctx.body =

@@ -17,13 +17,17 @@ interface TaggingContext {
 
 // s3rver's own config model, so the stored subresource is exactly what PutObjectTagging stores.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TaggingConfiguration } = require('s3rver/lib/models/config') as { TaggingConfiguration: new (xml: string) => unknown };
+const { TaggingConfiguration } = require('s3rver/lib/models/config') as {
+  TaggingConfiguration: new (xml: string) => unknown;
+};
 
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** `k1=v1&k2=v2` (URL-encoded, as the header carries it) → S3's Tagging XML. */
 export function taggingXml(header: string): string {
-  const tags = [...new URLSearchParams(header)].map(([key, value]) => `<Tag><Key>${xmlEscape(key)}</Key><Value>${xmlEscape(value)}</Value></Tag>`);
+  const tags = [...new URLSearchParams(header)].map(
+    ([key, value]) => `<Tag><Key>${xmlEscape(key)}</Key><Value>${xmlEscape(value)}</Value></Tag>`,
+  );
   return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
 }
 

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof HomeInUseError ? error.message : `Elastic Caffe failed to start: ${(error as Error).message}`);
+  console.error(
+    error instanceof HomeInUseError ? error.message : `Elastic Caffe failed to start: ${(error as Error).message}`,
+  );
   process.exit(1);
 });

@@ -19,7 +19,18 @@ const answer = (res: ServerResponse, status: number, body: object, contentType =
 };
 
 const refuse = (res: ServerResponse, status: number, detail: string, field?: string) =>
-  answer(res, status, { type: 'about:blank', title: status === 405 ? 'Method not allowed' : 'Invalid request', status, detail, ...(field ? { errors: [{ field, message: detail }] } : {}) }, 'application/problem+json');
+  answer(
+    res,
+    status,
+    {
+      type: 'about:blank',
+      title: status === 405 ? 'Method not allowed' : 'Invalid request',
+      status,
+      detail,
+      ...(field ? { errors: [{ field, message: detail }] } : {}),
+    },
+    'application/problem+json',
+  );
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let text = '';
@@ -34,17 +45,20 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export function localTokenRoute(home: string): LocalRoute {
   return async (req, res, url) => {
     if (url.pathname !== localTokenPath) return false;
-    if (req.method !== 'POST') return refuse(res, 405, `use POST ${localTokenPath}`), true;
+    if (req.method !== 'POST') return (refuse(res, 405, `use POST ${localTokenPath}`), true);
     let body: { tenant?: unknown; admin?: unknown };
     try {
       body = (await readJson(req)) as typeof body;
     } catch (error) {
-      return refuse(res, 400, `send a JSON body {"tenant": "<name>", "admin": false}: ${(error as Error).message}`), true;
+      return (
+        refuse(res, 400, `send a JSON body {"tenant": "<name>", "admin": false}: ${(error as Error).message}`), true
+      );
     }
     const { tenant, admin } = body ?? {};
     if (typeof tenant !== 'string' || !tenantIdSchema.safeParse(tenant).success)
-      return refuse(res, 400, 'tenant must be 1–128 letters, digits and _ + = , . @ : -', 'tenant'), true;
-    if (admin !== undefined && typeof admin !== 'boolean') return refuse(res, 400, 'admin must be true or false', 'admin'), true;
+      return (refuse(res, 400, 'tenant must be 1–128 letters, digits and _ + = , . @ : -', 'tenant'), true);
+    if (admin !== undefined && typeof admin !== 'boolean')
+      return (refuse(res, 400, 'admin must be true or false', 'admin'), true);
     const token = await issueToken(home, tenant, { admin: admin === true });
     const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
     answer(res, 200, { token, tenant, admin: admin === true, expiresAt: new Date(exp * 1000).toISOString() });

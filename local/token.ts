@@ -10,7 +10,9 @@ async function main(args: string[]): Promise<void> {
   const admin = args.includes('--admin');
   const tenant = args.find((a) => !a.startsWith('--'));
   if (!tenant || !tenantIdSchema.safeParse(tenant).success) {
-    console.error('usage: npm run -s token -- <tenant> [--admin]   (tenant: 1-128 letters, digits and _ + = , . @ : -)');
+    console.error(
+      'usage: npm run -s token -- <tenant> [--admin]   (tenant: 1-128 letters, digits and _ + = , . @ : -)',
+    );
     process.exit(2);
   }
   process.stdout.write(`${await issueToken(localHome(), tenant, { admin })}\n`);

@@ -8,7 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Bundles `entry` into `outfile`, written beside it and renamed into place: a reader never sees half a file. */
-export function bundleInto(entry: string, outfile: string, options: Pick<BuildOptions, 'minify' | 'sourcesContent' | 'target'> = {}): string {
+export function bundleInto(
+  entry: string,
+  outfile: string,
+  options: Pick<BuildOptions, 'minify' | 'sourcesContent' | 'target'> = {},
+): string {
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   const partial = `${outfile}.${process.pid}.partial`;
   buildSync({

@@ -15,8 +15,23 @@ import * as path from 'node:path';
 
 /** FieldDescriptorProto.Type numbers → the value kinds the text format distinguishes. */
 const KINDS: Record<number, string> = {
-  1: 'float', 2: 'float', 3: 'int64', 4: 'uint64', 5: 'int32', 6: 'uint64', 7: 'uint32', 8: 'bool',
-  9: 'string', 11: 'message', 12: 'bytes', 13: 'uint32', 14: 'enum', 15: 'int32', 16: 'int64', 17: 'int32', 18: 'int64',
+  1: 'float',
+  2: 'float',
+  3: 'int64',
+  4: 'uint64',
+  5: 'int32',
+  6: 'uint64',
+  7: 'uint32',
+  8: 'bool',
+  9: 'string',
+  11: 'message',
+  12: 'bytes',
+  13: 'uint32',
+  14: 'enum',
+  15: 'int32',
+  16: 'int64',
+  17: 'int32',
+  18: 'int64',
 };
 
 interface WireField {
@@ -43,16 +58,23 @@ function decode(buf: Uint8Array): WireField[] {
     const key = Number(varint());
     const num = key >> 3;
     switch (key & 7) {
-      case 0: out.push({ num, value: varint() }); break;
-      case 1: pos += 8; break;
-      case 5: pos += 4; break;
+      case 0:
+        out.push({ num, value: varint() });
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 5:
+        pos += 4;
+        break;
       case 2: {
         const len = Number(varint());
         out.push({ num, value: buf.subarray(pos, pos + len) });
         pos += len;
         break;
       }
-      default: throw new Error(`unsupported wire type ${key & 7}`);
+      default:
+        throw new Error(`unsupported wire type ${key & 7}`);
     }
   }
   return out;
@@ -116,11 +138,22 @@ function pythonBytes(literal: string): Uint8Array {
   const simple: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
   for (let i = 0; i < literal.length; i++) {
     const ch = literal[i]!;
-    if (ch !== '\\') { out.push(ch.charCodeAt(0)); continue; }
+    if (ch !== '\\') {
+      out.push(ch.charCodeAt(0));
+      continue;
+    }
     const next = literal[i + 1]!;
-    if (next === 'x') { out.push(parseInt(literal.slice(i + 2, i + 4), 16)); i += 3; continue; }
+    if (next === 'x') {
+      out.push(parseInt(literal.slice(i + 2, i + 4), 16));
+      i += 3;
+      continue;
+    }
     const octal = /^[0-7]{1,3}/.exec(literal.slice(i + 1))?.[0];
-    if (octal) { out.push(parseInt(octal, 8)); i += octal.length; continue; }
+    if (octal) {
+      out.push(parseInt(octal, 8));
+      i += octal.length;
+      continue;
+    }
     const code = simple[next];
     if (code === undefined) throw new Error(`unknown escape \\${next}`);
     out.push(code);
@@ -138,6 +171,12 @@ for (const f of decode(pythonBytes(literal))) {
   if (f.num === 5) readEnum(bytes(f.value), '');
 }
 const target = path.join(__dirname, '..', 'core', 'caffe', 'caffe-schema.json');
-const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-writeFileSync(target, `${JSON.stringify({ source: 'Debian bullseye python3-caffe 1.0.0+git20180821.99bd997-8 (caffe_pb2.py)', messages: sorted(messages), enums: sorted(enums) })}\n`);
-console.log(`${Object.keys(messages).length} messages, ${Object.keys(enums).length} enums → ${path.relative(process.cwd(), target)}`);
+const sorted = <T>(o: Record<string, T>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+writeFileSync(
+  target,
+  `${JSON.stringify({ source: 'Debian bullseye python3-caffe 1.0.0+git20180821.99bd997-8 (caffe_pb2.py)', messages: sorted(messages), enums: sorted(enums) })}\n`,
+);
+console.log(
+  `${Object.keys(messages).length} messages, ${Object.keys(enums).length} enums → ${path.relative(process.cwd(), target)}`,
+);

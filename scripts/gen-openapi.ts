@@ -17,14 +17,19 @@ async function generatedFiles(): Promise<Record<string, string>> {
   // Loaded only here: openapi-typescript pulls in ESM-only modules that jest's CommonJS runtime cannot load.
   const { sdkGeneratedDir, sdkGeneratedFiles } = await import('./gen-sdk-types');
   const sdk = await sdkGeneratedFiles(openApiDocument());
-  return { [committedOpenApiPath]: openApiFileText(), ...Object.fromEntries(Object.entries(sdk).map(([name, text]) => [path.join(sdkGeneratedDir, name), text])) };
+  return {
+    [committedOpenApiPath]: openApiFileText(),
+    ...Object.fromEntries(Object.entries(sdk).map(([name, text]) => [path.join(sdkGeneratedDir, name), text])),
+  };
 }
 
 async function main(check: boolean): Promise<void> {
   const files = await generatedFiles();
   const relative = (file: string) => path.relative(process.cwd(), file);
   if (check) {
-    const stale = Object.entries(files).filter(([file, text]) => !existsSync(file) || readFileSync(file, 'utf8') !== text);
+    const stale = Object.entries(files).filter(
+      ([file, text]) => !existsSync(file) || readFileSync(file, 'utf8') !== text,
+    );
     for (const [file] of stale) console.error(`stale: ${relative(file)} (run \`npm run docs:openapi\`)`);
     process.exit(stale.length ? 1 : 0);
   }

@@ -21,7 +21,8 @@ function idempotentOperations(document: { paths: Operations }): string[] {
   const keys: string[] = [];
   for (const [route, operations] of Object.entries(document.paths))
     for (const [method, operation] of Object.entries(operations))
-      if (operation.parameters?.some((p) => p.in === 'header' && p.name === idempotencyKeyHeader)) keys.push(`${method.toUpperCase()} ${route}`);
+      if (operation.parameters?.some((p) => p.in === 'header' && p.name === idempotencyKeyHeader))
+        keys.push(`${method.toUpperCase()} ${route}`);
   return keys;
 }
 

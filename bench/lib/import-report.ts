@@ -40,7 +40,8 @@ export const importPhases = {
   split: 'stratified seeded split',
   imageCheck: 'every image checked (read once; PNG chunks, CRCs, inflated length)',
   lists: 'order and list/IDX subset written (both sides)',
-  convert: 'conversion (both sides): Caffe converter processes, or decode + Datums → mdb_load + mean summed (stream path)',
+  convert:
+    'conversion (both sides): Caffe converter processes, or decode + Datums → mdb_load + mean summed (stream path)',
   mean: 'compute_image_mean',
   upload: 'uploads (LMDBs, mean) and record',
   finish: 'worker exit → `ready` seen (status event, poll)',
@@ -88,18 +89,31 @@ export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['fo
       const api = timed.filter((r) => r.format === format && r.arm === 'api');
       const byHand = timed.filter((r) => r.format === format && r.arm === 'byHand');
       const serviceSeconds = (r: ImportRun) => serviceSteps.reduce((sum, p) => sum + (r.phases[p] ?? 0), 0);
-      const paired = (rate: (r: ImportRun) => number, against = bare) => summarize(against.map((a) => rate(api.find((b) => b.round === a.round) ?? a) / a.imagesPerSecond));
+      const paired = (rate: (r: ImportRun) => number, against = bare) =>
+        summarize(against.map((a) => rate(api.find((b) => b.round === a.round) ?? a) / a.imagesPerSecond));
       const phaseNames = [...new Set(api.flatMap((r) => Object.keys(r.phases)))] as ImportPhase[];
       const kinds = [...new Set([...bare, ...byHand, ...api].flatMap((r) => Object.keys(r.runCpu?.cores ?? {})))];
       const cpuOf = (runs: ImportRun[]) =>
-        Object.fromEntries([...kinds.map((k) => [k, summarize(runs.map((r) => (r.runCpu ? (r.runCpu.cores[k] ?? 0) : Number.NaN)))] as const), ['othersOnMachine', summarize(runs.map((r) => r.runCpu?.othersCores ?? Number.NaN))] as const]);
+        Object.fromEntries([
+          ...kinds.map(
+            (k) => [k, summarize(runs.map((r) => (r.runCpu ? (r.runCpu.cores[k] ?? 0) : Number.NaN)))] as const,
+          ),
+          ['othersOnMachine', summarize(runs.map((r) => r.runCpu?.othersCores ?? Number.NaN))] as const,
+        ]);
       const s = {
-        bare: { imagesPerSecond: summarize(bare.map((r) => r.imagesPerSecond)), seconds: summarize(bare.map((r) => r.seconds)), othersCores: summarize(bare.map((r) => r.cpu?.othersCores ?? Number.NaN)), cpu: cpuOf(bare) },
+        bare: {
+          imagesPerSecond: summarize(bare.map((r) => r.imagesPerSecond)),
+          seconds: summarize(bare.map((r) => r.seconds)),
+          othersCores: summarize(bare.map((r) => r.cpu?.othersCores ?? Number.NaN)),
+          cpu: cpuOf(bare),
+        },
         api: {
           imagesPerSecond: summarize(api.map((r) => r.imagesPerSecond)),
           serviceSeconds: summarize(api.map(serviceSeconds)),
           seconds: summarize(api.map((r) => r.seconds)),
-          phases: Object.fromEntries(phaseNames.map((p) => [p, summarize(api.map((r) => r.phases[p] ?? 0))])) as Partial<Record<ImportPhase, Summary>>,
+          phases: Object.fromEntries(
+            phaseNames.map((p) => [p, summarize(api.map((r) => r.phases[p] ?? 0))]),
+          ) as Partial<Record<ImportPhase, Summary>>,
           othersCores: summarize(api.map((r) => r.cpu?.othersCores ?? Number.NaN)),
           cpu: cpuOf(api),
         },
@@ -108,15 +122,28 @@ export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['fo
           ? {
               imagesPerSecond: summarize(byHand.map((r) => r.imagesPerSecond)),
               seconds: summarize(byHand.map((r) => r.seconds)),
-              phases: Object.fromEntries([...new Set(byHand.flatMap((r) => Object.keys(r.phases)))].map((p) => [p, summarize(byHand.map((r) => r.phases[p] ?? 0))])),
+              phases: Object.fromEntries(
+                [...new Set(byHand.flatMap((r) => Object.keys(r.phases)))].map((p) => [
+                  p,
+                  summarize(byHand.map((r) => r.phases[p] ?? 0)),
+                ]),
+              ),
               othersCores: summarize(byHand.map((r) => r.cpu?.othersCores ?? Number.NaN)),
               cpu: cpuOf(byHand),
-              ratio: { ofMedians: summarize(api.map((r) => r.imagesPerSecond)).median / summarize(byHand.map((r) => r.imagesPerSecond)).median, paired: paired((r) => r.imagesPerSecond, byHand) },
+              ratio: {
+                ofMedians:
+                  summarize(api.map((r) => r.imagesPerSecond)).median /
+                  summarize(byHand.map((r) => r.imagesPerSecond)).median,
+                paired: paired((r) => r.imagesPerSecond, byHand),
+              },
             }
           : undefined,
         ratio: { ofMedians: Number.NaN, paired: paired((r) => r.imagesPerSecond) },
         // A's time over B's service steps, per round: the ratio B/A could reach at best.
-        ceiling: { ofMedians: Number.NaN, paired: summarize(bare.map((a) => a.seconds / serviceSeconds(api.find((b) => b.round === a.round) ?? a))) },
+        ceiling: {
+          ofMedians: Number.NaN,
+          paired: summarize(bare.map((a) => a.seconds / serviceSeconds(api.find((b) => b.round === a.round) ?? a))),
+        },
       };
       s.ratio.ofMedians = s.api.imagesPerSecond.median / s.bare.imagesPerSecond.median;
       s.ceiling.ofMedians = s.bare.seconds.median / s.api.serviceSeconds.median;
@@ -127,14 +154,22 @@ export function summarizeImport(timed: ImportRun[], formats: Array<ImportRun['fo
 
 export type ImportSummary = ReturnType<typeof summarizeImport>;
 
-const cell = (x: Summary | undefined, digits: number) => (x ? `${fixed(x.median, digits)} (${fixed(x.min, digits)}–${fixed(x.max, digits)})` : '–');
+const cell = (x: Summary | undefined, digits: number) =>
+  x ? `${fixed(x.median, digits)} (${fixed(x.min, digits)}–${fixed(x.max, digits)})` : '–';
 
-export function importReport(summary: ImportSummary, machine: MachineInfo, command: string, rounds: number, warmups: number, images: number): string {
+export function importReport(
+  summary: ImportSummary,
+  machine: MachineInfo,
+  command: string,
+  rounds: number,
+  warmups: number,
+  images: number,
+): string {
   const lines = [
     `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
       `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, ${images} Fashion-MNIST images). Median (min–max):`,
     '',
-    '| format | A: bare converter, images/s | B: dataset through the API, images/s | ratio B/A (of medians; paired) | B\'s service steps, s | ceiling on B/A: A ÷ service steps (of medians; paired) | other work, cores (A / B) |',
+    "| format | A: bare converter, images/s | B: dataset through the API, images/s | ratio B/A (of medians; paired) | B's service steps, s | ceiling on B/A: A ÷ service steps (of medians; paired) | other work, cores (A / B) |",
     '|---|---|---|---|---|---|---|',
   ];
   for (const [format, s] of Object.entries(summary))
@@ -153,18 +188,30 @@ export function importReport(summary: ImportSummary, machine: MachineInfo, comma
         .filter(([, s]) => s.byHand)
         .map(
           ([format, s]) =>
-            `| ${format} | ${cell(s.byHand!.imagesPerSecond, 0)} | ${Object.entries(s.byHand!.phases).map(([name, x]) => `${name} ${fixed(x.median, 3)}`).join(' + ')} | ` +
+            `| ${format} | ${cell(s.byHand!.imagesPerSecond, 0)} | ${Object.entries(s.byHand!.phases)
+              .map(([name, x]) => `${name} ${fixed(x.median, 3)}`)
+              .join(' + ')} | ` +
             `${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.byHand!.ratio.ofMedians, 3)}; ${cell(s.byHand!.ratio.paired, 3)} |`,
         ),
     );
   const formats = Object.keys(summary);
-  lines.push('', `Where B's time goes, s, median (min–max); A's converter for reference:`, '', `| step | ${formats.join(' | ')} |`, `|---|${formats.map(() => '---').join('|')}|`);
+  lines.push(
+    '',
+    `Where B's time goes, s, median (min–max); A's converter for reference:`,
+    '',
+    `| step | ${formats.join(' | ')} |`,
+    `|---|${formats.map(() => '---').join('|')}|`,
+  );
   for (const [phase, name] of Object.entries(importPhases)) {
     const cells = formats.map((f) => summary[f]!.api.phases[phase as ImportPhase]);
     if (cells.every((c) => !c || c.max === 0)) continue;
     lines.push(`| ${name} | ${cells.map((c) => cell(c, 3)).join(' | ')} |`);
   }
-  lines.push(`| **total (POST → \`ready\` seen)** | ${formats.map((f) => cell(summary[f]!.api.seconds, 3)).join(' | ')} |`);
-  lines.push(`| *A: bare converter, spawn → exit* | ${formats.map((f) => cell(summary[f]!.bare.seconds, 3)).join(' | ')} |`);
+  lines.push(
+    `| **total (POST → \`ready\` seen)** | ${formats.map((f) => cell(summary[f]!.api.seconds, 3)).join(' | ')} |`,
+  );
+  lines.push(
+    `| *A: bare converter, spawn → exit* | ${formats.map((f) => cell(summary[f]!.bare.seconds, 3)).join(' | ')} |`,
+  );
   return lines.join('\n');
 }

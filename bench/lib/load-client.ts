@@ -36,7 +36,8 @@ export interface LoadResult {
   timeouts: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function main(planFile: string): Promise<void> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as LoadPlan;
@@ -45,31 +46,47 @@ async function main(planFile: string): Promise<void> {
   const latencies: number[] = [];
   let instance!: autocannon.Instance;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({
-    url: plan.url,
-    connections: plan.connections,
-    duration: plan.durationSeconds,
-    requests: plan.requests.map((request) => ({
-      method: request.method,
-      path: request.path,
-      headers: request.headers,
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      onResponse: (status: number, body: string) => {
-        const byStatus = (statuses[request.kind] ??= {});
-        byStatus[status] = (byStatus[status] ?? 0) + 1;
-        if (status !== request.expectedStatus && unexpected.length < 20) unexpected.push({ kind: request.kind, path: request.path.slice(0, 80), status, body: body.slice(0, 300) });
+    instance = autocannon(
+      {
+        url: plan.url,
+        connections: plan.connections,
+        duration: plan.durationSeconds,
+        requests: plan.requests.map((request) => ({
+          method: request.method,
+          path: request.path,
+          headers: request.headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          onResponse: (status: number, body: string) => {
+            const byStatus = (statuses[request.kind] ??= {});
+            byStatus[status] = (byStatus[status] ?? 0) + 1;
+            if (status !== request.expectedStatus && unexpected.length < 20)
+              unexpected.push({
+                kind: request.kind,
+                path: request.path.slice(0, 80),
+                status,
+                body: body.slice(0, 300),
+              });
+          },
+        })),
       },
-    })),
-  }, (error, result) => (error ? reject(error) : resolve(result)));
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+    latencies.push(responseTime),
+  );
   const result = await finished;
   latencies.sort((a, b) => a - b);
   const report: LoadResult = {
     requests: latencies.length,
     durationSeconds: result.duration,
     requestsPerSecond: latencies.length / result.duration,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
     statuses,
     unexpected,
     errors: result.errors,

@@ -12,9 +12,29 @@ export function requestMix(token: string, ids: { dataset: string; solver: string
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
   const rejected = [
-    { path: '/v1/datasets', headers: json, body: JSON.stringify({ name: 'x', training: { datafileId: 'df_nope', splitPercentage: 2 } }), expectedStatus: 400 },
-    { path: '/v1/datafiles', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b' }, body: '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n', expectedStatus: 415 },
-    { path: '/v1/solvers', headers: json, body: JSON.stringify({ name: 'broken', datasetId: ids.dataset, solver: 'base_lr: 0.01\nmax_iter: 10', net: 'layer { name: "x" type: ' }), expectedStatus: 400 },
+    {
+      path: '/v1/datasets',
+      headers: json,
+      body: JSON.stringify({ name: 'x', training: { datafileId: 'df_nope', splitPercentage: 2 } }),
+      expectedStatus: 400,
+    },
+    {
+      path: '/v1/datafiles',
+      headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b' },
+      body: '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n',
+      expectedStatus: 415,
+    },
+    {
+      path: '/v1/solvers',
+      headers: json,
+      body: JSON.stringify({
+        name: 'broken',
+        datasetId: ids.dataset,
+        solver: 'base_lr: 0.01\nmax_iter: 10',
+        net: 'layer { name: "x" type: ',
+      }),
+      expectedStatus: 400,
+    },
   ];
   return [
     { kind: 'list', method: 'GET', path: '/v1/datasets?limit=20', headers: auth, expectedStatus: 200 },
@@ -31,11 +51,12 @@ export function requestMix(token: string, ids: { dataset: string; solver: string
 /** Runs the load process once and returns its report. */
 export async function runLoad(plan: LoadPlan, planFile: string): Promise<LoadResult> {
   await writeFile(planFile, JSON.stringify(plan));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-client.ts'), planFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-client.ts'), planFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`the load process exited with ${code}`);
   return JSON.parse(out) as LoadResult;
 }
-

@@ -55,7 +55,11 @@ export function cpuTimes(): CpuTimes | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     // cpu user nice system idle iowait irq softirq steal guest guest_nice
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const busy = user + nice + system + irq + softirq;
     return { busy, idle: idle + iowait, steal, total: busy + idle + iowait + steal };
   } catch {
@@ -71,7 +75,10 @@ export function ownTicks(): number | undefined {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     // Fields after the command name in parentheses start at field 3 (state); 14–17 are the times.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const rest = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     return rest.slice(11, 15).reduce((sum, ticks) => sum + ticks, 0);
   } catch {
     return undefined;

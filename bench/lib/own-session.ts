@@ -11,9 +11,19 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { CaffeToolCommand } from '../../core/caffe/tools';
 
-export async function runInOwnSession(cmd: CaffeToolCommand, cwd: string, onLine: (line: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(cmd.command, cmd.args, { cwd, env: { ...process.env, ...cmd.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+export async function runInOwnSession(
+  cmd: CaffeToolCommand,
+  cwd: string,
+  onLine: (line: string) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const child = spawn(cmd.command, cmd.args, {
+    cwd,
+    env: { ...process.env, ...cmd.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
   // Being in its own session, the tool would outlive an interrupted benchmark.
   const kill = () => child.pid !== undefined && child.exitCode === null && process.kill(-child.pid, 'SIGKILL');
   process.once('exit', kill);

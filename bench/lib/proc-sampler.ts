@@ -34,7 +34,8 @@ function childrenOf(pid: number): number[] {
   }
   const children: number[] = [];
   for (const task of tasks) {
-    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').trim().split(/\s+/)) if (child) children.push(Number(child));
+    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').trim().split(/\s+/))
+      if (child) children.push(Number(child));
   }
   return children;
 }

@@ -25,7 +25,10 @@ export function positiveInt(name: string, text: string | undefined, usage: strin
 
 /** `bench/results/<name>-<UTC date and time>.json`, unless `--out` names another file. */
 export function resultsPath(name: string, out: string | undefined): string {
-  const stamp = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(':', '');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:\d\d\.\d+Z$/, 'Z')
+    .replace(':', '');
   return path.resolve(out ?? path.join(repoRoot, 'bench', 'results', `${name}-${stamp}.json`));
 }
 
@@ -77,7 +80,10 @@ export async function startBenchSession(options: BenchSessionOptions): Promise<B
     const routeHandlers = options.routeHandlers;
     const cloudOptions = { home, port: 0, caffePrefix, workers, echoWorkers: true, terminateGraceMs: 5000 };
     cloud = await startLocalCloud({ ...cloudOptions, ...(routeHandlers && { routeHandlers }) });
-    const client = new ElasticCaffe({ endpoint: cloud.url, auth: localTokenAuth({ endpoint: cloud.url, tenant: options.tenant }) });
+    const client = new ElasticCaffe({
+      endpoint: cloud.url,
+      auth: localTokenAuth({ endpoint: cloud.url, tenant: options.tenant }),
+    });
     return { home, caffePrefix, dataDir, machine, workerOutput, cloud, client, close };
   } catch (error) {
     await close();

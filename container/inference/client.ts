@@ -33,7 +33,11 @@ export interface InferenceProcessOptions {
 const serverScript = (): string => process.env.INFERENCE_SERVER_SCRIPT ?? path.join(__dirname, 'server.py');
 
 /** Command line and environment that start the server. Pure, for tests and the image's docs. */
-export function inferenceServerCommand(opts: InferenceProcessOptions = {}): { command: string; args: string[]; env: Record<string, string> } {
+export function inferenceServerCommand(opts: InferenceProcessOptions = {}): {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+} {
   const env: Record<string, string> = {
     GLOG_logtostderr: '1',
     GLOG_minloglevel: '2', // Caffe logs every layer it sets up; only errors matter here
@@ -76,7 +80,9 @@ export class InferenceProcess {
     this.child.stderr.on('data', (chunk: string) => void (this.stderrTail = (this.stderrTail + chunk).slice(-4000)));
     createInterface({ input: this.child.stdout }).on('line', (line) => this.answer(line));
     const fail = (reason: string) => {
-      this.exited = new Error(`the inference server ${reason}${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-5).join(' | ')}` : ''}`);
+      this.exited = new Error(
+        `the inference server ${reason}${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-5).join(' | ')}` : ''}`,
+      );
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();
       this.holdParent(false);
@@ -100,7 +106,12 @@ export class InferenceProcess {
   async classify(key: string, shape: [number, number, number], inputs: Float32Array[]): Promise<Float32Array[]> {
     const batch = new Float32Array(inputs.length * shape[0] * shape[1] * shape[2]);
     inputs.forEach((input, i) => batch.set(input, i * input.length));
-    const answer = await this.send({ op: 'classify', key, shape: [inputs.length, ...shape], data: Buffer.from(batch.buffer).toString('base64') });
+    const answer = await this.send({
+      op: 'classify',
+      key,
+      shape: [inputs.length, ...shape],
+      data: Buffer.from(batch.buffer).toString('base64'),
+    });
     const bytes = Buffer.from(String(answer.probabilities), 'base64');
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     const classes = Number(answer.classes);
@@ -113,7 +124,10 @@ export class InferenceProcess {
   }
 
   private holdParent(hold: boolean): void {
-    for (const handle of [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as Array<{ ref(): void; unref(): void }>) {
+    for (const handle of [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as Array<{
+      ref(): void;
+      unref(): void;
+    }>) {
       if (hold) handle.ref();
       else handle.unref();
     }

@@ -78,4 +78,8 @@ export function meanImageOf(classifier: Classifier): Promise<MeanImage | undefin
   return loading;
 }
 
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );

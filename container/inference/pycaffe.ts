@@ -11,7 +11,12 @@ export const pycaffeInference: Inference = {
   meanImageOf,
   async classify(classifier, shape, inputs) {
     const server = inferenceServer();
-    await server.load({ key: classifier.id, ...(await modelFiles(classifier)), input: classifier.input, output: classifier.output });
+    await server.load({
+      key: classifier.id,
+      ...(await modelFiles(classifier)),
+      input: classifier.input,
+      output: classifier.output,
+    });
     return server.classify(classifier.id, shape, inputs);
   },
 };

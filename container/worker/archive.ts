@@ -12,7 +12,8 @@ import { checkAndExtractTar, tarKind } from './formats/tar';
 import { checkAndExtractZip } from './formats/zip';
 
 /** Why a tar entry (node-tar's type name) is refused, or undefined when it is fine. */
-export const entryProblem = (entryPath: string, tarType: string): string | undefined => kindProblem(entryPath, tarKind(tarType));
+export const entryProblem = (entryPath: string, tarType: string): string | undefined =>
+  kindProblem(entryPath, tarKind(tarType));
 
 /** Zip local-file or end-of-central-directory signatures ("PK\3\4", "PK\5\6"). */
 export async function isZip(file: string): Promise<boolean> {

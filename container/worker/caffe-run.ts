@@ -78,7 +78,12 @@ function etaOf(iteration: number, maxIterations: number, rate: number | undefine
  * The log so far of earlier attempts of this job, so the log in S3 only ever grows (a client
  * following it by offset never sees it shrink) and shows every attempt.
  */
-async function earlierAttempts(tenantId: string, jobId: string, attempt: number, resumedFrom: number | undefined): Promise<string> {
+async function earlierAttempts(
+  tenantId: string,
+  jobId: string,
+  attempt: number,
+  resumedFrom: number | undefined,
+): Promise<string> {
   const previous = await readText(keys.jobLog(tenantId, jobId));
   if (!previous) return '';
   const how = resumedFrom === undefined ? 'starts over' : `resumes from its snapshot at iteration ${resumedFrom}`;
@@ -104,11 +109,15 @@ export async function runTraining(
   const { tenantId, jobId, tracker } = job;
   const maxIterations = tracker.snapshot().maxIterations ?? 0;
   // A stop that came while the attempt was still downloading: nothing to snapshot, nothing to start.
-  if (ctx.stopping.aborted) throw new Error('the worker was asked to stop before training started; the job will be retried');
+  if (ctx.stopping.aborted)
+    throw new Error('the worker was asked to stop before training started; the job will be retried');
   const logFile = path.join(ctx.workDir, 'caffe.log');
   await writeFile(logFile, await earlierAttempts(tenantId, jobId, ctx.attempt, job.resumedFrom));
   const log = createWriteStream(logFile, { flags: 'a' });
-  const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`, ...(job.extraArgs ?? [])], { cwd: ctx.workDir, ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}) });
+  const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`, ...(job.extraArgs ?? [])], {
+    cwd: ctx.workDir,
+    ...(ctx.caffePrefix ? { prefix: ctx.caffePrefix } : {}),
+  });
   let changed = false;
   let logChanged = false;
   let cancelled = false;
@@ -121,7 +130,8 @@ export async function runTraining(
     tracker.feed(line);
     changed = logChanged = true;
   };
-  for (const stream of [caffe.stdout, caffe.stderr]) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+  for (const stream of [caffe.stdout, caffe.stderr])
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
 
   // Each file as it was when uploaded (mtime and size): the last round re-uploads any file that
   // changed since, so a file a slow disk was still writing never stays cut short in S3.
@@ -164,11 +174,15 @@ export async function runTraining(
     await uploadText(await readFile(logFile, 'utf8'), keys.jobLog(tenantId, jobId));
   };
   // Side work must never slow or kill training: failures are logged and retried on the next tick.
-  const guarded = (task: () => Promise<void>) => () => task().catch((error) => console.error(`[worker] ${(error as Error).message}`));
+  const guarded = (task: () => Promise<void>) => () =>
+    task().catch((error) => console.error(`[worker] ${(error as Error).message}`));
   const timers = [
     setInterval(guarded(writeProgress), progressEveryMs),
     setInterval(guarded(uploadLog), logEveryMs),
-    setInterval(guarded(() => syncSnapshots(false)), snapshotSyncEveryMs),
+    setInterval(
+      guarded(() => syncSnapshots(false)),
+      snapshotSyncEveryMs,
+    ),
   ];
   if (job.snapshotEverySeconds) {
     const requestSnapshot = () => {
@@ -188,5 +202,12 @@ export async function runTraining(
   await syncSnapshots(true);
   changed = logChanged = true;
   await Promise.all([writeProgress(), uploadLog()]);
-  return { code, signal, stopped: ctx.stopping.aborted, cancelled, snapshots: await listSnapshots(job.snapshotDir), progress: toProgress(tracker, maxIterations) };
+  return {
+    code,
+    signal,
+    stopped: ctx.stopping.aborted,
+    cancelled,
+    snapshots: await listSnapshots(job.snapshotDir),
+    progress: toProgress(tracker, maxIterations),
+  };
 }

@@ -69,7 +69,11 @@ function urlSource(ctx: WorkerContext, url: string, index: number): ImageSource 
 class ImageUnavailable extends Error {}
 
 /** Classifies the sources in batches; per-image problems are results, not failures. */
-export async function classifySources(classifier: Classifier, sources: ImageSource[], k: number): Promise<ImageResult[]> {
+export async function classifySources(
+  classifier: Classifier,
+  sources: ImageSource[],
+  k: number,
+): Promise<ImageResult[]> {
   const p = classifier.preprocessing;
   const mean = await inference.meanImageOf(classifier);
   const shape = inputShape(classifier);
@@ -88,7 +92,11 @@ export async function classifySources(classifier: Classifier, sources: ImageSour
       }
     }
     if (inputs.length === 0) continue;
-    const probabilities = await inference.classify(classifier, shape, inputs.map((i) => i.input));
+    const probabilities = await inference.classify(
+      classifier,
+      shape,
+      inputs.map((i) => i.input),
+    );
     inputs.forEach(({ at }, i) => (results[at]!.top = topK(probabilities[i]!, classifier.labels, k)));
   }
   return results;
@@ -128,6 +136,8 @@ export async function classify(ctx: WorkerContext, tenantId: string, jobId: stri
   await uploadText(text, keys.classifyJobResults(tenantId, jobId));
   const failed = results.filter((r) => r.error).length;
   await records.update('classify-jobs', tenantId, jobId, {
-    set: { results: { images: results.length, classified: results.length - failed, failed, bytes: Buffer.byteLength(text) } },
+    set: {
+      results: { images: results.length, classified: results.length - failed, failed, bytes: Buffer.byteLength(text) },
+    },
   });
 }

@@ -51,7 +51,8 @@ export function groupImagePaths(paths: string[], label: string): { byLabel: Map<
     images = images.map((image) => image.slice(wrapper!.length + 1));
   }
   const loose = images.find((image) => !image.includes('/'));
-  if (loose) throw new PermanentFailure(`${label}: image "${loose}" is not inside a label folder (expected <label>/<image>)`);
+  if (loose)
+    throw new PermanentFailure(`${label}: image "${loose}" is not inside a label folder (expected <label>/<image>)`);
   if (!images.length) throw new PermanentFailure(`${label} contains no PNG, JPEG or BMP images in label folders`);
   const byLabel = new Map<string, string[]>();
   for (const image of images.sort()) {

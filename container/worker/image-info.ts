@@ -13,9 +13,14 @@ export interface ImageInfo {
 }
 
 function png(header: Buffer): ImageInfo | undefined {
-  if (header.length < 26 || !header.subarray(0, 8).equals(pngSignature) || header.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  if (header.length < 26 || !header.subarray(0, 8).equals(pngSignature) || header.toString('latin1', 12, 16) !== 'IHDR')
+    return undefined;
   const colorType = header[25];
-  return { width: header.readUInt32BE(16), height: header.readUInt32BE(20), grayscale: colorType === 0 || colorType === 4 };
+  return {
+    width: header.readUInt32BE(16),
+    height: header.readUInt32BE(20),
+    grayscale: colorType === 0 || colorType === 4,
+  };
 }
 
 function jpeg(header: Buffer): ImageInfo | undefined {
@@ -27,7 +32,11 @@ function jpeg(header: Buffer): ImageInfo | undefined {
     const length = header.readUInt16BE(offset + 2);
     // SOF0..SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { height: header.readUInt16BE(offset + 5), width: header.readUInt16BE(offset + 7), grayscale: header[offset + 9] === 1 };
+      return {
+        height: header.readUInt16BE(offset + 5),
+        width: header.readUInt16BE(offset + 7),
+        grayscale: header[offset + 9] === 1,
+      };
     offset += 2 + length;
   }
   return undefined;
@@ -66,14 +75,17 @@ export function imageBytesProblem(data: Buffer, info: ImageInfo): string | undef
   if (data[0] === 0xff && data[1] === 0xd8) {
     let end = data.length;
     while (end > 2 && data[end - 1] === 0x00) end--; // some encoders pad after EOI
-    return data[end - 2] === 0xff && data[end - 1] === 0xd9 ? undefined : 'is a truncated JPEG (no end-of-image marker)';
+    return data[end - 2] === 0xff && data[end - 1] === 0xd9
+      ? undefined
+      : 'is a truncated JPEG (no end-of-image marker)';
   }
   if (data.toString('latin1', 0, 2) === 'BM' && data.length >= 34) {
     const pixelOffset = data.readUInt32LE(10);
     const bitsPerPixel = data.readUInt16LE(28);
     const rowBytes = Math.ceil((info.width * bitsPerPixel) / 32) * 4;
     const compressed = data.readUInt32LE(30) !== 0;
-    if (!compressed && data.length < pixelOffset + rowBytes * info.height) return 'is a truncated BMP (fewer pixel bytes than its header states)';
+    if (!compressed && data.length < pixelOffset + rowBytes * info.height)
+      return 'is a truncated BMP (fewer pixel bytes than its header states)';
   }
   return undefined;
 }
@@ -97,7 +109,10 @@ export async function checkedImage(file: string, entry: string): Promise<ImageIn
  * checkedImage for every image, a few reads in flight at once so the disk and the CPU overlap;
  * results in input order. The first bad image in input order is the one named.
  */
-export async function checkedImages(images: Array<{ file: string; entry: string }>, inFlight = 16): Promise<ImageInfo[]> {
+export async function checkedImages(
+  images: Array<{ file: string; entry: string }>,
+  inFlight = 16,
+): Promise<ImageInfo[]> {
   const results: ImageInfo[] = new Array(images.length);
   const failures = new Map<number, unknown>();
   let next = 0;

@@ -17,11 +17,22 @@ import { defaultArchiveLimits } from './formats/limits';
 import { download, upload } from './transfer';
 
 /** Fetches the datafile's URL to `file`; refusals, 4xx and oversize are permanent, the rest retried. */
-async function fetchSource(ctx: WorkerContext, datafile: Datafile & { sourceUrl: string }, file: string): Promise<number> {
+async function fetchSource(
+  ctx: WorkerContext,
+  datafile: Datafile & { sourceUrl: string },
+  file: string,
+): Promise<number> {
   // The job's environment carries the tenant's own limits (the dispatcher sets them).
   const limits = datafileLimits();
   try {
-    return await downloadUrl('url', datafile.sourceUrl, file, urlPolicy(), { maxBytes: limits.maxSizeBytes, timeoutMs: limits.importTimeoutSeconds * 1000 }, ctx.stopping);
+    return await downloadUrl(
+      'url',
+      datafile.sourceUrl,
+      file,
+      urlPolicy(),
+      { maxBytes: limits.maxSizeBytes, timeoutMs: limits.importTimeoutSeconds * 1000 },
+      ctx.stopping,
+    );
   } catch (error) {
     if (error instanceof FetchFailed && error.permanent) throw new PermanentFailure(error.message);
     throw error;
@@ -33,7 +44,9 @@ export async function importDatafile(ctx: WorkerContext, tenantId: string, dataf
   if (!datafile || datafile.status !== 'processing') return; // deleted, or finished by an earlier attempt
   const file = path.join(ctx.workDir, 'datafile');
   const { sourceUrl } = datafile;
-  const sizeBytes = sourceUrl ? await fetchSource(ctx, { ...datafile, sourceUrl }, file) : (await download(datafile.objectKey, file), datafile.sizeBytes);
+  const sizeBytes = sourceUrl
+    ? await fetchSource(ctx, { ...datafile, sourceUrl }, file)
+    : (await download(datafile.objectKey, file), datafile.sizeBytes);
   const inspection = await inspectDatafile(file, ctx.workDir, datafile.format, defaultArchiveLimits(), {
     label: `datafile ${datafileId}`,
     ...(ctx.caffePrefix ? { caffePrefix: ctx.caffePrefix } : {}),
@@ -63,10 +76,14 @@ export async function readyDatafile(tenantId: string, datafileId: string, stoppi
     const datafile = await records.find('datafiles', tenantId, datafileId);
     if (!datafile) throw new PermanentFailure(`datafile ${datafileId} no longer exists`);
     if (datafile.status === 'ready') return datafile;
-    if (datafile.status === 'failed') throw new PermanentFailure(`datafile ${datafileId} failed: ${datafile.error ?? 'no reason recorded'}`);
+    if (datafile.status === 'failed')
+      throw new PermanentFailure(`datafile ${datafileId} failed: ${datafile.error ?? 'no reason recorded'}`);
     if (datafile.status === 'awaiting-upload') throw new PermanentFailure(`datafile ${datafileId} was never uploaded`);
     if (stopping?.aborted) throw new Error(`stopped while waiting for datafile ${datafileId}`);
-    if (Date.now() > deadline) throw new PermanentFailure(`datafile ${datafileId} was still ${datafile.status} after ${readyWaitMs / 3600_000} h`);
+    if (Date.now() > deadline)
+      throw new PermanentFailure(
+        `datafile ${datafileId} was still ${datafile.status} after ${readyWaitMs / 3600_000} h`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }

@@ -17,7 +17,13 @@ const fetchTimeoutMs = 60_000;
 
 async function fetchPrototxt(ctx: WorkerContext, field: 'solverUrl' | 'netUrl', url: string): Promise<string> {
   try {
-    return await fetchText(field, url, urlPolicy(), { maxBytes: maxPrototxtBytes, timeoutMs: fetchTimeoutMs }, ctx.stopping);
+    return await fetchText(
+      field,
+      url,
+      urlPolicy(),
+      { maxBytes: maxPrototxtBytes, timeoutMs: fetchTimeoutMs },
+      ctx.stopping,
+    );
   } catch (error) {
     if (error instanceof FetchFailed && error.permanent) throw new PermanentFailure(error.message);
     throw error;
@@ -51,7 +57,11 @@ export async function importSolver(ctx: WorkerContext, tenantId: string, solverI
   }
   await records.update('solvers', tenantId, solverId, {
     set: {
-      solver, net, solverType: summary.type, maxIterations: summary.maxIterations, importedAt: new Date().toISOString(),
+      solver,
+      net,
+      solverType: summary.type,
+      maxIterations: summary.maxIterations,
+      importedAt: new Date().toISOString(),
       ...(fit?.warnings.length ? { warnings: fit.warnings } : {}),
     },
   });

@@ -10,7 +10,12 @@ import * as path from 'node:path';
 import { keys, objectSize } from '../../core/objects';
 import * as records from '../../core/records/store';
 import type { TrainingJob, TrainingJobSource } from '../../core/records/types';
-import { snapshotBaseName, snapshotIterations, snapshotKey, type SnapshotKind } from '../../core/usecases/training-job-sources';
+import {
+  snapshotBaseName,
+  snapshotIterations,
+  snapshotKey,
+  type SnapshotKind,
+} from '../../core/usecases/training-job-sources';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { checkProtobufMessage, withLearnedNet } from './solver-state';
@@ -47,14 +52,18 @@ async function ownSnapshot(job: TrainingJob, snapshotDir: string): Promise<Train
   const { caffemodel, solverstate } = await snapshotIterations(job.tenantId, job.id);
   const complete = solverstate.filter((iteration) => caffemodel.includes(iteration)).reverse();
   for (const iteration of complete) {
-    const [weights, state] = (['caffemodel', 'solverstate'] as const).map((kind) => path.join(snapshotDir, `${snapshotBaseName}_iter_${iteration}.${kind}`)) as [string, string];
+    const [weights, state] = (['caffemodel', 'solverstate'] as const).map((kind) =>
+      path.join(snapshotDir, `${snapshotBaseName}_iter_${iteration}.${kind}`),
+    ) as [string, string];
     await download(snapshotKey(job.tenantId, job.id, iteration, 'caffemodel'), weights);
     await download(snapshotKey(job.tenantId, job.id, iteration, 'solverstate'), state);
     try {
       checkProtobufMessage(await readFile(weights));
       await writeFile(state, withLearnedNet(await readFile(state), weights));
     } catch (error) {
-      console.error(`[worker] the snapshot at iteration ${iteration} cannot be read (${(error as Error).message}); trying an older one`);
+      console.error(
+        `[worker] the snapshot at iteration ${iteration} cannot be read (${(error as Error).message}); trying an older one`,
+      );
       await Promise.all([rm(weights, { force: true }), rm(state, { force: true })]);
       continue;
     }
@@ -86,7 +95,9 @@ async function sourceStart(ctx: WorkerContext, job: TrainingJob): Promise<string
     try {
       await writeFile(state, withLearnedNet(await readFile(state), weights));
     } catch (error) {
-      throw new PermanentFailure(`the solver state of training job ${job.resumeFrom.trainingJobId} cannot be read: ${(error as Error).message}`);
+      throw new PermanentFailure(
+        `the solver state of training job ${job.resumeFrom.trainingJobId} cannot be read: ${(error as Error).message}`,
+      );
     }
     return [`--snapshot=${state}`];
   }

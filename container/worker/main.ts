@@ -38,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
     ...(process.env.CAFFE_PREFIX ? { caffePrefix: process.env.CAFFE_PREFIX } : {}),
   };
   // The API request that started the work (a log-only read: its failure must not fail the job).
-  const record = await records.find(workerActionCollections[action as WorkerAction], tenantId, recordId).catch(() => undefined);
+  const record = await records
+    .find(workerActionCollections[action as WorkerAction], tenantId, recordId)
+    .catch(() => undefined);
   const correlation = record?.correlationId ? ` correlationId=${record.correlationId}` : '';
   console.error(`[worker] ${action} ${tenantId}/${recordId} attempt ${ctx.attempt} in ${ctx.workDir}${correlation}`);
   try {
@@ -48,9 +50,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const message = (error as Error).message;
-    console.error(`[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}${correlation}: ${message}`);
+    console.error(
+      `[worker] ${error instanceof PermanentFailure ? 'failed' : 'error (will be retried)'}${correlation}: ${message}`,
+    );
     if (!(error instanceof PermanentFailure)) return 1;
-    await records.update(workerActionCollections[action as WorkerAction], tenantId, recordId, { set: { error: message } });
+    await records.update(workerActionCollections[action as WorkerAction], tenantId, recordId, {
+      set: { error: message },
+    });
     return workerJobDefinition.permanentFailureExitCode;
   } finally {
     if (process.env.WORKER_KEEP_SCRATCH !== '1') await rm(ctx.workDir, { recursive: true, force: true });

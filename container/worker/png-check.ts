@@ -12,7 +12,13 @@ export const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1
 
 /** Samples per pixel by colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA). */
 const channelsOf: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const allowedDepths: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const allowedDepths: Record<number, number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 
 /** Adam7 passes: [x start, y start, x step, y step]. */
 const adam7 = [
@@ -29,7 +35,10 @@ const adam7 = [
 function scanlines(width: number, height: number, interlaced: boolean): Array<{ pixels: number; rows: number }> {
   if (!interlaced) return [{ pixels: width, rows: height }];
   return adam7
-    .map(([x0, y0, dx, dy]) => ({ pixels: Math.ceil(Math.max(0, width - x0) / dx), rows: Math.ceil(Math.max(0, height - y0) / dy) }))
+    .map(([x0, y0, dx, dy]) => ({
+      pixels: Math.ceil(Math.max(0, width - x0) / dx),
+      rows: Math.ceil(Math.max(0, height - y0) / dy),
+    }))
     .filter(({ pixels, rows }) => pixels > 0 && rows > 0);
 }
 
@@ -42,7 +51,9 @@ export interface PngHeader {
 }
 
 /** A whole PNG's header, inflated (still filtered) scanlines and the types of its other chunks; or why it is unusable. */
-export type PngRead = { problem: string } | { problem?: undefined; header: PngHeader; scanlines: Buffer; otherChunks: Set<string> };
+export type PngRead =
+  | { problem: string }
+  | { problem?: undefined; header: PngHeader; scanlines: Buffer; otherChunks: Set<string> };
 
 /** Why the PNG in `data` is unusable, or undefined when it is whole. */
 export function pngProblem(data: Buffer): string | undefined {
@@ -65,12 +76,20 @@ export function readPng(data: Buffer): PngRead {
     if (length > 0x7fffffff || end > data.length) return corrupt;
     const type = data.toString('latin1', offset + 4, offset + 8);
     const body = data.subarray(offset + 8, offset + 8 + length);
-    if (crc32(data.subarray(offset + 4, offset + 8 + length)) !== data.readUInt32BE(offset + 8 + length)) return corrupt;
+    if (crc32(data.subarray(offset + 4, offset + 8 + length)) !== data.readUInt32BE(offset + 8 + length))
+      return corrupt;
     if (!header && type !== 'IHDR') return corrupt;
     if (type === 'IHDR') {
       if (header || length !== 13) return corrupt;
-      header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8]!, colorType: body[9]!, interlaced: body[12] === 1 };
-      if (!allowedDepths[header.colorType]?.includes(header.depth) || body[10] !== 0 || body[11] !== 0 || body[12]! > 1) return corrupt;
+      header = {
+        width: body.readUInt32BE(0),
+        height: body.readUInt32BE(4),
+        depth: body[8]!,
+        colorType: body[9]!,
+        interlaced: body[12] === 1,
+      };
+      if (!allowedDepths[header.colorType]?.includes(header.depth) || body[10] !== 0 || body[11] !== 0 || body[12]! > 1)
+        return corrupt;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') ended = true;
     else otherChunks.add(type);
@@ -80,7 +99,10 @@ export function readPng(data: Buffer): PngRead {
   if (!header || !idat.length || offset !== data.length) return corrupt;
   const bitsPerPixel = channelsOf[header.colorType]! * header.depth;
   const lines = scanlines(header.width, header.height, header.interlaced);
-  const expected = lines.reduce((sum, { pixels, rows }) => sum + rows * (1 + Math.ceil((pixels * bitsPerPixel) / 8)), 0);
+  const expected = lines.reduce(
+    (sum, { pixels, rows }) => sum + rows * (1 + Math.ceil((pixels * bitsPerPixel) / 8)),
+    0,
+  );
   let pixels: Buffer;
   try {
     // One byte over the promise is enough to know there is too much; a bomb stops there.
@@ -114,7 +136,8 @@ export function unfilter(scanlines: Buffer, width: number, height: number, bytes
     if (filter === 0 || (filter === 2 && y === 0)) scanlines.copy(out, dst, src, src + stride);
     else if (filter === 1 || (filter === 4 && y === 0)) {
       // Paeth on the first row predicts from the left only (b = c = 0), like Sub.
-      for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + (x >= bpp ? out[dst + x - bpp]! : 0)) & 0xff;
+      for (let x = 0; x < stride; x++)
+        out[dst + x] = (scanlines[src + x]! + (x >= bpp ? out[dst + x - bpp]! : 0)) & 0xff;
     } else if (filter === 2) {
       for (let x = 0; x < stride; x++) out[dst + x] = (scanlines[src + x]! + out[up + x]!) & 0xff;
     } else if (filter === 3) {

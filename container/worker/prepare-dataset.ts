@@ -55,7 +55,11 @@ async function downloadDatafiles(ctx: WorkerContext, dataset: Dataset): Promise<
 }
 
 /** Safely extracts each distinct downloaded datafile once; returns its folder per side. */
-async function extractDatafiles(ctx: WorkerContext, dataset: Dataset, archives: Record<Side, string>): Promise<Record<Side, string>> {
+async function extractDatafiles(
+  ctx: WorkerContext,
+  dataset: Dataset,
+  archives: Record<Side, string>,
+): Promise<Record<Side, string>> {
   const limits = defaultArchiveLimits();
   const roots = new Map<string, string>();
   for (const side of sides) {
@@ -74,24 +78,39 @@ async function extractDatafiles(ctx: WorkerContext, dataset: Dataset, archives: 
  */
 async function streamImages(input: BuildInput, archives: Record<Side, string>): Promise<BuiltSides | undefined> {
   const { dataset, ctx } = input;
-  if ((dataset.format ?? 'image-folders') !== 'image-folders' || !(await lmdbToolsAvailable(ctx.caffePrefix))) return undefined;
+  if ((dataset.format ?? 'image-folders') !== 'image-folders' || !(await lmdbToolsAvailable(ctx.caffePrefix)))
+    return undefined;
   for (const side of sides) if (await isZip(archives[side])) return undefined;
   const source = (side: Side) => ({ archive: archives[side], label: `datafile ${dataset[side].datafileId}` });
-  return buildImagesInStream(input, { training: source('training'), testing: source('testing') }, defaultArchiveLimits());
+  return buildImagesInStream(
+    input,
+    { training: source('training'), testing: source('testing') },
+    defaultArchiveLimits(),
+  );
 }
 
 /** Reads each side once (the same datafile on both sides is read once and shared). */
-async function perSide<T>(roots: Record<Side, string>, read: (root: string, side: Side) => Promise<T>): Promise<Record<Side, T>> {
+async function perSide<T>(
+  roots: Record<Side, string>,
+  read: (root: string, side: Side) => Promise<T>,
+): Promise<Record<Side, T>> {
   const training = await read(roots.training, 'training');
   const testing = roots.testing === roots.training ? training : await read(roots.testing, 'testing');
   return { training, testing };
 }
 
 /** An lmdb or leveldb datafile is used whole and as stored (the API allows nothing else). */
-async function useDatabases(roots: Record<Side, string>, dataset: Dataset, backend: 'lmdb' | 'leveldb'): Promise<BuiltSides> {
+async function useDatabases(
+  roots: Record<Side, string>,
+  dataset: Dataset,
+  backend: 'lmdb' | 'leveldb',
+): Promise<BuiltSides> {
   const dbs = await perSide(roots, async (root, side) => {
     const db = await findDatumDb(root, backend);
-    if (!db) throw new PermanentFailure(`datafile ${dataset[side].datafileId} holds no ${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`);
+    if (!db)
+      throw new PermanentFailure(
+        `datafile ${dataset[side].datafileId} holds no ${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`,
+      );
     return db;
   });
   // The shape comes from the mean computed below (which reads every Datum).
@@ -106,7 +125,9 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
   if (format === 'image-folders')
     return buildFromImages(input, await perSide(roots, (root, side) => readImageFolders(root, label(side))));
   if (format !== 'idx') throw new PermanentFailure(`datasets from ${format} datafiles are not supported`);
-  const idx: Record<Side, IdxData> = await perSide(roots, (root) => readIdx(root, defaultArchiveLimits().maxUncompressedBytes));
+  const idx: Record<Side, IdxData> = await perSide(roots, (root) =>
+    readIdx(root, defaultArchiveLimits().maxUncompressedBytes),
+  );
   const t = dataset.transform ?? {};
   if (t.width === undefined && t.grayscale !== false) return buildFromIdx(input, idx);
   // Resizing or forcing colour needs images: write the IDX images as PNG folders first.
@@ -118,13 +139,19 @@ async function build(input: BuildInput, roots: Record<Side, string>): Promise<Bu
 }
 
 async function uploadLmdbs(tenantId: string, datasetId: string, dbs: BuiltSides['dbs']) {
-  const lmdb = { training: keys.datasetLmdb(tenantId, datasetId, 'training'), testing: keys.datasetLmdb(tenantId, datasetId, 'testing') };
+  const lmdb = {
+    training: keys.datasetLmdb(tenantId, datasetId, 'training'),
+    testing: keys.datasetLmdb(tenantId, datasetId, 'testing'),
+  };
   await Promise.all(sides.map((side) => upload(path.join(dbs[side], 'data.mdb'), lmdb[side])));
   return lmdb;
 }
 
 async function uploadLeveldbs(ctx: WorkerContext, tenantId: string, datasetId: string, dbs: BuiltSides['dbs']) {
-  const leveldb = { training: keys.datasetLeveldb(tenantId, datasetId, 'training'), testing: keys.datasetLeveldb(tenantId, datasetId, 'testing') };
+  const leveldb = {
+    training: keys.datasetLeveldb(tenantId, datasetId, 'training'),
+    testing: keys.datasetLeveldb(tenantId, datasetId, 'testing'),
+  };
   for (const side of sides) {
     const tarFile = path.join(ctx.workDir, `${side}-leveldb.tar`);
     await packLeveldb(dbs[side], tarFile);
@@ -135,7 +162,10 @@ async function uploadLeveldbs(ctx: WorkerContext, tenantId: string, datasetId: s
 
 /** Packs (unless the builder did) and uploads each side's images (the ones its LMDB holds) with their list file. */
 async function uploadImages(ctx: WorkerContext, tenantId: string, datasetId: string, built: BuiltSides) {
-  const archives = { training: keys.datasetImages(tenantId, datasetId, 'training'), testing: keys.datasetImages(tenantId, datasetId, 'testing') };
+  const archives = {
+    training: keys.datasetImages(tenantId, datasetId, 'training'),
+    testing: keys.datasetImages(tenantId, datasetId, 'testing'),
+  };
   await Promise.all(
     sides.map(async (side) => {
       let tarFile = built.imageTars?.[side];
@@ -161,12 +191,21 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
     sameDatafile: dataset.training.datafileId === dataset.testing.datafileId,
   };
   const archives = await downloadDatafiles(ctx, dataset);
-  const built = (await streamImages(input, archives)) ?? (await build(input, await extractDatafiles(ctx, dataset, archives)));
+  const built =
+    (await streamImages(input, archives)) ?? (await build(input, await extractDatafiles(ctx, dataset, archives)));
 
   const backend = dataset.format === 'leveldb' ? 'leveldb' : 'lmdb';
   // A builder that wrote the Datums itself computed the mean on the way (formats/datum.ts).
   const meanFile = built.mean?.file ?? path.join(ctx.workDir, 'mean.binaryproto');
-  const mean = built.mean?.shape ?? (await computeMean(built.dbs.training, backend, meanFile, `the training data of dataset ${datasetId}`, ctx.caffePrefix));
+  const mean =
+    built.mean?.shape ??
+    (await computeMean(
+      built.dbs.training,
+      backend,
+      meanFile,
+      `the training data of dataset ${datasetId}`,
+      ctx.caffePrefix,
+    ));
   const shape = { channels: mean.channels, height: mean.height, width: mean.width };
   const testingMeanFile = path.join(ctx.workDir, 'testing-mean.binaryproto');
   if (dataset.testingMean) {

@@ -65,12 +65,16 @@ export function checkProtobufMessage(bytes: Buffer): void {
 
 /** The `learned_net` path a solver state names, if any. */
 export function learnedNetOf(state: Buffer): string | undefined {
-  return topLevelFields(state).find((f) => f.field === LEARNED_NET)?.payload?.toString('utf8');
+  return topLevelFields(state)
+    .find((f) => f.field === LEARNED_NET)
+    ?.payload?.toString('utf8');
 }
 
 /** The solver state with `learned_net` set to `weightsFile`. */
 export function withLearnedNet(state: Buffer, weightsFile: string): Buffer {
-  const kept = topLevelFields(state).filter((f) => f.field !== LEARNED_NET).map((f) => f.raw);
+  const kept = topLevelFields(state)
+    .filter((f) => f.field !== LEARNED_NET)
+    .map((f) => f.raw);
   const path = Buffer.from(weightsFile, 'utf8');
   return Buffer.concat([...kept, writeVarint(LEARNED_NET * 8 + WIRE.bytes), writeVarint(path.length), path]);
 }

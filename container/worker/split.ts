@@ -37,7 +37,11 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
  * Cuts each label's shuffled images into consecutive parts by fraction (`[0.8, 0.2]`; a fraction
  * of 0 means "all of it" and is only valid alone). Parts never overlap.
  */
-export function stratifiedSplit<T>(byLabel: Map<string, T[]>, fractions: number[], seed: number): Array<Map<string, T[]>> {
+export function stratifiedSplit<T>(
+  byLabel: Map<string, T[]>,
+  fractions: number[],
+  seed: number,
+): Array<Map<string, T[]>> {
   const parts = fractions.map(() => new Map<string, T[]>());
   for (const [label, items] of [...byLabel.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const order = shuffled(items, seededRandom(seed ^ seedFrom(label)));
@@ -75,7 +79,12 @@ export function splitSides<T>(
 }
 
 /** One side's items in the order they are written: interleaved by a seeded shuffle, or label by label. */
-export function sideOrder<T>(part: Map<string, T[]>, shuffle: boolean, seed: number, side: Side): Array<{ label: string; item: T }> {
+export function sideOrder<T>(
+  part: Map<string, T[]>,
+  shuffle: boolean,
+  seed: number,
+  side: Side,
+): Array<{ label: string; item: T }> {
   const items = [...part.entries()].flatMap(([label, list]) => list.map((item) => ({ label, item })));
   // Caffe's Data layer reads an LMDB in order, so without a shuffle a batch holds one class.
   return shuffle ? shuffled(items, seededRandom(seed ^ side.length)) : items;

@@ -50,7 +50,8 @@ const tenantIdPattern = /^[A-Za-z0-9_.:@+=,-]{1,128}$/;
 
 /** The session policy that limits the tenant role to one tenant. */
 export function tenantSessionPolicy({ partition, bucket, table, tenantId }: TenantScope): PolicyDocument {
-  if (!tenantIdPattern.test(tenantId)) throw new Error(`refusing to scope credentials to tenant id ${JSON.stringify(tenantId)}`);
+  if (!tenantIdPattern.test(tenantId))
+    throw new Error(`refusing to scope credentials to tenant id ${JSON.stringify(tenantId)}`);
   const prefix = `${tenantObjectsPrefix}${tenantId}/`;
   return {
     Version: '2012-10-17',
@@ -59,7 +60,14 @@ export function tenantSessionPolicy({ partition, bucket, table, tenantId }: Tena
         Sid: 'TenantObjects',
         Effect: 'Allow',
         // Tagging: intermediate snapshots are uploaded with the tag the lifecycle rule expires.
-        Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObjectTagging', 's3:PutObjectTagging'],
+        Action: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+          's3:GetObjectTagging',
+          's3:PutObjectTagging',
+        ],
         Resource: [`arn:${partition}:s3:::${bucket}/${prefix}*`],
       },
       {
@@ -76,10 +84,19 @@ export function tenantSessionPolicy({ partition, bucket, table, tenantId }: Tena
       {
         Sid: 'TenantItems',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
         // Any account and region: the role's own policy names the one table, and AWS grants the intersection.
         Resource: [`arn:${partition}:dynamodb:*:*:table/${table}`],
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`${tableKeys.tenantPartitionPrefix}${tenantId}`] } },
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`${tableKeys.tenantPartitionPrefix}${tenantId}`] },
+        },
       },
       {
         Sid: 'JobEvents',
@@ -110,15 +127,22 @@ export function tenantCredentialsProvider(
   sts: Pick<STSClient, 'send'> = new STSClient({}),
 ): AwsCredentialIdentityProvider {
   const partition = roleArn.split(':')[1];
-  if (!roleArn.startsWith('arn:') || !partition) throw new Error(`${envNames.workerTenantRoleArn} is not a role ARN: ${roleArn}`);
+  if (!roleArn.startsWith('arn:') || !partition)
+    throw new Error(`${envNames.workerTenantRoleArn} is not a role ARN: ${roleArn}`);
   const policy = JSON.stringify(tenantSessionPolicy({ ...scope, partition }));
   let current: AwsCredentialIdentity | undefined;
   return async () => {
     if (current?.expiration && current.expiration.getTime() - Date.now() > refreshMarginMs) return current;
     const { Credentials: session } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, Policy: policy, DurationSeconds: sessionSeconds }),
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName,
+        Policy: policy,
+        DurationSeconds: sessionSeconds,
+      }),
     );
-    if (!session?.AccessKeyId || !session.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+    if (!session?.AccessKeyId || !session.SecretAccessKey)
+      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
     current = {
       accessKeyId: session.AccessKeyId,
       secretAccessKey: session.SecretAccessKey,
@@ -144,7 +168,8 @@ export async function useTenantCredentials(tenantId: string, recordId: string): 
   if (!roleArn) return;
   const bucket = process.env[envNames.bucket];
   const table = process.env[envNames.table];
-  if (!bucket || !table) throw new Error(`${envNames.bucket} and ${envNames.table} must be set to scope the worker's credentials`);
+  if (!bucket || !table)
+    throw new Error(`${envNames.bucket} and ${envNames.table} must be set to scope the worker's credentials`);
   const provider = tenantCredentialsProvider(roleArn, { bucket, table, tenantId }, sessionNameFor(recordId));
   await provider();
   useCredentials(provider);

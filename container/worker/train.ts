@@ -33,7 +33,8 @@ async function readyDataset(tenantId: string, datasetId: string, stopping: Abort
     const dataset = await records.find('datasets', tenantId, datasetId);
     if (!dataset) throw new PermanentFailure(`dataset ${datasetId} was deleted`);
     if (dataset.status === 'ready' && (dataset.lmdb || dataset.leveldb)) return dataset;
-    if (dataset.status === 'failed') throw new PermanentFailure(`dataset ${datasetId} failed: ${dataset.error ?? 'no reason recorded'}`);
+    if (dataset.status === 'failed')
+      throw new PermanentFailure(`dataset ${datasetId} failed: ${dataset.error ?? 'no reason recorded'}`);
     if (Date.now() > deadline || stopping.aborted) throw new Error(`dataset ${datasetId} is still ${dataset.status}`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
@@ -50,7 +51,9 @@ function snapshotIntervalSeconds(): number {
   const configured = process.env[checkpoints.intervalEnv];
   const seconds = Number(configured ?? checkpoints.defaultIntervalSeconds);
   if (Number.isFinite(seconds) && seconds > 0) return seconds;
-  console.error(`[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; using ${checkpoints.defaultIntervalSeconds}`);
+  console.error(
+    `[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; using ${checkpoints.defaultIntervalSeconds}`,
+  );
   return checkpoints.defaultIntervalSeconds;
 }
 
@@ -74,7 +77,10 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   const sources = { training: '', testing: '' };
   for (const side of ['training', 'testing'] as const) {
     if (dataset.leveldb) sources[side] = await fetchLeveldb(dataset.leveldb[side], ctx.cacheDir, ctx.workDir, side);
-    else sources[side] = path.dirname(await downloadCached(dataset.lmdb![side], ctx.cacheDir, path.join(ctx.workDir, `${side}-lmdb`, 'data.mdb')));
+    else
+      sources[side] = path.dirname(
+        await downloadCached(dataset.lmdb![side], ctx.cacheDir, path.join(ctx.workDir, `${side}-lmdb`, 'data.mdb')),
+      );
   }
   const snapshotDir = path.join(ctx.workDir, 'snapshots');
   await mkdir(snapshotDir, { recursive: true });
@@ -89,7 +95,13 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   };
   let rewritten: ReturnType<typeof rewriteForJob>;
   try {
-    rewritten = rewriteForJob({ solver: solver.solver, net: solver.net, paths, mode: ctx.gpu ? 'GPU' : 'CPU', storeBlobsInOldFormat: ctx.gpu });
+    rewritten = rewriteForJob({
+      solver: solver.solver,
+      net: solver.net,
+      paths,
+      mode: ctx.gpu ? 'GPU' : 'CPU',
+      storeBlobsInOldFormat: ctx.gpu,
+    });
   } catch (error) {
     throw new PermanentFailure((error as Error).message);
   }
@@ -121,14 +133,23 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     throw new Error(`caffe train ended with ${outcome.signal ?? `exit code ${outcome.code}`} before finishing`);
   }
   const final = outcome.snapshots.at(-1);
-  if (!final) throw new PermanentFailure('Caffe finished without writing a model; does the solver set snapshot_after_train: false?');
+  if (!final)
+    throw new PermanentFailure(
+      'Caffe finished without writing a model; does the solver set snapshot_after_train: false?',
+    );
   // The final snapshot is already in S3 (caffe-run syncs every snapshot): the model is a copy of it.
   await copy(keys.jobSnapshot(tenantId, jobId, path.basename(final.model)), keys.jobModel(tenantId, jobId));
   const { size: bytes } = await stat(final.model);
   const model: TrainingJob['model'] = { key: keys.jobModel(tenantId, jobId), iteration: final.iteration, bytes };
   // The ready-to-use bundle (deploy net, weights, labels, preprocessing) exists before the job reads succeeded.
   const bundle = await uploadModelBundle({
-    workDir: ctx.workDir, tenantId, jobId, solver, dataset, modelFile: final.model, meanFile: paths.meanFile,
+    workDir: ctx.workDir,
+    tenantId,
+    jobId,
+    solver,
+    dataset,
+    modelFile: final.model,
+    meanFile: paths.meanFile,
   });
   if ('skipped' in bundle) console.log(`no model bundle: ${bundle.skipped}`);
   // The model's iteration is the last one trained, whether or not a display line fell on it.

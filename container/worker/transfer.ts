@@ -29,17 +29,32 @@ export async function downloadCached(key: string, cacheDir: string | undefined, 
   const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
   const tag = (head.ETag ?? 'none').replace(/[^a-zA-Z0-9]/g, '');
   const cached = path.join(cacheDir, key, tag, path.basename(file));
-  const hit = await stat(cached).then((s) => s.size === head.ContentLength, () => false);
+  const hit = await stat(cached).then(
+    (s) => s.size === head.ContentLength,
+    () => false,
+  );
   if (!hit) await download(key, cached);
   return cached;
 }
 
 /** Uploads a file, with object tags if given (set in the same request, so no object is ever untagged); returns its size. */
-export async function upload(file: string, key: string, contentType = 'application/octet-stream', tags?: Record<string, string>): Promise<number> {
+export async function upload(
+  file: string,
+  key: string,
+  contentType = 'application/octet-stream',
+  tags?: Record<string, string>,
+): Promise<number> {
   const { size } = await stat(file);
   const tagging = tags ? new URLSearchParams(tags).toString() : undefined;
   await s3().send(
-    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType, Tagging: tagging }),
+    new PutObjectCommand({
+      Bucket: bucket(),
+      Key: key,
+      Body: createReadStream(file),
+      ContentLength: size,
+      ContentType: contentType,
+      Tagging: tagging,
+    }),
   );
   return size;
 }
@@ -51,11 +66,18 @@ export async function upload(file: string, key: string, contentType = 'applicati
  */
 export async function copy(fromKey: string, toKey: string): Promise<void> {
   await s3().send(
-    new CopyObjectCommand({ Bucket: bucket(), Key: toKey, CopySource: `${bucket()}/${encodeURI(fromKey)}`, TaggingDirective: 'REPLACE' }),
+    new CopyObjectCommand({
+      Bucket: bucket(),
+      Key: toKey,
+      CopySource: `${bucket()}/${encodeURI(fromKey)}`,
+      TaggingDirective: 'REPLACE',
+    }),
   );
 }
 
 /** Uploads text. */
 export async function uploadText(text: string, key: string): Promise<void> {
-  await s3().send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: text, ContentType: 'text/plain; charset=utf-8' }));
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: text, ContentType: 'text/plain; charset=utf-8' }),
+  );
 }

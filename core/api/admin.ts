@@ -10,7 +10,9 @@ const forbidden = { 403: problem('the caller is not in the admins group') };
 /** What deleting a tenant did (core/usecases/tenant-deletion.ts). */
 export const tenantDeletionSchema = z
   .object({
-    complete: z.boolean().describe('everything is gone; false only while Batch jobs are still stopping: call again after Retry-After'),
+    complete: z
+      .boolean()
+      .describe('everything is gone; false only while Batch jobs are still stopping: call again after Retry-After'),
     batchJobsTerminated: z.number().int(),
     stillStopping: z.array(z.string()).describe('Batch job ids still stopping (nothing else was deleted yet)'),
     objectsDeleted: z.number().int(),
@@ -20,34 +22,65 @@ export const tenantDeletionSchema = z
 
 export const adminRoutes: Route[] = [
   {
-    method: 'GET', path: '/v1/admin/capacity', handler: 'get-capacity', auth: 'jwt', admin: true, access: { table: 'read' },
+    method: 'GET',
+    path: '/v1/admin/capacity',
+    handler: 'get-capacity',
+    auth: 'jwt',
+    admin: true,
+    access: { table: 'read' },
     summary: 'How much work may run at once (admin)',
     responses: { 200: { description: 'the limits in force', schema: capacityViewSchema }, ...forbidden },
   },
   {
-    method: 'PUT', path: '/v1/admin/capacity', handler: 'put-capacity', auth: 'jwt', admin: true, access: { table: 'readWrite', queue: true },
-    summary: 'Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job',
+    method: 'PUT',
+    path: '/v1/admin/capacity',
+    handler: 'put-capacity',
+    auth: 'jwt',
+    admin: true,
+    access: { table: 'readWrite', queue: true },
+    summary:
+      'Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job',
     request: { body: capacitySettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: capacityViewSchema }, ...forbidden },
   },
   {
-    method: 'GET', path: '/v1/admin/limits', handler: 'get-limits', auth: 'jwt', admin: true, access: { table: 'read' },
+    method: 'GET',
+    path: '/v1/admin/limits',
+    handler: 'get-limits',
+    auth: 'jwt',
+    admin: true,
+    access: { table: 'read' },
     summary: 'What each tenant may upload, import and keep (admin): the default, and per-tenant overrides',
     responses: { 200: { description: 'the limits in force', schema: limitsViewSchema }, ...forbidden },
   },
   {
-    method: 'PUT', path: '/v1/admin/limits', handler: 'put-limits', auth: 'jwt', admin: true, access: { table: 'readWrite' },
-    summary: "Change what each tenant may upload, import and keep (admin): datafile size (413), archive entries and expansion, queued jobs and storage (429); applies to each tenant's next request and job",
+    method: 'PUT',
+    path: '/v1/admin/limits',
+    handler: 'put-limits',
+    auth: 'jwt',
+    admin: true,
+    access: { table: 'readWrite' },
+    summary:
+      "Change what each tenant may upload, import and keep (admin): datafile size (413), archive entries and expansion, queued jobs and storage (429); applies to each tenant's next request and job",
     request: { body: limitSettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: limitsViewSchema }, ...forbidden },
   },
   {
-    method: 'DELETE', path: '/v1/admin/tenants/{tenantId}', handler: 'delete-tenant', auth: 'jwt', admin: true,
+    method: 'DELETE',
+    path: '/v1/admin/tenants/{tenantId}',
+    handler: 'delete-tenant',
+    auth: 'jwt',
+    admin: true,
     access: { table: 'readWrite', bucket: 'read', tenantDeletion: true },
-    summary: "Delete a whole tenant (admin): stops its running jobs, then deletes every object and record it has. Idempotent; disable the tenant's sign-in first",
+    summary:
+      "Delete a whole tenant (admin): stops its running jobs, then deletes every object and record it has. Idempotent; disable the tenant's sign-in first",
     responses: {
       200: { description: 'the tenant is gone (deleting it again changes nothing)', schema: tenantDeletionSchema },
-      202: { description: 'Batch jobs are still stopping: nothing else was deleted yet; call again after Retry-After', schema: tenantDeletionSchema, headers: { 'Retry-After': 'seconds to wait before calling again' } },
+      202: {
+        description: 'Batch jobs are still stopping: nothing else was deleted yet; call again after Retry-After',
+        schema: tenantDeletionSchema,
+        headers: { 'Retry-After': 'seconds to wait before calling again' },
+      },
       ...forbidden,
     },
   },

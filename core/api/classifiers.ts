@@ -5,19 +5,21 @@ import type { Route } from '../routes';
 import { name, problem, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
 
-export const createClassifierBody = z.strictObject({
-  trainingJobId: recordIdSchema,
-  /** A snapshot's iteration; default: the job's final model. */
-  iteration: z.number().int().min(1).optional(),
-  /** A deploy net (prototxt); default: derived from the training net. */
-  deploy: z.string().min(1).max(1_000_000).optional(),
-  /** The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss. */
-  head: z.string().min(1).max(256).optional(),
-  name: name.optional(),
-}).refine((b) => !(b.deploy && b.head), {
-  message: 'head picks the head of the derived deploy net; a deploy net you send has its own',
-  path: ['head'],
-});
+export const createClassifierBody = z
+  .strictObject({
+    trainingJobId: recordIdSchema,
+    /** A snapshot's iteration; default: the job's final model. */
+    iteration: z.number().int().min(1).optional(),
+    /** A deploy net (prototxt); default: derived from the training net. */
+    deploy: z.string().min(1).max(1_000_000).optional(),
+    /** The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss. */
+    head: z.string().min(1).max(256).optional(),
+    name: name.optional(),
+  })
+  .refine((b) => !(b.deploy && b.head), {
+    message: 'head picks the head of the derived deploy net; a deploy net you send has its own',
+    path: ['head'],
+  });
 
 /** What one synchronous classify call accepts (larger batches belong in an asynchronous job). */
 export const classifyLimits = { maxImages: 16, maxTotalBytes: 5 * 1024 * 1024, maxTopK: 100 } as const;
@@ -75,22 +77,40 @@ export const classifierView = z
 
 export const classifierRoutes: Route[] = [
   {
-    method: 'POST', path: '/v1/classifiers', handler: 'create-classifier', auth: 'jwt', access: { table: 'readWrite', bucket: 'read' }, summary: "Make a classifier from a training job's model",
+    method: 'POST',
+    path: '/v1/classifiers',
+    handler: 'create-classifier',
+    auth: 'jwt',
+    access: { table: 'readWrite', bucket: 'read' },
+    summary: "Make a classifier from a training job's model",
     idempotent: true,
     request: { body: createClassifierBody },
     responses: {
-      201: { description: 'the classifier, ready to classify', schema: classifierView, headers: { location: 'the classifier' } },
+      201: {
+        description: 'the classifier, ready to classify',
+        schema: classifierView,
+        headers: { location: 'the classifier' },
+      },
       404: problem('the training job does not exist'),
       422: problem('the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net'),
     },
   },
   ...readRoutes('classifiers', 'classifier', classifierView),
   {
-    method: 'DELETE', path: '/v1/classifiers/{id}', handler: 'delete-classifier', auth: 'jwt', access: { table: 'readWrite' }, summary: 'Delete a classifier (the training job and its model stay)',
+    method: 'DELETE',
+    path: '/v1/classifiers/{id}',
+    handler: 'delete-classifier',
+    auth: 'jwt',
+    access: { table: 'readWrite' },
+    summary: 'Delete a classifier (the training job and its model stay)',
     responses: { 204: { description: 'deleted' } },
   },
   {
-    method: 'POST', path: '/v1/classifiers/{id}/classify', handler: 'classify', auth: 'jwt', access: { table: 'read', bucket: 'read' },
+    method: 'POST',
+    path: '/v1/classifiers/{id}/classify',
+    handler: 'classify',
+    auth: 'jwt',
+    access: { table: 'read', bucket: 'read' },
     runtime: 'container', // runs a forward pass in pycaffe: the Caffe image, not a plain Node function
     summary: `Classify up to ${classifyLimits.maxImages} images (JSON base64, or multipart files) with real Caffe`,
     request: { body: classifyJsonBody, form: classifyFormBody },

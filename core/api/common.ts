@@ -61,7 +61,9 @@ export const recordViewFields = {
 
 /** A page of a list answer: `{items, nextCursor}`. */
 export const pageOf = (item: z.ZodType, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id, description: 'one page, newest first; pass nextCursor as cursor for the next' });
+  z
+    .object({ items: z.array(item), nextCursor: z.string().nullable() })
+    .meta({ id, description: 'one page, newest first; pass nextCursor as cursor for the next' });
 
 /** A presigned download. */
 export const downloadSchema = z.object({ url: z.url(), bytes: z.number().int().min(0) });

@@ -21,9 +21,18 @@ export const createDatasetBody = z.strictObject({
       width: z.number().int().min(1).max(4096).optional(),
       height: z.number().int().min(1).max(4096).optional(),
       // Only what convert_imageset does is offered: a plain resize to width x height.
-      resizeMode: z.literal('stretch', { error: 'the only resize mode is "stretch" (resized to width x height, aspect ratio not kept)' }).optional(),
+      resizeMode: z
+        .literal('stretch', {
+          error: 'the only resize mode is "stretch" (resized to width x height, aspect ratio not kept)',
+        })
+        .optional(),
       shuffle: z.boolean().optional(),
-      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1)
+        .optional(),
     })
     .refine((t) => (t.width === undefined) === (t.height === undefined), 'width and height go together')
     .refine((t) => t.resizeMode === undefined || t.width !== undefined, 'resizeMode needs width and height')
@@ -50,11 +59,20 @@ const meanView = z
 
 export const datasetRoutes: Route[] = [
   {
-    method: 'POST', path: '/v1/datasets', handler: 'create-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', queue: true }, summary: 'Build a training/testing dataset from datafiles',
+    method: 'POST',
+    path: '/v1/datasets',
+    handler: 'create-dataset',
+    auth: 'jwt',
+    access: { table: 'readWrite', bucket: 'read', queue: true },
+    summary: 'Build a training/testing dataset from datafiles',
     idempotent: true,
     request: { body: createDatasetBody },
     responses: {
-      202: { description: 'queued; poll it until ready or failed', schema: datasetView, headers: { location: 'the dataset' } },
+      202: {
+        description: 'queued; poll it until ready or failed',
+        schema: datasetView,
+        headers: { location: 'the dataset' },
+      },
       404: problem('a datafile it names does not exist'),
       422: problem('a datafile it names is not ready (not uploaded, or failed)'),
       429: quotaExceeded,
@@ -62,7 +80,10 @@ export const datasetRoutes: Route[] = [
   },
   ...readRoutes('datasets', 'dataset', datasetView),
   {
-    method: 'GET', path: '/v1/datasets/{id}/mean', handler: 'get-dataset-mean', auth: 'jwt',
+    method: 'GET',
+    path: '/v1/datasets/{id}/mean',
+    handler: 'get-dataset-mean',
+    auth: 'jwt',
     access: { table: 'read', bucket: 'read' },
     summary: "Download a split's mean image (the one a net's mean_file reads is the training split's)",
     request: { query: meanQuery },
@@ -72,6 +93,16 @@ export const datasetRoutes: Route[] = [
       409: problem('the dataset is not ready: its mean image exists once it is'),
     },
   },
-  { method: 'DELETE', path: '/v1/datasets/{id}', handler: 'delete-dataset', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', deleteObjects: true }, summary: 'Delete a dataset and its LMDBs (409 while a solver or job uses it)',
-    responses: { 204: { description: 'deleted, with its LMDBs' }, 409: problem('the dataset is being built, or a solver or training job uses it') } },
+  {
+    method: 'DELETE',
+    path: '/v1/datasets/{id}',
+    handler: 'delete-dataset',
+    auth: 'jwt',
+    access: { table: 'readWrite', bucket: 'read', deleteObjects: true },
+    summary: 'Delete a dataset and its LMDBs (409 while a solver or job uses it)',
+    responses: {
+      204: { description: 'deleted, with its LMDBs' },
+      409: problem('the dataset is being built, or a solver or training job uses it'),
+    },
+  },
 ];

@@ -2,11 +2,20 @@
 import { z } from 'zod';
 import type { Route } from '../routes';
 
-const openApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) });
+const openApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
 
 export const openApiRoutes: Route[] = [
   {
-    method: 'GET', path: '/v1/openapi.json', handler: 'get-openapi', auth: 'none', access: { table: 'read' }, summary: 'This API as an OpenAPI 3.1 document',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: 'get-openapi',
+    auth: 'none',
+    access: { table: 'read' },
+    summary: 'This API as an OpenAPI 3.1 document',
     responses: { 200: { description: 'the OpenAPI 3.1 document', schema: openApiDocumentSchema } },
   },
 ];

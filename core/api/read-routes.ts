@@ -19,7 +19,8 @@ export function listQueryOf(collection: Collection): z.ZodType<ListQuery> {
   if (!statuses?.length) return listQuery.strict();
   const status = z
     .enum(statuses as [string, ...string[]], {
-      error: (issue) => `status "${String(issue.input)}" is not a status of ${collection}; use one of ${statuses.join(', ')}`,
+      error: (issue) =>
+        `status "${String(issue.input)}" is not a status of ${collection}; use one of ${statuses.join(', ')}`,
     })
     .describe(`only ${collection} with this status`);
   return listQuery.extend({ status: status.optional() }).strict();
@@ -38,7 +39,13 @@ export const readRoutes = (collection: Collection, singular: string, view?: z.Zo
     access: { table: 'read' },
     summary: `List your ${collection}, newest first`,
     request: { query: listQueryOf(collection) },
-    ...(view ? { responses: { 200: { description: `a page of your ${collection}`, schema: pageOf(view, `${pascal(collection)}Page`) } } } : {}),
+    ...(view
+      ? {
+          responses: {
+            200: { description: `a page of your ${collection}`, schema: pageOf(view, `${pascal(collection)}Page`) },
+          },
+        }
+      : {}),
   },
   {
     method: 'GET',

@@ -24,18 +24,31 @@ export const createTrainingJobBody = z
     resumeFrom: jobSource.optional(),
   })
   .refine((body) => !(body.weightsFrom && body.resumeFrom), {
-    message: 'weightsFrom (fine-tune from weights) and resumeFrom (continue from solver state) exclude each other; send one',
+    message:
+      'weightsFrom (fine-tune from weights) and resumeFrom (continue from solver state) exclude each other; send one',
     path: ['resumeFrom'],
   });
 
 /** `GET /logs`: a byte window of the log, optionally waiting for it to grow. */
 export const logQuery = z.object({
   offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(4 * 1024 * 1024).default(1024 * 1024),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4 * 1024 * 1024)
+    .default(1024 * 1024),
   wait: z.coerce.number().int().min(0).max(20).default(0),
 });
 
-const jobRoute = (method: Route['method'], suffix: string, handler: string, access: Route['access'], summary: string, docs: Pick<Route, 'request' | 'responses'>): Route => ({
+const jobRoute = (
+  method: Route['method'],
+  suffix: string,
+  handler: string,
+  access: Route['access'],
+  summary: string,
+  docs: Pick<Route, 'request' | 'responses'>,
+): Route => ({
   method,
   path: `/v1/training-jobs/{id}${suffix}`,
   handler,
@@ -47,8 +60,21 @@ const jobRoute = (method: Route['method'], suffix: string, handler: string, acce
 
 const metricsView = z
   .object({
-    train: z.array(z.object({ iteration: z.number().int(), loss: z.number().nullable(), learningRate: z.number().optional(), at: z.iso.datetime().optional() })),
-    test: z.array(z.object({ iteration: z.number().int(), outputs: z.record(z.string(), z.number().nullable()), at: z.iso.datetime().optional() })),
+    train: z.array(
+      z.object({
+        iteration: z.number().int(),
+        loss: z.number().nullable(),
+        learningRate: z.number().optional(),
+        at: z.iso.datetime().optional(),
+      }),
+    ),
+    test: z.array(
+      z.object({
+        iteration: z.number().int(),
+        outputs: z.record(z.string(), z.number().nullable()),
+        at: z.iso.datetime().optional(),
+      }),
+    ),
   })
   .meta({ id: 'TrainingJobMetrics', description: 'NaN losses (a diverged net) are null' });
 
@@ -58,7 +84,9 @@ const artifactsView = z
     model: download.extend({ iteration: z.number().int() }).nullable(),
     /** deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json in one .tar.gz (null until the job succeeded). */
     bundle: download.nullable(),
-    snapshots: z.array(z.object({ iteration: z.number().int(), model: download.optional(), solverState: download.optional() })),
+    snapshots: z.array(
+      z.object({ iteration: z.number().int(), model: download.optional(), solverState: download.optional() }),
+    ),
   })
   .meta({ id: 'TrainingJobArtifacts' });
 
@@ -71,35 +99,95 @@ const conflict = (description: string) => ({ 409: problem(description) });
 
 export const trainingJobRoutes: Route[] = [
   {
-    method: 'POST', path: '/v1/training-jobs', handler: 'create-training-job', auth: 'jwt', access: { table: 'readWrite', bucket: 'read', queue: true }, summary: 'Queue a training job',
+    method: 'POST',
+    path: '/v1/training-jobs',
+    handler: 'create-training-job',
+    auth: 'jwt',
+    access: { table: 'readWrite', bucket: 'read', queue: true },
+    summary: 'Queue a training job',
     idempotent: true,
     request: { body: createTrainingJobBody },
     responses: {
-      202: { description: 'queued; poll it for progress', schema: trainingJobView, headers: { location: 'the training job' } },
+      202: {
+        description: 'queued; poll it for progress',
+        schema: trainingJobView,
+        headers: { location: 'the training job' },
+      },
       404: problem('the solver (or its dataset, or the job to start from) does not exist'),
       422: problem('the dataset failed, or the snapshot to start from does not exist'),
       429: quotaExceeded,
     },
   },
   ...readRoutes('training-jobs', 'training job', trainingJobView),
-  jobRoute('GET', '/logs', 'get-training-job-logs', { table: 'read', bucket: 'read' }, "The job's Caffe log, a byte range at a time (long polling with ?wait=)", {
-    request: { query: logQuery },
-    responses: {
-      200: { description: 'the log from ?offset= (a window of at most ?limit= bytes, cut at a line break)', contentType: 'text/plain', headers: logHeaders },
-      206: { description: 'the bytes the Range header asked for', contentType: 'text/plain', headers: { ...logHeaders, 'content-range': 'bytes first-last/size' } },
-      416: problem('the offset is past the end of the log'),
+  jobRoute(
+    'GET',
+    '/logs',
+    'get-training-job-logs',
+    { table: 'read', bucket: 'read' },
+    "The job's Caffe log, a byte range at a time (long polling with ?wait=)",
+    {
+      request: { query: logQuery },
+      responses: {
+        200: {
+          description: 'the log from ?offset= (a window of at most ?limit= bytes, cut at a line break)',
+          contentType: 'text/plain',
+          headers: logHeaders,
+        },
+        206: {
+          description: 'the bytes the Range header asked for',
+          contentType: 'text/plain',
+          headers: { ...logHeaders, 'content-range': 'bytes first-last/size' },
+        },
+        416: problem('the offset is past the end of the log'),
+      },
     },
-  }),
-  jobRoute('GET', '/metrics', 'get-training-job-metrics', { table: 'read', bucket: 'read' }, 'Train loss and test outputs over iterations, from the log', {
-    responses: { 200: { description: 'every train and test point in the log', schema: metricsView } },
-  }),
-  jobRoute('GET', '/artifacts', 'get-training-job-artifacts', { table: 'read', bucket: 'read' }, 'Presigned downloads of the model and snapshots', {
-    responses: { 200: { description: 'the final model (null until the job succeeds) and every snapshot', schema: artifactsView } },
-  }),
-  jobRoute('POST', '/cancel', 'cancel-training-job', { table: 'readWrite', batch: 'terminate' }, 'Stop a queued or running job', {
-    responses: { 200: { description: 'cancelled', schema: trainingJobView }, ...conflict('the job has already finished') },
-  }),
-  jobRoute('DELETE', '', 'delete-training-job', { table: 'readWrite', bucket: 'read', deleteObjects: true }, 'Delete a finished job and its artifacts', {
-    responses: { 204: { description: 'deleted, with its log, snapshots and model' }, ...conflict('the job is unfinished, or an unfinished job starts from it') },
-  }),
+  ),
+  jobRoute(
+    'GET',
+    '/metrics',
+    'get-training-job-metrics',
+    { table: 'read', bucket: 'read' },
+    'Train loss and test outputs over iterations, from the log',
+    {
+      responses: { 200: { description: 'every train and test point in the log', schema: metricsView } },
+    },
+  ),
+  jobRoute(
+    'GET',
+    '/artifacts',
+    'get-training-job-artifacts',
+    { table: 'read', bucket: 'read' },
+    'Presigned downloads of the model and snapshots',
+    {
+      responses: {
+        200: { description: 'the final model (null until the job succeeds) and every snapshot', schema: artifactsView },
+      },
+    },
+  ),
+  jobRoute(
+    'POST',
+    '/cancel',
+    'cancel-training-job',
+    { table: 'readWrite', batch: 'terminate' },
+    'Stop a queued or running job',
+    {
+      responses: {
+        200: { description: 'cancelled', schema: trainingJobView },
+        ...conflict('the job has already finished'),
+      },
+    },
+  ),
+  jobRoute(
+    'DELETE',
+    '',
+    'delete-training-job',
+    { table: 'readWrite', bucket: 'read', deleteObjects: true },
+    'Delete a finished job and its artifacts',
+    {
+      responses: {
+        204: { description: 'deleted, with its log, snapshots and model' },
+        ...conflict('the job is unfinished, or an unfinished job starts from it'),
+      },
+    },
+  ),
 ];

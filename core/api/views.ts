@@ -53,7 +53,7 @@ export const datasetView = z
         width: count,
         grayscale: z.boolean(),
         resizeMode: z.enum(['stretch', 'none']),
-        meanFile: z.boolean().describe("a mean image of the training LMDB is stored with the dataset"),
+        meanFile: z.boolean().describe('a mean image of the training LMDB is stored with the dataset'),
       })
       .optional()
       .describe('what the stored images are, so classification applies exactly what training saw'),
@@ -88,7 +88,10 @@ export const solverView = z
     net: z.string().describe('net prototxt as submitted'),
     solverType: z.string(),
     maxIterations: count,
-    status: z.enum(['pending', 'ready', 'failed']).optional().describe('pending while an imported solver is fetched and checked'),
+    status: z
+      .enum(['pending', 'ready', 'failed'])
+      .optional()
+      .describe('pending while an imported solver is fetched and checked'),
     source: z.object({ solverUrl: z.string(), netUrl: z.string() }).optional(),
     attempts: count.optional(),
     finishedAt: z.iso.datetime().optional(),
@@ -97,7 +100,7 @@ export const solverView = z
     warnings: z
       .array(located)
       .optional()
-      .describe("what trains but may not be meant, found against the dataset (e.g. more outputs than it has labels)"),
+      .describe('what trains but may not be meant, found against the dataset (e.g. more outputs than it has labels)'),
   })
   .meta({ id: 'Solver' });
 
@@ -132,11 +135,17 @@ export const trainingJobView = z
       .array(
         z.object({
           iteration: count.describe("the job's own snapshot the attempt continued from"),
-          attempt: z.number().int().min(1).describe("Batch's attempt number (1 when the work was submitted again rather than retried)"),
+          attempt: z
+            .number()
+            .int()
+            .min(1)
+            .describe("Batch's attempt number (1 when the work was submitted again rather than retried)"),
           at: z.iso.datetime(),
         }),
       )
       .optional()
-      .describe('attempts that resumed from the job\'s own newest snapshot after an interruption (spot reclaim, a killed or crashed worker), oldest first'),
+      .describe(
+        "attempts that resumed from the job's own newest snapshot after an interruption (spot reclaim, a killed or crashed worker), oldest first",
+      ),
   })
   .meta({ id: 'TrainingJob' });

@@ -10,7 +10,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
-let cache: { ddb?: DynamoDBDocumentClient; s3?: S3Client; sqs?: SQSClient; batch?: BatchClient; eventBridge?: EventBridgeClient } = {};
+let cache: {
+  ddb?: DynamoDBDocumentClient;
+  s3?: S3Client;
+  sqs?: SQSClient;
+  batch?: BatchClient;
+  eventBridge?: EventBridgeClient;
+} = {};
 
 /** Applied to every client as it is made: Lambda handlers register X-Ray capture here (lambdas/shared/powertools.ts). */
 let instrument = <T>(client: T): T => client;
@@ -45,19 +51,23 @@ export function ddb(): DynamoDBDocumentClient {
 
 /** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
 export function s3(): S3Client {
-  cache.s3 ??= instrument(new S3Client({
-    ...withCredentials(),
-    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-    // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  }));
+  cache.s3 ??= instrument(
+    new S3Client({
+      ...withCredentials(),
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
   return cache.s3;
 }
 
 export function sqs(): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= instrument(new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }));
+  cache.sqs ??= instrument(
+    new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }),
+  );
   return cache.sqs;
 }
 
@@ -71,7 +81,13 @@ export function batch(): BatchClient {
  * of API requests and are best effort, so a slow or unreachable EventBridge costs seconds, not the request.
  */
 export function eventBridge(): EventBridgeClient {
-  cache.eventBridge ??= instrument(new EventBridgeClient({ ...withCredentials(), maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }));
+  cache.eventBridge ??= instrument(
+    new EventBridgeClient({
+      ...withCredentials(),
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+    }),
+  );
   return cache.eventBridge;
 }
 

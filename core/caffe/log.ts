@@ -102,7 +102,10 @@ export function parseGlogTime(line: string, year?: number): Date | undefined {
 /** Shortens a fatal message: Caffe's "(known types: …)" list runs to a hundred layer types. */
 export function readableFatal(message: string): string {
   let text = message.trim().replace(KNOWN_TYPES, (_all, list: string) => {
-    const types = list.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+    const types = list
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0);
     if (types.length <= 8) return `(known types: ${types.join(', ')})`;
     return `(known types: ${types.slice(0, 8).join(', ')}, … ${types.length - 8} more)`;
   });
@@ -133,13 +136,15 @@ export function parseCaffeMessage(message: string): CaffeEvent | undefined {
       loss: parseCaffeNumber(m[3] ?? ''),
     };
   }
-  if ((m = ITER_LOSS.exec(message))) return { type: 'iteration', iteration: Number(m[1]), loss: parseCaffeNumber(m[2] ?? '') };
+  if ((m = ITER_LOSS.exec(message)))
+    return { type: 'iteration', iteration: Number(m[1]), loss: parseCaffeNumber(m[2] ?? '') };
   if ((m = ITER_LR.exec(message))) {
     return { type: 'iteration', iteration: Number(m[1]), learningRate: parseCaffeNumber(m[2] ?? '') };
   }
   if ((m = ITER_TESTING.exec(message))) return { type: 'iteration', iteration: Number(m[1]), testNet: Number(m[2]) };
   if ((m = ITER_ANY.exec(message))) return { type: 'iteration', iteration: Number(m[1]) };
-  if ((m = TEST_OUTPUT.exec(message))) return { type: 'testOutput', name: m[1] ?? '', value: parseCaffeNumber(m[2] ?? '') };
+  if ((m = TEST_OUTPUT.exec(message)))
+    return { type: 'testOutput', name: m[1] ?? '', value: parseCaffeNumber(m[2] ?? '') };
   if ((m = SNAPSHOT.exec(message))) return { type: 'snapshot', path: m[1] ?? '' };
   if (message.startsWith('Optimization Done')) return { type: 'done' };
   if (message.startsWith('Optimization stopped early')) return { type: 'stoppedEarly' };

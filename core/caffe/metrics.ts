@@ -56,8 +56,10 @@ export class CaffeMetricsCollector {
       // Any other iteration line ends the test block.
       this.testing = undefined;
       const last = this.metrics.train.at(-1);
-      if (event.loss !== undefined) this.metrics.train.push({ iteration: event.iteration, loss: event.loss, ...this.time(line) });
-      else if (event.learningRate !== undefined && last?.iteration === event.iteration) last.learningRate = event.learningRate;
+      if (event.loss !== undefined)
+        this.metrics.train.push({ iteration: event.iteration, loss: event.loss, ...this.time(line) });
+      else if (event.learningRate !== undefined && last?.iteration === event.iteration)
+        last.learningRate = event.learningRate;
     }
   }
 
@@ -72,7 +74,10 @@ export class CaffeMetricsCollector {
 }
 
 /** Metrics of a whole log given as lines (streamed or in memory). */
-export async function collectMetrics(lines: AsyncIterable<string> | Iterable<string>, year?: number): Promise<CaffeMetrics> {
+export async function collectMetrics(
+  lines: AsyncIterable<string> | Iterable<string>,
+  year?: number,
+): Promise<CaffeMetrics> {
   const collector = new CaffeMetricsCollector(year);
   for await (const line of lines) collector.feed(line);
   return collector.result();

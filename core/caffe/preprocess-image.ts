@@ -22,7 +22,12 @@ export function decodeImage(bytes: Buffer): RgbaImage {
       checkSize(image.width, image.height);
       return { width: image.width, height: image.height, data: image.data };
     }
-    const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: (maxImageSide * maxImageSide) / 1e6, maxMemoryUsageInMB: 256 });
+    const image = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: (maxImageSide * maxImageSide) / 1e6,
+      maxMemoryUsageInMB: 256,
+    });
     checkSize(image.width, image.height);
     return { width: image.width, height: image.height, data: image.data };
   } catch (error) {
@@ -33,5 +38,7 @@ export function decodeImage(bytes: Buffer): RgbaImage {
 
 function checkSize(width: number, height: number): void {
   if (width < 1 || height < 1 || width > maxImageSide || height > maxImageSide)
-    throw new ImageDecodeError(`the image is ${width}x${height}; each side must be between 1 and ${maxImageSide} pixels`);
+    throw new ImageDecodeError(
+      `the image is ${width}x${height}; each side must be between 1 and ${maxImageSide} pixels`,
+    );
 }

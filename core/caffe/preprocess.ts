@@ -46,10 +46,14 @@ export function preprocessingFor(
   const transform = effectiveTransform(data);
   const means = getAll(transform, 'mean_value').flatMap((f) => (isMessage(f.value) ? [] : [Number(f.value.text)]));
   if (means.length > 1 && means.length !== shape.channels)
-    throw new DeployDerivationError(`transform_param has ${means.length} mean_value entries; the dataset's images have ${shape.channels} channels`);
+    throw new DeployDerivationError(
+      `transform_param has ${means.length} mean_value entries; the dataset's images have ${shape.channels} channels`,
+    );
   const crop = parseProtoInt(getScalar(transform, 'crop_size') ?? '0') ?? 0;
   if (crop > Math.min(shape.height, shape.width))
-    throw new DeployDerivationError(`transform_param.crop_size ${crop} is larger than the dataset's ${shape.width}x${shape.height} images`);
+    throw new DeployDerivationError(
+      `transform_param.crop_size ${crop} is larger than the dataset's ${shape.width}x${shape.height} images`,
+    );
   const scale = Number(getScalar(transform, 'scale') ?? '1');
   return {
     channels: shape.channels,
@@ -76,7 +80,8 @@ export interface RgbaImage {
  */
 export function toNetInput(image: RgbaImage, p: Preprocessing, meanImage?: MeanImage): Float32Array {
   const meanAt = meanImageLookup(p, meanImage);
-  const pixels = image.width === p.width && image.height === p.height ? image : resizeBilinear(image, p.width, p.height);
+  const pixels =
+    image.width === p.width && image.height === p.height ? image : resizeBilinear(image, p.width, p.height);
   const outH = p.cropSize ?? p.height;
   const outW = p.cropSize ?? p.width;
   // Caffe's DataTransformer crops the centre at test time: offset (size - crop) / 2, rounded down.
@@ -101,7 +106,7 @@ export function toNetInput(image: RgbaImage, p: Preprocessing, meanImage?: MeanI
 /** The mean image's data when the preprocessing subtracts one; of the dataset's shape (Caffe CHECKs the same). */
 function meanImageLookup(p: Preprocessing, meanImage: MeanImage | undefined): Float32Array | undefined {
   if (!p.meanFile) return undefined;
-  if (!meanImage) throw new Error('this preprocessing subtracts the dataset\'s mean image; pass it to toNetInput');
+  if (!meanImage) throw new Error("this preprocessing subtracts the dataset's mean image; pass it to toNetInput");
   if (meanImage.channels !== p.channels || meanImage.height !== p.height || meanImage.width !== p.width) {
     const [mean, images] = [meanImage, p].map((s) => `${s.channels}x${s.height}x${s.width}`);
     throw new Error(`the mean image is ${mean}, the images ${images}`);
@@ -140,7 +145,11 @@ export function resizeBilinear(image: RgbaImage, width: number, height: number):
 }
 
 /** The k most probable labels, most probable first. */
-export function topK(probabilities: ArrayLike<number>, labels: readonly string[], k: number): Array<{ label: string; probability: number }> {
+export function topK(
+  probabilities: ArrayLike<number>,
+  labels: readonly string[],
+  k: number,
+): Array<{ label: string; probability: number }> {
   return Array.from(probabilities, (probability, index) => ({ label: labels[index] ?? String(index), probability }))
     .sort((a, b) => b.probability - a.probability)
     .slice(0, k);

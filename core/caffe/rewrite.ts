@@ -124,13 +124,19 @@ export function rewriteForJob(input: RewriteInput): RewriteOutput {
   else removeField(solver, 'store_blobs_in_old_format');
   const interval = input.snapshotIntervalDefault;
   if (interval !== undefined && solver.fields.every((f) => f.name !== 'snapshot')) {
-    if (!Number.isInteger(interval) || interval <= 0) throw new RangeError(`snapshotIntervalDefault must be a positive integer, got ${interval}`);
+    if (!Number.isInteger(interval) || interval <= 0)
+      throw new RangeError(`snapshotIntervalDefault must be a positive integer, got ${interval}`);
     setScalar(solver, 'snapshot', 'number', String(interval));
   }
   // protobuf's text format: the last of a repeated singular field wins.
   const snapshotField = getAll(solver, 'snapshot').at(-1)?.value;
   const snapshotInterval = snapshotField && 'text' in snapshotField ? Number(snapshotField.text) : 0;
-  return { solver: printPrototxt(solver), net: printPrototxt(net), maxIterations: maxIter.value, snapshotInterval: Number.isFinite(snapshotInterval) ? snapshotInterval : 0 };
+  return {
+    solver: printPrototxt(solver),
+    net: printPrototxt(net),
+    maxIterations: maxIter.value,
+    snapshotInterval: Number.isFinite(snapshotInterval) ? snapshotInterval : 0,
+  };
 }
 
 /** Whether the net has ImageData layers (the worker then fetches the dataset's images); false if it does not parse. */
@@ -163,7 +169,12 @@ function bindDataLayers(net: PMessage, solver: PMessage, paths: JobPaths): void 
   if (missing) throw new NetRewriteError(missing.line, missing.column, missing.message);
   for (const { entry, layer, kind, side } of planDataBinding(net, solver)) {
     if (kind === 'ImageData') {
-      if (!paths.images) throw new NetRewriteError(entry.line, entry.column, 'ImageData layers need a dataset that keeps its images (one built from image folders)');
+      if (!paths.images)
+        throw new NetRewriteError(
+          entry.line,
+          entry.column,
+          'ImageData layers need a dataset that keeps its images (one built from image folders)',
+        );
       bindImageDataLayer(layer, paths.images, side);
       continue;
     }

@@ -26,14 +26,67 @@ export const caffeSchema: CaffeSchema = schemaJson;
  * registers, as its "Unknown layer type" error lists them. The GPU image must register the same.
  */
 export const CAFFE_LAYER_TYPES: readonly string[] = [
-  'AbsVal', 'Accuracy', 'ArgMax', 'BNLL', 'BatchNorm', 'BatchReindex', 'Bias', 'Clip', 'Concat',
-  'ContrastiveLoss', 'Convolution', 'Crop', 'Data', 'Deconvolution', 'Dropout', 'DummyData', 'ELU',
-  'Eltwise', 'Embed', 'EuclideanLoss', 'Exp', 'Filter', 'Flatten', 'HDF5Data', 'HDF5Output',
-  'HingeLoss', 'Im2col', 'ImageData', 'InfogainLoss', 'InnerProduct', 'Input', 'LRN', 'LSTM',
-  'LSTMUnit', 'Log', 'MVN', 'MemoryData', 'MultinomialLogisticLoss', 'PReLU', 'Parameter', 'Pooling',
-  'Power', 'Python', 'RNN', 'ReLU', 'Reduction', 'Reshape', 'SPP', 'Scale', 'Sigmoid',
-  'SigmoidCrossEntropyLoss', 'Silence', 'Slice', 'Softmax', 'SoftmaxWithLoss', 'Split', 'Swish',
-  'TanH', 'Threshold', 'Tile', 'WindowData',
+  'AbsVal',
+  'Accuracy',
+  'ArgMax',
+  'BNLL',
+  'BatchNorm',
+  'BatchReindex',
+  'Bias',
+  'Clip',
+  'Concat',
+  'ContrastiveLoss',
+  'Convolution',
+  'Crop',
+  'Data',
+  'Deconvolution',
+  'Dropout',
+  'DummyData',
+  'ELU',
+  'Eltwise',
+  'Embed',
+  'EuclideanLoss',
+  'Exp',
+  'Filter',
+  'Flatten',
+  'HDF5Data',
+  'HDF5Output',
+  'HingeLoss',
+  'Im2col',
+  'ImageData',
+  'InfogainLoss',
+  'InnerProduct',
+  'Input',
+  'LRN',
+  'LSTM',
+  'LSTMUnit',
+  'Log',
+  'MVN',
+  'MemoryData',
+  'MultinomialLogisticLoss',
+  'PReLU',
+  'Parameter',
+  'Pooling',
+  'Power',
+  'Python',
+  'RNN',
+  'ReLU',
+  'Reduction',
+  'Reshape',
+  'SPP',
+  'Scale',
+  'Sigmoid',
+  'SigmoidCrossEntropyLoss',
+  'Silence',
+  'Slice',
+  'Softmax',
+  'SoftmaxWithLoss',
+  'Split',
+  'Swish',
+  'TanH',
+  'Threshold',
+  'Tile',
+  'WindowData',
 ];
 
 /** Where a problem is; the caller adds which input (solver or net) it is in. */
@@ -73,7 +126,13 @@ export function checkSchema(msg: PMessage, type: string): Located[] {
       const earlier = seen.get(owner) ?? new Map<string, PField>();
       seen.set(owner, earlier);
       const first = earlier.get(field.name);
-      if (first) issues.push(at(field, `${field.name} is set more than once (first at ${first.line}:${first.column}); it is not a repeated field`));
+      if (first)
+        issues.push(
+          at(
+            field,
+            `${field.name} is set more than once (first at ${first.line}:${first.column}); it is not a repeated field`,
+          ),
+        );
       else earlier.set(field.name, field);
     }
     const problem = kindProblem(field, spec);
@@ -95,7 +154,9 @@ const NON_FINITE = /^-?(inf|infinity|nan)$/i;
 function kindProblem(field: PField, spec: SchemaField): string | undefined {
   const value = field.value;
   if (spec.kind === 'message') {
-    return isMessage(value) ? undefined : `${field.name} is a message (${spec.type}): write ${field.name} { … }, not a value`;
+    return isMessage(value)
+      ? undefined
+      : `${field.name} is a message (${spec.type}): write ${field.name} { … }, not a value`;
   }
   if (isMessage(value)) return `${field.name} is a single value (${kindName(spec)}), not a message`;
   const shown = show(value);
@@ -104,10 +165,16 @@ function kindProblem(field: PField, spec: SchemaField): string | undefined {
     case 'bytes':
       return value.kind === 'string' ? undefined : `${field.name} is a string: write ${field.name}: "${value.text}"`;
     case 'float':
-      if (value.kind === 'number' && (NON_FINITE.test(value.text) || !Number.isNaN(Number(value.text.replace(/[fF]$/, ''))))) return undefined;
+      if (
+        value.kind === 'number' &&
+        (NON_FINITE.test(value.text) || !Number.isNaN(Number(value.text.replace(/[fF]$/, ''))))
+      )
+        return undefined;
       return `${field.name} must be a number, got ${shown}`;
     case 'bool':
-      return value.kind !== 'string' && BOOLS.includes(value.text) ? undefined : `${field.name} must be true or false, got ${shown}`;
+      return value.kind !== 'string' && BOOLS.includes(value.text)
+        ? undefined
+        : `${field.name} must be true or false, got ${shown}`;
     case 'enum': {
       const values = caffeSchema.enums[spec.type ?? ''] ?? {};
       if (value.kind === 'identifier' && value.text in values) return undefined;
@@ -120,7 +187,8 @@ function kindProblem(field: PField, spec: SchemaField): string | undefined {
       if (!range) return undefined;
       const number = value.kind === 'number' ? toBigInt(value.text) : undefined;
       if (number === undefined) return `${field.name} must be an integer, got ${shown}`;
-      if (number < range[0] || number > range[1]) return `${field.name} is out of range for ${spec.kind}: ${value.text}`;
+      if (number < range[0] || number > range[1])
+        return `${field.name} is out of range for ${spec.kind}: ${value.text}`;
       return undefined;
     }
   }
@@ -146,10 +214,10 @@ function show(value: PScalar): string {
 /** ` (did you mean "x"?)` for a near miss among the message's field names, else nothing. */
 function suggest(name: string, type: string): string {
   const known = Object.keys(caffeSchema.messages[type] ?? {});
-  const best = known
-    .map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= (name.length < 4 ? 2 : Math.max(2, Math.floor(name.length / 3))) ? ` (did you mean "${best.k}"?)` : '';
+  const best = known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= (name.length < 4 ? 2 : Math.max(2, Math.floor(name.length / 3)))
+    ? ` (did you mean "${best.k}"?)`
+    : '';
 }
 
 function distance(a: string, b: string): number {
@@ -157,7 +225,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      next[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (next[j - 1] ?? 0) + 1,
+        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     row = next;
   }

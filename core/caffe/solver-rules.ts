@@ -10,7 +10,12 @@ export type Rule = (msg: PMessage) => Located[];
 
 /** Caffe 1.0's solver types, and the old `solver_type` enum values that name them. */
 export const SOLVER_TYPES: Readonly<Record<string, string>> = {
-  SGD: 'SGD', NESTEROV: 'Nesterov', ADAGRAD: 'AdaGrad', RMSPROP: 'RMSProp', ADADELTA: 'AdaDelta', ADAM: 'Adam',
+  SGD: 'SGD',
+  NESTEROV: 'Nesterov',
+  ADAGRAD: 'AdaGrad',
+  RMSPROP: 'RMSProp',
+  ADADELTA: 'AdaDelta',
+  ADAM: 'Adam',
 };
 
 /**
@@ -38,7 +43,11 @@ export function parseProtoInt(text: string): number | undefined {
   const m = /^(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2] ?? '';
-  const value = /^0[xX]/.test(digits) ? parseInt(digits, 16) : /^0./.test(digits) ? parseInt(digits, 8) : Number(digits);
+  const value = /^0[xX]/.test(digits)
+    ? parseInt(digits, 16)
+    : /^0./.test(digits)
+      ? parseInt(digits, 8)
+      : Number(digits);
   return m[1] ? -value : value;
 }
 
@@ -46,7 +55,8 @@ export function parseProtoInt(text: string): number | undefined {
 export function readMaxIter(solver: PMessage): { value: number } | { issue: Located } {
   const entries = getAll(solver, 'max_iter');
   const first = entries[0];
-  if (!first) return { issue: { line: 1, column: 1, message: 'the solver must set max_iter (how many iterations to train)' } };
+  if (!first)
+    return { issue: { line: 1, column: 1, message: 'the solver must set max_iter (how many iterations to train)' } };
   const second = entries[1];
   if (second) {
     return { issue: at(second, `max_iter is set more than once (first at ${first.line}:${first.column})`) };
@@ -67,7 +77,9 @@ export function intOf(field: PField | undefined): number | undefined {
 /** A field's value as the user wrote it, for messages. */
 function describeValue(field: PField): string {
   if (isMessage(field.value)) return 'a message';
-  return field.value.kind === 'string' ? `the string ${JSON.stringify(field.value.text)}` : JSON.stringify(field.value.text);
+  return field.value.kind === 'string'
+    ? `the string ${JSON.stringify(field.value.text)}`
+    : JSON.stringify(field.value.text);
 }
 
 /** Checks a string-valued enum-like field; Caffe reads these as strings, so they must be quoted. */
@@ -97,18 +109,25 @@ const lrPolicyRule: Rule = (solver) => {
   const policy = getScalar(solver, 'lr_policy') ?? '';
   const missing = (LR_POLICY_PARAMETERS[policy] ?? []).filter((name) => !getField(solver, name));
   if (missing.length > 0) {
-    return [at(field, `lr_policy "${policy}" needs ${missing.join(' and ')} (its formula uses ${(LR_POLICY_PARAMETERS[policy] ?? []).join(', ')})`)];
+    return [
+      at(
+        field,
+        `lr_policy "${policy}" needs ${missing.join(' and ')} (its formula uses ${(LR_POLICY_PARAMETERS[policy] ?? []).join(', ')})`,
+      ),
+    ];
   }
   if (policy === 'step' || policy === 'sigmoid') {
     const stepsize = getField(solver, 'stepsize');
     const value = intOf(stepsize);
-    if (value === undefined || value <= 0) return [at(stepsize ?? field, `lr_policy "${policy}" needs a positive stepsize (iterations between rate drops)`)];
+    if (value === undefined || value <= 0)
+      return [at(stepsize ?? field, `lr_policy "${policy}" needs a positive stepsize (iterations between rate drops)`)];
   }
   if (policy === 'multistep') {
     const steps = getAll(solver, 'stepvalue');
     const values = steps.map(intOf);
     const bad = steps.find((s, i) => (values[i] ?? 0) <= (i === 0 ? 0 : (values[i - 1] ?? 0)));
-    if (bad) return [at(bad, 'stepvalue entries must be positive and increasing (the iterations where the rate drops)')];
+    if (bad)
+      return [at(bad, 'stepvalue entries must be positive and increasing (the iterations where the rate drops)')];
   }
   return [];
 };

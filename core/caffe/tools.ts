@@ -93,7 +93,8 @@ export function caffeToolCommand(tool: string, args: string[], opts: CaffeToolOp
   // Caffe logs through glog, which otherwise writes to files under /tmp and only errors to stderr.
   const env: Record<string, string> = { GLOG_logtostderr: '1' };
   if (opts.threads !== undefined) {
-    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error(`threads must be a positive integer, not ${opts.threads}`);
+    if (!Number.isInteger(opts.threads) || opts.threads < 1)
+      throw new Error(`threads must be a positive integer, not ${opts.threads}`);
     env.OPENBLAS_NUM_THREADS = String(opts.threads);
   }
   const prefix = resolveCaffePrefix(opts.prefix);

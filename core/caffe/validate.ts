@@ -48,7 +48,7 @@ export { findDataLayers, type DataLayer, type DataLayerKind } from './data-layer
 export { parseProtoInt, readMaxIter } from './solver-rules';
 
 export const TRAIN_DATA_MISSING =
-  "the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)";
+  'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)';
 
 /** The training net (the solver's train_state) needs a layer bound to the dataset; the hint names one left out. */
 export function trainDataIssue(net: PMessage, solver: PMessage | undefined): Located | undefined {
@@ -66,7 +66,12 @@ const layerFormatRule: Rule = (net) => {
   const v2 = getField(net, 'layer');
   if (!v1 || !v2) return [];
   // Caffe's upgrader refuses a net that mixes the V1 and current layer formats.
-  return [at(v1, `the net mixes "layers" (V1 format, first at ${v1.line}:${v1.column}) and "layer" (first at ${v2.line}:${v2.column}); use one`)];
+  return [
+    at(
+      v1,
+      `the net mixes "layers" (V1 format, first at ${v1.line}:${v1.column}) and "layer" (first at ${v2.line}:${v2.column}); use one`,
+    ),
+  ];
 };
 
 /** V2 layer types are free strings in the schema; Caffe's registry decides (V1 types are an enum). */
@@ -74,7 +79,12 @@ const layerTypeRule: Rule = (net) =>
   getAll(net, 'layer').flatMap((entry) => {
     const type = isMessage(entry.value) ? getField(entry.value, 'type') : undefined;
     if (!type || isMessage(type.value) || CAFFE_LAYER_TYPES.includes(type.value.text)) return [];
-    return [at(type, `unknown layer type ${JSON.stringify(type.value.text)}; Caffe 1.0 knows ${CAFFE_LAYER_TYPES.join(', ')}`)];
+    return [
+      at(
+        type,
+        `unknown layer type ${JSON.stringify(type.value.text)}; Caffe 1.0 knows ${CAFFE_LAYER_TYPES.join(', ')}`,
+      ),
+    ];
   });
 
 /** Net::FilterNet CHECKs that a layer sets include or exclude rules, not both. */
@@ -136,7 +146,9 @@ function check(field: InputName, msg: PMessage, rules: Rule[]): ValidationIssue[
   const specific = [...rules.flatMap((rule) => rule(msg)), ...checkUntrusted(msg, root)];
   const places = new Set(specific.map((i) => `${i.line}:${i.column}`));
   const schema = checkSchema(msg, root).filter((i) => !places.has(`${i.line}:${i.column}`));
-  return [...specific, ...schema].map((issue) => ({ field, ...issue })).sort((a, b) => a.line - b.line || a.column - b.column);
+  return [...specific, ...schema]
+    .map((issue) => ({ field, ...issue }))
+    .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 export interface SolverSummary {
@@ -158,7 +170,8 @@ export function summarizeSolver(solver: string): SolverSummary {
     throw err;
   }
   const maxIter = readMaxIter(msg);
-  if ('issue' in maxIter) throw new CaffeInputError('solver', maxIter.issue.line, maxIter.issue.column, maxIter.issue.message);
+  if ('issue' in maxIter)
+    throw new CaffeInputError('solver', maxIter.issue.line, maxIter.issue.column, maxIter.issue.message);
   const summary: SolverSummary = { maxIterations: maxIter.value, type: solverType(msg) };
   const int = (name: string) => intOf(getField(msg, name));
   const testInterval = int('test_interval');
@@ -177,4 +190,3 @@ function solverType(solver: PMessage): string {
   if (old === undefined) return 'SGD';
   return SOLVER_TYPES[old] ?? old;
 }
-

@@ -34,7 +34,11 @@ export class FetchFailed extends Error {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-type Resolver = (hostname: string, options: { all: true }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** A `lookup` for http.request that refuses the host if any of its addresses is forbidden. */
 export function checkedLookup(field: string, url: string, policy: UrlPolicy, resolve: Resolver = dnsLookup) {
@@ -56,13 +60,27 @@ export function checkedLookup(field: string, url: string, policy: UrlPolicy, res
 function requestOnce(field: string, url: URL, policy: UrlPolicy, signal: AbortSignal): Promise<IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { lookup: checkedLookup(field, url.href, policy) as never, signal, headers: { 'user-agent': 'elastic-caffe-import' } }, resolve);
+    const request = client.get(
+      url,
+      {
+        lookup: checkedLookup(field, url.href, policy) as never,
+        signal,
+        headers: { 'user-agent': 'elastic-caffe-import' },
+      },
+      resolve,
+    );
     request.on('error', reject);
   });
 }
 
 /** Opens the URL, following up to `maxRedirects` redirects, each re-checked; answers the 2xx response. */
-async function open(field: string, raw: string, policy: UrlPolicy, limits: FetchLimits, signal: AbortSignal): Promise<IncomingMessage> {
+async function open(
+  field: string,
+  raw: string,
+  policy: UrlPolicy,
+  limits: FetchLimits,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   let url: URL;
   try {
     url = checkUrl(field, raw, policy);
@@ -75,24 +93,32 @@ async function open(field: string, raw: string, policy: UrlPolicy, limits: Fetch
       response = await requestOnce(field, url, policy, signal);
     } catch (error) {
       if (error instanceof UrlRefused) throw new FetchFailed(error.message, true);
-      if (signal.aborted) throw new FetchFailed(`fetching ${field} ${raw} took longer than ${limits.timeoutMs / 1000} s`, true);
+      if (signal.aborted)
+        throw new FetchFailed(`fetching ${field} ${raw} took longer than ${limits.timeoutMs / 1000} s`, true);
       const code = (error as NodeJS.ErrnoException).code;
       throw new FetchFailed(`could not fetch ${field} ${url.href}: ${(error as Error).message}`, code === 'ENOTFOUND');
     }
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      if (redirects >= (limits.maxRedirects ?? 5)) throw new FetchFailed(`${field} ${raw} redirects more than ${limits.maxRedirects ?? 5} times`, true);
+      if (redirects >= (limits.maxRedirects ?? 5))
+        throw new FetchFailed(`${field} ${raw} redirects more than ${limits.maxRedirects ?? 5} times`, true);
       try {
         url = checkUrl(field, new URL(response.headers.location, url).href, policy);
       } catch (error) {
-        throw new FetchFailed(`${field} ${raw} redirects to ${response.headers.location}, which is refused: ${(error as Error).message}`, true);
+        throw new FetchFailed(
+          `${field} ${raw} redirects to ${response.headers.location}, which is refused: ${(error as Error).message}`,
+          true,
+        );
       }
       continue;
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new FetchFailed(`${field} ${url.href} answered HTTP ${status}`, status < 500 && status !== 429 && status !== 408);
+      throw new FetchFailed(
+        `${field} ${url.href} answered HTTP ${status}`,
+        status < 500 && status !== 429 && status !== 408,
+      );
     }
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBytes) {
@@ -108,7 +134,8 @@ function byteCap(field: string, maxBytes: number): Transform & { bytes: number }
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       cap.bytes += chunk.length;
-      if (cap.bytes > maxBytes) callback(new FetchFailed(`${field} is larger than the limit of ${maxBytes} bytes`, true));
+      if (cap.bytes > maxBytes)
+        callback(new FetchFailed(`${field} is larger than the limit of ${maxBytes} bytes`, true));
       else callback(null, chunk);
     },
   }) as Transform & { bytes: number };
@@ -122,7 +149,14 @@ function deadline(limits: FetchLimits, stopping?: AbortSignal): AbortSignal {
 }
 
 /** Downloads the URL to `file` (via a temporary name); returns its size. */
-export async function downloadUrl(field: string, raw: string, file: string, policy: UrlPolicy, limits: FetchLimits, stopping?: AbortSignal): Promise<number> {
+export async function downloadUrl(
+  field: string,
+  raw: string,
+  file: string,
+  policy: UrlPolicy,
+  limits: FetchLimits,
+  stopping?: AbortSignal,
+): Promise<number> {
   const signal = deadline(limits, stopping);
   const response = await open(field, raw, policy, limits, signal);
   const cap = byteCap(`${field} ${raw}`, limits.maxBytes);
@@ -138,16 +172,27 @@ export async function downloadUrl(field: string, raw: string, file: string, poli
 }
 
 /** Fetches the URL as UTF-8 text (small documents such as prototxt). */
-export async function fetchText(field: string, raw: string, policy: UrlPolicy, limits: FetchLimits, stopping?: AbortSignal): Promise<string> {
+export async function fetchText(
+  field: string,
+  raw: string,
+  policy: UrlPolicy,
+  limits: FetchLimits,
+  stopping?: AbortSignal,
+): Promise<string> {
   const signal = deadline(limits, stopping);
   const response = await open(field, raw, policy, limits, signal);
   const cap = byteCap(`${field} ${raw}`, limits.maxBytes);
   const chunks: Buffer[] = [];
   try {
-    await pipeline(response, cap, async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) chunks.push(chunk);
-      yield* [];
-    }, { signal });
+    await pipeline(
+      response,
+      cap,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) chunks.push(chunk);
+        yield* [];
+      },
+      { signal },
+    );
   } catch (error) {
     if (error instanceof FetchFailed) throw error;
     throw new FetchFailed(`fetching ${field} ${raw} failed: ${(error as Error).message}`, false);

@@ -19,9 +19,15 @@ export interface UrlPolicy {
 
 /** The policy from `ELASTIC_CAFFE_ALLOW_PRIVATE_URLS` (a comma-separated list of `loopback`, `private`; unset: neither). */
 export function urlPolicy(env: NodeJS.ProcessEnv = process.env): UrlPolicy {
-  const allowed = (env[allowPrivateUrlsEnv] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowed = (env[allowPrivateUrlsEnv] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = allowed.filter((value) => value !== 'loopback' && value !== 'private');
-  if (unknown.length) throw new Error(`${allowPrivateUrlsEnv} may list "loopback" and "private", not ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `${allowPrivateUrlsEnv} may list "loopback" and "private", not ${unknown.map((u) => `"${u}"`).join(', ')}`,
+    );
   return { loopback: allowed.includes('loopback'), private: allowed.includes('private') };
 }
 
@@ -43,7 +49,8 @@ const classReason: Record<Exclude<AddressClass, 'public'>, string> = {
 export function addressProblem(address: string, policy: UrlPolicy): string | undefined {
   const kind = addressClass(address);
   if (!kind) return `"${address}" is not an IP address`;
-  if (kind === 'public' || (kind === 'loopback' && policy.loopback) || (kind === 'private' && policy.private)) return undefined;
+  if (kind === 'public' || (kind === 'loopback' && policy.loopback) || (kind === 'private' && policy.private))
+    return undefined;
   return classReason[kind];
 }
 
@@ -62,7 +69,8 @@ export function checkUrl(field: string, raw: string, policy: UrlPolicy): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UrlRefused(field, raw, `only http and https URLs can be imported, not ${url.protocol.replace(/:$/, '')}`);
-  if (url.username || url.password) throw new UrlRefused(field, raw, 'URLs with a user name or password are not accepted');
+  if (url.username || url.password)
+    throw new UrlRefused(field, raw, 'URLs with a user name or password are not accepted');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const named = addressClass(host) === undefined;
   if (named) {

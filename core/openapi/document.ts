@@ -24,13 +24,15 @@ export function sharedResponses(route: Route): ResponseDocs {
   // Every route checks X-Correlation-Id; most also a body, a query or path parameters.
   shared[400] = problem('the request is invalid; `errors` names each bad field (or the X-Correlation-Id header)');
   if (route.auth === 'jwt') shared[401] = problem('no bearer token, or the token was rejected');
-  if (hasPathParameters) shared[404] = problem('nothing of yours has this id (another tenant\'s id answers the same)');
+  if (hasPathParameters) shared[404] = problem("nothing of yours has this id (another tenant's id answers the same)");
   if (route.idempotent) {
     shared[409] = problem(`a request with this ${idempotencyKeyHeader} is still in progress; retry it later`);
     shared[422] = problem(`this ${idempotencyKeyHeader} was used with a different request body`);
   }
   if (route.request?.body || route.request?.form) {
-    shared[413] = problem('the body is larger than 10 MB (on AWS, API Gateway answers this itself), or a part of it is over its limit');
+    shared[413] = problem(
+      'the body is larger than 10 MB (on AWS, API Gateway answers this itself), or a part of it is over its limit',
+    );
     shared[415] = problem(`the body is not ${route.request.form ? 'JSON or multipart/form-data' : 'JSON'}`);
   }
   shared[500] = problem('the request failed unexpectedly; `instance` ties it to the log');
@@ -42,10 +44,19 @@ export function allResponses(route: Route): ResponseDocs {
   const merged: ResponseDocs = { ...sharedResponses(route) };
   for (const [status, own] of Object.entries(route.responses ?? {})) {
     const shared = merged[Number(status)];
-    merged[Number(status)] = shared && own && shared.schema === own.schema ? { ...own, description: `${own.description}; or ${shared.description}` } : own;
+    merged[Number(status)] =
+      shared && own && shared.schema === own.schema
+        ? { ...own, description: `${own.description}; or ${shared.description}` }
+        : own;
     // A retry with the same Idempotency-Key gets the stored answer, marked (lambdas/shared/idempotency.ts).
     if (route.idempotent && Number(status) < 300 && own)
-      merged[Number(status)] = { ...own, headers: { ...own.headers, 'idempotent-replayed': 'true when this is the stored answer to a retried Idempotency-Key' } };
+      merged[Number(status)] = {
+        ...own,
+        headers: {
+          ...own.headers,
+          'idempotent-replayed': 'true when this is the stored answer to a retried Idempotency-Key',
+        },
+      };
   }
   return merged;
 }
@@ -58,8 +69,15 @@ const correlationIdHeader = {
 
 function responseObject(status: number, doc: ResponseDoc, components: SchemaComponents) {
   const contentType = doc.contentType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
-  const schema: JsonSchema | undefined = doc.schema ? components.convert(doc.schema, 'output') : contentType.startsWith('text/') ? { type: 'string' } : undefined;
-  const headers = Object.entries(doc.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]);
+  const schema: JsonSchema | undefined = doc.schema
+    ? components.convert(doc.schema, 'output')
+    : contentType.startsWith('text/')
+      ? { type: 'string' }
+      : undefined;
+  const headers = Object.entries(doc.headers ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: { type: 'string' } },
+  ]);
   return {
     description: doc.description,
     headers: Object.fromEntries([...headers, [correlationHeader, { $ref: '#/components/headers/CorrelationId' }]]),
@@ -96,9 +114,24 @@ function operation(route: Route, components: SchemaComponents) {
     })),
     ...(route.request?.query ? queryParameters(route.request.query, components) : []),
     ...(route.idempotent
-      ? [{ name: idempotencyKeyHeader, in: 'header', required: false, description: 'retrying with the same key (per tenant, for 24 h) returns the first answer instead of creating again', schema: { type: 'string', minLength: 1, maxLength: 255 } }]
+      ? [
+          {
+            name: idempotencyKeyHeader,
+            in: 'header',
+            required: false,
+            description:
+              'retrying with the same key (per tenant, for 24 h) returns the first answer instead of creating again',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+        ]
       : []),
-    { name: 'X-Correlation-Id', in: 'header', required: false, description: 'names the request in logs, events and the answer', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' } },
+    {
+      name: 'X-Correlation-Id',
+      in: 'header',
+      required: false,
+      description: 'names the request in logs, events and the answer',
+      schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
+    },
   ];
   const responses = allResponses(route);
   return {
@@ -128,14 +161,21 @@ export function openApiDocument(table: readonly Route[] = routeTable) {
     info: {
       title: 'Elastic Caffe',
       version: 'v1',
-      description: 'Train and serve Caffe models. Errors are RFC 9457 problem+json; another tenant\'s ids answer 404.',
+      description: "Train and serve Caffe models. Errors are RFC 9457 problem+json; another tenant's ids answer 404.",
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       schemas: components.schemas,
       headers: { CorrelationId: correlationIdHeader },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a Cognito access token (locally: npm run -s token -- <tenant>)' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'a Cognito access token (locally: npm run -s token -- <tenant>)',
+        },
+      },
     },
   };
 }

@@ -16,7 +16,8 @@ export class SchemaComponents {
     const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
     const { $schema, $defs, id, ...rest } = converted;
     void $schema;
-    for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) this.add(name, definition);
+    for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>))
+      this.add(name, definition);
     if (typeof id === 'string') {
       // A named schema at the top: the whole thing is the component.
       this.add(id, rest);
@@ -31,7 +32,9 @@ export class SchemaComponents {
     const schema = toComponentRefs(body) as JsonSchema;
     const existing = this.schemas[name];
     if (existing && JSON.stringify(existing) !== JSON.stringify(schema))
-      throw new Error(`two different schemas are named ${name} (one used as a request and as a response?): name them apart`);
+      throw new Error(
+        `two different schemas are named ${name} (one used as a request and as a response?): name them apart`,
+      );
     this.schemas[name] = schema;
   }
 }
@@ -45,7 +48,9 @@ function toComponentRefs(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/') ? componentRef(inner.slice('#/$defs/'.length)) : toComponentRefs(inner),
+      key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/')
+        ? componentRef(inner.slice('#/$defs/'.length))
+        : toComponentRefs(inner),
     ]),
   );
 }

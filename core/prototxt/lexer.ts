@@ -35,7 +35,17 @@ const WORD_CHAR = /[A-Za-z0-9_.]/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const SIMPLE_ESCAPES: Record<string, number> = {
-  a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63,
+  a: 7,
+  b: 8,
+  f: 12,
+  n: 10,
+  r: 13,
+  t: 9,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
 };
 
 /** Pull tokenizer over one document; `next()` yields tokens in order, then `eof` forever. */

@@ -73,8 +73,7 @@ class Parser {
 
   private parseFieldBody(nameTok: Token, into: PField[]): void {
     const name = nameTok.text;
-    const add = (value: PScalar | PMessage) =>
-      into.push({ name, value, line: nameTok.line, column: nameTok.column });
+    const add = (value: PScalar | PMessage) => into.push({ name, value, line: nameTok.line, column: nameTok.column });
     if (this.isPunct('{') || this.isPunct('<')) {
       add(this.parseMessage());
       return;

@@ -35,10 +35,12 @@ export function formatScalar(value: PScalar, fieldName = '?'): string {
     case 'string':
       return quote(value.text);
     case 'number':
-      if (!NUMBER.test(value.text)) throw new Error(`field "${fieldName}": ${JSON.stringify(value.text)} is not a number`);
+      if (!NUMBER.test(value.text))
+        throw new Error(`field "${fieldName}": ${JSON.stringify(value.text)} is not a number`);
       return value.text;
     case 'identifier':
-      if (!NAME.test(value.text)) throw new Error(`field "${fieldName}": ${JSON.stringify(value.text)} is not an identifier`);
+      if (!NAME.test(value.text))
+        throw new Error(`field "${fieldName}": ${JSON.stringify(value.text)} is not an identifier`);
       return value.text;
   }
 }

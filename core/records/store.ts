@@ -69,7 +69,11 @@ export async function putNew<C extends Collection>(collection: C, record: Record
 }
 
 /** Publishes the job state change a successful write made, if it made one (core/events.ts; never throws). */
-async function announce(collection: Collection, record: RecordsByCollection[Collection], previousStatus?: string): Promise<void> {
+async function announce(
+  collection: Collection,
+  record: RecordsByCollection[Collection],
+  previousStatus?: string,
+): Promise<void> {
   const change = jobStateChange(collection, record, previousStatus);
   if (change) await publishJobStateChange(change);
 }
@@ -91,7 +95,11 @@ export async function find<C extends Collection>(
 }
 
 /** The tenant's record; another tenant's id is indistinguishable from a missing one (404). */
-export async function get<C extends Collection>(collection: C, tenantId: string, id: string): Promise<RecordsByCollection[C]> {
+export async function get<C extends Collection>(
+  collection: C,
+  tenantId: string,
+  id: string,
+): Promise<RecordsByCollection[C]> {
   const record = await find(collection, tenantId, id);
   if (!record) throw new NotFoundError(singular[collection], id);
   return record;
@@ -117,16 +125,29 @@ export async function list<C extends Collection>(
   options: { limit: number; cursor?: string; status?: string },
 ): Promise<Page<RecordsByCollection[C]>> {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined = options.cursor ? decodeCursor(options.cursor, tenantId, collection) : undefined;
+  let start: Record<string, unknown> | undefined = options.cursor
+    ? decodeCursor(options.cursor, tenantId, collection)
+    : undefined;
   const filter = options.status === undefined ? {} : { FilterExpression: '#status = :status' };
   for (;;) {
     const remaining = options.limit - items.length;
-    const { Items = [], LastEvaluatedKey }: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> } = await ddb().send(
+    const {
+      Items = [],
+      LastEvaluatedKey,
+    }: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> } = await ddb().send(
       new QueryCommand({
         TableName: table(),
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, '#sk': tableKeys.sortKey, ...(options.status === undefined ? {} : { '#status': 'status' }) },
-        ExpressionAttributeValues: { ':pk': pk(tenantId), ':prefix': `${collection}#`, ...(options.status === undefined ? {} : { ':status': options.status }) },
+        ExpressionAttributeNames: {
+          '#pk': tableKeys.partitionKey,
+          '#sk': tableKeys.sortKey,
+          ...(options.status === undefined ? {} : { '#status': 'status' }),
+        },
+        ExpressionAttributeValues: {
+          ':pk': pk(tenantId),
+          ':prefix': `${collection}#`,
+          ...(options.status === undefined ? {} : { ':status': options.status }),
+        },
         ...filter,
         ScanIndexForward: false,
         Limit: options.status === undefined ? remaining : Math.max(remaining, filteredScanSize),
@@ -137,7 +158,8 @@ export async function list<C extends Collection>(
     const page: Page<RecordsByCollection[C]> = { items: items.map((item) => fromItem<C>(item)) };
     if (Items.length > remaining) return { ...page, nextCursor: encodeCursor(items.at(-1)![tableKeys.sortKey]) };
     if (!LastEvaluatedKey) return page;
-    if (items.length === options.limit) return { ...page, nextCursor: encodeCursor(LastEvaluatedKey[tableKeys.sortKey]) };
+    if (items.length === options.limit)
+      return { ...page, nextCursor: encodeCursor(LastEvaluatedKey[tableKeys.sortKey]) };
     start = LastEvaluatedKey;
   }
 }
@@ -147,7 +169,8 @@ const encodeCursor = (sortKey: unknown): string => Buffer.from(String(sortKey)).
 /** A cursor only names a position inside the caller's own partition and collection. */
 function decodeCursor(cursor: string, tenantId: string, collection: Collection) {
   const position = Buffer.from(cursor, 'base64url').toString();
-  if (!position.startsWith(`${collection}#`)) throw new ValidationError(`cursor "${cursor}" is not valid for ${collection}`);
+  if (!position.startsWith(`${collection}#`))
+    throw new ValidationError(`cursor "${cursor}" is not valid for ${collection}`);
   return { [tableKeys.partitionKey]: pk(tenantId), [tableKeys.sortKey]: position };
 }
 
@@ -208,7 +231,8 @@ export async function update<C extends Collection>(
     if (!setsStatus) return fromItem<C>(Attributes);
     const before = fromItem<C>(Attributes);
     const after: Record<string, unknown> = { ...before };
-    for (const [key, value] of Object.entries(set)) if (value !== undefined && key !== tableKeys.statusIndex.partitionKey) after[key] = value;
+    for (const [key, value] of Object.entries(set))
+      if (value !== undefined && key !== tableKeys.statusIndex.partitionKey) after[key] = value;
     for (const key of change.remove ?? []) delete after[key];
     await announce(collection, after as unknown as RecordsByCollection[C], (before as { status?: string }).status);
     return after as unknown as RecordsByCollection[C];
@@ -246,7 +270,10 @@ export async function remove(
 }
 
 /** Records of a collection in a status, across tenants (the status index; for recovery and dispatch). */
-export async function findByStatus<C extends Collection>(collection: C, status: string): Promise<RecordsByCollection[C][]> {
+export async function findByStatus<C extends Collection>(
+  collection: C,
+  status: string,
+): Promise<RecordsByCollection[C][]> {
   const items = await queryAll({
     TableName: table(),
     IndexName: tableKeys.statusIndex.name,
@@ -283,6 +310,11 @@ export async function findWaiting(): Promise<WaitingEntry[]> {
   });
   return items.map((item) => {
     const [collection, recordId] = String(item[tableKeys.sortKey]).split('#');
-    return { collection: collection as WorkCollection, tenantId: String(item.tenantId), recordId: recordId!, waitingSince: String(item[tableKeys.waitingIndex.sortKey]) };
+    return {
+      collection: collection as WorkCollection,
+      tenantId: String(item.tenantId),
+      recordId: recordId!,
+      waitingSince: String(item[tableKeys.waitingIndex.sortKey]),
+    };
   });
 }

@@ -205,7 +205,14 @@ export const listableStatuses: Partial<Record<Collection, readonly string[]>> = 
   datafiles: ['awaiting-upload', 'processing', 'ready', 'failed'] satisfies DatafileStatus[],
   datasets: ['pending', 'processing', 'ready', 'failed'] satisfies DatasetStatus[],
   'training-jobs': ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] satisfies TrainingJobStatus[],
-  'classify-jobs': ['awaiting-upload', 'queued', 'starting', 'running', 'succeeded', 'failed'] satisfies ClassifyJobStatus[],
+  'classify-jobs': [
+    'awaiting-upload',
+    'queued',
+    'starting',
+    'running',
+    'succeeded',
+    'failed',
+  ] satisfies ClassifyJobStatus[],
 };
 
 /** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */

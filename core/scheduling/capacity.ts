@@ -64,7 +64,8 @@ export function defaultCapacity(env: NodeJS.ProcessEnv = process.env): CapacityS
 }
 
 /** The limit that applies to one tenant. */
-export const tenantLimit = (settings: CapacitySettings, tenant: string): number => settings.maxConcurrentJobs.tenants[tenant] ?? settings.maxConcurrentJobs.default;
+export const tenantLimit = (settings: CapacitySettings, tenant: string): number =>
+  settings.maxConcurrentJobs.tenants[tenant] ?? settings.maxConcurrentJobs.default;
 
 const table = () => requireEnv(envNames.table);
 const settingsKey = { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: settingsSortKey };
@@ -73,7 +74,12 @@ const settingsKey = { [tableKeys.partitionKey]: capacityPartition, [tableKeys.so
 export async function readCapacity(): Promise<z.infer<typeof capacityViewSchema>> {
   const { Item } = await ddb().send(new GetCommand({ TableName: table(), Key: settingsKey, ConsistentRead: true }));
   if (!Item) return { ...defaultCapacity(), source: 'defaults' };
-  return { maxWorkers: Item.maxWorkers, maxConcurrentJobs: Item.maxConcurrentJobs, source: 'admin', updatedAt: Item.updatedAt };
+  return {
+    maxWorkers: Item.maxWorkers,
+    maxConcurrentJobs: Item.maxConcurrentJobs,
+    source: 'admin',
+    updatedAt: Item.updatedAt,
+  };
 }
 
 /** Stores new settings (the whole document: PUT replaces). */
@@ -106,4 +112,5 @@ export async function removeTenantEntry(sortKey: string, mapPath: string[], tena
 }
 
 /** Forgets a deleted tenant's override of the per-tenant limit. */
-export const forgetTenantCapacity = (tenantId: string) => removeTenantEntry(settingsSortKey, ['maxConcurrentJobs', 'tenants'], tenantId);
+export const forgetTenantCapacity = (tenantId: string) =>
+  removeTenantEntry(settingsSortKey, ['maxConcurrentJobs', 'tenants'], tenantId);

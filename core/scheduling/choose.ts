@@ -22,7 +22,12 @@ export interface Limits {
 /** When each tenant last had work started (ISO); a tenant never started comes first. */
 export type LastStarts = Record<string, string>;
 
-export function chooseNext<W extends WaitingWork>(waiting: readonly W[], usage: Usage, limits: Limits, lastStarts: LastStarts = {}): W | undefined {
+export function chooseNext<W extends WaitingWork>(
+  waiting: readonly W[],
+  usage: Usage,
+  limits: Limits,
+  lastStarts: LastStarts = {},
+): W | undefined {
   if (usage.global >= limits.maxWorkers) return undefined;
   const running = (tenant: string) => usage.byTenant[tenant] ?? 0;
   const lastStart = (tenant: string) => lastStarts[tenant] ?? '';
@@ -42,7 +47,12 @@ export function chooseNext<W extends WaitingWork>(waiting: readonly W[], usage: 
  * The order in which waiting work would start if every started job kept running: what a dispatch
  * pass does while capacity lasts (and what the fairness tests reason about).
  */
-export function startOrder<W extends WaitingWork>(waiting: readonly W[], usage: Usage, limits: Limits, lastStarts: LastStarts = {}): W[] {
+export function startOrder<W extends WaitingWork>(
+  waiting: readonly W[],
+  usage: Usage,
+  limits: Limits,
+  lastStarts: LastStarts = {},
+): W[] {
   const remaining = [...waiting];
   const current: Usage = { global: usage.global, byTenant: { ...usage.byTenant } };
   const starts = { ...lastStarts };

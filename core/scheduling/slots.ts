@@ -61,7 +61,9 @@ function parse(item: Record<string, unknown>): Slot {
   const parts = key.split('#');
   const index = Number(parts.at(-1));
   const base = { sortKey: key, index, holder: String(item.holder), heldSince: String(item.heldSince) };
-  return parts[1] === 'global' ? { ...base, scope: 'global' } : { ...base, scope: 'tenant', tenantId: parts.slice(2, -1).join('#') };
+  return parts[1] === 'global'
+    ? { ...base, scope: 'global' }
+    : { ...base, scope: 'tenant', tenantId: parts.slice(2, -1).join('#') };
 }
 
 /** The items of the capacity partition whose sort key starts with `prefix` (strongly consistent). */
@@ -171,9 +173,11 @@ export async function releaseSlot(sortKey: string, holder: string): Promise<bool
 
 /** Gives back the slots the work holds (under one claim, or under any); true when it held any. */
 export async function releaseSlotsOf(work: WorkRef, claimId?: string): Promise<boolean> {
-  const matches = (holder: string) => (claimId === undefined ? holder.startsWith(workPrefix(work)) : holder === holderOf(work, claimId));
+  const matches = (holder: string) =>
+    claimId === undefined ? holder.startsWith(workPrefix(work)) : holder === holderOf(work, claimId);
   let released = false;
-  for (const slot of (await listSlots()).filter((s) => matches(s.holder))) released = (await releaseSlot(slot.sortKey, slot.holder)) || released;
+  for (const slot of (await listSlots()).filter((s) => matches(s.holder)))
+    released = (await releaseSlot(slot.sortKey, slot.holder)) || released;
   return released;
 }
 
@@ -182,18 +186,26 @@ const lastStartPrefix = 'last-start#';
 /** When each tenant last had work started (the scheduler's round robin among equally busy tenants). */
 export async function readLastStarts(): Promise<Record<string, string>> {
   const starts: Record<string, string> = {};
-  for (const item of await capacityItems(lastStartPrefix)) starts[String(item[sk]).slice(lastStartPrefix.length)] = String(item.at);
+  for (const item of await capacityItems(lastStartPrefix))
+    starts[String(item[sk]).slice(lastStartPrefix.length)] = String(item.at);
   return starts;
 }
 
 /** Notes that the tenant had work started now (last writer wins: it is an ordering hint, not a count). */
 export async function noteStart(tenantId: string): Promise<string> {
   const at = new Date().toISOString();
-  await ddb().send(new PutCommand({ TableName: table(), Item: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}`, at } }));
+  await ddb().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}`, at },
+    }),
+  );
   return at;
 }
 
 /** Forgets when a deleted tenant last had work started. */
 export async function forgetStarts(tenantId: string): Promise<void> {
-  await ddb().send(new DeleteCommand({ TableName: table(), Key: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}` } }));
+  await ddb().send(
+    new DeleteCommand({ TableName: table(), Key: { [pk]: capacityPartition, [sk]: `${lastStartPrefix}${tenantId}` } }),
+  );
 }

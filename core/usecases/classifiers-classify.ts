@@ -31,21 +31,34 @@ export function refuseUrlImages(body: unknown): void {
   if (!Array.isArray(images)) return;
   const problems: FieldError[] = images.flatMap((image: unknown, i) =>
     typeof image === 'object' && image !== null && 'url' in image
-      ? [{ field: `images.${i}.url`, message: 'URL images are classified by a classify job: POST /v1/classifiers/{id}/classify-jobs' }]
+      ? [
+          {
+            field: `images.${i}.url`,
+            message: 'URL images are classified by a classify job: POST /v1/classifiers/{id}/classify-jobs',
+          },
+        ]
       : [],
   );
   if (problems.length)
-    throw new ValidationError('classify takes images inline (base64 or files); for images given by URL, create a classify job (POST /v1/classifiers/{id}/classify-jobs)', problems);
+    throw new ValidationError(
+      'classify takes images inline (base64 or files); for images given by URL, create a classify job (POST /v1/classifiers/{id}/classify-jobs)',
+      problems,
+    );
 }
 
 /** Checks the batch against the synchronous limits (before anything is decoded). */
 export function checkClassifyBatch(images: ImageToClassify[]): void {
-  if (images.length === 0) throw new ValidationError('send at least one image', [{ field: 'images', message: 'no images' }]);
+  if (images.length === 0)
+    throw new ValidationError('send at least one image', [{ field: 'images', message: 'no images' }]);
   if (images.length > classifyLimits.maxImages)
-    throw new PayloadTooLargeError(`${images.length} images; one request classifies at most ${classifyLimits.maxImages} (larger batches need a classify job)`);
+    throw new PayloadTooLargeError(
+      `${images.length} images; one request classifies at most ${classifyLimits.maxImages} (larger batches need a classify job)`,
+    );
   const total = images.reduce((sum, i) => sum + i.bytes.length, 0);
   if (total > classifyLimits.maxTotalBytes)
-    throw new PayloadTooLargeError(`${total} bytes of images; one request takes at most ${classifyLimits.maxTotalBytes}`);
+    throw new PayloadTooLargeError(
+      `${total} bytes of images; one request takes at most ${classifyLimits.maxTotalBytes}`,
+    );
 }
 
 export async function classifyImages(
@@ -72,5 +85,7 @@ export async function classifyImages(
   if (problems.length) throw new ValidationError(problems.map((e) => `${e.field}: ${e.message}`).join('; '), problems);
 
   const probabilities = await inference.classify(classifier, inputShape(classifier), inputs);
-  return { results: probabilities.map((probs, i) => ({ image: images[i]!.image, top: topK(probs, classifier.labels, k) })) };
+  return {
+    results: probabilities.map((probs, i) => ({ image: images[i]!.image, top: topK(probs, classifier.labels, k) })),
+  };
 }

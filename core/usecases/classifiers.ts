@@ -10,12 +10,16 @@ import { keys, listObjects } from '../objects';
 import * as records from '../records/store';
 import type { Classifier, TrainingJob } from '../records/types';
 
-export async function createClassifier(tenantId: string, input: z.infer<typeof createClassifierBody>): Promise<Classifier> {
+export async function createClassifier(
+  tenantId: string,
+  input: z.infer<typeof createClassifierBody>,
+): Promise<Classifier> {
   const job = await records.get('training-jobs', tenantId, input.trainingJobId);
   const weights = await weightsOf(tenantId, job, input.iteration);
   const solver = await records.get('solvers', tenantId, job.solverId);
   const dataset = await records.get('datasets', tenantId, job.datasetId);
-  if (!dataset.shape || !dataset.labels) throw new UnprocessableError(`dataset ${dataset.id} is ${dataset.status}; it records no image shape or labels`);
+  if (!dataset.shape || !dataset.labels)
+    throw new UnprocessableError(`dataset ${dataset.id} is ${dataset.status}; it records no image shape or labels`);
   let deploy: Pick<DerivedDeploy, 'net' | 'input' | 'output'> & { head?: string };
   let preprocessing: Classifier['preprocessing'];
   try {
@@ -58,15 +62,24 @@ export async function deleteClassifier(tenantId: string, id: string): Promise<vo
 }
 
 /** Where the worker puts a training job's model bundle (container/worker/classify-bundle.ts). */
-export const modelBundleKey = (tenantId: string, jobId: string): string => keys.jobFile(tenantId, jobId, 'bundle.tar.gz');
+export const modelBundleKey = (tenantId: string, jobId: string): string =>
+  keys.jobFile(tenantId, jobId, 'bundle.tar.gz');
 
 const snapshotModel = /_iter_(\d+)\.caffemodel$/;
 
 /** The weights to serve: the final model, or the snapshot of that iteration. */
-async function weightsOf(tenantId: string, job: TrainingJob, iteration: number | undefined): Promise<{ key: string; iteration: number }> {
-  if (job.model && (iteration === undefined || iteration === job.model.iteration)) return { key: job.model.key, iteration: job.model.iteration };
+async function weightsOf(
+  tenantId: string,
+  job: TrainingJob,
+  iteration: number | undefined,
+): Promise<{ key: string; iteration: number }> {
+  if (job.model && (iteration === undefined || iteration === job.model.iteration))
+    return { key: job.model.key, iteration: job.model.iteration };
   if (iteration === undefined)
-    throw new UnprocessableError(`training job ${job.id} is ${job.status}; a classifier needs a succeeded job, or an iteration one of its snapshots has`, [{ field: 'trainingJobId', message: `the job is ${job.status}` }]);
+    throw new UnprocessableError(
+      `training job ${job.id} is ${job.status}; a classifier needs a succeeded job, or an iteration one of its snapshots has`,
+      [{ field: 'trainingJobId', message: `the job is ${job.status}` }],
+    );
   const snapshots = (await listObjects(keys.jobSnapshots(tenantId, job.id))).flatMap((o) => {
     const match = snapshotModel.exec(o.key);
     return match ? [{ key: o.key, iteration: Number(match[1]) }] : [];
@@ -74,7 +87,10 @@ async function weightsOf(tenantId: string, job: TrainingJob, iteration: number |
   const found = snapshots.find((s) => s.iteration === iteration);
   if (!found) {
     const have = snapshots.map((s) => s.iteration).sort((a, b) => a - b);
-    throw new UnprocessableError(`training job ${job.id} has no snapshot at iteration ${iteration}${have.length ? ` (it has ${have.join(', ')})` : ' (it has none yet)'}`, [{ field: 'iteration', message: 'no snapshot at this iteration' }]);
+    throw new UnprocessableError(
+      `training job ${job.id} has no snapshot at iteration ${iteration}${have.length ? ` (it has ${have.join(', ')})` : ' (it has none yet)'}`,
+      [{ field: 'iteration', message: 'no snapshot at this iteration' }],
+    );
   }
   return found;
 }
@@ -85,16 +101,22 @@ function describeDeploy(text: string): Pick<DerivedDeploy, 'net' | 'input' | 'ou
   try {
     net = parsePrototxt(text);
   } catch (error) {
-    if (error instanceof PrototxtSyntaxError) throw new ValidationError(`deploy: ${error.message}`, [{ field: 'deploy', line: error.line, column: error.column, message: error.message }]);
+    if (error instanceof PrototxtSyntaxError)
+      throw new ValidationError(`deploy: ${error.message}`, [
+        { field: 'deploy', line: error.line, column: error.column, message: error.message },
+      ]);
     throw error;
   }
-  const layers = [...getAll(net, 'layer'), ...getAll(net, 'layers')].flatMap((f) => (isMessage(f.value) ? [f.value] : []));
+  const layers = [...getAll(net, 'layer'), ...getAll(net, 'layers')].flatMap((f) =>
+    isMessage(f.value) ? [f.value] : [],
+  );
   const inputLayer = layers.find((l) => getScalar(l, 'type') === 'Input');
   const input = getScalar(net, 'input') ?? (inputLayer && getScalar(inputLayer, 'top'));
   if (!input) throw new DeployDerivationError('the deploy net declares no input (an `input:` field or an Input layer)');
   const softmax = layers.filter((l) => /^(Softmax|SOFTMAX)$/.test(getScalar(l, 'type') ?? '')).at(-1);
   const output = softmax && getScalar(softmax, 'top');
   if (!output) throw new DeployDerivationError('the deploy net has no Softmax layer to read class probabilities from');
-  if (getField(net, 'layer') && getField(net, 'layers')) throw new DeployDerivationError('the deploy net mixes "layer" and V1 "layers"');
+  if (getField(net, 'layer') && getField(net, 'layers'))
+    throw new DeployDerivationError('the deploy net mixes "layer" and V1 "layers"');
   return { net: text, input, output };
 }

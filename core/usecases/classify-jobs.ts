@@ -23,7 +23,11 @@ const defaultTopK = 5;
  * Registers a classify job. With an archive it waits for the upload (`upload` says where); with
  * URLs only it is queued at once. Checks come first, so a refused request leaves nothing behind.
  */
-export async function createClassifyJob(tenantId: string, classifierId: string, input: CreateInput): Promise<{ job: ClassifyJob; upload?: Upload }> {
+export async function createClassifyJob(
+  tenantId: string,
+  classifierId: string,
+  input: CreateInput,
+): Promise<{ job: ClassifyJob; upload?: Upload }> {
   await records.get('classifiers', tenantId, classifierId);
   const urls = (input.images ?? []).map((image, i) => checkUrl(`images.${i}.url`, image.url, urlPolicy()).href);
   const id = newId('classify-jobs');
@@ -60,7 +64,8 @@ export async function onClassifyJobArchive(key: string): Promise<void> {
   const parsed = parseKey(key);
   if (!parsed || parsed.collection !== 'classify-jobs' || parsed.rest !== datafileObjectName) return;
   // An upload that lands after its job was deleted would otherwise stay behind, unowned.
-  if (!(await records.find('classify-jobs', parsed.tenantId, parsed.id))) return void (await deleteRecordObjects(parsed.tenantId, 'classify-jobs', parsed.id));
+  if (!(await records.find('classify-jobs', parsed.tenantId, parsed.id)))
+    return void (await deleteRecordObjects(parsed.tenantId, 'classify-jobs', parsed.id));
   const queued = await records.update('classify-jobs', parsed.tenantId, parsed.id, {
     set: { status: 'queued' },
     condition: '#status = :awaiting',
@@ -74,6 +79,11 @@ export async function onClassifyJobArchive(key: string): Promise<void> {
 export async function classifyJobResults(tenantId: string, id: string): Promise<{ url: string; bytes: number }> {
   const job = await records.get('classify-jobs', tenantId, id);
   if (job.status !== 'succeeded' || !job.results)
-    throw new ConflictError(`classify job ${id} is ${job.status}${job.error ? ` (${job.error})` : ''}; results exist once it has succeeded`);
-  return { url: await presignDownload(tenantId, keys.classifyJobResults(tenantId, id), `${id}-results.json`), bytes: job.results.bytes };
+    throw new ConflictError(
+      `classify job ${id} is ${job.status}${job.error ? ` (${job.error})` : ''}; results exist once it has succeeded`,
+    );
+  return {
+    url: await presignDownload(tenantId, keys.classifyJobResults(tenantId, id), `${id}-results.json`),
+    bytes: job.results.bytes,
+  };
 }

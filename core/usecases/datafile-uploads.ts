@@ -37,7 +37,8 @@ export interface UploadedPart {
   bytes: number;
 }
 
-export const partCountFor = (sizeBytes: number, partSizeBytes: number): number => Math.max(1, Math.ceil(sizeBytes / partSizeBytes));
+export const partCountFor = (sizeBytes: number, partSizeBytes: number): number =>
+  Math.max(1, Math.ceil(sizeBytes / partSizeBytes));
 
 /** Starts a multipart upload of `key`; returns its upload id. */
 export async function startMultipartUpload(key: string): Promise<string> {
@@ -51,9 +52,12 @@ export async function uploadedParts(key: string, uploadId: string): Promise<Uplo
   const parts: UploadedPart[] = [];
   let marker: string | undefined;
   do {
-    const page = await s3().send(new ListPartsCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+    const page = await s3().send(
+      new ListPartsCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumberMarker: marker }),
+    );
     for (const part of page.Parts ?? [])
-      if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, bytes: part.Size ?? 0 });
+      if (part.PartNumber && part.ETag)
+        parts.push({ partNumber: part.PartNumber, etag: part.ETag, bytes: part.Size ?? 0 });
     marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
   } while (marker);
   return parts.sort((a, b) => a.partNumber - b.partNumber);
@@ -72,12 +76,23 @@ export async function describeMultipartUpload(
   const parts = await Promise.all(
     missing.slice(0, maxPartUrlsPerAnswer).map(async (partNumber) => ({
       partNumber,
-      url: await getSignedUrl(s3(), new UploadPartCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumber: partNumber }), {
-        expiresIn: presignedUrlSeconds,
-      }),
+      url: await getSignedUrl(
+        s3(),
+        new UploadPartCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumber: partNumber }),
+        {
+          expiresIn: presignedUrlSeconds,
+        },
+      ),
     })),
   );
-  return { method: 'multipart', partSizeBytes, partCount, parts, uploadedParts: [...have].sort((a, b) => a - b), completeUrl };
+  return {
+    method: 'multipart',
+    partSizeBytes,
+    partCount,
+    parts,
+    uploadedParts: [...have].sort((a, b) => a - b),
+    completeUrl,
+  };
 }
 
 /** Assembles the object from the listed parts. */

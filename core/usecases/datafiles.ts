@@ -36,7 +36,10 @@ const completeUrl = (id: string) => `/v1/datafiles/${id}/complete`;
  * (`url`) is queued for the worker at once. Checks come first, so a refused request leaves
  * neither a record nor an object behind.
  */
-export async function createDatafile(tenantId: string, input: CreateInput): Promise<{ datafile: Datafile; upload?: Upload }> {
+export async function createDatafile(
+  tenantId: string,
+  input: CreateInput,
+): Promise<{ datafile: Datafile; upload?: Upload }> {
   // One read of the tenant's limits serves both checks.
   const tenantLimits = await limitsOf(tenantId);
   const limits = await tenantDatafileLimits(tenantId, tenantLimits);
@@ -75,14 +78,29 @@ export async function createDatafile(tenantId: string, input: CreateInput): Prom
     await abortMultipartUpload(datafile.objectKey, datafile.multipartUploadId);
     throw error;
   }
-  const upload = await describeMultipartUpload(datafile.objectKey, datafile.multipartUploadId, datafile.partSizeBytes, partCountFor(input.sizeBytes, datafile.partSizeBytes), completeUrl(id));
+  const upload = await describeMultipartUpload(
+    datafile.objectKey,
+    datafile.multipartUploadId,
+    datafile.partSizeBytes,
+    partCountFor(input.sizeBytes, datafile.partSizeBytes),
+    completeUrl(id),
+  );
   return { datafile, upload };
 }
 
 function multipartOf(datafile: Datafile): { uploadId: string; partSizeBytes: number; partCount: number } {
-  if (datafile.status !== 'awaiting-upload' || !datafile.multipartUploadId || !datafile.partSizeBytes || !datafile.sizeBytes)
+  if (
+    datafile.status !== 'awaiting-upload' ||
+    !datafile.multipartUploadId ||
+    !datafile.partSizeBytes ||
+    !datafile.sizeBytes
+  )
     throw new ConflictError(`datafile ${datafile.id} has no multipart upload in progress (it is ${datafile.status})`);
-  return { uploadId: datafile.multipartUploadId, partSizeBytes: datafile.partSizeBytes, partCount: partCountFor(datafile.sizeBytes, datafile.partSizeBytes) };
+  return {
+    uploadId: datafile.multipartUploadId,
+    partSizeBytes: datafile.partSizeBytes,
+    partCount: partCountFor(datafile.sizeBytes, datafile.partSizeBytes),
+  };
 }
 
 /** The multipart upload's instructions again, with fresh URLs for the parts S3 does not hold yet (resume). */
@@ -104,14 +122,18 @@ export async function completeUpload(tenantId: string, id: string): Promise<Data
   const have = new Set(parts.map((p) => p.partNumber));
   const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
   if (missing.length)
-    throw new ConflictError(`datafile ${id} is missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload them (GET /v1/datafiles/${id}/upload gives fresh URLs), then complete again`);
+    throw new ConflictError(
+      `datafile ${id} is missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload them (GET /v1/datafiles/${id}/upload gives fresh URLs), then complete again`,
+    );
   const wanted = parts.filter((p) => p.partNumber <= partCount);
   const bytes = wanted.reduce((sum, p) => sum + p.bytes, 0);
   const limit = (await tenantDatafileLimits(tenantId)).maxSizeBytes;
   if (bytes > limit) {
     await abortMultipartUpload(datafile.objectKey, uploadId);
     await fail(tenantId, id, `the upload is ${bytes} bytes, above this account's datafile limit of ${limit} bytes`);
-    throw new TooLargeError(`the uploaded parts hold ${bytes} bytes, above this account's datafile limit of ${limit} bytes; the upload was discarded`);
+    throw new TooLargeError(
+      `the uploaded parts hold ${bytes} bytes, above this account's datafile limit of ${limit} bytes; the upload was discarded`,
+    );
   }
   await completeMultipartUpload(datafile.objectKey, uploadId, wanted);
   return (await markUploaded(tenantId, id, bytes, limit)) ?? (await records.get('datafiles', tenantId, id));
@@ -132,10 +154,19 @@ async function fail(tenantId: string, id: string, error: string): Promise<Datafi
  * whoever wins the conditional update (notification, a read, or complete). An object above the
  * tenant's limit fails the datafile and is deleted.
  */
-export async function markUploaded(tenantId: string, id: string, sizeBytes: number, knownLimit?: number): Promise<Datafile | undefined> {
+export async function markUploaded(
+  tenantId: string,
+  id: string,
+  sizeBytes: number,
+  knownLimit?: number,
+): Promise<Datafile | undefined> {
   const limit = knownLimit ?? (await tenantDatafileLimits(tenantId)).maxSizeBytes;
   if (sizeBytes > limit) {
-    const failed = await fail(tenantId, id, `the uploaded file is ${sizeBytes} bytes, above this account's datafile limit of ${limit} bytes; it was deleted`);
+    const failed = await fail(
+      tenantId,
+      id,
+      `the uploaded file is ${sizeBytes} bytes, above this account's datafile limit of ${limit} bytes; it was deleted`,
+    );
     if (failed) await deleteRecordObjects(tenantId, 'datafiles', id);
     return failed;
   }
@@ -155,7 +186,8 @@ export async function onObjectCreated(key: string, sizeBytes: number): Promise<v
   const parsed = parseKey(key);
   if (!parsed || parsed.collection !== 'datafiles' || parsed.rest !== datafileObjectName) return;
   // An upload that lands after its datafile was deleted would otherwise stay behind, unowned.
-  if (!(await records.find('datafiles', parsed.tenantId, parsed.id))) return void (await deleteRecordObjects(parsed.tenantId, 'datafiles', parsed.id));
+  if (!(await records.find('datafiles', parsed.tenantId, parsed.id)))
+    return void (await deleteRecordObjects(parsed.tenantId, 'datafiles', parsed.id));
   await markUploaded(parsed.tenantId, parsed.id, sizeBytes);
 }
 
@@ -179,11 +211,21 @@ export async function currentDatafile(tenantId: string, id: string): Promise<Dat
 export async function deleteDatafile(tenantId: string, id: string): Promise<void> {
   const datafile = await records.get('datafiles', tenantId, id);
   if (datafile.status === 'processing')
-    throw new ConflictError(`datafile ${id} is being ${datafile.sourceUrl ? 'imported' : 'inspected'}; delete it once it is ready or failed`);
-  const users = (await allRecords('datasets', tenantId)).filter((d) => d.training.datafileId === id || d.testing.datafileId === id).map((d) => d.id);
+    throw new ConflictError(
+      `datafile ${id} is being ${datafile.sourceUrl ? 'imported' : 'inspected'}; delete it once it is ready or failed`,
+    );
+  const users = (await allRecords('datasets', tenantId))
+    .filter((d) => d.training.datafileId === id || d.testing.datafileId === id)
+    .map((d) => d.id);
   if (users.length)
-    throw new ConflictError(`datafile ${id} is used by dataset ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}; delete those first`);
+    throw new ConflictError(
+      `datafile ${id} is used by dataset ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}; delete those first`,
+    );
   if (datafile.multipartUploadId) await abortMultipartUpload(datafile.objectKey, datafile.multipartUploadId);
   await deleteRecordObjects(tenantId, 'datafiles', id);
-  await records.remove('datafiles', tenantId, id, { condition: '#status <> :processing', names: { '#status': 'status' }, values: { ':processing': 'processing' } });
+  await records.remove('datafiles', tenantId, id, {
+    condition: '#status <> :processing',
+    names: { '#status': 'status' },
+    values: { ':processing': 'processing' },
+  });
 }

@@ -36,30 +36,48 @@ function checkSplit(input: Input): void {
  */
 function checkFormat(input: Input, formats: { training: DatafileFormat; testing: DatafileFormat }): void {
   if (formats.training !== formats.testing)
-    throw new ValidationError(`training is ${formats.training} and testing is ${formats.testing}; both sides must be the same format`, [
-      { field: 'testing.datafileId', message: `must be a ${formats.training} datafile like training` },
-    ]);
+    throw new ValidationError(
+      `training is ${formats.training} and testing is ${formats.testing}; both sides must be the same format`,
+      [{ field: 'testing.datafileId', message: `must be a ${formats.training} datafile like training` }],
+    );
   const format = formats.training;
   if (format !== 'lmdb' && format !== 'leveldb') return;
   const errors = (['training', 'testing'] as const)
     .filter((side) => input[side].splitPercentage !== 0)
-    .map((side) => ({ field: `${side}.splitPercentage`, message: `must be 0 (use the whole database): ${format} datafiles cannot be split` }));
+    .map((side) => ({
+      field: `${side}.splitPercentage`,
+      message: `must be 0 (use the whole database): ${format} datafiles cannot be split`,
+    }));
   if (input.transform && Object.keys(input.transform).some((key) => key !== 'shuffle' && key !== 'seed'))
-    errors.push({ field: 'transform', message: `${format} datafiles are used as stored: no resize or grayscale/colour conversion` });
-  if (errors.length) throw new ValidationError(`${format} datafiles are used whole and as stored: pair two of them with splitPercentage 0 and no transform`, errors);
+    errors.push({
+      field: 'transform',
+      message: `${format} datafiles are used as stored: no resize or grayscale/colour conversion`,
+    });
+  if (errors.length)
+    throw new ValidationError(
+      `${format} datafiles are used whole and as stored: pair two of them with splitPercentage 0 and no transform`,
+      errors,
+    );
 }
 
 /** Creates the dataset record and queues its preparation. */
 export async function createDataset(tenantId: string, input: Input): Promise<Dataset> {
   checkSplit(input);
-  const formats = { training: 'image-folders', testing: 'image-folders' } as { training: DatafileFormat; testing: DatafileFormat };
+  const formats = { training: 'image-folders', testing: 'image-folders' } as {
+    training: DatafileFormat;
+    testing: DatafileFormat;
+  };
   for (const side of ['training', 'testing'] as const) {
     const datafile = await currentDatafile(tenantId, input[side].datafileId);
     // A datafile still being inspected or imported is fine: the dataset's worker waits for it to be ready.
     if (datafile.status === 'failed')
-      throw new UnprocessableError(`datafile ${datafile.id} failed (${datafile.error ?? 'no reason recorded'}); a dataset cannot be built from it`);
+      throw new UnprocessableError(
+        `datafile ${datafile.id} failed (${datafile.error ?? 'no reason recorded'}); a dataset cannot be built from it`,
+      );
     if (datafile.status === 'awaiting-upload')
-      throw new UnprocessableError(`datafile ${datafile.id} is awaiting-upload; upload its archive before building a dataset from it`);
+      throw new UnprocessableError(
+        `datafile ${datafile.id} is awaiting-upload; upload its archive before building a dataset from it`,
+      );
     formats[side] = datafile.format;
   }
   checkFormat(input, formats);

@@ -36,7 +36,9 @@ export async function recordDispatchFailure(body: string, error: unknown): Promi
       values: { ':ready': 'ready', ':succeeded': 'succeeded', ':failed': 'failed', ':cancelled': 'cancelled' },
     });
   } catch (writeError) {
-    console.error(`could not record the dispatch failure of ${message.action} ${message.recordId}: ${(writeError as Error).message}`);
+    console.error(
+      `could not record the dispatch failure of ${message.action} ${message.recordId}: ${(writeError as Error).message}`,
+    );
   }
 }
 
@@ -51,7 +53,9 @@ export async function failDeadLetteredWork(body: string): Promise<DeadLetterOutc
   const message = parseMessage(body);
   if (!message) return 'unreadable';
   const collection: WorkCollection = workerActionCollections[message.action];
-  const record = (await records.find(collection, message.tenantId, message.recordId)) as (AnyRecord & { status?: string; batchJobId?: string; dispatchError?: string }) | undefined;
+  const record = (await records.find(collection, message.tenantId, message.recordId)) as
+    | (AnyRecord & { status?: string; batchJobId?: string; dispatchError?: string })
+    | undefined;
   if (!record) return 'gone';
   if (finished.includes(record.status ?? 'ready')) return 'finished';
   if (record.batchJobId) return 'submitted';
@@ -61,7 +65,9 @@ export async function failDeadLetteredWork(body: string): Promise<DeadLetterOutc
       status: 'failed',
       error: `the work could not be submitted to AWS Batch after ${jobsQueue.maxReceiveCount} tries: ${reason}`,
       // Only the job collections have a finish time.
-      ...(collection === 'training-jobs' || collection === 'classify-jobs' ? { finishedAt: new Date().toISOString() } : {}),
+      ...(collection === 'training-jobs' || collection === 'classify-jobs'
+        ? { finishedAt: new Date().toISOString() }
+        : {}),
     },
     condition: '#status = :status AND attribute_not_exists(#job)',
     names: { '#status': 'status', '#job': 'batchJobId' },

@@ -62,7 +62,9 @@ export function countJobs(work: UnfinishedWork[], now: Date): JobCounts {
 /** Reads every unfinished work record (all tenants) and counts them. */
 export async function measureJobs(now = new Date()): Promise<JobCounts> {
   const work: UnfinishedWork[] = [];
-  for (const [collection, { waiting, running }] of Object.entries(phases) as Array<[WorkCollection, (typeof phases)[WorkCollection]]>) {
+  for (const [collection, { waiting, running }] of Object.entries(phases) as Array<
+    [WorkCollection, (typeof phases)[WorkCollection]]
+  >) {
     for (const status of [waiting, ...running]) {
       for (const record of await records.findByStatus(collection, status)) {
         const { tenantId, createdAt, attempts } = record as { tenantId: string; createdAt: string; attempts?: number };

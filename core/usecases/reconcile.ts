@@ -15,7 +15,19 @@ import type { WorkCollection } from '../records/types';
 import { listSlots, parseHolder, releaseSlot } from '../scheduling/slots';
 import { envNames } from '../topology';
 import { enqueueWork, requestDispatchPass } from '../work-queue';
-import { actionOf, applyBatchEvent, batchJobName, collectionOf, dispatchOf, isTerminal, recordSubmission, statusOf, terminateBatchJob, unclaim, type BatchJobDetail } from './work';
+import {
+  actionOf,
+  applyBatchEvent,
+  batchJobName,
+  collectionOf,
+  dispatchOf,
+  isTerminal,
+  recordSubmission,
+  statusOf,
+  terminateBatchJob,
+  unclaim,
+  type BatchJobDetail,
+} from './work';
 
 export const reconcilerEnvNames = {
   /** Seconds a claim or slot may sit unfinished before the reconciler repairs it. */
@@ -39,9 +51,18 @@ export interface ReconcileReport {
 }
 
 const activeStatuses: JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'];
-const jobQueues = () => [...new Set([process.env[envNames.batchJobQueue], process.env[envNames.batchCpuJobQueue]].filter((q): q is string => Boolean(q)))];
+const jobQueues = () => [
+  ...new Set(
+    [process.env[envNames.batchJobQueue], process.env[envNames.batchCpuJobQueue]].filter((q): q is string =>
+      Boolean(q),
+    ),
+  ),
+];
 
-async function listJobs(jobQueue: string, request: { jobStatus?: JobStatus; filters?: Array<{ name: string; values: string[] }> }): Promise<JobSummary[]> {
+async function listJobs(
+  jobQueue: string,
+  request: { jobStatus?: JobStatus; filters?: Array<{ name: string; values: string[] }> },
+): Promise<JobSummary[]> {
   const jobs: JobSummary[] = [];
   let nextToken: string | undefined;
   do {
@@ -62,14 +83,16 @@ async function describe(jobIds: string[]): Promise<BatchJobDetail[]> {
 }
 
 export async function reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const graceSeconds = options.graceSeconds ?? positiveIntegerFromEnv(process.env, reconcilerEnvNames.graceSeconds, 120);
+  const graceSeconds =
+    options.graceSeconds ?? positiveIntegerFromEnv(process.env, reconcilerEnvNames.graceSeconds, 120);
   const cutoff = Date.now() - graceSeconds * 1000;
   const report: ReconcileReport = { adopted: 0, requeued: 0, terminated: 0, slotsFreed: 0 };
   await repairClaims(cutoff, report);
   await terminateStrayJobs(cutoff, report);
   await freeOrphanedSlots(cutoff, report);
   // Repairs free capacity or put work back: let the dispatcher choose again now, not at the next message.
-  if (report.requeued || report.slotsFreed || report.terminated || (await records.findWaiting()).length) await requestDispatchPass('reconciler');
+  if (report.requeued || report.slotsFreed || report.terminated || (await records.findWaiting()).length)
+    await requestDispatchPass('reconciler');
   return report;
 }
 
@@ -83,9 +106,12 @@ async function repairClaims(cutoff: number, report: ReconcileReport): Promise<vo
       const work = { collection, tenantId: record.tenantId, recordId: record.id };
       const name = batchJobName(actionOf[collection], record.id);
       const found: JobSummary[] = [];
-      for (const jobQueue of jobQueues()) found.push(...(await listJobs(jobQueue, { filters: [{ name: 'JOB_NAME', values: [name] }] })));
+      for (const jobQueue of jobQueues())
+        found.push(...(await listJobs(jobQueue, { filters: [{ name: 'JOB_NAME', values: [name] }] })));
       // Only jobs for this tenant's record (a job name carries the record id, the parameters the tenant).
-      const details = (await describe(found.map((job) => job.jobId!))).filter((job) => job.parameters?.tenantId === record.tenantId);
+      const details = (await describe(found.map((job) => job.jobId!))).filter(
+        (job) => job.parameters?.tenantId === record.tenantId,
+      );
       const [adopt, ...duplicates] = details.sort((a, b) => rankForAdoption(a) - rankForAdoption(b));
       if (adopt) {
         if (await recordSubmission(work, dispatch.dispatchClaimId, adopt.jobId)) {
@@ -145,12 +171,16 @@ async function terminateStrayJobs(cutoff: number, report: ReconcileReport): Prom
 async function freeOrphanedSlots(cutoff: number, report: ReconcileReport): Promise<void> {
   const activeJobs = new Set<string>();
   for (const jobQueue of jobQueues())
-    for (const jobStatus of activeStatuses) for (const job of await listJobs(jobQueue, { jobStatus })) activeJobs.add(job.jobId!);
+    for (const jobStatus of activeStatuses)
+      for (const job of await listJobs(jobQueue, { jobStatus })) activeJobs.add(job.jobId!);
   for (const slot of await listSlots()) {
     if (Date.parse(slot.heldSince) > cutoff) continue;
     const { collection, tenantId, recordId, claimId } = parseHolder(slot.holder);
     const record = collection in actionOf ? await records.find(collection, tenantId, recordId) : undefined;
-    const held = record && dispatchOf(record).dispatchClaimId === claimId && (!isTerminal(record) || (record.batchJobId !== undefined && activeJobs.has(record.batchJobId)));
+    const held =
+      record &&
+      dispatchOf(record).dispatchClaimId === claimId &&
+      (!isTerminal(record) || (record.batchJobId !== undefined && activeJobs.has(record.batchJobId)));
     if (held) continue;
     if (await releaseSlot(slot.sortKey, slot.holder)) report.slotsFreed++;
   }

@@ -16,7 +16,10 @@ import type { Collection } from '../routes';
 import type { RecordsByCollection } from '../records/types';
 
 /** Every record of the tenant in a collection (newest first), read a page at a time. */
-export async function allRecords<C extends Collection>(collection: C, tenantId: string): Promise<RecordsByCollection[C][]> {
+export async function allRecords<C extends Collection>(
+  collection: C,
+  tenantId: string,
+): Promise<RecordsByCollection[C][]> {
   const all: RecordsByCollection[C][] = [];
   let cursor: string | undefined;
   do {
@@ -37,20 +40,29 @@ function naming(what: string, ids: string[]): string {
 export async function deleteDataset(tenantId: string, id: string): Promise<void> {
   const dataset = await records.get('datasets', tenantId, id);
   if (dataset.status === 'pending' || dataset.status === 'processing')
-    throw new ConflictError(`dataset ${id} is ${dataset.status}: its LMDBs are being built; delete it once it is ready or failed`);
+    throw new ConflictError(
+      `dataset ${id} is ${dataset.status}: its LMDBs are being built; delete it once it is ready or failed`,
+    );
   const users = [
     ...(await allRecords('solvers', tenantId)).filter((s) => s.datasetId === id).map((s) => `solver ${s.id}`),
-    ...(await allRecords('training-jobs', tenantId)).filter((j) => j.datasetId === id).map((j) => `training job ${j.id}`),
+    ...(await allRecords('training-jobs', tenantId))
+      .filter((j) => j.datasetId === id)
+      .map((j) => `training job ${j.id}`),
   ];
   if (users.length) throw new ConflictError(`dataset ${id} is used by ${naming('', users).trim()}; delete those first`);
   await deleteRecordObjects(tenantId, 'datasets', id);
-  await records.remove('datasets', tenantId, id, { condition: '#status IN (:ready, :failed)', names: { '#status': 'status' }, values: { ':ready': 'ready', ':failed': 'failed' } });
+  await records.remove('datasets', tenantId, id, {
+    condition: '#status IN (:ready, :failed)',
+    names: { '#status': 'status' },
+    values: { ':ready': 'ready', ':failed': 'failed' },
+  });
 }
 
 /** Deletes a solver; 409 while a training job (in any status) refers to it. */
 export async function deleteSolver(tenantId: string, id: string): Promise<void> {
   await records.get('solvers', tenantId, id);
   const jobs = (await allRecords('training-jobs', tenantId)).filter((j) => j.solverId === id).map((j) => j.id);
-  if (jobs.length) throw new ConflictError(`solver ${id} is used by ${naming('training job', jobs)}; delete those jobs first`);
+  if (jobs.length)
+    throw new ConflictError(`solver ${id} is used by ${naming('training job', jobs)}; delete those jobs first`);
   await records.remove('solvers', tenantId, id);
 }

@@ -45,13 +45,22 @@ export async function createSolverFromUrls(tenantId: string, input: SolverUrls):
 }
 
 /** The request names URLs rather than texts (the schema allows only one of the two forms). */
-export function urlsOf(input: { name: string; datasetId: string; solverUrl?: string | undefined; netUrl?: string | undefined }): SolverUrls | undefined {
+export function urlsOf(input: {
+  name: string;
+  datasetId: string;
+  solverUrl?: string | undefined;
+  netUrl?: string | undefined;
+}): SolverUrls | undefined {
   if (!input.solverUrl || !input.netUrl) return undefined;
   return { name: input.name, datasetId: input.datasetId, solverUrl: input.solverUrl, netUrl: input.netUrl };
 }
 
 /** Texts were given: both must be there (the schema guarantees it; this narrows the type). */
-export function textsOf(input: { solver?: string | undefined; net?: string | undefined }): { solver: string; net: string } {
-  if (input.solver === undefined || input.net === undefined) throw new ValidationError('give both solver and net', [{ field: 'solver', message: 'required with net' }]);
+export function textsOf(input: { solver?: string | undefined; net?: string | undefined }): {
+  solver: string;
+  net: string;
+} {
+  if (input.solver === undefined || input.net === undefined)
+    throw new ValidationError('give both solver and net', [{ field: 'solver', message: 'required with net' }]);
   return { solver: input.solver, net: input.net };
 }

@@ -9,7 +9,13 @@
  * running the whole thing again after a crash, or twice, finishes the job and changes nothing more.
  */
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
-import { DeleteObjectsCommand, GetBucketVersioningCommand, ListObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  ListObjectsCommand,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+} from '@aws-sdk/client-s3';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batch, ddb, s3 } from '../aws/clients';
 import { queryAll } from '../aws/query';
@@ -50,7 +56,8 @@ const jobsPerDescribe = 100;
 const table = () => requireEnv(envNames.table);
 const partitionOf = (tenantId: string) => `TENANT#${tenantId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 type Item = Record<string, unknown> & { batchJobId?: string };
 
@@ -99,8 +106,13 @@ async function bucketKeepsVersions(): Promise<boolean> {
  */
 async function firstPage(prefix: string, versioned: boolean): Promise<ObjectIdentifier[]> {
   if (versioned) {
-    const page = await s3().send(new ListObjectVersionsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }));
-    return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, ...(v.VersionId ? { VersionId: v.VersionId } : {}) }));
+    const page = await s3().send(
+      new ListObjectVersionsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }),
+    );
+    return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      ...(v.VersionId ? { VersionId: v.VersionId } : {}),
+    }));
   }
   // ListObjects (v1): no continuation is ever needed here, and the local S3 (s3rver 3.7) cannot make
   // V2 continuation tokens on Node 20 (it ciphers them with DES, which OpenSSL 3 no longer has).
@@ -114,9 +126,14 @@ async function deleteObjects(tenantId: string): Promise<number> {
   const prefix = `${tenantObjectsPrefix}${tenantId}/`;
   for (let page = await firstPage(prefix, versioned); page.length; page = await firstPage(prefix, versioned)) {
     for (const objects of chunks(page, objectsPerDelete)) {
-      const result = await s3().send(new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: objects, Quiet: true } }));
+      const result = await s3().send(
+        new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: objects, Quiet: true } }),
+      );
       const failed = result.Errors ?? [];
-      if (failed.length) throw new Error(`could not delete ${failed.length} objects of tenant ${tenantId}, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message}`);
+      if (failed.length)
+        throw new Error(
+          `could not delete ${failed.length} objects of tenant ${tenantId}, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message}`,
+        );
       deleted += objects.length;
     }
   }
@@ -126,7 +143,9 @@ async function deleteObjects(tenantId: string): Promise<number> {
 async function deleteRecords(items: Item[]): Promise<number> {
   for (const group of chunks(items, recordsPerWrite)) {
     let requests = group.map((item) => ({
-      DeleteRequest: { Key: { [tableKeys.partitionKey]: item[tableKeys.partitionKey], [tableKeys.sortKey]: item[tableKeys.sortKey] } },
+      DeleteRequest: {
+        Key: { [tableKeys.partitionKey]: item[tableKeys.partitionKey], [tableKeys.sortKey]: item[tableKeys.sortKey] },
+      },
     }));
     // DynamoDB may leave some requests unprocessed under throttling: retry those with backoff.
     for (let attempt = 0; requests.length; attempt++) {
@@ -158,7 +177,14 @@ export async function deleteTenant(tenantId: string, options: TenantDeletionOpti
     await sleep(pollMs);
     stillStopping = await unfinishedBatchJobs(stillStopping);
   }
-  if (stillStopping.length) return { complete: false, batchJobsTerminated: running.length, stillStopping, objectsDeleted: 0, recordsDeleted: 0 };
+  if (stillStopping.length)
+    return {
+      complete: false,
+      batchJobsTerminated: running.length,
+      stillStopping,
+      objectsDeleted: 0,
+      recordsDeleted: 0,
+    };
 
   const objectsDeleted = await deleteObjects(tenantId);
   // Read again: records created meanwhile (a request in flight) go too.

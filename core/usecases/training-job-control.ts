@@ -32,7 +32,9 @@ export async function cancelTrainingJob(tenantId: string, id: string): Promise<T
 }
 
 const notCancellable = (job: TrainingJob) =>
-  new ConflictError(`training job ${job.id} is already ${job.status}; only queued, starting or running jobs can be cancelled`);
+  new ConflictError(
+    `training job ${job.id} is already ${job.status}; only queued, starting or running jobs can be cancelled`,
+  );
 
 /**
  * Deletes a finished job: its objects (log, snapshots, model) first, then the record, so a failure
@@ -42,12 +44,17 @@ const notCancellable = (job: TrainingJob) =>
 export async function deleteTrainingJob(tenantId: string, id: string): Promise<void> {
   const job = await records.get('training-jobs', tenantId, id);
   if (isUnfinished(job))
-    throw new ConflictError(`training job ${id} is ${job.status}; cancel it (POST /v1/training-jobs/${id}/cancel) before deleting it`);
+    throw new ConflictError(
+      `training job ${id} is ${job.status}; cancel it (POST /v1/training-jobs/${id}/cancel) before deleting it`,
+    );
   const dependents = (await allRecords('training-jobs', tenantId)).filter(
-    (other) => isUnfinished(other) && (other.weightsFrom?.trainingJobId === id || other.resumeFrom?.trainingJobId === id),
+    (other) =>
+      isUnfinished(other) && (other.weightsFrom?.trainingJobId === id || other.resumeFrom?.trainingJobId === id),
   );
   if (dependents.length)
-    throw new ConflictError(`training job ${id} is the starting point of ${dependents.map((d) => `${d.id} (${d.status})`).join(', ')}; delete it once they have finished`);
+    throw new ConflictError(
+      `training job ${id} is the starting point of ${dependents.map((d) => `${d.id} (${d.status})`).join(', ')}; delete it once they have finished`,
+    );
   await deleteRecordObjects(tenantId, 'training-jobs', id);
   await records.remove('training-jobs', tenantId, id, {
     condition: 'NOT #status IN (:queued, :starting, :running)',

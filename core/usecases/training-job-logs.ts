@@ -23,11 +23,15 @@ export function parseRangeHeader(header: string): ByteRange {
   const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
   const [, from = '', to = ''] = match ?? [];
   if (!match || (from === '' && to === ''))
-    throw new ValidationError(`Range "${header}" is not a single byte range (bytes=N-, bytes=N-M or bytes=-N)`, [{ field: 'range', message: 'unsupported Range' }]);
+    throw new ValidationError(`Range "${header}" is not a single byte range (bytes=N-, bytes=N-M or bytes=-N)`, [
+      { field: 'range', message: 'unsupported Range' },
+    ]);
   if (from === '') return { suffix: Number(to) };
   const range = { start: Number(from), ...(to === '' ? {} : { end: Number(to) }) };
   if (range.end !== undefined && range.end < range.start)
-    throw new ValidationError(`Range "${header}" ends before it starts`, [{ field: 'range', message: 'end before start' }]);
+    throw new ValidationError(`Range "${header}" ends before it starts`, [
+      { field: 'range', message: 'end before start' },
+    ]);
   return range;
 }
 
@@ -68,7 +72,10 @@ export async function readTrainingJobLog(tenantId: string, id: string, request: 
     [job, size] = await Promise.all([records.get('training-jobs', tenantId, id), objectSize(key).then((s) => s ?? 0)]);
   }
   const start = 'suffix' in request.range ? Math.max(0, size - request.range.suffix) : request.range.start;
-  if (start > size) throw new RangeNotSatisfiableError(`the log of training job ${id} has ${size} bytes; offset ${start} is past its end`);
+  if (start > size)
+    throw new RangeNotSatisfiableError(
+      `the log of training job ${id} has ${size} bytes; offset ${start} is past its end`,
+    );
   const explicitEnd = 'end' in request.range ? request.range.end : undefined;
   const end = Math.min(size - 1, explicitEnd ?? start + request.limit - 1);
   let bytes = end >= start ? await readRange(key, start, end) : Buffer.alloc(0);

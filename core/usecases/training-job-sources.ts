@@ -30,10 +30,14 @@ export async function snapshotIterations(tenantId: string, jobId: string): Promi
   return found;
 }
 
-const available = (iterations: number[]) => (iterations.length ? `it has snapshots at iterations ${iterations.join(', ')}` : 'it has no snapshots');
+const available = (iterations: number[]) =>
+  iterations.length ? `it has snapshots at iterations ${iterations.join(', ')}` : 'it has no snapshots';
 
 /** `weightsFrom`: the source job's weights at an iteration (default: its final model, so it must have succeeded). */
-export async function resolveWeightsSource(tenantId: string, request: { trainingJobId: string; iteration?: number | undefined }): Promise<TrainingJobSource> {
+export async function resolveWeightsSource(
+  tenantId: string,
+  request: { trainingJobId: string; iteration?: number | undefined },
+): Promise<TrainingJobSource> {
   const source = await records.get('training-jobs', tenantId, request.trainingJobId);
   const { caffemodel } = await snapshotIterations(tenantId, source.id);
   if (request.iteration === undefined) {
@@ -45,9 +49,10 @@ export async function resolveWeightsSource(tenantId: string, request: { training
     return { trainingJobId: source.id, iteration: source.model.iteration };
   }
   if (!caffemodel.includes(request.iteration))
-    throw new UnprocessableError(`training job ${source.id} has no weights at iteration ${request.iteration}; ${available(caffemodel)}`, [
-      { field: 'weightsFrom.iteration', message: `no snapshot at iteration ${request.iteration}` },
-    ]);
+    throw new UnprocessableError(
+      `training job ${source.id} has no weights at iteration ${request.iteration}; ${available(caffemodel)}`,
+      [{ field: 'weightsFrom.iteration', message: `no snapshot at iteration ${request.iteration}` }],
+    );
   return { trainingJobId: source.id, iteration: request.iteration };
 }
 
@@ -68,7 +73,12 @@ export async function resolveResumeSource(
   if (iteration === undefined || !resumable.includes(iteration))
     throw new UnprocessableError(
       `training job ${source.id} has no solver state${request.iteration === undefined ? '' : ` at iteration ${request.iteration}`} to resume from; ${available(resumable)}`,
-      [{ field: request.iteration === undefined ? 'resumeFrom.trainingJobId' : 'resumeFrom.iteration', message: 'no solver state snapshot there' }],
+      [
+        {
+          field: request.iteration === undefined ? 'resumeFrom.trainingJobId' : 'resumeFrom.iteration',
+          message: 'no solver state snapshot there',
+        },
+      ],
     );
   checkResumable(solver, await sourceSolver(tenantId, source), iteration);
   return { trainingJobId: source.id, iteration };
@@ -76,7 +86,10 @@ export async function resolveResumeSource(
 
 async function sourceSolver(tenantId: string, source: TrainingJob): Promise<Solver> {
   const solver = await records.find('solvers', tenantId, source.solverId);
-  if (!solver) throw new UnprocessableError(`the solver of training job ${source.id} was deleted, so its solver state cannot be checked for resuming`);
+  if (!solver)
+    throw new UnprocessableError(
+      `the solver of training job ${source.id} was deleted, so its solver state cannot be checked for resuming`,
+    );
   return solver;
 }
 
@@ -90,5 +103,8 @@ function checkResumable(solver: Solver, previous: Solver, iteration: number): vo
         : solver.maxIterations <= iteration
           ? `solver ${solver.id} stops at max_iter ${solver.maxIterations}, not after the snapshot's iteration ${iteration}`
           : undefined;
-  if (mismatch) throw new UnprocessableError(`cannot resume from iteration ${iteration}: ${mismatch}`, [{ field: 'resumeFrom', message: mismatch }]);
+  if (mismatch)
+    throw new UnprocessableError(`cannot resume from iteration ${iteration}: ${mismatch}`, [
+      { field: 'resumeFrom', message: mismatch },
+    ]);
 }

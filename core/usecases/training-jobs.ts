@@ -13,15 +13,24 @@ import { resolveResumeSource, resolveWeightsSource } from './training-job-source
 import { enqueueOrFail } from './work';
 
 /** Creates the job record (with its start point checked) and queues its training. */
-export async function createTrainingJob(tenantId: string, input: z.infer<typeof createTrainingJobBody>): Promise<TrainingJob> {
+export async function createTrainingJob(
+  tenantId: string,
+  input: z.infer<typeof createTrainingJobBody>,
+): Promise<TrainingJob> {
   const solver = await records.get('solvers', tenantId, input.solverId);
   if (solver.status === 'pending')
-    throw new UnprocessableError(`solver ${solver.id} is pending: its prototxt is still being fetched from its URLs; retry once it is ready`);
+    throw new UnprocessableError(
+      `solver ${solver.id} is pending: its prototxt is still being fetched from its URLs; retry once it is ready`,
+    );
   if (solver.status === 'failed')
-    throw new UnprocessableError(`solver ${solver.id} failed (${solver.error ?? 'no reason recorded'}); it cannot be trained`);
+    throw new UnprocessableError(
+      `solver ${solver.id} failed (${solver.error ?? 'no reason recorded'}); it cannot be trained`,
+    );
   const dataset = await records.get('datasets', tenantId, solver.datasetId);
   if (dataset.status === 'failed')
-    throw new UnprocessableError(`dataset ${dataset.id} failed (${dataset.error ?? 'no reason recorded'}); fix it before training on it`);
+    throw new UnprocessableError(
+      `dataset ${dataset.id} failed (${dataset.error ?? 'no reason recorded'}); fix it before training on it`,
+    );
   // The solver may have been stored while its dataset was being built: this is the first check then.
   const fit = netFit(solver.solver, solver.net, dataset);
   if (fit?.errors.length) throw new UnprocessableError(describeFitErrors(dataset, fit.errors), fit.errors);
@@ -68,11 +77,21 @@ export async function trainingJobArtifacts(tenantId: string, id: string) {
     byIteration.set(iteration, entry);
   }
   const model = job.model
-    ? { url: await presignDownload(tenantId, job.model.key, `${id}.caffemodel`), iteration: job.model.iteration, bytes: job.model.bytes }
+    ? {
+        url: await presignDownload(tenantId, job.model.key, `${id}.caffemodel`),
+        iteration: job.model.iteration,
+        bytes: job.model.bytes,
+      }
     : null;
   // The ready-to-use model bundle (container/worker/classify-bundle.ts), once the worker built it.
   const bundleBytes = job.model ? await objectSize(modelBundleKey(tenantId, id)) : undefined;
-  const bundle = bundleBytes === undefined ? null : { url: await presignDownload(tenantId, modelBundleKey(tenantId, id), `${id}-bundle.tar.gz`), bytes: bundleBytes };
+  const bundle =
+    bundleBytes === undefined
+      ? null
+      : {
+          url: await presignDownload(tenantId, modelBundleKey(tenantId, id), `${id}-bundle.tar.gz`),
+          bytes: bundleBytes,
+        };
   return { model, bundle, snapshots: [...byIteration.values()].sort((a, b) => a.iteration - b.iteration) };
 }
 

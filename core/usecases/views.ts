@@ -2,9 +2,24 @@
 import type { AnyRecord } from '../records/types';
 
 const internal = new Set([
-  'tenantId', 'objectKey', 'lmdb', 'leveldb', 'imageArchives', 'batchJobId', 'batchEventRank', 'dispatchState',
-  'dispatchClaimId', 'dispatchClaimedAt', 'preparedAt', 'multipartUploadId', 'inspectedAt', 'importedAt', 'weightsKey',
-  'meanKey', 'correlationId', 'dispatchError',
+  'tenantId',
+  'objectKey',
+  'lmdb',
+  'leveldb',
+  'imageArchives',
+  'batchJobId',
+  'batchEventRank',
+  'dispatchState',
+  'dispatchClaimId',
+  'dispatchClaimedAt',
+  'preparedAt',
+  'multipartUploadId',
+  'inspectedAt',
+  'importedAt',
+  'weightsKey',
+  'meanKey',
+  'correlationId',
+  'dispatchError',
 ]);
 
 export function toView(record: AnyRecord): Record<string, unknown> {

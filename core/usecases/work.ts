@@ -10,10 +10,27 @@ import { batch } from '../aws/clients';
 import { requireEnv } from '../env';
 import { limitsOf, workerLimitEnv } from '../limits';
 import * as records from '../records/store';
-import type { ClassifyJob, Datafile, Dataset, RecordsByCollection, Solver, TrainingJob, WorkCollection } from '../records/types';
+import type {
+  ClassifyJob,
+  Datafile,
+  Dataset,
+  RecordsByCollection,
+  Solver,
+  TrainingJob,
+  WorkCollection,
+} from '../records/types';
 import { readCapacity, tenantLimit } from '../scheduling/capacity';
 import { chooseNext } from '../scheduling/choose';
-import { acquireSlots, listSlots, noteStart, readLastStarts, releaseSlotsOf, usageOf, type Slot, type WorkRef } from '../scheduling/slots';
+import {
+  acquireSlots,
+  listSlots,
+  noteStart,
+  readLastStarts,
+  releaseSlotsOf,
+  usageOf,
+  type Slot,
+  type WorkRef,
+} from '../scheduling/slots';
 import { batchShareIdentifier, envNames, tableKeys, workerActionCollections, type WorkerAction } from '../topology';
 import { enqueueWork, requestDispatchPass, type QueueMessage, type WorkMessage } from '../work-queue';
 
@@ -22,21 +39,51 @@ export type Phase = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
 
 export const statusOf: Record<WorkCollection, Record<Phase, string>> = {
   datasets: { queued: 'pending', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
-  'training-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
-  datafiles: { queued: 'processing', starting: 'processing', running: 'processing', succeeded: 'ready', failed: 'failed' },
+  'training-jobs': {
+    queued: 'queued',
+    starting: 'starting',
+    running: 'running',
+    succeeded: 'succeeded',
+    failed: 'failed',
+  },
+  datafiles: {
+    queued: 'processing',
+    starting: 'processing',
+    running: 'processing',
+    succeeded: 'ready',
+    failed: 'failed',
+  },
   solvers: { queued: 'pending', starting: 'pending', running: 'pending', succeeded: 'ready', failed: 'failed' },
-  'classify-jobs': { queued: 'queued', starting: 'starting', running: 'running', succeeded: 'succeeded', failed: 'failed' },
+  'classify-jobs': {
+    queued: 'queued',
+    starting: 'starting',
+    running: 'running',
+    succeeded: 'succeeded',
+    failed: 'failed',
+  },
 };
 /** The attribute the worker writes when the work produced its result; SUCCEEDED without it is a failure. */
-const resultAttribute: Record<WorkCollection, string> = { datasets: 'preparedAt', 'training-jobs': 'model', datafiles: 'inspectedAt', solvers: 'importedAt', 'classify-jobs': 'results' };
+const resultAttribute: Record<WorkCollection, string> = {
+  datasets: 'preparedAt',
+  'training-jobs': 'model',
+  datafiles: 'inspectedAt',
+  solvers: 'importedAt',
+  'classify-jobs': 'results',
+};
 const terminal = ['ready', 'succeeded', 'failed', 'cancelled'];
 export const collectionOf: Record<WorkerAction, WorkCollection> = workerActionCollections;
-export const actionOf = Object.fromEntries(Object.entries(collectionOf).map(([action, collection]) => [collection, action])) as Record<WorkCollection, WorkerAction>;
+export const actionOf = Object.fromEntries(
+  Object.entries(collectionOf).map(([action, collection]) => [collection, action]),
+) as Record<WorkCollection, WorkerAction>;
 
 type WorkRecord = Dataset | TrainingJob | Datafile | Solver | ClassifyJob;
 
 /** Sends the record's work message; if the queue is unreachable the record fails visibly instead of waiting forever. */
-export async function enqueueOrFail(collection: WorkCollection, record: WorkRecord, action: WorkerAction): Promise<void> {
+export async function enqueueOrFail(
+  collection: WorkCollection,
+  record: WorkRecord,
+  action: WorkerAction,
+): Promise<void> {
   try {
     await enqueueWork({ action, tenantId: record.tenantId, recordId: record.id });
   } catch (error) {
@@ -63,11 +110,16 @@ interface DispatchAttributes {
   dispatchClaimId?: string;
   dispatchClaimedAt?: string;
 }
-export const dispatchOf = (record: WorkRecord | RecordsByCollection[WorkCollection]): DispatchAttributes => record as unknown as DispatchAttributes;
+export const dispatchOf = (record: WorkRecord | RecordsByCollection[WorkCollection]): DispatchAttributes =>
+  record as unknown as DispatchAttributes;
 /** Batch job names are deterministic, so the reconciler can find a job submitted by a dispatcher that died before recording it. */
 export const batchJobName = (action: WorkerAction, recordId: string) => `${action}-${recordId}`;
 export const isTerminal = (record: { status?: string }) => terminal.includes(record.status ?? 'ready');
-const workOf = (collection: WorkCollection, tenantId: string, recordId: string): WorkRef => ({ collection, tenantId, recordId });
+const workOf = (collection: WorkCollection, tenantId: string, recordId: string): WorkRef => ({
+  collection,
+  tenantId,
+  recordId,
+});
 
 /**
  * Step 0 — the dispatcher saw the work's message: a queued record that no dispatcher has taken
@@ -96,7 +148,11 @@ export async function markWaiting(message: WorkMessage): Promise<'waiting' | 'sk
 /** Whether the work is still waiting for a worker (its message then comes back later). */
 export async function isWaiting(message: WorkMessage): Promise<boolean> {
   const record = await records.find(collectionOf[message.action], message.tenantId, message.recordId);
-  return Boolean(record && dispatchOf(record).dispatchState === 'waiting' && record.status === statusOf[collectionOf[message.action]].queued);
+  return Boolean(
+    record &&
+      dispatchOf(record).dispatchState === 'waiting' &&
+      record.status === statusOf[collectionOf[message.action]].queued,
+  );
 }
 
 /** Step 2 — takes the waiting record for one claim; the record as claimed, or undefined if it is no longer waiting. */
@@ -136,7 +192,12 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
       parameters: { action, tenantId: record.tenantId, recordId: record.id },
       tags: { tenantId: record.tenantId, recordId: record.id },
       // The worker cannot read the admin's settings: it gets its tenant's limits with the job.
-      containerOverrides: { environment: Object.entries(workerLimitEnv(await limitsOf(record.tenantId))).map(([name, value]) => ({ name, value })) },
+      containerOverrides: {
+        environment: Object.entries(workerLimitEnv(await limitsOf(record.tenantId))).map(([name, value]) => ({
+          name,
+          value,
+        })),
+      },
       ...(maxRuntimeSeconds ? { timeout: { attemptDurationSeconds: maxRuntimeSeconds } } : {}),
     }),
   );
@@ -153,15 +214,26 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
 export async function recordSubmission(work: WorkRef, claimId: string, jobId: string): Promise<boolean> {
   const recorded = await records.update(work.collection, work.tenantId, work.recordId, {
     set: { batchJobId: jobId, dispatchState: 'submitted' },
-    condition: '#claim = :claim AND (attribute_not_exists(#job) OR #job = :job) AND NOT (#status IN (:t0, :t1, :t2, :t3))',
+    condition:
+      '#claim = :claim AND (attribute_not_exists(#job) OR #job = :job) AND NOT (#status IN (:t0, :t1, :t2, :t3))',
     names: { '#claim': 'dispatchClaimId', '#job': 'batchJobId', '#status': 'status' },
-    values: { ':claim': claimId, ':job': jobId, ...Object.fromEntries(terminal.map((status, i) => [`:t${i}`, status])) },
+    values: {
+      ':claim': claimId,
+      ':job': jobId,
+      ...Object.fromEntries(terminal.map((status, i) => [`:t${i}`, status])),
+    },
   });
   if (recorded) return true;
   const current = await records.find(work.collection, work.tenantId, work.recordId);
   if (current?.batchJobId === jobId) return true;
-  await terminateBatchJob(jobId, current && !isTerminal(current) ? 'duplicate submission for the same record' : 'the record was cancelled or deleted while its job was submitted');
-  if (!current || isTerminal(current) || dispatchOf(current).dispatchClaimId === claimId) await releaseSlotsOf(work, claimId);
+  await terminateBatchJob(
+    jobId,
+    current && !isTerminal(current)
+      ? 'duplicate submission for the same record'
+      : 'the record was cancelled or deleted while its job was submitted',
+  );
+  if (!current || isTerminal(current) || dispatchOf(current).dispatchClaimId === claimId)
+    await releaseSlotsOf(work, claimId);
   return false;
 }
 
@@ -171,7 +243,11 @@ export async function recordSubmission(work: WorkRef, claimId: string, jobId: st
  */
 export async function unclaim(work: WorkRef, claimId: string, waitingSince: string): Promise<boolean> {
   const reset = await records.update(work.collection, work.tenantId, work.recordId, {
-    set: { dispatchState: 'waiting', [tableKeys.waitingIndex.partitionKey]: records.waitingKeyValue, [tableKeys.waitingIndex.sortKey]: waitingSince },
+    set: {
+      dispatchState: 'waiting',
+      [tableKeys.waitingIndex.partitionKey]: records.waitingKeyValue,
+      [tableKeys.waitingIndex.sortKey]: waitingSince,
+    },
     remove: ['dispatchClaimId', 'dispatchClaimedAt'],
     condition: '#claim = :claim AND attribute_not_exists(#job) AND #status = :queued',
     names: { '#claim': 'dispatchClaimId', '#job': 'batchJobId', '#status': 'status' },
@@ -189,7 +265,11 @@ export type StartOutcome = 'started' | 'no-capacity' | 'not-waiting' | 'duplicat
  * a claim without a job (re-queued, or the job found by its name is adopted), a job whose record
  * has another (terminated).
  */
-export async function startWork(entry: records.WaitingEntry, limits: { maxWorkers: number; tenantLimit: number }, inUse?: Slot[]): Promise<StartOutcome> {
+export async function startWork(
+  entry: records.WaitingEntry,
+  limits: { maxWorkers: number; tenantLimit: number },
+  inUse?: Slot[],
+): Promise<StartOutcome> {
   const work = workOf(entry.collection as WorkCollection, entry.tenantId, entry.recordId);
   const claimId = randomUUID();
   if (!(await acquireSlots(work, claimId, limits, inUse))) return 'no-capacity';
@@ -228,7 +308,11 @@ export async function runDispatchPass(): Promise<number> {
   for (let attempt = 0; attempt < maxStartsPerPass && waiting.length; attempt++) {
     const next = chooseNext(waiting, usageOf(slots), limits, lastStarts);
     if (!next) break;
-    const outcome = await startWork(next, { maxWorkers: limits.maxWorkers, tenantLimit: limits.tenantLimit(next.tenantId) }, slots);
+    const outcome = await startWork(
+      next,
+      { maxWorkers: limits.maxWorkers, tenantLimit: limits.tenantLimit(next.tenantId) },
+      slots,
+    );
     if (outcome === 'started') {
       started++;
       lastStarts[next.tenantId] = await noteStart(next.tenantId);
@@ -256,10 +340,17 @@ export const capacityBackoffSeconds = (waits: number): number => Math.min(300, 5
  */
 export async function handleQueueMessages(messages: QueueMessage[]): Promise<Array<QueueOutcome | Error>> {
   // Per message: one message that cannot be handled fails alone (SQS redelivers just it).
-  const settle = async <T>(work: () => Promise<T>): Promise<T | Error> => work().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-  const noted = await Promise.all(messages.map((message) => settle(async () => ('dispatchPass' in message ? ('pass' as const) : markWaiting(message)))));
+  const settle = async <T>(work: () => Promise<T>): Promise<T | Error> =>
+    work().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  const noted = await Promise.all(
+    messages.map((message) =>
+      settle(async () => ('dispatchPass' in message ? ('pass' as const) : markWaiting(message))),
+    ),
+  );
   // A failed pass fails every message that asked for it; their records stay waiting and they come back.
-  const pass = noted.some((outcome) => outcome !== 'skipped' && !(outcome instanceof Error)) ? await settle(runDispatchPass) : 0;
+  const pass = noted.some((outcome) => outcome !== 'skipped' && !(outcome instanceof Error))
+    ? await settle(runDispatchPass)
+    : 0;
   return Promise.all(
     messages.map((message, i) =>
       settle(async (): Promise<QueueOutcome> => {
@@ -294,7 +385,9 @@ function jobSettings(record: WorkRecord): { jobQueue: string; jobDefinition: str
   if (!('solverId' in record)) return gpu;
   const cpuQueue = process.env[envNames.batchCpuJobQueue];
   // The CPU queue runs the CPU image, which has a job definition of its own (no GPU requested).
-  const cpu = cpuQueue ? { jobQueue: cpuQueue, jobDefinition: process.env[envNames.batchCpuJobDefinition] ?? gpu.jobDefinition } : undefined;
+  const cpu = cpuQueue
+    ? { jobQueue: cpuQueue, jobDefinition: process.env[envNames.batchCpuJobDefinition] ?? gpu.jobDefinition }
+    : undefined;
   const target = record.resources?.type === 'CPU' && cpu ? cpu : gpu;
   return { ...target, ...(record.maxRuntimeSeconds ? { maxRuntimeSeconds: record.maxRuntimeSeconds } : {}) };
 }
@@ -336,7 +429,11 @@ const phaseRank: Record<Phase, number> = { queued: 1, starting: 2, running: 3, s
 function batchFailure(detail: BatchJobDetail): string {
   const last = detail.attempts?.at(-1);
   const container = last?.container ?? detail.container;
-  const parts = [last?.statusReason ?? detail.statusReason, container?.reason, container?.exitCode !== undefined ? `exit code ${container.exitCode}` : undefined];
+  const parts = [
+    last?.statusReason ?? detail.statusReason,
+    container?.reason,
+    container?.exitCode !== undefined ? `exit code ${container.exitCode}` : undefined,
+  ];
   return `the Batch job failed: ${parts.filter(Boolean).join('; ') || 'no reason given'}`;
 }
 
@@ -350,10 +447,19 @@ export async function applyBatchEvent(detail: BatchJobDetail): Promise<void> {
   const collection = collectionOf[action];
   const record = await records.find(collection, tenantId, recordId);
   const updated = record && !isTerminal(record) ? await applyToRecord(collection, record, detail, phase) : undefined;
-  if (phase === 'succeeded' || phase === 'failed') await releaseFinished(workOf(collection, tenantId, recordId), updated ?? (await records.find(collection, tenantId, recordId)));
+  if (phase === 'succeeded' || phase === 'failed')
+    await releaseFinished(
+      workOf(collection, tenantId, recordId),
+      updated ?? (await records.find(collection, tenantId, recordId)),
+    );
 }
 
-async function applyToRecord(collection: WorkCollection, record: WorkRecord, detail: BatchJobDetail, phase: Phase): Promise<WorkRecord | undefined> {
+async function applyToRecord(
+  collection: WorkCollection,
+  record: WorkRecord,
+  detail: BatchJobDetail,
+  phase: Phase,
+): Promise<WorkRecord | undefined> {
   const finished = detail.attempts?.length ?? 0;
   const attempt = phase === 'succeeded' || phase === 'failed' ? Math.max(finished, 1) : finished + 1;
   const rank = attempt * 10 + phaseRank[phase];
@@ -371,7 +477,8 @@ async function applyToRecord(collection: WorkCollection, record: WorkRecord, det
   // Never onto a record waiting again (a stray job of a claim the reconciler gave back: it terminates that job).
   return (await records.update(collection, record.tenantId, record.id, {
     set,
-    condition: '(attribute_not_exists(#job) OR #job = :job) AND (attribute_not_exists(#rank) OR #rank < :rank) AND (attribute_not_exists(#state) OR #state <> :waiting)',
+    condition:
+      '(attribute_not_exists(#job) OR #job = :job) AND (attribute_not_exists(#rank) OR #rank < :rank) AND (attribute_not_exists(#state) OR #state <> :waiting)',
     names: { '#job': 'batchJobId', '#rank': 'batchEventRank', '#state': 'dispatchState' },
     values: { ':job': detail.jobId, ':rank': rank, ':waiting': 'waiting' },
   })) as WorkRecord | undefined;

@@ -11,4 +11,6 @@ const onStateChange = async (event: EventBridgeEvent<'Batch Job State Change', B
   await applyBatchEvent(event.detail);
 };
 
-export const handler = middy(onStateChange).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(onStateChange)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }));

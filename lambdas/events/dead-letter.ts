@@ -15,9 +15,16 @@ const onDeadLetters = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       const outcome = await failDeadLetteredWork(record.body);
       // Anything but "failed" needs no action, but an operator reading the DLQ alarm wants to know why.
-      logger[outcome === 'unreadable' ? 'error' : 'warn']('dead-lettered work message', { messageId: record.messageId, body: record.body, outcome });
+      logger[outcome === 'unreadable' ? 'error' : 'warn']('dead-lettered work message', {
+        messageId: record.messageId,
+        body: record.body,
+        outcome,
+      });
     } catch (error) {
-      logger.error('could not handle a dead-lettered message; it will be retried', { messageId: record.messageId, error: error as Error });
+      logger.error('could not handle a dead-lettered message; it will be retried', {
+        messageId: record.messageId,
+        error: error as Error,
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

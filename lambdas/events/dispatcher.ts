@@ -19,9 +19,16 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const parsed: Array<{ messageId: string; body: string; message: QueueMessage }> = [];
   for (const record of event.Records) {
     try {
-      parsed.push({ messageId: record.messageId, body: record.body, message: queueMessageSchema.parse(JSON.parse(record.body)) });
+      parsed.push({
+        messageId: record.messageId,
+        body: record.body,
+        message: queueMessageSchema.parse(JSON.parse(record.body)),
+      });
     } catch (error) {
-      logger.error('unreadable message; it will be retried, then dead-lettered', { messageId: record.messageId, error: error as Error });
+      logger.error('unreadable message; it will be retried, then dead-lettered', {
+        messageId: record.messageId,
+        error: error as Error,
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
@@ -40,4 +47,6 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   return { batchItemFailures };
 };
 
-export const handler = middy(dispatchAll).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(dispatchAll)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }));

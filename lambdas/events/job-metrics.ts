@@ -29,4 +29,6 @@ const publishJobMetrics = async (): Promise<JobCounts> => {
   return counts;
 };
 
-export const handler = middy(publishJobMetrics).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(publishJobMetrics)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }));

@@ -6,7 +6,8 @@ import { logger } from '../shared/powertools';
 
 const onSchedule = async (): Promise<void> => {
   const report = await reconcile();
-  if (report.adopted || report.requeued || report.terminated || report.slotsFreed) logger.warn('reconciler repaired stuck work', { ...report });
+  if (report.adopted || report.requeued || report.terminated || report.slotsFreed)
+    logger.warn('reconciler repaired stuck work', { ...report });
 };
 
 export const handler = middy(onSchedule).use(injectLambdaContext(logger, { resetKeys: true }));

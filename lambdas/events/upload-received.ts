@@ -16,4 +16,6 @@ const onUpload = async (event: S3Event): Promise<void> => {
   }
 };
 
-export const handler = middy(onUpload).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(onUpload)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }));

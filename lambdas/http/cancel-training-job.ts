@@ -3,4 +3,6 @@ import { cancelTrainingJob } from '../../core/usecases/training-job-control';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters }) => json(200, toView(await cancelTrainingJob(tenantId, pathParameters.id ?? ''))));
+export const handler = httpHandler(async ({ tenantId, pathParameters }) =>
+  json(200, toView(await cancelTrainingJob(tenantId, pathParameters.id ?? ''))),
+);

@@ -2,4 +2,6 @@
 import { classifyJobResults } from '../../core/usecases/classify-jobs';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters }) => json(200, await classifyJobResults(tenantId, pathParameters.id ?? '')));
+export const handler = httpHandler(async ({ tenantId, pathParameters }) =>
+  json(200, await classifyJobResults(tenantId, pathParameters.id ?? '')),
+);

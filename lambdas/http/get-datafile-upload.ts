@@ -2,4 +2,6 @@
 import { resumeUpload } from '../../core/usecases/datafiles';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters }) => json(200, await resumeUpload(tenantId, pathParameters.id ?? '')));
+export const handler = httpHandler(async ({ tenantId, pathParameters }) =>
+  json(200, await resumeUpload(tenantId, pathParameters.id ?? '')),
+);

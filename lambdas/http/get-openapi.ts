@@ -5,4 +5,6 @@ import { httpHandler, json } from '../shared/http';
 // Built once per cold start: it depends only on the route table bundled with the function.
 const body = openApiDocument();
 
-export const handler = httpHandler(async () => json(200, body, { 'cache-control': 'public, max-age=300' }), { public: true });
+export const handler = httpHandler(async () => json(200, body, { 'cache-control': 'public, max-age=300' }), {
+  public: true,
+});

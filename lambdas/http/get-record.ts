@@ -8,6 +8,7 @@ import { httpHandler, json } from '../shared/http';
 export const handler = httpHandler(async ({ tenantId, routeKey, pathParameters }) => {
   const collection = collectionOf(routeKey);
   const id = pathParameters.id ?? '';
-  const record = collection === 'datafiles' ? await currentDatafile(tenantId, id) : await records.get(collection, tenantId, id);
+  const record =
+    collection === 'datafiles' ? await currentDatafile(tenantId, id) : await records.get(collection, tenantId, id);
   return json(200, toView(record));
 });

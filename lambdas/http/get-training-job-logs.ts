@@ -11,7 +11,12 @@ export const handler = httpHandler(async ({ tenantId, pathParameters, query, hea
   const { offset, limit, wait } = logQuery.parse(query);
   const rangeHeader = headers.range;
   const range = rangeHeader ? parseRangeHeader(rangeHeader) : { start: offset ?? 0 };
-  const window = await readTrainingJobLog(tenantId, pathParameters.id ?? '', { range, limit, waitSeconds: wait, answerBy });
+  const window = await readTrainingJobLog(tenantId, pathParameters.id ?? '', {
+    range,
+    limit,
+    waitSeconds: wait,
+    answerBy,
+  });
   const cursor = {
     'accept-ranges': 'bytes',
     'x-next-offset': String(window.nextOffset),
@@ -20,6 +25,8 @@ export const handler = httpHandler(async ({ tenantId, pathParameters, query, hea
   };
   const body = window.bytes.toString('utf8');
   if (!rangeHeader) return text(200, body, cursor);
-  const contentRange = window.bytes.length ? `bytes ${window.start}-${window.nextOffset - 1}/${window.size}` : `bytes */${window.size}`;
+  const contentRange = window.bytes.length
+    ? `bytes ${window.start}-${window.nextOffset - 1}/${window.size}`
+    : `bytes */${window.size}`;
   return text(window.bytes.length ? 206 : 200, body, { ...cursor, 'content-range': contentRange });
 });

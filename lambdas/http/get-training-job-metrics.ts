@@ -2,4 +2,6 @@
 import { trainingJobMetrics } from '../../core/usecases/training-job-metrics';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters }) => json(200, await trainingJobMetrics(tenantId, pathParameters.id ?? '')));
+export const handler = httpHandler(async ({ tenantId, pathParameters }) =>
+  json(200, await trainingJobMetrics(tenantId, pathParameters.id ?? '')),
+);

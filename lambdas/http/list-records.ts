@@ -8,6 +8,10 @@ import { httpHandler, json } from '../shared/http';
 export const handler = httpHandler(async ({ tenantId, routeKey, query }) => {
   const collection = collectionOf(routeKey);
   const { limit, cursor, status } = listQueryOf(collection).parse(query);
-  const page = await records.list(collection, tenantId, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+  const page = await records.list(collection, tenantId, {
+    limit,
+    ...(cursor ? { cursor } : {}),
+    ...(status ? { status } : {}),
+  });
   return json(200, { items: page.items.map(toView), nextCursor: page.nextCursor ?? null });
 });

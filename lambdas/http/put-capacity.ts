@@ -3,4 +3,7 @@ import { changeCapacity } from '../../core/usecases/capacity';
 import { capacitySettingsSchema } from '../../core/scheduling/capacity';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ body }) => json(200, await changeCapacity(capacitySettingsSchema.parse(body))), { admin: true });
+export const handler = httpHandler(
+  async ({ body }) => json(200, await changeCapacity(capacitySettingsSchema.parse(body))),
+  { admin: true },
+);

@@ -2,4 +2,6 @@
 import { limitSettingsSchema, writeLimits } from '../../core/limits';
 import { httpHandler, json } from '../shared/http';
 
-export const handler = httpHandler(async ({ body }) => json(200, await writeLimits(limitSettingsSchema.parse(body))), { admin: true });
+export const handler = httpHandler(async ({ body }) => json(200, await writeLimits(limitSettingsSchema.parse(body))), {
+  admin: true,
+});

@@ -21,17 +21,26 @@ export class AdminOnlyError extends DomainError {
 export function groupsOf(claims: Record<string, unknown> | undefined): string[] {
   const groups = claims?.['cognito:groups'];
   if (Array.isArray(groups)) return groups.map(String);
-  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  if (typeof groups === 'string')
+    return groups
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
   return [];
 }
 
 /** The IAM callers the deployment made admins (comma-separated ARNs, exactly as API Gateway reports them). */
 function adminPrincipalArns(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env[envNames.adminPrincipalArns] ?? '').split(',').map((arn) => arn.trim()).filter(Boolean);
+  return (env[envNames.adminPrincipalArns] ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
 }
 
 export function isAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): boolean {
-  const authorizer = event.requestContext.authorizer as { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } } | undefined;
+  const authorizer = event.requestContext.authorizer as
+    | { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } }
+    | undefined;
   if (groupsOf(authorizer?.jwt?.claims).includes(adminGroup)) return true;
   const callerArn = authorizer?.iam?.userArn;
   return Boolean(callerArn && adminPrincipalArns().includes(callerArn));
@@ -39,5 +48,8 @@ export function isAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 're
 
 /** Throws 403 unless the caller is an admin. */
 export function assertAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): void {
-  if (!isAdmin(event)) throw new AdminOnlyError(`this is an admin operation: only members of the "${adminGroup}" group (or, with IAM auth, the deployment's admin principals) may call it`);
+  if (!isAdmin(event))
+    throw new AdminOnlyError(
+      `this is an admin operation: only members of the "${adminGroup}" group (or, with IAM auth, the deployment's admin principals) may call it`,
+    );
 }

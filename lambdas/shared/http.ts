@@ -48,7 +48,9 @@ type Result = APIGatewayProxyStructuredResultV2;
  * different principal that reuses a deleted one's name.
  */
 export function tenantOf(event: Pick<Event, 'requestContext'>): string {
-  const authorizer = event.requestContext.authorizer as (Event['requestContext']['authorizer'] & { iam?: { userId?: unknown } }) | undefined;
+  const authorizer = event.requestContext.authorizer as
+    | (Event['requestContext']['authorizer'] & { iam?: { userId?: unknown } })
+    | undefined;
   const tenant = authorizer?.jwt?.claims?.sub ?? authorizer?.iam?.userId;
   if (typeof tenant !== 'string' || !tenant) throw Object.assign(new Error('Unauthorized'), { statusCode: 401 });
   return tenant;
@@ -87,9 +89,10 @@ const correlation = {
     logger.setCorrelationId(id);
     tracer.putAnnotation('correlationId', id);
     if (!valid)
-      throw new ValidationError('the X-Correlation-Id header must be 1 to 128 printable ASCII characters without spaces', [
-        { field: 'X-Correlation-Id', message: 'must be 1 to 128 printable ASCII characters without spaces' },
-      ]);
+      throw new ValidationError(
+        'the X-Correlation-Id header must be 1 to 128 printable ASCII characters without spaces',
+        [{ field: 'X-Correlation-Id', message: 'must be 1 to 128 printable ASCII characters without spaces' }],
+      );
   },
   after: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
   onError: async (request: { context: Context; response: Result | undefined }) => echoCorrelationId(request),
@@ -112,11 +115,15 @@ function routeOf(event: Event): Route {
 }
 
 /** The path parameters, each checked against the schema the OpenAPI document shows for its name. */
-function checkedPathParameters(route: Route, given: Record<string, string | undefined> | undefined): Record<string, string> {
+function checkedPathParameters(
+  route: Route,
+  given: Record<string, string | undefined> | undefined,
+): Record<string, string> {
   const checked: Record<string, string> = {};
   for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) {
     const schema = pathParameterSchemas[name as keyof typeof pathParameterSchemas];
-    if (!schema) throw new Error(`path parameter {${name}} of ${routeKey(route)} has no schema in pathParameterSchemas`);
+    if (!schema)
+      throw new Error(`path parameter {${name}} of ${routeKey(route)} has no schema in pathParameterSchemas`);
     const parsed = schema.safeParse(given?.[name!] ?? '');
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? 'not valid';
@@ -170,7 +177,10 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
         request.response = problemResponse(problem);
         // A used-up quota says when to come back (RFC 9110 Retry-After).
         if (request.error instanceof QuotaExceededError)
-          request.response.headers = { ...request.response.headers, 'retry-after': String(request.error.retryAfterSeconds) };
+          request.response.headers = {
+            ...request.response.headers,
+            'retry-after': String(request.error.retryAfterSeconds),
+          };
       },
     });
   // The last resort: should a middleware itself fail, the caller still gets a problem, not a crashed instance.

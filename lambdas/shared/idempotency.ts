@@ -9,7 +9,12 @@
  * (dynalite ignores TTL, so locally they stay until they expire logically — Powertools treats an
  * expired item as absent). Failed requests are not remembered: the item is deleted, so a retry runs again.
  */
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { requireEnv } from '../../core/env';
@@ -54,7 +59,9 @@ const config = new IdempotencyConfig({
   },
 });
 
-let cached: { endpoint: string | undefined; run: (fingerprint: Fingerprint, work: () => Promise<Result>) => Promise<Result> } | undefined;
+let cached:
+  | { endpoint: string | undefined; run: (fingerprint: Fingerprint, work: () => Promise<Result>) => Promise<Result> }
+  | undefined;
 
 /** One persistence layer per process (re-created if the local cloud moved DynamoDB's endpoint). */
 function idempotentRunner() {
@@ -90,14 +97,21 @@ export async function withIdempotency(
   const key = request.headers[header];
   if (key === undefined || !idempotentRoutes.has(request.routeKey)) return work();
   if (!key.trim() || key.length > maxKeyLength)
-    throw new ValidationError(`the Idempotency-Key header must be 1 to ${maxKeyLength} characters`, [{ field: 'Idempotency-Key', message: `must be 1 to ${maxKeyLength} characters` }]);
+    throw new ValidationError(`the Idempotency-Key header must be 1 to ${maxKeyLength} characters`, [
+      { field: 'Idempotency-Key', message: `must be 1 to ${maxKeyLength} characters` },
+    ]);
   config.registerLambdaContext(context);
   try {
     // A missing body is hashed as null: Powertools hashes the JSON of `body`, and undefined has none.
-    return await idempotentRunner()({ route: request.routeKey, tenantId: request.tenantId, key, body: request.body ?? null }, work);
+    return await idempotentRunner()(
+      { route: request.routeKey, tenantId: request.tenantId, key, body: request.body ?? null },
+      work,
+    );
   } catch (error) {
     if (error instanceof IdempotencyValidationError)
-      throw new UnprocessableError(`Idempotency-Key "${key}" was already used with a different request body; use a new key for a different request`);
+      throw new UnprocessableError(
+        `Idempotency-Key "${key}" was already used with a different request body; use a new key for a different request`,
+      );
     if (error instanceof IdempotencyAlreadyInProgressError)
       throw new ConflictError(`a request with Idempotency-Key "${key}" is still in progress; retry it in a moment`);
     throw error;

@@ -28,7 +28,10 @@ const zodIssues = (error: ZodError): FieldError[] =>
     const field = issue.path.join('.') || '(body)';
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     return keys.length
-      ? { field: keys.map((k) => [...issue.path, k].join('.')).join(', '), message: `unknown field${keys.length > 1 ? 's' : ''}` }
+      ? {
+          field: keys.map((k) => [...issue.path, k].join('.')).join(', '),
+          message: `unknown field${keys.length > 1 ? 's' : ''}`,
+        }
       : { field, message: issue.message };
   });
 
@@ -43,13 +46,33 @@ const isHttpError = (error: unknown): error is HttpError =>
 export function toProblem(error: unknown, requestId?: string): { problem: Problem; unexpected: boolean } {
   const base = { type: 'about:blank', ...(requestId ? { instance: `urn:request:${requestId}` } : {}) };
   if (error instanceof DomainError)
-    return { problem: { ...base, title: error.title, status: error.status, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) }, unexpected: false };
+    return {
+      problem: {
+        ...base,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+      },
+      unexpected: false,
+    };
   if (error instanceof ZodError) {
     const errors = zodIssues(error);
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     return { problem: { ...base, title: 'Invalid request', status: 400, detail, errors }, unexpected: false };
   }
   if (isHttpError(error) && error.statusCode >= 400 && error.statusCode < 500)
-    return { problem: { ...base, title: error.message, status: error.statusCode, detail: error.message }, unexpected: false };
-  return { problem: { ...base, title: 'Internal error', status: 500, detail: 'the request failed unexpectedly; retry, and report the instance id if it persists' }, unexpected: true };
+    return {
+      problem: { ...base, title: error.message, status: error.statusCode, detail: error.message },
+      unexpected: false,
+    };
+  return {
+    problem: {
+      ...base,
+      title: 'Internal error',
+      status: 500,
+      detail: 'the request failed unexpectedly; retry, and report the instance id if it persists',
+    },
+    unexpected: true,
+  };
 }

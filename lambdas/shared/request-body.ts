@@ -35,7 +35,10 @@ export type FormBody = Record<string, string | FilePart | Array<string | FilePar
 
 /** The media types the route takes a body in (none: a body sent anyway is not read). */
 export function acceptedMedia(route: Pick<Route, 'request'>): MediaKind[] {
-  return [...(route.request?.body ? (['json'] as const) : []), ...(route.request?.form ? (['multipart'] as const) : [])];
+  return [
+    ...(route.request?.body ? (['json'] as const) : []),
+    ...(route.request?.form ? (['multipart'] as const) : []),
+  ];
 }
 
 function mediaKindOf(contentType: string | undefined): MediaKind | undefined {
@@ -71,13 +74,16 @@ export async function readRequestBody(
 export function parseJson(text: string): unknown {
   const depth = jsonDepth(text);
   if (depth > maxJsonDepth)
-    throw new ValidationError(`the request body nests deeper than ${maxJsonDepth} levels; no request of this API does`, [
-      { field: '(body)', message: `nested more than ${maxJsonDepth} levels` },
-    ]);
+    throw new ValidationError(
+      `the request body nests deeper than ${maxJsonDepth} levels; no request of this API does`,
+      [{ field: '(body)', message: `nested more than ${maxJsonDepth} levels` }],
+    );
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(`the request body is not valid JSON: ${(error as Error).message}`, [{ field: '(body)', message: 'not valid JSON' }]);
+    throw new ValidationError(`the request body is not valid JSON: ${(error as Error).message}`, [
+      { field: '(body)', message: 'not valid JSON' },
+    ]);
   }
 }
 
@@ -89,7 +95,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
@@ -117,16 +124,23 @@ export function parseMultipart(raw: Buffer, contentType: string): Promise<FormBo
     try {
       parser = Busboy({
         headers: { 'content-type': contentType },
-        limits: { fileSize: multipartLimits.fileBytes, files: multipartLimits.files, fields: multipartLimits.fields, fieldSize: multipartLimits.fieldBytes },
+        limits: {
+          fileSize: multipartLimits.fileBytes,
+          files: multipartLimits.files,
+          fields: multipartLimits.fields,
+          fieldSize: multipartLimits.fieldBytes,
+        },
       });
     } catch (error) {
       return fail(error as Error); // e.g. no boundary in the content-type
     }
-    const tooMany = (what: string, limit: number) => () => fail(new PayloadTooLargeError(`a multipart body takes at most ${limit} ${what}`));
+    const tooMany = (what: string, limit: number) => () =>
+      fail(new PayloadTooLargeError(`a multipart body takes at most ${limit} ${what}`));
     parser.on('filesLimit', tooMany('files', multipartLimits.files));
     parser.on('fieldsLimit', tooMany('fields', multipartLimits.fields));
     parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
-      if (valueTruncated) return fail(new PayloadTooLargeError(`form field ${name} is longer than ${multipartLimits.fieldBytes} bytes`));
+      if (valueTruncated)
+        return fail(new PayloadTooLargeError(`form field ${name} is longer than ${multipartLimits.fieldBytes} bytes`));
       add(name, value);
     });
     parser.on('file', (name, stream, filename, _encoding, mimeType) => {
@@ -139,7 +153,12 @@ export function parseMultipart(raw: Buffer, contentType: string): Promise<FormBo
             done();
           });
           stream.on('end', () => {
-            add(name, { filename: filename ?? '', mimeType, content: Buffer.concat(chunks), truncated: Boolean((stream as { truncated?: boolean }).truncated) });
+            add(name, {
+              filename: filename ?? '',
+              mimeType,
+              content: Buffer.concat(chunks),
+              truncated: Boolean((stream as { truncated?: boolean }).truncated),
+            });
             done();
           });
         }),
@@ -158,4 +177,6 @@ export function parseMultipart(raw: Buffer, contentType: string): Promise<FormBo
 }
 
 const malformed = (error: Error) =>
-  new ValidationError(`the multipart/form-data body is malformed: ${error.message}`, [{ field: '(body)', message: 'malformed multipart/form-data' }]);
+  new ValidationError(`the multipart/form-data body is malformed: ${error.message}`, [
+    { field: '(body)', message: 'malformed multipart/form-data' },
+  ]);

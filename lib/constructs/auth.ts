@@ -68,7 +68,10 @@ export class Auth extends Construct {
       enableTokenRevocation: true,
     });
 
-    this.userPool.addGroup('Admins', { groupName: adminGroup, description: 'Operators of this Elastic Caffe deployment' });
+    this.userPool.addGroup('Admins', {
+      groupName: adminGroup,
+      description: 'Operators of this Elastic Caffe deployment',
+    });
 
     const stack = Stack.of(this);
     this.issuerUrl = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;

@@ -18,7 +18,11 @@ export function classifyImageCode(scope: Construct, id: string, entry: string): 
   return withBuildLock(path.resolve(__dirname, '..', '..', 'container', 'build'), () => {
     const directory = buildClassifyImageContext(entry);
     // Debian's Caffe packages are amd64, whatever machine runs the deploy.
-    const asset = new DockerImageAsset(scope, id, { directory, file: classifyDockerfile, platform: Platform.LINUX_AMD64 });
+    const asset = new DockerImageAsset(scope, id, {
+      directory,
+      file: classifyDockerfile,
+      platform: Platform.LINUX_AMD64,
+    });
     // The asset exists (and is hashed) here, inside the lock; DockerImageCode.fromImageAsset would make it later.
     return lambda.DockerImageCode.fromEcr(asset.repository, { tagOrDigest: asset.imageTag });
   });

@@ -50,7 +50,8 @@ export function functionFoundation(scope: Construct, id: string): { role: iam.Ro
   acknowledgeFindings(role, 'IAM5', [
     {
       pattern: /^Resource::\*$/,
-      reason: 'X-Ray tracing (tracing: Active): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason:
+        'X-Ray tracing (tracing: Active): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     },
   ]);
   return {
@@ -109,7 +110,12 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
 
     /** Grants DeleteObject under `tenants/` (deleting a record's artifacts); the bucket is bound by bindBucket. */
     bindObjectDeletion(bucket: s3.IBucket): this {
-      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }));
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:DeleteObject'],
+          resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)],
+        }),
+      );
       return this;
     }
 
@@ -120,17 +126,24 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
      */
     bindTenantDeletion(bucket: s3.IBucket): this {
       this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'], resources: [bucket.bucketArn] }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'],
+          resources: [bucket.bucketArn],
+        }),
       );
       this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }),
+        new iam.PolicyStatement({
+          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)],
+        }),
       );
       this.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
       acknowledgeFindings(this.executionRole, 'IAM5', [
         { pattern: /^Resource::\*$/, reason: 'batch:DescribeJobs supports no resource-level permissions.' },
         {
           pattern: /\/tenants\/\*$/,
-          reason: "Deleting a tenant (admin only) deletes every version of every object under its prefix; the tenant is the route's path parameter.",
+          reason:
+            "Deleting a tenant (admin only) deletes every version of every object under its prefix; the tenant is the route's path parameter.",
         },
       ]);
       return this.bindBatchTerminate();
@@ -141,11 +154,14 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
      * no queue or definition is needed, and the function can stop jobs but never start one.
      */
     bindBatchTerminate(): this {
-      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [batchJobsArn(this)] }));
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [batchJobsArn(this)] }),
+      );
       acknowledgeFindings(this.executionRole, 'IAM5', [
         {
           pattern: /:batch:.*:job\/\*$/,
-          reason: 'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: TerminateJob is limited to jobs of this account and region.',
+          reason:
+            'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: TerminateJob is limited to jobs of this account and region.',
         },
       ]);
       return this;
@@ -158,7 +174,10 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
      */
     bindBatch(jobQueue: batch.IJobQueue, jobDefinition: batch.IJobDefinition): this {
       this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobQueue.jobQueueArn, jobDefinition.jobDefinitionArn] }),
+        new iam.PolicyStatement({
+          actions: ['batch:SubmitJob'],
+          resources: [jobQueue.jobQueueArn, jobDefinition.jobDefinitionArn],
+        }),
       );
       const jobs = batchJobsArn(this);
       this.addToRolePolicy(
@@ -189,7 +208,10 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
      */
     bindCpuBatch(jobQueue: batch.IJobQueue, jobDefinition: batch.IJobDefinition): this {
       this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobQueue.jobQueueArn, jobDefinition.jobDefinitionArn] }),
+        new iam.PolicyStatement({
+          actions: ['batch:SubmitJob'],
+          resources: [jobQueue.jobQueueArn, jobDefinition.jobDefinitionArn],
+        }),
       );
       this.addEnvironment(envNames.batchCpuJobQueue, jobQueue.jobQueueArn);
       this.addEnvironment(envNames.batchCpuJobDefinition, jobDefinition.jobDefinitionArn);

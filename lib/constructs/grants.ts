@@ -21,7 +21,8 @@ export function grantTable(grantee: iam.IGrantable, table: dynamodb.ITable, acce
   acknowledgeFindings(policyOwner(grantee), 'IAM5', [
     {
       pattern: /^Resource::.*\/index\/\*$/,
-      reason: "Queries use the table's global secondary indexes (byStatus); `<table>/index/*` covers only this table's indexes.",
+      reason:
+        "Queries use the table's global secondary indexes (byStatus); `<table>/index/*` covers only this table's indexes.",
     },
   ]);
 }
@@ -32,11 +33,16 @@ export function grantTable(grantee: iam.IGrantable, table: dynamodb.ITable, acce
  */
 export function grantBucket(grantee: iam.IGrantable, bucket: s3.IBucket, access: Access): void {
   // ListMultipartUploadParts: resuming and completing large datafile uploads (core/usecases/datafile-uploads.ts).
-  const objectActions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+  const objectActions =
+    access === 'read'
+      ? ['s3:GetObject']
+      : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects(`${tenantObjectsPrefix}*`)] }),
   );
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+  );
   acknowledgeFindings(policyOwner(grantee), 'IAM5', [
     {
       pattern: /^Resource::.*\/tenants\/\*$/,

@@ -70,7 +70,12 @@ export class ServiceApi extends Construct {
       createDefaultStage: false, // the stage below adds throttling and access logs
       corsPreflight: {
         allowOrigins: props.corsOrigins,
-        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE],
+        allowMethods: [
+          apigw.CorsHttpMethod.GET,
+          apigw.CorsHttpMethod.POST,
+          apigw.CorsHttpMethod.PUT,
+          apigw.CorsHttpMethod.DELETE,
+        ],
         allowHeaders: [...apiCors.allowHeaders, ...(props.auth ? [] : apiCors.sigV4Headers)],
         exposeHeaders: [...apiCors.exposeHeaders],
         maxAge: Duration.hours(1),

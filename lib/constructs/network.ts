@@ -34,7 +34,9 @@ export class Network extends Construct {
       this.vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
         natGateways: 0,
-        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 20, mapPublicIpOnLaunch: true }],
+        subnetConfiguration: [
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 20, mapPublicIpOnLaunch: true },
+        ],
         gatewayEndpoints: {
           S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
           DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },

@@ -38,7 +38,10 @@ export interface ObservabilityProps {
   /** The dispatcher, whose errors the dashboard shows. */
   readonly dispatcher: lambda.IFunction;
   /** Alarm thresholds and the optional email address (lib/config.ts). */
-  readonly config: Pick<AppConfig, 'alarmEmail' | 'stuckQueuedMinutes' | 'failureRatePercent' | 'failureRateWindowMinutes' | 'failureRateMinJobs'>;
+  readonly config: Pick<
+    AppConfig,
+    'alarmEmail' | 'stuckQueuedMinutes' | 'failureRatePercent' | 'failureRateWindowMinutes' | 'failureRateMinJobs'
+  >;
 }
 
 /** The bus, the job-metrics function, the dashboard, the alarms and their topic. */
@@ -48,13 +51,19 @@ export class Observability extends Construct {
   readonly jobMetrics: ServiceFunction;
   readonly alarmTopic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
-  readonly alarms: { readonly deadLetters: cloudwatch.Alarm; readonly stuckQueued: cloudwatch.Alarm; readonly failureRate: cloudwatch.Alarm };
+  readonly alarms: {
+    readonly deadLetters: cloudwatch.Alarm;
+    readonly stuckQueued: cloudwatch.Alarm;
+    readonly failureRate: cloudwatch.Alarm;
+  };
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { config } = props;
 
-    this.bus = new events.EventBus(this, 'JobEvents', { description: 'Elastic Caffe job state changes (source elastic-caffe, detail type "Job State Change")' });
+    this.bus = new events.EventBus(this, 'JobEvents', {
+      description: 'Elastic Caffe job state changes (source elastic-caffe, detail type "Job State Change")',
+    });
 
     this.jobMetrics = new ServiceFunction(this, 'JobMetrics', {
       entry: props.jobMetricsEntry,
@@ -74,26 +83,49 @@ export class Observability extends Construct {
     if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     const notify = new cwActions.SnsAction(this.alarmTopic);
 
-    const metric = (metricName: string, statistic: string, period: Duration, dimensionsMap: Record<string, string> = {}) =>
-      new cloudwatch.Metric({ namespace: serviceMetrics.namespace, metricName, statistic, period, dimensionsMap: { service: serviceName, ...dimensionsMap } });
+    const metric = (
+      metricName: string,
+      statistic: string,
+      period: Duration,
+      dimensionsMap: Record<string, string> = {},
+    ) =>
+      new cloudwatch.Metric({
+        namespace: serviceMetrics.namespace,
+        metricName,
+        statistic,
+        period,
+        dimensionsMap: { service: serviceName, ...dimensionsMap },
+      });
     const minute = Duration.minutes(1);
     // Nothing is published while idle: a gap means zero.
     const filled = (label: string, source: cloudwatch.IMetric) => {
       const id = label.toLowerCase().replace(/[^a-z0-9]+/g, '_'); // ids are unique per graph
-      return new cloudwatch.MathExpression({ expression: `FILL(${id}, 0)`, usingMetrics: { [id]: source }, label, period: minute });
+      return new cloudwatch.MathExpression({
+        expression: `FILL(${id}, 0)`,
+        usingMetrics: { [id]: source },
+        label,
+        period: minute,
+      });
     };
     const queued = metric(serviceMetrics.queued, 'Maximum', minute);
     const running = metric(serviceMetrics.running, 'Maximum', minute);
     const oldestQueued = metric(serviceMetrics.oldestQueuedAge, 'Maximum', minute);
     const finished = (outcome: string, period: Duration) => metric(serviceMetrics.finished, 'Sum', period, { outcome });
-    const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute });
+    const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: minute,
+    });
     // A dead-letter handler that takes messages off the queue at once can keep it looking empty:
     // a message received from it counts as having been there.
-    const deadLettersReceived = props.deadLetterQueue.metricNumberOfMessagesReceived({ statistic: 'Sum', period: minute });
+    const deadLettersReceived = props.deadLetterQueue.metricNumberOfMessagesReceived({
+      statistic: 'Sum',
+      period: minute,
+    });
 
     this.alarms = {
       deadLetters: new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Work messages reached the dead-letter queue: their records are failed; look at the messages and the dispatcher logs.',
+        alarmDescription:
+          'Work messages reached the dead-letter queue: their records are failed; look at the messages and the dispatcher logs.',
         metric: new cloudwatch.MathExpression({
           expression: 'MAX([FILL(visible, 0), FILL(received, 0)])',
           usingMetrics: { visible: deadLetters, received: deadLettersReceived },
@@ -134,7 +166,11 @@ export class Observability extends Construct {
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Work queued and running (all tenants)', left: [filled('queued', queued), filled('running', running)], width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Work queued and running (all tenants)',
+        left: [filled('queued', queued), filled('running', running)],
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Running per tenant',
         left: [
@@ -148,7 +184,9 @@ export class Observability extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Finished work by outcome (per 5 minutes)',
-        left: ['succeeded', 'failed', 'cancelled'].map((outcome) => filled(outcome, finished(outcome, Duration.minutes(5)))),
+        left: ['succeeded', 'failed', 'cancelled'].map((outcome) =>
+          filled(outcome, finished(outcome, Duration.minutes(5))),
+        ),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
@@ -157,10 +195,17 @@ export class Observability extends Construct {
         leftAnnotations: [{ value: config.stuckQueuedMinutes * 60, label: 'stuck alarm' }],
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'Dead-letter queue: visible and received', left: [deadLetters, deadLettersReceived], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue: visible and received',
+        left: [deadLetters, deadLettersReceived],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Dispatcher invocations and errors',
-        left: [props.dispatcher.metricInvocations({ period: minute }), props.dispatcher.metricErrors({ period: minute })],
+        left: [
+          props.dispatcher.metricInvocations({ period: minute }),
+          props.dispatcher.metricErrors({ period: minute }),
+        ],
         width: 8,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 8 }),
@@ -178,6 +223,9 @@ export class Observability extends Construct {
     const cfn = jobDefinition.node.defaultChild as batch.CfnJobDefinition;
     const container = cfn.containerProperties as batch.CfnJobDefinition.ContainerPropertiesProperty;
     const environment = (container.environment ?? []) as batch.CfnJobDefinition.EnvironmentProperty[];
-    cfn.containerProperties = { ...container, environment: [...environment, { name: envNames.eventBus, value: this.bus.eventBusName }] };
+    cfn.containerProperties = {
+      ...container,
+      environment: [...environment, { name: envNames.eventBus, value: this.bus.eventBusName }],
+    };
   }
 }

@@ -150,7 +150,10 @@ export class WorkerBatch extends Construct {
       },
     ]);
     // Retention is set for every log group of the stack in one place (StatelessStack).
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     this.gpu = this.workerQueue('Gpu', props.gpu, {
       image: batch.EcsMachineImageType.ECS_AL2023_NVIDIA,
@@ -165,7 +168,13 @@ export class WorkerBatch extends Construct {
       this.cpu = this.workerQueue('Cpu', props.cpu, {
         image: batch.EcsMachineImageType.ECS_AL2023,
         gpus: 0,
-        ids: { queue: 'CpuQueue', definition: 'CpuWorker', container: 'CpuContainer', image: 'CpuImage', logStream: 'cpu-worker' },
+        ids: {
+          queue: 'CpuQueue',
+          definition: 'CpuWorker',
+          container: 'CpuContainer',
+          image: 'CpuImage',
+          logStream: 'cpu-worker',
+        },
       });
     }
   }
@@ -185,9 +194,13 @@ export class WorkerBatch extends Construct {
     },
   ): WorkerQueue {
     const { spot, onDemandFallbackMaxvCpus } = this.props;
-    const environments = [this.computeEnvironmentFor(`${kind}${spot ? 'Spot' : 'OnDemand'}`, fleet, spot, fleet.maxvCpus, options.image)];
+    const environments = [
+      this.computeEnvironmentFor(`${kind}${spot ? 'Spot' : 'OnDemand'}`, fleet, spot, fleet.maxvCpus, options.image),
+    ];
     if (spot && onDemandFallbackMaxvCpus !== undefined) {
-      environments.push(this.computeEnvironmentFor(`${kind}OnDemand`, fleet, false, onDemandFallbackMaxvCpus, options.image));
+      environments.push(
+        this.computeEnvironmentFor(`${kind}OnDemand`, fleet, false, onDemandFallbackMaxvCpus, options.image),
+      );
     }
 
     const jobQueue = new batch.JobQueue(this, options.ids.queue, {
@@ -199,7 +212,11 @@ export class WorkerBatch extends Construct {
       jobStateTimeLimitActions: [
         batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
         batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
-      ].map((reason) => ({ action: batch.JobStateTimeLimitActionsAction.CANCEL, maxTime: Duration.minutes(30), reason })),
+      ].map((reason) => ({
+        action: batch.JobStateTimeLimitActionsAction.CANCEL,
+        maxTime: Duration.minutes(30),
+        reason,
+      })),
     });
 
     const { vcpus, memoryMiB, command, parameters, retryAttempts, attemptDurationSeconds } = workerJobDefinition;
@@ -229,7 +246,9 @@ export class WorkerBatch extends Construct {
         ...workerRetryRules.map((rule) =>
           batch.RetryStrategy.of(
             rule.action === 'RETRY' ? batch.Action.RETRY : batch.Action.EXIT,
-            batch.Reason.custom('onStatusReason' in rule ? { onStatusReason: rule.onStatusReason } : { onExitCode: rule.onExitCode }),
+            batch.Reason.custom(
+              'onStatusReason' in rule ? { onStatusReason: rule.onStatusReason } : { onExitCode: rule.onExitCode },
+            ),
           ),
         ),
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onReason: '*' })),
@@ -253,7 +272,9 @@ export class WorkerBatch extends Construct {
       vpcSubnets: network.instanceSubnets,
       securityGroups: [network.instanceSecurityGroup],
       spot,
-      allocationStrategy: spot ? batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED : batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+      allocationStrategy: spot
+        ? batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED
+        : batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
       minvCpus: 0,
       maxvCpus,
       instanceTypes: fleet.instanceTypes.map((type) => new ec2.InstanceType(type)),

@@ -23,7 +23,8 @@ const workerEntry = path.join(containerDir, 'worker', 'main.ts');
  */
 export function workerImage(scope: Construct, id: string, dockerfile: string): ecs.ContainerImage {
   const dockerfilePath = path.join(containerDir, dockerfile);
-  if (!fs.existsSync(dockerfilePath)) throw new Error(`worker image: ${path.relative(process.cwd(), dockerfilePath)} does not exist`);
+  if (!fs.existsSync(dockerfilePath))
+    throw new Error(`worker image: ${path.relative(process.cwd(), dockerfilePath)} does not exist`);
   return withBuildLock(path.dirname(workerBundlePath), () => {
     if (fs.existsSync(workerEntry)) buildWorkerBundle();
     else if (!fs.existsSync(workerBundlePath)) {
@@ -34,7 +35,11 @@ export function workerImage(scope: Construct, id: string, dockerfile: string): e
     }
     // The asset (unlike ContainerImage.fromAsset's, made on first use) hashes its context right here.
     // GPU instances are x86_64, whatever machine runs the deploy.
-    const asset = new DockerImageAsset(scope, id, { directory: containerDir, file: dockerfile, platform: Platform.LINUX_AMD64 });
+    const asset = new DockerImageAsset(scope, id, {
+      directory: containerDir,
+      file: dockerfile,
+      platform: Platform.LINUX_AMD64,
+    });
     return ecs.ContainerImage.fromDockerImageAsset(asset);
   });
 }

@@ -35,7 +35,11 @@ export async function startBatchEmulator(opts: BatchEmulatorOptions): Promise<Ba
     capacity: (ce) => registry.capacity(ce),
   });
   const jobs = new JobsApi(registry, scheduler);
-  const server = await listen(routes(registry, jobs, () => scheduler.schedule()), opts.host ?? '127.0.0.1', opts.port ?? 0);
+  const server = await listen(
+    routes(registry, jobs, () => scheduler.schedule()),
+    opts.host ?? '127.0.0.1',
+    opts.port ?? 0,
+  );
   const port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;

@@ -2,7 +2,14 @@
  * Pure rules of Batch jobs: resource requests, parameter substitution, retry-strategy
  * validation and the evaluateOnExit decision. Kept free of state so they read like the docs.
  */
-import type { AttemptDetail, ContainerOverrides, ContainerProperties, JobTimeout, ResourceRequirement, RetryStrategy } from '@aws-sdk/client-batch';
+import type {
+  AttemptDetail,
+  ContainerOverrides,
+  ContainerProperties,
+  JobTimeout,
+  ResourceRequirement,
+  RetryStrategy,
+} from '@aws-sdk/client-batch';
 import { ClientError } from './types';
 import { globMatches } from './util';
 
@@ -24,7 +31,8 @@ export function effectiveResources(
   overrides: ContainerOverrides | undefined,
 ): { vcpus: number; memory?: number; resourceRequirements: ResourceRequirement[] } {
   const vcpus = requirement(overrides, 'VCPU') ?? overrides?.vcpus ?? vcpusOf(container);
-  const memory = requirement(overrides, 'MEMORY') ?? overrides?.memory ?? requirement(container, 'MEMORY') ?? container.memory;
+  const memory =
+    requirement(overrides, 'MEMORY') ?? overrides?.memory ?? requirement(container, 'MEMORY') ?? container.memory;
   const byType = new Map<string, ResourceRequirement>();
   for (const r of [...(container.resourceRequirements ?? []), ...(overrides?.resourceRequirements ?? [])]) {
     if (r.type !== undefined) byType.set(r.type, r);
@@ -54,7 +62,8 @@ export function validateRetryStrategy(strategy: RetryStrategy | undefined): void
   for (const rule of evaluateOnExit ?? []) {
     const action = rule.action?.toUpperCase();
     if (action !== 'RETRY' && action !== 'EXIT') throw new ClientError('evaluateOnExit.action must be RETRY or EXIT');
-    if (rule.onExitCode !== undefined && !/^[0-9]*\*?$/.test(rule.onExitCode)) throw new ClientError('evaluateOnExit.onExitCode may contain only digits and a trailing *');
+    if (rule.onExitCode !== undefined && !/^[0-9]*\*?$/.test(rule.onExitCode))
+      throw new ClientError('evaluateOnExit.onExitCode may contain only digits and a trailing *');
   }
 }
 
@@ -71,7 +80,11 @@ export function validateTimeout(timeout: JobTimeout | undefined): void {
  * Whether a failed attempt is retried: only if attempts remain and the first evaluateOnExit rule
  * whose conditions all match says RETRY; when no rule matches, AWS retries.
  */
-export function shouldRetry(strategy: RetryStrategy | undefined, attempt: AttemptDetail, attemptsSoFar: number): boolean {
+export function shouldRetry(
+  strategy: RetryStrategy | undefined,
+  attempt: AttemptDetail,
+  attemptsSoFar: number,
+): boolean {
   if (attemptsSoFar >= (strategy?.attempts ?? 1)) return false;
   const exitCode = attempt.container?.exitCode;
   const rule = strategy?.evaluateOnExit?.find(

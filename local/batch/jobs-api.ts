@@ -30,22 +30,29 @@ export class JobsApi {
 
   submitJob(req: SubmitJobRequest): SubmitJobResponse {
     const jobName = requireString(req.jobName, 'jobName');
-    if (!jobNamePattern.test(jobName)) throw new ClientError('jobName must be up to 128 letters, numbers, hyphens and underscores, starting with a letter or number');
+    if (!jobNamePattern.test(jobName))
+      throw new ClientError(
+        'jobName must be up to 128 letters, numbers, hyphens and underscores, starting with a letter or number',
+      );
     const queue = this.registry.jobQueue(requireString(req.jobQueue, 'jobQueue'));
     if (queue.state !== 'ENABLED') throw new ClientError(`JobQueue ${queue.jobQueueName} is DISABLED`);
     const definition = this.registry.jobDefinition(requireString(req.jobDefinition, 'jobDefinition'));
     if (req.arrayProperties || req.nodeOverrides || req.eksPropertiesOverride || req.ecsPropertiesOverride) {
-      throw new ClientError('Only single container jobs are supported locally (no array, multi-node, EKS or ECS properties)');
+      throw new ClientError(
+        'Only single container jobs are supported locally (no array, multi-node, EKS or ECS properties)',
+      );
     }
     for (const dependency of req.dependsOn ?? []) {
       if (dependency.type !== undefined) throw new ClientError('Array job dependencies are not supported locally');
-      if (this.scheduler.get(dependency.jobId ?? '') === undefined) throw new ClientError(`Dependent job ${dependency.jobId} does not exist`);
+      if (this.scheduler.get(dependency.jobId ?? '') === undefined)
+        throw new ClientError(`Dependent job ${dependency.jobId} does not exist`);
     }
     const container = definition.containerProperties ?? {};
     const overrides = req.containerOverrides;
     const environment = { ...pairsToRecord(container.environment), ...pairsToRecord(overrides?.environment) };
     // AWS reserves the AWS_BATCH prefix for the variables it sets itself.
-    if (Object.keys(environment).some((name) => name.startsWith('AWS_BATCH'))) throw new ClientError('Environment variable names beginning with AWS_BATCH are reserved');
+    if (Object.keys(environment).some((name) => name.startsWith('AWS_BATCH')))
+      throw new ClientError('Environment variable names beginning with AWS_BATCH are reserved');
     const resources = effectiveResources(container, overrides);
     if (!(resources.vcpus > 0)) throw new ClientError('The job must request a positive number of vCPUs');
     const retryStrategy = req.retryStrategy ?? definition.retryStrategy;
@@ -108,7 +115,8 @@ export class JobsApi {
   }
 
   listJobs(req: ListJobsRequest): ListJobsResponse {
-    if (req.arrayJobId !== undefined || req.multiNodeJobId !== undefined) throw new ClientError('Array and multi-node jobs are not supported locally');
+    if (req.arrayJobId !== undefined || req.multiNodeJobId !== undefined)
+      throw new ClientError('Array and multi-node jobs are not supported locally');
     const queueArn = this.registry.jobQueue(requireString(req.jobQueue, 'jobQueue')).jobQueueArn;
     let jobs = this.scheduler.list().filter((job) => job.detail.jobQueue === queueArn);
     // As on AWS: filters ignore jobStatus and see every status; without them the default status is RUNNING.
@@ -153,7 +161,9 @@ export class JobsApi {
       case 'AFTER_CREATED_AT':
         return createdAt > Number(value);
       default:
-        throw new ClientError(`Unsupported filter ${filter.name}; use JOB_NAME, JOB_DEFINITION, BEFORE_CREATED_AT or AFTER_CREATED_AT`);
+        throw new ClientError(
+          `Unsupported filter ${filter.name}; use JOB_NAME, JOB_DEFINITION, BEFORE_CREATED_AT or AFTER_CREATED_AT`,
+        );
     }
   }
 

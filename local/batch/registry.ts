@@ -32,7 +32,8 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 function checkName(name: unknown, member: string): string {
   const value = requireString(name, member);
-  if (!namePattern.test(value)) throw new ClientError(`${member} must be up to 128 letters, numbers, hyphens and underscores`);
+  if (!namePattern.test(value))
+    throw new ClientError(`${member} must be up to 128 letters, numbers, hyphens and underscores`);
   return value;
 }
 
@@ -59,7 +60,8 @@ export class Registry {
     if (req.type !== 'MANAGED' && req.type !== 'UNMANAGED') throw new ClientError('type must be MANAGED or UNMANAGED');
     if (req.type === 'MANAGED') {
       const max = req.computeResources?.maxvCpus;
-      if (typeof max !== 'number' || max < 0) throw new ClientError('computeResources.maxvCpus is required for a MANAGED compute environment');
+      if (typeof max !== 'number' || max < 0)
+        throw new ClientError('computeResources.maxvCpus is required for a MANAGED compute environment');
     }
     const detail: ComputeEnvironmentDetail = {
       computeEnvironmentName: name,
@@ -99,14 +101,20 @@ export class Registry {
 
   describeComputeEnvironments(req: DescribeComputeEnvironmentsRequest): DescribeComputeEnvironmentsResponse {
     const all = [...this.computeEnvironments.values()];
-    const wanted = req.computeEnvironments?.length ? all.filter((ce) => req.computeEnvironments?.some((r) => r === ce.computeEnvironmentName || r === ce.computeEnvironmentArn)) : all;
+    const wanted = req.computeEnvironments?.length
+      ? all.filter((ce) =>
+          req.computeEnvironments?.some((r) => r === ce.computeEnvironmentName || r === ce.computeEnvironmentArn),
+        )
+      : all;
     const { page, nextToken } = paginate(wanted, req.maxResults, req.nextToken);
     return { computeEnvironments: structuredClone(page), nextToken };
   }
 
   /** A compute environment by name or ARN. */
   computeEnvironment(ref: string): ComputeEnvironmentDetail {
-    const ce = this.computeEnvironments.get(ref) ?? [...this.computeEnvironments.values()].find((c) => c.computeEnvironmentArn === ref);
+    const ce =
+      this.computeEnvironments.get(ref) ??
+      [...this.computeEnvironments.values()].find((c) => c.computeEnvironmentArn === ref);
     if (ce === undefined) throw new ClientError(`ComputeEnvironment ${ref} does not exist`);
     return ce;
   }
@@ -126,7 +134,9 @@ export class Registry {
     if (order.length === 0) throw new ClientError('computeEnvironmentOrder must name at least one compute environment');
     const computeEnvironmentOrder = order.map((o) => ({
       order: o.order ?? 0,
-      computeEnvironment: this.computeEnvironment(requireString(o.computeEnvironment, 'computeEnvironmentOrder.computeEnvironment')).computeEnvironmentArn,
+      computeEnvironment: this.computeEnvironment(
+        requireString(o.computeEnvironment, 'computeEnvironmentOrder.computeEnvironment'),
+      ).computeEnvironmentArn,
     }));
     const detail: JobQueueDetail = {
       jobQueueName: name,
@@ -145,7 +155,9 @@ export class Registry {
 
   describeJobQueues(req: DescribeJobQueuesRequest): DescribeJobQueuesResponse {
     const all = [...this.jobQueues.values()];
-    const wanted = req.jobQueues?.length ? all.filter((q) => req.jobQueues?.some((r) => r === q.jobQueueName || r === q.jobQueueArn)) : all;
+    const wanted = req.jobQueues?.length
+      ? all.filter((q) => req.jobQueues?.some((r) => r === q.jobQueueName || r === q.jobQueueArn))
+      : all;
     const { page, nextToken } = paginate(wanted, req.maxResults, req.nextToken);
     return { jobQueues: structuredClone(page), nextToken };
   }
@@ -166,11 +178,14 @@ export class Registry {
 
   registerJobDefinition(req: RegisterJobDefinitionRequest): RegisterJobDefinitionResponse {
     const name = checkName(req.jobDefinitionName, 'jobDefinitionName');
-    if (req.type !== 'container') throw new ClientError(`type ${String(req.type)} is not supported locally; use container`);
+    if (req.type !== 'container')
+      throw new ClientError(`type ${String(req.type)} is not supported locally; use container`);
     const container = req.containerProperties;
-    if (container === undefined) throw new ClientError('containerProperties is required for a container job definition');
+    if (container === undefined)
+      throw new ClientError('containerProperties is required for a container job definition');
     requireString(container.image, 'containerProperties.image');
-    if (!(vcpusOf(container) > 0)) throw new ClientError('containerProperties must request vCPUs (resourceRequirements VCPU or vcpus)');
+    if (!(vcpusOf(container) > 0))
+      throw new ClientError('containerProperties must request vCPUs (resourceRequirements VCPU or vcpus)');
     validateRetryStrategy(req.retryStrategy);
     validateTimeout(req.timeout);
     const revision = this.definitions.filter((d) => d.jobDefinitionName === name).length + 1;
@@ -204,9 +219,14 @@ export class Registry {
     if (req.jobDefinitions?.length) {
       const refs = req.jobDefinitions;
       // A plain name lists every revision, like jobDefinitionName does.
-      wanted = wanted.filter((d) => refs.some((r) => r === d.jobDefinitionArn || r === `${d.jobDefinitionName}:${d.revision}` || r === d.jobDefinitionName));
+      wanted = wanted.filter((d) =>
+        refs.some(
+          (r) => r === d.jobDefinitionArn || r === `${d.jobDefinitionName}:${d.revision}` || r === d.jobDefinitionName,
+        ),
+      );
     }
-    if (req.jobDefinitionName !== undefined) wanted = wanted.filter((d) => d.jobDefinitionName === req.jobDefinitionName);
+    if (req.jobDefinitionName !== undefined)
+      wanted = wanted.filter((d) => d.jobDefinitionName === req.jobDefinitionName);
     if (req.status !== undefined) wanted = wanted.filter((d) => d.status === req.status);
     const { page, nextToken } = paginate(wanted, req.maxResults, req.nextToken);
     return { jobDefinitions: structuredClone(page), nextToken };
@@ -225,7 +245,8 @@ export class Registry {
       found = this.definitions.filter((d) => d.jobDefinitionName === name && d.status === 'ACTIVE').at(-1);
     } else {
       found = this.definitions.find((d) => d.jobDefinitionName === name && String(d.revision) === revisionText);
-      if (found !== undefined && found.status !== 'ACTIVE' && !allowInactive) throw new ClientError(`Job definition ${ref} is INACTIVE`);
+      if (found !== undefined && found.status !== 'ACTIVE' && !allowInactive)
+        throw new ClientError(`Job definition ${ref} is INACTIVE`);
     }
     if (found === undefined) throw new ClientError(`Job definition ${ref} does not exist`);
     return found;

@@ -6,7 +6,14 @@
  * State lives in memory only. That is enough locally: on restart the local runtime re-enqueues
  * unfinished work from DynamoDB, just as it recovers from a lost job on AWS.
  */
-import type { AttemptContainerDetail, AttemptDetail, ComputeEnvironmentDetail, JobDetail, JobQueueDetail, JobStatus } from '@aws-sdk/client-batch';
+import type {
+  AttemptContainerDetail,
+  AttemptDetail,
+  ComputeEnvironmentDetail,
+  JobDetail,
+  JobQueueDetail,
+  JobStatus,
+} from '@aws-sdk/client-batch';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { shouldRetry } from './job-spec';
@@ -129,7 +136,9 @@ export class Scheduler {
       else if (!job.warnedNoCapacity && environments.every((c) => job.vcpus > this.config.capacity(c))) {
         // AWS leaves such a job RUNNABLE forever too; say why, since locally that is a surprise.
         job.warnedNoCapacity = true;
-        console.warn(`[batch emulator] job ${job.detail.jobId} needs ${job.vcpus} vCPUs, more than any enabled compute environment of ${job.queue.jobQueueName} allows; it stays RUNNABLE`);
+        console.warn(
+          `[batch emulator] job ${job.detail.jobId} needs ${job.vcpus} vCPUs, more than any enabled compute environment of ${job.queue.jobQueueName} allows; it stays RUNNABLE`,
+        );
       }
     }
   }
@@ -178,7 +187,9 @@ export class Scheduler {
     this.setStatus(job, 'STARTING');
     const entrypoint = resolveImage(this.config.images, job.detail.container.image ?? '');
     if (entrypoint === undefined) {
-      const error = new Error(`CannotPullContainerError: image ${job.detail.container.image} is not in the emulator's image map`);
+      const error = new Error(
+        `CannotPullContainerError: image ${job.detail.container.image} is not in the emulator's image map`,
+      );
       setImmediate(() => this.finishAttempt(job, { error }, logStreamName));
       return;
     }
@@ -233,11 +244,19 @@ export class Scheduler {
       logStreamName,
     };
     const attemptReason =
-      cause === 'host-interruption' ? statusReasons.hostTerminated
-      : cause === 'timeout' ? statusReasons.timeout
-      : outcome.error ? statusReasons.startFailed
-      : statusReasons.exited;
-    const attempt: AttemptDetail = { container, startedAt: job.attemptStartedAt, stoppedAt: Date.now(), statusReason: attemptReason };
+      cause === 'host-interruption'
+        ? statusReasons.hostTerminated
+        : cause === 'timeout'
+          ? statusReasons.timeout
+          : outcome.error
+            ? statusReasons.startFailed
+            : statusReasons.exited;
+    const attempt: AttemptDetail = {
+      container,
+      startedAt: job.attemptStartedAt,
+      stoppedAt: Date.now(),
+      statusReason: attemptReason,
+    };
     job.detail.attempts.push(attempt);
     job.detail.container = { ...job.detail.container, exitCode: container.exitCode, reason: container.reason };
     job.ce = undefined;
@@ -248,7 +267,8 @@ export class Scheduler {
     // AWS documents that a job stopped for exceeding its timeout is not retried, whatever retryStrategy says.
     else if (cause === 'timeout') this.setStatus(job, 'FAILED', attemptReason);
     else if (cause === undefined && outcome.exitCode === 0) this.setStatus(job, 'SUCCEEDED', attemptReason);
-    else if (shouldRetry(job.detail.retryStrategy, attempt, job.detail.attempts.length)) this.setStatus(job, 'RUNNABLE');
+    else if (shouldRetry(job.detail.retryStrategy, attempt, job.detail.attempts.length))
+      this.setStatus(job, 'RUNNABLE');
     else this.setStatus(job, 'FAILED', attemptReason);
     this.resolveDependencies();
   }

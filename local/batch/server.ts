@@ -18,11 +18,13 @@ type Handler = (body: any) => unknown;
 /** Builds the action table: path → handler. */
 export function routes(registry: Registry, jobs: JobsApi, afterChange: () => void): Map<string, Handler> {
   /** Actions that can add capacity or runnable work must let the scheduler look again. */
-  const changing = (handler: Handler): Handler => (body) => {
-    const result = handler(body);
-    afterChange();
-    return result;
-  };
+  const changing =
+    (handler: Handler): Handler =>
+    (body) => {
+      const result = handler(body);
+      afterChange();
+      return result;
+    };
   return new Map<string, Handler>([
     ['/v1/createcomputeenvironment', (b) => registry.createComputeEnvironment(b)],
     ['/v1/describecomputeenvironments', (b) => registry.describeComputeEnvironments(b)],
@@ -64,7 +66,12 @@ async function handle(table: Map<string, Handler>, req: IncomingMessage, res: Se
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.toLowerCase().replace(/\/+$/, '');
   const handler = req.method === 'POST' ? table.get(path) : undefined;
   if (handler === undefined) {
-    send(res, 400, { message: `${req.method} ${path} is not an action the local Batch emulator supports` }, 'ClientException');
+    send(
+      res,
+      400,
+      { message: `${req.method} ${path} is not an action the local Batch emulator supports` },
+      'ClientException',
+    );
     return;
   }
   let body: unknown;

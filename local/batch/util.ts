@@ -8,9 +8,14 @@ const defaultPageSize = 100;
  * One page of `items`. The token is the offset, opaque to clients: lists only ever grow at the
  * end (records are kept in creation order), so an offset stays valid between pages.
  */
-export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { page: T[]; nextToken?: string } {
+export function paginate<T>(
+  items: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+): { page: T[]; nextToken?: string } {
   const size = maxResults ?? defaultPageSize;
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new ClientError('maxResults must be between 1 and 1000');
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    throw new ClientError('maxResults must be between 1 and 1000');
   let start = 0;
   if (nextToken !== undefined) {
     start = Number(Buffer.from(nextToken, 'base64url').toString('utf8'));

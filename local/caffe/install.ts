@@ -120,7 +120,13 @@ export async function ensureCaffe(opts: InstallOptions = {}): Promise<string> {
  * dependencies (IPython, matplotlib, scikit-image, pandas … for `import caffe`) are left out: the
  * server loads only the `_caffe` extension module, which needs none of them.
  */
-export const PYCAFFE_PACKAGES: readonly string[] = [...CAFFE_PACKAGES, 'libboost-python1.74.0', 'libpython3.9', 'python3.9-minimal', 'python3-numpy'];
+export const PYCAFFE_PACKAGES: readonly string[] = [
+  ...CAFFE_PACKAGES,
+  'libboost-python1.74.0',
+  'libpython3.9',
+  'python3.9-minimal',
+  'python3-numpy',
+];
 export const PYCAFFE_MODULE_PACKAGE = 'python3-caffe';
 
 /** Where ensurePycaffe() installs (a prefix of its own, so the training prefix is never rebuilt for it). */
@@ -138,7 +144,10 @@ export async function ensurePycaffe(opts: InstallOptions = {}): Promise<string> 
   return withLock(lockPathFor(prefix), log, async () => {
     if (await isInstalled(prefix, want)) return prefix;
     const started = performance.now();
-    const debs = [...(await ensureDebs(PYCAFFE_PACKAGES, log)), await ensureDebWithoutDependencies(PYCAFFE_MODULE_PACKAGE, log)];
+    const debs = [
+      ...(await ensureDebs(PYCAFFE_PACKAGES, log)),
+      await ensureDebWithoutDependencies(PYCAFFE_MODULE_PACKAGE, log),
+    ];
     await installAtomically(prefix, async (tmp) => {
       await unpackDebs(debs, tmp, log);
       await checkCaffePrefix(tmp);
@@ -168,7 +177,10 @@ export function defaultLmdbToolsPrefix(): string {
 export async function ensureLmdbTools(opts: InstallOptions = {}): Promise<string> {
   const log = reporter('lmdb-utils', opts);
   const prefix = defaultLmdbToolsPrefix();
-  const want = { packages: LMDB_TOOLS_PACKAGES, files: ['usr/bin/mdb_load', 'usr/bin/mdb_dump', `usr/lib/${multiarch().triplet}/libeatmydata.so.1`] };
+  const want = {
+    packages: LMDB_TOOLS_PACKAGES,
+    files: ['usr/bin/mdb_load', 'usr/bin/mdb_dump', `usr/lib/${multiarch().triplet}/libeatmydata.so.1`],
+  };
   if (await isInstalled(prefix, want)) return prefix;
   return withLock(lockPathFor(prefix), log, async () => {
     if (await isInstalled(prefix, want)) return prefix;
@@ -191,12 +203,21 @@ async function ensureDebWithoutDependencies(name: string, log: (msg: string) => 
   await ensureDebs(CAFFE_PACKAGES, log); // makes sure the private apt index exists
   const root = aptRoot();
   const archives = path.join(root, 'cache', 'archives');
-  const [deb] = parseSimulation(await run('apt-get', [...aptOptions(root), '-s', 'install', '--no-install-recommends', name]), archives).filter((d) => d.name === name);
+  const [deb] = parseSimulation(
+    await run('apt-get', [...aptOptions(root), '-s', 'install', '--no-install-recommends', name]),
+    archives,
+  ).filter((d) => d.name === name);
   if (!deb) throw new Error(`apt-get does not know ${name}`);
   if (await exists(deb.file)) return deb;
   log(`downloading ${name} …`);
-  const downloaded = await run('sh', ['-c', `cd "$0" && apt-get "$@" download ${name} >&2 && ls`, archives, ...aptOptions(root)]);
-  if (!(await exists(deb.file))) throw new Error(`apt-get download ${name} wrote no ${path.basename(deb.file)}:\n${downloaded.slice(-1000)}`);
+  const downloaded = await run('sh', [
+    '-c',
+    `cd "$0" && apt-get "$@" download ${name} >&2 && ls`,
+    archives,
+    ...aptOptions(root),
+  ]);
+  if (!(await exists(deb.file)))
+    throw new Error(`apt-get download ${name} wrote no ${path.basename(deb.file)}:\n${downloaded.slice(-1000)}`);
   return deb;
 }
 
@@ -227,7 +248,16 @@ export function fashionMnistFiles(dir: string, form: 'gz' | 'raw' = 'gz'): Fashi
 
 /** Class names by label. */
 export const fashionMnistLabels = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 /**
@@ -253,7 +283,10 @@ export async function ensureFashionMnist(opts: InstallOptions = {}): Promise<str
         await fsp.rename(gz, path.join(tmp, path.basename(gz)));
       }
       // The data set's licence (MIT) travels with it.
-      await fsp.copyFile(path.join(stage, 'usr', 'share', 'doc', FASHION_MNIST_PACKAGE, 'copyright'), path.join(tmp, 'COPYRIGHT'));
+      await fsp.copyFile(
+        path.join(stage, 'usr', 'share', 'doc', FASHION_MNIST_PACKAGE, 'copyright'),
+        path.join(tmp, 'COPYRIGHT'),
+      );
       await fsp.rm(stage, { recursive: true, force: true });
       const gz = fashionMnistFiles(tmp, 'gz');
       const raw = fashionMnistFiles(tmp, 'raw');
@@ -288,7 +321,8 @@ async function isInstalled(dir: string, want: { packages: readonly string[]; fil
   } catch {
     return false;
   }
-  if (marker.format !== INSTALL_FORMAT || marker.suite !== DEBIAN_SUITE || marker.arch !== multiarch().debian) return false;
+  if (marker.format !== INSTALL_FORMAT || marker.suite !== DEBIAN_SUITE || marker.arch !== multiarch().debian)
+    return false;
   if (JSON.stringify(marker.requested) !== JSON.stringify([...want.packages].sort())) return false;
   for (const f of want.files) if (!(await exists(path.join(dir, f)))) return false;
   return true;
@@ -374,7 +408,9 @@ async function ensureDebs(packages: readonly string[], log: (msg: string) => voi
     let trust = `signed-by=${DEBIAN_KEYRING}`;
     if (!(await exists(DEBIAN_KEYRING))) {
       trust = 'trusted=yes';
-      log(`warning: ${DEBIAN_KEYRING} not found, so package signatures are NOT checked (install debian-archive-keyring to check them)`);
+      log(
+        `warning: ${DEBIAN_KEYRING} not found, so package signatures are NOT checked (install debian-archive-keyring to check them)`,
+      );
     }
     await fsp.writeFile(path.join(root, 'etc', 'sources.list'), `deb [${trust}] ${mirror} ${DEBIAN_SUITE} main\n`);
     const opts = aptOptions(root);
@@ -387,7 +423,11 @@ async function ensureDebs(packages: readonly string[], log: (msg: string) => voi
       await apt(['update']);
       updated = true;
     };
-    if (!(await fsp.readdir(path.join(root, 'state', 'lists'))).some((f) => f.endsWith('_InRelease') || f.endsWith('_Release'))) {
+    if (
+      !(await fsp.readdir(path.join(root, 'state', 'lists'))).some(
+        (f) => f.endsWith('_InRelease') || f.endsWith('_Release'),
+      )
+    ) {
       await update();
     }
     // Tried with the cached index first; if that fails (index missing for this mirror, or a
@@ -429,7 +469,12 @@ function parseSimulation(output: string, archives: string): Deb[] {
     if (!m) continue;
     const [, name, version, arch] = m as unknown as [string, string, string, string];
     // apt names a cached .deb name_version_arch.deb with ':' (epoch) quoted as %3a.
-    debs.push({ name, version, arch, file: path.join(archives, `${name}_${version.replace(/:/g, '%3a')}_${arch}.deb`) });
+    debs.push({
+      name,
+      version,
+      arch,
+      file: path.join(archives, `${name}_${version.replace(/:/g, '%3a')}_${arch}.deb`),
+    });
   }
   if (debs.length === 0) throw new Error(`apt-get resolved no packages:\n${output.slice(-2000)}`);
   return debs;
@@ -471,7 +516,8 @@ async function checkCaffePrefix(prefix: string): Promise<void> {
     const m = /^\s*(\S+) => (.*?) \(0x/.exec(line);
     if (/not found/.test(line)) problems.push(line.trim());
     else if (m && !m[2]!.startsWith(prefix + path.sep)) problems.push(`${m[1]} resolves outside the prefix: ${m[2]}`);
-    else if (m && m[1] === 'libblas.so.3' && !m[2]!.includes('/openblas-pthread/')) problems.push(`libblas.so.3 is not OpenBLAS: ${m[2]}`);
+    else if (m && m[1] === 'libblas.so.3' && !m[2]!.includes('/openblas-pthread/'))
+      problems.push(`libblas.so.3 is not OpenBLAS: ${m[2]}`);
   }
   if (!/libblas\.so\.3 => /.test(list)) problems.push('caffe does not load libblas.so.3');
   if (problems.length > 0) throw new Error(`the unpacked Caffe prefix is broken:\n  ${problems.join('\n  ')}`);
@@ -516,7 +562,12 @@ function lockPathFor(target: string): string {
  * Runs fn holding a lock directory (mkdir is atomic). A lock left by a dead process on this host,
  * or older than `staleMs`, is taken over.
  */
-export async function withLock<T>(lock: string, log: (msg: string) => void, fn: () => Promise<T>, staleMs = 30 * 60_000): Promise<T> {
+export async function withLock<T>(
+  lock: string,
+  log: (msg: string) => void,
+  fn: () => Promise<T>,
+  staleMs = 30 * 60_000,
+): Promise<T> {
   await fsp.mkdir(path.dirname(lock), { recursive: true });
   const ownerFile = path.join(lock, 'owner.json');
   let waiting = false;
@@ -528,8 +579,14 @@ export async function withLock<T>(lock: string, log: (msg: string) => void, fn: 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const owner = await fsp.readFile(ownerFile, 'utf8').then((t) => JSON.parse(t) as { pid: number; host: string }, () => undefined);
-    const age = await fsp.stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const owner = await fsp.readFile(ownerFile, 'utf8').then(
+      (t) => JSON.parse(t) as { pid: number; host: string },
+      () => undefined,
+    );
+    const age = await fsp.stat(lock).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     const dead = owner ? owner.host === os.hostname() && !isAlive(owner.pid) : age > 60_000;
     if (dead || age > staleMs) {
       await fsp.rm(lock, { recursive: true, force: true });
@@ -556,7 +613,12 @@ function isAlive(pid: number): boolean {
 }
 
 /** Runs a command to completion; resolves with stdout+stderr, rejects with their tail on failure. */
-function run(command: string, args: string[], onLine?: (line: string) => void, env?: Record<string, string>): Promise<string> {
+function run(
+  command: string,
+  args: string[],
+  onLine?: (line: string) => void,
+  env?: Record<string, string>,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -586,7 +648,14 @@ function run(command: string, args: string[], onLine?: (line: string) => void, e
 
 async function requireCommand(name: string): Promise<void> {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && (await fsp.access(path.join(dir, name), fsp.constants.X_OK).then(() => true, () => false))) return;
+    if (
+      dir &&
+      (await fsp.access(path.join(dir, name), fsp.constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
   }
   throw new Error(
     `Installing Caffe locally needs apt-get and dpkg-deb, i.e. a Debian or Ubuntu machine, but "${name}" is not on PATH. ` +
@@ -595,7 +664,10 @@ async function requireCommand(name: string): Promise<void> {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fsp.access(p).then(() => true, () => false);
+  return fsp.access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 function reporter(label: string, opts: InstallOptions): (msg: string) => void {

@@ -112,7 +112,13 @@ beforeAll(async () => {
   image = await buildForTest('classify image', buildClassifyImage);
   tc = await startTestCloud({ routeHandlers: { [classifyRouteKey]: inImage } });
   api = await tc.as(TENANT);
-  trained = await trainLeNet(api.sdk, { trainImages: 1000, testImages: 100, iterations: 200, snapshot: 200, heldOut: 16 });
+  trained = await trainLeNet(api.sdk, {
+    trainImages: 1000,
+    testImages: 100,
+    iterations: 200,
+    snapshot: 200,
+    heldOut: 16,
+  });
   classifierId = (await api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: trained.jobId })).id;
 });
 

@@ -20,7 +20,9 @@ it.each([
 
 it('a Dockerfile with no literal FROM, or two different ones, is refused rather than guessed', () => {
   expect(() => baseImageOf('ARG X=a\nFROM ${X}\n')).toThrow(/expected one FROM with a literal image.*found: none/);
-  expect(() => baseImageOf('FROM debian:bullseye-slim AS a\nFROM --platform=linux/amd64 ubuntu:22.04\n')).toThrow(/found: debian:bullseye-slim, ubuntu:22.04/);
+  expect(() => baseImageOf('FROM debian:bullseye-slim AS a\nFROM --platform=linux/amd64 ubuntu:22.04\n')).toThrow(
+    /found: debian:bullseye-slim, ubuntu:22.04/,
+  );
   expect(baseImageOf('FROM debian:bullseye-slim AS a\nFROM debian:bullseye-slim\n')).toBe('debian:bullseye-slim');
 });
 

@@ -32,14 +32,14 @@ interface JobView {
   model?: { iteration: number; bytes: number };
 }
 
-
 let image: WorkerImage;
 let tc: TestCloud | undefined;
 let api: ElasticCaffeClient;
 const ids = { datafile: '', dataset: '', solver: '', longSolver: '' };
 
 const batchJobOf = (recordId: string) => tc!.cloud.batch.jobs().find((job) => job.parameters?.recordId === recordId);
-const attemptLog = (batchJobId: string, attempt = 1) => readFileSync(path.join(tc!.home, 'logs', 'batch', `${batchJobId}-${attempt}.log`), 'utf8');
+const attemptLog = (batchJobId: string, attempt = 1) =>
+  readFileSync(path.join(tc!.home, 'logs', 'batch', `${batchJobId}-${attempt}.log`), 'utf8');
 /** Containers of this cloud's Batch jobs that still exist. */
 const jobContainers = async () => {
   const names = (await run('buildah', ['containers', '--format', '{{.ContainerName}}'])).split('\n');
@@ -85,14 +85,24 @@ it('the image was built from container/Dockerfile on the debootstrapped base and
 
 it('a datafile, a dataset and a short training job all run inside the image and leave the model in S3', async () => {
   ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 50, ready: true }));
-  ids.solver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
+  ids.solver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'tiny',
+      datasetId: ids.dataset,
+      solver: tinySolver(20),
+      net: tinyNet(),
+    })
+  ).id;
   const jobId = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solver })).id;
   const job = await api.waitFor<JobView>(`/v1/training-jobs/${jobId}`, terminal, { timeoutMs: 5 * 60_000 });
   expect(job.error).toBeUndefined();
   expect(job).toMatchObject({ status: 'succeeded', attempts: 1, model: { iteration: 20 } });
 
   // The model is in S3 and downloads whole.
-  const artifacts = await api.request<{ model: { url: string; bytes: number } }>('GET', `/v1/training-jobs/${jobId}/artifacts`);
+  const artifacts = await api.request<{ model: { url: string; bytes: number } }>(
+    'GET',
+    `/v1/training-jobs/${jobId}/artifacts`,
+  );
   const model = Buffer.from(await (await fetch(artifacts.model.url)).arrayBuffer());
   expect(model.length).toBe(artifacts.model.bytes);
   expect(model.length).toBeGreaterThan(0);
@@ -103,7 +113,9 @@ it('a datafile, a dataset and a short training job all run inside the image and 
   const batchJob = batchJobOf(jobId);
   expect(batchJob).toMatchObject({ status: 'SUCCEEDED' });
   const log = attemptLog(batchJob!.jobId!);
-  expect(log).toContain(`[image runner] ${image.name} (image ${image.id.slice(0, 12)}) as container elastic-caffe-job-${batchJob!.jobId}-1: node /opt/elastic-caffe/worker.js train ${TENANT} ${jobId}`);
+  expect(log).toContain(
+    `[image runner] ${image.name} (image ${image.id.slice(0, 12)}) as container elastic-caffe-job-${batchJob!.jobId}-1: node /opt/elastic-caffe/worker.js train ${TENANT} ${jobId}`,
+  );
   expect(log).toMatch(new RegExp(`\\[worker\\] train ${TENANT}/${jobId} attempt 1 in /work/scratch/${jobId}-`));
   expect(existsSync(path.join(tc!.home, 'scratch'))).toBe(true);
   expect(readdirSync(path.join(tc!.home, 'scratch'))).toEqual([]);
@@ -116,9 +128,21 @@ it('a datafile, a dataset and a short training job all run inside the image and 
 });
 
 it('cancelling a running job sends SIGTERM to the worker inside the container, and nothing outlives it', async () => {
-  ids.longSolver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'long', datasetId: ids.dataset, solver: longSolver, net: tinyNet() })).id;
-  const jobId = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.longSolver, name: 'long' })).id;
-  await api.waitFor<JobView>(`/v1/training-jobs/${jobId}`, (j) => j.status === 'running' && j.progress.iteration > 0, { timeoutMs: 5 * 60_000, intervalMs: 200 });
+  ids.longSolver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'long',
+      datasetId: ids.dataset,
+      solver: longSolver,
+      net: tinyNet(),
+    })
+  ).id;
+  const jobId = (
+    await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.longSolver, name: 'long' })
+  ).id;
+  await api.waitFor<JobView>(`/v1/training-jobs/${jobId}`, (j) => j.status === 'running' && j.progress.iteration > 0, {
+    timeoutMs: 5 * 60_000,
+    intervalMs: 200,
+  });
   expect(processesMentioning(jobId).length).toBeGreaterThan(0);
 
   const cancelled = await api.request<JobView>('POST', `/v1/training-jobs/${jobId}/cancel`);

@@ -30,16 +30,34 @@ type Result = { results: Array<{ image: number | string; top: Array<{ label: str
 beforeAll(async () => {
   tc = await startTestCloud();
   api = await tc.as('classify-tenant');
-  const trained = await trainLeNet(api.sdk, { trainImages: 2000, testImages: 200, iterations: 300, snapshot: 100, heldOut: 50 });
+  const trained = await trainLeNet(api.sdk, {
+    trainImages: 2000,
+    testImages: 200,
+    iterations: 300,
+    snapshot: 100,
+    heldOut: 50,
+  });
   jobId = trained.jobId;
   heldOut.push(...trained.heldOut);
 });
 afterAll(async () => tc?.stop());
 
 test('a classifier from the job derives its deploy net and records the preprocessing', async () => {
-  const classifier = await api.request<{ id: string; iteration: number; output: string; labels: string[]; preprocessing: unknown; deploy: string }>('POST', '/v1/classifiers', { trainingJobId: jobId, name: 'lenet-300' });
+  const classifier = await api.request<{
+    id: string;
+    iteration: number;
+    output: string;
+    labels: string[];
+    preprocessing: unknown;
+    deploy: string;
+  }>('POST', '/v1/classifiers', { trainingJobId: jobId, name: 'lenet-300' });
   classifierId = classifier.id;
-  expect(classifier).toMatchObject({ iteration: 300, output: 'prob', labels: fashionMnistFolders, preprocessing: { channels: 1, height: 28, width: 28, scale: 0.00390625 } });
+  expect(classifier).toMatchObject({
+    iteration: 300,
+    output: 'prob',
+    labels: fashionMnistFolders,
+    preprocessing: { channels: 1, height: 28, width: 28, scale: 0.00390625 },
+  });
   expect(classifier.deploy).toContain('type: "Softmax"');
 });
 
@@ -48,7 +66,10 @@ test('classifies held-out images as JSON base64 with accuracy ≥ 0.6', async ()
   const answers: Result['results'] = [];
   for (let start = 0; start < heldOut.length; start += 10) {
     const batch = heldOut.slice(start, start + 10).map((h) => ({ base64: h.png.toString('base64') }));
-    answers.push(...(await api.request<Result>('POST', `/v1/classifiers/${classifierId}/classify`, { images: batch, topK: 3 })).results);
+    answers.push(
+      ...(await api.request<Result>('POST', `/v1/classifiers/${classifierId}/classify`, { images: batch, topK: 3 }))
+        .results,
+    );
   }
   expect(answers.map((a) => a.top.length)).toEqual(heldOut.map(() => 3));
   const correct = answers.filter((a, i) => a.top[0]!.label === heldOut[i]!.folder).length;
@@ -61,10 +82,17 @@ test('classifies multipart files, naming each by its file name, with the same an
   const form = new FormData();
   heldOut.slice(0, 8).forEach((h, i) => form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`));
   form.append('topK', '1');
-  const response = await fetch(`${api.baseUrl}/v1/classifiers/${classifierId}/classify`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` }, body: form });
+  const response = await fetch(`${api.baseUrl}/v1/classifiers/${classifierId}/classify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}` },
+    body: form,
+  });
   expect(response.status).toBe(200);
   const multipart = (await response.json()) as Result;
-  const json = await api.request<Result>('POST', `/v1/classifiers/${classifierId}/classify`, { images: heldOut.slice(0, 8).map((h) => ({ base64: h.png.toString('base64') })), topK: 1 });
+  const json = await api.request<Result>('POST', `/v1/classifiers/${classifierId}/classify`, {
+    images: heldOut.slice(0, 8).map((h) => ({ base64: h.png.toString('base64') })),
+    topK: 1,
+  });
   expect(multipart.results.map((r) => r.image)).toEqual(heldOut.slice(0, 8).map((_, i) => `img-${i}.png`));
   expect(multipart.results.map((r) => r.top[0]!.label)).toEqual(json.results.map((r) => r.top[0]!.label));
 });
@@ -75,7 +103,10 @@ test("the classify image's handler bundle, run as the image runs it, answers lik
   const saved = process.env.INFERENCE_SERVER_SCRIPT;
   process.env.INFERENCE_SERVER_SCRIPT = path.join(context, 'server.py');
   try {
-    type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+    type Handler = (
+      event: APIGatewayProxyEventV2WithJWTAuthorizer,
+      context: unknown,
+    ) => Promise<APIGatewayProxyStructuredResultV2>;
     // Built at run time, so required rather than imported.
     const { handler } = require(path.join(context, classifyBundleName)) as { handler: Handler };
     const body = { images: heldOut.slice(0, 4).map((h) => ({ base64: h.png.toString('base64') })), topK: 2 };
@@ -87,7 +118,13 @@ test("the classify image's handler bundle, run as the image runs it, answers lik
       rawQueryString: '',
       headers: { 'content-type': 'application/json' },
       pathParameters: { id: classifierId },
-      requestContext: { authorizer: { jwt: { claims: { sub: 'classify-tenant' }, scopes: [] } }, http: { method: 'POST', path: url }, requestId: 'image-bundle', routeKey: 'POST /v1/classifiers/{id}/classify', stage: '$default' },
+      requestContext: {
+        authorizer: { jwt: { claims: { sub: 'classify-tenant' }, scopes: [] } },
+        http: { method: 'POST', path: url },
+        requestId: 'image-bundle',
+        routeKey: 'POST /v1/classifiers/{id}/classify',
+        stage: '$default',
+      },
       body: JSON.stringify(body),
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -103,7 +140,10 @@ test("the classify image's handler bundle, run as the image runs it, answers lik
 });
 
 test('the model bundle downloads and holds the deploy net, weights, labels and preprocessing', async () => {
-  const artifacts = await api.request<{ bundle: { url: string; bytes: number } | null }>('GET', `/v1/training-jobs/${jobId}/artifacts`);
+  const artifacts = await api.request<{ bundle: { url: string; bytes: number } | null }>(
+    'GET',
+    `/v1/training-jobs/${jobId}/artifacts`,
+  );
   expect(artifacts.bundle).not.toBeNull();
   const archive = Buffer.from(await (await fetch(artifacts.bundle!.url)).arrayBuffer());
   const work = await mkdtemp(path.join(os.tmpdir(), 'bundle-'));
@@ -116,23 +156,38 @@ test('the model bundle downloads and holds the deploy net, weights, labels and p
 
 describe('refusals', () => {
   const send = async (method: string, urlPath: string, body?: unknown) => {
-    const response = await fetch(`${api.baseUrl}${urlPath}`, { method, headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { detail: string; errors?: Array<{ field: string }> } };
+    const response = await fetch(`${api.baseUrl}${urlPath}`, {
+      method,
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as { detail: string; errors?: Array<{ field: string }> },
+    };
   };
 
   it('an unknown training job → 404; a snapshot iteration the job lacks → 422 listing the ones it has', async () => {
-    expect((await send('POST', '/v1/classifiers', { trainingJobId: 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz' })).status).toBe(404);
+    expect((await send('POST', '/v1/classifiers', { trainingJobId: 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz' })).status).toBe(
+      404,
+    );
     const answer = await send('POST', '/v1/classifiers', { trainingJobId: jobId, iteration: 150 });
     expect(answer).toMatchObject({ status: 422, type: 'application/problem+json' });
     expect(answer.body.detail).toContain('has no snapshot at iteration 150 (it has 100, 200, 300)');
   });
 
   it('a snapshot iteration the job has → a classifier of that iteration', async () => {
-    expect(await api.request('POST', '/v1/classifiers', { trainingJobId: jobId, iteration: 100 })).toMatchObject({ iteration: 100 });
+    expect(await api.request('POST', '/v1/classifiers', { trainingJobId: jobId, iteration: 100 })).toMatchObject({
+      iteration: 100,
+    });
   });
 
   it('a deploy net without a Softmax → 422 naming deploy', async () => {
-    const answer = await send('POST', '/v1/classifiers', { trainingJobId: jobId, deploy: 'input: "data" layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" }' });
+    const answer = await send('POST', '/v1/classifiers', {
+      trainingJobId: jobId,
+      deploy: 'input: "data" layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" }',
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.errors?.[0]?.field).toBe('deploy');
   });
@@ -142,14 +197,23 @@ describe('refusals', () => {
     expect((await send('POST', url, { images: [] })).status).toBe(400);
     const png = heldOut[0]!.png.toString('base64');
     expect((await send('POST', url, { images: Array(17).fill({ base64: png }) })).status).toBe(413);
-    const bad = await send('POST', url, { images: [{ base64: png }, { base64: Buffer.from('not an image').toString('base64') }] });
+    const bad = await send('POST', url, {
+      images: [{ base64: png }, { base64: Buffer.from('not an image').toString('base64') }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.[0]?.field).toBe('images.1.base64');
   });
 
   it('delete → 204, then the classifier is gone', async () => {
     const extra = await api.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: jobId });
-    expect((await fetch(`${api.baseUrl}/v1/classifiers/${extra.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${api.token}` } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${api.baseUrl}/v1/classifiers/${extra.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${api.token}` },
+        })
+      ).status,
+    ).toBe(204);
     expect((await send('GET', `/v1/classifiers/${extra.id}`)).status).toBe(404);
   });
 });

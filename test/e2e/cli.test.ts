@@ -7,7 +7,14 @@
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ElasticCaffe, UploadError, localTokenAuth, nodePut, type TrainingJob, type PutTransport } from '@elastic-caffe/sdk/node';
+import {
+  ElasticCaffe,
+  UploadError,
+  localTokenAuth,
+  nodePut,
+  type TrainingJob,
+  type PutTransport,
+} from '@elastic-caffe/sdk/node';
 import { InferenceProcess } from '../../container/inference/client';
 import { ensureFashionMnist } from '../../local/caffe/install';
 import { fashionMnistFolders, writeFashionMnistFolders } from '../../local/fixtures/fashion-mnist';
@@ -25,19 +32,37 @@ let sdk: ElasticCaffe;
 const files = { net: '', solver: '', long: '', dangling: '', data: '' };
 const trained = { job: '', dataset: '' };
 
-const parseLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const parseLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeAll(async () => {
   buildCli();
   tc = await startTestCloud();
   work = await mkdtemp(path.join(os.tmpdir(), 'cli-e2e-'));
-  env = { ECAFFE_ENDPOINT: tc.cloud.url, ECAFFE_CONFIG_DIR: path.join(work, 'config'), ECAFFE_TOKEN: '', ECAFFE_PROFILE: '' };
+  env = {
+    ECAFFE_ENDPOINT: tc.cloud.url,
+    ECAFFE_CONFIG_DIR: path.join(work, 'config'),
+    ECAFFE_TOKEN: '',
+    ECAFFE_PROFILE: '',
+  };
   sdk = new ElasticCaffe({ endpoint: tc.cloud.url, auth: localTokenAuth({ endpoint: tc.cloud.url, tenant }) });
-  Object.assign(files, { net: path.join(work, 'net.prototxt'), solver: path.join(work, 'solver.prototxt'), long: path.join(work, 'long.prototxt'), dangling: path.join(work, 'dangling.prototxt'), data: path.join(work, 'fashion') });
+  Object.assign(files, {
+    net: path.join(work, 'net.prototxt'),
+    solver: path.join(work, 'solver.prototxt'),
+    long: path.join(work, 'long.prototxt'),
+    dangling: path.join(work, 'dangling.prototxt'),
+    data: path.join(work, 'fashion'),
+  });
   await writeFile(files.net, tinyNet());
   await writeFile(files.solver, tinySolver(60));
   await writeFile(files.long, longSolver);
-  await writeFile(files.dangling, tinyNet('layer {\n  name: "mystery"\n  type: "ReLU"\n  bottom: "nowhere"\n  top: "mystery"\n}\n'));
+  await writeFile(
+    files.dangling,
+    tinyNet('layer {\n  name: "mystery"\n  type: "ReLU"\n  bottom: "nowhere"\n  top: "mystery"\n}\n'),
+  );
   await writeFashionMnistFolders({ dataDir: await ensureFashionMnist(), split: 'train', count: 400, out: files.data });
 });
 afterAll(async () => {
@@ -54,24 +79,55 @@ test('login --local keeps the profile in a file only its owner can read', async 
 
 test('train on a folder succeeds; with --json every stdout line is JSON and the final record is last; the bundle loads in Caffe', async () => {
   const bundle = path.join(work, 'model');
-  const run = await ecaffe(['--json', 'train', files.data, '--net', files.net, '--solver', files.solver, '--split', '0.8', '--download', bundle], env);
+  const run = await ecaffe(
+    [
+      '--json',
+      'train',
+      files.data,
+      '--net',
+      files.net,
+      '--solver',
+      files.solver,
+      '--split',
+      '0.8',
+      '--download',
+      bundle,
+    ],
+    env,
+  );
 
   expect(run.code).toBe(0);
   const lines = parseLines(run.stdout);
   const final = lines.at(-1) as unknown as TrainingJob;
   expect(final).toMatchObject({ status: 'succeeded', progress: { iteration: 60, maxIterations: 60 } });
   expect(lines.some((l) => l.event === 'upload' && l.sentBytes === l.totalBytes)).toBe(true);
-  expect(lines.filter((l) => typeof l.id === 'string' && l.id.startsWith('ds_') && l.status === 'ready')).toHaveLength(1);
+  expect(lines.filter((l) => typeof l.id === 'string' && l.id.startsWith('ds_') && l.status === 'ready')).toHaveLength(
+    1,
+  );
   expect(lines.filter((l) => l.id === final.id).length).toBeGreaterThan(1);
   trained.job = final.id;
   trained.dataset = final.datasetId;
   const dataset = await sdk.datasets.get(final.datasetId);
-  expect(Object.values(dataset.counts!.training).reduce((a, b) => a + b) + Object.values(dataset.counts!.testing).reduce((a, b) => a + b)).toBe(400);
+  expect(
+    Object.values(dataset.counts!.training).reduce((a, b) => a + b) +
+      Object.values(dataset.counts!.testing).reduce((a, b) => a + b),
+  ).toBe(400);
 
-  expect((await readdir(bundle)).sort()).toEqual(['deploy.prototxt', 'labels.txt', 'model.caffemodel', 'preprocessing.json']);
+  expect((await readdir(bundle)).sort()).toEqual([
+    'deploy.prototxt',
+    'labels.txt',
+    'model.caffemodel',
+    'preprocessing.json',
+  ]);
   const caffe = new InferenceProcess();
   try {
-    await caffe.load({ key: 'downloaded', deploy: path.join(bundle, 'deploy.prototxt'), weights: path.join(bundle, 'model.caffemodel'), input: 'data', output: 'prob' });
+    await caffe.load({
+      key: 'downloaded',
+      deploy: path.join(bundle, 'deploy.prototxt'),
+      weights: path.join(bundle, 'model.caffemodel'),
+      input: 'data',
+      output: 'prob',
+    });
     const [probabilities] = await caffe.classify('downloaded', [1, 28, 28], [new Float32Array(28 * 28)]);
     expect(probabilities).toHaveLength(10);
     expect([...probabilities!].reduce((a, b) => a + b)).toBeCloseTo(1, 3);
@@ -87,13 +143,22 @@ test('one-shot commands print exactly one JSON document with --json, and tables 
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     return JSON.parse(run.stdout) as Record<string, unknown>;
   };
-  expect(((await single(['jobs', 'ls', '--status', 'succeeded'])).items as Array<{ id: string }>).map((j) => j.id)).toContain(trained.job);
+  expect(
+    ((await single(['jobs', 'ls', '--status', 'succeeded'])).items as Array<{ id: string }>).map((j) => j.id),
+  ).toContain(trained.job);
   expect(await single(['jobs', 'get', trained.job])).toMatchObject({ id: trained.job, status: 'succeeded' });
   expect(((await single(['jobs', 'metrics', trained.job])).train as unknown[]).length).toBeGreaterThan(0);
   expect((await single(['jobs', 'logs', trained.job])).log).toContain('Optimization Done.');
   const downloaded = await single(['jobs', 'download', trained.job, '-o', path.join(work, 'downloaded')]);
-  expect((downloaded.files as string[]).sort()).toEqual(['deploy.prototxt', 'labels.txt', 'model.caffemodel', 'preprocessing.json']);
-  expect((await stat(path.join(work, 'downloaded', 'model.caffemodel'))).size).toBe((await sdk.trainingJobs.artifacts(trained.job)).model!.bytes);
+  expect((downloaded.files as string[]).sort()).toEqual([
+    'deploy.prototxt',
+    'labels.txt',
+    'model.caffemodel',
+    'preprocessing.json',
+  ]);
+  expect((await stat(path.join(work, 'downloaded', 'model.caffemodel'))).size).toBe(
+    (await sdk.trainingJobs.artifacts(trained.job)).model!.bytes,
+  );
   const table = await ecaffe(['jobs', 'ls'], env);
   expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +STATUS +ITERATION +ACCURACY +CREATED$/);
   expect(table.stdout).toMatch(new RegExp(`${trained.job} .* succeeded +60/60`));
@@ -103,7 +168,11 @@ test('jobs resume continues a finished job to a new max_iter in one command', as
   const run = await ecaffe(['--json', 'jobs', 'resume', trained.job, '--max-iter', '80'], env);
   expect(run.code).toBe(0);
   const final = parseLines(run.stdout).at(-1) as unknown as TrainingJob;
-  expect(final).toMatchObject({ status: 'succeeded', progress: { iteration: 80, maxIterations: 80 }, resumeFrom: { trainingJobId: trained.job, iteration: 60 } });
+  expect(final).toMatchObject({
+    status: 'succeeded',
+    progress: { iteration: 80, maxIterations: 80 },
+    resumeFrom: { trainingJobId: trained.job, iteration: 60 },
+  });
 });
 
 test('admin commands need an admin profile; an admin changes capacity', async () => {
@@ -111,9 +180,15 @@ test('admin commands need an admin profile; an admin changes capacity', async ()
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('this needs an admin');
   expect((await ecaffe(['--profile', 'root', 'login', '--local', '--tenant', 'root', '--admin'], env)).code).toBe(0);
-  const changed = await ecaffe(['--profile', 'root', '--json', 'admin', 'capacity', '--tenant', tenant, '--max-jobs', '3'], env);
+  const changed = await ecaffe(
+    ['--profile', 'root', '--json', 'admin', 'capacity', '--tenant', tenant, '--max-jobs', '3'],
+    env,
+  );
   expect(changed.code).toBe(0);
-  expect(JSON.parse(changed.stdout)).toMatchObject({ source: 'admin', maxConcurrentJobs: { tenants: { [tenant]: 3 } } });
+  expect(JSON.parse(changed.stdout)).toMatchObject({
+    source: 'admin',
+    maxConcurrentJobs: { tenants: { [tenant]: 3 } },
+  });
 });
 
 test('a prototxt the service refuses prints compiler-style on stderr and exits 1', async () => {
@@ -122,7 +197,10 @@ test('a prototxt the service refuses prints compiler-style on stderr and exits 1
   await writeFile(bad, text);
   const line = text.split('\n').findIndex((l) => l.includes('num_outputs')) + 1;
 
-  const run = await ecaffe(['solvers', 'create', '--dataset', trained.dataset, '--net', bad, '--solver', files.solver], env);
+  const run = await ecaffe(
+    ['solvers', 'create', '--dataset', trained.dataset, '--net', bad, '--solver', files.solver],
+    env,
+  );
 
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
@@ -145,7 +223,12 @@ test('a job Caffe refuses exits 3 with its reason; a usage error exits 2', async
 
 describe('Ctrl-C while following', () => {
   const longJob = async () => {
-    const solver = await sdk.solvers.create({ name: 'long', datasetId: trained.dataset, solver: longSolver, net: tinyNet() });
+    const solver = await sdk.solvers.create({
+      name: 'long',
+      datasetId: trained.dataset,
+      solver: longSolver,
+      net: tinyNet(),
+    });
     return (await sdk.trainingJobs.create({ solverId: solver.id })).id;
   };
 
@@ -179,7 +262,8 @@ describe('Ctrl-C while following', () => {
   test('with --json and no terminal it leaves the job running without asking; exit 130', async () => {
     const id = await longJob();
     const run = ecaffeChild(['--json', 'jobs', 'watch', id], env);
-    while (!/"status":"running","attempts":1,"progress":\{"iteration":[1-9]/.test(run.output().stdout)) await new Promise((r) => setTimeout(r, 100));
+    while (!/"status":"running","attempts":1,"progress":\{"iteration":[1-9]/.test(run.output().stdout))
+      await new Promise((r) => setTimeout(r, 100));
     run.child.kill('SIGINT');
     const done = await run.done;
 
@@ -195,21 +279,34 @@ test('an interrupted multipart upload resumes where it stopped: only the missing
   const folder = path.join(work, 'idx');
   await mkdir(folder);
   const dataDir = await ensureFashionMnist();
-  for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) await copyFile(path.join(dataDir, name), path.join(folder, name));
+  for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+    await copyFile(path.join(dataDir, name), path.join(folder, name));
   const partBytes = 5 * 1024 * 1024;
-  Object.assign(process.env, { ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(partBytes), ELASTIC_CAFFE_UPLOAD_PART_BYTES: String(partBytes) });
+  Object.assign(process.env, {
+    ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(partBytes),
+    ELASTIC_CAFFE_UPLOAD_PART_BYTES: String(partBytes),
+  });
   // Storage goes away after the first part: the SDK gives up (one try) and says the upload can resume.
   let parts = 0;
   const flaky: PutTransport = async (request) => {
     if (++parts > 1) throw new Error('connection reset');
     await nodePut(request);
   };
-  const interrupted = new ElasticCaffe({ endpoint: tc.cloud.url, auth: localTokenAuth({ endpoint: tc.cloud.url, tenant }), put: flaky });
-  const error = (await interrupted.upload(folder, { format: 'idx', concurrency: 1, attempts: 1 }).catch((e: unknown) => e)) as UploadError;
+  const interrupted = new ElasticCaffe({
+    endpoint: tc.cloud.url,
+    auth: localTokenAuth({ endpoint: tc.cloud.url, tenant }),
+    put: flaky,
+  });
+  const error = (await interrupted
+    .upload(folder, { format: 'idx', concurrency: 1, attempts: 1 })
+    .catch((e: unknown) => e)) as UploadError;
   expect(error).toBeInstanceOf(UploadError);
   expect(error.resumable).toBe(true);
 
-  const run = await ecaffe(['--json', 'datafiles', 'upload', folder, '--format', 'idx', '--resume', error.datafileId], env);
+  const run = await ecaffe(
+    ['--json', 'datafiles', 'upload', folder, '--format', 'idx', '--resume', error.datafileId],
+    env,
+  );
 
   expect(run.code).toBe(0);
   const lines = parseLines(run.stdout);
@@ -231,15 +328,29 @@ test('classify on a folder larger than the synchronous limit goes through a clas
   const run = await ecaffe(['--json', 'classify', classifierId, images, '--top', '3'], env);
 
   expect(run.code).toBe(0);
-  const { results } = JSON.parse(run.stdout) as { results: Array<{ image: string; top: Array<{ label: string; probability: number }> }> };
-  const expected = (await Promise.all(fashionMnistFolders.map(async (folder) => (await readdir(path.join(images, folder)).catch(() => [])).map((f) => path.join(images, folder, f))))).flat().sort();
+  const { results } = JSON.parse(run.stdout) as {
+    results: Array<{ image: string; top: Array<{ label: string; probability: number }> }>;
+  };
+  const expected = (
+    await Promise.all(
+      fashionMnistFolders.map(async (folder) =>
+        (await readdir(path.join(images, folder)).catch(() => [])).map((f) => path.join(images, folder, f)),
+      ),
+    )
+  )
+    .flat()
+    .sort();
   expect(results.map((r) => r.image)).toEqual(expected);
   expect(results.every((r) => r.top.length === 3)).toBe(true);
   const correct = results.filter((r) => r.top[0]!.label === path.basename(path.dirname(r.image))).length;
   expect(correct / results.length).toBeGreaterThan(0.3); // chance is 0.1
-  expect((await sdk.classifyJobs.list()).items.some((j) => j.classifierId === classifierId && j.status === 'succeeded')).toBe(true);
+  expect(
+    (await sdk.classifyJobs.list()).items.some((j) => j.classifierId === classifierId && j.status === 'succeeded'),
+  ).toBe(true);
 
   // The same images one synchronous batch at a time give the same top labels.
   const sync = await ecaffe(['--json', 'classify', classifierId, ...expected.slice(0, 10)], env);
-  expect((JSON.parse(sync.stdout) as { results: typeof results }).results.map((r) => r.top[0]!.label)).toEqual(results.slice(0, 10).map((r) => r.top[0]!.label));
+  expect((JSON.parse(sync.stdout) as { results: typeof results }).results.map((r) => r.top[0]!.label)).toEqual(
+    results.slice(0, 10).map((r) => r.top[0]!.label),
+  );
 });

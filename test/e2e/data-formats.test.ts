@@ -44,12 +44,27 @@ interface Job {
 
 /** Builds the dataset, trains the tiny LeNet 30 iterations on it, and answers with the finished job. */
 async function trainOn(name: string, training: object, testing: object, transform?: object): Promise<Job> {
-  const created = await api.request<{ id: string }>('POST', '/v1/datasets', { name, training, testing, ...(transform ? { transform } : {}) });
-  const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+  const created = await api.request<{ id: string }>('POST', '/v1/datasets', {
+    name,
+    training,
+    testing,
+    ...(transform ? { transform } : {}),
+  });
+  const dataset = await api.waitFor<{ status: string; error?: string }>(
+    `/v1/datasets/${created.id}`,
+    (d) => d.status === 'ready' || d.status === 'failed',
+  );
   expect(dataset.error).toBeUndefined();
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name, datasetId: created.id, solver: tinySolver(30), net: tinyLenet });
+  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
+    name,
+    datasetId: created.id,
+    solver: tinySolver(30),
+    net: tinyLenet,
+  });
   const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
-  return api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status));
+  return api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) =>
+    ['succeeded', 'failed', 'cancelled'].includes(j.status),
+  );
 }
 
 it('trains on image folders (zip, resized to 32x32 colour), IDX pairs and an LMDB used whole', async () => {
@@ -59,7 +74,11 @@ it('trains on image folders (zip, resized to 32x32 colour), IDX pairs and an LMD
     readyDatafile(api, 'lmdb-train', await lmdbArchive(dataDir, 80), 'lmdb'),
     readyDatafile(api, 'lmdb-test', await lmdbArchive(dataDir, 20), 'lmdb'),
   ]);
-  const split = (id: string) => [{ datafileId: id, splitPercentage: 0.8 }, { datafileId: id, splitPercentage: 0.2 }] as const;
+  const split = (id: string) =>
+    [
+      { datafileId: id, splitPercentage: 0.8 },
+      { datafileId: id, splitPercentage: 0.2 },
+    ] as const;
   const jobs = await Promise.all([
     trainOn('zip-32-colour', ...split(zip.id), { width: 32, height: 32, resizeMode: 'stretch', grayscale: false }),
     trainOn('idx', ...split(idx.id)),

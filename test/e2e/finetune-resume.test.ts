@@ -56,7 +56,14 @@ beforeAll(async () => {
     training: { datafileId: datafile.id, splitPercentage: 0.8 },
     testing: { datafileId: datafile.id, splitPercentage: 0.2 },
   });
-  solverId = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny-200', datasetId: dataset.id, solver, net: tinyNet() })).id;
+  solverId = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'tiny-200',
+      datasetId: dataset.id,
+      solver,
+      net: tinyNet(),
+    })
+  ).id;
   source = await run({ name: 'source' });
   expect(source).toMatchObject({ status: 'succeeded', model: { iteration: 200 } });
 });
@@ -73,7 +80,11 @@ describe('fine-tuning (weightsFrom)', () => {
   });
 
   it('succeeds, recording the source and its final iteration', () => {
-    expect(job).toMatchObject({ status: 'succeeded', weightsFrom: { trainingJobId: source.id, iteration: 200 }, model: { iteration: 200 } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      weightsFrom: { trainingJobId: source.id, iteration: 200 },
+      model: { iteration: 200 },
+    });
   });
 
   it("Caffe loaded the source's weights", async () => {
@@ -83,10 +94,11 @@ describe('fine-tuning (weightsFrom)', () => {
   // One minibatch's loss is noisy, so the fine-tuned start is compared with two references: an
   // untrained net's first loss (about ln 10 ≈ 2.3 for ten classes) and the source's last few
   // displayed losses (averaged). Starting from the learned weights puts it nearer the latter.
-  it("the loss starts where the source ended, not where a fresh net starts", async () => {
+  it('the loss starts where the source ended, not where a fresh net starts', async () => {
     const [fresh, tuned] = [await metrics(source.id), await metrics(job.id)];
     const freshStart = fresh.train[0]!.loss;
-    const sourceEnd = fresh.train.slice(-3).reduce((sum, point) => sum + point.loss, 0) / Math.min(3, fresh.train.length);
+    const sourceEnd =
+      fresh.train.slice(-3).reduce((sum, point) => sum + point.loss, 0) / Math.min(3, fresh.train.length);
     const tunedStart = tuned.train[0]!.loss;
     expect(tuned.train[0]!.iteration).toBe(0);
     expect(sourceEnd).toBeLessThan(freshStart);
@@ -102,7 +114,11 @@ describe('resuming (resumeFrom)', () => {
   });
 
   it('continues from iteration 100 and finishes at exactly max_iter', async () => {
-    expect(job).toMatchObject({ status: 'succeeded', resumeFrom: { trainingJobId: source.id, iteration: 100 }, model: { iteration: 200 } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      resumeFrom: { trainingJobId: source.id, iteration: 100 },
+      model: { iteration: 200 },
+    });
     expect(job.progress).toMatchObject({ iteration: 200, maxIterations: 200 });
     const text = await log(job.id);
     expect(text).toMatch(/Resuming from .*resume_iter_100\.solverstate/);
@@ -113,18 +129,30 @@ describe('resuming (resumeFrom)', () => {
   });
 
   it('only its own snapshots past the resume point are artifacts', async () => {
-    const artifacts = await api.request<{ snapshots: Array<{ iteration: number }> }>('GET', `/v1/training-jobs/${job.id}/artifacts`);
+    const artifacts = await api.request<{ snapshots: Array<{ iteration: number }> }>(
+      'GET',
+      `/v1/training-jobs/${job.id}/artifacts`,
+    );
     expect(artifacts.snapshots.map((s) => s.iteration)).toEqual([200]);
   });
 
   it('a snapshot that does not exist → 422 naming the ones that do', async () => {
-    const answer = await api.request('POST', '/v1/training-jobs', { solverId, resumeFrom: { trainingJobId: source.id, iteration: 150 } }).catch((e: { status: number; body: { detail: string } }) => e);
-    expect(answer).toMatchObject({ status: 422, body: { detail: expect.stringMatching(/snapshots at iterations 100, 200$/) } });
+    const answer = await api
+      .request('POST', '/v1/training-jobs', { solverId, resumeFrom: { trainingJobId: source.id, iteration: 150 } })
+      .catch((e: { status: number; body: { detail: string } }) => e);
+    expect(answer).toMatchObject({
+      status: 422,
+      body: { detail: expect.stringMatching(/snapshots at iterations 100, 200$/) },
+    });
   });
 
   it('weightsFrom and resumeFrom together → 400', async () => {
     const answer = await api
-      .request('POST', '/v1/training-jobs', { solverId, weightsFrom: { trainingJobId: source.id }, resumeFrom: { trainingJobId: source.id } })
+      .request('POST', '/v1/training-jobs', {
+        solverId,
+        weightsFrom: { trainingJobId: source.id },
+        resumeFrom: { trainingJobId: source.id },
+      })
       .catch((e: { status: number }) => e);
     expect(answer).toMatchObject({ status: 400 });
   });

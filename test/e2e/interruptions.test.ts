@@ -71,7 +71,8 @@ async function createJob(name: string, solver: string, net = convNet): Promise<J
   return api.request<JobView>('POST', '/v1/training-jobs', { solverId, name });
 }
 
-const waitFinished = (id: string) => api.waitFor<JobView>(`/v1/training-jobs/${id}`, finished, { timeoutMs: 8 * 60_000, intervalMs: 500 });
+const waitFinished = (id: string) =>
+  api.waitFor<JobView>(`/v1/training-jobs/${id}`, finished, { timeoutMs: 8 * 60_000, intervalMs: 500 });
 
 /** The Batch job running a training job (the record's batchJobId is internal to the API). */
 function batchJobOf(recordId: string) {
@@ -110,7 +111,11 @@ beforeAll(async () => {
       testing: { datafileId: datafile.id, splitPercentage: 0.2 },
     })
   ).id;
-  const ready = await api.waitFor<{ status: string }>(`/v1/datasets/${datasetId}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 4 * 60_000 });
+  const ready = await api.waitFor<{ status: string }>(
+    `/v1/datasets/${datasetId}`,
+    (d) => d.status === 'ready' || d.status === 'failed',
+    { timeoutMs: 4 * 60_000 },
+  );
   expect(ready.status).toBe('ready');
 });
 
@@ -145,7 +150,12 @@ describe('a worker killed mid-training (SIGKILL)', () => {
   it('resumed from the last snapshot synced before the kill and finished at max_iter', async () => {
     expect(lastSynced).toBeGreaterThan(0);
     expect(lastSynced).toBeLessThan(maxIter);
-    expect(job).toMatchObject({ status: 'succeeded', attempts: 2, model: { iteration: maxIter }, progress: { iteration: maxIter, maxIterations: maxIter } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      model: { iteration: maxIter },
+      progress: { iteration: maxIter, maxIterations: maxIter },
+    });
     expect(job.resumes).toEqual([{ iteration: lastSynced, attempt: 2, at: expect.any(String) }]);
     const text = await log(job.id);
     expect(text).toContain(`[worker] attempt 2 resumes from its snapshot at iteration ${lastSynced}`);
@@ -153,9 +163,14 @@ describe('a worker killed mid-training (SIGKILL)', () => {
   });
 
   it('tags intermediate snapshots for expiry, but not the final model', async () => {
-    const tagsOf = async (key: string) => (await s3().send(new GetObjectTaggingCommand({ Bucket: bucket(), Key: key }))).TagSet ?? [];
-    expect(await tagsOf(snapshotKey(tenant, job.id, lastSynced, 'caffemodel'))).toEqual([{ Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value }]);
-    expect(await tagsOf(snapshotKey(tenant, job.id, lastSynced, 'solverstate'))).toEqual([{ Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value }]);
+    const tagsOf = async (key: string) =>
+      (await s3().send(new GetObjectTaggingCommand({ Bucket: bucket(), Key: key }))).TagSet ?? [];
+    expect(await tagsOf(snapshotKey(tenant, job.id, lastSynced, 'caffemodel'))).toEqual([
+      { Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value },
+    ]);
+    expect(await tagsOf(snapshotKey(tenant, job.id, lastSynced, 'solverstate'))).toEqual([
+      { Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value },
+    ]);
     expect(await tagsOf(keys.jobModel(tenant, job.id))).toEqual([]);
   });
 });
@@ -167,7 +182,10 @@ describe('a spot interruption (SIGTERM, then the host is gone)', () => {
   beforeAll(async () => {
     // The solver's own interval is past max_iter: before the end only the stop writes a snapshot.
     const created = await createJob('interrupted', solverText(`snapshot: ${maxIter * 10}\n`));
-    await api.waitFor<JobView>(`/v1/training-jobs/${created.id}`, (j) => j.progress.iteration >= 50 || finished(j), { timeoutMs: 5 * 60_000, intervalMs: 200 });
+    await api.waitFor<JobView>(`/v1/training-jobs/${created.id}`, (j) => j.progress.iteration >= 50 || finished(j), {
+      timeoutMs: 5 * 60_000,
+      intervalMs: 200,
+    });
     expect(await completePairs(created.id)).toEqual([]);
     tc.cloud.batch.simulateHostInterruption(batchJobOf(created.id).jobId!);
     job = await waitFinished(created.id);
@@ -184,12 +202,19 @@ describe('a spot interruption (SIGTERM, then the host is gone)', () => {
 
   it('Caffe snapshotted where it was, and the next attempt resumed from exactly there', () => {
     expect(attemptOneLog).toContain('Optimization stopped early');
-    const snapshots = [...attemptOneLog.matchAll(/Snapshotting to binary proto file .*_iter_(\d+)\.caffemodel/g)].map((m) => Number(m[1]));
+    const snapshots = [...attemptOneLog.matchAll(/Snapshotting to binary proto file .*_iter_(\d+)\.caffemodel/g)].map(
+      (m) => Number(m[1]),
+    );
     expect(snapshots).toHaveLength(1);
     const stoppedAt = snapshots[0]!;
     expect(stoppedAt).toBeGreaterThanOrEqual(50);
     expect(stoppedAt).toBeLessThan(maxIter);
-    expect(job).toMatchObject({ status: 'succeeded', attempts: 2, model: { iteration: maxIter }, progress: { iteration: maxIter } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      model: { iteration: maxIter },
+      progress: { iteration: maxIter },
+    });
     expect(job.resumes).toEqual([{ iteration: stoppedAt, attempt: 2, at: expect.any(String) }]);
   });
 });

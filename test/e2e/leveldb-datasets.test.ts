@@ -24,7 +24,6 @@ afterAll(async () => {
   await tc?.stop();
 });
 
-
 interface DatasetView {
   id: string;
   status: string;
@@ -63,14 +62,24 @@ it('two LevelDBs used whole make a ready dataset that a LeNet trains on; splitti
     training: { datafileId: trainingDb.id, splitPercentage: 0 },
     testing: { datafileId: testingDb.id, splitPercentage: 0 },
   });
-  const dataset = await api.waitFor<DatasetView>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
+  const dataset = await api.waitFor<DatasetView>(
+    `/v1/datasets/${created.id}`,
+    (d) => d.status === 'ready' || d.status === 'failed',
+  );
   expect(dataset.error).toBeUndefined();
   expect(dataset).toMatchObject({ status: 'ready', format: 'leveldb', shape: { channels: 1, height: 28, width: 28 } });
   expect(dataset.preprocessing).toMatchObject({ meanFile: true, resizeMode: 'none' });
 
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'leveldb', datasetId: created.id, solver: tinySolver(20), net: tinyNet() });
+  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
+    name: 'leveldb',
+    datasetId: created.id,
+    solver: tinySolver(20),
+    net: tinyNet(),
+  });
   const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
-  const job = await api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status));
+  const job = await api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) =>
+    ['succeeded', 'failed', 'cancelled'].includes(j.status),
+  );
   expect(job.error).toBeUndefined();
   expect(job.status).toBe('succeeded');
   expect(job.progress.iteration).toBe(20);

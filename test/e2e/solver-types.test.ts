@@ -32,7 +32,10 @@ interface Case {
 
 const cases: Case[] = [
   { type: 'SGD', settings: 'base_lr: 0.01\nmomentum: 0.9\nlr_policy: "fixed"', net: tinyV1Net },
-  { type: 'Nesterov', settings: 'base_lr: 0.01\nmomentum: 0.9\nlr_policy: "multistep"\ngamma: 0.5\nstepvalue: 20\nstepvalue: 40' },
+  {
+    type: 'Nesterov',
+    settings: 'base_lr: 0.01\nmomentum: 0.9\nlr_policy: "multistep"\ngamma: 0.5\nstepvalue: 20\nstepvalue: 40',
+  },
   { type: 'AdaGrad', settings: 'base_lr: 0.01\nlr_policy: "fixed"' },
   { type: 'RMSProp', settings: 'base_lr: 0.001\nrms_decay: 0.98\nlr_policy: "fixed"' },
   { type: 'AdaDelta', settings: 'base_lr: 1.0\nmomentum: 0.95\ndelta: 1e-6\nlr_policy: "fixed"' },
@@ -77,12 +80,20 @@ test('every Caffe 1.0 solver type trains and lowers the loss', async () => {
 
   // Act
   const finished = await Promise.all(
-    jobs.map(({ job }) => api.waitFor<{ status: string; error?: string }>(`/v1/training-jobs/${job.id}`, (j) => ['succeeded', 'failed'].includes(j.status))),
+    jobs.map(({ job }) =>
+      api.waitFor<{ status: string; error?: string }>(`/v1/training-jobs/${job.id}`, (j) =>
+        ['succeeded', 'failed'].includes(j.status),
+      ),
+    ),
   );
 
   // Assert: each ran as its own type (Caffe prints the solver parameters it starts from) and learned.
   for (const [i, { c, job }] of jobs.entries()) {
-    expect({ type: c.type, status: finished[i]?.status, error: finished[i]?.error }).toEqual({ type: c.type, status: 'succeeded', error: undefined });
+    expect({ type: c.type, status: finished[i]?.status, error: finished[i]?.error }).toEqual({
+      type: c.type,
+      status: 'succeeded',
+      error: undefined,
+    });
     const log = await api.request<string>('GET', `/v1/training-jobs/${job.id}/logs`);
     expect(log).toContain(`type: "${c.type}"`);
     const losses = [...log.matchAll(/Iteration \d+(?: \([^)]*\))?, loss = ([0-9.e+-]+)/g)].map((m) => Number(m[1]));

@@ -53,10 +53,12 @@ test('trains LeNet on Fashion-MNIST end to end and the downloaded model passes c
     testing: { datafileId: testFile.id, splitPercentage: 0 },
   });
   expect(created.status).toBe('pending');
-  const dataset = await api.waitFor<{ status: string; labels: string[]; counts: { training: Record<string, number>; testing: Record<string, number> }; shape: unknown }>(
-    `/v1/datasets/${created.id}`,
-    (d) => d.status === 'ready' || d.status === 'failed',
-  );
+  const dataset = await api.waitFor<{
+    status: string;
+    labels: string[];
+    counts: { training: Record<string, number>; testing: Record<string, number> };
+    shape: unknown;
+  }>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed');
   expect(dataset.status).toBe('ready');
   expect(dataset.labels).toHaveLength(10);
   expect(Object.values(dataset.counts.training).reduce((a, b) => a + b, 0)).toBe(2000);
@@ -81,10 +83,14 @@ test('trains LeNet on Fashion-MNIST end to end and the downloaded model passes c
   const queued = await api.request<Job>('POST', '/v1/training-jobs', { solverId: solver.id });
   expect(queued.status).toBe('queued');
   const seen: Job[] = [];
-  const job = await api.waitFor<Job>(`/v1/training-jobs/${queued.id}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status), {
-    intervalMs: 200,
-    onUpdate: (j) => seen.push(j),
-  });
+  const job = await api.waitFor<Job>(
+    `/v1/training-jobs/${queued.id}`,
+    (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+    {
+      intervalMs: 200,
+      onUpdate: (j) => seen.push(j),
+    },
+  );
 
   // Assert: succeeded, progress reached max_iter and was visible while running, accuracy far above chance (10%).
   expect(job.error).toBeUndefined();
@@ -93,16 +99,18 @@ test('trains LeNet on Fashion-MNIST end to end and the downloaded model passes c
   expect(job.progress.iteration).toBe(maxIter);
   expect(job.progress.maxIterations).toBe(maxIter);
   expect(job.progress.testOutputs.accuracy).toBeGreaterThan(0.6);
-  expect(seen.some((j) => j.status === 'running' && j.progress.iteration > 0 && j.progress.iteration < maxIter)).toBe(true);
+  expect(seen.some((j) => j.status === 'running' && j.progress.iteration > 0 && j.progress.iteration < maxIter)).toBe(
+    true,
+  );
 
   const log = await api.request<string>('GET', `/v1/training-jobs/${queued.id}/logs`);
   expect(log).toContain('Optimization Done.');
   expect(log).toContain(`Iteration ${maxIter}`);
 
-  const artifacts = await api.request<{ model: { url: string; iteration: number; bytes: number }; snapshots: Array<{ iteration: number }> }>(
-    'GET',
-    `/v1/training-jobs/${queued.id}/artifacts`,
-  );
+  const artifacts = await api.request<{
+    model: { url: string; iteration: number; bytes: number };
+    snapshots: Array<{ iteration: number }>;
+  }>('GET', `/v1/training-jobs/${queued.id}/artifacts`);
   expect(artifacts.model.iteration).toBe(maxIter);
   expect(artifacts.model.url).toContain(`tenants/${tenant}/training-jobs/${queued.id}/`);
   expect(artifacts.snapshots.map((s) => s.iteration)).toEqual([100, 200, 300]);
@@ -118,10 +126,20 @@ test('trains LeNet on Fashion-MNIST end to end and the downloaded model passes c
     solver: solverText,
     net: netText,
     mode: 'CPU',
-    paths: { net: path.join(work, 'net.prototxt'), snapshotPrefix: path.join(work, 'snap'), trainSource: testDb, testSource: testDb },
+    paths: {
+      net: path.join(work, 'net.prototxt'),
+      snapshotPrefix: path.join(work, 'snap'),
+      trainSource: testDb,
+      testSource: testDb,
+    },
   });
   await writeFile(path.join(work, 'net.prototxt'), rewritten.net);
-  const result = await runCaffeTool('caffe', ['test', `--model=${path.join(work, 'net.prototxt')}`, `--weights=${modelFile}`, '--iterations=5']);
+  const result = await runCaffeTool('caffe', [
+    'test',
+    `--model=${path.join(work, 'net.prototxt')}`,
+    `--weights=${modelFile}`,
+    '--iterations=5',
+  ]);
   expect(result.code).toBe(0);
   const accuracy = Number(/\] accuracy = ([0-9.]+)/.exec(result.output)?.[1]);
   expect(accuracy).toBeGreaterThan(0.6);

@@ -29,7 +29,13 @@ beforeAll(async () => {
 afterAll(async () => cloud?.stop());
 
 /** The problem body of a refused POST /v1/solvers. */
-async function refused(solver: string, net: string): Promise<{ status: number; body: { detail: string; errors: Array<{ field: string; line: number; column: number; message: string }> } }> {
+async function refused(
+  solver: string,
+  net: string,
+): Promise<{
+  status: number;
+  body: { detail: string; errors: Array<{ field: string; line: number; column: number; message: string }> };
+}> {
   try {
     await api.request('POST', '/v1/solvers', { name: 'hostile', datasetId, solver, net });
   } catch (error) {
@@ -40,15 +46,22 @@ async function refused(solver: string, net: string): Promise<{ status: number; b
 }
 
 test('hostile nets and solvers are refused with 400 at their line and column, and nothing is stored', async () => {
-  const hdf5Output = 'layer {\n  name: "out"\n  type: "HDF5Output"\n  bottom: "ip"\n  bottom: "label"\n  hdf5_output_param { file_name: "/tmp/pwned.h5" }\n}\n';
+  const hdf5Output =
+    'layer {\n  name: "out"\n  type: "HDF5Output"\n  bottom: "ip"\n  bottom: "label"\n  hdf5_output_param { file_name: "/tmp/pwned.h5" }\n}\n';
   const result = await refused(tinySolver(), tinyNet(hdf5Output));
   expect(result.status).toBe(400);
   expect(result.body.errors).toEqual([
-    { field: 'net', line: 27, column: 1, message: expect.stringContaining('HDF5Output layers write files on the worker') },
+    {
+      field: 'net',
+      line: 27,
+      column: 1,
+      message: expect.stringContaining('HDF5Output layers write files on the worker'),
+    },
     { field: 'net', line: 32, column: 23, message: expect.stringContaining('file_name is not allowed') },
   ]);
 
-  const python = 'layer { name: "py" type: "Python" bottom: "ip" top: "py" python_param { module: "os" layer: "system" } }\n';
+  const python =
+    'layer { name: "py" type: "Python" bottom: "ip" top: "py" python_param { module: "os" layer: "system" } }\n';
   expect((await refused(tinySolver(), tinyNet(python))).body.errors).toEqual([
     { field: 'net', line: 27, column: 1, message: expect.stringContaining('Python layers run arbitrary code') },
   ]);
@@ -77,8 +90,9 @@ test('file fields the service rewrites point inside the job: /etc/passwd as a Da
 
   // Act
   const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
-  const job = await api.waitFor<{ status: string; error?: string; model?: { iteration: number } }>(`/v1/training-jobs/${queued.id}`, (j) =>
-    ['succeeded', 'failed'].includes(j.status),
+  const job = await api.waitFor<{ status: string; error?: string; model?: { iteration: number } }>(
+    `/v1/training-jobs/${queued.id}`,
+    (j) => ['succeeded', 'failed'].includes(j.status),
   );
 
   // Assert: trained to the end on the dataset's LMDBs; nothing was read from or written to the named paths.

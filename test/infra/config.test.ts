@@ -29,7 +29,12 @@ describe('deployment config', () => {
 
   test('parses the strings that `-c key=value` passes', () => {
     const app = new App({
-      context: { maxvCpus: '32', instanceTypes: 'g5.xlarge, g4dn.xlarge', corsOrigins: '["https://app.example"]', selfSignUp: 'true' },
+      context: {
+        maxvCpus: '32',
+        instanceTypes: 'g5.xlarge, g4dn.xlarge',
+        corsOrigins: '["https://app.example"]',
+        selfSignUp: 'true',
+      },
     });
 
     const config = loadConfig(app.node);
@@ -41,11 +46,15 @@ describe('deployment config', () => {
   });
 
   test('admin principals are ARNs, and only for authMode iam', () => {
-    expect(parseConfig({ authMode: 'iam', adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' }).adminPrincipalArns).toEqual([
-      'arn:aws:iam::123456789012:user/ops',
-    ]);
-    expect(() => parseConfig({ authMode: 'iam', adminPrincipalArns: 'ops' })).toThrow(/adminPrincipalArns[\s\S]*IAM or STS ARN/);
-    expect(() => parseConfig({ adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' })).toThrow(/adminPrincipalArns: applies only with authMode 'iam'/);
+    expect(
+      parseConfig({ authMode: 'iam', adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' }).adminPrincipalArns,
+    ).toEqual(['arn:aws:iam::123456789012:user/ops']);
+    expect(() => parseConfig({ authMode: 'iam', adminPrincipalArns: 'ops' })).toThrow(
+      /adminPrincipalArns[\s\S]*IAM or STS ARN/,
+    );
+    expect(() => parseConfig({ adminPrincipalArns: 'arn:aws:iam::123456789012:user/ops' })).toThrow(
+      /adminPrincipalArns: applies only with authMode 'iam'/,
+    );
   });
 
   test('log retention must be a period CloudWatch offers; the stop timeout at least the ECS default', () => {
@@ -68,7 +77,8 @@ describe('deployment config', () => {
       const row = guide.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
       expect(row).toBeDefined();
       const value = defaults[key];
-      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') expect(row).toContain(`\`${value}\``);
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
+        expect(row).toContain(`\`${value}\``);
       if (Array.isArray(value) && value.length > 0) expect(row).toContain(`\`${value.join(',')}\``);
     }
   });

@@ -29,7 +29,10 @@ describe('synthesis', () => {
 
   describe('with a vpcId', () => {
     const vpcId = 'vpc-0abc1234def567890';
-    const saved = { CDK_DEFAULT_ACCOUNT: process.env.CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION };
+    const saved = {
+      CDK_DEFAULT_ACCOUNT: process.env.CDK_DEFAULT_ACCOUNT,
+      CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION,
+    };
     let beforeLookup: CloudAssembly;
 
     beforeAll(() => {
@@ -54,7 +57,10 @@ describe('synthesis', () => {
 
     test('asks the CLI to look that VPC up', () => {
       expect(beforeLookup.manifest.missing).toEqual([
-        expect.objectContaining({ provider: 'vpc-provider', props: expect.objectContaining({ filter: { 'vpc-id': vpcId } }) }),
+        expect.objectContaining({
+          provider: 'vpc-provider',
+          props: expect.objectContaining({ filter: { 'vpc-id': vpcId } }),
+        }),
       ]);
     });
 
@@ -84,7 +90,9 @@ describe('synthesis', () => {
       expect(assembly.manifest.missing).toBeUndefined();
       statelessTemplate.resourceCountIs('AWS::EC2::VPC', 0);
       statelessTemplate.resourceCountIs('AWS::EC2::FlowLog', 0);
-      statelessTemplate.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: { Subnets: subnets } });
+      statelessTemplate.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+        ComputeResources: { Subnets: subnets },
+      });
       statelessTemplate.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: vpcId });
     });
   });

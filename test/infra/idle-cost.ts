@@ -43,7 +43,12 @@ export interface IdleCostFinding {
 const num = (value: unknown): number => (value === undefined ? 0 : Number(value));
 /** A property path (`ComputeResources.MinvCpus`), undefined when any step is missing. */
 const at = (properties: Properties, path: string): unknown =>
-  path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Properties)[key] : undefined), properties);
+  path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Properties)[key] : undefined),
+      properties,
+    );
 
 const always = (type: string, why: string): IdleCostRule => ({ type, kind: 'hourly', why });
 
@@ -162,7 +167,11 @@ export const idleCostRules: readonly IdleCostRule[] = [
     bills: (p) => p.CacheClusterEnabled === true || p.CacheClusterEnabled === 'true',
   },
   // Small fixed monthly fees
-  { type: 'AWS::CloudWatch::Alarm', kind: 'monthly', why: 'a standard alarm bills $0.10 a month (10 free per account)' },
+  {
+    type: 'AWS::CloudWatch::Alarm',
+    kind: 'monthly',
+    why: 'a standard alarm bills $0.10 a month (10 free per account)',
+  },
   { type: 'AWS::CloudWatch::CompositeAlarm', kind: 'monthly', why: 'a composite alarm bills $0.50 a month' },
   { type: 'AWS::CloudWatch::Dashboard', kind: 'monthly', why: 'a dashboard bills $3 a month (3 free per account)' },
   { type: 'AWS::KMS::Key', kind: 'monthly', why: 'a customer managed key bills $1 a month' },
@@ -188,7 +197,8 @@ export function idleCostFindings(template: TemplateJson): IdleCostFinding[] {
  * infra tests (stacks.test.ts, options.test.ts); docs/DEPLOY.md lists these in the idle cost.
  */
 export const acceptedMonthlyCharges: Readonly<Record<string, string>> = {
-  'AWS::CloudWatch::Alarm': 'alarms (DLQ not empty, jobs stuck, failure rate) are how an operator learns that work stopped; cents a month',
+  'AWS::CloudWatch::Alarm':
+    'alarms (DLQ not empty, jobs stuck, failure rate) are how an operator learns that work stopped; cents a month',
   'AWS::CloudWatch::CompositeAlarm': 'combines the alarms above into one notification; cents a month',
   'AWS::CloudWatch::Dashboard': 'one dashboard of queue and job metrics; free for the first three per account',
 };

@@ -24,7 +24,10 @@ describe('cdk-nag AwsSolutions checks', () => {
   test('every acknowledgment answers a real finding, on a resource (never a whole stack), with a written reason', () => {
     // Record acknowledgments instead of applying them, then see what cdk-nag finds without them.
     const acknowledged: Array<{ id: string; reason: string; scope: IConstruct }> = [];
-    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
+    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (
+      this: Validations,
+      ...rules
+    ) {
       const scope = (this as unknown as { scope: IConstruct }).scope;
       for (const rule of rules) if (rule.id.startsWith('AwsSolutions-')) acknowledged.push({ ...rule, scope });
     });

@@ -23,9 +23,13 @@ const resources = (template: Template, type: string) => template.findResources(t
 const busId = () => logicalId(synthesized.stateless.observability.bus);
 
 /** The function's environment variables. */
-function environmentOf(fn: { node: { defaultChild?: unknown }; stack: { resolve(x: unknown): unknown } }): Record<string, unknown> {
+function environmentOf(fn: {
+  node: { defaultChild?: unknown };
+  stack: { resolve(x: unknown): unknown };
+}): Record<string, unknown> {
   const found = resources(stateless, 'AWS::Lambda::Function')[logicalId(fn)];
-  return ((found?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  return ((found?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+    {}) as Record<string, unknown>;
 }
 
 /** Statements of the policies attached to a role (by logical id). */
@@ -37,7 +41,10 @@ function statementsOf(roleId: string): Statement[] {
 
 const putsEventsOnBus = (roleId: string) =>
   statementsOf(roleId).some(
-    (statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('events:PutEvents') && JSON.stringify(statement.Resource).includes(busId()),
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      [statement.Action].flat().includes('events:PutEvents') &&
+      JSON.stringify(statement.Resource).includes(busId()),
   );
 
 describe('the event bus', () => {
@@ -45,7 +52,9 @@ describe('the event bus', () => {
     stateless.resourceCountIs('AWS::Events::EventBus', 1);
     const { stateless: stack } = synthesized;
     const writers = [
-      ...routes.filter((route) => route.access.table === 'readWrite').map((route) => stack.api.functions.get(routeKey(route))!),
+      ...routes
+        .filter((route) => route.access.table === 'readWrite')
+        .map((route) => stack.api.functions.get(routeKey(route))!),
       stack.dispatcher,
       stack.batchStateChange,
       stack.uploadReceived,
@@ -58,7 +67,9 @@ describe('the event bus', () => {
   });
 
   test('read-only routes get neither', () => {
-    const readers = routes.filter((route) => route.access.table === 'read').map((route) => synthesized.stateless.api.functions.get(routeKey(route))!);
+    const readers = routes
+      .filter((route) => route.access.table === 'read')
+      .map((route) => synthesized.stateless.api.functions.get(routeKey(route))!);
     expect(readers.length).toBeGreaterThan(0);
     for (const fn of readers) {
       expect(environmentOf(fn)).not.toHaveProperty(envNames.eventBus);
@@ -101,24 +112,49 @@ describe('alarms', () => {
 
   test('the dead-letter queue alarms on a single message visible in it or received from it', () => {
     const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes('ApproximateNumberOfMessagesVisible'))!;
-    expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
-    const metrics = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown }; Stat: string } }>;
+    expect(alarm).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown }; Stat: string };
+    }>;
     expect(metrics.find((m) => m.Expression)!.Expression).toBe('MAX([FILL(visible, 0), FILL(received, 0)])');
-    expect(metrics.find((m) => m.Id === 'visible')!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }, Stat: 'Maximum' });
-    expect(metrics.find((m) => m.Id === 'received')!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesReceived' }, Stat: 'Sum' });
+    expect(metrics.find((m) => m.Id === 'visible')!.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' },
+      Stat: 'Maximum',
+    });
+    expect(metrics.find((m) => m.Id === 'received')!.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesReceived' },
+      Stat: 'Sum',
+    });
     // The queue lives in the stateful stack: its name arrives as that stack's output.
-    expect(JSON.stringify(metrics.find((m) => m.Id === 'visible')!.MetricStat!.Metric.Dimensions)).toMatch(/"StackName":"ElasticCaffeStateful".*JobsDeadLetter/);
+    expect(JSON.stringify(metrics.find((m) => m.Id === 'visible')!.MetricStat!.Metric.Dimensions)).toMatch(
+      /"StackName":"ElasticCaffeStateful".*JobsDeadLetter/,
+    );
   });
 
   test('work queued for longer than stuckQueuedMinutes (default 60) alarms', () => {
     const alarm = alarms().find((a) => a.MetricName === serviceMetrics.oldestQueuedAge);
-    expect(alarm).toMatchObject({ Namespace: serviceMetrics.namespace, Threshold: 3600, Statistic: 'Maximum', Dimensions: [{ Name: 'service', Value: 'elastic-caffe' }] });
+    expect(alarm).toMatchObject({
+      Namespace: serviceMetrics.namespace,
+      Threshold: 3600,
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'service', Value: 'elastic-caffe' }],
+    });
   });
 
   test('the failure rate is failed / (failed + succeeded) over the window, once enough work finished', () => {
     const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes(serviceMetrics.finished))!;
     expect(alarm.Threshold).toBe(50);
-    const metrics = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string } }>;
+    const metrics = alarm.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string };
+    }>;
     expect(metrics.find((m) => m.Expression)!.Expression).toBe(
       'IF(FILL(failed, 0) + FILL(succeeded, 0) >= 3, 100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)',
     );
@@ -134,15 +170,29 @@ describe('the dashboard', () => {
   test('shows queued, running, per-tenant running (SEARCH), finished by outcome, the dead-letter queue and dispatcher errors', () => {
     const [dashboard] = Object.values(resources(stateless, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const name of [serviceMetrics.queued, serviceMetrics.running, serviceMetrics.finished, serviceMetrics.oldestQueuedAge, 'ApproximateNumberOfMessagesVisible', 'Errors'])
+    for (const name of [
+      serviceMetrics.queued,
+      serviceMetrics.running,
+      serviceMetrics.finished,
+      serviceMetrics.oldestQueuedAge,
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+    ])
       expect(body).toContain(name);
-    expect(body).toContain(`SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`);
+    expect(body).toContain(
+      `SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`,
+    );
   });
 });
 
 describe('configuration', () => {
   test('alarmEmail subscribes the address; thresholds come from context', () => {
-    const configured = synth({ alarmEmail: 'ops@example.com', stuckQueuedMinutes: '30', failureRatePercent: '20', failureRateWindowMinutes: '15' }).statelessTemplate;
+    const configured = synth({
+      alarmEmail: 'ops@example.com',
+      stuckQueuedMinutes: '30',
+      failureRatePercent: '20',
+      failureRateWindowMinutes: '15',
+    }).statelessTemplate;
     configured.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     const alarms = Object.values(resources(configured, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     expect(alarms.find((a) => a.MetricName === serviceMetrics.oldestQueuedAge)!.Threshold).toBe(1800);

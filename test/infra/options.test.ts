@@ -32,7 +32,8 @@ beforeAll(() => {
 
 const resource = (template: Template, id: string): Resource => template.toJSON().Resources[id] as Resource;
 const variablesOf = (construct: Parameters<typeof logicalId>[0]): Record<string, unknown> =>
-  (resource(stateless, logicalId(construct)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  (resource(stateless, logicalId(construct)).Properties.Environment as { Variables: Record<string, unknown> })
+    .Variables;
 
 describe('authMode iam', () => {
   test('has no user pool, and every tenant route uses the IAM authorizer', () => {
@@ -51,7 +52,9 @@ describe('authMode iam', () => {
 
   test('hands the admin principals to every route function', () => {
     for (const fn of synthesized.stateless.api.functions.values()) {
-      expect(variablesOf(fn)[envNames.adminPrincipalArns]).toBe(`${adminArn},arn:aws:sts::123456789012:assumed-role/Ops/alice`);
+      expect(variablesOf(fn)[envNames.adminPrincipalArns]).toBe(
+        `${adminArn},arn:aws:sts::123456789012:assumed-role/Ops/alice`,
+      );
     }
   });
 });
@@ -61,7 +64,9 @@ describe('a CPU queue, without on-demand fallback', () => {
     const { worker } = synthesized.stateless;
     expect(worker.gpu.computeEnvironments).toHaveLength(1);
     expect(worker.cpu?.computeEnvironments).toHaveLength(1);
-    expect(resource(stateless, logicalId(worker.cpu!.computeEnvironments[0]!)).Properties.ComputeResources).toMatchObject({
+    expect(
+      resource(stateless, logicalId(worker.cpu!.computeEnvironments[0]!)).Properties.ComputeResources,
+    ).toMatchObject({
       Type: 'SPOT',
       MinvCpus: 0,
       MaxvCpus: 16,
@@ -70,7 +75,8 @@ describe('a CPU queue, without on-demand fallback', () => {
     });
     // Both queues share the fair-share policy.
     const policy = { 'Fn::GetAtt': [logicalId(worker.schedulingPolicy), 'Arn'] };
-    for (const queue of worker.jobQueues) expect(resource(stateless, logicalId(queue)).Properties.SchedulingPolicyArn).toEqual(policy);
+    for (const queue of worker.jobQueues)
+      expect(resource(stateless, logicalId(queue)).Properties.SchedulingPolicyArn).toEqual(policy);
   });
 
   test('the CPU job definition asks for no GPU and runs the CPU image', () => {
@@ -95,7 +101,10 @@ describe('a CPU queue, without on-demand fallback', () => {
     });
     const statements = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${logicalId(dispatcher.role as never)}"`))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement);
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement,
+      );
     // One statement for both queues and definitions (CDK merges statements of the same action).
     const submit = statements.filter((statement) => statement.Action === 'batch:SubmitJob');
     expect(submit).toHaveLength(1);
@@ -113,14 +122,18 @@ describe('a CPU queue, without on-demand fallback', () => {
   test("both queues' job state changes reach the status function", () => {
     const { worker } = synthesized.stateless;
     stateless.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { detail: { jobQueue: worker.jobQueues.map((queue) => ({ 'Fn::GetAtt': [logicalId(queue), 'JobQueueArn'] })) } },
+      EventPattern: {
+        detail: { jobQueue: worker.jobQueues.map((queue) => ({ 'Fn::GetAtt': [logicalId(queue), 'JobQueueArn'] })) },
+      },
     });
   });
 });
 
 describe('timeouts and retention from config', () => {
   test('stop timeout, log retention and snapshot expiry follow the context', () => {
-    expect(JSON.stringify(stateless.findResources('AWS::EC2::LaunchTemplate'))).toContain('ECS_CONTAINER_STOP_TIMEOUT=110s');
+    expect(JSON.stringify(stateless.findResources('AWS::EC2::LaunchTemplate'))).toContain(
+      'ECS_CONTAINER_STOP_TIMEOUT=110s',
+    );
     for (const group of Object.values(stateless.findResources('AWS::Logs::LogGroup')) as Resource[]) {
       expect(group.Properties.RetentionInDays).toBe(90);
     }
@@ -136,16 +149,24 @@ describe('every variant', () => {
   });
 
   test('on-demand only: one on-demand environment per queue', () => {
-    const environments = Object.values(onDemandOnly.statelessTemplate.findResources('AWS::Batch::ComputeEnvironment')) as Resource[];
-    expect(environments.map((environment) => (environment.Properties.ComputeResources as { Type: string }).Type)).toEqual(['EC2']);
+    const environments = Object.values(
+      onDemandOnly.statelessTemplate.findResources('AWS::Batch::ComputeEnvironment'),
+    ) as Resource[];
+    expect(
+      environments.map((environment) => (environment.Properties.ComputeResources as { Type: string }).Type),
+    ).toEqual(['EC2']);
   });
 
   test('passes cdk-nag and bills nothing by the hour while idle', () => {
     for (const variant of [synthesized, onDemandOnly]) {
-      expect(new AwsSolutionsChecks().validateScope(variant.app).violations.map((violation) => violation.ruleName)).toEqual([]);
+      expect(
+        new AwsSolutionsChecks().validateScope(variant.app).violations.map((violation) => violation.ruleName),
+      ).toEqual([]);
       for (const template of [variant.statefulTemplate, variant.statelessTemplate]) {
         const findings = idleCostFindings(template.toJSON());
-        expect(findings.filter((finding) => finding.kind === 'hourly' || !(finding.type in acceptedMonthlyCharges))).toEqual([]);
+        expect(
+          findings.filter((finding) => finding.kind === 'hourly' || !(finding.type in acceptedMonthlyCharges)),
+        ).toEqual([]);
       }
     }
   });

@@ -39,7 +39,10 @@ describe('a public route (auth: none)', () => {
   });
 
   test('gets no authorizer', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/health', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/health',
+      AuthorizationType: 'NONE',
+    });
   });
 
   test('is acknowledged for cdk-nag APIG4 on the route itself, with its reason', () => {
@@ -51,6 +54,8 @@ describe('a public route (auth: none)', () => {
     const acknowledged = routes[0]!.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
-    expect(acknowledged).toEqual([[expect.stringMatching(/AwsSolutions-APIG4$/), expect.stringContaining('public by design')]]);
+    expect(acknowledged).toEqual([
+      [expect.stringMatching(/AwsSolutions-APIG4$/), expect.stringContaining('public by design')],
+    ]);
   });
 });

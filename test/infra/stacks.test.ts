@@ -1,7 +1,14 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { routeKey, routes } from '../../core/routes';
-import { batchStateChangePattern, datafileObjectName, envNames, intermediateSnapshotTag, jobsQueue, workerJobDefinition } from '../../core/topology';
+import {
+  batchStateChangePattern,
+  datafileObjectName,
+  envNames,
+  intermediateSnapshotTag,
+  jobsQueue,
+  workerJobDefinition,
+} from '../../core/topology';
 import { classifyDockerfile, classifyImageFiles } from '../../packaging/classify-context';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
 import type { ServiceImageFunction } from '../../lib/constructs/service-image-function';
@@ -58,7 +65,14 @@ describe('functions', () => {
   test('one function per route plus the event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
     const { stateless: stack } = synthesized;
     const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
-    const eventFunctions = [stack.dispatcher, stack.batchStateChange, stack.uploadReceived, stack.deadLetter, stack.reconciler, stack.observability.jobMetrics];
+    const eventFunctions = [
+      stack.dispatcher,
+      stack.batchStateChange,
+      stack.uploadReceived,
+      stack.deadLetter,
+      stack.reconciler,
+      stack.observability.jobMetrics,
+    ];
     const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
 
     expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
@@ -73,7 +87,9 @@ describe('functions', () => {
       });
     }
     // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
-    const bundled = stateless.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } });
+    const bundled = stateless.findResources('AWS::Lambda::Function', {
+      Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' },
+    });
     expect(Object.keys(bundled)).toHaveLength(ours.length);
   });
 
@@ -87,7 +103,9 @@ describe('functions', () => {
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes('Reconciler'))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>)
       .flatMap((statement) => [statement.Action].flat());
-    expect(statements).toEqual(expect.arrayContaining(['batch:ListJobs', 'batch:DescribeJobs', 'batch:TerminateJob', 'sqs:SendMessage']));
+    expect(statements).toEqual(
+      expect.arrayContaining(['batch:ListJobs', 'batch:DescribeJobs', 'batch:TerminateJob', 'sqs:SendMessage']),
+    );
     expect(statements).not.toContain('batch:SubmitJob');
   });
 
@@ -114,10 +132,16 @@ describe('functions', () => {
       expect(actions.includes('s3:GetObject')).toBe(route.access.bucket !== undefined);
       expect(actions.includes('s3:PutObject')).toBe(route.access.bucket === 'readWrite');
       expect(actions.includes('sqs:SendMessage')).toBe(route.access.queue === true);
-      expect(actions.includes('s3:DeleteObject')).toBe(route.access.deleteObjects === true || route.access.tenantDeletion === true);
+      expect(actions.includes('s3:DeleteObject')).toBe(
+        route.access.deleteObjects === true || route.access.tenantDeletion === true,
+      );
       expect(actions.includes('s3:DeleteObjectVersion')).toBe(route.access.tenantDeletion === true);
       // Cancelling (and deleting a tenant) may stop Batch jobs; no route may submit one.
-      const batchActions = route.access.tenantDeletion ? ['batch:DescribeJobs', 'batch:TerminateJob'] : route.access.batch === 'terminate' ? ['batch:TerminateJob'] : [];
+      const batchActions = route.access.tenantDeletion
+        ? ['batch:DescribeJobs', 'batch:TerminateJob']
+        : route.access.batch === 'terminate'
+          ? ['batch:TerminateJob']
+          : [];
       expect(actions.filter((action) => action.startsWith('batch:')).sort()).toEqual(batchActions);
     }
   });
@@ -129,7 +153,11 @@ describe('functions', () => {
     const roleId = logicalId(remove.role as iam.Role);
     const deletes = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement)
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> })
+            .Statement,
+      )
       .filter((statement) => [statement.Action].flat().includes('s3:DeleteObject'));
     expect(deletes).toHaveLength(1);
     expect(JSON.stringify(deletes[0]!.Resource)).toMatch(/\/tenants\/\*"\]\]\}$/);
@@ -144,7 +172,9 @@ describe('functions', () => {
 
 describe('HTTP API', () => {
   test('every route of the table exists with its route key and the JWT authorizer where auth is jwt', () => {
-    const authorizers = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    const authorizers = Object.keys(
+      stateless.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }),
+    );
     expect(authorizers).toHaveLength(1);
 
     for (const route of routes) {
@@ -165,7 +195,9 @@ describe('HTTP API', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: {
         Audience: [{ Ref: clientId }],
-        Issuer: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: poolId }])] },
+        Issuer: {
+          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: poolId }])],
+        },
       },
     });
   });
@@ -175,7 +207,10 @@ describe('HTTP API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
   });
 
@@ -184,7 +219,13 @@ describe('HTTP API', () => {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       UsernameAttributes: ['email'],
       Policies: {
-        PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
       },
     });
     stateless.hasResourceProperties('AWS::Cognito::UserPoolClient', {
@@ -231,23 +272,46 @@ describe('data', () => {
   test('the data bucket is private, versioned, encrypted, logged and takes browser PUT/GET from the CORS origins', () => {
     const dataBucket = logicalId(synthesized.stateful.bucket);
     expect(resource(stateful, dataBucket).Properties).toMatchObject({
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(synthesized.stateful.logsBucket) } },
       CorsConfiguration: {
-        CorsRules: [{ AllowedMethods: ['PUT', 'GET'], AllowedOrigins: ['*'], ExposedHeaders: ['ETag'], AllowedHeaders: ['*'], MaxAge: 3600 }],
+        CorsRules: [
+          {
+            AllowedMethods: ['PUT', 'GET'],
+            AllowedOrigins: ['*'],
+            ExposedHeaders: ['ETag'],
+            AllowedHeaders: ['*'],
+            MaxAge: 3600,
+          },
+        ],
       },
     });
     stateful.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })]),
+      },
     });
   });
 
   test("the API's CORS lets a browser send idempotency keys and correlation ids, and read what the API answers with", () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
-        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'range']),
+        AllowHeaders: Match.arrayWith([
+          'authorization',
+          'content-type',
+          'idempotency-key',
+          'x-correlation-id',
+          'range',
+        ]),
         ExposeHeaders: Match.arrayWith(['location', 'retry-after', 'x-correlation-id', 'x-next-offset']),
       }),
     });
@@ -259,7 +323,11 @@ describe('data', () => {
         Bucket: { Ref: logicalId(bucket) },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -272,10 +340,15 @@ describe('data', () => {
       VisibilityTimeout: jobsQueue.visibilityTimeoutSeconds,
       MessageRetentionPeriod: jobsQueue.retentionDays * 86400,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: jobsQueue.maxReceiveCount },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+        maxReceiveCount: jobsQueue.maxReceiveCount,
+      },
     });
     stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
     });
   });
 });
@@ -294,10 +367,14 @@ describe('background work', () => {
 
   test('the dead-letter function reads the jobs DLQ (poison messages) and reports item failures', () => {
     const { deadLetter } = synthesized.stateless;
-    const mapping = stateless.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: logicalId(deadLetter) } } });
+    const mapping = stateless.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FunctionName: { Ref: logicalId(deadLetter) } },
+    });
     expect(Object.values(mapping)).toHaveLength(1);
     expect(JSON.stringify(Object.values(mapping)[0])).toContain(logicalId(synthesized.stateful.jobsDeadLetterQueue));
-    expect(Object.values(mapping)[0]).toMatchObject({ Properties: { FunctionResponseTypes: ['ReportBatchItemFailures'] } });
+    expect(Object.values(mapping)[0]).toMatchObject({
+      Properties: { FunctionResponseTypes: ['ReportBatchItemFailures'] },
+    });
   });
 
   test('the dispatcher may submit to our job queue and definition, whose ARNs it gets in its env', () => {
@@ -312,7 +389,10 @@ describe('background work', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: 'batch:SubmitJob',
-            Resource: [{ 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] }, { Ref: logicalId(worker.jobDefinition) }],
+            Resource: [
+              { 'Fn::GetAtt': [logicalId(worker.jobQueue), 'JobQueueArn'] },
+              { Ref: logicalId(worker.jobDefinition) },
+            ],
           }),
         ]),
       },
@@ -385,7 +465,9 @@ describe('background work', () => {
   test('S3 notifies the upload function of datafile archives under tenants/', () => {
     const notifications = Object.values(stateless.findResources('Custom::S3BucketNotifications')) as Resource[];
     expect(notifications).toHaveLength(1);
-    const config = notifications[0]?.Properties.NotificationConfiguration as { LambdaFunctionConfigurations: unknown[] };
+    const config = notifications[0]?.Properties.NotificationConfiguration as {
+      LambdaFunctionConfigurations: unknown[];
+    };
 
     expect(config.LambdaFunctionConfigurations).toEqual([
       {
@@ -413,7 +495,13 @@ describe('background work', () => {
     const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
       [
-        ...['.dockerignore', 'Dockerfile', 'Dockerfile.gpu', path.join('build', 'worker.js'), path.join('inference', 'server.py')],
+        ...[
+          '.dockerignore',
+          'Dockerfile',
+          'Dockerfile.gpu',
+          path.join('build', 'worker.js'),
+          path.join('inference', 'server.py'),
+        ],
         ...[path.join('steps', 'caffe-runtime.sh'), path.join('steps', 'check-runtime.sh')],
       ].sort(),
     );
@@ -422,7 +510,9 @@ describe('background work', () => {
     );
     // The job definition runs exactly this image.
     const { jobDefinition } = synthesized.stateless.worker;
-    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as { Image: unknown };
+    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as {
+      Image: unknown;
+    };
     const imageUri = JSON.stringify(container.Image);
     expect(imageUri).toContain(`:${image!.hash}`);
   });
@@ -442,7 +532,10 @@ describe('the classify function (a container image with Caffe)', () => {
       MemorySize: 2048,
       Timeout: 29,
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) } },
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) },
+      },
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
     });
     expect(props.Runtime).toBeUndefined();
@@ -454,7 +547,9 @@ describe('the classify function (a container image with Caffe)', () => {
     const variables = (functionProps(classify()).Environment as { Variables: Record<string, unknown> }).Variables;
 
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject']));
-    expect(actions.filter((action) => /^(dynamodb:(Put|Update|Delete)|s3:(Put|Delete)|sqs:|batch:)/.test(action))).toEqual([]);
+    expect(
+      actions.filter((action) => /^(dynamodb:(Put|Update|Delete)|s3:(Put|Delete)|sqs:|batch:)/.test(action)),
+    ).toEqual([]);
     expect(variables[envNames.table]).toBeDefined();
     expect(variables[envNames.bucket]).toBeDefined();
   });
@@ -472,7 +567,9 @@ describe('the classify function (a container image with Caffe)', () => {
     expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(source('inference/server.py'));
     for (const step of ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'])
       expect(fs.readFileSync(path.join(context, step), 'utf8')).toBe(source(step));
-    expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(`:${image!.hash}`);
+    expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(
+      `:${image!.hash}`,
+    );
   });
 });
 
@@ -523,7 +620,9 @@ describe('Batch workers', () => {
     // No CPU queue unless configured; its env vars stay unset, so CPU jobs use the GPU queue.
     expect(worker.cpu).toBeUndefined();
     stateless.resourceCountIs('AWS::Batch::JobQueue', 1);
-    const variables = (functionProps(synthesized.stateless.dispatcher).Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (
+      functionProps(synthesized.stateless.dispatcher).Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     expect(variables[envNames.batchCpuJobQueue]).toBeUndefined();
   });
 
@@ -531,8 +630,12 @@ describe('Batch workers', () => {
     const { worker } = synthesized.stateless;
     stateless.resourceCountIs('AWS::Batch::SchedulingPolicy', 1);
     const policyId = logicalId(worker.schedulingPolicy);
-    expect(resource(stateless, policyId).Properties).toMatchObject({ FairsharePolicy: { ShareDecaySeconds: 600, ShareDistribution: [] } });
-    expect(resource(stateless, logicalId(worker.jobQueue)).Properties.SchedulingPolicyArn).toEqual({ 'Fn::GetAtt': [policyId, 'Arn'] });
+    expect(resource(stateless, policyId).Properties).toMatchObject({
+      FairsharePolicy: { ShareDecaySeconds: 600, ShareDistribution: [] },
+    });
+    expect(resource(stateless, logicalId(worker.jobQueue)).Properties.SchedulingPolicyArn).toEqual({
+      'Fn::GetAtt': [policyId, 'Arn'],
+    });
   });
 
   test("the instances' ECS agent waits 120 s between SIGTERM and SIGKILL and drains on a spot interruption notice (MIME multi-part user data)", () => {
@@ -545,13 +648,18 @@ describe('Batch workers', () => {
     // Every compute environment launches with it.
     const launchTemplateId = { Ref: Object.keys(stateless.findResources('AWS::EC2::LaunchTemplate'))[0] };
     for (const environment of synthesized.stateless.worker.gpu.computeEnvironments) {
-      expect(resource(stateless, logicalId(environment)).Properties.ComputeResources).toMatchObject({ LaunchTemplate: { LaunchTemplateId: launchTemplateId } });
+      expect(resource(stateless, logicalId(environment)).Properties.ComputeResources).toMatchObject({
+        LaunchTemplate: { LaunchTemplateId: launchTemplateId },
+      });
     }
   });
 
   test('the worker logs to its own CloudWatch log group, kept for the configured days', () => {
     const { worker } = synthesized.stateless;
-    const container = resource(stateless, logicalId(worker.jobDefinition)).Properties.ContainerProperties as Record<string, unknown>;
+    const container = resource(stateless, logicalId(worker.jobDefinition)).Properties.ContainerProperties as Record<
+      string,
+      unknown
+    >;
     expect(container.LogConfiguration).toMatchObject({
       LogDriver: 'awslogs',
       Options: { 'awslogs-group': { Ref: logicalId(worker.logGroup) }, 'awslogs-stream-prefix': 'worker' },
@@ -566,7 +674,11 @@ describe('the worker identity', () => {
     expect(allowedActions(stateless, jobRole)).toEqual(['sts:AssumeRole']);
     stateless.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalId(jobRole) }],
-      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [logicalId(tenantRole), 'Arn'] } }] },
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [logicalId(tenantRole), 'Arn'] } },
+        ],
+      },
     });
     expect(resource(stateless, logicalId(jobRole)).Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -576,7 +688,13 @@ describe('the worker identity', () => {
     expect(resource(stateless, logicalId(tenantRole)).Properties).toMatchObject({
       MaxSessionDuration: 3600,
       AssumeRolePolicyDocument: {
-        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::GetAtt': [logicalId(jobRole), 'Arn'] } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { AWS: { 'Fn::GetAtt': [logicalId(jobRole), 'Arn'] } },
+          },
+        ],
       },
     });
   });
@@ -584,14 +702,26 @@ describe('the worker identity', () => {
   test("the tenant role reaches only the table's items and the objects under tenants/ (the session policy narrows it to one tenant)", () => {
     const { tenantRole } = synthesized.stateless.worker;
     const actions = allowedActions(stateless, tenantRole);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:PutObject',
+        's3:PutObjectTagging',
+      ]),
+    );
     // Publishing job state events (on the stack's one bus) is the only other thing it may do.
-    expect(actions.filter((action) => /^(sqs|batch|sts|iam|events):|^s3:Delete|^\*$/.test(action))).toEqual(['events:PutEvents']);
+    expect(actions.filter((action) => /^(sqs|batch|sts|iam|events):|^s3:Delete|^\*$/.test(action))).toEqual([
+      'events:PutEvents',
+    ]);
   });
 
   test('the job definition tells the worker which role to assume, and its region', () => {
     const { jobDefinition, tenantRole } = synthesized.stateless.worker;
-    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as { Environment: unknown[] };
+    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as {
+      Environment: unknown[];
+    };
     expect(container.Environment).toEqual(
       expect.arrayContaining([
         { Name: envNames.workerTenantRoleArn, Value: { 'Fn::GetAtt': [logicalId(tenantRole), 'Arn'] } },
@@ -603,7 +733,11 @@ describe('the worker identity', () => {
 
 describe('storage hygiene and logs', () => {
   test('intermediate snapshots (tagged) expire after 14 days and their old versions a day later; nothing else is matched by the tag rule', () => {
-    const rules = (resource(stateful, logicalId(synthesized.stateful.bucket)).Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+    const rules = (
+      resource(stateful, logicalId(synthesized.stateful.bucket)).Properties.LifecycleConfiguration as {
+        Rules: unknown[];
+      }
+    ).Rules;
     expect(rules).toEqual(
       expect.arrayContaining([
         {
@@ -626,8 +760,16 @@ describe('storage hygiene and logs', () => {
 
   test('every function of ours traces with X-Ray and logs to its own group', () => {
     const { stateless: stack } = synthesized;
-    for (const fn of [...stack.api.functions.values(), stack.dispatcher, stack.batchStateChange, stack.uploadReceived]) {
-      expect(functionProps(fn)).toMatchObject({ TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: { Ref: expect.any(String) } } });
+    for (const fn of [
+      ...stack.api.functions.values(),
+      stack.dispatcher,
+      stack.batchStateChange,
+      stack.uploadReceived,
+    ]) {
+      expect(functionProps(fn)).toMatchObject({
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
     }
   });
 });
@@ -636,7 +778,16 @@ describe('outputs', () => {
   test('the API URL, region, user pool and client ids, bucket and job queue', () => {
     const outputs = stateless.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'Region', 'AuthMode', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'JobQueueArn', 'WorkerLogGroup']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'Region',
+        'AuthMode',
+        'UserPoolId',
+        'UserPoolClientId',
+        'BucketName',
+        'JobQueueArn',
+        'WorkerLogGroup',
+      ]),
     );
     expect(outputs.Region!.Value).toEqual({ Ref: 'AWS::Region' });
     expect(outputs.AuthMode!.Value).toBe('cognito');

@@ -14,7 +14,9 @@ import { createApp, type ElasticCaffeApp } from '../../lib/create-app';
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'elastic-caffe-synth-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
 
 /** The synthesized app, its assembly and both templates. */
 export interface Synthesized extends ElasticCaffeApp {
@@ -44,7 +46,10 @@ export function synth(context: Record<string, unknown> = {}): Synthesized {
 }
 
 /** The template's logical id of a construct's CloudFormation resource. */
-export function logicalId(construct: { node: { defaultChild?: unknown }; stack: { resolve(x: unknown): unknown } }): string {
+export function logicalId(construct: {
+  node: { defaultChild?: unknown };
+  stack: { resolve(x: unknown): unknown };
+}): string {
   const child = construct.node.defaultChild as { logicalId: string } | undefined;
   if (!child) throw new Error('construct has no default CloudFormation resource');
   return construct.stack.resolve(child.logicalId) as string;

@@ -30,15 +30,28 @@ interface Answer {
 }
 
 /** A raw HTTP call (the client always sends valid JSON and a token; these tests must not). */
-async function call(method: string, urlPath: string, options: { token?: string | null; body?: string; contentType?: string } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  urlPath: string,
+  options: { token?: string | null; body?: string; contentType?: string } = {},
+): Promise<Answer> {
   const token = options.token === undefined ? api.token : options.token;
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-  const response = await fetch(`${tc.cloud.url}${urlPath}`, { method, headers, ...(options.body !== undefined ? { body: options.body } : {}) });
+  const response = await fetch(`${tc.cloud.url}${urlPath}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: options.body } : {}),
+  });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
-  return { status: response.status, contentType, body: contentType.includes('json') && text ? JSON.parse(text) : {}, text };
+  return {
+    status: response.status,
+    contentType,
+    body: contentType.includes('json') && text ? JSON.parse(text) : {},
+    text,
+  };
 }
 
 const post = (urlPath: string, body: unknown) => call('POST', urlPath, { body: JSON.stringify(body) });
@@ -76,7 +89,10 @@ describe('request bodies', () => {
   });
 
   it('a body that is not JSON by content type → 415 that says how to send it', async () => {
-    const answer = await call('POST', '/v1/datafiles', { body: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+    const answer = await call('POST', '/v1/datafiles', {
+      body: 'name=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expectProblem(answer, 415);
     expect(answer.body.detail).toMatch(/application\/json/);
   });
@@ -128,7 +144,11 @@ describe('CORS', () => {
   it("a browser's preflight may send idempotency keys and correlation ids, and every answer lets it read the correlation id", async () => {
     const preflight = await fetch(`${tc.cloud.url}/v1/datasets`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key, x-correlation-id' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'idempotency-key, x-correlation-id',
+      },
     });
     expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
     expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('x-correlation-id'));
@@ -174,7 +194,14 @@ describe('authentication', () => {
 });
 
 describe('not found', () => {
-  const unknownIds = { datafiles: 'df_01jzzzzzzzzzzzzzzzzzzzzzzz', datasets: 'ds_01jzzzzzzzzzzzzzzzzzzzzzzz', solvers: 'sv_01jzzzzzzzzzzzzzzzzzzzzzzz', 'training-jobs': 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz', classifiers: 'cl_01jzzzzzzzzzzzzzzzzzzzzzzz', 'classify-jobs': 'cj_01jzzzzzzzzzzzzzzzzzzzzzzz' };
+  const unknownIds = {
+    datafiles: 'df_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    datasets: 'ds_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    solvers: 'sv_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    'training-jobs': 'tj_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    classifiers: 'cl_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    'classify-jobs': 'cj_01jzzzzzzzzzzzzzzzzzzzzzzz',
+  };
 
   it.each(collections.map((c) => [c]))('an unknown id in %s → 404 problem+json naming the id', async (collection) => {
     const id = unknownIds[collection];
@@ -222,14 +249,26 @@ layer {
 `;
 
   it('a prototxt syntax error in the net → 400 with the exact line and column', async () => {
-    const answer = await post('/v1/solvers', { name: 'broken', datasetId, solver: tinySolver(), net: netWithSyntaxError });
+    const answer = await post('/v1/solvers', {
+      name: 'broken',
+      datasetId,
+      solver: tinySolver(),
+      net: netWithSyntaxError,
+    });
     expectProblem(answer, 400);
-    expect(answer.body.errors).toEqual([{ field: 'net', line: 5, column: 7, message: 'expected ":" or "{" after field name "top"' }]);
+    expect(answer.body.errors).toEqual([
+      { field: 'net', line: 5, column: 7, message: 'expected ":" or "{" after field name "top"' },
+    ]);
     expect(answer.body.detail).toBe('the prototxt is not valid: net 5:7: expected ":" or "{" after field name "top"');
   });
 
   it('an unclosed brace is reported where the input ends, naming where it opened', async () => {
-    const answer = await post('/v1/solvers', { name: 'broken', datasetId, solver: tinySolver(), net: 'name: "x"\nlayer {\n  name: "data"\n' });
+    const answer = await post('/v1/solvers', {
+      name: 'broken',
+      datasetId,
+      solver: tinySolver(),
+      net: 'name: "x"\nlayer {\n  name: "data"\n',
+    });
     expectProblem(answer, 400);
     const [error] = answer.body.errors!;
     expect(error).toMatchObject({ field: 'net', line: 4, column: 1 });
@@ -237,9 +276,16 @@ layer {
   });
 
   it('a syntax error in the solver is reported against the solver', async () => {
-    const answer = await post('/v1/solvers', { name: 'broken', datasetId, solver: 'max_iter: 10\nbase_lr 0.1\n', net: tinyNet() });
+    const answer = await post('/v1/solvers', {
+      name: 'broken',
+      datasetId,
+      solver: 'max_iter: 10\nbase_lr 0.1\n',
+      net: tinyNet(),
+    });
     expectProblem(answer, 400);
-    expect(answer.body.errors).toEqual([{ field: 'solver', line: 2, column: 9, message: 'expected ":" or "{" after field name "base_lr"' }]);
+    expect(answer.body.errors).toEqual([
+      { field: 'solver', line: 2, column: 9, message: 'expected ":" or "{" after field name "base_lr"' },
+    ]);
   });
 
   it('a valid solver and net are stored (201) with their summary', async () => {
@@ -250,7 +296,12 @@ layer {
 
   it('a solver for a dataset that does not exist → 404', async () => {
     const missing = 'ds_01jzzzzzzzzzzzzzzzzzzzzzzz';
-    const answer = await post('/v1/solvers', { name: 'orphan', datasetId: missing, solver: tinySolver(), net: tinyNet() });
+    const answer = await post('/v1/solvers', {
+      name: 'orphan',
+      datasetId: missing,
+      solver: tinySolver(),
+      net: tinyNet(),
+    });
     expectProblem(answer, 404);
     expect(answer.body.detail).toBe(`dataset ${missing} does not exist`);
   });
@@ -269,7 +320,10 @@ describe('training jobs', () => {
 
 describe('datasets', () => {
   it('a dataset on a datafile whose archive is not uploaded yet → 422', async () => {
-    const registered = await api.request<{ id: string; status: string }>('POST', '/v1/datafiles', { name: 'later', format: 'image-folders' });
+    const registered = await api.request<{ id: string; status: string }>('POST', '/v1/datafiles', {
+      name: 'later',
+      format: 'image-folders',
+    });
     expect(registered.status).toBe('awaiting-upload');
     const answer = await post('/v1/datasets', {
       name: 'too-early',
@@ -335,35 +389,52 @@ describe('datasets', () => {
  */
 describe('the edge', () => {
   const multipart = (fields: string) => ({ contentType: 'multipart/form-data; boundary=edge', body: fields });
-  const cutFilePart = '--edge\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxxxxxxxx';
+  const cutFilePart =
+    '--edge\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxxxxxxxx';
 
   it.each([
     ['POST /v1/datafiles (JSON only: 415 before parsing)', '/v1/datafiles', 415],
-    ['POST /v1/classifiers/{id}/classify (multipart taken: 400)', '/v1/classifiers/cl_01jzzzzzzzzzzzzzzzzzzzzzzz/classify', 400],
-  ])('a file part cut off before its boundary on %s is refused, and the service lives on', async (_, urlPath, status) => {
-    expectProblem(await call('POST', urlPath, multipart(cutFilePart)), status);
-    expect((await call('GET', '/v1/datasets')).status).toBe(200);
-  });
+    [
+      'POST /v1/classifiers/{id}/classify (multipart taken: 400)',
+      '/v1/classifiers/cl_01jzzzzzzzzzzzzzzzzzzzzzzz/classify',
+      400,
+    ],
+  ])(
+    'a file part cut off before its boundary on %s is refused, and the service lives on',
+    async (_, urlPath, status) => {
+      expectProblem(await call('POST', urlPath, multipart(cutFilePart)), status);
+      expect((await call('GET', '/v1/datasets')).status).toBe(200);
+    },
+  );
 
   it('a form posted where only JSON is documented → 415, and nothing is created', async () => {
     const before = (await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100')).items.length;
-    const form = '--edge\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--edge\r\nContent-Disposition: form-data; name="format"\r\n\r\nidx\r\n--edge--\r\n';
+    const form =
+      '--edge\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--edge\r\nContent-Disposition: form-data; name="format"\r\n\r\nidx\r\n--edge--\r\n';
     const answer = await call('POST', '/v1/datafiles', multipart(form));
     expectProblem(answer, 415);
     expect(answer.body.detail).toMatch(/application\/json/);
     expect((await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100')).items).toHaveLength(before);
   });
 
-  it.each(collections.map((c) => [c]))('ids of 2,000 and 10,000 characters in %s → 400 naming the id, not 500', async (collection) => {
-    for (const length of [2000, 10_000]) {
-      const answer = await call('GET', `/v1/${collection}/${'a'.repeat(length)}`);
-      expectProblem(answer, 400);
-      expect(fields(answer)).toEqual(['id']);
-    }
-  });
+  it.each(collections.map((c) => [c]))(
+    'ids of 2,000 and 10,000 characters in %s → 400 naming the id, not 500',
+    async (collection) => {
+      for (const length of [2000, 10_000]) {
+        const answer = await call('GET', `/v1/${collection}/${'a'.repeat(length)}`);
+        expectProblem(answer, 400);
+        expect(fields(answer)).toEqual(['id']);
+      }
+    },
+  );
 
   it('a 2 MB string in a reference field → 400 naming the field', async () => {
-    const answer = await post('/v1/solvers', { name: 'x', datasetId: 'd'.repeat(2_000_000), net: tinyNet(), solver: tinySolver() });
+    const answer = await post('/v1/solvers', {
+      name: 'x',
+      datasetId: 'd'.repeat(2_000_000),
+      net: tinyNet(),
+      solver: tinySolver(),
+    });
     expectProblem(answer, 400);
     expect(fields(answer)).toEqual(['datasetId']);
   });
@@ -372,19 +443,26 @@ describe('the edge', () => {
     const deep = '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000);
     const response = await fetch(`${tc.cloud.url}/v1/datafiles`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json', 'idempotency-key': 'deep-1' },
+      headers: {
+        authorization: `Bearer ${api.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'deep-1',
+      },
       body: deep,
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { detail: string }).detail).toMatch(/nests deeper than/);
   });
 
-  it.each([['*'], ['%25'], ['%23'], ['%00'], ['a'.repeat(129)]])('DELETE /v1/admin/tenants/%s → 400: no tenant can have that id', async (tenantId) => {
-    const admin = await issueToken(tc.home, 'an-admin', { admin: true });
-    const answer = await call('DELETE', `/v1/admin/tenants/${tenantId}`, { token: admin });
-    expectProblem(answer, 400);
-    expect(fields(answer)).toEqual(['tenantId']);
-  });
+  it.each([['*'], ['%25'], ['%23'], ['%00'], ['a'.repeat(129)]])(
+    'DELETE /v1/admin/tenants/%s → 400: no tenant can have that id',
+    async (tenantId) => {
+      const admin = await issueToken(tc.home, 'an-admin', { admin: true });
+      const answer = await call('DELETE', `/v1/admin/tenants/${tenantId}`, { token: admin });
+      expectProblem(answer, 400);
+      expect(fields(answer)).toEqual(['tenantId']);
+    },
+  );
 
   it('every answer of the gateway names its request: no route, wrong method, no token, bad escape, oversized body', async () => {
     const answers = [
@@ -392,7 +470,11 @@ describe('the edge', () => {
       await fetch(`${tc.cloud.url}/v1/openapi.json`, { method: 'DELETE' }),
       await fetch(`${tc.cloud.url}/v1/datasets`),
       await fetch(`${tc.cloud.url}/v1/datasets/%E0%A4%A`, { headers: { authorization: `Bearer ${api.token}` } }),
-      await fetch(`${tc.cloud.url}/v1/datafiles`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: Buffer.alloc(11 * 1024 * 1024, 0x20) }),
+      await fetch(`${tc.cloud.url}/v1/datafiles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+        body: Buffer.alloc(11 * 1024 * 1024, 0x20),
+      }),
     ];
     expect(answers.map((a) => a.status)).toEqual([404, 405, 401, 400, 413]);
     for (const answer of answers) {
@@ -409,7 +491,9 @@ describe('the edge', () => {
   it('a request line and headers over the limit → 431 problem+json with a correlation id', async () => {
     const { port } = new URL(tc.cloud.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /v1/datasets/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(`GET /v1/datasets/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString()));
       socket.on('end', () => resolve(text));
@@ -431,7 +515,9 @@ describe('the edge', () => {
     });
     expect({ status: second.status, stderr: second.stderr }).toEqual({
       status: 1,
-      stderr: expect.stringContaining(`Elastic Caffe already runs from ${tc.home}: ${tc.cloud.url} (process ${process.pid})`),
+      stderr: expect.stringContaining(
+        `Elastic Caffe already runs from ${tc.home}: ${tc.cloud.url} (process ${process.pid})`,
+      ),
     });
     expect(second.stderr).not.toMatch(/\n\s+at /);
     expect((await call('GET', '/v1/datasets')).status).toBe(200);

@@ -31,9 +31,13 @@ test('the prefix runs caffe through its own loader', async () => {
 
 test('every library caffe loads comes from the prefix, and BLAS is OpenBLAS', () => {
   const layout = prefixLayout(prefix);
-  const list = execFileSync(layout.loader, ['--library-path', layout.libraryPath.join(':'), '--list', path.join(layout.binDir, 'caffe')], {
-    encoding: 'utf8',
-  });
+  const list = execFileSync(
+    layout.loader,
+    ['--library-path', layout.libraryPath.join(':'), '--list', path.join(layout.binDir, 'caffe')],
+    {
+      encoding: 'utf8',
+    },
+  );
   const resolved = [...list.matchAll(/^\s*(\S+) => (\S+) \(0x/gm)].map((m) => [m[1]!, m[2]!] as const);
   expect(resolved.length).toBeGreaterThan(50);
   for (const [, file] of resolved) expect(file.startsWith(prefix + path.sep)).toBe(true);
@@ -46,7 +50,10 @@ test('upgrade_net_proto_text validates against the real schema with line:column 
   const bad = path.join(work, 'bad.prototxt');
   fs.writeFileSync(bad, 'name: "tiny"\nlayer {\n  name: "data"\n  bogus: 1\n}\n');
   const lines: string[] = [];
-  const result = await runCaffeTool('upgrade_net_proto_text', [bad, path.join(work, 'bad.out')], { prefix, onLine: (l) => lines.push(l) });
+  const result = await runCaffeTool('upgrade_net_proto_text', [bad, path.join(work, 'bad.out')], {
+    prefix,
+    onLine: (l) => lines.push(l),
+  });
   expect(result.code).not.toBe(0);
   expect(result.output).toContain('4:8: Message type "caffe.LayerParameter" has no field named "bogus"');
   expect(lines.join('\n')).toBe(result.output);
@@ -55,7 +62,10 @@ test('upgrade_net_proto_text validates against the real schema with line:column 
 test('upgrade_net_proto_text upgrades a V1 net to the current format', async () => {
   const v1 = path.join(work, 'v1.prototxt');
   const out = path.join(work, 'v1.out');
-  fs.writeFileSync(v1, 'name: "v1"\nlayers { name: "conv" type: CONVOLUTION bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }\n');
+  fs.writeFileSync(
+    v1,
+    'name: "v1"\nlayers { name: "conv" type: CONVOLUTION bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }\n',
+  );
   const result = await runCaffeTool('upgrade_net_proto_text', [v1, out], { prefix });
   expect(result.code).toBe(0);
   expect(fs.readFileSync(out, 'utf8')).toMatch(/layer \{\s+name: "conv"\s+type: "Convolution"/);
@@ -68,7 +78,9 @@ test('Fashion-MNIST is installed and convert_mnist_data turns it into an LMDB', 
   expect(fs.statSync(raw.trainImages).size).toBe(16 + 60_000 * 28 * 28);
   expect(fs.readFileSync(raw.testImages).readUInt32BE(0)).toBe(2051); // IDX magic: ubyte, 3 dimensions
   const lmdb = path.join(work, 'test_lmdb');
-  const result = await runCaffeTool('convert_mnist_data', [raw.testImages, raw.testLabels, lmdb, '--backend=lmdb'], { prefix });
+  const result = await runCaffeTool('convert_mnist_data', [raw.testImages, raw.testLabels, lmdb, '--backend=lmdb'], {
+    prefix,
+  });
   expect(result.code).toBe(0);
   expect(result.output).toContain('Processed 10000 files');
   expect(fs.statSync(path.join(lmdb, 'data.mdb')).size).toBeGreaterThan(7_840_000);

@@ -35,7 +35,14 @@ interface DatafileView {
   labels?: string[];
   counts?: Record<string, number>;
   error?: string;
-  upload?: { method: string; partSizeBytes: number; partCount: number; parts: Array<{ partNumber: number; url: string }>; uploadedParts: number[]; completeUrl: string };
+  upload?: {
+    method: string;
+    partSizeBytes: number;
+    partCount: number;
+    parts: Array<{ partNumber: number; url: string }>;
+    uploadedParts: number[];
+    completeUrl: string;
+  };
 }
 
 /** A PNG of random pixels: incompressible, so a few of them make an archive of several MiB. */
@@ -45,13 +52,21 @@ const noisePng = (width: number, height: number): Buffer => {
   return PNG.sync.write(png, { colorType: 2 });
 };
 
-const problemOf = async (call: Promise<unknown>): Promise<{ status: number; body: { detail: string; errors?: Array<{ field: string; message: string }> } }> => {
-  const error = await call.then(() => undefined, (e: unknown) => e);
+const problemOf = async (
+  call: Promise<unknown>,
+): Promise<{ status: number; body: { detail: string; errors?: Array<{ field: string; message: string }> } }> => {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ApiError)) throw new Error(`expected a rejected request, got ${JSON.stringify(error)}`);
   return { status: error.status, body: error.body as never };
 };
 
-const settled = (id: string) => api.waitFor<DatafileView>(`/v1/datafiles/${id}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 120_000 });
+const settled = (id: string) =>
+  api.waitFor<DatafileView>(`/v1/datafiles/${id}`, (d) => d.status === 'ready' || d.status === 'failed', {
+    timeoutMs: 120_000,
+  });
 
 beforeAll(async () => {
   process.env[limitEnvNames.singlePutMaxBytes] = String(MiB);
@@ -93,9 +108,19 @@ describe('multipart upload', () => {
       { path: 'dog/a.png', data: noisePng(760, 760) },
       { path: 'dog/b.png', data: noisePng(760, 760) },
     ]);
-    const created = await api.request<DatafileView>('POST', '/v1/datafiles', { name: 'big', format: 'image-folders', sizeBytes: archive.length });
+    const created = await api.request<DatafileView>('POST', '/v1/datafiles', {
+      name: 'big',
+      format: 'image-folders',
+      sizeBytes: archive.length,
+    });
     const upload = created.upload!;
-    expect(upload).toMatchObject({ method: 'multipart', partSizeBytes: 5 * MiB, partCount: 2, uploadedParts: [], completeUrl: `/v1/datafiles/${created.id}/complete` });
+    expect(upload).toMatchObject({
+      method: 'multipart',
+      partSizeBytes: 5 * MiB,
+      partCount: 2,
+      uploadedParts: [],
+      completeUrl: `/v1/datafiles/${created.id}/complete`,
+    });
     const put = async (partNumber: number, url: string) => {
       const body = archive.subarray((partNumber - 1) * upload.partSizeBytes, partNumber * upload.partSizeBytes);
       const response = await fetch(url, { method: 'PUT', body });
@@ -115,7 +140,13 @@ describe('multipart upload', () => {
     const completed = await api.request<DatafileView>('POST', upload.completeUrl);
     expect(completed.status).toBe('processing');
     const ready = await settled(created.id);
-    expect(ready).toMatchObject({ status: 'ready', sizeBytes: archive.length, detectedFormat: 'image-folders', labels: ['cat', 'dog'], counts: { cat: 2, dog: 2 } });
+    expect(ready).toMatchObject({
+      status: 'ready',
+      sizeBytes: archive.length,
+      detectedFormat: 'image-folders',
+      labels: ['cat', 'dog'],
+      counts: { cat: 2, dog: 2 },
+    });
     const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
     expect(await objectSize(stored.objectKey)).toBe(archive.length);
   });
@@ -124,7 +155,9 @@ describe('multipart upload', () => {
 describe('limits', () => {
   it('refuses a stated size above the limit with 413 and stores nothing', async () => {
     const before = await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100');
-    const refused = await problemOf(api.request('POST', '/v1/datafiles', { name: 'huge', format: 'image-folders', sizeBytes: 65 * MiB }));
+    const refused = await problemOf(
+      api.request('POST', '/v1/datafiles', { name: 'huge', format: 'image-folders', sizeBytes: 65 * MiB }),
+    );
     expect(refused.status).toBe(413);
     expect(refused.body.errors).toEqual([{ field: 'sizeBytes', message: `must be at most ${64 * MiB}` }]);
     const after = await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100');
@@ -135,11 +168,16 @@ describe('limits', () => {
     process.env[limitEnvNames.maxDatafileBytes] = '1000';
     try {
       // No sizeBytes stated: the client says nothing, and the bytes that arrive are what counts.
-      const created = await api.request<DatafileView & { upload: { url: string } }>('POST', '/v1/datafiles', { name: 'sneaky', format: 'image-folders' });
+      const created = await api.request<DatafileView & { upload: { url: string } }>('POST', '/v1/datafiles', {
+        name: 'sneaky',
+        format: 'image-folders',
+      });
       expect((await fetch(created.upload.url, { method: 'PUT', body: smallArchive })).status).toBe(200);
       const failed = await settled(created.id);
       expect(failed.status).toBe('failed');
-      expect(failed.error).toMatch(new RegExp(`uploaded file is ${smallArchive.length} bytes, above this account's datafile limit of 1000 bytes`));
+      expect(failed.error).toMatch(
+        new RegExp(`uploaded file is ${smallArchive.length} bytes, above this account's datafile limit of 1000 bytes`),
+      );
       const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
       expect(await objectSize(stored.objectKey)).toBeUndefined();
     } finally {
@@ -152,14 +190,25 @@ describe('import by URL', () => {
   let importedId: string;
 
   it('imports from the URL in the worker and inspects it; the stored bytes are the served bytes', async () => {
-    const created = await api.request<DatafileView>('POST', '/v1/datafiles', { name: 'fetched', format: 'image-folders', url: `${served}/small.tar.gz` });
+    const created = await api.request<DatafileView>('POST', '/v1/datafiles', {
+      name: 'fetched',
+      format: 'image-folders',
+      url: `${served}/small.tar.gz`,
+    });
     expect(created.status).toBe('processing');
     expect(created.upload).toBeUndefined();
     const ready = await settled(created.id);
-    expect(ready).toMatchObject({ status: 'ready', sizeBytes: smallArchive.length, detectedFormat: 'image-folders', counts: smallCounts });
+    expect(ready).toMatchObject({
+      status: 'ready',
+      sizeBytes: smallArchive.length,
+      detectedFormat: 'image-folders',
+      counts: smallCounts,
+    });
     const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
     const bytes = await readRange(stored.objectKey, 0, smallArchive.length - 1);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(createHash('sha256').update(smallArchive).digest('hex'));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      createHash('sha256').update(smallArchive).digest('hex'),
+    );
     importedId = created.id;
   });
 
@@ -170,13 +219,19 @@ describe('import by URL', () => {
     ['file:///etc/passwd', /only http and https/],
     ['http://user:pw@example.com/data.tar', /user name or password/],
   ])('refuses %s at submit with 400 naming the url field', async (url, reason) => {
-    const refused = await problemOf(api.request('POST', '/v1/datafiles', { name: 'ssrf', format: 'image-folders', url }));
+    const refused = await problemOf(
+      api.request('POST', '/v1/datafiles', { name: 'ssrf', format: 'image-folders', url }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]).toEqual({ field: 'url', message: expect.stringMatching(reason) });
   });
 
   it('fails the import with the HTTP status when the URL answers 404', async () => {
-    const created = await api.request<DatafileView>('POST', '/v1/datafiles', { name: 'missing', format: 'image-folders', url: `${served}/missing.tar.gz` });
+    const created = await api.request<DatafileView>('POST', '/v1/datafiles', {
+      name: 'missing',
+      format: 'image-folders',
+      url: `${served}/missing.tar.gz`,
+    });
     const failed = await settled(created.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/answered HTTP 404/);
@@ -215,10 +270,16 @@ describe('solver by URL', () => {
     error?: string;
     errors?: Array<{ field: string; line: number; column: number; message: string }>;
   }
-  const settledSolver = (id: string) => api.waitFor<SolverView>(`/v1/solvers/${id}`, (s) => s.status !== 'pending', { timeoutMs: 60_000 });
+  const settledSolver = (id: string) =>
+    api.waitFor<SolverView>(`/v1/solvers/${id}`, (s) => s.status !== 'pending', { timeoutMs: 60_000 });
 
   it('fetches and validates both texts in the worker; the solver is ready with them', async () => {
-    const created = await api.request<SolverView>('POST', '/v1/solvers', { name: 'remote', datasetId, solverUrl: `${served}/solver.prototxt`, netUrl: `${served}/net.prototxt` });
+    const created = await api.request<SolverView>('POST', '/v1/solvers', {
+      name: 'remote',
+      datasetId,
+      solverUrl: `${served}/solver.prototxt`,
+      netUrl: `${served}/net.prototxt`,
+    });
     expect(created.status).toBe('pending');
     const early = await problemOf(api.request('POST', '/v1/training-jobs', { solverId: created.id }));
     expect(early.status).toBe(422);
@@ -227,7 +288,12 @@ describe('solver by URL', () => {
   });
 
   it('fails with each error located when a fetched text is not valid prototxt', async () => {
-    const created = await api.request<SolverView>('POST', '/v1/solvers', { name: 'broken', datasetId, solverUrl: `${served}/solver.prototxt`, netUrl: `${served}/broken.prototxt` });
+    const created = await api.request<SolverView>('POST', '/v1/solvers', {
+      name: 'broken',
+      datasetId,
+      solverUrl: `${served}/solver.prototxt`,
+      netUrl: `${served}/broken.prototxt`,
+    });
     const failed = await settledSolver(created.id);
     expect(failed.status).toBe('failed');
     expect(failed.errors?.[0]).toMatchObject({ field: 'net', line: expect.any(Number), column: expect.any(Number) });
@@ -236,7 +302,14 @@ describe('solver by URL', () => {
   });
 
   it('refuses a metadata URL at submit with 400 naming the field', async () => {
-    const refused = await problemOf(api.request('POST', '/v1/solvers', { name: 'ssrf', datasetId, solverUrl: `${served}/solver.prototxt`, netUrl: 'http://169.254.169.254/latest/' }));
+    const refused = await problemOf(
+      api.request('POST', '/v1/solvers', {
+        name: 'ssrf',
+        datasetId,
+        solverUrl: `${served}/solver.prototxt`,
+        netUrl: 'http://169.254.169.254/latest/',
+      }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]?.field).toBe('netUrl');
   });

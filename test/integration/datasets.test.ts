@@ -61,9 +61,13 @@ async function buildDataset(name: string, datafileId: string): Promise<DatasetVi
     testing: { datafileId, splitPercentage: 0.2 },
   });
   expect(created.status).toBe('pending');
-  return api.waitFor<DatasetView & Record<string, unknown>>(`/v1/datasets/${created.id}`, (d) => d.status === 'ready' || d.status === 'failed', {
-    timeoutMs: 4 * 60_000,
-  });
+  return api.waitFor<DatasetView & Record<string, unknown>>(
+    `/v1/datasets/${created.id}`,
+    (d) => d.status === 'ready' || d.status === 'failed',
+    {
+      timeoutMs: 4 * 60_000,
+    },
+  );
 }
 
 /** A few good images, so a rejection is about the bad entry and not an empty archive. */
@@ -128,7 +132,11 @@ describe('a good archive', () => {
 describe('hostile archives fail, naming the entry, and write nothing outside', () => {
   it('an entry with ".." (relative escape)', async () => {
     const escape = `${'../'.repeat(12)}${path.relative('/', evilDotDotFile)}`;
-    const archive = craftTar([...(await goodEntries()), { path: '../evil.png', data: 'x' }, { path: escape, data: 'pwned' }]);
+    const archive = craftTar([
+      ...(await goodEntries()),
+      { path: '../evil.png', data: 'x' },
+      { path: escape, data: 'pwned' },
+    ]);
     const dataset = await datasetFrom('dotdot', archive);
     expect(dataset.status).toBe('failed');
     expect(dataset.error).toContain('entry "../evil.png" escapes the archive with ".."');
@@ -172,9 +180,16 @@ describe('hostile archives fail, naming the entry, and write nothing outside', (
 describe('broken archives fail permanently with a clear message', () => {
   it('a corrupt image (garbage bytes named x.png) is named', async () => {
     const bad = `${fashionMnistFolders[2]}/x.png`;
-    const archive = craftTar([...(await goodEntries()), { path: `${fashionMnistFolders[2]}/`, type: 'directory' }, { path: bad, data: 'definitely not a PNG file' }], {
-      gzip: true,
-    });
+    const archive = craftTar(
+      [
+        ...(await goodEntries()),
+        { path: `${fashionMnistFolders[2]}/`, type: 'directory' },
+        { path: bad, data: 'definitely not a PNG file' },
+      ],
+      {
+        gzip: true,
+      },
+    );
     const dataset = await datasetFrom('garbage-png', archive);
     expect(dataset.status).toBe('failed');
     expect(dataset.error).toContain(`image "${bad}"`);
@@ -194,7 +209,10 @@ describe('broken archives fail permanently with a clear message', () => {
   });
 
   it('a file that is not a tar at all', async () => {
-    const dataset = await datasetFrom('not-a-tar', Buffer.from('Hello, I am a text file pretending to be an archive.\n'.repeat(40)));
+    const dataset = await datasetFrom(
+      'not-a-tar',
+      Buffer.from('Hello, I am a text file pretending to be an archive.\n'.repeat(40)),
+    );
     expect(dataset.status).toBe('failed');
     expect(dataset.error).toMatch(/is not a readable \.tar, \.tar\.gz or \.zip archive/);
     expect(dataset.attempts).toBe(1);

@@ -72,7 +72,11 @@ test('a message that keeps failing ends in the DLQ and its record failed, with t
     const record = await records.find('training-jobs', tenant, job.id);
     return record?.status === 'failed' ? record : undefined;
   });
-  expect(failed.error).toMatch(new RegExp(`^the work could not be submitted to AWS Batch after ${jobsQueue.maxReceiveCount} tries: .*no-such-job-queue`));
+  expect(failed.error).toMatch(
+    new RegExp(
+      `^the work could not be submitted to AWS Batch after ${jobsQueue.maxReceiveCount} tries: .*no-such-job-queue`,
+    ),
+  );
   expect(failed.finishedAt).toEqual(expect.any(String));
   expect(failed.batchJobId).toBeUndefined();
   expect(tc.cloud.batch.jobs().filter((j) => j.parameters?.recordId === job.id)).toEqual([]);
@@ -96,8 +100,13 @@ test('a dead letter for work that finished, or was submitted after all, changes 
   await records.putNew('training-jobs', marker);
   await sendDeadLetter(JSON.stringify({ action: 'train', tenantId: tenant, recordId: marker.id }));
   // Handled in order after the others: once the marker failed, they were handled.
-  await until('the marker to fail', async () => ((await records.find('training-jobs', tenant, marker.id))?.status === 'failed' ? true : undefined));
+  await until('the marker to fail', async () =>
+    (await records.find('training-jobs', tenant, marker.id))?.status === 'failed' ? true : undefined,
+  );
   expect(await records.find('training-jobs', tenant, done.id)).toMatchObject({ status: 'succeeded' });
-  expect(await records.find('training-jobs', tenant, submitted.id)).toMatchObject({ status: 'running', batchJobId: 'a-batch-job' });
+  expect(await records.find('training-jobs', tenant, submitted.id)).toMatchObject({
+    status: 'running',
+    batchJobId: 'a-batch-job',
+  });
   expect((await records.find('training-jobs', tenant, marker.id))?.error).toMatch(/no reason was recorded$/);
 });

@@ -32,17 +32,35 @@ interface DatasetView {
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-async function startDataset(name: string, training: { datafileId: string; splitPercentage: number }, testing: typeof training, transform?: object) {
-  return api.request<DatasetView>('POST', '/v1/datasets', { name, training, testing, ...(transform ? { transform } : {}) });
+async function startDataset(
+  name: string,
+  training: { datafileId: string; splitPercentage: number },
+  testing: typeof training,
+  transform?: object,
+) {
+  return api.request<DatasetView>('POST', '/v1/datasets', {
+    name,
+    training,
+    testing,
+    ...(transform ? { transform } : {}),
+  });
 }
 const finished = (id: string) =>
-  api.waitFor<DatasetView>(`/v1/datasets/${id}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 4 * 60_000 });
+  api.waitFor<DatasetView>(`/v1/datasets/${id}`, (d) => d.status === 'ready' || d.status === 'failed', {
+    timeoutMs: 4 * 60_000,
+  });
 
 /** Uploads a datafile and builds a 0.8/0.2 dataset of it; resolves to the finished dataset. */
 async function splitDataset(name: string, data: Buffer, format: string, transform?: object): Promise<DatasetView> {
   const datafile = await readyDatafile(api, name, data, format);
-  if (datafile.status !== 'ready') return { id: '', status: 'failed', error: datafile.error ?? `datafile ${datafile.status}` };
-  const created = await startDataset(name, { datafileId: datafile.id, splitPercentage: 0.8 }, { datafileId: datafile.id, splitPercentage: 0.2 }, transform);
+  if (datafile.status !== 'ready')
+    return { id: '', status: 'failed', error: datafile.error ?? `datafile ${datafile.status}` };
+  const created = await startDataset(
+    name,
+    { datafileId: datafile.id, splitPercentage: 0.8 },
+    { datafileId: datafile.id, splitPercentage: 0.2 },
+    transform,
+  );
   return finished(created.id);
 }
 
@@ -56,19 +74,54 @@ beforeAll(async () => {
   const duplicateOf = zipEntries.find((entry) => entry.data)!.path;
   const lmdb = await lmdbArchive(dataDir, 60);
   Object.assign(built, {
-    zipResized: splitDataset('zip-32', await imageFoldersZip(dataDir, 60), 'image-folders', { width: 32, height: 32, resizeMode: 'stretch', grayscale: false }),
-    tarUnshuffled: splitDataset('tar-plain', await imageFoldersTar(dataDir, 60), 'image-folders', { shuffle: false, seed: 7 }),
+    zipResized: splitDataset('zip-32', await imageFoldersZip(dataDir, 60), 'image-folders', {
+      width: 32,
+      height: 32,
+      resizeMode: 'stretch',
+      grayscale: false,
+    }),
+    tarUnshuffled: splitDataset('tar-plain', await imageFoldersTar(dataDir, 60), 'image-folders', {
+      shuffle: false,
+      seed: 7,
+    }),
     idx: splitDataset('idx', await idxArchive(dataDir, 100), 'idx'),
-    zipSlip: splitDataset('zip-slip', craftZip([...zipEntries, { path: '../../evil.png', data: 'x' }]), 'image-folders'),
-    zipAbsolute: splitDataset('zip-absolute', craftZip([...zipEntries, { path: '/tmp/evil.png', data: 'x' }]), 'image-folders'),
-    zipSymlink: splitDataset('zip-symlink', craftZip([...zipEntries, { path: '0-t-shirt-top/link.png', data: '/etc/passwd', mode: 0o120777 }]), 'image-folders'),
-    duplicates: splitDataset('dup', craftZip([...zipEntries, { path: duplicateOf.toUpperCase(), data: 'x' }]), 'image-folders'),
+    zipSlip: splitDataset(
+      'zip-slip',
+      craftZip([...zipEntries, { path: '../../evil.png', data: 'x' }]),
+      'image-folders',
+    ),
+    zipAbsolute: splitDataset(
+      'zip-absolute',
+      craftZip([...zipEntries, { path: '/tmp/evil.png', data: 'x' }]),
+      'image-folders',
+    ),
+    zipSymlink: splitDataset(
+      'zip-symlink',
+      craftZip([...zipEntries, { path: '0-t-shirt-top/link.png', data: '/etc/passwd', mode: 0o120777 }]),
+      'image-folders',
+    ),
+    duplicates: splitDataset(
+      'dup',
+      craftZip([...zipEntries, { path: duplicateOf.toUpperCase(), data: 'x' }]),
+      'image-folders',
+    ),
     // 40 MiB of zeros gzips to ~40 KiB: past the default ratio limit (100) once past its 16 MiB floor.
-    bomb: splitDataset('bomb', craftTar([{ path: '0-t-shirt-top/zeros.png', data: Buffer.alloc(40 << 20) }], { gzip: true }), 'image-folders'),
+    bomb: splitDataset(
+      'bomb',
+      craftTar([{ path: '0-t-shirt-top/zeros.png', data: Buffer.alloc(40 << 20) }], { gzip: true }),
+      'image-folders',
+    ),
   });
-  const [a, b] = await Promise.all([readyDatafile(api, 'lmdb-a', lmdb, 'lmdb'), readyDatafile(api, 'lmdb-b', lmdb, 'lmdb')]);
+  const [a, b] = await Promise.all([
+    readyDatafile(api, 'lmdb-a', lmdb, 'lmdb'),
+    readyDatafile(api, 'lmdb-b', lmdb, 'lmdb'),
+  ]);
   lmdbIds = [a.id, b.id];
-  built.lmdb = startDataset('lmdb', { datafileId: a.id, splitPercentage: 0 }, { datafileId: b.id, splitPercentage: 0 }).then((d) => finished(d.id));
+  built.lmdb = startDataset(
+    'lmdb',
+    { datafileId: a.id, splitPercentage: 0 },
+    { datafileId: b.id, splitPercentage: 0 },
+  ).then((d) => finished(d.id));
   // Nothing rejects unhandled while earlier tests run.
   for (const promise of Object.values(built)) promise.catch(() => undefined);
 });
@@ -83,7 +136,14 @@ describe('formats become datasets', () => {
     expect(dataset.error).toBeUndefined();
     expect(dataset.status).toBe('ready');
     expect(dataset.shape).toEqual({ channels: 3, height: 32, width: 32 });
-    expect(dataset.preprocessing).toEqual({ channels: 3, height: 32, width: 32, grayscale: false, resizeMode: 'stretch', meanFile: true });
+    expect(dataset.preprocessing).toEqual({
+      channels: 3,
+      height: 32,
+      width: 32,
+      grayscale: false,
+      resizeMode: 'stretch',
+      meanFile: true,
+    });
     expect(sum(dataset.counts!.training) + sum(dataset.counts!.testing)).toBe(60);
     expect(await objectSize(keys.datasetMean(TENANT, dataset.id))).toBeGreaterThan(32 * 32 * 3 * 4);
   });
@@ -92,7 +152,14 @@ describe('formats become datasets', () => {
     const dataset = await built.tarUnshuffled!;
     expect(dataset.status).toBe('ready');
     expect(dataset.seed).toBe(7);
-    expect(dataset.preprocessing).toEqual({ channels: 1, height: 28, width: 28, grayscale: true, resizeMode: 'none', meanFile: true });
+    expect(dataset.preprocessing).toEqual({
+      channels: 1,
+      height: 28,
+      width: 28,
+      grayscale: true,
+      resizeMode: 'none',
+      meanFile: true,
+    });
   });
 
   it('IDX pairs (gzipped, in a tar) split stratified, labelled by value', async () => {
@@ -118,7 +185,11 @@ describe('formats become datasets', () => {
 describe('requests a format cannot honour answer 400', () => {
   it('splitting an lmdb datafile, naming the field', async () => {
     const [id] = lmdbIds;
-    const error = await startDataset('lmdb-split', { datafileId: id!, splitPercentage: 0.8 }, { datafileId: id!, splitPercentage: 0.2 }).catch((e: ApiError) => e);
+    const error = await startDataset(
+      'lmdb-split',
+      { datafileId: id!, splitPercentage: 0.8 },
+      { datafileId: id!, splitPercentage: 0.2 },
+    ).catch((e: ApiError) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect(JSON.stringify((error as ApiError).body)).toContain('training.splitPercentage');
@@ -126,7 +197,12 @@ describe('requests a format cannot honour answer 400', () => {
 
   it('a resize mode other than stretch', async () => {
     const [id] = lmdbIds;
-    const error = await startDataset('fit', { datafileId: id!, splitPercentage: 0.8 }, { datafileId: id!, splitPercentage: 0.2 }, { width: 8, height: 8, resizeMode: 'fit' }).catch((e: ApiError) => e);
+    const error = await startDataset(
+      'fit',
+      { datafileId: id!, splitPercentage: 0.8 },
+      { datafileId: id!, splitPercentage: 0.2 },
+      { width: 8, height: 8, resizeMode: 'fit' },
+    ).catch((e: ApiError) => e);
     expect((error as ApiError).status).toBe(400);
     expect(JSON.stringify((error as ApiError).body)).toContain('the only resize mode is \\"stretch\\"');
   });

@@ -38,7 +38,9 @@ const A = 'fuzz-tenant-a';
 const B = 'fuzz-tenant-b';
 
 const document = openApiDocument();
-const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => [method.toUpperCase(), path] as const));
+const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+  Object.keys(item).map((method) => [method.toUpperCase(), path] as const),
+);
 const runsPerOperation = Math.max(3, Math.ceil(totalRuns / operations.length));
 
 let tc: TestCloud;
@@ -46,12 +48,27 @@ let a: ElasticCaffeClient;
 let b: ElasticCaffeClient;
 const tokens = {} as Record<Caller, string | undefined>;
 let fixtures: { datasetId: string; solverId: string };
-const pools: Pools = { ownIds: [], otherTenantIds: [], tenantIds: ['nobody-here', 'AROAEXAMPLEROLEID:session+1=a,b.c@d-e', 'e3f1c2a0-5b6d-4c7e-8f90-1a2b3c4d5e6f'] };
+const pools: Pools = {
+  ownIds: [],
+  otherTenantIds: [],
+  tenantIds: ['nobody-here', 'AROAEXAMPLEROLEID:session+1=a,b.c@d-e', 'e3f1c2a0-5b6d-4c7e-8f90-1a2b3c4d5e6f'],
+};
 
 /** Everything a tenant's requests could change: its records and objects (and, for the caller, the idempotency records). */
 async function stateOf(tenant: string, options: { idempotency?: boolean } = { idempotency: true }): Promise<string> {
-  const partition = async (pk: string) => (await ddb().send(new QueryCommand({ TableName: localNames.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items ?? [];
-  const objects = await s3().send(new ListObjectsV2Command({ Bucket: localNames.bucket, Prefix: `tenants/${tenant}/` }));
+  const partition = async (pk: string) =>
+    (
+      await ddb().send(
+        new QueryCommand({
+          TableName: localNames.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+        }),
+      )
+    ).Items ?? [];
+  const objects = await s3().send(
+    new ListObjectsV2Command({ Bucket: localNames.bucket, Prefix: `tenants/${tenant}/` }),
+  );
   return JSON.stringify({
     records: await partition(`TENANT#${tenant}`),
     idempotency: options.idempotency ? await partition('IDEMPOTENCY') : [],
@@ -70,7 +87,7 @@ async function settledStateOf(tenant: string): Promise<string> {
   let last = '';
   for (let i = 0; i < 1200; i++) {
     const now = await stateOf(tenant);
-    if (now === last && tc.cloud.batch.jobs().every((job) => finished.has(job.status ?? ""))) return now;
+    if (now === last && tc.cloud.batch.jobs().every((job) => finished.has(job.status ?? ''))) return now;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -91,7 +108,12 @@ async function send(request: FuzzRequest): Promise<Answer> {
     headers: { ...request.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(request.body && request.method !== 'GET' ? { body: request.body } : {}),
   });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', correlationId: response.headers.get('x-correlation-id'), text: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    correlationId: response.headers.get('x-correlation-id'),
+    text: await response.text(),
+  };
 }
 
 /** What gives away the inside of the service: a stack frame or one of our source or state paths. */
@@ -108,11 +130,22 @@ function expectMeant(request: FuzzRequest, answer: Answer): void {
   if (answer.status >= 400) {
     expect({ where, contentType: answer.contentType }).toEqual({ where, contentType: 'application/problem+json' });
     const problem = JSON.parse(answer.text) as { status: unknown; title: unknown; detail: unknown };
-    expect({ where, status: problem.status, title: typeof problem.title, detail: typeof problem.detail }).toEqual({ where, status: answer.status, title: 'string', detail: 'string' });
+    expect({ where, status: problem.status, title: typeof problem.title, detail: typeof problem.detail }).toEqual({
+      where,
+      status: answer.status,
+      title: 'string',
+      detail: 'string',
+    });
   }
   if (!gatewayOnly.has(answer.status)) {
     const body = answer.contentType.includes('json') && answer.text ? JSON.parse(answer.text) : answer.text;
-    validateResponse({ method: request.method, path: request.url, status: answer.status, contentType: answer.contentType, body });
+    validateResponse({
+      method: request.method,
+      path: request.url,
+      status: answer.status,
+      contentType: answer.contentType,
+      body,
+    });
   }
 }
 
@@ -126,16 +159,35 @@ beforeAll(async () => {
   tokens.garbage = `${a.token.slice(0, -8)}AAAAAAAA`;
   // A owns one record of every kind (a job trained for real, a classifier, a classify job awaiting its upload).
   const { datafileId, datasetId } = await tinyDataset(a, { images: 20, ready: true });
-  const solverId = (await a.request<{ id: string }>('POST', '/v1/solvers', { name: 's', datasetId, net: tinyNet(), solver: tinySolver(10) })).id;
+  const solverId = (
+    await a.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 's',
+      datasetId,
+      net: tinyNet(),
+      solver: tinySolver(10),
+    })
+  ).id;
   const jobId = (await a.request<{ id: string }>('POST', '/v1/training-jobs', { solverId })).id;
-  await a.waitFor<{ status: string }>(`/v1/training-jobs/${jobId}`, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status), { timeoutMs: 5 * 60_000 });
+  await a.waitFor<{ status: string }>(
+    `/v1/training-jobs/${jobId}`,
+    (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+    { timeoutMs: 5 * 60_000 },
+  );
   const classifierId = (await a.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: jobId })).id;
-  const classifyJobId = (await a.request<{ id: string }>('POST', `/v1/classifiers/${classifierId}/classify-jobs`, { archive: true })).id;
+  const classifyJobId = (
+    await a.request<{ id: string }>('POST', `/v1/classifiers/${classifierId}/classify-jobs`, { archive: true })
+  ).id;
   pools.ownIds.push(datafileId, datasetId, solverId, jobId, classifierId, classifyJobId, newId('training-jobs'));
   fixtures = { datasetId, solverId };
-  pools.otherTenantIds.push((await b.request<{ id: string }>('POST', '/v1/datafiles', { name: 'b', format: 'idx', sizeBytes: 100 })).id);
+  pools.otherTenantIds.push(
+    (await b.request<{ id: string }>('POST', '/v1/datafiles', { name: 'b', format: 'idx', sizeBytes: 100 })).id,
+  );
   // From here on, accepted work waits: the fuzzer's requests are judged, not run.
-  await fetch(`${tc.cloud.url}/v1/admin/capacity`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, body: '{"maxWorkers":0}' });
+  await fetch(`${tc.cloud.url}/v1/admin/capacity`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+    body: '{"maxWorkers":0}',
+  });
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -146,8 +198,15 @@ afterAll(async () => {
 describe('under load', () => {
   it('32 connections of lists, reads and refused writes get only the expected statuses (the bench:load mix)', async () => {
     const requests = requestMix(a.token, { dataset: fixtures.datasetId, solver: fixtures.solverId });
-    const result = await runLoad({ url: tc.cloud.url, connections: 32, durationSeconds: 5, requests }, path.join(tc.home, 'load-plan.json'));
-    expect({ unexpected: result.unexpected, errors: result.errors, timeouts: result.timeouts }).toEqual({ unexpected: [], errors: 0, timeouts: 0 });
+    const result = await runLoad(
+      { url: tc.cloud.url, connections: 32, durationSeconds: 5, requests },
+      path.join(tc.home, 'load-plan.json'),
+    );
+    expect({ unexpected: result.unexpected, errors: result.errors, timeouts: result.timeouts }).toEqual({
+      unexpected: [],
+      errors: 0,
+      timeouts: 0,
+    });
     // Every kind in the mix was answered, each only with its expected statuses.
     expect(result.statuses).toEqual({
       list: { 200: expect.any(Number) },
@@ -157,31 +216,45 @@ describe('under load', () => {
   });
 });
 
-describe.each(operations.map(([method, path], index) => [`${method} ${path}`, method, path, index] as const))('%s', (_, method, path, index) => {
-  it(`answers ${runsPerOperation} generated requests as meant, and a rejected write changes nothing`, async () => {
-    const adminCapacityToZero = () => fetch(`${tc.cloud.url}/v1/admin/capacity`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, body: '{"maxWorkers":0}' });
-    let before = { a: await settledStateOf(A), b: await stateOf(B, {}) };
-    await fc.assert(
-      fc.asyncProperty(requestsFor(method, path, document, pools), async (request) => {
-        const answer = await send(request);
-        expectMeant(request, answer);
-        const writes = request.method !== 'GET';
-        if (writes && answer.status >= 400) {
-          const after = await stateOf(A);
-          // Parsed, so a difference shows as the one record or object that changed.
-          if (after !== before.a) expect({ request: request.url, state: JSON.parse(after) }).toEqual({ request: request.url, state: JSON.parse(before.a) });
-        }
-        if (writes && answer.status < 400) {
-          if (path === '/v1/admin/capacity') await adminCapacityToZero();
-          before = { ...before, a: await settledStateOf(A) };
-        }
-      }),
-      { seed: seed + index, numRuns: runsPerOperation, endOnFailure: true },
-    );
-    // B's state never changes, whatever A sends.
-    expect(await stateOf(B, {})).toBe(before.b);
-    // And the service still answers.
-    expect((await fetch(`${tc.cloud.url}/v1/openapi.json`)).status).toBe(200);
-    expect((await fetch(`${tc.cloud.url}/v1/datasets`, { headers: { authorization: `Bearer ${tokens.tenant}` } })).status).toBe(200);
-  });
-});
+describe.each(operations.map(([method, path], index) => [`${method} ${path}`, method, path, index] as const))(
+  '%s',
+  (_, method, path, index) => {
+    it(`answers ${runsPerOperation} generated requests as meant, and a rejected write changes nothing`, async () => {
+      const adminCapacityToZero = () =>
+        fetch(`${tc.cloud.url}/v1/admin/capacity`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+          body: '{"maxWorkers":0}',
+        });
+      let before = { a: await settledStateOf(A), b: await stateOf(B, {}) };
+      await fc.assert(
+        fc.asyncProperty(requestsFor(method, path, document, pools), async (request) => {
+          const answer = await send(request);
+          expectMeant(request, answer);
+          const writes = request.method !== 'GET';
+          if (writes && answer.status >= 400) {
+            const after = await stateOf(A);
+            // Parsed, so a difference shows as the one record or object that changed.
+            if (after !== before.a)
+              expect({ request: request.url, state: JSON.parse(after) }).toEqual({
+                request: request.url,
+                state: JSON.parse(before.a),
+              });
+          }
+          if (writes && answer.status < 400) {
+            if (path === '/v1/admin/capacity') await adminCapacityToZero();
+            before = { ...before, a: await settledStateOf(A) };
+          }
+        }),
+        { seed: seed + index, numRuns: runsPerOperation, endOnFailure: true },
+      );
+      // B's state never changes, whatever A sends.
+      expect(await stateOf(B, {})).toBe(before.b);
+      // And the service still answers.
+      expect((await fetch(`${tc.cloud.url}/v1/openapi.json`)).status).toBe(200);
+      expect(
+        (await fetch(`${tc.cloud.url}/v1/datasets`, { headers: { authorization: `Bearer ${tokens.tenant}` } })).status,
+      ).toBe(200);
+    });
+  },
+);

@@ -47,13 +47,19 @@ describe('a retried POST with the same Idempotency-Key', () => {
   });
 
   it('with the same body in another key order is still the same request', async () => {
-    const reordered = await rawCall(alice, 'POST', '/v1/datafiles', { body: { format: 'image-folders', name: 'retried' }, headers: key });
+    const reordered = await rawCall(alice, 'POST', '/v1/datafiles', {
+      body: { format: 'image-folders', name: 'retried' },
+      headers: key,
+    });
     expect(reordered.status).toBe(201);
     expect(reordered.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('with a different body → 422 problem, and nothing is created', async () => {
-    const other = await rawCall(alice, 'POST', '/v1/datafiles', { body: { ...body, name: 'something else' }, headers: key });
+    const other = await rawCall(alice, 'POST', '/v1/datafiles', {
+      body: { ...body, name: 'something else' },
+      headers: key,
+    });
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toBe('application/problem+json');
     expect(other.body.detail).toMatch(/Idempotency-Key "retry-1" was already used with a different request body/);
@@ -69,14 +75,21 @@ describe('a retried POST with the same Idempotency-Key', () => {
   });
 
   it('on another route is another request', async () => {
-    const answer = await rawCall(alice, 'POST', '/v1/solvers', { body: { name: 's', datasetId: 'ds_missing', solver: 'x', net: 'y' }, headers: key });
+    const answer = await rawCall(alice, 'POST', '/v1/solvers', {
+      body: { name: 's', datasetId: 'ds_missing', solver: 'x', net: 'y' },
+      headers: key,
+    });
     expect(answer.status).toBe(404);
   });
 });
 
 describe('requests that are not remembered', () => {
   it('a failed request runs again on retry (a 404 is not replayed)', async () => {
-    const body = { name: 'nope', training: { datafileId: 'df_missing', splitPercentage: 0.8 }, testing: { datafileId: 'df_missing', splitPercentage: 0.2 } };
+    const body = {
+      name: 'nope',
+      training: { datafileId: 'df_missing', splitPercentage: 0.8 },
+      testing: { datafileId: 'df_missing', splitPercentage: 0.2 },
+    };
     const headers = { 'idempotency-key': 'fails' };
     for (let attempt = 0; attempt < 2; attempt++) {
       const answer = await rawCall(alice, 'POST', '/v1/datasets', { body, headers });
@@ -87,12 +100,18 @@ describe('requests that are not remembered', () => {
 
   it('without the header, two POSTs create two datafiles', async () => {
     const carol = await tc.as('idem-carol');
-    for (let i = 0; i < 2; i++) expect((await rawCall(carol, 'POST', '/v1/datafiles', { body: { name: 'twice', format: 'image-folders' } })).status).toBe(201);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await rawCall(carol, 'POST', '/v1/datafiles', { body: { name: 'twice', format: 'image-folders' } })).status,
+      ).toBe(201);
     expect(await datafileNames(carol)).toEqual(['twice', 'twice']);
   });
 
   it('a key longer than 255 characters → 400 naming the header', async () => {
-    const answer = await rawCall(alice, 'POST', '/v1/datafiles', { body: { name: 'long', format: 'image-folders' }, headers: { 'idempotency-key': 'k'.repeat(256) } });
+    const answer = await rawCall(alice, 'POST', '/v1/datafiles', {
+      body: { name: 'long', format: 'image-folders' },
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
   });
@@ -100,7 +119,12 @@ describe('requests that are not remembered', () => {
 
 describe('concurrent duplicates', () => {
   it('one runs; the other, arriving while it runs, is 409 "in progress"', async () => {
-    const request = { routeKey: 'POST /v1/solvers', tenantId: 'idem-dave', headers: { 'idempotency-key': 'race' }, body: { name: 'r' } };
+    const request = {
+      routeKey: 'POST /v1/solvers',
+      tenantId: 'idem-dave',
+      headers: { 'idempotency-key': 'race' },
+      body: { name: 'r' },
+    };
     const context: Context = lambdaContext('PostSolvers');
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -117,7 +141,10 @@ describe('concurrent duplicates', () => {
     release();
     await expect(first).resolves.toMatchObject({ statusCode: 201, body: '{"id":"sv_race"}' });
     // Once it finished, the duplicate gets its answer.
-    await expect(withIdempotency(request, context, work)).resolves.toMatchObject({ statusCode: 201, headers: { 'idempotent-replayed': 'true' } });
+    await expect(withIdempotency(request, context, work)).resolves.toMatchObject({
+      statusCode: 201,
+      headers: { 'idempotent-replayed': 'true' },
+    });
     expect(runs).toBe(1);
   });
 });

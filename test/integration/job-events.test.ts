@@ -28,7 +28,11 @@ let whileWorking: JobCounts;
 async function create(urlPath: string, body: unknown, correlationId: string): Promise<{ id: string; echoed: string }> {
   const response = await fetch(`${api.baseUrl}${urlPath}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId },
+    headers: {
+      authorization: `Bearer ${api.token}`,
+      'content-type': 'application/json',
+      'x-correlation-id': correlationId,
+    },
     body: JSON.stringify(body),
   });
   const answer = (await response.json()) as { id: string };
@@ -55,18 +59,33 @@ beforeAll(async () => {
   ids.datafile = (await uploadArchive(api, 'tiny', craftTar(entries, { gzip: true }))).id;
   const dataset = await create(
     '/v1/datasets',
-    { name: 'tiny', training: { datafileId: ids.datafile, splitPercentage: 0.8 }, testing: { datafileId: ids.datafile, splitPercentage: 0.2 } },
+    {
+      name: 'tiny',
+      training: { datafileId: ids.datafile, splitPercentage: 0.8 },
+      testing: { datafileId: ids.datafile, splitPercentage: 0.2 },
+    },
     'corr-dataset-1',
   );
   ids.dataset = dataset.id;
   echoed.dataset = dataset.echoed;
-  ids.solver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
+  ids.solver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'tiny',
+      datasetId: ids.dataset,
+      solver: tinySolver(20),
+      net: tinyNet(),
+    })
+  ).id;
   const job = await create('/v1/training-jobs', { solverId: ids.solver, name: 'first' }, 'corr-train-1');
   ids.job = job.id;
   echoed.job = job.echoed;
   // What the job-metrics function would publish now, read from the real status index.
   whileWorking = await measureJobs();
-  const done = await api.waitFor<{ status: string }>(`/v1/training-jobs/${ids.job}`, (j) => ['succeeded', 'failed'].includes(j.status), { timeoutMs: 5 * 60_000 });
+  const done = await api.waitFor<{ status: string }>(
+    `/v1/training-jobs/${ids.job}`,
+    (j) => ['succeeded', 'failed'].includes(j.status),
+    { timeoutMs: 5 * 60_000 },
+  );
   expect(done.status).toBe('succeeded');
   await waitForEvent(ids.job, 'succeeded');
 });
@@ -85,7 +104,13 @@ it("publishes the training job's state changes in order, each naming the one bef
   expect(events.map((event) => event.detail.previousStatus)).toEqual([undefined, 'queued', 'starting', 'running']);
   for (const event of events) {
     expect(event).toMatchObject({ source: jobEvents.source, 'detail-type': jobEvents.detailType });
-    expect(event.detail).toMatchObject({ collection: 'training-jobs', tenantId: tenant, id: ids.job, name: 'first', correlationId: 'corr-train-1' });
+    expect(event.detail).toMatchObject({
+      collection: 'training-jobs',
+      tenantId: tenant,
+      id: ids.job,
+      name: 'first',
+      correlationId: 'corr-train-1',
+    });
   }
 });
 
@@ -116,8 +141,13 @@ it('keeps the correlation id on the records, and the worker prints it in its log
 });
 
 it('writes every event to <home>/events.jsonl as well', async () => {
-  const lines = (await readFile(path.join(tc.home, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as BusEvent);
-  expect(lines.filter((event) => event.detail.id === ids.job).map((event) => event.detail.status)).toEqual(statusesOf(ids.job));
+  const lines = (await readFile(path.join(tc.home, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as BusEvent);
+  expect(lines.filter((event) => event.detail.id === ids.job).map((event) => event.detail.status)).toEqual(
+    statusesOf(ids.job),
+  );
 });
 
 it("the job-metrics count sees the tenant's work while it runs, and none once it is done", async () => {

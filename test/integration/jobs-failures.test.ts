@@ -55,10 +55,15 @@ test('a net with an unknown layer type is refused at submit, with the line and c
     .request('POST', '/v1/solvers', { name: 'bogus', datasetId, solver: tinySolver(20), net: tinyNet(bogusLayer) })
     .then(
       () => undefined,
-      (error: { status: number; body: { errors: Array<{ field: string; line: number; column: number; message: string }> } }) => error,
+      (error: {
+        status: number;
+        body: { errors: Array<{ field: string; line: number; column: number; message: string }> };
+      }) => error,
     );
   expect(refused?.status).toBe(400);
-  expect(refused?.body.errors).toEqual([expect.objectContaining({ field: 'net', line: 29, message: expect.stringContaining('Bogus') })]);
+  expect(refused?.body.errors).toEqual([
+    expect.objectContaining({ field: 'net', line: 29, message: expect.stringContaining('Bogus') }),
+  ]);
 });
 
 describe('a net that only Caffe can find wrong (a layer reads a blob nothing produces)', () => {
@@ -77,7 +82,7 @@ describe('a net that only Caffe can find wrong (a layer reads a blob nothing pro
     solverId = solver.id;
   });
 
-  it('trains → ends failed (not stuck in running) after exactly one attempt, with Caffe\'s reason', async () => {
+  it("trains → ends failed (not stuck in running) after exactly one attempt, with Caffe's reason", async () => {
     const created = await api.request<JobView>('POST', '/v1/training-jobs', { solverId });
     expect(created.status).toBe('queued');
     job = await api.waitFor<JobView & Record<string, unknown>>(
@@ -110,8 +115,10 @@ describe('a net that only Caffe can find wrong (a layer reads a blob nothing pro
   });
 
   it('there is no model to download', async () => {
-    const artifacts = await api.request<{ model: unknown; snapshots: unknown[] }>('GET', `/v1/training-jobs/${job.id}/artifacts`);
+    const artifacts = await api.request<{ model: unknown; snapshots: unknown[] }>(
+      'GET',
+      `/v1/training-jobs/${job.id}/artifacts`,
+    );
     expect(artifacts).toEqual({ model: null, bundle: null, snapshots: [] });
   });
-
 });

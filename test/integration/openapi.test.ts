@@ -44,7 +44,9 @@ describe('every answer is checked against the document', () => {
   });
 
   it('real answers pass: a created datafile, a list, a 404 and a 401', async () => {
-    const created = await rawCall(api, 'POST', '/v1/datafiles', { body: { name: 'documented', format: 'image-folders' } });
+    const created = await rawCall(api, 'POST', '/v1/datafiles', {
+      body: { name: 'documented', format: 'image-folders' },
+    });
     expect(created.status).toBe(201);
     expect((await rawCall(api, 'GET', '/v1/datafiles?limit=1')).status).toBe(200);
     expect((await rawCall(api, 'GET', '/v1/datasets/ds_nothing')).status).toBe(404);
@@ -52,20 +54,57 @@ describe('every answer is checked against the document', () => {
   });
 
   it('a status the route does not document fails, naming the route', () => {
-    expect(() => validateResponse({ method: 'GET', path: '/v1/datafiles', status: 418, contentType: 'application/problem+json', body: {} })).toThrow(
-      /^GET \/v1\/datafiles answered 418, which the OpenAPI document does not list for it/,
-    );
+    expect(() =>
+      validateResponse({
+        method: 'GET',
+        path: '/v1/datafiles',
+        status: 418,
+        contentType: 'application/problem+json',
+        body: {},
+      }),
+    ).toThrow(/^GET \/v1\/datafiles answered 418, which the OpenAPI document does not list for it/);
   });
 
   it('a field the document does not know fails, naming the route and the schema path', () => {
-    const datafile = { id: 'df_1', name: 'x', format: 'image-folders', status: 'ready', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
-    expect(() => validateResponse({ method: 'GET', path: '/v1/datafiles/df_1', status: 200, contentType: 'application/json', body: datafile })).not.toThrow();
-    expect(() => validateResponse({ method: 'GET', path: '/v1/datafiles/df_1', status: 200, contentType: 'application/json', body: { ...datafile, objectKey: 'tenants/a/…' } })).toThrow(
+    const datafile = {
+      id: 'df_1',
+      name: 'x',
+      format: 'image-folders',
+      status: 'ready',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(() =>
+      validateResponse({
+        method: 'GET',
+        path: '/v1/datafiles/df_1',
+        status: 200,
+        contentType: 'application/json',
+        body: datafile,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      validateResponse({
+        method: 'GET',
+        path: '/v1/datafiles/df_1',
+        status: 200,
+        contentType: 'application/json',
+        body: { ...datafile, objectKey: 'tenants/a/…' },
+      }),
+    ).toThrow(
       /GET \/v1\/datafiles\/\{id\} answered 200 with a body that does not match #\/paths\/~1v1~1datafiles~1\{id\}\/get\/responses\/200\/content\/application~1json\/schema:\n.*must NOT have additional properties.*objectKey/,
     );
   });
 
   it('a problem in the wrong content type fails', () => {
-    expect(() => validateResponse({ method: 'GET', path: '/v1/datasets/ds_1', status: 404, contentType: 'text/plain', body: 'nope' })).toThrow(/answered 404 as text\/plain, but the document says application\/problem\+json/);
+    expect(() =>
+      validateResponse({
+        method: 'GET',
+        path: '/v1/datasets/ds_1',
+        status: 404,
+        contentType: 'text/plain',
+        body: 'nope',
+      }),
+    ).toThrow(/answered 404 as text\/plain, but the document says application\/problem\+json/);
   });
 });

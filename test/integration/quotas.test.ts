@@ -42,10 +42,27 @@ beforeAll(async () => {
   api = await tc.as(tenant);
   // A ready dataset written straight to the table: the job quotas are checked before any training, so none runs.
   const now = new Date().toISOString();
-  const dataset: Dataset = { id: newId('datasets'), tenantId: tenant, name: 'quota-dataset', status: 'ready', training: { datafileId: 'df_x', splitPercentage: 0.8 }, testing: { datafileId: 'df_x', splitPercentage: 0.2 }, attempts: 1, createdAt: now, updatedAt: now };
+  const dataset: Dataset = {
+    id: newId('datasets'),
+    tenantId: tenant,
+    name: 'quota-dataset',
+    status: 'ready',
+    training: { datafileId: 'df_x', splitPercentage: 0.8 },
+    testing: { datafileId: 'df_x', splitPercentage: 0.2 },
+    attempts: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
   await records.putNew('datasets', dataset);
   datasetId = dataset.id;
-  solverId = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'quota-solver', datasetId, solver: tinySolver(), net: tinyNet() })).id;
+  solverId = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'quota-solver',
+      datasetId,
+      solver: tinySolver(),
+      net: tinyNet(),
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -57,8 +74,16 @@ afterAll(async () => {
 async function jobIn(status: TrainingJobStatus): Promise<string> {
   const now = new Date().toISOString();
   const job: TrainingJob = {
-    id: newId('training-jobs'), tenantId: tenant, solverId, datasetId, status, attempts: status === 'queued' ? 0 : 1,
-    progress: { iteration: 0, maxIterations: 20, testOutputs: {} }, resources: { type: 'CPU' }, createdAt: now, updatedAt: now,
+    id: newId('training-jobs'),
+    tenantId: tenant,
+    solverId,
+    datasetId,
+    status,
+    attempts: status === 'queued' ? 0 : 1,
+    progress: { iteration: 0, maxIterations: 20, testOutputs: {} },
+    resources: { type: 'CPU' },
+    createdAt: now,
+    updatedAt: now,
   };
   await records.putNew('training-jobs', job);
   return job.id;
@@ -76,7 +101,8 @@ describe('training jobs', () => {
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ status: 'queued' });
     expect(await jobCount()).toBe(before + 1);
-    for (const id of [...running, (answer.body as { id: string }).id]) await records.update('training-jobs', tenant, id, { set: { status: 'failed' } });
+    for (const id of [...running, (answer.body as { id: string }).id])
+      await records.update('training-jobs', tenant, id, { set: { status: 'failed' } });
   });
 
   it('with as many jobs queued as the queued quota → 429 with Retry-After, nothing queued', async () => {
@@ -86,7 +112,11 @@ describe('training jobs', () => {
     expect(answer.status).toBe(429);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     expect(answer.headers.get('retry-after')).toBe('30');
-    expect(answer.body).toMatchObject({ title: 'Quota exceeded', status: 429, detail: expect.stringMatching(/^1 of your training jobs are queued, your quota of queued jobs/) });
+    expect(answer.body).toMatchObject({
+      title: 'Quota exceeded',
+      status: 429,
+      detail: expect.stringMatching(/^1 of your training jobs are queued, your quota of queued jobs/),
+    });
     expect(await jobCount()).toBe(before);
     await records.update('training-jobs', tenant, queued, { set: { status: 'failed' } });
   });
@@ -102,7 +132,9 @@ describe('training jobs', () => {
 
 describe('storage', () => {
   const register = (client: ElasticCaffeClient, name: string, sizeBytes?: number) =>
-    rawCall(client, 'POST', '/v1/datafiles', { body: { name, format: 'image-folders', ...(sizeBytes ? { sizeBytes } : {}) } });
+    rawCall(client, 'POST', '/v1/datafiles', {
+      body: { name, format: 'image-folders', ...(sizeBytes ? { sizeBytes } : {}) },
+    });
 
   it('datafiles up to the storage quota are accepted; one more byte → 429, and no record is left', async () => {
     const owner = await tc.as('quota-storage');
@@ -111,10 +143,14 @@ describe('storage', () => {
     const refused = await register(owner, 'third', 1);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('3600');
-    expect(refused.body.detail).toMatch(/^your datafiles take 1000 bytes; 1 more would exceed your storage quota of 1000 bytes/);
+    expect(refused.body.detail).toMatch(
+      /^your datafiles take 1000 bytes; 1 more would exceed your storage quota of 1000 bytes/,
+    );
     // A full quota refuses a datafile of unknown size too.
     expect((await register(owner, 'unsized')).status).toBe(429);
-    const names = (await owner.request<{ items: Array<{ name: string }> }>('GET', '/v1/datafiles')).items.map((d) => d.name);
+    const names = (await owner.request<{ items: Array<{ name: string }> }>('GET', '/v1/datafiles')).items.map(
+      (d) => d.name,
+    );
     expect(names).toEqual(['second', 'first']);
   });
 
@@ -130,15 +166,27 @@ describe('limits set per tenant by an admin (GET/PUT /v1/admin/limits)', () => {
   });
   afterAll(async () => {
     // Back to the environment's defaults for whatever runs after.
-    await ddb().send(new DeleteCommand({ TableName: process.env[envNames.table], Key: { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: 'limits' } }));
+    await ddb().send(
+      new DeleteCommand({
+        TableName: process.env[envNames.table],
+        Key: { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: 'limits' },
+      }),
+    );
   });
 
   it('shows the environment defaults until an admin stores settings; tenants may neither read nor change them', async () => {
     const shown = await admin.request<LimitsView>('GET', '/v1/admin/limits');
-    expect(shown).toMatchObject({ source: 'defaults', tenants: {}, default: { maxQueuedJobs: 1, maxStorageBytes: 1000 } });
+    expect(shown).toMatchObject({
+      source: 'defaults',
+      tenants: {},
+      default: { maxQueuedJobs: 1, maxStorageBytes: 1000 },
+    });
     for (const method of ['GET', 'PUT'] as const) {
       const answer = await rawCall(api, method, '/v1/admin/limits', { body: method === 'PUT' ? shown : undefined });
-      expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({ status: 403, type: 'application/problem+json' });
+      expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({
+        status: 403,
+        type: 'application/problem+json',
+      });
     }
     expect((await admin.request<LimitsView>('GET', '/v1/admin/limits')).source).toBe('defaults');
   });
@@ -150,27 +198,42 @@ describe('limits set per tenant by an admin (GET/PUT /v1/admin/limits)', () => {
     expect(JSON.stringify(answer.body)).toContain('default.maxDatafileBytes');
   });
 
-  it("a tenant's overrides apply to it alone: its datafile size (413) and, in the worker, its archive entries", async () => {
-    const { default: defaults } = await admin.request<LimitsView>('GET', '/v1/admin/limits');
-    const small = 'quota-small';
-    const settings = { default: { ...defaults, maxStorageBytes: 10 ** 9 }, tenants: { [small]: { maxDatafileBytes: 50_000, maxArchiveEntries: 3 } } };
-    expect(await admin.request('PUT', '/v1/admin/limits', settings)).toMatchObject({ ...settings, source: 'admin' });
+  it(
+    "a tenant's overrides apply to it alone: its datafile size (413) and, in the worker, its archive entries",
+    async () => {
+      const { default: defaults } = await admin.request<LimitsView>('GET', '/v1/admin/limits');
+      const small = 'quota-small';
+      const settings = {
+        default: { ...defaults, maxStorageBytes: 10 ** 9 },
+        tenants: { [small]: { maxDatafileBytes: 50_000, maxArchiveEntries: 3 } },
+      };
+      expect(await admin.request('PUT', '/v1/admin/limits', settings)).toMatchObject({ ...settings, source: 'admin' });
 
-    const smallApi = await tc.as(small);
-    const register = (client: ElasticCaffeClient) => rawCall(client, 'POST', '/v1/datafiles', { body: { name: 'big', format: 'image-folders', sizeBytes: 60_000 } });
-    const refused = await register(smallApi);
-    expect(refused.status).toBe(413);
-    expect(refused.body.detail).toBe("sizeBytes 60000 is above this account's datafile limit of 50000 bytes");
-    expect((await register(await tc.as('quota-large'))).status).toBe(201);
+      const smallApi = await tc.as(small);
+      const register = (client: ElasticCaffeClient) =>
+        rawCall(client, 'POST', '/v1/datafiles', { body: { name: 'big', format: 'image-folders', sizeBytes: 60_000 } });
+      const refused = await register(smallApi);
+      expect(refused.status).toBe(413);
+      expect(refused.body.detail).toBe("sizeBytes 60000 is above this account's datafile limit of 50000 bytes");
+      expect((await register(await tc.as('quota-large'))).status).toBe(201);
 
-    // Four images in two folders are more than three entries: the worker, given the tenant's limits with its job, refuses the archive.
-    // (The job tests above paused the workers.)
-    await admin.request('PUT', '/v1/admin/capacity', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } });
-    const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 4);
-    const archive = path.join(tc.home, 'four-images.tar.gz');
-    await writeFile(archive, craftTar(entries, { gzip: true }));
-    const { id } = await smallApi.uploadDatafile('four images', archive);
-    const failed = await smallApi.waitFor<{ status: string; error?: string }>(`/v1/datafiles/${id}`, (d) => d.status === 'ready' || d.status === 'failed', { timeoutMs: 120_000 });
-    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/has more than 3 entries \(the limit\)/) });
-  }, 4 * 60_000);
+      // Four images in two folders are more than three entries: the worker, given the tenant's limits with its job, refuses the archive.
+      // (The job tests above paused the workers.)
+      await admin.request('PUT', '/v1/admin/capacity', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } });
+      const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 4);
+      const archive = path.join(tc.home, 'four-images.tar.gz');
+      await writeFile(archive, craftTar(entries, { gzip: true }));
+      const { id } = await smallApi.uploadDatafile('four images', archive);
+      const failed = await smallApi.waitFor<{ status: string; error?: string }>(
+        `/v1/datafiles/${id}`,
+        (d) => d.status === 'ready' || d.status === 'failed',
+        { timeoutMs: 120_000 },
+      );
+      expect(failed).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/has more than 3 entries \(the limit\)/),
+      });
+    },
+    4 * 60_000,
+  );
 });

@@ -38,7 +38,10 @@ async function restart(): Promise<TestCloud> {
 }
 
 async function downloadModel(jobId: string): Promise<Buffer> {
-  const artifacts = await api.request<{ model: { url: string; bytes: number } }>('GET', `/v1/training-jobs/${jobId}/artifacts`);
+  const artifacts = await api.request<{ model: { url: string; bytes: number } }>(
+    'GET',
+    `/v1/training-jobs/${jobId}/artifacts`,
+  );
   const response = await fetch(artifacts.model.url);
   expect(response.status).toBe(200);
   const data = Buffer.from(await response.arrayBuffer());
@@ -55,9 +58,18 @@ it('before the restart: a datafile, a ready dataset, a solver and a finished tra
   home = tc.home;
   api = await tc.as(TENANT);
   ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 50, ready: true }));
-  ids.solver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
+  ids.solver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'tiny',
+      datasetId: ids.dataset,
+      solver: tinySolver(20),
+      net: tinyNet(),
+    })
+  ).id;
   ids.job = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solver })).id;
-  const job = await api.waitFor<JobView & Record<string, unknown>>(`/v1/training-jobs/${ids.job}`, terminal, { timeoutMs: 4 * 60_000 });
+  const job = await api.waitFor<JobView & Record<string, unknown>>(`/v1/training-jobs/${ids.job}`, terminal, {
+    timeoutMs: 4 * 60_000,
+  });
   expect(job).toMatchObject({ status: 'succeeded', attempts: 1, model: { iteration: 20 } });
   modelBefore = await downloadModel(ids.job);
 });
@@ -65,13 +77,17 @@ it('before the restart: a datafile, a ready dataset, a solver and a finished tra
 it('after a restart on the same home: records are still listed, objects still download, nothing is re-run', async () => {
   const { cloud } = await restart();
   expect(cloud.recovered).toBe(0);
-  const listed = async (collection: string) => (await api.request<{ items: Array<{ id: string }> }>('GET', `/v1/${collection}`)).items.map((r) => r.id);
+  const listed = async (collection: string) =>
+    (await api.request<{ items: Array<{ id: string }> }>('GET', `/v1/${collection}`)).items.map((r) => r.id);
   expect(await listed('datafiles')).toEqual([ids.datafile]);
   expect(await listed('datasets')).toEqual([ids.dataset]);
   expect(await listed('solvers')).toEqual([ids.solver]);
   expect(await listed('training-jobs')).toEqual([ids.job]);
   expect(await api.request('GET', `/v1/datafiles/${ids.datafile}`)).toMatchObject({ status: 'ready' });
-  expect(await api.request('GET', `/v1/datasets/${ids.dataset}`)).toMatchObject({ status: 'ready', shape: { channels: 1, height: 28, width: 28 } });
+  expect(await api.request('GET', `/v1/datasets/${ids.dataset}`)).toMatchObject({
+    status: 'ready',
+    shape: { channels: 1, height: 28, width: 28 },
+  });
   expect(await api.request('GET', `/v1/training-jobs/${ids.job}`)).toMatchObject({ status: 'succeeded', attempts: 1 });
   expect((await downloadModel(ids.job)).equals(modelBefore)).toBe(true);
   expect(await api.request<string>('GET', `/v1/training-jobs/${ids.job}/logs`)).toMatch(/Optimization Done/);
@@ -96,7 +112,14 @@ it('training jobs whose queue message or Batch job was lost are re-queued at the
   };
   await records.putNew('training-jobs', lost);
   // And one that was running on a Batch job the restarted Batch no longer knows.
-  const orphan = { ...lost, id: newId('training-jobs'), name: 'orphaned-batch-job', status: 'running' as const, attempts: 1, batchJobId: 'batch-job-from-before' };
+  const orphan = {
+    ...lost,
+    id: newId('training-jobs'),
+    name: 'orphaned-batch-job',
+    status: 'running' as const,
+    attempts: 1,
+    batchJobId: 'batch-job-from-before',
+  };
   await records.putNew('training-jobs', { ...orphan, batchEventRank: 13 } as TrainingJob);
   expect(await api.request('GET', `/v1/training-jobs/${lost.id}`)).toMatchObject({ status: 'queued' });
   const tokenBefore = api;
@@ -104,13 +127,20 @@ it('training jobs whose queue message or Batch job was lost are re-queued at the
   const { cloud } = await restart();
   expect(cloud.recovered).toBe(2);
   for (const id of [lost.id, orphan.id]) {
-    const job = await api.waitFor<JobView & Record<string, unknown>>(`/v1/training-jobs/${id}`, terminal, { timeoutMs: 4 * 60_000 });
+    const job = await api.waitFor<JobView & Record<string, unknown>>(`/v1/training-jobs/${id}`, terminal, {
+      timeoutMs: 4 * 60_000,
+    });
     expect(job.error).toBeUndefined();
     expect(job).toMatchObject({ status: 'succeeded', attempts: 1, model: { iteration: 20 } });
     expect((await downloadModel(id)).length).toBeGreaterThan(0);
   }
   // Only the two lost jobs ran on this start; the finished one was left alone.
-  expect(cloud.batch.jobs().map((j) => j.parameters?.recordId).sort()).toEqual([lost.id, orphan.id].sort());
+  expect(
+    cloud.batch
+      .jobs()
+      .map((j) => j.parameters?.recordId)
+      .sort(),
+  ).toEqual([lost.id, orphan.id].sort());
   const orphanRecord = await records.get('training-jobs', TENANT, orphan.id);
   expect(orphanRecord.batchJobId).not.toBe('batch-job-from-before');
   expect(await api.request('GET', `/v1/training-jobs/${ids.job}`)).toMatchObject({ status: 'succeeded', attempts: 1 });

@@ -3,7 +3,13 @@
  * PutObject gets the whole old object or the whole new one — never a truncated file, which made a
  * job log read while the worker replaced it answer InvalidRange or lose lines.
  */
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,7 +24,12 @@ let s3: S3Client;
 beforeAll(async () => {
   home = await mkdtemp(path.join(os.tmpdir(), 's3-atomic-'));
   emulators = await startEmulators(home);
-  s3 = new S3Client({ endpoint: emulators.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3 = new S3Client({
+    endpoint: emulators.endpoints.s3,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: 'atomic' }));
 });
 
@@ -35,7 +46,8 @@ it('readers during 20 replacements of a 4 MiB object only ever see a whole versi
   await s3.send(new PutObjectCommand({ Bucket: 'atomic', Key: 'log', Body: version(0) }));
   let writing = true;
   const writer = (async () => {
-    for (let n = 1; n <= 20; n++) await s3.send(new PutObjectCommand({ Bucket: 'atomic', Key: 'log', Body: version(n) }));
+    for (let n = 1; n <= 20; n++)
+      await s3.send(new PutObjectCommand({ Bucket: 'atomic', Key: 'log', Body: version(n) }));
     writing = false;
   })();
   const seen: string[] = [];
@@ -44,7 +56,9 @@ it('readers during 20 replacements of a 4 MiB object only ever see a whole versi
       const object = await s3.send(new GetObjectCommand({ Bucket: 'atomic', Key: 'log', Range: 'bytes=1048576-' }));
       const bytes = Buffer.from(await object.Body!.transformToByteArray());
       const first = bytes[0]!;
-      seen.push(bytes.length === 3 * 1024 * 1024 && bytes.every((b) => b === first) ? 'whole' : `torn (${bytes.length} bytes)`);
+      seen.push(
+        bytes.length === 3 * 1024 * 1024 && bytes.every((b) => b === first) ? 'whole' : `torn (${bytes.length} bytes)`,
+      );
     }
   };
   await Promise.all([writer, reader(), reader()]);

@@ -46,17 +46,21 @@ const batchJobsNamed = (name: string) => tc.cloud.batch.jobs().filter((job) => j
 const trainJobsOf = (recordId: string) => batchJobsNamed(`train-${recordId}`);
 
 async function setCapacity(maxWorkers: number, perTenant = 10): Promise<void> {
-  const answer = await rawCall(admin, 'PUT', '/v1/admin/capacity', { body: { maxWorkers, maxConcurrentJobs: { default: perTenant } } });
+  const answer = await rawCall(admin, 'PUT', '/v1/admin/capacity', {
+    body: { maxWorkers, maxConcurrentJobs: { default: perTenant } },
+  });
   expect(answer.status).toBe(200);
 }
 
 async function queueJob(tenant: Tenant, name: string): Promise<string> {
-  return (await api[tenant].request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solverOf[tenant], name })).id;
+  return (await api[tenant].request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solverOf[tenant], name }))
+    .id;
 }
 
 const waitingIds = async () => new Set((await records.findWaiting()).map((entry) => entry.recordId));
 const statusOf = async (tenant: Tenant, id: string) => (await records.find('training-jobs', tenant, id))?.status;
-const allSucceeded = async (jobs: Array<{ tenant: Tenant; id: string }>) => (await Promise.all(jobs.map((j) => statusOf(j.tenant, j.id)))).every((s) => s === 'succeeded');
+const allSucceeded = async (jobs: Array<{ tenant: Tenant; id: string }>) =>
+  (await Promise.all(jobs.map((j) => statusOf(j.tenant, j.id)))).every((s) => s === 'succeeded');
 
 /** Samples how many Batch jobs are unfinished at once, every few milliseconds. */
 function sampleConcurrency() {
@@ -91,10 +95,21 @@ beforeAll(async () => {
           testing: { datafileId: datafile, splitPercentage: 0.2 },
         })
       ).id;
-      const ready = await api[tenant].waitFor<{ status: string }>(`/v1/datasets/${dataset}`, (d) => !['pending', 'processing'].includes(d.status), { timeoutMs: 5 * 60_000 });
+      const ready = await api[tenant].waitFor<{ status: string }>(
+        `/v1/datasets/${dataset}`,
+        (d) => !['pending', 'processing'].includes(d.status),
+        { timeoutMs: 5 * 60_000 },
+      );
       expect(ready.status).toBe('ready');
       // A few iterations: the jobs are about scheduling, not training.
-      solverOf[tenant] = (await api[tenant].request<{ id: string }>('POST', '/v1/solvers', { name: 'tiny', datasetId: dataset, solver: tinySolver(4), net: tinyNet() })).id;
+      solverOf[tenant] = (
+        await api[tenant].request<{ id: string }>('POST', '/v1/solvers', {
+          name: 'tiny',
+          datasetId: dataset,
+          solver: tinySolver(4),
+          net: tinyNet(),
+        })
+      ).id;
     }),
   );
 });
@@ -106,11 +121,18 @@ afterAll(async () => {
 
 describe('the admin capacity API', () => {
   it('answers 403 problem+json to a tenant that is not an admin, for reading and changing', async () => {
-    for (const [method, body] of [['GET', undefined], ['PUT', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } }]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PUT', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } }],
+    ] as const) {
       const answer = await rawCall(api['sched-a'], method, '/v1/admin/capacity', { body });
       expect(answer.status).toBe(403);
       expect(answer.headers.get('content-type')).toBe('application/problem+json');
-      expect(answer.body).toMatchObject({ status: 403, title: 'Forbidden', detail: expect.stringContaining('"admins" group') });
+      expect(answer.body).toMatchObject({
+        status: 403,
+        title: 'Forbidden',
+        detail: expect.stringContaining('"admins" group'),
+      });
     }
     expect((await rawCall(api['sched-a'], 'GET', '/v1/admin/capacity', { token: null })).status).toBe(401);
   });
@@ -122,11 +144,18 @@ describe('the admin capacity API', () => {
   });
 
   it('refuses an invalid change with 400 naming each bad field, and changes nothing', async () => {
-    const answer = await rawCall(admin, 'PUT', '/v1/admin/capacity', { body: { maxWorkers: -1, maxConcurrentJobs: { default: 'many', tenants: { 'not a tenant': 1 } }, extra: 1 } });
+    const answer = await rawCall(admin, 'PUT', '/v1/admin/capacity', {
+      body: { maxWorkers: -1, maxConcurrentJobs: { default: 'many', tenants: { 'not a tenant': 1 } }, extra: 1 },
+    });
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     const fields = (answer.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
-    expect(fields).toEqual(['extra', 'maxConcurrentJobs.default', 'maxConcurrentJobs.tenants.not a tenant', 'maxWorkers']);
+    expect(fields).toEqual([
+      'extra',
+      'maxConcurrentJobs.default',
+      'maxConcurrentJobs.tenants.not a tenant',
+      'maxWorkers',
+    ]);
     expect((await rawCall(admin, 'GET', '/v1/admin/capacity')).body).toMatchObject({ source: 'defaults' });
   });
 
@@ -141,13 +170,21 @@ describe('the admin capacity API', () => {
 
   it('`npm run token -- <tenant> --admin` prints a token in the admins group that the API accepts', async () => {
     const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-    const run = (args: string[]) => promisify(execFile)(tsx, ['local/token.ts', ...args], { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, ELASTIC_CAFFE_HOME: tc.home } });
+    const run = (args: string[]) =>
+      promisify(execFile)(tsx, ['local/token.ts', ...args], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, ELASTIC_CAFFE_HOME: tc.home },
+      });
     const adminToken = (await run(['ops2', '--admin'])).stdout.trim();
     expect(decodeJwt(adminToken)).toMatchObject({ sub: 'ops2', 'cognito:groups': ['admins'] });
-    expect((await rawCall(new ElasticCaffeClient(tc.cloud.url, adminToken), 'GET', '/v1/admin/capacity')).status).toBe(200);
+    expect((await rawCall(new ElasticCaffeClient(tc.cloud.url, adminToken), 'GET', '/v1/admin/capacity')).status).toBe(
+      200,
+    );
     const plainToken = (await run(['ops3'])).stdout.trim();
     expect(decodeJwt(plainToken)['cognito:groups']).toBeUndefined();
-    expect((await rawCall(new ElasticCaffeClient(tc.cloud.url, plainToken), 'GET', '/v1/admin/capacity')).status).toBe(403);
+    expect((await rawCall(new ElasticCaffeClient(tc.cloud.url, plainToken), 'GET', '/v1/admin/capacity')).status).toBe(
+      403,
+    );
   });
 });
 
@@ -155,7 +192,11 @@ describe('capacity and fairness: 30 jobs from 3 tenants', () => {
   it('never runs more than maxWorkers, interleaves tenants, runs each job once, and a raised limit applies mid-run', async () => {
     await setCapacity(0);
     const jobs: Array<{ tenant: Tenant; id: string }> = [];
-    for (const [tenant, count] of [['sched-a', 20], ['sched-b', 5], ['sched-c', 5]] as const)
+    for (const [tenant, count] of [
+      ['sched-a', 20],
+      ['sched-b', 5],
+      ['sched-c', 5],
+    ] as const)
       for (let i = 0; i < count; i++) jobs.push({ tenant, id: await queueJob(tenant, `${tenant}-${i}`) });
     // Paused (maxWorkers 0): every job waits, none reaches Batch.
     await until('all 30 jobs wait for a worker', async () => {
@@ -217,7 +258,11 @@ describe('exactly one Batch job per record', () => {
 });
 
 describe('a dispatcher killed between its steps: the reconciler repairs it', () => {
-  const work = (tenant: Tenant, recordId: string) => ({ collection: 'training-jobs' as const, tenantId: tenant, recordId });
+  const work = (tenant: Tenant, recordId: string) => ({
+    collection: 'training-jobs' as const,
+    tenantId: tenant,
+    recordId,
+  });
 
   /** A job that is waiting while nothing may start (capacity 0), so the test plays the dispatcher itself. */
   async function waitingJob(name: string): Promise<string> {
@@ -270,7 +315,9 @@ describe('cancellation in every dispatch state', () => {
     await setCapacity(0);
     const id = await queueJob('sched-b', 'cancel-waiting');
     await until('it waits', async () => (await waitingIds()).has(id));
-    expect((await api['sched-b'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe('cancelled');
+    expect((await api['sched-b'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe(
+      'cancelled',
+    );
     await setCapacity(2);
     await until('it left the waiting set', async () => !(await waitingIds()).has(id), 30_000);
     expect(trainJobsOf(id)).toHaveLength(0);
@@ -284,7 +331,9 @@ describe('cancellation in every dispatch state', () => {
     const ref = { collection: 'training-jobs' as const, tenantId: 'sched-b', recordId: id };
     expect(await acquireSlots(ref, claimId, { maxWorkers: 1, tenantLimit: 1 })).toBe(true);
     const claimed = await claimRecord(ref, claimId);
-    expect((await api['sched-b'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe('cancelled');
+    expect((await api['sched-b'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe(
+      'cancelled',
+    );
     // The dispatcher carries on: it submits, then cannot record the job on a cancelled record.
     const jobId = await submitBatchJob('training-jobs', claimed!);
     const { recordSubmission } = await import('../../core/usecases/work');
@@ -296,15 +345,26 @@ describe('cancellation in every dispatch state', () => {
 
   it('running: the Batch job is terminated and the slot given back', async () => {
     await setCapacity(2);
-    const longSolver = (await api['sched-c'].request<{ id: string }>('POST', '/v1/solvers', {
-      name: 'long',
-      datasetId: (await records.find('solvers', 'sched-c', solverOf['sched-c']))!.datasetId,
-      solver: tinySolver(10_000_000).replace('snapshot: 10', 'snapshot: 100000000'),
-      net: tinyNet(),
-    })).id;
-    const id = (await api['sched-c'].request<{ id: string }>('POST', '/v1/training-jobs', { solverId: longSolver, name: 'cancel-running' })).id;
-    await api['sched-c'].waitFor<{ status: string }>(`/v1/training-jobs/${id}`, (j) => j.status === 'running', { timeoutMs: 2 * 60_000 });
-    expect((await api['sched-c'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe('cancelled');
+    const longSolver = (
+      await api['sched-c'].request<{ id: string }>('POST', '/v1/solvers', {
+        name: 'long',
+        datasetId: (await records.find('solvers', 'sched-c', solverOf['sched-c']))!.datasetId,
+        solver: tinySolver(10_000_000).replace('snapshot: 10', 'snapshot: 100000000'),
+        net: tinyNet(),
+      })
+    ).id;
+    const id = (
+      await api['sched-c'].request<{ id: string }>('POST', '/v1/training-jobs', {
+        solverId: longSolver,
+        name: 'cancel-running',
+      })
+    ).id;
+    await api['sched-c'].waitFor<{ status: string }>(`/v1/training-jobs/${id}`, (j) => j.status === 'running', {
+      timeoutMs: 2 * 60_000,
+    });
+    expect((await api['sched-c'].request<{ status: string }>('POST', `/v1/training-jobs/${id}/cancel`)).status).toBe(
+      'cancelled',
+    );
     await until('the Batch job stopped', () => trainJobsOf(id).every((job) => !active.has(job.status ?? '')), 60_000);
     await until('its slots were given back', async () => (await listSlots()).length === 0, 30_000);
   });

@@ -20,13 +20,17 @@ beforeAll(async () => {
 afterAll(async () => tc?.stop());
 
 async function rejection(solver: string, net: string): Promise<ApiError> {
-  const error = await api.request('POST', '/v1/solvers', { name: 'bad', datasetId, solver, net }).catch((e: unknown) => e);
+  const error = await api
+    .request('POST', '/v1/solvers', { name: 'bad', datasetId, solver, net })
+    .catch((e: unknown) => e);
   if (!(error instanceof ApiError)) throw new Error(`expected a rejection, got ${JSON.stringify(error)}`);
   return error;
 }
 
 test('schema problems answer 400 with every located error, and no solver is stored', async () => {
-  const net = tinyNet().replace('inner_product_param { num_output: 10', 'inner_product_param { num_outputs: 10').replace('type: "Accuracy"', 'type: "Acuracy"');
+  const net = tinyNet()
+    .replace('inner_product_param { num_output: 10', 'inner_product_param { num_outputs: 10')
+    .replace('type: "Accuracy"', 'type: "Acuracy"');
   const error = await rejection(`${tinySolver()}solver_mode: TPU\n`, net);
   expect(error.status).toBe(400);
   expect(error.body).toMatchObject({
@@ -34,8 +38,18 @@ test('schema problems answer 400 with every located error, and no solver is stor
     detail: expect.stringContaining('the prototxt is not valid'),
     errors: [
       { field: 'solver', line: 9, column: 1, message: 'solver_mode must be one of CPU, GPU (unquoted), got "TPU"' },
-      { field: 'net', line: 25, column: 25, message: 'unknown field "num_outputs" in InnerProductParameter (did you mean "num_output"?)' },
-      { field: 'net', line: 29, column: 3, message: expect.stringMatching(/^unknown layer type "Acuracy"; Caffe 1.0 knows /) },
+      {
+        field: 'net',
+        line: 25,
+        column: 25,
+        message: 'unknown field "num_outputs" in InnerProductParameter (did you mean "num_output"?)',
+      },
+      {
+        field: 'net',
+        line: 29,
+        column: 3,
+        message: expect.stringMatching(/^unknown layer type "Acuracy"; Caffe 1.0 knows /),
+      },
     ],
   });
   expect((await api.request<{ items: unknown[] }>('GET', '/v1/solvers')).items).toEqual([]);
@@ -50,11 +64,15 @@ test('a Python layer answers 400 saying why', async () => {
 });
 
 test('V1 nets and the newer solver types are accepted', async () => {
-  const v1 = 'layers { name: "d" type: DATA top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 backend: LEVELDB } }\n' +
+  const v1 =
+    'layers { name: "d" type: DATA top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 backend: LEVELDB } }\n' +
     'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: "ip" blobs_lr: 1 inner_product_param { num_output: 10 } }\n' +
     'layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip" bottom: "label" }\n';
   const created = await api.request<{ solverType: string; maxIterations: number }>('POST', '/v1/solvers', {
-    name: 'v1', datasetId, solver: `${tinySolver(30)}type: "RMSProp"\nrms_decay: 0.9\n`, net: v1,
+    name: 'v1',
+    datasetId,
+    solver: `${tinySolver(30)}type: "RMSProp"\nrms_decay: 0.9\n`,
+    net: v1,
   });
   expect(created).toMatchObject({ solverType: 'RMSProp', maxIterations: 30 });
 });

@@ -38,12 +38,20 @@ interface Answer {
 async function send(api: ElasticCaffeClient, method: string, urlPath: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${api.baseUrl}${urlPath}`, {
     method,
-    headers: { authorization: `Bearer ${api.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${api.token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
-  const answer = { status: response.status, contentType, text, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+  const answer = {
+    status: response.status,
+    contentType,
+    text,
+    body: contentType.includes('json') && text ? JSON.parse(text) : text,
+  };
   // B's 404s on every route are answers too: each must be one the OpenAPI document lists.
   validateResponse({ method, path: urlPath, ...answer });
   return answer;
@@ -74,20 +82,51 @@ beforeAll(async () => {
     })
   ).id;
   ids.solvers = (
-    await a.request<{ id: string }>('POST', '/v1/solvers', { name: `${secret}-solver`, datasetId: ids.datasets, solver: tinySolver(20), net: tinyNet() })
+    await a.request<{ id: string }>('POST', '/v1/solvers', {
+      name: `${secret}-solver`,
+      datasetId: ids.datasets,
+      solver: tinySolver(20),
+      net: tinyNet(),
+    })
   ).id;
-  ids['training-jobs'] = (await a.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solvers, name: `${secret}-job` })).id;
+  ids['training-jobs'] = (
+    await a.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.solvers, name: `${secret}-job` })
+  ).id;
   // Finished, so A has a log, snapshots and a model that B must not reach.
-  const job = await a.waitFor<{ status: string; error?: string }>(`/v1/training-jobs/${ids['training-jobs']}`, (j) => ['succeeded', 'failed'].includes(j.status), {
-    timeoutMs: 4 * 60_000,
-  });
+  const job = await a.waitFor<{ status: string; error?: string }>(
+    `/v1/training-jobs/${ids['training-jobs']}`,
+    (j) => ['succeeded', 'failed'].includes(j.status),
+    {
+      timeoutMs: 4 * 60_000,
+    },
+  );
   expect(job).toMatchObject({ status: 'succeeded' });
-  ids.classifiers = (await a.request<{ id: string }>('POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'], name: `${secret}-classifier` })).id;
+  ids.classifiers = (
+    await a.request<{ id: string }>('POST', '/v1/classifiers', {
+      trainingJobId: ids['training-jobs'],
+      name: `${secret}-classifier`,
+    })
+  ).id;
   // A finished classify job, so A has results that B must not reach.
-  const classifyJob = await a.request<{ id: string; upload: { url: string } }>('POST', `/v1/classifiers/${ids.classifiers}/classify-jobs`, { name: `${secret}-classify`, archive: true });
+  const classifyJob = await a.request<{ id: string; upload: { url: string } }>(
+    'POST',
+    `/v1/classifiers/${ids.classifiers}/classify-jobs`,
+    { name: `${secret}-classify`, archive: true },
+  );
   ids['classify-jobs'] = classifyJob.id;
-  expect((await fetch(classifyJob.upload.url, { method: 'PUT', body: craftTar(entries.filter((e) => 'data' in e).slice(0, 3)) })).status).toBe(200);
-  const classified = await a.waitFor<{ status: string }>(`/v1/classify-jobs/${classifyJob.id}`, (j) => ['succeeded', 'failed'].includes(j.status), { timeoutMs: 2 * 60_000 });
+  expect(
+    (
+      await fetch(classifyJob.upload.url, {
+        method: 'PUT',
+        body: craftTar(entries.filter((e) => 'data' in e).slice(0, 3)),
+      })
+    ).status,
+  ).toBe(200);
+  const classified = await a.waitFor<{ status: string }>(
+    `/v1/classify-jobs/${classifyJob.id}`,
+    (j) => ['succeeded', 'failed'].includes(j.status),
+    { timeoutMs: 2 * 60_000 },
+  );
   expect(classified).toMatchObject({ status: 'succeeded' });
 });
 
@@ -95,11 +134,14 @@ afterAll(async () => {
   await tc?.stop();
 });
 
-describe("tenant A sees its own objects", () => {
+describe('tenant A sees its own objects', () => {
   it.each(collections.map((c) => [c]))("A's %s list contains A's record, and reading it works", async (collection) => {
     const list = await a.request<{ items: Array<{ id: string; name?: string }> }>('GET', `/v1/${collection}`);
     expect(list.items.map((r) => r.id)).toEqual([ids[collection]]);
-    const record = await a.request<{ id: string; name?: string; tenantId?: string }>('GET', `/v1/${collection}/${ids[collection]}`);
+    const record = await a.request<{ id: string; name?: string; tenantId?: string }>(
+      'GET',
+      `/v1/${collection}/${ids[collection]}`,
+    );
     expect(record.id).toBe(ids[collection]);
     expect(record.name).toContain(secret);
     expect(record).not.toHaveProperty('tenantId');
@@ -110,7 +152,10 @@ describe("tenant A sees its own objects", () => {
   });
 
   it("A's classify job results URL points inside tenants/A/ and downloads", async () => {
-    const results = await a.request<{ url: string; bytes: number }>('GET', `/v1/classify-jobs/${ids['classify-jobs']}/results`);
+    const results = await a.request<{ url: string; bytes: number }>(
+      'GET',
+      `/v1/classify-jobs/${ids['classify-jobs']}/results`,
+    );
     expectInsideTenant(results.url, A);
     const file = (await (await fetch(results.url)).json()) as { results: unknown[] };
     expect(file.results).toHaveLength(3);
@@ -119,13 +164,16 @@ describe("tenant A sees its own objects", () => {
   it("A's log and artifacts; every artifact URL points inside tenants/A/ and downloads", async () => {
     const log = await a.request<string>('GET', `/v1/training-jobs/${ids['training-jobs']}/logs`);
     expect(log).toMatch(/Optimization Done/);
-    const artifacts = await a.request<{ model: { url: string; bytes: number }; snapshots: Array<{ iteration: number; model?: { url: string }; solverState?: { url: string } }> }>(
-      'GET',
-      `/v1/training-jobs/${ids['training-jobs']}/artifacts`,
-    );
+    const artifacts = await a.request<{
+      model: { url: string; bytes: number };
+      snapshots: Array<{ iteration: number; model?: { url: string }; solverState?: { url: string } }>;
+    }>('GET', `/v1/training-jobs/${ids['training-jobs']}/artifacts`);
     expect(artifacts.model.bytes).toBeGreaterThan(0);
     expect(artifacts.snapshots.map((s) => s.iteration)).toEqual([10, 20]);
-    const urls = [artifacts.model.url, ...artifacts.snapshots.flatMap((s) => [s.model?.url, s.solverState?.url])].filter((u): u is string => Boolean(u));
+    const urls = [
+      artifacts.model.url,
+      ...artifacts.snapshots.flatMap((s) => [s.model?.url, s.solverState?.url]),
+    ].filter((u): u is string => Boolean(u));
     expect(urls.length).toBe(5);
     for (const url of urls) expectInsideTenant(url, A);
     const model = await fetch(artifacts.model.url);
@@ -137,7 +185,8 @@ describe("tenant A sees its own objects", () => {
 describe("tenant B walks every route with A's ids", () => {
   beforeAll(async () => {
     // B starts with nothing at all.
-    for (const collection of collections) expect((await b.request<{ items: unknown[] }>('GET', `/v1/${collection}`)).items).toEqual([]);
+    for (const collection of collections)
+      expect((await b.request<{ items: unknown[] }>('GET', `/v1/${collection}`)).items).toEqual([]);
   });
 
   /** What B sends on each route, and what must come back. Every route of the table must be here. */
@@ -169,7 +218,12 @@ describe("tenant B walks every route with A's ids", () => {
       expectNotFound(answer, ids.datafiles);
     },
     'POST /v1/solvers': async () => {
-      const answer = await send(b, 'POST', '/v1/solvers', { name: 'bravo-solver', datasetId: ids.datasets, solver: tinySolver(), net: tinyNet() });
+      const answer = await send(b, 'POST', '/v1/solvers', {
+        name: 'bravo-solver',
+        datasetId: ids.datasets,
+        solver: tinySolver(),
+        net: tinyNet(),
+      });
       expectNotFound(answer, ids.datasets);
     },
     'POST /v1/training-jobs': async () => {
@@ -209,48 +263,88 @@ describe("tenant B walks every route with A's ids", () => {
       expect(answer.text).not.toContain(A);
     },
     'POST /v1/classifiers': async () => {
-      expectNotFound(await send(b, 'POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'] }), ids['training-jobs']);
+      expectNotFound(
+        await send(b, 'POST', '/v1/classifiers', { trainingJobId: ids['training-jobs'] }),
+        ids['training-jobs'],
+      );
     },
     'DELETE /v1/classifiers/{id}': async () => {
       expectNotFound(await send(b, 'DELETE', `/v1/classifiers/${ids.classifiers}`), ids.classifiers);
       expect((await a.request<{ id: string }>('GET', `/v1/classifiers/${ids.classifiers}`)).id).toBe(ids.classifiers);
     },
     'POST /v1/classifiers/{id}/classify-jobs': async () => {
-      expectNotFound(await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify-jobs`, { archive: true }), ids.classifiers);
+      expectNotFound(
+        await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify-jobs`, { archive: true }),
+        ids.classifiers,
+      );
     },
     'GET /v1/classify-jobs/{id}/results': async () => {
       expectNotFound(await send(b, 'GET', `/v1/classify-jobs/${ids['classify-jobs']}/results`), ids['classify-jobs']);
     },
     'POST /v1/classifiers/{id}/classify': async () => {
-      const image = PNG.sync.write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) })).toString('base64');
-      expectNotFound(await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify`, { images: [{ base64: image }] }), ids.classifiers);
+      const image = PNG.sync
+        .write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) }))
+        .toString('base64');
+      expectNotFound(
+        await send(b, 'POST', `/v1/classifiers/${ids.classifiers}/classify`, { images: [{ base64: image }] }),
+        ids.classifiers,
+      );
     },
     // Admin routes hold no tenant data; a tenant that is not an admin is refused outright.
     'GET /v1/admin/capacity': async () => {
       const answer = await send(b, 'GET', '/v1/admin/capacity');
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
       expect(answer.text).not.toContain(A);
     },
     'PUT /v1/admin/capacity': async () => {
-      const answer = await send(b, 'PUT', '/v1/admin/capacity', { maxWorkers: 100, maxConcurrentJobs: { default: 100 } });
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      const answer = await send(b, 'PUT', '/v1/admin/capacity', {
+        maxWorkers: 100,
+        maxConcurrentJobs: { default: 100 },
+      });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
       expect((await readCapacity()).source).toBe('defaults');
     },
     'GET /v1/admin/limits': async () => {
       const answer = await send(b, 'GET', '/v1/admin/limits');
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
     },
     'PUT /v1/admin/limits': async () => {
-      const body = { default: { maxDatafileBytes: 1, maxArchiveEntries: 1, maxUncompressedBytes: 1, maxQueuedJobs: 1, maxStorageBytes: 1 }, tenants: {} };
+      const body = {
+        default: {
+          maxDatafileBytes: 1,
+          maxArchiveEntries: 1,
+          maxUncompressedBytes: 1,
+          maxQueuedJobs: 1,
+          maxStorageBytes: 1,
+        },
+        tenants: {},
+      };
       const answer = await send(b, 'PUT', '/v1/admin/limits', body);
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
       expect((await readLimits()).source).toBe('defaults');
     },
     'DELETE /v1/admin/tenants/{tenantId}': async () => {
       const answer = await send(b, 'DELETE', `/v1/admin/tenants/${A}`);
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 403, contentType: 'application/problem+json' });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
       // Nothing of A's was deleted.
-      expect(await a.request<{ id: string }>('GET', `/v1/datafiles/${ids.datafiles}`)).toMatchObject({ id: ids.datafiles });
+      expect(await a.request<{ id: string }>('GET', `/v1/datafiles/${ids.datafiles}`)).toMatchObject({
+        id: ids.datafiles,
+      });
     },
   };
   for (const collection of collections) {
@@ -298,7 +392,8 @@ describe("tenant B walks every route with A's ids", () => {
 
   it("B cannot use A's list cursor to see A's records", async () => {
     // A cursor only names a position; it is always read inside the caller's own partition.
-    for (let i = 0; i < 2; i++) await a.request('POST', '/v1/datafiles', { name: `${secret}-extra-${i}`, format: 'image-folders' });
+    for (let i = 0; i < 2; i++)
+      await a.request('POST', '/v1/datafiles', { name: `${secret}-extra-${i}`, format: 'image-folders' });
     const page = await a.request<{ items: unknown[]; nextCursor: string | null }>('GET', '/v1/datafiles?limit=1');
     expect(page.nextCursor).toEqual(expect.any(String));
     const answer = await send(b, 'GET', `/v1/datafiles?limit=10&cursor=${encodeURIComponent(page.nextCursor!)}`);
@@ -316,7 +411,10 @@ describe('pagination', () => {
 
   beforeAll(async () => {
     api = await tc.as(tenant);
-    for (let i = 0; i < 5; i++) created.push((await api.request<{ id: string }>('POST', '/v1/datafiles', { name: `page-${i}`, format: 'image-folders' })).id);
+    for (let i = 0; i < 5; i++)
+      created.push(
+        (await api.request<{ id: string }>('POST', '/v1/datafiles', { name: `page-${i}`, format: 'image-folders' })).id,
+      );
   });
 
   it('limit=2 walks 2 + 2 + 1, newest first, no duplicates, all 5', async () => {
@@ -324,7 +422,10 @@ describe('pagination', () => {
     let cursor: string | null = null;
     do {
       const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await api.request('GET', `/v1/datafiles${query}`);
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await api.request(
+        'GET',
+        `/v1/datafiles${query}`,
+      );
       pages.push(page.items.map((d) => d.id));
       cursor = page.nextCursor;
       expect(pages.length).toBeLessThanOrEqual(5);
@@ -350,7 +451,11 @@ describe('pagination', () => {
   });
 
   it('a made-up cursor → 400', async () => {
-    const answer = await send(api, 'GET', `/v1/datafiles?cursor=${Buffer.from('something-else').toString('base64url')}`);
+    const answer = await send(
+      api,
+      'GET',
+      `/v1/datafiles?cursor=${Buffer.from('something-else').toString('base64url')}`,
+    );
     expect(answer.status).toBe(400);
   });
 });

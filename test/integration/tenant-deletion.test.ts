@@ -31,7 +31,9 @@ const now = () => new Date().toISOString();
 async function putObjects(prefix: string, count: number): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
   for (let i = 0; i < names.length; i += 25)
-    await Promise.all(names.slice(i, i + 25).map((Key) => s3().send(new PutObjectCommand({ Bucket: bucket(), Key, Body: 'x' }))));
+    await Promise.all(
+      names.slice(i, i + 25).map((Key) => s3().send(new PutObjectCommand({ Bucket: bucket(), Key, Body: 'x' }))),
+    );
 }
 
 async function partition(tenantId: string): Promise<unknown[]> {
@@ -58,7 +60,18 @@ async function waitingTrainingJob(tenantId: string): Promise<TrainingJob> {
     createdAt: now(),
     updatedAt: now(),
   };
-  const solver: Solver = { id: newId('solvers'), tenantId, datasetId: dataset.id, solver: '', net: '', solverType: 'SGD', maxIterations: 10, status: 'ready', createdAt: now(), updatedAt: now() };
+  const solver: Solver = {
+    id: newId('solvers'),
+    tenantId,
+    datasetId: dataset.id,
+    solver: '',
+    net: '',
+    solverType: 'SGD',
+    maxIterations: 10,
+    status: 'ready',
+    createdAt: now(),
+    updatedAt: now(),
+  };
   const job: TrainingJob = {
     id: newId('training-jobs'),
     tenantId,
@@ -111,13 +124,25 @@ describe('deleteTenant', () => {
     });
     // Both tenants have their own settings too.
     const capacity = await readCapacity();
-    await writeCapacity({ maxWorkers: capacity.maxWorkers, maxConcurrentJobs: { default: capacity.maxConcurrentJobs.default, tenants: { [doomed]: 3, [kept]: 4 } } });
-    await writeLimits({ default: defaultLimits().default, tenants: { [doomed]: { maxQueuedJobs: 5 }, [kept]: { maxQueuedJobs: 6 } } });
+    await writeCapacity({
+      maxWorkers: capacity.maxWorkers,
+      maxConcurrentJobs: { default: capacity.maxConcurrentJobs.default, tenants: { [doomed]: 3, [kept]: 4 } },
+    });
+    await writeLimits({
+      default: defaultLimits().default,
+      tenants: { [doomed]: { maxQueuedJobs: 5 }, [kept]: { maxQueuedJobs: 6 } },
+    });
   });
 
   it('terminates its running Batch job and deletes all of its objects and records', async () => {
     const result = await deleteTenant(doomed, { pollMs: 200 });
-    expect(result).toEqual({ complete: true, batchJobsTerminated: 1, stillStopping: [], objectsDeleted: 1005, recordsDeleted: 3 });
+    expect(result).toEqual({
+      complete: true,
+      batchJobsTerminated: 1,
+      stillStopping: [],
+      objectsDeleted: 1005,
+      recordsDeleted: 3,
+    });
     const batchJob = tc.cloud.batch.jobs().find((j) => j.parameters?.recordId === job.id);
     expect(batchJob).toMatchObject({ status: 'FAILED', isTerminated: true });
     expect(await listObjects(`tenants/${doomed}/`)).toEqual([]);
@@ -139,17 +164,40 @@ describe('deleteTenant', () => {
   });
 
   it('running it again changes nothing and reports nothing left', async () => {
-    expect(await deleteTenant(doomed)).toEqual({ complete: true, batchJobsTerminated: 0, stillStopping: [], objectsDeleted: 0, recordsDeleted: 0 });
+    expect(await deleteTenant(doomed)).toEqual({
+      complete: true,
+      batchJobsTerminated: 0,
+      stillStopping: [],
+      objectsDeleted: 0,
+      recordsDeleted: 0,
+    });
   });
 
   it('finishes a deletion that stopped part-way (some objects gone, every record still there)', async () => {
     const other = 'tenant-half-deleted';
     await putObjects(`tenants/${other}/datasets/ds_x/`, 10);
     await putObjects(`tenants/${other}/solvers/sv_half/`, 4);
-    await records.putNew('solvers', { id: 'sv_half', tenantId: other, datasetId: 'ds_x', solver: '', net: '', solverType: 'SGD', maxIterations: 1, status: 'ready', createdAt: now(), updatedAt: now() });
+    await records.putNew('solvers', {
+      id: 'sv_half',
+      tenantId: other,
+      datasetId: 'ds_x',
+      solver: '',
+      net: '',
+      solverType: 'SGD',
+      maxIterations: 1,
+      status: 'ready',
+      createdAt: now(),
+      updatedAt: now(),
+    });
     // What a run that crashed after deleting some objects leaves.
     await deleteRecordObjects(other, 'datasets', 'ds_x');
-    expect(await deleteTenant(other)).toEqual({ complete: true, batchJobsTerminated: 0, stillStopping: [], objectsDeleted: 4, recordsDeleted: 1 });
+    expect(await deleteTenant(other)).toEqual({
+      complete: true,
+      batchJobsTerminated: 0,
+      stillStopping: [],
+      objectsDeleted: 4,
+      recordsDeleted: 1,
+    });
     expect(await listObjects(`tenants/${other}/`)).toEqual([]);
     expect(await records.find('solvers', other, 'sv_half')).toBeUndefined();
   });
@@ -171,23 +219,38 @@ describe('DELETE /v1/admin/tenants/{tenantId}', () => {
   });
 
   it('refuses anyone but an admin with 403, deleting nothing', async () => {
-    const datafile = await leavingClient.request<{ id: string }>('POST', '/v1/datafiles', { name: 'kept', format: 'idx', sizeBytes: 10 });
-    const refused = await leavingClient.request('DELETE', `/v1/admin/tenants/${leaving}`).catch((error: unknown) => error);
+    const datafile = await leavingClient.request<{ id: string }>('POST', '/v1/datafiles', {
+      name: 'kept',
+      format: 'idx',
+      sizeBytes: 10,
+    });
+    const refused = await leavingClient
+      .request('DELETE', `/v1/admin/tenants/${leaving}`)
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(403);
-    expect(await leavingClient.request<{ id: string }>('GET', `/v1/datafiles/${datafile.id}`)).toMatchObject({ id: datafile.id });
+    expect(await leavingClient.request<{ id: string }>('GET', `/v1/datafiles/${datafile.id}`)).toMatchObject({
+      id: datafile.id,
+    });
   });
 
   it("deletes the tenant's records and objects for an admin; the tenant then sees nothing, and deleting again reports nothing left", async () => {
     await putObjects(`tenants/${leaving}/datafiles/df_extra/`, 2);
-    const result = await admin.request<{ complete: boolean; recordsDeleted: number; objectsDeleted: number }>('DELETE', `/v1/admin/tenants/${leaving}`);
+    const result = await admin.request<{ complete: boolean; recordsDeleted: number; objectsDeleted: number }>(
+      'DELETE',
+      `/v1/admin/tenants/${leaving}`,
+    );
     expect(result).toMatchObject({ complete: true, batchJobsTerminated: 0, stillStopping: [] });
     expect(result.recordsDeleted).toBeGreaterThanOrEqual(1);
     expect(result.objectsDeleted).toBe(2);
     expect(await leavingClient.request<{ items: unknown[] }>('GET', '/v1/datafiles')).toMatchObject({ items: [] });
     expect(await partition(leaving)).toEqual([]);
     expect(await admin.request('DELETE', `/v1/admin/tenants/${leaving}`)).toEqual({
-      complete: true, batchJobsTerminated: 0, stillStopping: [], objectsDeleted: 0, recordsDeleted: 0,
+      complete: true,
+      batchJobsTerminated: 0,
+      stillStopping: [],
+      objectsDeleted: 0,
+      recordsDeleted: 0,
     });
   });
 });

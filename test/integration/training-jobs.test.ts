@@ -24,7 +24,10 @@ interface Answer {
 }
 
 async function send(method: string, urlPath: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${api.baseUrl}${urlPath}`, { method, headers: { authorization: `Bearer ${api.token}`, ...headers } });
+  const response = await fetch(`${api.baseUrl}${urlPath}`, {
+    method,
+    headers: { authorization: `Bearer ${api.token}`, ...headers },
+  });
   const text = await response.text();
   const json = (response.headers.get('content-type') ?? '').includes('json') && text;
   return { status: response.status, headers: response.headers, text, body: json ? JSON.parse(text) : text };
@@ -38,19 +41,40 @@ interface JobView {
   finishedAt?: string;
 }
 
-
 const batchJobsOf = (recordId: string) => tc.cloud.batch.jobs().filter((job) => job.parameters?.recordId === recordId);
 
 beforeAll(async () => {
   tc = await startTestCloud({ workers: 1 });
   api = await tc.as(tenant);
   ({ datafileId: ids.datafile, datasetId: ids.dataset } = await tinyDataset(api, { images: 60, ready: true }));
-  ids.longSolver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'long', datasetId: ids.dataset, solver: longSolver, net: tinyNet() })).id;
-  ids.shortSolver = (await api.request<{ id: string }>('POST', '/v1/solvers', { name: 'short', datasetId: ids.dataset, solver: tinySolver(20), net: tinyNet() })).id;
-  ids.running = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.longSolver, name: 'long' })).id;
-  await api.waitFor<JobView>(`/v1/training-jobs/${ids.running}`, (j) => j.status === 'running' && j.progress.iteration > 0, { timeoutMs: 4 * 60_000, intervalMs: 200 });
+  ids.longSolver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'long',
+      datasetId: ids.dataset,
+      solver: longSolver,
+      net: tinyNet(),
+    })
+  ).id;
+  ids.shortSolver = (
+    await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'short',
+      datasetId: ids.dataset,
+      solver: tinySolver(20),
+      net: tinyNet(),
+    })
+  ).id;
+  ids.running = (
+    await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.longSolver, name: 'long' })
+  ).id;
+  await api.waitFor<JobView>(
+    `/v1/training-jobs/${ids.running}`,
+    (j) => j.status === 'running' && j.progress.iteration > 0,
+    { timeoutMs: 4 * 60_000, intervalMs: 200 },
+  );
   // The only worker slot is taken, so this one stays queued.
-  ids.waiting = (await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.shortSolver, name: 'short' })).id;
+  ids.waiting = (
+    await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: ids.shortSolver, name: 'short' })
+  ).id;
 });
 
 afterAll(async () => {
@@ -71,7 +95,9 @@ describe('logs of a running job', () => {
     expect(more.text.length).toBeGreaterThan(0);
     expect(Number(more.headers.get('x-next-offset'))).toBe(next + Buffer.byteLength(more.text));
     // The two windows are consecutive pieces of the same log.
-    const whole = await send('GET', `/v1/training-jobs/${ids.running}/logs`, { range: `bytes=0-${next + Buffer.byteLength(more.text) - 1}` });
+    const whole = await send('GET', `/v1/training-jobs/${ids.running}/logs`, {
+      range: `bytes=0-${next + Buffer.byteLength(more.text) - 1}`,
+    });
     expect(whole.text.length).toBe((first.text + more.text).length);
     expect(whole.text).toBe(first.text + more.text);
   });
@@ -106,10 +132,10 @@ describe('logs of a running job', () => {
 
 describe('metrics', () => {
   it('train loss per display step (with learning rate) and test outputs per test interval, as in the log', async () => {
-    const metrics = await api.request<{ train: Array<{ iteration: number; loss: number; learningRate?: number; at?: string }>; test: Array<{ iteration: number; outputs: Record<string, number> }> }>(
-      'GET',
-      `/v1/training-jobs/${ids.running}/metrics`,
-    );
+    const metrics = await api.request<{
+      train: Array<{ iteration: number; loss: number; learningRate?: number; at?: string }>;
+      test: Array<{ iteration: number; outputs: Record<string, number> }>;
+    }>('GET', `/v1/training-jobs/${ids.running}/metrics`);
     expect(metrics.train.length).toBeGreaterThan(1);
     metrics.train.forEach((point, i) => {
       expect(point.iteration).toBe(i * 50);
@@ -117,7 +143,11 @@ describe('metrics', () => {
       expect(typeof point.at).toBe('string');
     });
     expect(metrics.train[1]!.learningRate).toBe(0.01);
-    expect(metrics.test[0]).toEqual({ iteration: 0, outputs: { accuracy: expect.any(Number), loss: expect.any(Number) }, at: expect.any(String) });
+    expect(metrics.test[0]).toEqual({
+      iteration: 0,
+      outputs: { accuracy: expect.any(Number), loss: expect.any(Number) },
+      at: expect.any(String),
+    });
   });
 });
 
@@ -167,7 +197,12 @@ describe('cancel', () => {
 
   it("the finished job's log is complete", async () => {
     const answer = await send('GET', `/v1/training-jobs/${ids.running}/logs?limit=4194304`);
-    await waitUntil(async () => (await send('GET', `/v1/training-jobs/${ids.running}/logs?offset=${answer.headers.get('x-next-offset')}`)).headers.get('x-log-complete') === 'true');
+    await waitUntil(
+      async () =>
+        (
+          await send('GET', `/v1/training-jobs/${ids.running}/logs?offset=${answer.headers.get('x-next-offset')}`)
+        ).headers.get('x-log-complete') === 'true',
+    );
   });
 });
 
@@ -181,15 +216,23 @@ describe('lists filtered by status', () => {
   it('an unknown status, or a status filter on solvers → 400', async () => {
     const unknown = await send('GET', '/v1/training-jobs?status=done');
     expect(unknown.status).toBe(400);
-    expect((unknown.body as { detail: string }).detail).toMatch(/use one of queued, starting, running, succeeded, failed, cancelled/);
+    expect((unknown.body as { detail: string }).detail).toMatch(
+      /use one of queued, starting, running, succeeded, failed, cancelled/,
+    );
     expect((await send('GET', '/v1/solvers?status=ready')).status).toBe(400);
   });
 
   it('pages stay full while the filter skips non-matching records, and the cursor resumes exactly', async () => {
     // Five newer datafiles awaiting upload bury the one ready datafile.
     const waiting: string[] = [];
-    for (let i = 0; i < 5; i++) waiting.push((await api.request<{ id: string }>('POST', '/v1/datafiles', { name: `w${i}`, format: 'image-folders' })).id);
-    const ready = await api.request<{ items: Array<{ id: string }>; nextCursor: string | null }>('GET', '/v1/datafiles?status=ready&limit=1');
+    for (let i = 0; i < 5; i++)
+      waiting.push(
+        (await api.request<{ id: string }>('POST', '/v1/datafiles', { name: `w${i}`, format: 'image-folders' })).id,
+      );
+    const ready = await api.request<{ items: Array<{ id: string }>; nextCursor: string | null }>(
+      'GET',
+      '/v1/datafiles?status=ready&limit=1',
+    );
     expect(ready.items.map((d) => d.id)).toEqual([ids.datafile]);
     const seen: string[][] = [];
     let cursor: string | null = null;

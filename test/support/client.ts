@@ -19,7 +19,13 @@ const checkAgainstOpenApi: ResponseObserver = async ({ request, response }) => {
   const text = await response.clone().text();
   const contentType = response.headers.get('content-type') ?? '';
   const url = new URL(request.url);
-  validateResponse({ method: request.method, path: url.pathname + url.search, status: response.status, contentType, body: contentType.includes('json') && text ? JSON.parse(text) : text });
+  validateResponse({
+    method: request.method,
+    path: url.pathname + url.search,
+    status: response.status,
+    contentType,
+    body: contentType.includes('json') && text ? JSON.parse(text) : text,
+  });
 };
 
 export class ElasticCaffeClient {
@@ -30,7 +36,12 @@ export class ElasticCaffeClient {
     readonly baseUrl: string,
     readonly token: string,
   ) {
-    this.sdk = new ElasticCaffe({ endpoint: baseUrl, auth: staticToken(token), retry: false, onResponse: checkAgainstOpenApi });
+    this.sdk = new ElasticCaffe({
+      endpoint: baseUrl,
+      auth: staticToken(token),
+      retry: false,
+      onResponse: checkAgainstOpenApi,
+    });
   }
 
   /** Calls the API; non-2xx answers throw ApiError with the problem body. */
@@ -46,7 +57,11 @@ export class ElasticCaffeClient {
   }
 
   /** Polls a record until `done(record)` holds, calling `onUpdate` on every change. */
-  async waitFor<T extends object>(path: string, done: (record: T) => boolean, options: { timeoutMs?: number; intervalMs?: number; onUpdate?: (record: T) => void } = {}): Promise<T> {
+  async waitFor<T extends object>(
+    path: string,
+    done: (record: T) => boolean,
+    options: { timeoutMs?: number; intervalMs?: number; onUpdate?: (record: T) => void } = {},
+  ): Promise<T> {
     const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
     let last = '';
     for (;;) {

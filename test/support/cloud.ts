@@ -21,7 +21,14 @@ export interface TestCloud {
 
 export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): Promise<TestCloud> {
   const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-test-')));
-  const cloud = await startLocalCloud({ port: 0, caffePrefix: await ensureCaffe(), workers: 2, terminateGraceMs: 2000, ...options, home });
+  const cloud = await startLocalCloud({
+    port: 0,
+    caffePrefix: await ensureCaffe(),
+    workers: 2,
+    terminateGraceMs: 2000,
+    ...options,
+    home,
+  });
   return {
     cloud,
     home,

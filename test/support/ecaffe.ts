@@ -18,7 +18,10 @@ export interface Run {
 /** Runs `ecaffe args…` to its end; `input` goes to its stdin. */
 export function ecaffe(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ecaffeBin, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ecaffeBin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -30,8 +33,14 @@ export function ecaffe(args: string[], env: NodeJS.ProcessEnv, input?: string): 
 }
 
 /** `ecaffe` started in the background (to signal it while it follows something). */
-export function ecaffeChild(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => Run; done: Promise<Run> } {
-  const child = spawn(process.execPath, [ecaffeBin, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export function ecaffeChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => Run; done: Promise<Run> } {
+  const child = spawn(process.execPath, [ecaffeBin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const run: Run = { code: null, stdout: '', stderr: '' };
   child.stdout!.on('data', (c: Buffer) => (run.stdout += c));
   child.stderr!.on('data', (c: Buffer) => (run.stderr += c));
@@ -52,7 +61,10 @@ const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 export function ecaffeInTerminal(args: string[], env: NodeJS.ProcessEnv): Terminal {
   const command = [process.execPath, ecaffeBin, ...args].map(quote).join(' ');
   // script(1) runs the command on a new pseudo-terminal: Ctrl-C (\x03) typed into it becomes SIGINT, as at a keyboard.
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { ...process.env, ...env, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let screen = '';
   child.stdout.on('data', (c: Buffer) => (screen += c));
   child.stderr.on('data', (c: Buffer) => (screen += c));
@@ -63,7 +75,8 @@ export function ecaffeInTerminal(args: string[], env: NodeJS.ProcessEnv): Termin
     async waitFor(pattern, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(screen)) {
-        if (Date.now() > deadline) throw new Error(`the terminal never showed ${pattern}; it shows:\n${screen.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`the terminal never showed ${pattern}; it shows:\n${screen.slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

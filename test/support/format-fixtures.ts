@@ -11,7 +11,14 @@ import { gzipSync } from 'node:zlib';
 import { runCaffeTool } from '../../core/caffe/tools';
 import { ensureCaffe, fashionMnistFiles } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../support/client';
-import { craftTar, craftZip, fashionMnistEntries, fashionMnistZipEntries, uploadArchive, type TarEntry } from './tar-craft';
+import {
+  craftTar,
+  craftZip,
+  fashionMnistEntries,
+  fashionMnistZipEntries,
+  uploadArchive,
+  type TarEntry,
+} from './tar-craft';
 
 /** The first `count` images and labels as IDX files (images, labels). */
 export async function idxPair(dataDir: string, count: number): Promise<{ images: Buffer; labels: Buffer }> {
@@ -49,18 +56,25 @@ export async function datumDbArchive(dataDir: string, count: number, backend: 'l
     await writeFile(path.join(work, 'images'), images);
     await writeFile(path.join(work, 'labels'), labels);
     const db = path.join(work, `fashion_${backend}`);
-    const result = await runCaffeTool('convert_mnist_data', [`--backend=${backend}`, path.join(work, 'images'), path.join(work, 'labels'), db], { prefix: await ensureCaffe() });
+    const result = await runCaffeTool(
+      'convert_mnist_data',
+      [`--backend=${backend}`, path.join(work, 'images'), path.join(work, 'labels'), db],
+      { prefix: await ensureCaffe() },
+    );
     if (result.code !== 0) throw new Error(`convert_mnist_data failed: ${result.output.slice(-400)}`);
     const entries: TarEntry[] = [{ path: `fashion_${backend}/`, type: 'directory' }];
-    for (const name of await readdir(db)) entries.push({ path: `fashion_${backend}/${name}`, data: await readFile(path.join(db, name)) });
+    for (const name of await readdir(db))
+      entries.push({ path: `fashion_${backend}/${name}`, data: await readFile(path.join(db, name)) });
     return craftTar(entries, { gzip: true });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-export const imageFoldersZip = async (dataDir: string, count: number): Promise<Buffer> => craftZip((await fashionMnistZipEntries(dataDir, count)).entries);
-export const imageFoldersTar = async (dataDir: string, count: number): Promise<Buffer> => craftTar((await fashionMnistEntries(dataDir, count)).entries);
+export const imageFoldersZip = async (dataDir: string, count: number): Promise<Buffer> =>
+  craftZip((await fashionMnistZipEntries(dataDir, count)).entries);
+export const imageFoldersTar = async (dataDir: string, count: number): Promise<Buffer> =>
+  craftTar((await fashionMnistEntries(dataDir, count)).entries);
 
 export interface DatafileView {
   id: string;
@@ -69,7 +83,16 @@ export interface DatafileView {
 }
 
 /** Uploads a datafile and waits until the service has it (ready, or failed with the reason). */
-export async function readyDatafile(api: ElasticCaffeClient, name: string, data: Buffer, format: string): Promise<DatafileView> {
+export async function readyDatafile(
+  api: ElasticCaffeClient,
+  name: string,
+  data: Buffer,
+  format: string,
+): Promise<DatafileView> {
   const { id } = await uploadArchive(api, name, data, format);
-  return api.waitFor<DatafileView>(`/v1/datafiles/${id}`, (d) => d.status !== 'awaiting-upload' && d.status !== 'processing', { timeoutMs: 2 * 60_000 });
+  return api.waitFor<DatafileView>(
+    `/v1/datafiles/${id}`,
+    (d) => d.status !== 'awaiting-upload' && d.status !== 'processing',
+    { timeoutMs: 2 * 60_000 },
+  );
 }

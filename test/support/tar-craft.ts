@@ -29,7 +29,14 @@ export function ustarHeader(entry: TarEntry, size: number): Buffer {
   const header = Buffer.alloc(512);
   name.copy(header, 0);
   const type = entry.type ?? 'file';
-  const mode = 'mode' in entry && entry.mode !== undefined ? entry.mode : type === 'directory' ? 0o755 : type === 'symlink' ? 0o777 : 0o644;
+  const mode =
+    'mode' in entry && entry.mode !== undefined
+      ? entry.mode
+      : type === 'directory'
+        ? 0o755
+        : type === 'symlink'
+          ? 0o777
+          : 0o644;
   octal(header, 100, 8, mode);
   octal(header, 108, 8, 1000); // uid
   octal(header, 116, 8, 1000); // gid
@@ -79,7 +86,10 @@ function fashionMnist(dataDir: string) {
  * Tar entries for the first `count` Fashion-MNIST test images in image folders
  * (`<n>-<class>/<i>.png`), and how many landed in each folder.
  */
-export async function fashionMnistEntries(dataDir: string, count: number): Promise<{ entries: TarEntry[]; counts: Record<string, number> }> {
+export async function fashionMnistEntries(
+  dataDir: string,
+  count: number,
+): Promise<{ entries: TarEntry[]; counts: Record<string, number> }> {
   const data = await fashionMnist(dataDir);
   const size = data.width * data.height;
   const entries: TarEntry[] = [];
@@ -92,19 +102,34 @@ export async function fashionMnistEntries(dataDir: string, count: number): Promi
       entries.push({ path: `${folder}/`, type: 'directory' });
     }
     counts[folder] = (counts[folder] ?? 0) + 1;
-    entries.push({ path: `${folder}/${String(i).padStart(5, '0')}.png`, data: greyPng(data.pixels.subarray(i * size, (i + 1) * size), data.width, data.height) });
+    entries.push({
+      path: `${folder}/${String(i).padStart(5, '0')}.png`,
+      data: greyPng(data.pixels.subarray(i * size, (i + 1) * size), data.width, data.height),
+    });
   }
   return { entries, counts };
 }
 
 /** Registers a datafile and uploads `data` to its presigned URL, as a client would; returns the datafile. */
-export async function uploadArchive(api: ElasticCaffeClient, name: string, data: Buffer, format = 'image-folders'): Promise<{ id: string; upload: { url: string } }> {
-  const created = await api.request<{ id: string; upload: { url: string; method: string; headers: Record<string, string> } }>('POST', '/v1/datafiles', {
+export async function uploadArchive(
+  api: ElasticCaffeClient,
+  name: string,
+  data: Buffer,
+  format = 'image-folders',
+): Promise<{ id: string; upload: { url: string } }> {
+  const created = await api.request<{
+    id: string;
+    upload: { url: string; method: string; headers: Record<string, string> };
+  }>('POST', '/v1/datafiles', {
     name,
     format,
     sizeBytes: data.length,
   });
-  const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: data });
+  const put = await fetch(created.upload.url, {
+    method: created.upload.method,
+    headers: created.upload.headers,
+    body: data,
+  });
   if (!put.ok) throw new Error(`upload of ${name} failed: ${put.status} ${await put.text()}`);
   return created;
 }
@@ -127,10 +152,15 @@ export async function tinyDataset(
     testing: { datafileId, splitPercentage: Math.round((1 - trainingSplit) * 100) / 100 },
   });
   if (options.ready) {
-    const dataset = await api.waitFor<{ status: string; error?: string }>(`/v1/datasets/${datasetId}`, (d) => !['pending', 'processing'].includes(d.status), {
-      timeoutMs: 5 * 60_000,
-    });
-    if (dataset.status !== 'ready') throw new Error(`dataset ${datasetId} is ${dataset.status}: ${dataset.error ?? 'no error recorded'}`);
+    const dataset = await api.waitFor<{ status: string; error?: string }>(
+      `/v1/datasets/${datasetId}`,
+      (d) => !['pending', 'processing'].includes(d.status),
+      {
+        timeoutMs: 5 * 60_000,
+      },
+    );
+    if (dataset.status !== 'ready')
+      throw new Error(`dataset ${datasetId} is ${dataset.status}: ${dataset.error ?? 'no error recorded'}`);
   }
   return { datafileId, datasetId };
 }
@@ -258,7 +288,15 @@ export function craftZip(entries: ZipEntry[]): Buffer {
 }
 
 /** Zip entries for the same image folders as fashionMnistEntries. */
-export async function fashionMnistZipEntries(dataDir: string, count: number): Promise<{ entries: ZipEntry[]; counts: Record<string, number> }> {
+export async function fashionMnistZipEntries(
+  dataDir: string,
+  count: number,
+): Promise<{ entries: ZipEntry[]; counts: Record<string, number> }> {
   const { entries, counts } = await fashionMnistEntries(dataDir, count);
-  return { entries: entries.flatMap((entry) => ('data' in entry ? [{ path: entry.path, data: entry.data }] : [{ path: entry.path }])), counts };
+  return {
+    entries: entries.flatMap((entry) =>
+      'data' in entry ? [{ path: entry.path, data: entry.data }] : [{ path: entry.path }],
+    ),
+    counts,
+  };
 }

@@ -18,7 +18,10 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(document, documentId);
 
-const compiled = routes.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`) }));
+const compiled = routes.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+}));
 const validators = new Map<string, ValidateFunction>();
 
 /** A JSON pointer segment (RFC 6901). */
@@ -45,18 +48,25 @@ export function validateResponse(answer: Answer): void {
   // The gateway's own answers (no such route, 405) belong to no operation.
   if (!route) return;
   const key = routeKey(route);
-  const operation = (document.paths[route.path] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>)[route.method.toLowerCase()]!;
+  const operation = (
+    document.paths[route.path] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+  )[route.method.toLowerCase()]!;
   const documented = operation.responses[String(answer.status)];
   if (!documented)
-    throw new Error(`${key} answered ${answer.status}, which the OpenAPI document does not list for it (it lists ${Object.keys(operation.responses).join(', ')}): ${JSON.stringify(answer.body)}`);
+    throw new Error(
+      `${key} answered ${answer.status}, which the OpenAPI document does not list for it (it lists ${Object.keys(operation.responses).join(', ')}): ${JSON.stringify(answer.body)}`,
+    );
   const contentType = answer.contentType.split(';')[0]!.trim();
   const bodyIsEmpty = answer.body === '' || answer.body === undefined;
   if (!documented.content) {
-    if (!bodyIsEmpty) throw new Error(`${key} answered ${answer.status} with a ${contentType} body, but the document says it has none`);
+    if (!bodyIsEmpty)
+      throw new Error(`${key} answered ${answer.status} with a ${contentType} body, but the document says it has none`);
     return;
   }
   if (!documented.content[contentType])
-    throw new Error(`${key} answered ${answer.status} as ${contentType || '(no content type)'}, but the document says ${Object.keys(documented.content).join(' or ')}`);
+    throw new Error(
+      `${key} answered ${answer.status} as ${contentType || '(no content type)'}, but the document says ${Object.keys(documented.content).join(' or ')}`,
+    );
   const schemaPath = `#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${answer.status}/content/${pointer(contentType)}/schema`;
   let validate = validators.get(schemaPath);
   if (!validate) {
@@ -64,7 +74,12 @@ export function validateResponse(answer: Answer): void {
     validators.set(schemaPath, validate);
   }
   if (!validate(answer.body)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''} (${e.schemaPath}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''})`);
-    throw new Error(`${key} answered ${answer.status} with a body that does not match ${schemaPath}:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`);
+    const problems = (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '(body)'} ${e.message ?? ''} (${e.schemaPath}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''})`,
+    );
+    throw new Error(
+      `${key} answered ${answer.status} with a body that does not match ${schemaPath}:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`,
+    );
   }
 }

@@ -125,7 +125,8 @@ describe('CaffeProgressTracker', () => {
   test('max_iter is only read from the solver dump, not from later unprefixed text', () => {
     const log = 'I1126 13:14:10.300000  2657 net.cpp:51] Initializing net from parameters: \nmax_iter: 77\n';
     expect(track(log).maxIterations).toBeUndefined();
-    const nested = 'I1126 13:14:10.100000  2657 solver.cpp:44] Initializing solver from parameters: \n  max_iter: 5\nmax_iter: 9\n';
+    const nested =
+      'I1126 13:14:10.100000  2657 solver.cpp:44] Initializing solver from parameters: \n  max_iter: 5\nmax_iter: 9\n';
     expect(track(nested).maxIterations).toBe(9);
   });
 
@@ -175,7 +176,8 @@ describe('CaffeProgressTracker', () => {
   });
 
   test('libprotobuf warnings are not fatal', () => {
-    const log = '[libprotobuf WARNING google/protobuf/io/coded_stream.cc:537] Reading dangerously large protocol message.';
+    const log =
+      '[libprotobuf WARNING google/protobuf/io/coded_stream.cc:537] Reading dangerously large protocol message.';
     expect(track(log).fatalError).toBeUndefined();
   });
 
@@ -238,41 +240,69 @@ describe('CaffeProgressTracker', () => {
   });
 
   test('nan loss is kept; an inf rate is not a rate', () => {
-    const p = track('I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 300 (inf iter/s, 0s/100 iters), loss = -nan');
+    const p = track(
+      'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 300 (inf iter/s, 0s/100 iters), loss = -nan',
+    );
     expect(p.iterationsPerSecond).toBeUndefined();
     expect(p.loss).toBeNaN();
   });
 
   test('the bogus rate Caffe prints at iteration 0 is ignored', () => {
-    const line = 'I1126 13:27:54.769977 21085 solver.cpp:239] Iteration 0 (-1.03291e+14 iter/s, 0.315s/50 iters), loss = 2.53607';
+    const line =
+      'I1126 13:27:54.769977 21085 solver.cpp:239] Iteration 0 (-1.03291e+14 iter/s, 0.315s/50 iters), loss = 2.53607';
     const p = track(line);
     expect([p.iteration, p.loss, p.iterationsPerSecond]).toEqual([0, 2.53607, undefined]);
   });
 
   test('abbreviated or re-prefixed lines still count; times are then unknown', () => {
-    const log = 'I1126 ... solver.cpp:310] Iteration 1000, loss = 0.31\r\n  I1126 ... solver.cpp:315] Optimization Done.';
+    const log =
+      'I1126 ... solver.cpp:310] Iteration 1000, loss = 0.31\r\n  I1126 ... solver.cpp:315] Optimization Done.';
     const p = track(log);
-    expect([p.iteration, p.loss, p.done, p.firstIterationAt, p.lastIterationAt]).toEqual([1000, 0.31, true, undefined, undefined]);
+    expect([p.iteration, p.loss, p.done, p.firstIterationAt, p.lastIterationAt]).toEqual([
+      1000,
+      0.31,
+      true,
+      undefined,
+      undefined,
+    ]);
   });
 
   test('a chunk of several lines is split', () => {
     const tracker = new CaffeProgressTracker();
-    tracker.feed('I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 100, loss = 1\nI1126 13:14:16.210000  2657 solver.cpp:218] Iteration 200, loss = 0.5\n');
+    tracker.feed(
+      'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 100, loss = 1\nI1126 13:14:16.210000  2657 solver.cpp:218] Iteration 200, loss = 0.5\n',
+    );
     expect(tracker.snapshot()).toMatchObject({ iteration: 200, loss: 0.5 });
   });
 
   test('garbage changes nothing and never throws', () => {
     const tracker = new CaffeProgressTracker();
     const garbage = [
-      '', '\0\0\xff', ']]]]', 'I', 'I1126', 'Iteration 5, loss = 1', 'F', 'Fxxxx] boom', '[libprotobuf',
-      'I9999 99:99:99.999999 1 x.cpp:1] Iteration', 'x'.repeat(1_000_000), `I1126 ${'('.repeat(100_000)}`,
+      '',
+      '\0\0\xff',
+      ']]]]',
+      'I',
+      'I1126',
+      'Iteration 5, loss = 1',
+      'F',
+      'Fxxxx] boom',
+      '[libprotobuf',
+      'I9999 99:99:99.999999 1 x.cpp:1] Iteration',
+      'x'.repeat(1_000_000),
+      `I1126 ${'('.repeat(100_000)}`,
       'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration abc, loss = 1',
       'I1126 13:14:15.210000  2657 solver.cpp:218] Snapshotting to',
       'W1126 13:14:15.210000  2657 x.cpp:1] Test net output #0: accuracy = not-a-number',
     ];
     for (const g of garbage) tracker.feed(g);
     tracker.feed(undefined as unknown as string);
-    expect(tracker.snapshot()).toEqual({ iteration: 0, testOutputs: {}, snapshots: [], done: false, stoppedEarly: false });
+    expect(tracker.snapshot()).toEqual({
+      iteration: 0,
+      testOutputs: {},
+      snapshots: [],
+      done: false,
+      stoppedEarly: false,
+    });
   });
 
   test('snapshot() returns a copy', () => {
@@ -290,7 +320,10 @@ describe('CaffeProgressTracker', () => {
       'I0101 00:00:00.500000  1 solver.cpp:218] Iteration 101 (1 iter/s, 1s/1 iters), loss = 1',
     ].join('\n');
     const p = track(log, { year: 2024 });
-    expect([p.firstIterationAt, p.lastIterationAt]).toEqual([local(2024, 12, 31, 23, 59, 59, 500), local(2025, 1, 1, 0, 0, 0, 500)]);
+    expect([p.firstIterationAt, p.lastIterationAt]).toEqual([
+      local(2024, 12, 31, 23, 59, 59, 500),
+      local(2025, 1, 1, 0, 0, 0, 500),
+    ]);
   });
 });
 
@@ -298,7 +331,9 @@ describe('parseGlogTime', () => {
   afterEach(() => jest.useRealTimers());
 
   test('reads month, day, time and microseconds as local time', () => {
-    expect(parseGlogTime('I1126 13:14:19.746896  2657 solver.cpp:218] x', 2023)).toEqual(local(2023, 11, 26, 13, 14, 19, 746));
+    expect(parseGlogTime('I1126 13:14:19.746896  2657 solver.cpp:218] x', 2023)).toEqual(
+      local(2023, 11, 26, 13, 14, 19, 746),
+    );
     expect(parseGlogTime('F0229 00:00:00.000999  1 x.cpp:1] x', 2024)).toEqual(local(2024, 2, 29, 0, 0, 0, 0));
     expect(parseGlogTime('E0102 03:04:05  1 x.cpp:1] no fraction', 2024)).toEqual(local(2024, 1, 2, 3, 4, 5, 0));
   });
@@ -323,19 +358,32 @@ describe('line parsing', () => {
   test('parseCaffeLine events', () => {
     const testing = 'I1126 13:14:22.101010  2657 solver.cpp:330] Iteration 500, Testing net (#0)';
     expect(parseCaffeLine(testing)).toEqual({ type: 'iteration', iteration: 500, testNet: 0 });
-    expect(parseCaffeLine('I1126 13:14:19.746990  2657 solver.cpp:237]     Train net output #0: loss = 0.512 (* 1 = 0.512 loss)')).toBeUndefined();
+    expect(
+      parseCaffeLine(
+        'I1126 13:14:19.746990  2657 solver.cpp:237]     Train net output #0: loss = 0.512 (* 1 = 0.512 loss)',
+      ),
+    ).toBeUndefined();
     expect(parseCaffeLine('I1126 13:14:19.000000  2657 solver.cpp:57] Solving LeNet')).toBeUndefined();
     expect(parseCaffeLine('Iteration 100, loss = 1')).toBeUndefined();
   });
 
   test('parseCaffeNumber', () => {
-    expect([parseCaffeNumber('1e-05'), parseCaffeNumber('-inf'), parseCaffeNumber('inf'), parseCaffeNumber('+3')]).toEqual([1e-5, -Infinity, Infinity, 3]);
+    expect([
+      parseCaffeNumber('1e-05'),
+      parseCaffeNumber('-inf'),
+      parseCaffeNumber('inf'),
+      parseCaffeNumber('+3'),
+    ]).toEqual([1e-5, -Infinity, Infinity, 3]);
     expect(parseCaffeNumber('-nan')).toBeNaN();
   });
 
   test('readableFatal keeps short lists and caps length', () => {
-    expect(readableFatal(' Unknown layer type: X (known types: A, B) ')).toBe('Unknown layer type: X (known types: A, B)');
-    expect(readableFatal(`Unknown layer type: X (known types: ${KNOWN_TYPES.slice(0, 200)}`)).toMatch(/\(known types: AbsVal, .*, Concat, … \d+ more\)$/);
+    expect(readableFatal(' Unknown layer type: X (known types: A, B) ')).toBe(
+      'Unknown layer type: X (known types: A, B)',
+    );
+    expect(readableFatal(`Unknown layer type: X (known types: ${KNOWN_TYPES.slice(0, 200)}`)).toMatch(
+      /\(known types: AbsVal, .*, Concat, … \d+ more\)$/,
+    );
     expect(readableFatal('x'.repeat(5000))).toHaveLength(1001);
   });
 });

@@ -74,9 +74,20 @@ layer {
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
 `;
 
-const PATHS = { net: '/job/net.prototxt', snapshotPrefix: '/job/snapshots/snap', trainSource: '/data/train_lmdb', testSource: '/data/test_lmdb' };
+const PATHS = {
+  net: '/job/net.prototxt',
+  snapshotPrefix: '/job/snapshots/snap',
+  trainSource: '/data/train_lmdb',
+  testSource: '/data/test_lmdb',
+};
 
-const input = (over: Partial<RewriteInput> = {}): RewriteInput => ({ solver: LENET_SOLVER, net: LENET_NET, paths: PATHS, mode: 'CPU', ...over });
+const input = (over: Partial<RewriteInput> = {}): RewriteInput => ({
+  solver: LENET_SOLVER,
+  net: LENET_NET,
+  paths: PATHS,
+  mode: 'CPU',
+  ...over,
+});
 
 /** The tree without positions. */
 function shape(msg: PMessage): unknown[] {
@@ -84,7 +95,8 @@ function shape(msg: PMessage): unknown[] {
 }
 
 const layers = (net: string, kind = 'layer') => getAll(parsePrototxt(net), kind).map((f) => f.value as PMessage);
-const dataParam = (layer: PMessage | undefined) => shape(getMessage(layer ?? { fields: [] }, 'data_param') ?? { fields: [] });
+const dataParam = (layer: PMessage | undefined) =>
+  shape(getMessage(layer ?? { fields: [] }, 'data_param') ?? { fields: [] });
 
 function thrown(run: () => unknown): CaffeInputError {
   try {
@@ -120,7 +132,7 @@ describe('rewriteForJob: net', () => {
     expect(getScalar(parsePrototxt(out.net), 'name')).toBe('LeNet');
   });
 
-  test("binds backend LEVELDB when the dataset kept its LevelDBs, whatever the net said", () => {
+  test('binds backend LEVELDB when the dataset kept its LevelDBs, whatever the net said', () => {
     const out = rewriteForJob(input({ paths: { ...PATHS, dataBackend: 'LEVELDB' } }));
     const backends = layers(out.net)
       .slice(0, 2)
@@ -129,7 +141,9 @@ describe('rewriteForJob: net', () => {
   });
 
   test('creates data_param when absent; a Data layer in both phases gets the training data', () => {
-    const out = rewriteForJob(input({ net: 'layer { name: "d" type: "Data" top: "data" }\nlayer { name: "l" type: "Loss" }' }));
+    const out = rewriteForJob(
+      input({ net: 'layer { name: "d" type: "Data" top: "data" }\nlayer { name: "l" type: "Loss" }' }),
+    );
     expect(out.net).toBe(
       'layer {\n  name: "d"\n  type: "Data"\n  top: "data"\n  data_param {\n    source: "/data/train_lmdb"\n    backend: LMDB\n  }\n}\n' +
         'layer {\n  name: "l"\n  type: "Loss"\n}\n',
@@ -242,18 +256,29 @@ solver_mode: CPU
     const asked = parsePrototxt(rewriteForJob(input({ storeBlobsInOldFormat: true, mode: 'GPU' })).solver);
     expect(getField(asked, 'store_blobs_in_old_format')?.value).toEqual({ kind: 'identifier', text: 'true' });
     const userSet = `${LENET_SOLVER}store_blobs_in_old_format: true\n`;
-    expect(getField(parsePrototxt(rewriteForJob(input({ solver: userSet })).solver), 'store_blobs_in_old_format')).toBeUndefined();
-    expect(getField(parsePrototxt(rewriteForJob(input({ storeBlobsInOldFormat: false })).solver), 'store_blobs_in_old_format')).toBeUndefined();
+    expect(
+      getField(parsePrototxt(rewriteForJob(input({ solver: userSet })).solver), 'store_blobs_in_old_format'),
+    ).toBeUndefined();
+    expect(
+      getField(
+        parsePrototxt(rewriteForJob(input({ storeBlobsInOldFormat: false })).solver),
+        'store_blobs_in_old_format',
+      ),
+    ).toBeUndefined();
   });
 
   test('snapshotIntervalDefault applies only when the solver sets no snapshot', () => {
     const noSnapshot = LENET_SOLVER.replace('snapshot: 5000\n', '');
     const snapshotOf = (solver: string, snapshotIntervalDefault?: number) =>
-      getAll(parsePrototxt(rewriteForJob(input({ solver, snapshotIntervalDefault })).solver), 'snapshot').map((f) => f.value);
+      getAll(parsePrototxt(rewriteForJob(input({ solver, snapshotIntervalDefault })).solver), 'snapshot').map(
+        (f) => f.value,
+      );
     expect(snapshotOf(noSnapshot, 2500)).toEqual([{ kind: 'number', text: '2500' }]);
     expect(snapshotOf(noSnapshot)).toEqual([]);
     expect(snapshotOf(LENET_SOLVER, 2500)).toEqual([{ kind: 'number', text: '5000' }]);
-    expect(snapshotOf(LENET_SOLVER.replace('snapshot: 5000', 'snapshot: 0'), 2500)).toEqual([{ kind: 'number', text: '0' }]);
+    expect(snapshotOf(LENET_SOLVER.replace('snapshot: 5000', 'snapshot: 0'), 2500)).toEqual([
+      { kind: 'number', text: '0' },
+    ]);
     expect(() => rewriteForJob(input({ solver: noSnapshot, snapshotIntervalDefault: 1.5 }))).toThrow(RangeError);
   });
 
@@ -295,10 +320,19 @@ solver_mode: CPU
   });
 
   test('paths are escaped, so no path can inject fields', () => {
-    const nasty = { net: '/j/n"et\\x.prototxt', snapshotPrefix: '/j/s\n}\nevil: 1', trainSource: "/d/tr'ain", testSource: '/d/té st' };
+    const nasty = {
+      net: '/j/n"et\\x.prototxt',
+      snapshotPrefix: '/j/s\n}\nevil: 1',
+      trainSource: "/d/tr'ain",
+      testSource: '/d/té st',
+    };
     const out = rewriteForJob(input({ paths: nasty }));
     const solver = parsePrototxt(out.solver);
-    expect([getScalar(solver, 'net'), getScalar(solver, 'snapshot_prefix'), getField(solver, 'evil')]).toEqual([nasty.net, nasty.snapshotPrefix, undefined]);
+    expect([getScalar(solver, 'net'), getScalar(solver, 'snapshot_prefix'), getField(solver, 'evil')]).toEqual([
+      nasty.net,
+      nasty.snapshotPrefix,
+      undefined,
+    ]);
     const [train, test] = layers(out.net);
     expect(getScalar(getMessage(train as PMessage, 'data_param') as PMessage, 'source')).toBe(nasty.trainSource);
     expect(getScalar(getMessage(test as PMessage, 'data_param') as PMessage, 'source')).toBe(nasty.testSource);

@@ -3,24 +3,39 @@ import { NON_PATH_STRING_FIELDS, PATH_FIELD_RULES, REJECTED_LAYER_TYPES } from '
 import { validateSolverAndNet } from '../../core/caffe/validate';
 
 const SOLVER = 'base_lr: 0.01\nlr_policy: "fixed"\nmax_iter: 100\n';
-const DATA = 'layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 } }\n';
-const netIssues = (rest: string) => validateSolverAndNet(SOLVER, DATA + rest).map(({ line, column, message }) => ({ line, column, message }));
-const solverIssues = (text: string) => validateSolverAndNet(text, DATA).map(({ line, column, message }) => ({ line, column, message }));
+const DATA =
+  'layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 } }\n';
+const netIssues = (rest: string) =>
+  validateSolverAndNet(SOLVER, DATA + rest).map(({ line, column, message }) => ({ line, column, message }));
+const solverIssues = (text: string) =>
+  validateSolverAndNet(text, DATA).map(({ line, column, message }) => ({ line, column, message }));
 
 describe("Caffe's schema", () => {
   test('the generated schema has the messages validation starts from', () => {
-    expect(Object.keys(caffeSchema.messages)).toEqual(expect.arrayContaining(['SolverParameter', 'NetParameter', 'LayerParameter', 'V1LayerParameter', 'FillerParameter']));
+    expect(Object.keys(caffeSchema.messages)).toEqual(
+      expect.arrayContaining([
+        'SolverParameter',
+        'NetParameter',
+        'LayerParameter',
+        'V1LayerParameter',
+        'FillerParameter',
+      ]),
+    );
     expect(caffeSchema.enums['SolverParameter.SolverMode']).toEqual({ CPU: 0, GPU: 1 });
   });
 
   test('unknown fields at any depth are located, with a suggestion for near misses', () => {
-    expect(netIssues('layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 2 kernel_size: 3 weight_filler { type: "xavier" sdt: 1 } } }\n')).toEqual([
-      { line: 3, column: 83, message: 'unknown field "sdt" in FillerParameter (did you mean "std"?)' },
-    ]);
+    expect(
+      netIssues(
+        'layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 2 kernel_size: 3 weight_filler { type: "xavier" sdt: 1 } } }\n',
+      ),
+    ).toEqual([{ line: 3, column: 83, message: 'unknown field "sdt" in FillerParameter (did you mean "std"?)' }]);
     expect(netIssues('layer { name: "c" type: "ReLU" bottom: "data" top: "data" colour: 3 }\n')).toEqual([
       { line: 2, column: 59, message: 'unknown field "colour" in LayerParameter' },
     ]);
-    expect(solverIssues(`${SOLVER}momentun: 0.9\n`)).toEqual([{ line: 4, column: 1, message: 'unknown field "momentun" in SolverParameter (did you mean "momentum"?)' }]);
+    expect(solverIssues(`${SOLVER}momentun: 0.9\n`)).toEqual([
+      { line: 4, column: 1, message: 'unknown field "momentun" in SolverParameter (did you mean "momentum"?)' },
+    ]);
   });
 
   test.each([
@@ -34,13 +49,21 @@ describe("Caffe's schema", () => {
     ['axis { }', 'axis is a single value (int32), not a message'],
     ['axis: 1 axis: 2', 'axis is set more than once (first at 2:83); it is not a repeated field'],
   ])('a value of the wrong kind is refused: %s', (param, message) => {
-    const issues = netIssues(`layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { ${param} } }\n`);
+    const issues = netIssues(
+      `layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { ${param} } }\n`,
+    );
     expect(issues.map((i) => i.message)).toEqual([message]);
   });
 
   test('values protobuf accepts are accepted', () => {
-    expect(netIssues('layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 0x10 bias_term: f engine: 1 weight_filler { std: 1e-2 min: -inf } } }\n')).toEqual([]);
-    expect(solverIssues(`${SOLVER}solver_mode: CPU\ndelta: 1\nclip_gradients: -1\ndebug_info: true\ntest_iter: [1, 2]\n`)).toEqual([]);
+    expect(
+      netIssues(
+        'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 0x10 bias_term: f engine: 1 weight_filler { std: 1e-2 min: -inf } } }\n',
+      ),
+    ).toEqual([]);
+    expect(
+      solverIssues(`${SOLVER}solver_mode: CPU\ndelta: 1\nclip_gradients: -1\ndebug_info: true\ntest_iter: [1, 2]\n`),
+    ).toEqual([]);
   });
 
   test('unknown layer types name the known ones', () => {
@@ -51,11 +74,14 @@ describe("Caffe's schema", () => {
   });
 
   test('V1 nets validate against V1LayerParameter', () => {
-    const v1 = 'layers { name: "d" type: DATA top: "data" top: "label" data_param { source: "x" batch_size: 8 } }\n' +
+    const v1 =
+      'layers { name: "d" type: DATA top: "data" top: "label" data_param { source: "x" batch_size: 8 } }\n' +
       'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: "ip" blobs_lr: 1 blobs_lr: 2 weight_decay: 1 inner_product_param { num_output: 10 } }\n' +
       'layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip" bottom: "label" }\n';
     expect(validateSolverAndNet(SOLVER, v1)).toEqual([]);
-    expect(validateSolverAndNet(SOLVER, `${v1}layers { name: "x" type: CONVOLUTON lr_mult: 1 }\n`).map((i) => i.message)).toEqual([
+    expect(
+      validateSolverAndNet(SOLVER, `${v1}layers { name: "x" type: CONVOLUTON lr_mult: 1 }\n`).map((i) => i.message),
+    ).toEqual([
       expect.stringMatching(/^type must be one of NONE, ABSVAL, .* \(unquoted\), got "CONVOLUTON"$/),
       'unknown field "lr_mult" in V1LayerParameter',
     ]);
@@ -83,23 +109,37 @@ describe('untrusted input', () => {
   const rejected = Object.entries(PATH_FIELD_RULES).filter(([, rule]) => rule.action === 'reject');
   test.each(rejected)('%s is refused at its line and column', (key, rule) => {
     const [type, field] = key.split('.') as [string, string];
-    const issues = type === 'SolverParameter' ? solverIssues(`${SOLVER}${field}: "x"\n`) : netIssues(`${wrap(type, `${field}: "x"`)}\n`);
-    expect(issues).toContainEqual({ line: type === 'SolverParameter' ? 4 : 2, column: expect.any(Number), message: `${field} is not allowed: ${rule.why}` });
+    const issues =
+      type === 'SolverParameter'
+        ? solverIssues(`${SOLVER}${field}: "x"\n`)
+        : netIssues(`${wrap(type, `${field}: "x"`)}\n`);
+    expect(issues).toContainEqual({
+      line: type === 'SolverParameter' ? 4 : 2,
+      column: expect.any(Number),
+      message: `${field} is not allowed: ${rule.why}`,
+    });
   });
 
   test.each(Object.entries(REJECTED_LAYER_TYPES))('%s layers are refused', (type, why) => {
-    expect(netIssues(`layer { name: "x" type: "${type}" }\n`)).toContainEqual({ line: 2, column: 1, message: `layer type "${type}": ${why}` });
+    expect(netIssues(`layer { name: "x" type: "${type}" }\n`)).toContainEqual({
+      line: 2,
+      column: 1,
+      message: `layer type "${type}": ${why}`,
+    });
   });
 
   test('V1 spellings of refused layer types are refused too', () => {
-    const net = 'layers { name: "d" type: DATA top: "data" top: "label" }\nlayers { name: "o" type: HDF5_OUTPUT bottom: "data" }\n';
+    const net =
+      'layers { name: "d" type: DATA top: "data" top: "label" }\nlayers { name: "o" type: HDF5_OUTPUT bottom: "data" }\n';
     expect(validateSolverAndNet(SOLVER, net).map((i) => [i.line, i.column, i.message])).toEqual([
       [2, 1, `layer type "HDF5_OUTPUT": ${REJECTED_LAYER_TYPES.HDF5Output}`],
     ]);
   });
 
   test('rewritten path fields are accepted: the service replaces them', () => {
-    const rewritten = Object.entries(PATH_FIELD_RULES).filter(([, rule]) => rule.action === 'rewrite').map(([key]) => key);
+    const rewritten = Object.entries(PATH_FIELD_RULES)
+      .filter(([, rule]) => rule.action === 'rewrite')
+      .map(([key]) => key);
     expect(rewritten.sort()).toEqual([
       'DataParameter.mean_file',
       'DataParameter.source',
@@ -112,12 +152,18 @@ describe('untrusted input', () => {
       'SolverParameter.train_net',
       'TransformationParameter.mean_file',
     ]);
-    expect(solverIssues(`${SOLVER}net: "/etc/x"\ntrain_net: "a"\ntest_net: "b"\nsnapshot_prefix: "/root/.aws/snap"\n`)).toEqual([]);
+    expect(
+      solverIssues(`${SOLVER}net: "/etc/x"\ntrain_net: "a"\ntest_net: "b"\nsnapshot_prefix: "/root/.aws/snap"\n`),
+    ).toEqual([]);
     expect(netIssues('')).toEqual([]); // DATA's source "x" is rebound
-    expect(netIssues('layer { name: "i" type: "ImageData" image_data_param { source: "/etc/passwd" root_folder: "/root/" } }\n')).toEqual([]);
+    expect(
+      netIssues(
+        'layer { name: "i" type: "ImageData" image_data_param { source: "/etc/passwd" root_folder: "/root/" } }\n',
+      ),
+    ).toEqual([]);
   });
 
-  test('ImageData layers are accepted (bound to the dataset\'s images), V1 IMAGE_DATA too, and their mean_file', () => {
+  test("ImageData layers are accepted (bound to the dataset's images), V1 IMAGE_DATA too, and their mean_file", () => {
     expect(REJECTED_LAYER_TYPES).not.toHaveProperty('ImageData');
     const v1 = 'layers { name: "d" type: IMAGE_DATA top: "data" top: "label" image_data_param { source: "x" } }\n';
     expect(validateSolverAndNet(SOLVER, v1)).toEqual([]);
@@ -126,7 +172,8 @@ describe('untrusted input', () => {
   });
 
   test("a WindowData layer's mean_file is refused with its layer (only Data and ImageData layers are bound)", () => {
-    const net = 'layer { name: "d" type: "Data" top: "data" }\n' +
+    const net =
+      'layer { name: "d" type: "Data" top: "data" }\n' +
       'layer { name: "w" type: "WindowData" window_data_param { mean_file: "/m" } }\n';
     expect(validateSolverAndNet(SOLVER, net).map((i) => i.message)).toEqual([
       `layer type "WindowData": ${REJECTED_LAYER_TYPES.WindowData}`,
@@ -139,7 +186,9 @@ describe('untrusted input', () => {
 function wrap(type: string, inner: string): string {
   const holder = Object.entries(caffeSchema.messages.LayerParameter ?? {}).find(([, spec]) => spec.type === type);
   if (holder) return `layer { name: "x" type: "ReLU" ${holder[0]} { ${inner} } }`;
-  const v1Holder = Object.entries(caffeSchema.messages.V1LayerParameter ?? {}).find(([name]) => `V1LayerParameter.${name}` === `${type}.${inner.split(':')[0]}`);
+  const v1Holder = Object.entries(caffeSchema.messages.V1LayerParameter ?? {}).find(
+    ([name]) => `V1LayerParameter.${name}` === `${type}.${inner.split(':')[0]}`,
+  );
   if (type === 'V1LayerParameter' && v1Holder) return `layers { name: "x" type: RELU layer { name: "v0" } }`;
   throw new Error(`no layer field holds ${type}`);
 }

@@ -17,12 +17,19 @@ describe('caffeToolCommand', () => {
   test('without a prefix (the container) the tool is run by name from PATH', () => {
     delete process.env.CAFFE_PREFIX;
     const cmd = caffeToolCommand('caffe', ['train', '--solver=solver.prototxt']);
-    expect(cmd).toEqual({ command: 'caffe', args: ['train', '--solver=solver.prototxt'], env: { GLOG_logtostderr: '1' } });
+    expect(cmd).toEqual({
+      command: 'caffe',
+      args: ['train', '--solver=solver.prototxt'],
+      env: { GLOG_logtostderr: '1' },
+    });
   });
 
   test('with a prefix the tool runs through the prefix loader, OpenBLAS first on the library path', () => {
     delete process.env.CAFFE_PREFIX;
-    const cmd = caffeToolCommand('caffe', ['test', '--model=m', '--weights=w', '--iterations=10'], { prefix: '/opt/pfx', threads: 2 });
+    const cmd = caffeToolCommand('caffe', ['test', '--model=m', '--weights=w', '--iterations=10'], {
+      prefix: '/opt/pfx',
+      threads: 2,
+    });
     expect(cmd.command).toBe(`/opt/pfx/lib/${triplet}/${loader}`);
     expect(cmd.args).toEqual([
       '--library-path',
@@ -62,7 +69,11 @@ describe('caffeToolCommand', () => {
   });
 
   test('arm64 prefixes use the aarch64 loader and triplet', () => {
-    expect(multiarch('arm64')).toEqual({ debian: 'arm64', triplet: 'aarch64-linux-gnu', loader: 'ld-linux-aarch64.so.1' });
+    expect(multiarch('arm64')).toEqual({
+      debian: 'arm64',
+      triplet: 'aarch64-linux-gnu',
+      loader: 'ld-linux-aarch64.so.1',
+    });
     expect(prefixLayout('/p', 'arm64').loader).toBe('/p/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1');
     expect(() => multiarch('ia32')).toThrow(/x64 and arm64/);
   });
@@ -93,10 +104,21 @@ describe('runCaffeTool (with a stand-in tool on PATH)', () => {
 
   test('streams every stdout and stderr line, returns exit code and output', async () => {
     const lines: string[] = [];
-    const result = await runCaffeTool('fake_tool', ['hello', '3'], { cwd: bin, threads: 1, onLine: (l) => lines.push(l) });
+    const result = await runCaffeTool('fake_tool', ['hello', '3'], {
+      cwd: bin,
+      threads: 1,
+      onLine: (l) => lines.push(l),
+    });
     expect(result.code).toBe(7);
     expect(result.signal).toBeNull();
-    expect(lines).toEqual(expect.arrayContaining([`out hello glog=1 threads=1 cwd=${fs.realpathSync(bin)}`, 'line 0', 'line 2', 'no newline']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `out hello glog=1 threads=1 cwd=${fs.realpathSync(bin)}`,
+        'line 0',
+        'line 2',
+        'no newline',
+      ]),
+    );
     expect(lines).toHaveLength(5);
     expect(result.output.split('\n').sort()).toEqual([...lines].sort());
   });

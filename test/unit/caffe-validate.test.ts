@@ -103,7 +103,12 @@ describe('validateSolverAndNet', () => {
   test('lr_policy missing, unknown, or step without stepsize', () => {
     const known = '"fixed", "step", "exp", "inv", "multistep", "poly", "sigmoid"';
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"\n', ''), NET)).toEqual([
-      { field: 'solver', line: 1, column: 1, message: `the solver must set lr_policy (one of ${known}); Caffe has no default` },
+      {
+        field: 'solver',
+        line: 1,
+        column: 1,
+        message: `the solver must set lr_policy (one of ${known}); Caffe has no default`,
+      },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "stpe"'), NET)).toEqual([
       { field: 'solver', line: 5, column: 1, message: `lr_policy must be one of ${known}, got the string "stpe"` },
@@ -116,7 +121,12 @@ describe('validateSolverAndNet', () => {
       { field: 'solver', line: 5, column: 19, message: stepsize },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step"'), NET)).toEqual([
-      { field: 'solver', line: 5, column: 1, message: 'lr_policy "step" needs stepsize (its formula uses gamma, stepsize)' },
+      {
+        field: 'solver',
+        line: 5,
+        column: 1,
+        message: 'lr_policy "step" needs stepsize (its formula uses gamma, stepsize)',
+      },
     ]);
     expect(validateSolverAndNet(solverWith('lr_policy: "inv"', 'lr_policy: "step" stepsize: 0'), NET)).toEqual([
       { field: 'solver', line: 5, column: 19, message: stepsize },
@@ -135,19 +145,32 @@ describe('validateSolverAndNet', () => {
     ['sigmoid', ['gamma: -0.01', 'stepsize: 500']],
   ];
   test.each(policies)('lr_policy "%s" with its parameters is valid, and each one is required', (policy, params) => {
-    const solver = (lines: string[]) => ['base_lr: 0.01', `lr_policy: "${policy}"`, ...lines, 'max_iter: 100'].join('\n');
+    const solver = (lines: string[]) =>
+      ['base_lr: 0.01', `lr_policy: "${policy}"`, ...lines, 'max_iter: 100'].join('\n');
     expect(validateSolverAndNet(solver(params), NET)).toEqual([]);
     for (const left of params) {
       const name = left.split(':')[0];
       const issues = validateSolverAndNet(solver(params.filter((p) => p !== left)), NET);
-      expect(issues).toEqual([expect.objectContaining({ field: 'solver', line: 2, column: 1, message: expect.stringContaining(`needs ${name}`) })]);
+      expect(issues).toEqual([
+        expect.objectContaining({
+          field: 'solver',
+          line: 2,
+          column: 1,
+          message: expect.stringContaining(`needs ${name}`),
+        }),
+      ]);
     }
   });
 
   test('multistep stepvalues must increase; AdaGrad takes no momentum', () => {
     const multistep = 'lr_policy: "multistep"\ngamma: 0.1\nstepvalue: 200\nstepvalue: 100\nmax_iter: 300';
     expect(validateSolverAndNet(multistep, NET)).toEqual([
-      { field: 'solver', line: 4, column: 1, message: 'stepvalue entries must be positive and increasing (the iterations where the rate drops)' },
+      {
+        field: 'solver',
+        line: 4,
+        column: 1,
+        message: 'stepvalue entries must be positive and increasing (the iterations where the rate drops)',
+      },
     ]);
     expect(validateSolverAndNet(`${SOLVER}type: "AdaGrad"\nmomentum: 0.9\n`, NET)).toEqual([
       { field: 'solver', line: 13, column: 1, message: 'AdaGrad does not use momentum; remove it or set it to 0' },
@@ -161,21 +184,43 @@ describe('validateSolverAndNet', () => {
       { field: 'solver', line: 13, column: 1, message: 'set either type or the older solver_type, not both' },
     ]);
     expect(validateSolverAndNet(`${SOLVER}type: "adam"\n`, NET)).toEqual([
-      { field: 'solver', line: 12, column: 1, message: 'type must be one of "SGD", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta", "Adam", got the string "adam"' },
+      {
+        field: 'solver',
+        line: 12,
+        column: 1,
+        message:
+          'type must be one of "SGD", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta", "Adam", got the string "adam"',
+      },
     ]);
     expect(validateSolverAndNet(`${SOLVER}type: Adam\n`, NET)).toEqual([
       { field: 'solver', line: 12, column: 1, message: 'type is a string: write type: "Adam"' },
     ]);
     expect(validateSolverAndNet(`${SOLVER}solver_type: LBFGS\n`, NET)).toEqual([
-      { field: 'solver', line: 12, column: 1, message: 'solver_type must be one of SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, got "LBFGS"' },
+      {
+        field: 'solver',
+        line: 12,
+        column: 1,
+        message: 'solver_type must be one of SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, got "LBFGS"',
+      },
     ]);
     expect(validateSolverAndNet(`${SOLVER}solver_type: "SGD"\n`, NET)).toEqual([
-      { field: 'solver', line: 12, column: 1, message: 'solver_type must be one of SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, got the string "SGD"' },
+      {
+        field: 'solver',
+        line: 12,
+        column: 1,
+        message: 'solver_type must be one of SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, got the string "SGD"',
+      },
     ]);
   });
 
   test('several solver problems are all reported, in source order', () => {
-    expect(validateSolverAndNet('base_lr: 0.1\nmax_iter: -1\ntype: "X"', NET).map((i) => [i.line, i.column, i.message.slice(0, 22)])).toEqual([
+    expect(
+      validateSolverAndNet('base_lr: 0.1\nmax_iter: -1\ntype: "X"', NET).map((i) => [
+        i.line,
+        i.column,
+        i.message.slice(0, 22),
+      ]),
+    ).toEqual([
       [1, 1, 'the solver must set lr'],
       [2, 1, 'max_iter must be a pos'],
       [3, 1, 'type must be one of "S'],
@@ -198,7 +243,12 @@ describe('validateSolverAndNet', () => {
   });
 
   test('an ImageData layer in TRAIN makes the net bindable', () => {
-    expect(validateSolverAndNet(SOLVER, 'layer { name: "d" type: "ImageData" image_data_param { batch_size: 4 shuffle: true } }')).toEqual([]);
+    expect(
+      validateSolverAndNet(
+        SOLVER,
+        'layer { name: "d" type: "ImageData" image_data_param { batch_size: 4 shuffle: true } }',
+      ),
+    ).toEqual([]);
     expect(validateSolverAndNet(SOLVER, NET.replace('type: "Data"', 'type: "ImageData"'))).toEqual([]);
   });
 
@@ -236,7 +286,14 @@ describe('findDataLayers', () => {
   const kinds = (net: string) => findDataLayers(parsePrototxt(net)).map((d) => d.kind);
 
   test('finds Data and ImageData layers in both formats, and only those', () => {
-    const net = ['layer { type: "ImageData" }', 'layers { type: IMAGE_DATA }', 'layer { type: "Data" }', 'layers { type: DATA }', 'layer { type: "HDF5Data" }', 'layers { type: "ImageData" }'];
+    const net = [
+      'layer { type: "ImageData" }',
+      'layers { type: IMAGE_DATA }',
+      'layer { type: "Data" }',
+      'layers { type: DATA }',
+      'layer { type: "HDF5Data" }',
+      'layers { type: "ImageData" }',
+    ];
     expect(kinds(net.join('\n'))).toEqual(['ImageData', 'ImageData', 'Data', 'Data']);
   });
 
@@ -273,13 +330,23 @@ describe('findDataLayers', () => {
 
 describe('summarizeSolver', () => {
   test('the LeNet solver', () => {
-    expect(summarizeSolver(SOLVER)).toEqual({ maxIterations: 10000, type: 'SGD', testInterval: 500, snapshot: 5000, display: 100 });
+    expect(summarizeSolver(SOLVER)).toEqual({
+      maxIterations: 10000,
+      type: 'SGD',
+      testInterval: 500,
+      snapshot: 5000,
+      display: 100,
+    });
   });
 
   test('type from the string field or the old enum; optional fields left out', () => {
     expect(summarizeSolver('max_iter: 5 type: "Adam"')).toEqual({ maxIterations: 5, type: 'Adam' });
     expect(summarizeSolver('max_iter: 5 solver_type: ADADELTA')).toEqual({ maxIterations: 5, type: 'AdaDelta' });
-    expect(summarizeSolver('max_iter: 5 solver_type: RMSPROP display: 0 snapshot: "9"')).toEqual({ maxIterations: 5, type: 'RMSProp', display: 0 });
+    expect(summarizeSolver('max_iter: 5 solver_type: RMSPROP display: 0 snapshot: "9"')).toEqual({
+      maxIterations: 5,
+      type: 'RMSProp',
+      display: 0,
+    });
   });
 
   test('throws CaffeInputError with the position for syntax errors and a bad max_iter', () => {
@@ -293,10 +360,18 @@ describe('summarizeSolver', () => {
       throw new Error('expected a throw');
     };
     expect(thrown('display: 1\nmax_iter: -2')).toEqual([
-      'solver', 2, 1, 'max_iter must be a positive integer, got "-2"', 'solver 2:1: max_iter must be a positive integer, got "-2"',
+      'solver',
+      2,
+      1,
+      'max_iter must be a positive integer, got "-2"',
+      'solver 2:1: max_iter must be a positive integer, got "-2"',
     ]);
     expect(thrown('a {')).toEqual([
-      'solver', 1, 4, 'unexpected end of input: 1 unclosed "{" opened at 1:3', 'solver 1:4: unexpected end of input: 1 unclosed "{" opened at 1:3',
+      'solver',
+      1,
+      4,
+      'unexpected end of input: 1 unclosed "{" opened at 1:3',
+      'solver 1:4: unexpected end of input: 1 unclosed "{" opened at 1:3',
     ]);
   });
 });
@@ -304,7 +379,17 @@ describe('summarizeSolver', () => {
 describe('parseProtoInt', () => {
   test('protobuf integer spellings', () => {
     expect(['10', '-7', '0', '0x1F', '017', '08', '1.0', '1e3', '', ' 1', 'abc'].map(parseProtoInt)).toEqual([
-      10, -7, 0, 31, 15, undefined, undefined, undefined, undefined, undefined, undefined,
+      10,
+      -7,
+      0,
+      31,
+      15,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 });

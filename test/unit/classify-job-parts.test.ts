@@ -11,7 +11,10 @@ describe('createClassifyJobBody', () => {
   it('accepts URL images, an archive, or both', () => {
     expect(createClassifyJobBody.safeParse({ images: [{ url: 'https://example.com/a.png' }] }).success).toBe(true);
     expect(createClassifyJobBody.safeParse({ archive: true }).success).toBe(true);
-    expect(createClassifyJobBody.safeParse({ archive: true, images: [{ url: 'https://example.com/a.png' }], topK: 3 }).success).toBe(true);
+    expect(
+      createClassifyJobBody.safeParse({ archive: true, images: [{ url: 'https://example.com/a.png' }], topK: 3 })
+        .success,
+    ).toBe(true);
   });
 
   it('refuses a job with nothing to classify, naming images', () => {
@@ -39,7 +42,9 @@ describe('refuseUrlImages', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ValidationError);
-    expect((thrown as ValidationError).errors).toEqual([{ field: 'images.1.url', message: expect.stringContaining('classify-jobs') }]);
+    expect((thrown as ValidationError).errors).toEqual([
+      { field: 'images.1.url', message: expect.stringContaining('classify-jobs') },
+    ]);
   });
 });
 
@@ -48,7 +53,8 @@ describe('archiveEntries', () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'classify-entries-'));
     await mkdir(path.join(root, 'b', 'c'), { recursive: true });
     await mkdir(path.join(root, '__MACOSX'));
-    for (const file of ['z.png', 'b/a.jpg', 'b/c/d.png', '.DS_Store', '__MACOSX/._z.png']) await writeFile(path.join(root, file), 'x');
+    for (const file of ['z.png', 'b/a.jpg', 'b/c/d.png', '.DS_Store', '__MACOSX/._z.png'])
+      await writeFile(path.join(root, file), 'x');
     expect(await archiveEntries(root)).toEqual(['b/a.jpg', 'b/c/d.png', 'z.png']);
   });
 });

@@ -17,7 +17,10 @@ import { cliDocsPath, cliDocsText } from '../../scripts/gen-cli-docs';
 const program = () => buildProgram(() => async () => undefined);
 
 test('docs/CLI.md is what the command definitions generate (run `npm run docs:cli`)', () => {
-  expect({ file: 'docs/CLI.md', upToDate: readFileSync(cliDocsPath, 'utf8') === cliDocsText() }).toEqual({ file: 'docs/CLI.md', upToDate: true });
+  expect({ file: 'docs/CLI.md', upToDate: readFileSync(cliDocsPath, 'utf8') === cliDocsText() }).toEqual({
+    file: 'docs/CLI.md',
+    upToDate: true,
+  });
 });
 
 describe('exit codes of usage errors', () => {
@@ -44,7 +47,18 @@ describe('exit codes of usage errors', () => {
   });
 
   test('a DATA path that does not exist is a usage error too, before anything is sent', async () => {
-    await main(['node', 'ecaffe', '--endpoint', 'http://127.0.0.1:9', 'train', '/nonexistent/folder', '--net', 'n', '--solver', 's']);
+    await main([
+      'node',
+      'ecaffe',
+      '--endpoint',
+      'http://127.0.0.1:9',
+      'train',
+      '/nonexistent/folder',
+      '--net',
+      'n',
+      '--solver',
+      's',
+    ]);
     expect(process.exitCode).toBe(2);
     expect(stderr).toContain('DATA /nonexistent/folder: no such file or folder');
   });
@@ -52,15 +66,51 @@ describe('exit codes of usage errors', () => {
 
 test('a refused prototxt prints as file:line:column with the source line and a caret', () => {
   const net = 'name: "x"\nlayer {\n  bogus: 1\n}\n';
-  const error = new ApiError(400, { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'net: 3:3: no field', errors: [{ field: 'net', line: 3, column: 3, message: 'Message type "caffe.LayerParameter" has no field named "bogus"' }, { field: 'solver', message: 'base_lr is required' }] }, 'POST', '/v1/solvers');
-  const text = describeRefusal(error, new Map([['net', { path: 'nets/lenet.prototxt', text: net }], ['solver', { path: 'solver.prototxt', text: '' }]]));
-  expect(text).toBe(['nets/lenet.prototxt:3:3: error: Message type "caffe.LayerParameter" has no field named "bogus"', '    bogus: 1', '    ^', 'solver.prototxt: error: base_lr is required'].join('\n'));
+  const error = new ApiError(
+    400,
+    {
+      type: 'about:blank',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'net: 3:3: no field',
+      errors: [
+        { field: 'net', line: 3, column: 3, message: 'Message type "caffe.LayerParameter" has no field named "bogus"' },
+        { field: 'solver', message: 'base_lr is required' },
+      ],
+    },
+    'POST',
+    '/v1/solvers',
+  );
+  const text = describeRefusal(
+    error,
+    new Map([
+      ['net', { path: 'nets/lenet.prototxt', text: net }],
+      ['solver', { path: 'solver.prototxt', text: '' }],
+    ]),
+  );
+  expect(text).toBe(
+    [
+      'nets/lenet.prototxt:3:3: error: Message type "caffe.LayerParameter" has no field named "bogus"',
+      '    bogus: 1',
+      '    ^',
+      'solver.prototxt: error: base_lr is required',
+    ].join('\n'),
+  );
 });
 
 describe('completion', () => {
   /** What bash's completion offers for the words typed so far. */
   const complete = (words: string[]) =>
-    execFileSync('bash', ['-c', `${bashCompletion(program())}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ecaffe; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).trim().split('\n');
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `${bashCompletion(program())}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ecaffe; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
 
   test('bash completes commands, subcommands and options', () => {
     expect(complete(['ecaffe', 'tr'])).toEqual(['train']);
@@ -77,19 +127,45 @@ describe('completion', () => {
 });
 
 test('jobs resume sets max_iter in a copy of the solver, or adds it', () => {
-  expect(withMaxIter('base_lr: 0.01\nmax_iter: 1000\nmomentum: 0.9\n', 2500)).toBe('base_lr: 0.01\nmax_iter: 2500\nmomentum: 0.9\n');
+  expect(withMaxIter('base_lr: 0.01\nmax_iter: 1000\nmomentum: 0.9\n', 2500)).toBe(
+    'base_lr: 0.01\nmax_iter: 2500\nmomentum: 0.9\n',
+  );
   expect(withMaxIter('base_lr: 0.01\n', 10)).toBe('base_lr: 0.01\nmax_iter: 10\n');
 });
 
 test('the live status line shows iteration, loss, learning rate, test outputs, speed, ETA, attempt and resumes', () => {
   const job = {
-    id: 'tj_1', status: 'running', attempts: 2, createdAt: '', updatedAt: '', solverId: 's', datasetId: 'd',
-    progress: { iteration: 450, maxIterations: 1000, loss: 0.28123, learningRate: 0.0097, iterationsPerSecond: 31.84, etaSeconds: 17, testOutputs: { accuracy: 0.82, loss: 0.49 } },
+    id: 'tj_1',
+    status: 'running',
+    attempts: 2,
+    createdAt: '',
+    updatedAt: '',
+    solverId: 's',
+    datasetId: 'd',
+    progress: {
+      iteration: 450,
+      maxIterations: 1000,
+      loss: 0.28123,
+      learningRate: 0.0097,
+      iterationsPerSecond: 31.84,
+      etaSeconds: 17,
+      testOutputs: { accuracy: 0.82, loss: 0.49 },
+    },
     resumes: [{ iteration: 400, attempt: 2, at: '' }],
   } as TrainingJob;
-  expect(jobStatus(job)).toBe('running    iter 450/1000  loss 0.2812  lr 0.0097  test accuracy 0.82 loss 0.49  31.8 it/s  ETA 17s  attempt 2  resumed ×1 (last from iter 400)');
+  expect(jobStatus(job)).toBe(
+    'running    iter 450/1000  loss 0.2812  lr 0.0097  test accuracy 0.82 loss 0.49  31.8 it/s  ETA 17s  attempt 2  resumed ×1 (last from iter 400)',
+  );
 });
 
 test('tables pad every column but the last', () => {
-  expect(table(['ID', 'STATUS'], [['tj_1', 'running'], ['tj_22', 'ok']])).toBe('ID     STATUS\ntj_1   running\ntj_22  ok');
+  expect(
+    table(
+      ['ID', 'STATUS'],
+      [
+        ['tj_1', 'running'],
+        ['tj_22', 'ok'],
+      ],
+    ),
+  ).toBe('ID     STATUS\ntj_1   running\ntj_22  ok');
 });

@@ -38,14 +38,14 @@ describe('checkNetFitsDataset', () => {
         column: 21,
         message:
           "crop_size 227 is larger than the dataset's 32x32 images: use a crop_size of at most 32, or build a " +
-            "dataset with transform { width: 227, height: 227 } or larger",
+          'dataset with transform { width: 227, height: 227 } or larger',
       },
       {
         line: 5,
         column: 21,
         message:
           "crop_size 227 is larger than the dataset's 32x32 images: use a crop_size of at most 32, or build a " +
-            "dataset with transform { width: 227, height: 227 } or larger",
+          'dataset with transform { width: 227, height: 227 } or larger',
       },
     ]);
   });
@@ -56,7 +56,7 @@ describe('checkNetFitsDataset', () => {
       column: 21,
       message:
         "3 mean_value entries, but the dataset's images have 1 channel (grey): give one mean_value, or build " +
-          "the dataset with transform { grayscale: false } for 3 channels",
+        'the dataset with transform { grayscale: false } for 3 channels',
     });
     expect(fit(classifier('mean_value: 104 mean_value: 117'), colour32).errors[0]?.message).toBe(
       "2 mean_value entries, but the dataset's images have 3 channels (BGR): give 1 or 3 mean_value entries (B, G, R)",
@@ -71,7 +71,7 @@ describe('checkNetFitsDataset', () => {
           column: 25,
           message:
             'num_output 5 is less than the dataset\'s 10 labels: the SoftmaxWithLoss layer "loss" reads labels ' +
-              'up to 9 from it; set num_output to 10',
+            'up to 9 from it; set num_output to 10',
         },
       ],
       warnings: [],
@@ -84,7 +84,7 @@ describe('checkNetFitsDataset', () => {
           column: 25,
           message:
             "num_output 1000 is more than the dataset's 10 labels: training works, and outputs 10–999 never " +
-              "see a label (classify names them by their index)",
+            'see a label (classify names them by their index)',
         },
       ],
     });
@@ -111,10 +111,10 @@ layer { name: "slice_pair" type: "Slice" bottom: "pair_data" top: "data" top: "d
         line: 3,
         column: 30,
         message:
-          "the Slice layer \"slice_pair\" splits the data blob's channels into 2 parts, but the dataset's " +
-            "images have 1 channel: this net reads images stacked as channels (e.g. pairs, like Caffe's siamese " +
-            "example), which Elastic Caffe's datasets do not hold; train it on single images, or slice another " +
-            "axis",
+          'the Slice layer "slice_pair" splits the data blob\'s channels into 2 parts, but the dataset\'s ' +
+          "images have 1 channel: this net reads images stacked as channels (e.g. pairs, like Caffe's siamese " +
+          "example), which Elastic Caffe's datasets do not hold; train it on single images, or slice another " +
+          'axis',
       },
     ]);
     expect(fit(siamese, colour32).errors).toEqual([]);

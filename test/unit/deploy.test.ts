@@ -6,7 +6,8 @@ import { getAll, getScalar, isMessage, parsePrototxt, type PMessage } from '../.
 const lenet = readFileSync(path.join(__dirname, '..', '..', 'examples', 'fashion-mnist-lenet', 'net.prototxt'), 'utf8');
 const grey28 = { channels: 1, height: 28, width: 28 };
 
-const layersOf = (net: string, field = 'layer'): PMessage[] => getAll(parsePrototxt(net), field).flatMap((f) => (isMessage(f.value) ? [f.value] : []));
+const layersOf = (net: string, field = 'layer'): PMessage[] =>
+  getAll(parsePrototxt(net), field).flatMap((f) => (isMessage(f.value) ? [f.value] : []));
 
 describe('deriveDeployNet', () => {
   it('replaces LeNet data layers with an input of the dataset shape and the loss with Softmax "prob"', () => {
@@ -19,7 +20,12 @@ describe('deriveDeployNet', () => {
     expect(types).not.toContain('Accuracy');
     expect(types).not.toContain('SoftmaxWithLoss');
     const prob = layersOf(deploy.net).at(-1)!;
-    expect([getScalar(prob, 'type'), getScalar(prob, 'name'), getScalar(prob, 'bottom'), getScalar(prob, 'top')]).toEqual(['Softmax', 'prob', 'ip2', 'prob']);
+    expect([
+      getScalar(prob, 'type'),
+      getScalar(prob, 'name'),
+      getScalar(prob, 'bottom'),
+      getScalar(prob, 'top'),
+    ]).toEqual(['Softmax', 'prob', 'ip2', 'prob']);
     expect(deploy.net).toMatch(/input_shape \{\s*dim: 1\s*dim: 1\s*dim: 28\s*dim: 28\s*\}/);
     expect(deploy.net).not.toMatch(/include|phase|label/);
   });
@@ -50,7 +56,11 @@ layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip1" bottom: "label" top: "los
     const net = `layer { name: "d" type: "Data" top: "data" top: "label" }
 layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" }
 layer { name: "loss" type: "EuclideanLoss" bottom: "ip" bottom: "label" }`;
-    expect(() => deriveDeployNet(net, grey28)).toThrow(new DeployDerivationError('the training net has no SoftmaxWithLoss or Softmax layer to read class probabilities from; send a deploy net'));
+    expect(() => deriveDeployNet(net, grey28)).toThrow(
+      new DeployDerivationError(
+        'the training net has no SoftmaxWithLoss or Softmax layer to read class probabilities from; send a deploy net',
+      ),
+    );
   });
 });
 
@@ -98,8 +108,8 @@ layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST st
 layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 3 } }
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
 `;
-    const solver = 'test_iter: 1 test_state { stage: "on-train" } test_iter: 1 test_state { stage: "on-test" } ' +
-      'max_iter: 1';
+    const solver =
+      'test_iter: 1 test_state { stage: "on-train" } test_iter: 1 test_state { stage: "on-test" } ' + 'max_iter: 1';
     expect(deriveDeployNet(net, colour, { solver }).inputShape).toEqual({ channels: 3, height: 6, width: 6 });
     // Without the solver, the default TEST state has no stages: no data layer is in it.
     expect(() => deriveDeployNet(net, colour)).toThrow(/no data layer in the TEST phase/);

@@ -16,7 +16,11 @@ let client: EventBridgeClient;
 beforeAll(async () => {
   home = await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-bus-'));
   bus = await startEventBus({ busName: 'local-bus', file: path.join(home, 'events.jsonl') });
-  client = new EventBridgeClient({ endpoint: bus.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  client = new EventBridgeClient({
+    endpoint: bus.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
 });
 
 afterAll(async () => {
@@ -29,8 +33,19 @@ it('accepts PutEvents from the real SDK and keeps the events in the shape EventB
   const result = await client.send(
     new PutEventsCommand({
       Entries: [
-        { EventBusName: 'local-bus', Source: 'elastic-caffe', DetailType: 'Job State Change', Detail: JSON.stringify({ id: 'tj_1', status: 'queued' }), Time: new Date('2024-01-01T00:00:00Z') },
-        { EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/local-bus', Source: 'elastic-caffe', DetailType: 'Job State Change', Detail: JSON.stringify({ id: 'tj_1', status: 'running' }) },
+        {
+          EventBusName: 'local-bus',
+          Source: 'elastic-caffe',
+          DetailType: 'Job State Change',
+          Detail: JSON.stringify({ id: 'tj_1', status: 'queued' }),
+          Time: new Date('2024-01-01T00:00:00Z'),
+        },
+        {
+          EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/local-bus',
+          Source: 'elastic-caffe',
+          DetailType: 'Job State Change',
+          Detail: JSON.stringify({ id: 'tj_1', status: 'running' }),
+        },
       ],
     }),
   );
@@ -49,7 +64,10 @@ it('accepts PutEvents from the real SDK and keeps the events in the shape EventB
     region: 'us-east-1',
     detail: { id: 'tj_1', status: 'queued' },
   });
-  const lines = (await readFile(path.join(home, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string });
+  const lines = (await readFile(path.join(home, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: string });
   expect(lines.map((line) => line.id)).toEqual(ids);
 });
 
@@ -66,12 +84,29 @@ it('reports entries for another bus or without a JSON object detail as failed, a
     }),
   );
   expect(result.FailedEntryCount).toBe(3);
-  expect(result.Entries!.map((entry) => entry.ErrorCode)).toEqual(['ResourceNotFoundException', 'MalformedDetail', 'InvalidArgument', undefined]);
-  expect(bus.events().slice(before).map((event) => event.detail)).toEqual([{ ok: true }]);
+  expect(result.Entries!.map((entry) => entry.ErrorCode)).toEqual([
+    'ResourceNotFoundException',
+    'MalformedDetail',
+    'InvalidArgument',
+    undefined,
+  ]);
+  expect(
+    bus
+      .events()
+      .slice(before)
+      .map((event) => event.detail),
+  ).toEqual([{ ok: true }]);
 });
 
 it('refuses more than 10 entries, and any operation but PutEvents, with the error the SDK names', async () => {
-  const entries = Array.from({ length: 11 }, () => ({ EventBusName: 'local-bus', Source: 's', DetailType: 'd', Detail: '{}' }));
-  await expect(client.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({ name: 'ValidationException' });
+  const entries = Array.from({ length: 11 }, () => ({
+    EventBusName: 'local-bus',
+    Source: 's',
+    DetailType: 'd',
+    Detail: '{}',
+  }));
+  await expect(client.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({
+    name: 'ValidationException',
+  });
   await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({ name: 'UnknownOperationException' });
 });

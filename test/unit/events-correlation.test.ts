@@ -29,7 +29,9 @@ const call = async (handler: ReturnType<typeof httpHandler>, e: APIGatewayProxyE
   (await handler(e, lambdaContext('test'))) as APIGatewayProxyStructuredResultV2;
 
 /** The route answers with the correlation id it sees and the one on its log lines. */
-const echoRoute = httpHandler(async () => json(200, { current: currentCorrelationId(), logged: logger.getCorrelationId() }));
+const echoRoute = httpHandler(async () =>
+  json(200, { current: currentCorrelationId(), logged: logger.getCorrelationId() }),
+);
 
 it("without a header it is API Gateway's request id", async () => {
   const response = await call(echoRoute, event());
@@ -53,10 +55,13 @@ it('an error answer echoes it too, and nothing outlives the request', async () =
   expect(currentCorrelationId()).toBeUndefined();
 });
 
-it.each([['has spaces'], ['x'.repeat(129)], ['ünïcode']])('a malformed X-Correlation-Id (%s) is a 400 naming the header', async (value) => {
-  const route = jest.fn(async () => json(200, {}));
-  const response = await call(httpHandler(route), event({ 'x-correlation-id': value }));
-  expect(route).not.toHaveBeenCalled();
-  expect(response.statusCode).toBe(400);
-  expect(JSON.parse(response.body!).detail).toMatch(/X-Correlation-Id/);
-});
+it.each([['has spaces'], ['x'.repeat(129)], ['ünïcode']])(
+  'a malformed X-Correlation-Id (%s) is a 400 naming the header',
+  async (value) => {
+    const route = jest.fn(async () => json(200, {}));
+    const response = await call(httpHandler(route), event({ 'x-correlation-id': value }));
+    expect(route).not.toHaveBeenCalled();
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!).detail).toMatch(/X-Correlation-Id/);
+  },
+);

@@ -48,7 +48,12 @@ describe('counting unfinished work', () => {
       ],
       now,
     );
-    expect(counts).toEqual({ queued: 2, running: 3, runningByTenant: { t1: 2, t2: 1 }, oldestQueuedAgeSeconds: 30 * 60 });
+    expect(counts).toEqual({
+      queued: 2,
+      running: 3,
+      runningByTenant: { t1: 2, t2: 1 },
+      oldestQueuedAgeSeconds: 30 * 60,
+    });
   });
 
   it('is all zeros when nothing is unfinished', () => {
@@ -71,10 +76,12 @@ describe('the job-metrics handler', () => {
   beforeEach(() => {
     index = {};
     ddbMock.reset();
-    ddbMock.on(QueryCommand).callsFake((input: { IndexName?: string; ExpressionAttributeValues?: Record<string, string> }) => {
-      expect(input.IndexName).toBe(tableKeys.statusIndex.name);
-      return { Items: index[input.ExpressionAttributeValues?.[':status'] ?? ''] ?? [] };
-    });
+    ddbMock
+      .on(QueryCommand)
+      .callsFake((input: { IndexName?: string; ExpressionAttributeValues?: Record<string, string> }) => {
+        expect(input.IndexName).toBe(tableKeys.statusIndex.name);
+        return { Items: index[input.ExpressionAttributeValues?.[':status'] ?? ''] ?? [] };
+      });
   });
 
   const record = (tenantId: string, id: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
@@ -105,7 +112,9 @@ describe('the job-metrics handler', () => {
     expect(totals).toMatchObject({ [serviceMetrics.queued]: 2, [serviceMetrics.running]: 3, service: 'elastic-caffe' });
     expect(totals[serviceMetrics.oldestQueuedAge]).toBeGreaterThanOrEqual(600);
     expect(JSON.stringify(totals._aws)).toContain(`"Namespace":"${serviceMetrics.namespace}"`);
-    const perTenant = lines.filter((line) => serviceMetrics.tenantRunning in line).map((line) => [line.tenantId, line[serviceMetrics.tenantRunning]]);
+    const perTenant = lines
+      .filter((line) => serviceMetrics.tenantRunning in line)
+      .map((line) => [line.tenantId, line[serviceMetrics.tenantRunning]]);
     expect(perTenant.sort()).toEqual([
       ['t1', 1],
       ['t2', 2],

@@ -50,7 +50,10 @@ const item = (record: TrainingJob) => ({
 /** Details of the events sent to EventBridge, in order. */
 const sentEvents = () =>
   eventsMock.commandCalls(PutEventsCommand).flatMap((call) =>
-    (call.args[0].input.Entries ?? []).map((entry) => ({ ...entry, Detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown> })),
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      ...entry,
+      Detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>,
+    })),
   );
 
 beforeAll(() => {
@@ -85,8 +88,13 @@ describe('the event detail', () => {
   });
 
   it('carries the error of a failed record, and only of a failed one', () => {
-    expect(jobStateChange('training-jobs', job({ status: 'failed', error: 'bad net' }), 'running')).toMatchObject({ status: 'failed', error: 'bad net' });
-    expect(jobStateChange('training-jobs', job({ status: 'running', error: 'an old error' }), 'starting')).not.toHaveProperty('error');
+    expect(jobStateChange('training-jobs', job({ status: 'failed', error: 'bad net' }), 'running')).toMatchObject({
+      status: 'failed',
+      error: 'bad net',
+    });
+    expect(
+      jobStateChange('training-jobs', job({ status: 'running', error: 'an old error' }), 'starting'),
+    ).not.toHaveProperty('error');
   });
 
   it('leaves out what a new record does not have: no previous status, no name', () => {
@@ -107,7 +115,10 @@ describe('status writes publish through the store', () => {
   it('an update that changes the status publishes one event with the previous status, and returns the new record', async () => {
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting', correlationId: 'req-1' })) });
 
-    const updated = await records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running', attempts: 1 }, remove: ['error'] });
+    const updated = await records.update('training-jobs', TENANT, JOB_ID, {
+      set: { status: 'running', attempts: 1 },
+      remove: ['error'],
+    });
 
     const [call] = ddbMock.commandCalls(UpdateCommand);
     expect(call!.args[0].input.ReturnValues).toBe('ALL_OLD');
@@ -116,7 +127,14 @@ describe('status writes publish through the store', () => {
     const events = sentEvents();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ EventBusName: BUS, Source: jobEvents.source, DetailType: jobEvents.detailType });
-    expect(events[0]!.Detail).toMatchObject({ collection: 'training-jobs', tenantId: TENANT, id: JOB_ID, status: 'running', previousStatus: 'starting', correlationId: 'req-1' });
+    expect(events[0]!.Detail).toMatchObject({
+      collection: 'training-jobs',
+      tenantId: TENANT,
+      id: JOB_ID,
+      status: 'running',
+      previousStatus: 'starting',
+      correlationId: 'req-1',
+    });
     expect(events[0]!.Detail.time).toBe(updated!.updatedAt);
   });
 
@@ -138,7 +156,10 @@ describe('status writes publish through the store', () => {
   it('a record created inside a request carries its correlation id, in the item and the event', async () => {
     ddbMock.on(PutCommand).resolves({});
     await withCorrelationId('req-42', () => records.putNew('training-jobs', job()));
-    expect(ddbMock.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ correlationId: 'req-42', status: 'queued' });
+    expect(ddbMock.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({
+      correlationId: 'req-42',
+      status: 'queued',
+    });
     const [event] = sentEvents();
     expect(event!.Detail).toMatchObject({ status: 'queued', correlationId: 'req-42' });
     expect(event!.Detail).not.toHaveProperty('previousStatus');
@@ -147,7 +168,9 @@ describe('status writes publish through the store', () => {
   it('without EVENT_BUS_NAME nothing is published and the write still happens', async () => {
     delete process.env[envNames.eventBus];
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting' })) });
-    expect(await records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running' } })).toMatchObject({ status: 'running' });
+    expect(await records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running' } })).toMatchObject({
+      status: 'running',
+    });
     expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
@@ -163,7 +186,9 @@ describe('status writes publish through the store', () => {
   });
 
   it('an entry EventBridge refuses counts as a failure too', async () => {
-    eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
+    eventsMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting' })) });
     const lines = await emfLines(() => records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running' } }));
     expect(lines.some((line) => line[serviceMetrics.eventPublishFailures] === 1)).toBe(true);
@@ -183,11 +208,15 @@ describe('status writes publish through the store', () => {
   });
 
   it('a dataset becoming ready finishes with outcome succeeded; a running status counts nothing', async () => {
-    ddbMock.on(UpdateCommand).resolves({ Attributes: { ...item(job()), [tableKeys.sortKey]: 'datasets#ds_1', id: 'ds_1', status: 'processing' } });
+    ddbMock.on(UpdateCommand).resolves({
+      Attributes: { ...item(job()), [tableKeys.sortKey]: 'datasets#ds_1', id: 'ds_1', status: 'processing' },
+    });
     const ready = await emfLines(() => records.update('datasets', TENANT, 'ds_1', { set: { status: 'ready' } }));
     expect(ready.filter((line) => serviceMetrics.finished in line).map((line) => line.outcome)).toEqual(['succeeded']);
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting' })) });
-    const running = await emfLines(() => records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running' } }));
+    const running = await emfLines(() =>
+      records.update('training-jobs', TENANT, JOB_ID, { set: { status: 'running' } }),
+    );
     expect(running.filter((line) => serviceMetrics.finished in line)).toEqual([]);
   });
 });

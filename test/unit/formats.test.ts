@@ -16,7 +16,12 @@ import { imageInfo, imageProblem } from '../../container/worker/image-info';
 import { greyPng } from '../../local/fixtures/fashion-mnist';
 import { craftTar, craftZip } from '../support/tar-craft';
 
-const roomy: ArchiveLimits = { maxEntries: 1000, maxUncompressedBytes: 1 << 30, maxCompressionRatio: 100, ratioFloorBytes: 1 << 20 };
+const roomy: ArchiveLimits = {
+  maxEntries: 1000,
+  maxUncompressedBytes: 1 << 30,
+  maxCompressionRatio: 100,
+  ratioFloorBytes: 1 << 20,
+};
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'formats-unit-'));
@@ -49,29 +54,39 @@ describe('EntryGuard', () => {
     expect(guard.admit('cat/./A.png', 'file')).toBe(false);
     expect(guard.admit('cat/', 'directory')).toBe(true);
     expect(guard.admit('cat', 'directory')).toBe(true);
-    expect(() => guard.rejectIfProblems()).toThrow('entry "cat/./A.png" has the same name as "cat/a.png" once extracted');
+    expect(() => guard.rejectIfProblems()).toThrow(
+      'entry "cat/./A.png" has the same name as "cat/a.png" once extracted',
+    );
   });
 
   it('stops at the entry count limit, naming the entry', () => {
     const guard = new EntryGuard({ ...roomy, maxEntries: 2 }, 100, 'the datafile');
     guard.admit('a/1.png', 'file');
     guard.admit('a/2.png', 'file');
-    expect(() => guard.admit('a/3.png', 'file')).toThrow('the datafile has more than 2 entries (the limit); "a/3.png" is one too many');
+    expect(() => guard.admit('a/3.png', 'file')).toThrow(
+      'the datafile has more than 2 entries (the limit); "a/3.png" is one too many',
+    );
   });
 
   it('stops once the bytes produced pass the total or the ratio', () => {
     const total = new EntryGuard({ ...roomy, maxUncompressedBytes: 1000 }, 1_000_000, 'x');
     total.expanded('a/1.png', 600);
-    expect(() => total.expanded('a/2.png', 600)).toThrow('expands to more than 1000 bytes (the limit) while reading entry "a/2.png"');
+    expect(() => total.expanded('a/2.png', 600)).toThrow(
+      'expands to more than 1000 bytes (the limit) while reading entry "a/2.png"',
+    );
     const ratio = new EntryGuard({ ...roomy, ratioFloorBytes: 100 }, 10, 'x');
     ratio.expanded('a/1.png', 900);
-    expect(() => ratio.expanded('a/1.png', 200)).toThrow('expands more than 100 times its size while reading entry "a/1.png"');
+    expect(() => ratio.expanded('a/1.png', 200)).toThrow(
+      'expands more than 100 times its size while reading entry "a/1.png"',
+    );
   });
 });
 
 describe('zip archives', () => {
   it('extracts label folders of images', async () => {
-    const entries = await extract(craftZip([{ path: 'cat/' }, { path: 'cat/1.png', data: png }, { path: 'dog/2.png', data: png, deflate: false }]));
+    const entries = await extract(
+      craftZip([{ path: 'cat/' }, { path: 'cat/1.png', data: png }, { path: 'dog/2.png', data: png, deflate: false }]),
+    );
     expect(entries).toBe(3);
     expect(readFileSync(path.join(dir, 'out/cat/1.png'))).toEqual(png);
     expect(readdirSync(path.join(dir, 'out/dog'))).toEqual(['2.png']);
@@ -84,31 +99,44 @@ describe('zip archives', () => {
     ['cat/fifo', 0o010644, 'entry "cat/fifo" is a FIFO'],
     ['cat/dev', 0o020644, 'entry "cat/dev" is a device file'],
   ])('refuses %s before writing anything', async (name, mode, message) => {
-    const zip = craftZip([{ path: 'cat/1.png', data: png }, { path: name, data: '/etc/passwd', ...(mode ? { mode } : {}) }]);
+    const zip = craftZip([
+      { path: 'cat/1.png', data: png },
+      { path: name, data: '/etc/passwd', ...(mode ? { mode } : {}) },
+    ]);
     await expect(extract(zip)).rejects.toThrow(message);
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
   it('refuses duplicate names', async () => {
-    const zip = craftZip([{ path: 'cat/1.png', data: png }, { path: 'Cat/1.PNG', data: png }]);
+    const zip = craftZip([
+      { path: 'cat/1.png', data: png },
+      { path: 'Cat/1.PNG', data: png },
+    ]);
     await expect(extract(zip)).rejects.toThrow('entry "Cat/1.PNG" has the same name as "cat/1.png" once extracted');
   });
 
   it('stops a bomb while inflating (the header may lie; the bytes do not)', async () => {
     const zip = craftZip([{ path: 'cat/zeros.png', data: Buffer.alloc(4 << 20) }]);
-    await expect(extract(zip, { ...roomy, ratioFloorBytes: 1 << 20 })).rejects.toThrow(/expands more than 100 times its size while reading entry "cat\/zeros.png"/);
+    await expect(extract(zip, { ...roomy, ratioFloorBytes: 1 << 20 })).rejects.toThrow(
+      /expands more than 100 times its size while reading entry "cat\/zeros.png"/,
+    );
   });
 });
 
 describe('tar archives', () => {
   it('stop a .tar.gz bomb by the total size limit', async () => {
     const tar = craftTar([{ path: 'cat/zeros.png', data: Buffer.alloc(3 << 20) }], { gzip: true });
-    await expect(extract(tar, { ...roomy, maxCompressionRatio: 1e6, maxUncompressedBytes: 2 << 20 })).rejects.toThrow(/expands to more than 2097152 bytes .* entry "cat\/zeros.png"/);
+    await expect(extract(tar, { ...roomy, maxCompressionRatio: 1e6, maxUncompressedBytes: 2 << 20 })).rejects.toThrow(
+      /expands to more than 2097152 bytes .* entry "cat\/zeros.png"/,
+    );
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
   it('refuse device files and duplicates', async () => {
-    const tar = craftTar([{ path: 'a/1.png', data: png }, { path: 'a/./1.png', data: png }]);
+    const tar = craftTar([
+      { path: 'a/1.png', data: png },
+      { path: 'a/./1.png', data: png },
+    ]);
     await expect(extract(tar)).rejects.toThrow('entry "a/./1.png" has the same name as "a/1.png" once extracted');
   });
 });
@@ -165,6 +193,8 @@ describe('image decode checks', () => {
     expect(await imageProblem(bad, (await imageInfo(bad))!)).toBe('is a corrupt or truncated PNG (it does not decode)');
     const jpeg = path.join(dir, 'cut.jpg');
     writeFileSync(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 4, 0, 4, 1, 1, 0x11, 0, 0xff, 0xda]));
-    expect(await imageProblem(jpeg, { width: 4, height: 4, grayscale: true })).toBe('is a truncated JPEG (no end-of-image marker)');
+    expect(await imageProblem(jpeg, { width: 4, height: 4, grayscale: true })).toBe(
+      'is a truncated JPEG (no end-of-image marker)',
+    );
   });
 });

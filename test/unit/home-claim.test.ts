@@ -14,11 +14,14 @@ afterEach(async () => {
 });
 
 /** A process id that is certainly not running: one that just exited. */
-const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+const deadPid = (): number =>
+  Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 
 it('a second claim while the first holds names the process and, once published, the URL', async () => {
   const first = await claimHome(home);
-  await expect(claimHome(home)).rejects.toThrow(`Elastic Caffe is already starting from ${home} (process ${process.pid})`);
+  await expect(claimHome(home)).rejects.toThrow(
+    `Elastic Caffe is already starting from ${home} (process ${process.pid})`,
+  );
   await first.publish('http://127.0.0.1:3000');
   const error = await claimHome(home).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(HomeInUseError);
@@ -34,7 +37,10 @@ it('a released home can be claimed again', async () => {
 
 it('a claim left by a process that is gone is taken over', async () => {
   const file = path.join(home, 'local-system.json');
-  await writeFile(file, JSON.stringify({ pid: deadPid(), url: 'http://127.0.0.1:1', startedAt: '2026-01-01T00:00:00Z' }));
+  await writeFile(
+    file,
+    JSON.stringify({ pid: deadPid(), url: 'http://127.0.0.1:1', startedAt: '2026-01-01T00:00:00Z' }),
+  );
   await claimHome(home);
   expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ pid: process.pid });
 });

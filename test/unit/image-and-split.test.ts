@@ -29,7 +29,9 @@ function png(width: number, height: number, colorType: 0 | 2 | 4 | 6): Buffer {
 
 /** A hand-made JPEG header: SOI, an APP0 (JFIF) segment, a DHT stub, then a SOF with the size and component count. */
 function jpeg(width: number, height: number, components: number, sofMarker = 0xc0): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ]);
   // DHT (C4) sits in the SOF marker range but carries no frame size: it must be skipped.
   const dht = Buffer.from([0xff, 0xc4, 0x00, 0x05, 0x00, 0x00, 0x00]);
   const sofLength = 8 + 3 * components;
@@ -68,20 +70,39 @@ describe('imageInfo', () => {
     await expect(imageInfo(file(png(5, 3, 4), 'png'))).resolves.toEqual({ width: 5, height: 3, grayscale: true });
   });
 
-  it.each([2, 6] as const)('colour PNG (colour type %i) is not grayscale, width and height not swapped', async (colorType) => {
-    await expect(imageInfo(file(png(32, 17, colorType), 'png'))).resolves.toEqual({ width: 32, height: 17, grayscale: false });
-  });
+  it.each([2, 6] as const)(
+    'colour PNG (colour type %i) is not grayscale, width and height not swapped',
+    async (colorType) => {
+      await expect(imageInfo(file(png(32, 17, colorType), 'png'))).resolves.toEqual({
+        width: 32,
+        height: 17,
+        grayscale: false,
+      });
+    },
+  );
 
   it('reads a one-component (grey) JPEG from its SOF0, skipping APP0 and DHT', async () => {
-    await expect(imageInfo(file(jpeg(640, 480, 1), 'jpg'))).resolves.toEqual({ width: 640, height: 480, grayscale: true });
+    await expect(imageInfo(file(jpeg(640, 480, 1), 'jpg'))).resolves.toEqual({
+      width: 640,
+      height: 480,
+      grayscale: true,
+    });
   });
 
   it('reads a three-component (colour) JPEG', async () => {
-    await expect(imageInfo(file(jpeg(300, 200, 3), 'jpg'))).resolves.toEqual({ width: 300, height: 200, grayscale: false });
+    await expect(imageInfo(file(jpeg(300, 200, 3), 'jpg'))).resolves.toEqual({
+      width: 300,
+      height: 200,
+      grayscale: false,
+    });
   });
 
   it('reads a progressive (SOF2) JPEG', async () => {
-    await expect(imageInfo(file(jpeg(64, 48, 3, 0xc2), 'jpg'))).resolves.toEqual({ width: 64, height: 48, grayscale: false });
+    await expect(imageInfo(file(jpeg(64, 48, 3, 0xc2), 'jpg'))).resolves.toEqual({
+      width: 64,
+      height: 48,
+      grayscale: false,
+    });
   });
 
   it('reads a BMP, bottom-up and top-down (negative height)', async () => {
@@ -100,7 +121,8 @@ describe('imageInfo', () => {
   });
 
   it('the image extensions', () => {
-    for (const name of ['a.png', 'b.PNG', 'c.jpg', 'd.jpeg', 'e.JPG', 'f.bmp']) expect(imageExtensions.test(name)).toBe(true);
+    for (const name of ['a.png', 'b.PNG', 'c.jpg', 'd.jpeg', 'e.JPG', 'f.bmp'])
+      expect(imageExtensions.test(name)).toBe(true);
     for (const name of ['a.gif', 'b.png.txt', 'c', 'd.tiff']) expect(imageExtensions.test(name)).toBe(false);
   });
 });

@@ -34,7 +34,13 @@ function rawPng(width: number, height: number, scanlines: Buffer, interlace = 0,
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grey
   ihdr[12] = interlace;
-  return Buffer.concat([pngSignature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0)), after]);
+  return Buffer.concat([
+    pngSignature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(scanlines)),
+    chunk('IEND', Buffer.alloc(0)),
+    after,
+  ]);
 }
 
 describe('pngProblem', () => {
@@ -94,7 +100,12 @@ describe('checkedImages', () => {
 });
 
 describe('single-pass tar extraction', () => {
-  const limits: ArchiveLimits = { maxEntries: 100, maxUncompressedBytes: 1 << 30, maxCompressionRatio: 1e6, ratioFloorBytes: 1 << 20 };
+  const limits: ArchiveLimits = {
+    maxEntries: 100,
+    maxUncompressedBytes: 1 << 30,
+    maxCompressionRatio: 1e6,
+    ratioFloorBytes: 1 << 20,
+  };
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'import-tar-'));
@@ -132,12 +143,22 @@ describe('single-pass tar extraction', () => {
   });
 
   it('names a file whose name is also used as a folder, in either order', async () => {
-    await expect(extract(craftTar([{ path: 'a/b/c.txt', data: 'c' }, { path: 'a/b', data: 'clash' }]))).rejects.toThrow(
-      'entry "a/b" is a file where the archive has a folder of the same name',
-    );
-    await expect(extract(craftTar([{ path: 'a/b', data: 'clash' }, { path: 'a/B/c.txt', data: 'c' }]))).rejects.toThrow(
-      'entry "a/B/c.txt" is inside "a/b", which the archive has as a file',
-    );
+    await expect(
+      extract(
+        craftTar([
+          { path: 'a/b/c.txt', data: 'c' },
+          { path: 'a/b', data: 'clash' },
+        ]),
+      ),
+    ).rejects.toThrow('entry "a/b" is a file where the archive has a folder of the same name');
+    await expect(
+      extract(
+        craftTar([
+          { path: 'a/b', data: 'clash' },
+          { path: 'a/B/c.txt', data: 'c' },
+        ]),
+      ),
+    ).rejects.toThrow('entry "a/B/c.txt" is inside "a/b", which the archive has as a file');
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });

@@ -66,13 +66,20 @@ describe('IDX: Datums written directly vs convert_mnist_data', () => {
 
     const caffeDb = path.join(work, 'idx-caffe');
     await writeIdxSubset(idx, order, path.join(work, 'sub-images'), path.join(work, 'sub-labels'));
-    await caffeTool('convert_mnist_data', ['--backend=lmdb', path.join(work, 'sub-images'), path.join(work, 'sub-labels'), caffeDb]);
+    await caffeTool('convert_mnist_data', [
+      '--backend=lmdb',
+      path.join(work, 'sub-images'),
+      path.join(work, 'sub-labels'),
+      caffeDb,
+    ]);
     await caffeTool('compute_image_mean', ['--backend=lmdb', caffeDb, path.join(work, 'idx-caffe-mean')]);
 
     const expected = pairs(caffeDb);
     expect(expected).toHaveLength(800); // 400 keys, 400 values
     expect(pairs(fastDb)).toEqual(expected);
-    expect(readFileSync(path.join(work, 'idx-fast-mean')).equals(readFileSync(path.join(work, 'idx-caffe-mean')))).toBe(true);
+    expect(readFileSync(path.join(work, 'idx-fast-mean')).equals(readFileSync(path.join(work, 'idx-caffe-mean')))).toBe(
+      true,
+    );
   });
 });
 
@@ -116,7 +123,11 @@ async function expectSameBothWays(name: string, entries: TarEntry[], transform?:
   writeFileSync(archive, craftTar(entries, { gzip: true }));
   const source = { archive, label: 'datafile df' };
 
-  const fast = await buildImagesInStream(input(`${name}-fast`, dataset(transform)), { training: source, testing: source }, defaultArchiveLimits());
+  const fast = await buildImagesInStream(
+    input(`${name}-fast`, dataset(transform)),
+    { training: source, testing: source },
+    defaultArchiveLimits(),
+  );
   expect(fast).toBeDefined();
 
   const slowInput = input(`${name}-caffe`, dataset(transform));
@@ -133,7 +144,13 @@ async function expectSameBothWays(name: string, entries: TarEntry[], transform?:
     expect(pairs(fast!.dbs[side])).toEqual(expected);
     const packed = await tarContents(fast!.imageTars![side]);
     expect(packed.list).toBe(readFileSync(slow.images![side].listFile, 'utf8'));
-    expect(packed.images).toEqual(packed.list.trim().split('\n').map((line) => `images/${line.slice(0, line.lastIndexOf(' '))}`).sort());
+    expect(packed.images).toEqual(
+      packed.list
+        .trim()
+        .split('\n')
+        .map((line) => `images/${line.slice(0, line.lastIndexOf(' '))}`)
+        .sort(),
+    );
   }
   expect(readFileSync(fast!.mean!.file).equals(readFileSync(slowMean))).toBe(true);
   expect({ labels: fast!.labels, counts: fast!.counts, shape: fast!.shape, grayscale: fast!.grayscale }).toEqual({
@@ -148,7 +165,10 @@ async function expectSameBothWays(name: string, entries: TarEntry[], transform?:
 describe('image folders: decoded in the stream vs extracted and convert_imageset', () => {
   it('grey PNGs (inside a wrapping folder) give the same Datums, keys, mean and ImageData lists', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 120);
-    const wrapped: TarEntry[] = [{ path: 'fashion/', type: 'directory' }, ...entries.map((entry) => ({ ...entry, path: `fashion/${entry.path}` }))];
+    const wrapped: TarEntry[] = [
+      { path: 'fashion/', type: 'directory' },
+      ...entries.map((entry) => ({ ...entry, path: `fashion/${entry.path}` })),
+    ];
     const built = await expectSameBothWays('grey', wrapped);
     expect(built.shape).toEqual({ channels: 1, height: 28, width: 28 });
   });
@@ -156,7 +176,12 @@ describe('image folders: decoded in the stream vs extracted and convert_imageset
   it('RGB and grey PNGs together give the same 3-channel (BGR) Datums and mean', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 90);
     const mixed = entries.map((entry, i) =>
-      'data' in entry && i % 3 !== 0 ? { ...entry, data: rgbPng(Buffer.from(PNG.sync.read(entry.data as Buffer).data.filter((_, j) => j % 4 === 0)), 28, 28) } : entry,
+      'data' in entry && i % 3 !== 0
+        ? {
+            ...entry,
+            data: rgbPng(Buffer.from(PNG.sync.read(entry.data as Buffer).data.filter((_, j) => j % 4 === 0)), 28, 28),
+          }
+        : entry,
     );
     const built = await expectSameBothWays('colour', mixed);
     expect(built.shape).toEqual({ channels: 3, height: 28, width: 28 });
@@ -169,13 +194,27 @@ describe('image folders: decoded in the stream vs extracted and convert_imageset
 
   it('leaves to convert_imageset what it cannot reproduce: resizing, colour made grey', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 20);
-    const colour = entries.map((entry) => ('data' in entry ? { ...entry, data: rgbPng(Buffer.alloc(28 * 28, 9), 28, 28) } : entry));
+    const colour = entries.map((entry) =>
+      'data' in entry ? { ...entry, data: rgbPng(Buffer.alloc(28 * 28, 9), 28, 28) } : entry,
+    );
     const archive = path.join(work, 'fallback.tar.gz');
     const source = { archive, label: 'datafile df' };
     writeFileSync(archive, craftTar(entries, { gzip: true }));
-    expect(await buildImagesInStream(input('resize', dataset({ width: 32, height: 32 })), { training: source, testing: source }, defaultArchiveLimits())).toBeUndefined();
+    expect(
+      await buildImagesInStream(
+        input('resize', dataset({ width: 32, height: 32 })),
+        { training: source, testing: source },
+        defaultArchiveLimits(),
+      ),
+    ).toBeUndefined();
     writeFileSync(archive, craftTar(colour, { gzip: true }));
-    expect(await buildImagesInStream(input('to-grey', dataset({ grayscale: true })), { training: source, testing: source }, defaultArchiveLimits())).toBeUndefined();
+    expect(
+      await buildImagesInStream(
+        input('to-grey', dataset({ grayscale: true })),
+        { training: source, testing: source },
+        defaultArchiveLimits(),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -210,9 +249,9 @@ describe('image folders in the stream: what it refuses and what it hands back', 
     writeFileSync(archive, craftTar(entries, { gzip: true }));
     const source = { archive, label: 'datafile df' };
     const buildInput = input('corrupt', dataset());
-    await expect(buildImagesInStream(buildInput, { training: source, testing: source }, defaultArchiveLimits())).rejects.toThrow(
-      `image "${entries[victim]!.path}" is a corrupt or truncated PNG (it does not decode)`,
-    );
+    await expect(
+      buildImagesInStream(buildInput, { training: source, testing: source }, defaultArchiveLimits()),
+    ).rejects.toThrow(`image "${entries[victim]!.path}" is a corrupt or truncated PNG (it does not decode)`);
     expect(existsSync(path.join(buildInput.ctx.workDir, 'training-lmdb'))).toBe(false);
     expect(existsSync(path.join(buildInput.ctx.workDir, 'testing-lmdb'))).toBe(false);
   });
@@ -220,7 +259,10 @@ describe('image folders in the stream: what it refuses and what it hands back', 
   it('hands a PNG with transparency (tRNS) back to convert_imageset, removing what it started', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 30);
     const last = entries.map((entry) => 'data' in entry).lastIndexOf(true);
-    entries[last] = { ...entries[last]!, data: withChunk((entries[last] as { data: Buffer }).data, 'tRNS', Buffer.from([0, 0])) } as TarEntry;
+    entries[last] = {
+      ...entries[last]!,
+      data: withChunk((entries[last] as { data: Buffer }).data, 'tRNS', Buffer.from([0, 0])),
+    } as TarEntry;
     const { result, workDir } = await build('transparent', entries);
     expect(result).toBeUndefined();
     expect(existsSync(path.join(workDir, 'training-lmdb'))).toBe(false);
@@ -229,14 +271,19 @@ describe('image folders in the stream: what it refuses and what it hands back', 
 
   it('refuses an unsafe archive before reading any image, with the message extraction gives', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 10);
-    await expect(build('unsafe', [...entries, { path: '../escape.png', data: 'x' }])).rejects.toThrow(/\.\.\/escape\.png.*escapes the archive/);
+    await expect(build('unsafe', [...entries, { path: '../escape.png', data: 'x' }])).rejects.toThrow(
+      /\.\.\/escape\.png.*escapes the archive/,
+    );
   });
 });
 
 describe('unfiltering', () => {
   it.each([0, 1, 2, 3, 4])('undoes PNG filter type %i for grey and RGB images as pngjs decodes them', (filterType) => {
     const random = seededRandom(filterType + 1);
-    for (const [colorType, samples] of [[0, 1], [2, 3]] as const) {
+    for (const [colorType, samples] of [
+      [0, 1],
+      [2, 3],
+    ] as const) {
       const [width, height] = [13, 7];
       const png = new PNG({ width, height, colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8 });
       png.data = Buffer.from(Array.from({ length: width * height * samples }, () => Math.floor(random() * 256)));

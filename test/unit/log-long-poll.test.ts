@@ -12,7 +12,13 @@ import { readTrainingJobLog } from '../../core/usecases/training-job-logs';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const s3Mock = mockClient(S3Client);
-const runningJob = { id: 'tj_1', tenantId: 't', status: 'running', createdAt: '2026-12-06T00:00:00Z', updatedAt: '2026-12-06T00:00:00Z' };
+const runningJob = {
+  id: 'tj_1',
+  tenantId: 't',
+  status: 'running',
+  createdAt: '2026-12-06T00:00:00Z',
+  updatedAt: '2026-12-06T00:00:00Z',
+};
 
 beforeAll(() => {
   process.env[envNames.bucket] = 'test-bucket';
@@ -28,7 +34,12 @@ beforeEach(() => {
 });
 
 it('a wait the function has no time left for answers at once: empty, not complete, same offset', async () => {
-  const window = await readTrainingJobLog('t', 'tj_1', { range: { start: 100 }, limit: 1000, waitSeconds: 20, answerBy: Date.now() - 1 });
+  const window = await readTrainingJobLog('t', 'tj_1', {
+    range: { start: 100 },
+    limit: 1000,
+    waitSeconds: 20,
+    answerBy: Date.now() - 1,
+  });
   expect(window).toMatchObject({ start: 100, nextOffset: 100, size: 100, complete: false });
   expect(window.bytes.length).toBe(0);
   // Read once, never polled again.
@@ -37,7 +48,12 @@ it('a wait the function has no time left for answers at once: empty, not complet
 });
 
 it('with time left, it keeps polling for the length of the wait', async () => {
-  const window = readTrainingJobLog('t', 'tj_1', { range: { start: 100 }, limit: 1000, waitSeconds: 1, answerBy: Date.now() + 60_000 });
+  const window = readTrainingJobLog('t', 'tj_1', {
+    range: { start: 100 },
+    limit: 1000,
+    waitSeconds: 1,
+    answerBy: Date.now() + 60_000,
+  });
   await expect(window).resolves.toMatchObject({ nextOffset: 100, complete: false });
   expect(ddbMock.commandCalls(GetCommand).length).toBeGreaterThan(1);
 });

@@ -161,10 +161,11 @@ describe('stage-selected nets, validated and rewritten', () => {
         column: 1,
         message:
           'the solver has 2 test_state and 1 test_iter; Caffe builds one test net per test_iter and needs a ' +
-            'test_state for each (or none)',
+          'test_state for each (or none)',
       },
     ]);
-    const relu = 'layer { name: "x" type: "ReLU" bottom: "flat" top: "flat"\n' +
+    const relu =
+      'layer { name: "x" type: "ReLU" bottom: "flat" top: "flat"\n' +
       '  include { phase: TRAIN } exclude { stage: "a" } }\n';
     const both = `${AUTOENCODER_DATA}${relu}`;
     expect(validateSolverAndNet(AUTOENCODER_SOLVER, both).map((i) => [i.line, i.message])).toEqual([

@@ -55,7 +55,10 @@ it('resumes a range read within its range', async () => {
     .resolvesOnce({ Body: body(log.slice(10, 15), 'ECONNRESET'), ETag: '"v1"' })
     .resolvesOnce({ Body: body(log.slice(15, 20)), ETag: '"v1"' });
   expect((await readRange('tenants/t/log.txt', 10, 19)).toString()).toBe(log.slice(10, 20));
-  expect(s3Mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Range)).toEqual(['bytes=10-19', 'bytes=15-19']);
+  expect(s3Mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Range)).toEqual([
+    'bytes=10-19',
+    'bytes=15-19',
+  ]);
 });
 
 it('gives up after a few resets in a row, with the socket error', async () => {

@@ -35,7 +35,10 @@ async function plainListing(file: string): Promise<Listed[]> {
   const listed: Listed[] = [];
   await readPlainTar(file, (entryPath, type, size) => {
     const chunks: Buffer[] = [];
-    return { data: (chunk) => chunks.push(Buffer.from(chunk)), end: () => listed.push({ path: entryPath, type, size, sha: sha(chunks) }) };
+    return {
+      data: (chunk) => chunks.push(Buffer.from(chunk)),
+      end: () => listed.push({ path: entryPath, type, size, sha: sha(chunks) }),
+    };
   });
   return listed;
 }
@@ -106,26 +109,43 @@ describe('readPlainTar', () => {
 
   const longName = `deep/${'d'.repeat(120)}.png`;
   it.each<[string, () => Promise<Buffer> | Buffer]>([
-    ['a pax header (a name over 100 bytes)', async () => {
-      const root = path.join(work, 'pax-src');
-      mkdirSync(path.join(root, 'deep'), { recursive: true });
-      writeFileSync(path.join(root, longName), 'long');
-      const file = path.join(work, 'pax.tar');
-      await create({ file, cwd: root, portable: true }, [longName]);
-      return readFileSync(file);
-    }],
+    [
+      'a pax header (a name over 100 bytes)',
+      async () => {
+        const root = path.join(work, 'pax-src');
+        mkdirSync(path.join(root, 'deep'), { recursive: true });
+        writeFileSync(path.join(root, longName), 'long');
+        const file = path.join(work, 'pax.tar');
+        await create({ file, cwd: root, portable: true }, [longName]);
+        return readFileSync(file);
+      },
+    ],
     ['a symbolic link', () => craftTar([{ path: 'a/link.png', type: 'symlink', target: '/etc/passwd' }])],
     ['a hard link', () => craftTar([{ path: 'a/link.png', type: 'hardlink', target: 'a/b.png' }])],
     ['a non-ASCII name', () => craftTar([{ path: 'ä/1.png', data: 'x' }])],
-    ['a bad header checksum', () => {
-      const tar = craftTar([{ path: 'a/1.png', data: 'x' }]);
-      tar[0] = 'b'.charCodeAt(0);
-      return tar;
-    }],
-    ['an entry hidden after a lone zero block', () =>
-      Buffer.concat([ustarHeader({ path: 'a/1.png', data: '' }, 0), Buffer.alloc(512), ustarHeader({ path: 'a/2.png', data: '' }, 0), Buffer.alloc(1024)])],
+    [
+      'a bad header checksum',
+      () => {
+        const tar = craftTar([{ path: 'a/1.png', data: 'x' }]);
+        tar[0] = 'b'.charCodeAt(0);
+        return tar;
+      },
+    ],
+    [
+      'an entry hidden after a lone zero block',
+      () =>
+        Buffer.concat([
+          ustarHeader({ path: 'a/1.png', data: '' }, 0),
+          Buffer.alloc(512),
+          ustarHeader({ path: 'a/2.png', data: '' }, 0),
+          Buffer.alloc(1024),
+        ]),
+    ],
     ['a truncated archive', () => craftTar([{ path: 'a/1.png', data: 'x'.repeat(2000) }]).subarray(0, 1024)],
-    ['a truncated gzip stream', () => gzipSync(craftTar([{ path: 'a/1.png', data: 'x'.repeat(20_000) }])).subarray(0, 40)],
+    [
+      'a truncated gzip stream',
+      () => gzipSync(craftTar([{ path: 'a/1.png', data: 'x'.repeat(20_000) }])).subarray(0, 40),
+    ],
     ['something that is not an archive', () => Buffer.from('hello, this is not a tar at all\n'.repeat(40))],
   ])('leaves %s to node-tar', async (name, make) => {
     const file = write(`odd-${name.replace(/\W+/g, '-')}.tar`, await make());
@@ -164,7 +184,11 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
     await expect(plainListing(archive)).rejects.toBeInstanceOf(NotPlainTar);
 
     const source = { archive, label: 'datafile df' };
-    const built = await buildImagesInStream(input('pax'), { training: source, testing: source }, defaultArchiveLimits());
+    const built = await buildImagesInStream(
+      input('pax'),
+      { training: source, testing: source },
+      defaultArchiveLimits(),
+    );
     expect(built).toBeDefined();
     const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
     const { training, testing } = built!.counts!;
@@ -176,19 +200,28 @@ describe('the stream import on archives the plain reader leaves to node-tar', ()
     ['pax (listed by node-tar)', true],
   ])('stops a %s archive at the entry limit with a message, not a crash', async (_, pax) => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 6);
-    const archive = pax ? await paxImageArchive('many-pax', entries) : write('many-plain.tar.gz', craftTar(entries, { gzip: true }));
+    const archive = pax
+      ? await paxImageArchive('many-pax', entries)
+      : write('many-plain.tar.gz', craftTar(entries, { gzip: true }));
     const source = { archive, label: 'datafile df' };
-    await expect(buildImagesInStream(input(`many-${pax}`), { training: source, testing: source }, { ...defaultArchiveLimits(), maxEntries: 4 })).rejects.toThrow(
-      /^datafile df has more than 4 entries \(the limit\)/,
-    );
+    await expect(
+      buildImagesInStream(
+        input(`many-${pax}`),
+        { training: source, testing: source },
+        { ...defaultArchiveLimits(), maxEntries: 4 },
+      ),
+    ).rejects.toThrow(/^datafile df has more than 4 entries \(the limit\)/);
   });
 
   it('refuses a symbolic link found by node-tar with the words extraction uses', async () => {
     const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 10);
-    const archive = write('link-images.tar.gz', craftTar([...entries, { path: 'x/evil.png', type: 'symlink', target: '/etc/passwd' }], { gzip: true }));
-    const source = { archive, label: 'datafile df' };
-    await expect(buildImagesInStream(input('link'), { training: source, testing: source }, defaultArchiveLimits())).rejects.toThrow(
-      'entry "x/evil.png" is a symbolic link, not a regular file or folder',
+    const archive = write(
+      'link-images.tar.gz',
+      craftTar([...entries, { path: 'x/evil.png', type: 'symlink', target: '/etc/passwd' }], { gzip: true }),
     );
+    const source = { archive, label: 'datafile df' };
+    await expect(
+      buildImagesInStream(input('link'), { training: source, testing: source }, defaultArchiveLimits()),
+    ).rejects.toThrow('entry "x/evil.png" is a symbolic link, not a regular file or folder');
   });
 });

@@ -14,7 +14,15 @@ describe('preprocessingFor', () => {
   it("reads the TEST data layer's scale, per-channel means and crop", () => {
     const net = `layer { type: "Data" top: "data" include { phase: TRAIN } transform_param { scale: 2 mirror: true } }
 layer { type: "Data" top: "data" include { phase: TEST } transform_param { scale: 0.5 mean_value: 104 mean_value: 117 mean_value: 123 crop_size: 4 } }`;
-    expect(preprocessingFor(net, { channels: 3, height: 6, width: 6 })).toEqual({ channels: 3, height: 6, width: 6, channelOrder: 'BGR', cropSize: 4, mean: [104, 117, 123], scale: 0.5 });
+    expect(preprocessingFor(net, { channels: 3, height: 6, width: 6 })).toEqual({
+      channels: 3,
+      height: 6,
+      width: 6,
+      channelOrder: 'BGR',
+      cropSize: 4,
+      mean: [104, 117, 123],
+      scale: 0.5,
+    });
   });
 
   it("a mean_file means the dataset's mean image, whatever path the net names", () => {
@@ -25,7 +33,8 @@ layer { type: "Data" top: "data" include { phase: TEST } transform_param { scale
   });
 
   it('V1 nets: the deprecated data_param copies of crop_size, scale and mean_file apply (Caffe upgrades them)', () => {
-    const v1 = 'layers { type: DATA top: "data" data_param { crop_size: 2 scale: 0.25 mean_file: "m" } ' +
+    const v1 =
+      'layers { type: DATA top: "data" data_param { crop_size: 2 scale: 0.25 mean_file: "m" } ' +
       'transform_param { scale: 1 } }';
     const colour4 = { channels: 3, height: 4, width: 4 };
     expect(preprocessingFor(v1, colour4)).toMatchObject({ cropSize: 2, scale: 0.25, meanFile: 'mean.binaryproto' });
@@ -38,12 +47,18 @@ layer { type: "Data" top: "data" include { phase: TEST } transform_param { scale
 describe('toNetInput', () => {
   it('scales grey pixels as Caffe does: (x - mean) * scale, CHW', () => {
     const image = rgba(2, 1, (x) => (x === 0 ? [0, 0, 0] : [255, 255, 255]));
-    expect(Array.from(toNetInput(image, { channels: 1, height: 1, width: 2, channelOrder: 'GRAY', scale: 0.00390625 }))).toEqual([0, 255 * 0.00390625]);
+    expect(
+      Array.from(toNetInput(image, { channels: 1, height: 1, width: 2, channelOrder: 'GRAY', scale: 0.00390625 })),
+    ).toEqual([0, 255 * 0.00390625]);
   });
 
   it('orders colour channels BGR (as OpenCV stored them) and subtracts each channel mean', () => {
     const image = rgba(1, 1, () => [10, 20, 30]);
-    expect(Array.from(toNetInput(image, { channels: 3, height: 1, width: 1, channelOrder: 'BGR', mean: [1, 2, 3], scale: 1 }))).toEqual([29, 18, 7]);
+    expect(
+      Array.from(
+        toNetInput(image, { channels: 3, height: 1, width: 1, channelOrder: 'BGR', mean: [1, 2, 3], scale: 1 }),
+      ),
+    ).toEqual([29, 18, 7]);
   });
 
   it('crops the centre, offset rounded down like the DataTransformer', () => {
@@ -69,7 +84,10 @@ describe('resizeBilinear', () => {
 
 describe('topK', () => {
   it('answers the k most probable labels, most probable first', () => {
-    expect(topK([0.1, 0.6, 0.3], ['a', 'b', 'c'], 2)).toEqual([{ label: 'b', probability: 0.6 }, { label: 'c', probability: expect.closeTo(0.3) }]);
+    expect(topK([0.1, 0.6, 0.3], ['a', 'b', 'c'], 2)).toEqual([
+      { label: 'b', probability: 0.6 },
+      { label: 'c', probability: expect.closeTo(0.3) },
+    ]);
   });
 });
 
@@ -113,7 +131,7 @@ describe('the mean image (mean_file)', () => {
     expect(() => readBlobProto(Buffer.from([0x08, 2, 0x10, 1, 0x18, 1, 0x20, 1]))).toThrow(/not one image/);
   });
 
-  it('is subtracted at each pixel\'s place in the uncropped image, before the scale (the DataTransformer)', () => {
+  it("is subtracted at each pixel's place in the uncropped image, before the scale (the DataTransformer)", () => {
     const image = rgba(4, 4, (x, y) => [0, 0, 100 + y * 4 + x]); // blue channel 100..115
     const meanData = Array.from({ length: 16 }, (_, i) => i); // mean pixel i at (i / 4, i % 4)
     const p = {

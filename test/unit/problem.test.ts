@@ -32,12 +32,20 @@ describe('domain errors', () => {
     ['UnprocessableError', new UnprocessableError('datafile df_x is awaiting-upload'), 422, 'Unprocessable request'],
   ])('%s → its status and title, the message as detail', (_, error, status, title) => {
     const { problem, unexpected } = toProblem(error, 'req-1');
-    expect(problem).toEqual({ type: 'about:blank', title, status, detail: error.message, instance: 'urn:request:req-1' });
+    expect(problem).toEqual({
+      type: 'about:blank',
+      title,
+      status,
+      detail: error.message,
+      instance: 'urn:request:req-1',
+    });
     expect(unexpected).toBe(false);
   });
 
   it('NotFoundError says what is missing', () => {
-    expect(toProblem(new NotFoundError('training job', 'tj_123')).problem.detail).toBe('training job tj_123 does not exist');
+    expect(toProblem(new NotFoundError('training job', 'tj_123')).problem.detail).toBe(
+      'training job tj_123 does not exist',
+    );
   });
 
   it('keeps field errors with line and column', () => {
@@ -76,7 +84,9 @@ describe('zod errors', () => {
   });
 
   it('several unknown keys in one object are listed together', () => {
-    const { problem } = toProblem(zodError(() => createDatafileBody.parse({ name: 'x', format: 'image-folders', a: 1, b: 2 })));
+    const { problem } = toProblem(
+      zodError(() => createDatafileBody.parse({ name: 'x', format: 'image-folders', a: 1, b: 2 })),
+    );
     expect(problem.errors).toEqual([{ field: 'a, b', message: 'unknown fields' }]);
   });
 
@@ -89,7 +99,11 @@ describe('zod errors', () => {
 
   it('a nested wrong value is named by its path', () => {
     const error = zodError(() =>
-      createDatasetBody.parse({ name: 'x', training: { datafileId: 'a', splitPercentage: 2 }, testing: { datafileId: 'a', splitPercentage: 0 } }),
+      createDatasetBody.parse({
+        name: 'x',
+        training: { datafileId: 'a', splitPercentage: 2 },
+        testing: { datafileId: 'a', splitPercentage: 0 },
+      }),
     );
     expect(toProblem(error).problem.errors!.map((e) => e.field)).toEqual(['training.splitPercentage']);
   });
@@ -128,7 +142,8 @@ describe('unexpected errors', () => {
     expect(problem.title).toBe('Internal error');
     expect(problem.instance).toBe('urn:request:req-3');
     const text = JSON.stringify(problem);
-    for (const secret of ['ECONNREFUSED', '10.0.0.7', 'prod-secret', 'secret', 'hunter2', 'stack']) expect(text).not.toContain(secret);
+    for (const secret of ['ECONNREFUSED', '10.0.0.7', 'prod-secret', 'secret', 'hunter2', 'stack'])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -143,7 +158,9 @@ describe('problemResponse', () => {
 });
 
 describe('httpHandler (the wrapper every route uses)', () => {
-  const event = (overrides: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  const event = (
+    overrides: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {},
+  ): APIGatewayProxyEventV2WithJWTAuthorizer =>
     ({
       version: '2.0',
       routeKey: 'POST /v1/datafiles',
@@ -183,36 +200,55 @@ describe('httpHandler (the wrapper every route uses)', () => {
     const response = await call(httpHandler(route), e);
     expect(route).not.toHaveBeenCalled();
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body!).errors).toEqual([{ field: 'id', message: expect.stringMatching(/^an id: 1-64/) }]);
+    expect(JSON.parse(response.body!).errors).toEqual([
+      { field: 'id', message: expect.stringMatching(/^an id: 1-64/) },
+    ]);
   });
 
-  it.each([['a NUL byte', 'a\u0000b'], ['a star', '*'], ['a hash', 'a#b'], ['a percent', '100%']])(
-    'a tenant id with %s → 400',
-    async (_, tenantId) => {
-      const e = event({ routeKey: 'DELETE /v1/admin/tenants/{tenantId}', pathParameters: { tenantId } });
-      (e.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = ['admins'];
-      const response = await call(httpHandler(async () => json(200, {}), { admin: true }), e);
-      expect(response.statusCode).toBe(400);
-    },
-  );
+  it.each([
+    ['a NUL byte', 'a\u0000b'],
+    ['a star', '*'],
+    ['a hash', 'a#b'],
+    ['a percent', '100%'],
+  ])('a tenant id with %s → 400', async (_, tenantId) => {
+    const e = event({ routeKey: 'DELETE /v1/admin/tenants/{tenantId}', pathParameters: { tenantId } });
+    (e.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = ['admins'];
+    const response = await call(
+      httpHandler(async () => json(200, {}), { admin: true }),
+      e,
+    );
+    expect(response.statusCode).toBe(400);
+  });
 
   it('an IAM role session as tenant id is a valid path parameter', async () => {
-    const e = event({ routeKey: 'DELETE /v1/admin/tenants/{tenantId}', pathParameters: { tenantId: 'AROAEXAMPLEID:build+ci=1,x.y@z-w' } });
+    const e = event({
+      routeKey: 'DELETE /v1/admin/tenants/{tenantId}',
+      pathParameters: { tenantId: 'AROAEXAMPLEID:build+ci=1,x.y@z-w' },
+    });
     (e.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = ['admins'];
-    const response = await call(httpHandler(async (r) => json(200, r.pathParameters), { admin: true }), e);
+    const response = await call(
+      httpHandler(async (r) => json(200, r.pathParameters), { admin: true }),
+      e,
+    );
     expect(JSON.parse(response.body!)).toEqual({ tenantId: 'AROAEXAMPLEID:build+ci=1,x.y@z-w' });
   });
 
   it('multipart sent to a JSON-only route → 415, the route never runs', async () => {
     const route = jest.fn(async () => json(200, {}));
     const body = '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n';
-    const response = await call(httpHandler(route), event({ body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }));
+    const response = await call(
+      httpHandler(route),
+      event({ body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }),
+    );
     expect(route).not.toHaveBeenCalled();
     expect(response.statusCode).toBe(415);
   });
 
   it('a malformed X-Correlation-Id → 400 whose answer still carries the request id', async () => {
-    const response = await call(httpHandler(async () => json(200, {})), event({ body: '{}', headers: { 'content-type': 'application/json', 'x-correlation-id': 'has space' } }));
+    const response = await call(
+      httpHandler(async () => json(200, {})),
+      event({ body: '{}', headers: { 'content-type': 'application/json', 'x-correlation-id': 'has space' } }),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.headers?.['x-correlation-id']).toBe('r');
   });
@@ -220,7 +256,10 @@ describe('httpHandler (the wrapper every route uses)', () => {
   it('a route not in the table (a wiring mistake) is a 500 problem with the correlation id, not a thrown error', async () => {
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      const response = await call(httpHandler(async () => json(200, {})), event({ routeKey: 'GET /v1/nowhere' }));
+      const response = await call(
+        httpHandler(async () => json(200, {})),
+        event({ routeKey: 'GET /v1/nowhere' }),
+      );
       expect(response.statusCode).toBe(500);
       expect(response.headers?.['x-correlation-id']).toBe('r');
     } finally {
@@ -243,7 +282,11 @@ describe('httpHandler (the wrapper every route uses)', () => {
     });
     const response = await call(handler, event({ body: '{}' }));
     expect(response.statusCode).toBe(404);
-    expect(JSON.parse(response.body!)).toMatchObject({ status: 404, title: 'Not found', detail: 'solver sv_x does not exist' });
+    expect(JSON.parse(response.body!)).toMatchObject({
+      status: 404,
+      title: 'Not found',
+      detail: 'solver sv_x does not exist',
+    });
   });
 
   it('a crash in the route is a 500 that names the request, not the cause', async () => {

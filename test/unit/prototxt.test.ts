@@ -86,7 +86,11 @@ describe('parsePrototxt', () => {
 
   test('comments and separators', () => {
     const msg = parsePrototxt('# header\na: 1; b: 2, c { d: "#not a comment" } # trailing\n#e: 5');
-    expect(shape(msg)).toEqual([['a', n('1')], ['b', n('2')], ['c', [['d', s('#not a comment')]]]]);
+    expect(shape(msg)).toEqual([
+      ['a', n('1')],
+      ['b', n('2')],
+      ['c', [['d', s('#not a comment')]]],
+    ]);
   });
 
   test('string escapes, both quotes and concatenation', () => {
@@ -132,7 +136,12 @@ describe('syntax errors', () => {
     expectError('a <\n b: 1\n}', 3, 1, 'expected ">" to close "<" opened at 1:3, found "}"');
   });
   test('end of input inside messages and lists lists every unclosed bracket', () => {
-    expectError('net {\n  layer {\n    name: "x"\n', 4, 1, 'unexpected end of input: 2 unclosed "{" opened at 1:5, "{" opened at 2:9');
+    expectError(
+      'net {\n  layer {\n    name: "x"\n',
+      4,
+      1,
+      'unexpected end of input: 2 unclosed "{" opened at 1:5, "{" opened at 2:9',
+    );
     expectError('a: 1\nb: 2\nlayer {', 3, 8, 'unexpected end of input: 1 unclosed "{" opened at 3:7');
     expectError('x: [1, 2', 1, 9, 'unexpected end of input: 1 unclosed "[" opened at 1:4');
     expectError('x {\n y: ', 2, 5, 'unexpected end of input: 1 unclosed "{" opened at 1:3');
@@ -192,7 +201,12 @@ describe('tree helpers', () => {
     const msg = doc();
     setScalar(msg, 'a', 'number', '9');
     setScalar(msg, 'c', 'identifier', 'GPU');
-    expect(shape(msg)).toEqual([['a', n('9')], ['m', [['x', s('y')]]], ['b', s('s')], ['c', id('GPU')]]);
+    expect(shape(msg)).toEqual([
+      ['a', n('9')],
+      ['m', [['x', s('y')]]],
+      ['b', s('s')],
+      ['c', id('GPU')],
+    ]);
     expect(getField(msg, 'c')).toMatchObject({ line: 0, column: 0 });
   });
 
@@ -240,7 +254,13 @@ describe('printPrototxt', () => {
   test('round-trips the V1 format', () => {
     roundTrip(V1_NET);
     const layers = getAll(parsePrototxt(V1_NET), 'layers');
-    expect(layers.map((l) => getScalar(l.value as PMessage, 'type'))).toEqual(['DATA', 'DATA', 'CONVOLUTION', 'INNER_PRODUCT', 'SOFTMAX_LOSS']);
+    expect(layers.map((l) => getScalar(l.value as PMessage, 'type'))).toEqual([
+      'DATA',
+      'DATA',
+      'CONVOLUTION',
+      'INNER_PRODUCT',
+      'SOFTMAX_LOSS',
+    ]);
   });
 
   test('round-trips nasty strings exactly', () => {
@@ -255,7 +275,9 @@ describe('printPrototxt', () => {
       a: "\\x41 is not an escape here"
     `;
     roundTrip(nasty);
-    const values = getAll(parsePrototxt(printPrototxt(parsePrototxt(nasty))), 'a').map((f) => (f.value as { text: string }).text);
+    const values = getAll(parsePrototxt(printPrototxt(parsePrototxt(nasty))), 'a').map(
+      (f) => (f.value as { text: string }).text,
+    );
     expect(values).toEqual([
       `"quoted" and \\backslash\\ and 'single'`,
       'double " inside single',

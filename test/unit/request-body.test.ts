@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../core/errors';
-import { jsonDepth, maxJsonDepth, multipartLimits, parseJson, parseMultipart, readRequestBody } from '../../lambdas/shared/request-body';
+import {
+  jsonDepth,
+  maxJsonDepth,
+  multipartLimits,
+  parseJson,
+  parseMultipart,
+  readRequestBody,
+} from '../../lambdas/shared/request-body';
 
 const jsonRoute = { request: { body: z.object({}) } };
 const formRoute = { request: { body: z.object({}), form: z.object({}) } };
@@ -29,33 +36,48 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('media types by route', () => {
-  it.each(['application/json', 'application/json; charset=utf-8', 'application/problem+json', 'APPLICATION/JSON'])('%s is JSON', async (type) => {
-    await expect(readRequestBody(jsonRoute, { body: '{"a":1}', headers: { 'content-type': type } })).resolves.toEqual({ a: 1 });
-  });
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/problem+json', 'APPLICATION/JSON'])(
+    '%s is JSON',
+    async (type) => {
+      await expect(readRequestBody(jsonRoute, { body: '{"a":1}', headers: { 'content-type': type } })).resolves.toEqual(
+        { a: 1 },
+      );
+    },
+  );
 
   it('multipart on a JSON-only route → 415 naming what the route takes, before parsing', async () => {
-    const error = await rejection(readRequestBody(jsonRoute, { body: part('name', 'x') + close, headers: { 'content-type': multipartType } }));
+    const error = await rejection(
+      readRequestBody(jsonRoute, { body: part('name', 'x') + close, headers: { 'content-type': multipartType } }),
+    );
     expect(error).toBeInstanceOf(UnsupportedMediaTypeError);
     expect(error.message).toMatch(/content-type: application\/json \(it came as multipart\/form-data/);
   });
 
   it('no content-type → 415 that says so', async () => {
     const error = await rejection(readRequestBody(formRoute, { body: '{}', headers: {} }));
-    expect(error.message).toBe('send the body with content-type: application/json or multipart/form-data (no content-type was sent)');
+    expect(error.message).toBe(
+      'send the body with content-type: application/json or multipart/form-data (no content-type was sent)',
+    );
   });
 
   it('a route that takes no body ignores one', async () => {
-    await expect(readRequestBody(noBodyRoute, { body: 'anything', headers: { 'content-type': 'text/plain' } })).resolves.toBeUndefined();
+    await expect(
+      readRequestBody(noBodyRoute, { body: 'anything', headers: { 'content-type': 'text/plain' } }),
+    ).resolves.toBeUndefined();
   });
 
   it('no body → undefined (the schema then names the missing body)', async () => {
-    await expect(readRequestBody(jsonRoute, { headers: { 'content-type': 'application/json' } })).resolves.toBeUndefined();
+    await expect(
+      readRequestBody(jsonRoute, { headers: { 'content-type': 'application/json' } }),
+    ).resolves.toBeUndefined();
     await expect(readRequestBody(jsonRoute, { body: '', headers: {} })).resolves.toBeUndefined();
   });
 
   it('a base64-encoded body is decoded first', async () => {
     const body = Buffer.from('{"b":[1,2]}').toString('base64');
-    await expect(readRequestBody(jsonRoute, { body, isBase64Encoded: true, headers: { 'content-type': 'application/json' } })).resolves.toEqual({ b: [1, 2] });
+    await expect(
+      readRequestBody(jsonRoute, { body, isBase64Encoded: true, headers: { 'content-type': 'application/json' } }),
+    ).resolves.toEqual({ b: [1, 2] });
   });
 });
 
@@ -120,7 +142,9 @@ describe('multipart/form-data', () => {
   });
 
   it(`more than ${multipartLimits.files} files → 413`, async () => {
-    const body = Buffer.from(Array.from({ length: multipartLimits.files + 1 }, (_, i) => part('files', 'x', `${i}.png`)).join('') + close);
+    const body = Buffer.from(
+      Array.from({ length: multipartLimits.files + 1 }, (_, i) => part('files', 'x', `${i}.png`)).join('') + close,
+    );
     expect(await rejection(parseMultipart(body, multipartType))).toBeInstanceOf(PayloadTooLargeError);
   });
 

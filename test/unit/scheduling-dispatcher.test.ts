@@ -19,8 +19,12 @@ beforeAll(() => {
 const sqsRecord = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 
 it('reports only the unreadable message and the one whose record could not be read; a missing record is done', async () => {
-  ddbMock.on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' } }).rejects(new Error('throttled'));
-  ddbMock.on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#gone' } }).resolves({});
+  ddbMock
+    .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' } })
+    .rejects(new Error('throttled'));
+  ddbMock
+    .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#gone' } })
+    .resolves({});
   ddbMock.on(UpdateCommand).resolves({});
   const event = {
     Records: [

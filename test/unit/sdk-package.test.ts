@@ -13,7 +13,11 @@ import { collections } from '../../core/routes';
 const src = path.join(__dirname, '..', '..', 'packages', 'sdk', 'src');
 
 /** Every module an entry reaches through relative imports, and every bare module it names. */
-function reach(entry: string, seen = new Set<string>(), bare = new Set<string>()): { files: Set<string>; bare: Set<string> } {
+function reach(
+  entry: string,
+  seen = new Set<string>(),
+  bare = new Set<string>(),
+): { files: Set<string>; bare: Set<string> } {
   if (seen.has(entry)) return { files: seen, bare };
   seen.add(entry);
   const text = readFileSync(entry, 'utf8');
@@ -24,12 +28,19 @@ function reach(entry: string, seen = new Set<string>(), bare = new Set<string>()
   return { files: seen, bare };
 }
 
-test.each(['index.ts', 'cognito.ts'])('the browser entry %s reaches no Node built-in and nothing under node/', (entry) => {
-  const { files, bare } = reach(path.join(src, entry));
-  expect(bare.has('openapi-fetch') || bare.has('@aws-sdk/client-cognito-identity-provider')).toBe(true); // the walk does read imports
-  expect([...bare].filter((m) => m.startsWith('node:') || ['fs', 'path', 'http', 'https', 'stream', 'os', 'crypto'].includes(m))).toEqual([]);
-  expect([...files].filter((f) => f.includes(`${path.sep}node${path.sep}`))).toEqual([]);
-});
+test.each(['index.ts', 'cognito.ts'])(
+  'the browser entry %s reaches no Node built-in and nothing under node/',
+  (entry) => {
+    const { files, bare } = reach(path.join(src, entry));
+    expect(bare.has('openapi-fetch') || bare.has('@aws-sdk/client-cognito-identity-provider')).toBe(true); // the walk does read imports
+    expect(
+      [...bare].filter(
+        (m) => m.startsWith('node:') || ['fs', 'path', 'http', 'https', 'stream', 'os', 'crypto'].includes(m),
+      ),
+    ).toEqual([]);
+    expect([...files].filter((f) => f.includes(`${path.sep}node${path.sep}`))).toEqual([]);
+  },
+);
 
 test("the SDK's classify limits are the service's", () => {
   expect(classifyLimits).toEqual(serviceLimits);
@@ -42,10 +53,15 @@ test('ids of every collection are recognised by their prefix', () => {
 
 test('classify batches hold at most the images and bytes one synchronous call accepts, in input order', () => {
   const image = (i: number, size: number): ClassifyImage => ({ name: `${i}.png`, size, read: () => new Blob([]) });
-  const images = [...Array.from({ length: 20 }, (_, i) => image(i, 1000)), image(20, 4 * 1024 * 1024), image(21, 2 * 1024 * 1024)];
+  const images = [
+    ...Array.from({ length: 20 }, (_, i) => image(i, 1000)),
+    image(20, 4 * 1024 * 1024),
+    image(21, 2 * 1024 * 1024),
+  ];
   const batches = syncBatches(images);
   expect(batches.map((b) => b.length)).toEqual([16, 5, 1]);
   expect(batches.flat().map((i) => i.name)).toEqual(images.map((i) => i.name));
-  for (const batch of batches) expect(batch.reduce((sum, i) => sum + i.size, 0)).toBeLessThanOrEqual(classifyLimits.maxTotalBytes);
+  for (const batch of batches)
+    expect(batch.reduce((sum, i) => sum + i.size, 0)).toBeLessThanOrEqual(classifyLimits.maxTotalBytes);
   expect(() => syncBatches([image(0, classifyLimits.maxTotalBytes + 1)])).toThrow(/at most/);
 });

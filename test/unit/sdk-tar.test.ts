@@ -15,7 +15,8 @@ let work: string;
 beforeEach(async () => (work = await mkdtemp(path.join(os.tmpdir(), 'sdk-tar-'))));
 afterEach(() => rm(work, { recursive: true, force: true }));
 
-const bytesOf = async (source: ByteSource, start = 0, end = source.size) => Buffer.from(await (await toBlob(source.read(start, end))).arrayBuffer());
+const bytesOf = async (source: ByteSource, start = 0, end = source.size) =>
+  Buffer.from(await (await toBlob(source.read(start, end))).arrayBuffer());
 
 /** Every entry node-tar finds: path, type and content. */
 async function entries(archive: Buffer): Promise<Array<{ path: string; type: string; body: Buffer }>> {
@@ -42,7 +43,12 @@ async function writeTree(files: Record<string, Buffer>): Promise<void> {
 }
 
 test('a folder of class sub-folders packs to a ustar archive node-tar reads back exactly, hidden files left out', async () => {
-  const files = { 'cat/1.png': randomBytes(700), 'cat/2.png': randomBytes(512), 'dog/a b.png': randomBytes(0), 'dog/deep/x.png': randomBytes(1500) };
+  const files = {
+    'cat/1.png': randomBytes(700),
+    'cat/2.png': randomBytes(512),
+    'dog/a b.png': randomBytes(0),
+    'dog/deep/x.png': randomBytes(1500),
+  };
   await writeTree({ ...files, '.DS_Store': Buffer.from('x'), 'cat/.hidden.png': Buffer.from('y') });
 
   const source = await folderSource(path.join(work, 'data'));
@@ -52,7 +58,9 @@ test('a folder of class sub-folders packs to a ustar archive node-tar reads back
   expect(source.size % 512).toBe(0);
   const found = await entries(archive);
   expect(found.filter((e) => e.type === 'File').map((e) => [e.path, e.body.toString('hex')])).toEqual(
-    Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, body]) => [name, body.toString('hex')]),
+    Object.entries(files)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, body]) => [name, body.toString('hex')]),
   );
   expect(found.filter((e) => e.type === 'Directory').map((e) => e.path)).toEqual(['cat/', 'dog/', 'dog/deep/']);
 });
@@ -61,11 +69,20 @@ test('any byte range equals the same range of the whole archive', async () => {
   await writeTree({ 'a/1.bin': randomBytes(1000), 'a/2.bin': randomBytes(4096), 'b/3.bin': randomBytes(1) });
   const source = await folderSource(path.join(work, 'data'));
   const whole = await bytesOf(source);
-  const cuts = [[0, 1], [0, 512], [100, 1700], [511, 513], [1024, 5000], [source.size - 1030, source.size], [3000, 3000]];
-  for (const [start, end] of cuts) expect((await bytesOf(source, start, end)).equals(whole.subarray(start, end))).toBe(true);
+  const cuts = [
+    [0, 1],
+    [0, 512],
+    [100, 1700],
+    [511, 513],
+    [1024, 5000],
+    [source.size - 1030, source.size],
+    [3000, 3000],
+  ];
+  for (const [start, end] of cuts)
+    expect((await bytesOf(source, start, end)).equals(whole.subarray(start, end))).toBe(true);
 });
 
-test('the same folder always gives the same bytes, whatever the files\' times', async () => {
+test("the same folder always gives the same bytes, whatever the files' times", async () => {
   await writeTree({ 'x/1.png': randomBytes(300) });
   const first = await bytesOf(await folderSource(path.join(work, 'data')));
   await utimes(path.join(work, 'data', 'x', '1.png'), new Date(2001, 1, 1), new Date(2001, 1, 1));
@@ -75,8 +92,13 @@ test('the same folder always gives the same bytes, whatever the files\' times', 
 test('long paths use the ustar prefix; a name too long for ustar is refused before any byte is sent', async () => {
   const long = `${'d'.repeat(90)}/${'e'.repeat(90)}.png`;
   const ok = tarSource([{ path: long, size: 3, read: () => new Blob(['abc']) }]);
-  expect((await entries(await bytesOf(ok))).map((e) => [e.path, e.body.toString()])).toEqual([[`${'d'.repeat(90)}/`, ''], [long, 'abc']]);
-  expect(() => tarSource([{ path: `x/${'n'.repeat(101)}`, size: 0, read: () => new Blob([]) }])).toThrow(/too long for a plain tar/);
+  expect((await entries(await bytesOf(ok))).map((e) => [e.path, e.body.toString()])).toEqual([
+    [`${'d'.repeat(90)}/`, ''],
+    [long, 'abc'],
+  ]);
+  expect(() => tarSource([{ path: `x/${'n'.repeat(101)}`, size: 0, read: () => new Blob([]) }])).toThrow(
+    /too long for a plain tar/,
+  );
 });
 
 test('a file that shrinks while it is read fails the read instead of sending a short archive', async () => {

@@ -39,15 +39,26 @@ afterEach(async () => {
   jest.restoreAllMocks();
 });
 
-function json(res: import('node:http').ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers });
+function json(
+  res: import('node:http').ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 const problem = (status: number, detail: string) => ({ type: 'about:blank', title: 'Refused', status, detail });
 const job = { id: 'tj_1', status: 'queued' };
 
 test('a create retried after 503 sends the same Idempotency-Key each time and creates once', async () => {
-  answers.push((res) => json(res, 503, problem(503, 'busy'), { 'retry-after': '0' }), (res) => json(res, 202, job));
+  answers.push(
+    (res) => json(res, 503, problem(503, 'busy'), { 'retry-after': '0' }),
+    (res) => json(res, 202, job),
+  );
   const client = new ElasticCaffe({ endpoint, auth: staticToken('t') });
 
   const created = await client.trainingJobs.create({ solverId: 'sv_1' });
@@ -66,7 +77,10 @@ test('Retry-After is waited for as the API says, in seconds', async () => {
     delays.push(ms ?? 0);
     return realSetTimeout(fn, 0);
   }) as typeof setTimeout);
-  answers.push((res) => json(res, 429, problem(429, 'slow down'), { 'retry-after': '2' }), (res) => json(res, 200, job));
+  answers.push(
+    (res) => json(res, 429, problem(429, 'slow down'), { 'retry-after': '2' }),
+    (res) => json(res, 200, job),
+  );
 
   await new ElasticCaffe({ endpoint }).trainingJobs.get('tj_1');
 
@@ -84,7 +98,10 @@ test('a Retry-After longer than the client will wait is answered at once as ApiE
 });
 
 test('a dropped connection is retried', async () => {
-  answers.push((res) => res.socket?.destroy(), (res) => json(res, 200, job));
+  answers.push(
+    (res) => res.socket?.destroy(),
+    (res) => json(res, 200, job),
+  );
   expect(await new ElasticCaffe({ endpoint }).trainingJobs.get('tj_1')).toEqual(job);
   expect(seen).toHaveLength(2);
 });
@@ -92,7 +109,9 @@ test('a dropped connection is retried', async () => {
 test('a 400 is not retried and its field errors (line, column) are on the ApiError', async () => {
   const errors = [{ field: 'net', line: 3, column: 5, message: 'unknown field' }];
   answers.push((res) => json(res, 400, { ...problem(400, 'the net is not valid'), errors }));
-  const error = (await new ElasticCaffe({ endpoint }).solvers.create({ name: 'n', datasetId: 'ds_1', net: 'x', solver: 'y' }).catch((e: unknown) => e)) as ApiError;
+  const error = (await new ElasticCaffe({ endpoint }).solvers
+    .create({ name: 'n', datasetId: 'ds_1', net: 'x', solver: 'y' })
+    .catch((e: unknown) => e)) as ApiError;
   expect(error.status).toBe(400);
   expect(error.errors).toEqual(errors);
   expect(error.message).toContain('the net is not valid');
@@ -102,7 +121,10 @@ test('a 400 is not retried and its field errors (line, column) are on the ApiErr
 test('after a 401 the provider is asked for a fresh token and the request is sent once more', async () => {
   let tokens = 0;
   const invalidate = jest.fn();
-  answers.push((res) => json(res, 401, problem(401, 'expired')), (res) => json(res, 200, job));
+  answers.push(
+    (res) => json(res, 401, problem(401, 'expired')),
+    (res) => json(res, 200, job),
+  );
   const client = new ElasticCaffe({ endpoint, auth: bearerAuth(async () => `token-${++tokens}`, invalidate) });
 
   await client.trainingJobs.get('tj_1');

@@ -37,8 +37,13 @@ test('an upload with tags sends them in the PutObject, URL-encoded', async () =>
     'with space': 'a&b',
   });
   const [call] = s3Mock.commandCalls(PutObjectCommand);
-  expect(call!.args[0].input).toMatchObject({ Key: 'tenants/t/training-jobs/tj_1/snapshots/snapshot_iter_10.caffemodel', ContentLength: 7 });
-  expect(new URLSearchParams(call!.args[0].input.Tagging)).toEqual(new URLSearchParams({ [intermediateSnapshotTag.key]: intermediateSnapshotTag.value, 'with space': 'a&b' }));
+  expect(call!.args[0].input).toMatchObject({
+    Key: 'tenants/t/training-jobs/tj_1/snapshots/snapshot_iter_10.caffemodel',
+    ContentLength: 7,
+  });
+  expect(new URLSearchParams(call!.args[0].input.Tagging)).toEqual(
+    new URLSearchParams({ [intermediateSnapshotTag.key]: intermediateSnapshotTag.value, 'with space': 'a&b' }),
+  );
 });
 
 test('an upload without tags sends no Tagging', async () => {
@@ -49,7 +54,10 @@ test('an upload without tags sends no Tagging', async () => {
 });
 
 test("the final model's copy replaces the snapshot's tags with none", async () => {
-  await copy('tenants/t/training-jobs/tj_1/snapshots/snapshot_iter_10.caffemodel', 'tenants/t/training-jobs/tj_1/model.caffemodel');
+  await copy(
+    'tenants/t/training-jobs/tj_1/snapshots/snapshot_iter_10.caffemodel',
+    'tenants/t/training-jobs/tj_1/model.caffemodel',
+  );
   const input = s3Mock.commandCalls(CopyObjectCommand)[0]!.args[0].input;
   expect(input).toMatchObject({ Key: 'tenants/t/training-jobs/tj_1/model.caffemodel', TaggingDirective: 'REPLACE' });
   expect(input.Tagging).toBeUndefined();

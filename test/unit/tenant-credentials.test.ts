@@ -15,23 +15,37 @@ import {
   useTenantCredentials,
 } from '../../container/worker/tenant-credentials';
 
-const scope = { partition: 'aws', bucket: 'data-bucket', table: 'records', tenantId: '3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17' };
+const scope = {
+  partition: 'aws',
+  bucket: 'data-bucket',
+  table: 'records',
+  tenantId: '3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17',
+};
 
 /** An AssumeRole answer whose session expires in `expiresInMs`. */
 const session = (n: number, expiresInMs: number) => ({
-  Credentials: { AccessKeyId: `AKIA${n}`, SecretAccessKey: `secret${n}`, SessionToken: `token${n}`, Expiration: new Date(Date.now() + expiresInMs) },
+  Credentials: {
+    AccessKeyId: `AKIA${n}`,
+    SecretAccessKey: `secret${n}`,
+    SessionToken: `token${n}`,
+    Expiration: new Date(Date.now() + expiresInMs),
+  },
 });
 
 /** IAM's wildcard match (`*` any run of characters, `?` one), case-sensitive as for ARNs. */
 function iamMatch(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }
 
 /** Whether the policy allows `action` on `resource` (conditions aside). */
 function allows(policy: ReturnType<typeof tenantSessionPolicy>, action: string, resource: string): boolean {
   return policy.Statement.some(
-    (statement) => statement.Action.includes(action) && statement.Resource.some((pattern) => iamMatch(pattern, resource)),
+    (statement) =>
+      statement.Action.includes(action) && statement.Resource.some((pattern) => iamMatch(pattern, resource)),
   );
 }
 
@@ -63,9 +77,13 @@ describe('the session policy', () => {
     expect(listing.Resource).toEqual(['arn:aws:s3:::data-bucket']);
     expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': [`tenants/${scope.tenantId}/*`] } });
 
-    const items = policy.Statement.find((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')))!;
+    const items = policy.Statement.find((statement) =>
+      statement.Action.some((action) => action.startsWith('dynamodb:')),
+    )!;
     expect(items.Resource).toEqual(['arn:aws:dynamodb:*:*:table/records']);
-    expect(items.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`TENANT#${scope.tenantId}`] } });
+    expect(items.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`TENANT#${scope.tenantId}`] },
+    });
     // No scans (they have no leading key) and no deletes.
     expect(items.Action.filter((action) => /Scan|Delete/.test(action))).toEqual([]);
     // Besides publishing job state events (the bus is named by the role's own policy), nothing

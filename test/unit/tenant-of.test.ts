@@ -7,9 +7,9 @@ const withAuthorizer = (authorizer: unknown) => ({ requestContext: { authorizer 
 
 describe('tenantOf', () => {
   test("is the Cognito token's subject", () => {
-    expect(tenantOf(withAuthorizer({ jwt: { claims: { sub: '3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17' }, scopes: [] } }))).toBe(
-      '3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17',
-    );
+    expect(
+      tenantOf(withAuthorizer({ jwt: { claims: { sub: '3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17' }, scopes: [] } })),
+    ).toBe('3f1c9a2e-7b41-4c1e-9d3a-0c6b2f8e5a17');
   });
 
   test("is the IAM caller's unique id with the IAM authorizer", () => {

@@ -68,14 +68,22 @@ describe('solver state learned_net rewrite', () => {
   // iter = 100 (field 1 varint), learned_net = "/old/x.caffemodel" (field 2), history (field 3, bytes), current_step = 0 (field 4).
   const path = Buffer.from('/old/x.caffemodel');
   const history = Buffer.from([0x0a, 0x02, 0x01, 0x02]);
-  const state = Buffer.concat([Buffer.from([0x08, 0x64, 0x12, path.length]), path, Buffer.from([0x1a, history.length]), history, Buffer.from([0x20, 0x00])]);
+  const state = Buffer.concat([
+    Buffer.from([0x08, 0x64, 0x12, path.length]),
+    path,
+    Buffer.from([0x1a, history.length]),
+    history,
+    Buffer.from([0x20, 0x00]),
+  ]);
 
   it('replaces the weights path and keeps every other field byte for byte', () => {
     const rewritten = withLearnedNet(state, '/scratch/resume_iter_100.caffemodel');
     expect(learnedNetOf(state)).toBe('/old/x.caffemodel');
     expect(learnedNetOf(rewritten)).toBe('/scratch/resume_iter_100.caffemodel');
     expect(rewritten.subarray(0, 2)).toEqual(Buffer.from([0x08, 0x64]));
-    expect(rewritten.includes(Buffer.concat([Buffer.from([0x1a, history.length]), history, Buffer.from([0x20, 0x00])]))).toBe(true);
+    expect(
+      rewritten.includes(Buffer.concat([Buffer.from([0x1a, history.length]), history, Buffer.from([0x20, 0x00])])),
+    ).toBe(true);
   });
 
   it('a truncated state is refused', () => {

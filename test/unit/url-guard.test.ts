@@ -88,9 +88,12 @@ describe('checkUrl', () => {
     expect(refusal(raw)).toContain(kind === 'reserved' ? 'reserved' : kind === 'private' ? 'private network' : kind);
   });
 
-  it.each(['file:///etc/passwd', 'ftp://example.com/x', 'gopher://example.com/', 'data:text/plain,hi'])('refuses the non-http scheme of %s', (raw) => {
-    expect(refusal(raw)).toMatch(/only http and https/);
-  });
+  it.each(['file:///etc/passwd', 'ftp://example.com/x', 'gopher://example.com/', 'data:text/plain,hi'])(
+    'refuses the non-http scheme of %s',
+    (raw) => {
+      expect(refusal(raw)).toMatch(/only http and https/);
+    },
+  );
 
   it('refuses credentials, which could disguise the real host', () => {
     expect(refusal('http://example.com@127.0.0.1/')).toMatch(/user name or password/);
@@ -114,11 +117,21 @@ describe('checkUrl', () => {
 });
 
 describe('checkedLookup', () => {
-  const answer = (...addresses: string[]) => (_host: string, _options: { all: true }, callback: (error: null, addresses: LookupAddress[]) => void) =>
-    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  const answer =
+    (...addresses: string[]) =>
+    (_host: string, _options: { all: true }, callback: (error: null, addresses: LookupAddress[]) => void) =>
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
   const lookUp = (resolve: ReturnType<typeof answer>, all: boolean) =>
     new Promise<{ error: Error | null; address: unknown }>((done) =>
-      checkedLookup('url', 'http://data.example/', strict, resolve)('data.example', { all }, (error, address) => done({ error, address })),
+      checkedLookup(
+        'url',
+        'http://data.example/',
+        strict,
+        resolve,
+      )('data.example', { all }, (error, address) => done({ error, address })),
     );
 
   it('refuses a name if any one of its addresses is forbidden (a rebinding answer mixing public and private)', async () => {
@@ -148,7 +161,10 @@ describe('urlPolicy', () => {
   it('reads the allowed networks from the environment', () => {
     expect(urlPolicy({})).toEqual(strict);
     expect(urlPolicy({ ELASTIC_CAFFE_ALLOW_PRIVATE_URLS: 'loopback' })).toEqual(loopbackAllowed);
-    expect(urlPolicy({ ELASTIC_CAFFE_ALLOW_PRIVATE_URLS: 'loopback, private' })).toEqual({ loopback: true, private: true });
+    expect(urlPolicy({ ELASTIC_CAFFE_ALLOW_PRIVATE_URLS: 'loopback, private' })).toEqual({
+      loopback: true,
+      private: true,
+    });
   });
 
   it('fails loudly on a value it does not know', () => {
@@ -162,7 +178,8 @@ describe('fetchText', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/hello') return void res.end('hello');
-      if (req.url === '/to-metadata') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      if (req.url === '/to-metadata')
+        return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
       if (req.url === '/to-hello') return void res.writeHead(301, { location: '/hello' }).end();
       if (req.url === '/big') return void res.end('x'.repeat(100));
       res.writeHead(404).end();
@@ -178,15 +195,24 @@ describe('fetchText', () => {
   });
 
   it('refuses loopback under the strict policy before connecting', async () => {
-    await expect(fetchText('url', `${base}/hello`, strict, limits)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/loopback/) });
+    await expect(fetchText('url', `${base}/hello`, strict, limits)).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringMatching(/loopback/),
+    });
   });
 
   it('refuses a redirect to the metadata address', async () => {
-    await expect(fetchText('url', `${base}/to-metadata`, loopbackAllowed, limits)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/redirects to .*link-local/) });
+    await expect(fetchText('url', `${base}/to-metadata`, loopbackAllowed, limits)).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringMatching(/redirects to .*link-local/),
+    });
   });
 
   it('stops a download above the size limit', async () => {
-    await expect(fetchText('url', `${base}/big`, loopbackAllowed, limits)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/above the limit of 50/) });
+    await expect(fetchText('url', `${base}/big`, loopbackAllowed, limits)).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringMatching(/above the limit of 50/),
+    });
   });
 
   it('reports a 404 as permanent', async () => {

@@ -11,7 +11,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../core/aws/clients';
 import type { Dataset, TrainingJob } from '../../core/records/types';
 import { envNames, tableKeys } from '../../core/topology';
-import { applyBatchEvent, dispatch, recordSubmission, submitBatchJob, type BatchJobDetail } from '../../core/usecases/work';
+import {
+  applyBatchEvent,
+  dispatch,
+  recordSubmission,
+  submitBatchJob,
+  type BatchJobDetail,
+} from '../../core/usecases/work';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const batchMock = mockClient(BatchClient);
@@ -72,7 +78,8 @@ const item = (collection: string, record: TrainingJob | Dataset) => ({
   [tableKeys.statusIndex.partitionKey]: `${collection}#${record.status}`,
 });
 
-const conditionalFailure = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionalFailure = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 /** The single UpdateCommand sent, with its SET values by attribute name. */
 function theUpdate() {
@@ -124,7 +131,9 @@ describe('dispatch', () => {
 
   it('skips a dataset that is already ready', async () => {
     ddbMock.on(GetCommand).resolves({ Item: item('datasets', dataset({ status: 'ready' })) });
-    await expect(dispatch({ action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID })).resolves.toBe('skipped');
+    await expect(dispatch({ action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID })).resolves.toBe(
+      'skipped',
+    );
     expect(batchMock.commandCalls(SubmitJobCommand)).toHaveLength(0);
   });
 
@@ -133,12 +142,21 @@ describe('dispatch', () => {
     await dispatch(message);
     const get = ddbMock.commandCalls(GetCommand)[0]!.args[0].input;
     expect(get.ConsistentRead).toBe(true);
-    expect(get.Key).toEqual({ [tableKeys.partitionKey]: `TENANT#${TENANT}`, [tableKeys.sortKey]: `training-jobs#${JOB_ID}` });
+    expect(get.Key).toEqual({
+      [tableKeys.partitionKey]: `TENANT#${TENANT}`,
+      [tableKeys.sortKey]: `training-jobs#${JOB_ID}`,
+    });
   });
 
   it('submits under a deterministic name with the tenant as share identifier, then records the job for its claim only', async () => {
     // The admin's limits: a default, and this tenant's own largest datafile.
-    const limits = { maxDatafileBytes: 1000, maxArchiveEntries: 2000, maxUncompressedBytes: 3000, maxQueuedJobs: 4, maxStorageBytes: 5000 };
+    const limits = {
+      maxDatafileBytes: 1000,
+      maxArchiveEntries: 2000,
+      maxUncompressedBytes: 3000,
+      maxQueuedJobs: 4,
+      maxStorageBytes: 5000,
+    };
     ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
     batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
     ddbMock.on(UpdateCommand).resolves({ Attributes: item('training-jobs', job({ batchJobId: 'batch-job-1' })) });
@@ -168,7 +186,9 @@ describe('dispatch', () => {
   });
 
   it('terminates its own Batch job when another claim holds the record', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', { ...job(), dispatchClaimId: 'claim-2' } as TrainingJob) });
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: item('training-jobs', { ...job(), dispatchClaimId: 'claim-2' } as TrainingJob) });
     batchMock.on(TerminateJobCommand).resolves({});
     ddbMock.on(UpdateCommand).rejects(conditionalFailure());
 
@@ -181,7 +201,9 @@ describe('dispatch', () => {
   });
 
   it('keeps a job the Batch events already recorded (a fast job), terminating nothing', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job({ status: 'succeeded', batchJobId: 'batch-job-1' })) });
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: item('training-jobs', job({ status: 'succeeded', batchJobId: 'batch-job-1' })) });
     ddbMock.on(UpdateCommand).rejects(conditionalFailure());
     await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
@@ -247,9 +269,16 @@ describe('applyBatchEvent', () => {
 
   it('datasets use their own names for the phases (STARTING → processing)', async () => {
     givenRecord(dataset(), 'datasets');
-    await applyBatchEvent({ jobId: 'batch-job-1', status: 'STARTING', parameters: { action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID } });
+    await applyBatchEvent({
+      jobId: 'batch-job-1',
+      status: 'STARTING',
+      parameters: { action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID },
+    });
     const { input, set } = theUpdate();
-    expect(input.Key).toEqual({ [tableKeys.partitionKey]: `TENANT#${TENANT}`, [tableKeys.sortKey]: `datasets#${DATASET_ID}` });
+    expect(input.Key).toEqual({
+      [tableKeys.partitionKey]: `TENANT#${TENANT}`,
+      [tableKeys.sortKey]: `datasets#${DATASET_ID}`,
+    });
     expect(set.status).toBe('processing');
   });
 
@@ -273,13 +302,21 @@ describe('applyBatchEvent', () => {
 
   it('SUCCEEDED of a dataset without preparedAt → failed', async () => {
     givenRecord(dataset({ status: 'processing' }), 'datasets');
-    await applyBatchEvent({ jobId: 'batch-job-1', status: 'SUCCEEDED', parameters: { action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID } });
+    await applyBatchEvent({
+      jobId: 'batch-job-1',
+      status: 'SUCCEEDED',
+      parameters: { action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID },
+    });
     expect(theUpdate().set.status).toBe('failed');
   });
 
   it("FAILED keeps the worker's own error (does not overwrite it)", async () => {
     givenRecord(job({ status: 'running', attempts: 1, error: 'Caffe failed: Unknown layer type: Bogus' }));
-    await applyBatchEvent(event('FAILED', { attempts: [{ container: { exitCode: 3 }, statusReason: 'Essential container in task exited' }] }));
+    await applyBatchEvent(
+      event('FAILED', {
+        attempts: [{ container: { exitCode: 3 }, statusReason: 'Essential container in task exited' }],
+      }),
+    );
     const { set } = theUpdate();
     expect(set.status).toBe('failed');
     expect(set).not.toHaveProperty('error');
@@ -290,7 +327,14 @@ describe('applyBatchEvent', () => {
     givenRecord(job({ status: 'running', attempts: 3 }));
     await applyBatchEvent(
       event('FAILED', {
-        attempts: [{ container: { exitCode: 1 } }, { container: { exitCode: 1 } }, { container: { exitCode: 137, reason: 'OutOfMemoryError' }, statusReason: 'Essential container in task exited' }],
+        attempts: [
+          { container: { exitCode: 1 } },
+          { container: { exitCode: 1 } },
+          {
+            container: { exitCode: 137, reason: 'OutOfMemoryError' },
+            statusReason: 'Essential container in task exited',
+          },
+        ],
       }),
     );
     const { set } = theUpdate();
@@ -318,7 +362,9 @@ describe('applyBatchEvent', () => {
     const rankOf = async (status: string, finishedAttempts: number) => {
       ddbMock.reset();
       givenRecord(job());
-      await applyBatchEvent(event(status, { attempts: Array.from({ length: finishedAttempts }, () => ({ container: { exitCode: 1 } })) }));
+      await applyBatchEvent(
+        event(status, { attempts: Array.from({ length: finishedAttempts }, () => ({ container: { exitCode: 1 } })) }),
+      );
       return theUpdate().values[':rank'] as number;
     };
     const sequence = [
@@ -337,7 +383,9 @@ describe('applyBatchEvent', () => {
   });
 
   it('a stale event whose condition fails is dropped quietly', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: item('training-jobs', job({ status: 'running', batchEventRank: 13 } as Partial<TrainingJob>)) });
+    ddbMock.on(GetCommand).resolves({
+      Item: item('training-jobs', job({ status: 'running', batchEventRank: 13 } as Partial<TrainingJob>)),
+    });
     ddbMock.on(UpdateCommand).rejects(conditionalFailure());
     await expect(applyBatchEvent(event('STARTING'))).resolves.toBeUndefined();
     expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(1);
@@ -352,7 +400,11 @@ describe('applyBatchEvent', () => {
   it('ignores events that are not ours (no parameters, unknown action, unknown status)', async () => {
     givenRecord(job());
     await applyBatchEvent({ jobId: 'x', status: 'RUNNING' });
-    await applyBatchEvent({ jobId: 'x', status: 'RUNNING', parameters: { action: 'mine-bitcoin', tenantId: TENANT, recordId: JOB_ID } });
+    await applyBatchEvent({
+      jobId: 'x',
+      status: 'RUNNING',
+      parameters: { action: 'mine-bitcoin', tenantId: TENANT, recordId: JOB_ID },
+    });
     await applyBatchEvent(event('EXPLODED'));
     expect(ddbMock.commandCalls(GetCommand)).toHaveLength(0);
     expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);

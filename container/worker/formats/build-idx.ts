@@ -23,7 +23,13 @@ const mnistKey = (position: number) => String(position).padStart(8, '0');
  * Writes one side's LMDB as convert_mnist_data would from the images at `order`: Datum
  * {channels 1, height, width, data, label}, keys `%08d`. Adds every Datum to `mean` if given.
  */
-export async function writeIdxLmdb(idx: IdxData, order: number[], db: string, caffePrefix: string | undefined, mean?: MeanAccumulator): Promise<void> {
+export async function writeIdxLmdb(
+  idx: IdxData,
+  order: number[],
+  db: string,
+  caffePrefix: string | undefined,
+  mean?: MeanAccumulator,
+): Promise<void> {
   const size = idx.height * idx.width;
   const datum = datumWriter(1, idx.height, idx.width, false);
   const loader = await LmdbLoader.open(db, order.length * (size + 32), { caffePrefix });
@@ -53,13 +59,17 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
   );
   const { height, width } = sources.training;
   if (sources.testing.height !== height || sources.testing.width !== width)
-    throw new PermanentFailure(`training images are ${width}x${height} but testing images are ${sources.testing.width}x${sources.testing.height}`);
+    throw new PermanentFailure(
+      `training images are ${width}x${height} but testing images are ${sources.testing.width}x${sources.testing.height}`,
+    );
   // Label values are the indices, so the names run 0..max over both sides.
-  const labels = grouped.training.labels.length >= grouped.testing.labels.length ? grouped.training.labels : grouped.testing.labels;
+  const labels =
+    grouped.training.labels.length >= grouped.testing.labels.length ? grouped.training.labels : grouped.testing.labels;
   const orders = Object.fromEntries(
     sides.map((side) => {
       const order = sideOrder(parts[side], input.shuffle, seed, side).map(({ item }) => item);
-      if (!order.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
+      if (!order.length)
+        throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
       return [side, order];
     }),
   ) as Record<Side, number[]>;
@@ -77,7 +87,11 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
     logStep('datums + mdb_load (both sides)');
     const mean = new MeanAccumulator(1, height, width);
     // Both sides at once: two mdb_load processes take the hex while Node makes the next Datums.
-    await Promise.all(sides.map((side) => writeIdxLmdb(sources[side], orders[side], dbs[side], ctx.caffePrefix, side === 'training' ? mean : undefined)));
+    await Promise.all(
+      sides.map((side) =>
+        writeIdxLmdb(sources[side], orders[side], dbs[side], ctx.caffePrefix, side === 'training' ? mean : undefined),
+      ),
+    );
     const file = path.join(ctx.workDir, 'mean.binaryproto');
     await writeFile(file, mean.blobProto());
     logStep('compute_image_mean done');
@@ -89,7 +103,12 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
     const images = path.join(ctx.workDir, `${side}-images-idx3-ubyte`);
     const labelFile = path.join(ctx.workDir, `${side}-labels-idx1-ubyte`);
     await writeIdxSubset(sources[side], orders[side], images, labelFile);
-    await convertToLmdb('convert_mnist_data', ['--backend=lmdb', images, labelFile, dbs[side]], dbs[side], ctx.caffePrefix);
+    await convertToLmdb(
+      'convert_mnist_data',
+      ['--backend=lmdb', images, labelFile, dbs[side]],
+      dbs[side],
+      ctx.caffePrefix,
+    );
   }
   return built;
 }

@@ -32,22 +32,32 @@ async function checkImages(images: Array<{ file: string; entry: string }>, resiz
 
 export async function buildFromImages(input: BuildInput, sources: Record<Side, LabelledImages>): Promise<BuiltSides> {
   const { ctx, dataset, seed } = input;
-  const { parts, labels } = splitLabelled(input, { training: sources.training.byLabel, testing: sources.testing.byLabel });
+  const { parts, labels } = splitLabelled(input, {
+    training: sources.training.byLabel,
+    testing: sources.testing.byLabel,
+  });
 
   const transform = dataset.transform ?? {};
   const resizing = transform.width !== undefined;
-  const all = sides.flatMap((side) => [...parts[side].values()].flat().map((entry) => ({ entry, file: path.join(sources[side].root, entry) })));
+  const all = sides.flatMap((side) =>
+    [...parts[side].values()].flat().map((entry) => ({ entry, file: path.join(sources[side].root, entry) })),
+  );
   logStep('check-images');
   const checked = await checkImages(all, resizing);
   const grayscale = transform.grayscale ?? checked.grayscale;
-  const shape = { channels: grayscale ? 1 : 3, height: transform.height ?? checked.size?.height ?? 0, width: transform.width ?? checked.size?.width ?? 0 };
+  const shape = {
+    channels: grayscale ? 1 : 3,
+    height: transform.height ?? checked.size?.height ?? 0,
+    width: transform.width ?? checked.size?.width ?? 0,
+  };
 
   const dbs = { training: '', testing: '' };
   const images = { training: { root: '', listFile: '' }, testing: { root: '', listFile: '' } };
   for (const side of sides) {
     logStep(`list ${side}`);
     const ordered = sideOrder(parts[side], input.shuffle, seed, side);
-    if (!ordered.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
+    if (!ordered.length)
+      throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
     const listFile = path.join(ctx.workDir, `${side}.txt`);
     await writeFile(listFile, `${ordered.map(({ label, item }) => `${item} ${labels.indexOf(label)}`).join('\n')}\n`);
     dbs[side] = path.join(ctx.workDir, `${side}-lmdb`);
@@ -63,5 +73,13 @@ export async function buildFromImages(input: BuildInput, sources: Record<Side, L
     await convertToLmdb('convert_imageset', args, dbs[side], ctx.caffePrefix, root);
     images[side] = { root, listFile };
   }
-  return { dbs, images, labels, counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) }, shape, grayscale, resized: resizing };
+  return {
+    dbs,
+    images,
+    labels,
+    counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
+    shape,
+    grayscale,
+    resized: resizing,
+  };
 }

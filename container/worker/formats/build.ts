@@ -39,12 +39,21 @@ export const countsOf = <T>(part: Map<string, T[]>): Record<string, number> =>
  * percentages, or two paired) and its labels, sorted: every builder of image folders starts here.
  * The testing side may not bring a label the training side lacks.
  */
-export function splitLabelled<T>(input: BuildInput, byLabel: Record<Side, Map<string, T[]>>): { parts: Record<Side, Map<string, T[]>>; labels: string[] } {
+export function splitLabelled<T>(
+  input: BuildInput,
+  byLabel: Record<Side, Map<string, T[]>>,
+): { parts: Record<Side, Map<string, T[]>>; labels: string[] } {
   const { dataset } = input;
   logStep('split');
-  const parts = splitSides(byLabel, { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage }, input.sameDatafile, input.seed);
+  const parts = splitSides(
+    byLabel,
+    { training: dataset.training.splitPercentage, testing: dataset.testing.splitPercentage },
+    input.sameDatafile,
+    input.seed,
+  );
   const labels = [...parts.training.keys()].sort();
   const unknown = [...parts.testing.keys()].find((label) => !labels.includes(label));
-  if (unknown) throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
+  if (unknown)
+    throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
   return { parts, labels };
 }

@@ -53,7 +53,12 @@ export function encodeDatum(datum: DatumFields): Buffer {
 }
 
 /** A serializer for Datums of one shape: the header up to the data bytes is the same for all of them. */
-export function datumWriter(channels: number, height: number, width: number, encodedFalse: boolean): (data: Uint8Array, label: number) => Buffer {
+export function datumWriter(
+  channels: number,
+  height: number,
+  width: number,
+  encodedFalse: boolean,
+): (data: Uint8Array, label: number) => Buffer {
   const size = channels * height * width;
   const head: number[] = [];
   varintField(1, channels, head);
@@ -63,7 +68,8 @@ export function datumWriter(channels: number, height: number, width: number, enc
   varint(size, head);
   const headBytes = Buffer.from(head);
   return (data, label) => {
-    if (data.length !== size) throw new Error(`a ${channels}x${height}x${width} Datum needs ${size} bytes, not ${data.length}`);
+    if (data.length !== size)
+      throw new Error(`a ${channels}x${height}x${width} Datum needs ${size} bytes, not ${data.length}`);
     const tail: number[] = [];
     varintField(5, label, tail);
     if (encodedFalse) varintField(7, 0, tail);
@@ -87,8 +93,14 @@ export class MeanAccumulator {
   private readonly sums: Float32Array | Float64Array;
   count = 0;
 
-  constructor(readonly channels: number, readonly height: number, readonly width: number, sums: 'float32' | 'exact' = 'float32') {
-    this.sums = sums === 'exact' ? new Float64Array(channels * height * width) : new Float32Array(channels * height * width);
+  constructor(
+    readonly channels: number,
+    readonly height: number,
+    readonly width: number,
+    sums: 'float32' | 'exact' = 'float32',
+  ) {
+    this.sums =
+      sums === 'exact' ? new Float64Array(channels * height * width) : new Float32Array(channels * height * width);
   }
 
   add(data: Uint8Array): void {

@@ -12,7 +12,8 @@ export type EntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device'
 
 /** Why an entry's name or kind is refused, or undefined when it is fine. */
 export function entryProblem(entryPath: string, kind: EntryKind): string | undefined {
-  if (path.posix.isAbsolute(entryPath) || entryPath.startsWith('\\') || /^[a-zA-Z]:/.test(entryPath)) return 'has an absolute path';
+  if (path.posix.isAbsolute(entryPath) || entryPath.startsWith('\\') || /^[a-zA-Z]:/.test(entryPath))
+    return 'has an absolute path';
   if (entryPath.split(/[\\/]/).includes('..')) return 'escapes the archive with ".."';
   if (entryPath.includes('\0')) return 'has a NUL byte in its name';
   if (kind === 'symlink') return 'is a symbolic link, not a regular file or folder';
@@ -50,7 +51,9 @@ export class EntryGuard {
   admit(entryPath: string, kind: EntryKind): boolean {
     this.entries += 1;
     if (this.entries > this.limits.maxEntries)
-      throw new PermanentFailure(`${this.label} has more than ${this.limits.maxEntries} entries (the limit); "${entryPath}" is one too many`);
+      throw new PermanentFailure(
+        `${this.label} has more than ${this.limits.maxEntries} entries (the limit); "${entryPath}" is one too many`,
+      );
     const problem = entryProblem(entryPath, kind);
     if (problem) {
       this.problems.push(`entry "${entryPath}" ${problem}`);
@@ -77,7 +80,10 @@ export class EntryGuard {
       throw new PermanentFailure(
         `${this.label} expands to more than ${maxUncompressedBytes} bytes (the limit) while reading entry "${entryPath}"; is it a decompression bomb?`,
       );
-    if (this.expandedBytes > ratioFloorBytes && this.expandedBytes > maxCompressionRatio * Math.max(1, this.archiveBytes))
+    if (
+      this.expandedBytes > ratioFloorBytes &&
+      this.expandedBytes > maxCompressionRatio * Math.max(1, this.archiveBytes)
+    )
       throw new PermanentFailure(
         `${this.label} expands more than ${maxCompressionRatio} times its size while reading entry "${entryPath}"; is it a decompression bomb?`,
       );

@@ -40,7 +40,9 @@ async function readMaybeGzipped(file: string, entry: string, maxBytes: number): 
   try {
     return gunzipSync(data, { maxOutputLength: Math.min(maxBytes, kMaxLength) });
   } catch (error) {
-    throw new PermanentFailure(`IDX file "${entry}" could not be decompressed (corrupt, or larger than ${maxBytes} bytes): ${(error as Error).message}`);
+    throw new PermanentFailure(
+      `IDX file "${entry}" could not be decompressed (corrupt, or larger than ${maxBytes} bytes): ${(error as Error).message}`,
+    );
   }
 }
 
@@ -70,29 +72,52 @@ export async function findIdxFiles(dir: string): Promise<{ images: string[]; lab
   return { images, labels };
 }
 
-const pairKey = (file: string) => file.replace(/\.gz$/, '').replace(/images?/i, '#').replace(/labels?/i, '#').replace(/idx\d/, 'idx');
+const pairKey = (file: string) =>
+  file
+    .replace(/\.gz$/, '')
+    .replace(/images?/i, '#')
+    .replace(/labels?/i, '#')
+    .replace(/idx\d/, 'idx');
 
 /** Reads and concatenates every image/label pair under `dir`; throws PermanentFailure naming a bad file. */
 export async function readIdx(dir: string, maxBytes: number): Promise<IdxData> {
   logStep('read-idx');
   const { images, labels } = await findIdxFiles(dir);
   if (!images.length || images.length !== labels.length)
-    throw new PermanentFailure(`an idx datafile needs pairs of IDX image and label files; found images [${images.join(', ')}] and labels [${labels.join(', ')}]`);
+    throw new PermanentFailure(
+      `an idx datafile needs pairs of IDX image and label files; found images [${images.join(', ')}] and labels [${labels.join(', ')}]`,
+    );
   const parts: IdxData[] = [];
   for (const imageFile of images) {
     const labelFile = images.length === 1 ? labels[0]! : labels.find((label) => pairKey(label) === pairKey(imageFile));
-    if (!labelFile) throw new PermanentFailure(`IDX image file "${imageFile}" has no matching label file (e.g. "${imageFile.replace(/images?/i, 'labels')}")`);
+    if (!labelFile)
+      throw new PermanentFailure(
+        `IDX image file "${imageFile}" has no matching label file (e.g. "${imageFile.replace(/images?/i, 'labels')}")`,
+      );
     const imageData = await readMaybeGzipped(path.join(dir, imageFile), imageFile, maxBytes);
     const labelData = await readMaybeGzipped(path.join(dir, labelFile), labelFile, maxBytes);
     const [count, height, width] = [imageData.readUInt32BE(4), imageData.readUInt32BE(8), imageData.readUInt32BE(12)];
-    if (imageData.length < 16 + count * height * width) throw new PermanentFailure(`IDX image file "${imageFile}" is truncated: its header states ${count} images of ${width}x${height}`);
+    if (imageData.length < 16 + count * height * width)
+      throw new PermanentFailure(
+        `IDX image file "${imageFile}" is truncated: its header states ${count} images of ${width}x${height}`,
+      );
     const labelCount = labelData.readUInt32BE(4);
     if (labelCount !== count || labelData.length < 8 + labelCount)
-      throw new PermanentFailure(`IDX label file "${labelFile}" has ${labelCount} labels (${labelData.length - 8} bytes) for ${count} images in "${imageFile}"`);
+      throw new PermanentFailure(
+        `IDX label file "${labelFile}" has ${labelCount} labels (${labelData.length - 8} bytes) for ${count} images in "${imageFile}"`,
+      );
     const first = parts[0];
     if (first && (first.height !== height || first.width !== width))
-      throw new PermanentFailure(`IDX image file "${imageFile}" holds ${width}x${height} images, others ${first.width}x${first.height}`);
-    parts.push({ count, height, width, pixels: imageData.subarray(16, 16 + count * height * width), labels: labelData.subarray(8, 8 + count) });
+      throw new PermanentFailure(
+        `IDX image file "${imageFile}" holds ${width}x${height} images, others ${first.width}x${first.height}`,
+      );
+    parts.push({
+      count,
+      height,
+      width,
+      pixels: imageData.subarray(16, 16 + count * height * width),
+      labels: labelData.subarray(8, 8 + count),
+    });
   }
   const first = parts[0]!;
   return {
@@ -116,7 +141,12 @@ export function idxByLabel(idx: IdxData): { labels: string[]; byLabel: Map<strin
 }
 
 /** Writes the images at `order` (in that order) as a plain IDX image + label file pair. */
-export async function writeIdxSubset(idx: IdxData, order: number[], imagesFile: string, labelsFile: string): Promise<void> {
+export async function writeIdxSubset(
+  idx: IdxData,
+  order: number[],
+  imagesFile: string,
+  labelsFile: string,
+): Promise<void> {
   const size = idx.height * idx.width;
   const images = Buffer.alloc(16 + order.length * size);
   images.writeUInt32BE(IMAGES_MAGIC, 0);
@@ -146,10 +176,20 @@ export async function writeIdxAsImageFolders(idx: IdxData, root: string): Promis
     await mkdir(path.join(root, label), { recursive: true });
     const names: string[] = [];
     for (const index of indices) {
-      const png = new PNG({ width: idx.width, height: idx.height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+      const png = new PNG({
+        width: idx.width,
+        height: idx.height,
+        colorType: 0,
+        inputColorType: 0,
+        inputHasAlpha: false,
+        bitDepth: 8,
+      });
       png.data = Buffer.from(idx.pixels.subarray(index * size, (index + 1) * size));
       const name = `${label}/${String(index).padStart(7, '0')}.png`;
-      await writeFile(path.join(root, name), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+      await writeFile(
+        path.join(root, name),
+        PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }),
+      );
       names.push(name);
     }
     files.set(label, names);

@@ -17,9 +17,16 @@ const LIST_NAME = 'list.txt';
 const IMAGES_FOLDER = 'images';
 
 /** Where the extracted tar's list and images are (what rewrite.ts binds). */
-const sideIn = (dir: string): ImageSide => ({ listFile: path.join(dir, LIST_NAME), rootFolder: `${path.join(dir, IMAGES_FOLDER)}/` });
+const sideIn = (dir: string): ImageSide => ({
+  listFile: path.join(dir, LIST_NAME),
+  rootFolder: `${path.join(dir, IMAGES_FOLDER)}/`,
+});
 
-const hasList = (dir: string): Promise<boolean> => stat(path.join(dir, LIST_NAME)).then(() => true, () => false);
+const hasList = (dir: string): Promise<boolean> =>
+  stat(path.join(dir, LIST_NAME)).then(
+    () => true,
+    () => false,
+  );
 
 /** Writes the tar of the images `listFile` names (paths relative to `root`). */
 export async function packImages(root: string, listFile: string, tarFile: string): Promise<void> {
@@ -40,7 +47,12 @@ export async function packImages(root: string, listFile: string, tarFile: string
  * beside the cached tar (keyed by its ETag, like the LMDBs) and reused by the next job on the host;
  * it is extracted under a temporary name and renamed, so a half-extracted folder is never used.
  */
-export async function fetchImages(key: string, cacheDir: string | undefined, workDir: string, side: string): Promise<ImageSide> {
+export async function fetchImages(
+  key: string,
+  cacheDir: string | undefined,
+  workDir: string,
+  side: string,
+): Promise<ImageSide> {
   const tarFile = await downloadCached(key, cacheDir, path.join(workDir, `${side}-images.tar`));
   const dir = `${tarFile}.d`;
   if (await hasList(dir)) return sideIn(dir);

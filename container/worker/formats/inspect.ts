@@ -54,22 +54,45 @@ export async function inspectDatafile(
   const root = await mkdtemp(path.join(workDir, 'datafile-'));
   const entries = await extractArchive(file, root, label, limits);
   const format = await detectFormat(root);
-  if (format !== declaredFormat) throw new PermanentFailure(`${label} was declared "${declaredFormat}" but holds ${describe[format]}`);
+  if (format !== declaredFormat)
+    throw new PermanentFailure(`${label} was declared "${declaredFormat}" but holds ${describe[format]}`);
   if (format === 'image-folders') {
     const folders = await readImageFolders(root, label);
     const images = [...folders.byLabel.values()].flat();
     const shape = await checkImages(folders.root, images);
     const counts = Object.fromEntries([...folders.byLabel].map(([name, list]) => [name, list.length]));
-    return { format, labels: [...folders.byLabel.keys()], counts, entries, images: images.length, ...(shape ? { shape } : {}), root: folders.root };
+    return {
+      format,
+      labels: [...folders.byLabel.keys()],
+      counts,
+      entries,
+      images: images.length,
+      ...(shape ? { shape } : {}),
+      root: folders.root,
+    };
   }
   if (format === 'idx') {
     const idx = await readIdx(root, limits.maxUncompressedBytes);
     const { labels, byLabel } = idxByLabel(idx);
     const counts = Object.fromEntries(labels.map((name) => [name, byLabel.get(name)?.length ?? 0]));
-    return { format, labels, counts, entries, images: idx.count, shape: { channels: 1, height: idx.height, width: idx.width }, root };
+    return {
+      format,
+      labels,
+      counts,
+      entries,
+      images: idx.count,
+      shape: { channels: 1, height: idx.height, width: idx.width },
+      root,
+    };
   }
   const db = (await findDatumDb(root, format))!;
-  const { count, ...shape } = await computeMean(db, format, path.join(workDir, 'inspect-mean.binaryproto'), label, options.caffePrefix);
+  const { count, ...shape } = await computeMean(
+    db,
+    format,
+    path.join(workDir, 'inspect-mean.binaryproto'),
+    label,
+    options.caffePrefix,
+  );
   if (!count) throw new PermanentFailure(`${label} is an empty ${format} database`);
   return { format, entries, images: count, shape, root: db };
 }

@@ -21,7 +21,12 @@ export async function packLeveldb(dir: string, tarFile: string): Promise<void> {
  * Downloads one side's LevelDB tar (through the host's cache) and extracts it into the job's own
  * folder: unlike an LMDB, a LevelDB is opened with an exclusive lock, so jobs on one host never share it.
  */
-export async function fetchLeveldb(key: string, cacheDir: string | undefined, workDir: string, side: string): Promise<string> {
+export async function fetchLeveldb(
+  key: string,
+  cacheDir: string | undefined,
+  workDir: string,
+  side: string,
+): Promise<string> {
   const tarFile = await downloadCached(key, cacheDir, path.join(workDir, `${side}-leveldb.tar`));
   const dir = path.join(workDir, `${side}-leveldb`);
   await rm(dir, { recursive: true, force: true });

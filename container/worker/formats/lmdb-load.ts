@@ -18,8 +18,17 @@ import { caffeToolCommand, lmdbToolsPrefix, multiarch, type CaffeToolCommand } f
 export async function lmdbToolsAvailable(caffePrefix?: string): Promise<boolean> {
   if (process.env.ELASTIC_CAFFE_NO_MDB_LOAD) return false;
   const prefix = lmdbToolsPrefix(caffePrefix);
-  const candidates = prefix ? [path.join(prefix, 'usr', 'bin')] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  for (const dir of candidates) if (await access(path.join(dir, 'mdb_load'), constants.X_OK).then(() => true, () => false)) return true;
+  const candidates = prefix
+    ? [path.join(prefix, 'usr', 'bin')]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const dir of candidates)
+    if (
+      await access(path.join(dir, 'mdb_load'), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   return false;
 }
 
@@ -35,7 +44,9 @@ function mdbLoadCommand(db: string, caffePrefix: string | undefined): CaffeToolC
   const eatmydata = path.join(prefix ?? '/', 'usr', 'lib', multiarch().triplet, 'libeatmydata.so.1');
   if (!existsSync(eatmydata)) return cmd;
   // Through the prefix's own loader the library is preloaded by it (LD_PRELOAD would reach the loader's own start too).
-  return prefix ? { ...cmd, args: ['--preload', eatmydata, ...cmd.args] } : { ...cmd, env: { ...cmd.env, LD_PRELOAD: eatmydata } };
+  return prefix
+    ? { ...cmd, args: ['--preload', eatmydata, ...cmd.args] }
+    : { ...cmd, env: { ...cmd.env, LD_PRELOAD: eatmydata } };
 }
 
 /** Bytes gathered before a write to the pipe: fewer, larger writes. */
@@ -72,21 +83,37 @@ export class LmdbLoader {
   private drained: Promise<void> | undefined;
   count = 0;
 
-  private constructor(readonly db: string, caffePrefix: string | undefined, mapSize: number) {
+  private constructor(
+    readonly db: string,
+    caffePrefix: string | undefined,
+    mapSize: number,
+  ) {
     const cmd = mdbLoadCommand(db, caffePrefix);
-    this.child = spawn(cmd.command, cmd.args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...cmd.env } });
-    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
+    this.child = spawn(cmd.command, cmd.args, {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, ...cmd.env },
+    });
+    this.child
+      .stderr!.setEncoding('utf8')
+      .on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
     // A dead reader surfaces as EPIPE on stdin; the exit status says why.
     this.child.stdin!.on('error', (error) => (this.failed ??= error));
     this.exited = new Promise((resolve, reject) => {
       this.child.once('error', reject);
       this.child.once('close', (code, signal) =>
-        code === 0 ? resolve() : reject(new Error(`mdb_load ${path.basename(db)} failed (${code ?? signal}): ${this.stderr.trim().slice(-500)}`)),
+        code === 0
+          ? resolve()
+          : reject(
+              new Error(`mdb_load ${path.basename(db)} failed (${code ?? signal}): ${this.stderr.trim().slice(-500)}`),
+            ),
       );
     });
     this.exited.catch((error: Error) => (this.failed ??= error));
     // The map must hold the whole database; LMDB only reserves address space for it, the file grows as written.
-    this.used = this.buffer.write(`VERSION=3\nformat=bytevalue\ntype=btree\nmapsize=${mapSize}\nHEADER=END\n`, 'latin1');
+    this.used = this.buffer.write(
+      `VERSION=3\nformat=bytevalue\ntype=btree\nmapsize=${mapSize}\nHEADER=END\n`,
+      'latin1',
+    );
   }
 
   /**

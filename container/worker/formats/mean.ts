@@ -24,10 +24,20 @@ export async function computeMean(
   caffePrefix?: string,
 ): Promise<DatumShape & { count: number }> {
   logStep('compute_image_mean');
-  const result = await runCaffeTool('compute_image_mean', [`--backend=${backend}`, db, out], caffePrefix ? { prefix: caffePrefix } : {});
+  const result = await runCaffeTool(
+    'compute_image_mean',
+    [`--backend=${backend}`, db, out],
+    caffePrefix ? { prefix: caffePrefix } : {},
+  );
   if (result.code !== 0) {
-    const reason = result.output.split('\n').reverse().find((line) => /Check failed|Error|error|FAILED|Aborted/.test(line)) ?? `exit ${result.code ?? result.signal}`;
-    throw new PermanentFailure(`${what} is not a readable ${backend} database of Caffe Datums of one shape: ${reason.trim()}`);
+    const reason =
+      result.output
+        .split('\n')
+        .reverse()
+        .find((line) => /Check failed|Error|error|FAILED|Aborted/.test(line)) ?? `exit ${result.code ?? result.signal}`;
+    throw new PermanentFailure(
+      `${what} is not a readable ${backend} database of Caffe Datums of one shape: ${reason.trim()}`,
+    );
   }
   // Whatever follows (a dataset's uploads and record) shows in the log as the time after this mark.
   logStep('compute_image_mean done');

@@ -66,7 +66,8 @@ function parseHeader(header: Buffer): { path: string; type: 'File' | 'OldFile' |
   if (octal(header, 148, 8) !== sum) throw new NotPlainTar('header checksum');
   const magic = header.toString('latin1', 257, 263);
   const ustar = magic === 'ustar\0';
-  if (!ustar && magic !== 'ustar ' && !header.subarray(257, 263).equals(zeroBlock.subarray(0, 6))) throw new NotPlainTar('magic');
+  if (!ustar && magic !== 'ustar ' && !header.subarray(257, 263).equals(zeroBlock.subarray(0, 6)))
+    throw new NotPlainTar('magic');
   // A POSIX prefix field extends the name: rare, and node-tar's reading of it has cases; leave it to node-tar.
   if (ustar && !header.subarray(345, 500).equals(zeroBlock.subarray(0, 155))) throw new NotPlainTar('ustar prefix');
   const flag = header[156]!;
@@ -75,7 +76,13 @@ function parseHeader(header: Buffer): { path: string; type: 'File' | 'OldFile' |
   const path = asciiName(header);
   const size = octal(header, 124, 12);
   // node-tar turns a file whose name ends in "/" into a folder: leave that to it.
-  if (!path || size === undefined || (type !== 'Directory' && path.endsWith('/')) || (type === 'Directory' && size !== 0)) throw new NotPlainTar('name or size');
+  if (
+    !path ||
+    size === undefined ||
+    (type !== 'Directory' && path.endsWith('/')) ||
+    (type === 'Directory' && size !== 0)
+  )
+    throw new NotPlainTar('name or size');
   return { path, type, size };
 }
 

@@ -36,10 +36,18 @@ export interface DecodeShape {
 export function decodePlainPng(bytes: Buffer, { width, height, channels }: DecodeShape): Decoded {
   const read = readPng(bytes);
   if (read.problem !== undefined) return { problem: read.problem };
-  if (read.otherChunks.has('tRNS') || read.otherChunks.has('PLTE') || read.header.colorType > 2) return { notPlain: true };
+  if (read.otherChunks.has('tRNS') || read.otherChunks.has('PLTE') || read.header.colorType > 2)
+    return { notPlain: true };
   const samples = read.header.colorType === 2 ? 3 : 1;
   const pixels = unfilter(read.scanlines, width, height, samples);
-  return { pixels: channels === samples ? (channels === 1 ? pixels : bgrPlanar(pixels, width * height)) : Buffer.concat([pixels, pixels, pixels]) };
+  return {
+    pixels:
+      channels === samples
+        ? channels === 1
+          ? pixels
+          : bgrPlanar(pixels, width * height)
+        : Buffer.concat([pixels, pixels, pixels]),
+  };
 }
 
 /** OpenCV's colour order, planar as Caffe stores it: B plane, G plane, R plane. */
@@ -134,7 +142,11 @@ export class PngDecoders {
       thread.unref();
       thread.on('message', (result: BatchResult) => this.arrive(result));
       thread.on('error', (error) => this.fail(error));
-      thread.on('exit', (code) => this.waiting.size && this.fail(new Error(`a PNG decoder thread exited (${code}) with images in hand`)));
+      thread.on(
+        'exit',
+        (code) =>
+          this.waiting.size && this.fail(new Error(`a PNG decoder thread exited (${code}) with images in hand`)),
+      );
       this.threads.push(thread);
     }
   }
@@ -173,7 +185,10 @@ export class PngDecoders {
       ends.push((offset += item.length));
     }
     this.waiting.set(id, batch);
-    this.threads[id % this.threads.length]!.postMessage({ id, shape: this.shape!, bytes, ends } satisfies BatchRequest, [bytes.buffer]);
+    this.threads[id % this.threads.length]!.postMessage(
+      { id, shape: this.shape!, bytes, ends } satisfies BatchRequest,
+      [bytes.buffer],
+    );
   }
 
   private arrive(result: BatchResult): void {
@@ -188,7 +203,11 @@ export class PngDecoders {
       const all = Buffer.from(next.pixels.buffer, next.pixels.byteOffset, next.pixels.length);
       next.outcomes.forEach((outcome, i) =>
         batch.answers[i]!.resolve(
-          outcome === null ? { pixels: all.subarray(i * frameBytes, (i + 1) * frameBytes) } : outcome === true ? { notPlain: true } : { problem: outcome },
+          outcome === null
+            ? { pixels: all.subarray(i * frameBytes, (i + 1) * frameBytes) }
+            : outcome === true
+              ? { notPlain: true }
+              : { problem: outcome },
         ),
       );
     }
@@ -197,7 +216,8 @@ export class PngDecoders {
   private fail(error: Error): void {
     this.failure ??= error;
     // The callers' images are lost with the thread: the build fails (not the data's fault: the job is retried).
-    for (const batch of [...this.waiting.values(), this.collecting]) for (const { reject } of batch.answers) reject(error);
+    for (const batch of [...this.waiting.values(), this.collecting])
+      for (const { reject } of batch.answers) reject(error);
     this.collecting = { bytes: [], answers: [] };
     this.waiting.clear();
   }

@@ -54,14 +54,16 @@ interface PngFacts {
 
 /** The IHDR facts of a PNG this path can decode exactly, from its first bytes; undefined for anything else. */
 function plainPng(head: Buffer): PngFacts | undefined {
-  if (head.length < 29 || !head.subarray(0, 8).equals(pngSignature) || head.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  if (head.length < 29 || !head.subarray(0, 8).equals(pngSignature) || head.toString('latin1', 12, 16) !== 'IHDR')
+    return undefined;
   const [depth, colorType, interlace] = [head[24], head[25], head[28]];
   if (depth !== 8 || (colorType !== 0 && colorType !== 2) || interlace !== 0) return undefined;
   return { width: head.readUInt32BE(16), height: head.readUInt32BE(20), colorType };
 }
 
 /** An entry path as extraction would place it, relative and `/`-separated. */
-const normalized = (entryPath: string) => path.posix.normalize(entryPath.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
+const normalized = (entryPath: string) =>
+  path.posix.normalize(entryPath.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
 
 interface Target {
   side: Side;
@@ -101,7 +103,8 @@ const plainHeader = (() => {
 })();
 
 /** Whether `plainHeader` can write the name (else node-tar's pax encoding). */
-const plainName = (name: string, size: number) => name.length <= 100 && /^[\x20-\x7e]+$/.test(name) && size <= 0o77777777777;
+const plainName = (name: string, size: number) =>
+  name.length <= 100 && /^[\x20-\x7e]+$/.test(name) && size <= 0o77777777777;
 
 /** The header blocks of a file whose name `plainHeader` cannot write (long or non-ASCII): node-tar's, with pax when needed. */
 function paxHeaders(name: string, size: number): Buffer[] {
@@ -161,7 +164,11 @@ const writeBytes = 1 << 20;
  * Builds both sides from the archives in one stream each, or answers undefined (nothing written
  * that matters) when convert_imageset must do it. Throws PermanentFailure as the extract path would.
  */
-export async function buildImagesInStream(input: BuildInput, sources: Record<Side, StreamSource>, limits: ArchiveLimits): Promise<BuiltSides | undefined> {
+export async function buildImagesInStream(
+  input: BuildInput,
+  sources: Record<Side, StreamSource>,
+  limits: ArchiveLimits,
+): Promise<BuiltSides | undefined> {
   const { dataset } = input;
   const transform = dataset.transform ?? {};
   if (transform.width !== undefined) return undefined; // resizing is OpenCV's interpolation: convert_imageset's job
@@ -174,7 +181,12 @@ export async function buildImagesInStream(input: BuildInput, sources: Record<Sid
   }
 }
 
-async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Record<Side, StreamSource>, limits: ArchiveLimits): Promise<BuiltSides | undefined> {
+async function buildWith(
+  decoders: PngDecoders,
+  input: BuildInput,
+  sources: Record<Side, StreamSource>,
+  limits: ArchiveLimits,
+): Promise<BuiltSides | undefined> {
   const { ctx, dataset, seed } = input;
   const transform = dataset.transform ?? {};
 
@@ -186,7 +198,10 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
     keptBytes += size;
     return keptBytes <= maxKeptBytes;
   };
-  const listings = new Map<string, { byLabel: Map<string, string[]>; wrapper?: string; heads: Map<string, Buffer>; kept: Map<string, Buffer> }>();
+  const listings = new Map<
+    string,
+    { byLabel: Map<string, string[]>; wrapper?: string; heads: Map<string, Buffer>; kept: Map<string, Buffer> }
+  >();
   for (const side of sides) {
     const { archive, label } = sources[side];
     if (listings.has(archive)) continue;
@@ -218,9 +233,15 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   }
   // Over the cap the kept bytes are dropped, and the images are read in a second pass instead.
   if (keptBytes > maxKeptBytes) for (const listing of listings.values()) listing.kept.clear();
-  const listing = { training: listings.get(sources.training.archive)!, testing: listings.get(sources.testing.archive)! };
+  const listing = {
+    training: listings.get(sources.training.archive)!,
+    testing: listings.get(sources.testing.archive)!,
+  };
 
-  const { parts, labels } = splitLabelled(input, { training: listing.training.byLabel, testing: listing.testing.byLabel });
+  const { parts, labels } = splitLabelled(input, {
+    training: listing.training.byLabel,
+    testing: listing.testing.byLabel,
+  });
 
   // Which images go where, by archive member name; and whether all of them are plain PNGs of one size.
   const targets = new Map<string, Map<string, Target>>([...listings.keys()].map((archive) => [archive, new Map()]));
@@ -229,7 +250,8 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   let allGrey = true;
   for (const side of sides) {
     const ordered = sideOrder(parts[side], input.shuffle, seed, side);
-    if (!ordered.length) throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
+    if (!ordered.length)
+      throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
     counts[side] = ordered.length;
     const { wrapper, heads } = listing[side];
     const byMember = targets.get(sources[side].archive)!;
@@ -252,7 +274,10 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   // Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers.
   logStep('decode + datums + mdb_load (both sides)');
   const dbs = { training: path.join(ctx.workDir, 'training-lmdb'), testing: path.join(ctx.workDir, 'testing-lmdb') };
-  const tars = { training: path.join(ctx.workDir, 'training-images.tar'), testing: path.join(ctx.workDir, 'testing-images.tar') };
+  const tars = {
+    training: path.join(ctx.workDir, 'training-images.tar'),
+    testing: path.join(ctx.workDir, 'testing-images.tar'),
+  };
   const lists = { training: [] as string[], testing: [] as string[] };
   // Kept in memory, the images go in key order, so float32 sums are compute_image_mean's exactly;
   // read in archive order (a second pass), exact sums, identical while no float32 sum would round.
@@ -263,7 +288,9 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   const tarWriters: Partial<Record<Side, TarWriter>> = {};
   try {
     for (const side of sides) {
-      loaders[side] = await LmdbLoader.open(dbs[side], counts[side] * (channels * width * height + 64 + 256), { caffePrefix: ctx.caffePrefix });
+      loaders[side] = await LmdbLoader.open(dbs[side], counts[side] * (channels * width * height + 64 + 256), {
+        caffePrefix: ctx.caffePrefix,
+      });
       tarWriters[side] = new TarWriter(tars[side]);
       lists[side] = new Array<string>(counts[side]);
     }
@@ -275,7 +302,10 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
       const data = decoded.pixels;
       if (target.side === 'training') mean.add(data);
       lists[target.side][target.position] = `${target.listPath} ${target.label}`;
-      const loaded = loaders[target.side]!.put(`${String(target.position).padStart(8, '0')}_${target.listPath}`, datum(data, target.label));
+      const loaded = loaders[target.side]!.put(
+        `${String(target.position).padStart(8, '0')}_${target.listPath}`,
+        datum(data, target.label),
+      );
       const packed = tarWriters[target.side]!.add(`images/${target.listPath}`, bytes);
       if (loaded) await loaded;
       if (packed) await packed;
@@ -294,7 +324,9 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
   } catch (error) {
     await Promise.all(Object.values(loaders).map((loader) => loader.abort()));
     await Promise.all(Object.values(tarWriters).map((writer) => writer.close().catch(() => undefined)));
-    await Promise.all([...Object.values(dbs), ...Object.values(tars)].map((item) => rm(item, { recursive: true, force: true })));
+    await Promise.all(
+      [...Object.values(dbs), ...Object.values(tars)].map((item) => rm(item, { recursive: true, force: true })),
+    );
     if (error instanceof NotPlain) return undefined;
     throw error;
   }
@@ -321,8 +353,14 @@ async function buildWith(decoders: PngDecoders, input: BuildInput, sources: Reco
  * split part-full: 12.5 instead of 11.1 MB for 8,000 28x28 Datums, uploaded and downloaded for
  * every job), and the mean is summed in the tool's order.
  */
-async function fromMemory(kept: Map<string, Buffer>, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
-  const inKeyOrder = [...wanted].sort(([, a], [, b]) => (a.side === b.side ? a.position - b.position : a.side === 'training' ? -1 : 1));
+async function fromMemory(
+  kept: Map<string, Buffer>,
+  wanted: Map<string, Target>,
+  use: (target: Target, bytes: Buffer) => Promise<void>,
+): Promise<void> {
+  const inKeyOrder = [...wanted].sort(([, a], [, b]) =>
+    a.side === b.side ? a.position - b.position : a.side === 'training' ? -1 : 1,
+  );
   const inFlight: Array<Promise<void>> = [];
   for (const [member, target] of inKeyOrder) {
     const converted = use(target, kept.get(member)!);
@@ -338,19 +376,30 @@ async function fromMemory(kept: Map<string, Buffer>, wanted: Map<string, Target>
  * the file at a time: the next chunk is parsed only once the previous one's work (pipes, disk) is
  * done, so memory stays bounded whatever the archive's size.
  */
-async function streamArchive(archive: string, wanted: Map<string, Target>, use: (target: Target, bytes: Buffer) => Promise<void>): Promise<void> {
+async function streamArchive(
+  archive: string,
+  wanted: Map<string, Target>,
+  use: (target: Target, bytes: Buffer) => Promise<void>,
+): Promise<void> {
   let work: Array<Promise<void>> = [];
   let failure: unknown;
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {
-      const target = entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile' ? wanted.get(normalized(entry.path)) : undefined;
+      const target =
+        entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile'
+          ? wanted.get(normalized(entry.path))
+          : undefined;
       if (!target) return void entry.resume();
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => chunks.push(chunk));
       entry.on('end', () => {
         try {
-          work.push(use(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).catch((error: unknown) => void (failure ??= error)));
+          work.push(
+            use(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).catch(
+              (error: unknown) => void (failure ??= error),
+            ),
+          );
         } catch (error) {
           failure ??= error;
         }

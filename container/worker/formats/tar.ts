@@ -60,7 +60,9 @@ class EntryWriter {
 
   /** Resolves once gathered-but-unwritten bytes are below the cap. */
   room(): Promise<void> {
-    return this.pendingBytes < maxPendingBytes ? Promise.resolve() : new Promise((resolve) => this.roomWaiters.push(resolve));
+    return this.pendingBytes < maxPendingBytes
+      ? Promise.resolve()
+      : new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   track(entryPath: string, bytes: number, write: Promise<unknown>): void {
@@ -81,7 +83,11 @@ class EntryWriter {
   writeSmall(entryPath: string, data: Buffer): void {
     if (this.aborted) return; // the archive was refused: nothing more is written, and what was is being removed
     const target = path.join(this.destination, entryPath);
-    this.track(entryPath, data.length, this.folder(path.dirname(entryPath)).then(() => writeFile(target, data, exclusive)));
+    this.track(
+      entryPath,
+      data.length,
+      this.folder(path.dirname(entryPath)).then(() => writeFile(target, data, exclusive)),
+    );
   }
 
   /**
@@ -144,7 +150,10 @@ class TreeShape {
 
   clash(entryPath: string, directory: boolean): string | undefined {
     const key = collisionKey(entryPath);
-    const parents = key.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const parents = key
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
     const fileParent = parents.find((parent) => this.files.has(parent));
     if (fileParent !== undefined) return `is inside "${fileParent}", which the archive has as a file`;
     if (!directory && this.folders.has(key)) return 'is a file where the archive has a folder of the same name';
@@ -155,7 +164,12 @@ class TreeShape {
 }
 
 /** Checks and extracts the archive in one pass; throws PermanentFailure on an unreadable archive, a refused entry or a limit passed. */
-export async function checkAndExtractTar(file: string, destination: string, guard: EntryGuard, label: string): Promise<void> {
+export async function checkAndExtractTar(
+  file: string,
+  destination: string,
+  guard: EntryGuard,
+  label: string,
+): Promise<void> {
   logStep('extract');
   await mkdir(destination, { recursive: true });
   const source = createReadStream(file);
@@ -169,7 +183,11 @@ export async function checkAndExtractTar(file: string, destination: string, guar
   };
   const shapes = new TreeShape();
   const writer = new EntryWriter(destination, (entryPath, error) =>
-    stop(error instanceof PermanentFailure ? error : new PermanentFailure(`${label}: entry "${entryPath}" could not be written: ${error.message}`)),
+    stop(
+      error instanceof PermanentFailure
+        ? error
+        : new PermanentFailure(`${label}: entry "${entryPath}" could not be written: ${error.message}`),
+    ),
   );
   const counter = (entry: ReadEntry) => (chunk: Buffer) => {
     try {
@@ -247,7 +265,11 @@ export async function checkTarListing(
   guard: EntryGuard,
   label: string,
   onFile: (entryPath: string, bytes: Buffer, whole: boolean) => void,
-  opts: { headBytes?: number; keepWhole?: (entryPath: string, size: number) => boolean; reader?: 'plain' | 'node-tar' } = {},
+  opts: {
+    headBytes?: number;
+    keepWhole?: (entryPath: string, size: number) => boolean;
+    reader?: 'plain' | 'node-tar';
+  } = {},
 ): Promise<void> {
   logStep('archive listing');
   const headBytes = opts.headBytes ?? 64;
@@ -283,7 +305,11 @@ export async function checkTarListing(
 }
 
 /** Every entry of any tar node-tar reads (pax, GNU extensions, links ...), through `visit`. */
-async function listWithNodeTar(file: string, label: string, visit: (entryPath: string, type: string, size: number) => EntrySink): Promise<void> {
+async function listWithNodeTar(
+  file: string,
+  label: string,
+  visit: (entryPath: string, type: string, size: number) => EntrySink,
+): Promise<void> {
   let stopped: Error | undefined;
   const source = createReadStream(file);
   const stop = (error: Error) => {

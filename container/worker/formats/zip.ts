@@ -28,8 +28,10 @@ export function zipKind(entry: Pick<yauzl.Entry, 'versionMadeBy' | 'externalFile
 const openZip = (file: string) =>
   new Promise<yauzl.ZipFile>((resolve, reject) =>
     // decodeStrings false: yauzl would otherwise refuse "../x" itself, before we can name the entry.
-    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, strictFileNames: false }, (error, zip) =>
-      error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip),
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, strictFileNames: false },
+      (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip)),
     ),
   );
 
@@ -50,7 +52,12 @@ async function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 const nameOf = (entry: yauzl.Entry): string => (entry.fileName as unknown as Buffer).toString('utf8');
 
 /** Checks every entry through the guard, then extracts the files, counting their inflated bytes. */
-export async function checkAndExtractZip(file: string, destination: string, guard: EntryGuard, label: string): Promise<void> {
+export async function checkAndExtractZip(
+  file: string,
+  destination: string,
+  guard: EntryGuard,
+  label: string,
+): Promise<void> {
   // A zip is checked and extracted in one pass (its central directory names every entry first).
   logStep('check-archive');
   let zip: yauzl.ZipFile;
@@ -81,7 +88,14 @@ export async function checkAndExtractZip(file: string, destination: string, guar
   }
 }
 
-async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, target: string, guard: EntryGuard, label: string) {
+async function extractEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  target: string,
+  guard: EntryGuard,
+  label: string,
+) {
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       try {

@@ -58,7 +58,10 @@ export class Cli {
   }
 
   get endpoint(): string {
-    return (this.options.endpoint ?? this.env.ECAFFE_ENDPOINT ?? this.profile.endpoint ?? defaultEndpoint).replace(/\/+$/, '');
+    return (this.options.endpoint ?? this.env.ECAFFE_ENDPOINT ?? this.profile.endpoint ?? defaultEndpoint).replace(
+      /\/+$/,
+      '',
+    );
   }
 
   /** A message on stderr (not with --quiet). */
@@ -82,10 +85,21 @@ export class Cli {
     if (token) return sdk.staticToken(token);
     const auth = this.profile.auth;
     if (!auth) return undefined;
-    if (auth.kind === 'local') return sdk.localTokenAuth({ endpoint: this.endpoint, tenant: auth.tenant, ...(auth.admin ? { admin: true } : {}) });
-    if (auth.kind === 'iam') return sdk.iamAuth({ region: auth.region, ...(auth.awsProfile ? { profile: auth.awsProfile } : {}) });
+    if (auth.kind === 'local')
+      return sdk.localTokenAuth({
+        endpoint: this.endpoint,
+        tenant: auth.tenant,
+        ...(auth.admin ? { admin: true } : {}),
+      });
+    if (auth.kind === 'iam')
+      return sdk.iamAuth({ region: auth.region, ...(auth.awsProfile ? { profile: auth.awsProfile } : {}) });
     const { cognitoAuth } = require('@elastic-caffe/sdk/cognito') as typeof import('@elastic-caffe/sdk/cognito');
-    return cognitoAuth({ region: auth.region, clientId: auth.clientId, username: auth.username, cache: sdk.fileTokenCache(tokenFile(this.profileName, this.env)) });
+    return cognitoAuth({
+      region: auth.region,
+      clientId: auth.clientId,
+      username: auth.username,
+      cache: sdk.fileTokenCache(tokenFile(this.profileName, this.env)),
+    });
   }
 
   get client(): ElasticCaffe {

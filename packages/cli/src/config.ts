@@ -30,7 +30,8 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const configFile = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'config.json');
-export const tokenFile = (profile: string, env?: NodeJS.ProcessEnv): string => path.join(configDir(env), 'tokens', `${profile}.json`);
+export const tokenFile = (profile: string, env?: NodeJS.ProcessEnv): string =>
+  path.join(configDir(env), 'tokens', `${profile}.json`);
 
 export function readConfig(env?: NodeJS.ProcessEnv): ConfigFile {
   const file = configFile(env);

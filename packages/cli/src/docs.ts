@@ -5,11 +5,32 @@ const escape = (text: string) => text.replace(/\|/g, '\\|');
 
 function section(command: Command, names: string[]): string {
   const help = command.createHelp();
-    const lines = [`### \`${['ecaffe', ...names].join(' ')}\``, '', command.description(), '', '```', help.commandUsage(command), '```', ''];
+  const lines = [
+    `### \`${['ecaffe', ...names].join(' ')}\``,
+    '',
+    command.description(),
+    '',
+    '```',
+    help.commandUsage(command),
+    '```',
+    '',
+  ];
   const args = help.visibleArguments(command);
-  if (args.length) lines.push('| Argument | |', '|---|---|', ...args.map((a) => `| \`${help.argumentTerm(a)}\` | ${escape(help.argumentDescription(a))} |`), '');
+  if (args.length)
+    lines.push(
+      '| Argument | |',
+      '|---|---|',
+      ...args.map((a) => `| \`${help.argumentTerm(a)}\` | ${escape(help.argumentDescription(a))} |`),
+      '',
+    );
   const options = help.visibleOptions(command).filter((o) => o.long !== '--help');
-  if (options.length) lines.push('| Option | |', '|---|---|', ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escape(help.optionDescription(o))} |`), '');
+  if (options.length)
+    lines.push(
+      '| Option | |',
+      '|---|---|',
+      ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escape(help.optionDescription(o))} |`),
+      '',
+    );
   return lines.join('\n');
 }
 
@@ -41,7 +62,7 @@ export function cliReference(program: Command): string {
     '|---|---|',
     ...globals.map((o) => `| \`${help.optionTerm(o)}\` | ${escape(help.optionDescription(o))} |`),
     '',
-    'Without `--endpoint`, the profile\'s endpoint is used, else `http://127.0.0.1:3000`. Profiles and',
+    "Without `--endpoint`, the profile's endpoint is used, else `http://127.0.0.1:3000`. Profiles and",
     'Cognito tokens are kept under `~/.config/elastic-caffe` (`$XDG_CONFIG_HOME/elastic-caffe`, or',
     '`ECAFFE_CONFIG_DIR`), readable by you only.',
     '',
@@ -64,5 +85,8 @@ export function cliReference(program: Command): string {
     '',
   ];
   walk(program, [], out);
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -9,14 +9,16 @@ import { buildProgram, type Handler, type Runner } from './program';
 
 let current: Cli | undefined;
 
-const runner: Runner = (module, handler) => async (...args) => {
-  const command = args.at(-1) as Command;
-  const options = args.at(-2) as Record<string, unknown>;
-  const positional = (args.slice(0, -2) as Array<string | string[]>).flat();
-  current = new Cli(command.optsWithGlobals());
-  const loaded = require(`./commands/${module}`) as Record<string, Handler>;
-  await loaded[handler]!(current, positional, options, command);
-};
+const runner: Runner =
+  (module, handler) =>
+  async (...args) => {
+    const command = args.at(-1) as Command;
+    const options = args.at(-2) as Record<string, unknown>;
+    const positional = (args.slice(0, -2) as Array<string | string[]>).flat();
+    current = new Cli(command.optsWithGlobals());
+    const loaded = require(`./commands/${module}`) as Record<string, Handler>;
+    await loaded[handler]!(current, positional, options, command);
+  };
 
 function version(): string {
   return (require('../package.json') as { version: string }).version;
@@ -26,7 +28,8 @@ function version(): string {
 function explain(error: unknown, cli: Cli | undefined): { code: number; message: string } {
   const debug = cli?.options.debug === true;
   const sdk = require('@elastic-caffe/sdk') as typeof import('@elastic-caffe/sdk');
-  if (error instanceof CliError) return { code: error.exitCode, message: `${error.message}${error.hint ? `\n${error.hint}` : ''}` };
+  if (error instanceof CliError)
+    return { code: error.exitCode, message: `${error.message}${error.hint ? `\n${error.hint}` : ''}` };
   if (error instanceof sdk.ApiError) {
     const { describeRefusal } = require('./output') as typeof import('./output');
     const hint =
@@ -39,13 +42,23 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
             : '';
     return { code: exitCodes.refused, message: `${describeRefusal(error, cli?.sources ?? new Map())}${hint}` };
   }
-  if (error instanceof sdk.NetworkError) return { code: exitCodes.refused, message: `${error.message}\nis the endpoint right (--endpoint, ECAFFE_ENDPOINT)? Locally, start the system with: npm start` };
+  if (error instanceof sdk.NetworkError)
+    return {
+      code: exitCodes.refused,
+      message: `${error.message}\nis the endpoint right (--endpoint, ECAFFE_ENDPOINT)? Locally, start the system with: npm start`,
+    };
   if (error instanceof sdk.RecordFailedError) return { code: exitCodes.failed, message: `error: ${error.message}` };
   if (error instanceof sdk.UploadError)
-    return { code: error.resumable && sdk.isAbort(error.cause) ? exitCodes.interrupted : exitCodes.refused, message: `error: ${error.message}` };
+    return {
+      code: error.resumable && sdk.isAbort(error.cause) ? exitCodes.interrupted : exitCodes.refused,
+      message: `error: ${error.message}`,
+    };
   if (sdk.isAbort(error)) return { code: exitCodes.interrupted, message: 'interrupted' };
   const text = error instanceof Error ? error.message : String(error);
-  return { code: exitCodes.refused, message: `error: ${text}${debug && error instanceof Error && error.stack ? `\n${error.stack}` : '\n(run with --debug for details)'}` };
+  return {
+    code: exitCodes.refused,
+    message: `error: ${text}${debug && error instanceof Error && error.stack ? `\n${error.stack}` : '\n(run with --debug for details)'}`,
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {

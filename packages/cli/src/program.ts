@@ -11,16 +11,23 @@ export type Runner = (module: string, handler: string) => (...args: unknown[]) =
 
 const intArg = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new (require('commander') as typeof import('commander')).InvalidArgumentError(`${name} must be a whole number`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new (require('commander') as typeof import('commander')).InvalidArgumentError(
+      `${name} must be a whole number`,
+    );
   return n;
 };
 const fraction = (value: string) => {
   const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new (require('commander') as typeof import('commander')).InvalidArgumentError('a fraction between 0 and 1, e.g. 0.8');
+  if (!(n > 0 && n < 1))
+    throw new (require('commander') as typeof import('commander')).InvalidArgumentError(
+      'a fraction between 0 and 1, e.g. 0.8',
+    );
   return n;
 };
 const size = (value: string) => {
-  if (!/^\d+x\d+$/.test(value)) throw new (require('commander') as typeof import('commander')).InvalidArgumentError('WIDTHxHEIGHT, e.g. 32x32');
+  if (!/^\d+x\d+$/.test(value))
+    throw new (require('commander') as typeof import('commander')).InvalidArgumentError('WIDTHxHEIGHT, e.g. 32x32');
   return value;
 };
 const formats = ['image-folders', 'idx', 'lmdb', 'leveldb'];
@@ -31,7 +38,11 @@ function readCommands(group: Command, run: Runner, plural: string, singular: str
   if (statuses) ls.option('--status <status>', 'only in this status (e.g. running)');
   ls.option('--limit <n>', 'at most N', intArg('--limit')).action(run('records', 'list'));
   group.command('get').description(`Show a ${singular}`).argument('<id>').action(run('records', 'get'));
-  group.command('rm').description(`Delete a ${singular}${singular === 'training job' ? ' (finished) and its artifacts' : ''}`).argument('<id>').action(run('records', 'remove'));
+  group
+    .command('rm')
+    .description(`Delete a ${singular}${singular === 'training job' ? ' (finished) and its artifacts' : ''}`)
+    .argument('<id>')
+    .action(run('records', 'remove'));
 }
 
 export function buildProgram(run: Runner, version = '0.0.0'): Command {
@@ -39,15 +50,22 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .description('Train and use Caffe models on Elastic Caffe.')
     .version(version)
     .addOption(new Option('--endpoint <url>', 'API base URL').env('ECAFFE_ENDPOINT'))
-    .addOption(new Option('--token <token>', 'bearer token to send (instead of the profile\'s sign-in)').env('ECAFFE_TOKEN'))
-    .addOption(new Option('--profile <name>', 'named endpoint and sign-in (several side by side)').env('ECAFFE_PROFILE'))
+    .addOption(
+      new Option('--token <token>', "bearer token to send (instead of the profile's sign-in)").env('ECAFFE_TOKEN'),
+    )
+    .addOption(
+      new Option('--profile <name>', 'named endpoint and sign-in (several side by side)').env('ECAFFE_PROFILE'),
+    )
     .option('--json', 'JSON on stdout: one document, or one line per update when following')
     .option('--quiet', 'no messages on stderr, only results and errors')
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(add --help for usage)')
     // Usage errors are thrown (main.ts turns them into exit code 2); subcommands inherit this.
     .exitOverride()
-    .addHelpText('after', '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n3 the job, dataset or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n3 the job, dataset or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
+    );
 
   program
     .command('login')
@@ -108,7 +126,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--no-wait', 'return once it is queued')
     .action(run('datasets', 'create'));
 
-  const solvers = program.command('solvers').description('Solver and net prototxt, checked against Caffe\'s schema');
+  const solvers = program.command('solvers').description("Solver and net prototxt, checked against Caffe's schema");
   readCommands(solvers, run, 'solvers', 'solver', false);
   solvers
     .command('create')
@@ -121,23 +139,52 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
 
   const jobs = program.command('jobs').description('Training jobs');
   readCommands(jobs, run, 'training jobs', 'training job');
-  jobs.command('watch').description('Follow a job to its end with a live status line').argument('<id>').option('--logs', "stream Caffe's log too").action(run('jobs', 'watch'));
-  jobs.command('logs').description("Print Caffe's log").argument('<id>').option('-f, --follow', 'keep printing until the job ends').action(run('jobs', 'logs'));
-  jobs.command('metrics').description('Loss and test outputs over iterations').argument('<id>').action(run('jobs', 'metrics'));
+  jobs
+    .command('watch')
+    .description('Follow a job to its end with a live status line')
+    .argument('<id>')
+    .option('--logs', "stream Caffe's log too")
+    .action(run('jobs', 'watch'));
+  jobs
+    .command('logs')
+    .description("Print Caffe's log")
+    .argument('<id>')
+    .option('-f, --follow', 'keep printing until the job ends')
+    .action(run('jobs', 'logs'));
+  jobs
+    .command('metrics')
+    .description('Loss and test outputs over iterations')
+    .argument('<id>')
+    .action(run('jobs', 'metrics'));
   jobs.command('cancel').description('Stop a queued or running job').argument('<id>').action(run('jobs', 'cancel'));
-  jobs.command('download').description('Download the model bundle (deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json)').argument('<id>').option('-o, --output <dir>', 'where to put it (default: ./<id>)').action(run('jobs', 'download'));
+  jobs
+    .command('download')
+    .description('Download the model bundle (deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json)')
+    .argument('<id>')
+    .option('-o, --output <dir>', 'where to put it (default: ./<id>)')
+    .action(run('jobs', 'download'));
   jobs
     .command('resume')
-    .description('Continue a finished job from its last snapshot up to a new max_iter (a solver copy with that max_iter)')
+    .description(
+      'Continue a finished job from its last snapshot up to a new max_iter (a solver copy with that max_iter)',
+    )
     .argument('<id>')
     .requiredOption('--max-iter <n>', 'the new max_iter', intArg('--max-iter'))
     .option('--no-follow', 'return once the job is queued')
     .option('--logs', "stream Caffe's log while following")
     .action(run('jobs', 'resume'));
 
-  const classifiers = program.command('classifiers').description("Trained models bound to their dataset's preprocessing");
+  const classifiers = program
+    .command('classifiers')
+    .description("Trained models bound to their dataset's preprocessing");
   readCommands(classifiers, run, 'classifiers', 'classifier', false);
-  classifiers.command('create').description("Make a classifier from a job's model").argument('<job-id>').option('--iteration <n>', 'a snapshot instead of the final model', intArg('--iteration')).option('--name <name>', 'classifier name').action(run('classifiers', 'create'));
+  classifiers
+    .command('create')
+    .description("Make a classifier from a job's model")
+    .argument('<job-id>')
+    .option('--iteration <n>', 'a snapshot instead of the final model', intArg('--iteration'))
+    .option('--name <name>', 'classifier name')
+    .action(run('classifiers', 'create'));
 
   program
     .command('classify')
@@ -158,15 +205,19 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .action(run('admin', 'capacity'));
   admin
     .command('limits')
-    .description('Show or change what tenants may upload and keep (the default, or --tenant\'s override)')
-    .option('--tenant <tenant>', 'change this tenant\'s override instead of the default')
+    .description("Show or change what tenants may upload and keep (the default, or --tenant's override)")
+    .option('--tenant <tenant>', "change this tenant's override instead of the default")
     .option('--max-datafile-bytes <n>', 'largest datafile', intArg('--max-datafile-bytes'))
     .option('--max-archive-entries <n>', 'entries in one archive', intArg('--max-archive-entries'))
     .option('--max-uncompressed-bytes <n>', 'bytes one archive may expand to', intArg('--max-uncompressed-bytes'))
     .option('--max-queued-jobs <n>', 'training jobs waiting at once', intArg('--max-queued-jobs'))
     .option('--max-storage-bytes <n>', "bytes of the tenant's datafiles", intArg('--max-storage-bytes'))
     .action(run('admin', 'limits'));
-  admin.command('rm-tenant').description('Delete a whole tenant: stops its jobs, deletes its objects and records').argument('<tenant>').action(run('admin', 'removeTenant'));
+  admin
+    .command('rm-tenant')
+    .description('Delete a whole tenant: stops its jobs, deletes its objects and records')
+    .argument('<tenant>')
+    .action(run('admin', 'removeTenant'));
 
   program
     .command('completion')

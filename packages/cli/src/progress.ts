@@ -33,7 +33,8 @@ export class StatusLine {
   }
 }
 
-const number = (value: number | null | undefined, digits = 4) => (value === undefined || value === null ? '–' : Number(value.toPrecision(digits)).toString());
+const number = (value: number | null | undefined, digits = 4) =>
+  value === undefined || value === null ? '–' : Number(value.toPrecision(digits)).toString();
 
 /** `running  iter 450/1000  loss 0.28  lr 0.0097  test accuracy 0.82 loss 0.49  31.8 it/s  ETA 17s  attempt 1`. */
 export function jobStatus(job: TrainingJob): string {
@@ -46,7 +47,8 @@ export function jobStatus(job: TrainingJob): string {
   if (p.iterationsPerSecond !== undefined) parts.push(`${number(p.iterationsPerSecond, 3)} it/s`);
   if (p.etaSeconds !== undefined && job.status === 'running') parts.push(`ETA ${duration(p.etaSeconds)}`);
   if (job.attempts > 1) parts.push(`attempt ${job.attempts}`);
-  if (job.resumes?.length) parts.push(`resumed ×${job.resumes.length} (last from iter ${job.resumes.at(-1)!.iteration})`);
+  if (job.resumes?.length)
+    parts.push(`resumed ×${job.resumes.length} (last from iter ${job.resumes.at(-1)!.iteration})`);
   if (job.error) parts.push(`— ${job.error}`);
   return parts.join('  ');
 }

@@ -49,7 +49,10 @@ export function syncBatches(images: ClassifyImage[]): ClassifyImage[][] {
   let current: ClassifyImage[] = [];
   let bytes = 0;
   for (const image of images) {
-    if (image.size > classifyLimits.maxTotalBytes) throw new Error(`${image.name} is ${image.size} bytes; one image may have at most ${classifyLimits.maxTotalBytes}`);
+    if (image.size > classifyLimits.maxTotalBytes)
+      throw new Error(
+        `${image.name} is ${image.size} bytes; one image may have at most ${classifyLimits.maxTotalBytes}`,
+      );
     if (current.length === classifyLimits.maxImages || bytes + image.size > classifyLimits.maxTotalBytes) {
       batches.push(current);
       current = [];
@@ -62,13 +65,21 @@ export function syncBatches(images: ClassifyImage[]): ClassifyImage[][] {
   return batches;
 }
 
-export async function classify(context: { api: Resources; put: PutTransport }, classifierId: string, images: ClassifyImage[], options: ClassifyOptions = {}): Promise<ImageResult[]> {
+export async function classify(
+  context: { api: Resources; put: PutTransport },
+  classifierId: string,
+  images: ClassifyImage[],
+  options: ClassifyOptions = {},
+): Promise<ImageResult[]> {
   const topK = options.topK ?? 5;
   const total = images.length;
   if (total <= (options.maxSyncImages ?? 64)) {
     const results: ImageResult[] = [];
     for (const batch of syncBatches(images)) {
-      const answer = await context.api.classifiers.classify(classifierId, { images: await Promise.all(batch.map(async (image) => ({ base64: await base64(image) }))), topK });
+      const answer = await context.api.classifiers.classify(classifierId, {
+        images: await Promise.all(batch.map(async (image) => ({ base64: await base64(image) }))),
+        topK,
+      });
       answer.results.forEach((result, i) => results.push({ image: batch[i]!.name, top: result.top }));
       options.onProgress?.({ classified: results.length, total, via: 'sync' });
     }
@@ -76,15 +87,29 @@ export async function classify(context: { api: Resources; put: PutTransport }, c
   }
   // Entries are named by input position, so the job's results (sorted by entry path) map back in order.
   const width = String(total).length;
-  const entryName = (image: ClassifyImage, i: number) => `${String(i).padStart(width, '0')}-${image.name.split(/[\\/]/).pop()}`;
-  const files: TarFile[] = images.map((image, i) => ({ path: entryName(image, i), size: image.size, read: (start, end) => image.read(start, end) }));
+  const entryName = (image: ClassifyImage, i: number) =>
+    `${String(i).padStart(width, '0')}-${image.name.split(/[\\/]/).pop()}`;
+  const files: TarFile[] = images.map((image, i) => ({
+    path: entryName(image, i),
+    size: image.size,
+    read: (start, end) => image.read(start, end),
+  }));
   const archive = tarSource(files);
   const created = await context.api.classifyJobs.create(classifierId, { archive: true, topK });
   if (!('upload' in created) || !created.upload) throw new Error(`the API gave classify job ${created.id} no upload`);
   const { url: uploadUrl, headers } = created.upload;
-  await context.put({ url: uploadUrl, headers, body: archive.read(0, archive.size), length: archive.size, ...(options.signal ? { signal: options.signal } : {}) });
+  await context.put({
+    url: uploadUrl,
+    headers,
+    body: archive.read(0, archive.size),
+    length: archive.size,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   options.onProgress?.({ classified: 0, total, via: 'job', jobId: created.id });
-  const done = await waitFor(context.api, created.id, { ...(options.signal ? { signal: options.signal } : {}), maxIntervalMs: 1000 });
+  const done = await waitFor(context.api, created.id, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    maxIntervalMs: 1000,
+  });
   if (isFailure(done)) throw new RecordFailedError(done);
   const { url } = await context.api.classifyJobs.results(created.id);
   const file = (await (await fetch(url)).json()) as { results: ImageResult[] };
@@ -92,6 +117,14 @@ export async function classify(context: { api: Resources; put: PutTransport }, c
   options.onProgress?.({ classified: total, total, via: 'job', jobId: created.id });
   return images.map((image, i) => {
     const result = byEntry.get(entryName(image, i));
-    return { image: image.name, ...(result?.top ? { top: result.top } : {}), ...(result?.error ? { error: result.error } : result ? {} : { error: 'the job returned no result for this image' }) };
+    return {
+      image: image.name,
+      ...(result?.top ? { top: result.top } : {}),
+      ...(result?.error
+        ? { error: result.error }
+        : result
+          ? {}
+          : { error: 'the job returned no result for this image' }),
+    };
   });
 }

@@ -50,14 +50,23 @@ export class ElasticCaffe {
     this.fetch = apiFetch(options);
     this.api = createClient<paths>({ baseUrl: this.endpoint, fetch: this.fetch });
     this.resources = resources(this.api);
-    ({ datafiles: this.datafiles, datasets: this.datasets, solvers: this.solvers, trainingJobs: this.trainingJobs } = this.resources);
+    ({
+      datafiles: this.datafiles,
+      datasets: this.datasets,
+      solvers: this.solvers,
+      trainingJobs: this.trainingJobs,
+    } = this.resources);
     ({ classifiers: this.classifiers, classifyJobs: this.classifyJobs, admin: this.admin } = this.resources);
     this.put = options.put ?? fetchPut(options.fetch);
   }
 
   /** Registers a datafile and uploads the source (multipart and resumable above the service's threshold). */
   upload(source: ByteSource | Blob, options: UploadOptions = {}): Promise<Datafile> {
-    return upload({ api: this.resources, put: this.put }, source instanceof Blob ? blobSource(source) : source, options);
+    return upload(
+      { api: this.resources, put: this.put },
+      source instanceof Blob ? blobSource(source) : source,
+      options,
+    );
   }
 
   /** Polls the record until it is ready, succeeded, failed or cancelled; returns the final record. */
@@ -71,7 +80,10 @@ export class ElasticCaffe {
   }
 
   /** Yields Caffe's log lines; with `follow` (default) until the job ends. */
-  followLogs(jobId: string, options?: { offset?: number; signal?: AbortSignal; follow?: boolean }): AsyncGenerator<string> {
+  followLogs(
+    jobId: string,
+    options?: { offset?: number; signal?: AbortSignal; follow?: boolean },
+  ): AsyncGenerator<string> {
     return followLogs(this.resources, jobId, options);
   }
 
@@ -86,11 +98,20 @@ export class ElasticCaffe {
   }
 
   /** Any call by method and path (e.g. `/v1/training-jobs`), through the same auth and retries; never throws for a status. */
-  async request<T = unknown>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<RawAnswer<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<RawAnswer<T>> {
     const headers = new Headers(options.headers);
     if (options.body !== undefined) headers.set('content-type', 'application/json');
     const response = await this.fetch(
-      new Request(`${this.endpoint}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}), ...(options.signal ? { signal: options.signal } : {}) }),
+      new Request(`${this.endpoint}${path}`, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
     );
     const text = await response.text();
     const body = (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;

@@ -4,7 +4,11 @@
  * the API's JWT authorizer checks. Tokens live in a `TokenCache` you choose: in memory by default,
  * on disk with `fileTokenCache` from `@elastic-caffe/sdk/node`, or the browser's storage.
  */
-import { CognitoIdentityProviderClient, InitiateAuthCommand, type AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  type AuthenticationResultType,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { bearerAuth, needsRenewal, type AuthProvider } from './auth';
 
 export interface CognitoTokens {
@@ -47,8 +51,14 @@ const clientOf = (options: CognitoOptions) => {
   return clients.get(options)!;
 };
 
-async function initiate(options: CognitoOptions, flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>): Promise<AuthenticationResultType> {
-  const answer = await clientOf(options).send(new InitiateAuthCommand({ ClientId: options.clientId, AuthFlow: flow, AuthParameters: parameters }));
+async function initiate(
+  options: CognitoOptions,
+  flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
+  parameters: Record<string, string>,
+): Promise<AuthenticationResultType> {
+  const answer = await clientOf(options).send(
+    new InitiateAuthCommand({ ClientId: options.clientId, AuthFlow: flow, AuthParameters: parameters }),
+  );
   if (!answer.AuthenticationResult?.IdToken)
     throw new SignInError(
       answer.ChallengeName
@@ -59,14 +69,20 @@ async function initiate(options: CognitoOptions, flow: 'USER_PASSWORD_AUTH' | 'R
 }
 
 /** Signs in with the user name and password; saves and returns the tokens. */
-export async function cognitoSignIn(options: CognitoOptions & { username: string; password: () => Promise<string> }): Promise<CognitoTokens> {
+export async function cognitoSignIn(
+  options: CognitoOptions & { username: string; password: () => Promise<string> },
+): Promise<CognitoTokens> {
   let result: AuthenticationResultType;
   try {
-    result = await initiate(options, 'USER_PASSWORD_AUTH', { USERNAME: options.username, PASSWORD: await options.password() });
+    result = await initiate(options, 'USER_PASSWORD_AUTH', {
+      USERNAME: options.username,
+      PASSWORD: await options.password(),
+    });
   } catch (error) {
     if (error instanceof SignInError) throw error;
     const name = (error as Error).name;
-    if (name === 'NotAuthorizedException' || name === 'UserNotFoundException') throw new SignInError(`Cognito refused the sign-in of ${options.username}: ${(error as Error).message}`);
+    if (name === 'NotAuthorizedException' || name === 'UserNotFoundException')
+      throw new SignInError(`Cognito refused the sign-in of ${options.username}: ${(error as Error).message}`);
     throw error;
   }
   const tokens = { idToken: result.IdToken!, refreshToken: result.RefreshToken ?? '', username: options.username };

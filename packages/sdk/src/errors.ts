@@ -8,7 +8,10 @@ export type Problem = components['schemas']['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
 
 const isProblem = (body: unknown): body is Problem =>
-  typeof body === 'object' && body !== null && typeof (body as Problem).title === 'string' && typeof (body as Problem).status === 'number';
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as Problem).title === 'string' &&
+  typeof (body as Problem).status === 'number';
 
 /** The API answered with an error status; `problem` is its problem+json body when it sent one. */
 export class ApiError extends Error {
@@ -25,7 +28,11 @@ export class ApiError extends Error {
     readonly retryAfterSeconds?: number,
   ) {
     const problem = isProblem(body) ? body : undefined;
-    const what = problem ? `${problem.title}: ${problem.detail}` : typeof body === 'string' ? body : JSON.stringify(body);
+    const what = problem
+      ? `${problem.title}: ${problem.detail}`
+      : typeof body === 'string'
+        ? body
+        : JSON.stringify(body);
     super(`${method} ${path} answered ${status} — ${what}`);
     this.problem = problem;
   }
@@ -43,7 +50,9 @@ export class NetworkError extends Error {
     readonly url: string,
     override readonly cause: unknown,
   ) {
-    super(`could not reach ${new URL(url).origin}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`);
+    super(
+      `could not reach ${new URL(url).origin}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+    );
   }
 }
 
@@ -71,4 +80,5 @@ export class UploadError extends Error {
 }
 
 /** The caller's AbortSignal fired. */
-export const isAbort = (error: unknown): boolean => error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+export const isAbort = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');

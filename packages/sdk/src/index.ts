@@ -4,9 +4,32 @@
  * token cache on disk) are in `@elastic-caffe/sdk/node`; Cognito sign-in in `@elastic-caffe/sdk/cognito`.
  */
 export { ElasticCaffe, type ClientOptions, type RawAnswer } from './client';
-export { ApiError, NetworkError, RecordFailedError, UploadError, isAbort, type FieldError, type Problem } from './errors';
-export { bearerAuth, fetchLocalToken, jwtExpiry, localTokenAuth, needsRenewal, staticToken, type AuthProvider, type LocalTokenOptions } from './auth';
-export { apiFetch, takesIdempotencyKey, type ResponseObserver, type RetryOptions, type TransportOptions } from './transport';
+export {
+  ApiError,
+  NetworkError,
+  RecordFailedError,
+  UploadError,
+  isAbort,
+  type FieldError,
+  type Problem,
+} from './errors';
+export {
+  bearerAuth,
+  fetchLocalToken,
+  jwtExpiry,
+  localTokenAuth,
+  needsRenewal,
+  staticToken,
+  type AuthProvider,
+  type LocalTokenOptions,
+} from './auth';
+export {
+  apiFetch,
+  takesIdempotencyKey,
+  type ResponseObserver,
+  type RetryOptions,
+  type TransportOptions,
+} from './transport';
 export { fetchPut, PutFailed, type PutRequest, type PutTransport } from './put';
 export { blobSource, bytesSource, toBlob, type ByteSource, type Chunk } from './source';
 export { tarSource, ustarHeader, type TarFile } from './tar';

@@ -16,7 +16,13 @@ export async function unwrap<D>(pending: Promise<Answer<D>>): Promise<D> {
   const { data, error, response } = await pending;
   if (!response.ok) {
     const url = new URL(response.url || 'http://api/');
-    throw new ApiError(response.status, error, methodOf(response), url.pathname + url.search, retryAfterSeconds(response.headers.get('retry-after')));
+    throw new ApiError(
+      response.status,
+      error,
+      methodOf(response),
+      url.pathname + url.search,
+      retryAfterSeconds(response.headers.get('retry-after')),
+    );
   }
   return data as D;
 }
@@ -57,7 +63,8 @@ export function resources(api: Api) {
       delete: (solverId: string) => unwrap(api.DELETE('/v1/solvers/{id}', id(solverId))).then(() => undefined),
     },
     trainingJobs: {
-      list: (query?: T.ListQuery) => unwrap(api.GET('/v1/training-jobs', list(query))) as Promise<T.Page<T.TrainingJob>>,
+      list: (query?: T.ListQuery) =>
+        unwrap(api.GET('/v1/training-jobs', list(query))) as Promise<T.Page<T.TrainingJob>>,
       get: (jobId: string) => unwrap(api.GET('/v1/training-jobs/{id}', id(jobId))),
       create: (body: T.CreateTrainingJob) => unwrap(api.POST('/v1/training-jobs', { body })),
       delete: (jobId: string) => unwrap(api.DELETE('/v1/training-jobs/{id}', id(jobId))).then(() => undefined),
@@ -65,26 +72,44 @@ export function resources(api: Api) {
       metrics: (jobId: string) => unwrap(api.GET('/v1/training-jobs/{id}/metrics', id(jobId))),
       artifacts: (jobId: string) => unwrap(api.GET('/v1/training-jobs/{id}/artifacts', id(jobId))),
       /** Caffe's log from `offset`; `wait` seconds of long polling when there is nothing new yet. */
-      async logs(jobId: string, options: { offset?: number; wait?: number; signal?: AbortSignal } = {}): Promise<LogWindow> {
-        const query = { ...(options.offset ? { offset: options.offset } : {}), ...(options.wait ? { wait: options.wait } : {}) };
-        const answer = await api.GET('/v1/training-jobs/{id}/logs', { params: { path: { id: jobId }, query }, parseAs: 'text', ...(options.signal ? { signal: options.signal } : {}) });
+      async logs(
+        jobId: string,
+        options: { offset?: number; wait?: number; signal?: AbortSignal } = {},
+      ): Promise<LogWindow> {
+        const query = {
+          ...(options.offset ? { offset: options.offset } : {}),
+          ...(options.wait ? { wait: options.wait } : {}),
+        };
+        const answer = await api.GET('/v1/training-jobs/{id}/logs', {
+          params: { path: { id: jobId }, query },
+          parseAs: 'text',
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         const text = await unwrap(answer as unknown as Promise<Answer<string>>);
         const headers = answer.response.headers;
-        return { text, nextOffset: Number(headers.get('x-next-offset') ?? (options.offset ?? 0) + text.length), complete: headers.get('x-log-complete') === 'true' };
+        return {
+          text,
+          nextOffset: Number(headers.get('x-next-offset') ?? (options.offset ?? 0) + text.length),
+          complete: headers.get('x-log-complete') === 'true',
+        };
       },
     },
     classifiers: {
       list: (query?: T.ListQuery) => unwrap(api.GET('/v1/classifiers', list(query))) as Promise<T.Page<T.Classifier>>,
       get: (classifierId: string) => unwrap(api.GET('/v1/classifiers/{id}', id(classifierId))),
       create: (body: T.CreateClassifier) => unwrap(api.POST('/v1/classifiers', { body })),
-      delete: (classifierId: string) => unwrap(api.DELETE('/v1/classifiers/{id}', id(classifierId))).then(() => undefined),
+      delete: (classifierId: string) =>
+        unwrap(api.DELETE('/v1/classifiers/{id}', id(classifierId))).then(() => undefined),
       /** One synchronous call (at most `classifyLimits` images); `classify()` on the client batches any number. */
-      classify: (classifierId: string, body: T.Classify) => unwrap(api.POST('/v1/classifiers/{id}/classify', { ...id(classifierId), body })),
+      classify: (classifierId: string, body: T.Classify) =>
+        unwrap(api.POST('/v1/classifiers/{id}/classify', { ...id(classifierId), body })),
     },
     classifyJobs: {
-      list: (query?: T.ListQuery) => unwrap(api.GET('/v1/classify-jobs', list(query))) as Promise<T.Page<T.ClassifyJob>>,
+      list: (query?: T.ListQuery) =>
+        unwrap(api.GET('/v1/classify-jobs', list(query))) as Promise<T.Page<T.ClassifyJob>>,
       get: (jobId: string) => unwrap(api.GET('/v1/classify-jobs/{id}', id(jobId))),
-      create: (classifierId: string, body: T.CreateClassifyJob) => unwrap(api.POST('/v1/classifiers/{id}/classify-jobs', { ...id(classifierId), body })),
+      create: (classifierId: string, body: T.CreateClassifyJob) =>
+        unwrap(api.POST('/v1/classifiers/{id}/classify-jobs', { ...id(classifierId), body })),
       results: (jobId: string) => unwrap(api.GET('/v1/classify-jobs/{id}/results', id(jobId))),
     },
     admin: {
@@ -92,7 +117,8 @@ export function resources(api: Api) {
       setCapacity: (body: T.CapacitySettings) => unwrap(api.PUT('/v1/admin/capacity', { body })),
       limits: () => unwrap(api.GET('/v1/admin/limits')),
       setLimits: (body: T.LimitSettings) => unwrap(api.PUT('/v1/admin/limits', { body })),
-      deleteTenant: (tenantId: string) => unwrap(api.DELETE('/v1/admin/tenants/{tenantId}', { params: { path: { tenantId } } })),
+      deleteTenant: (tenantId: string) =>
+        unwrap(api.DELETE('/v1/admin/tenants/{tenantId}', { params: { path: { tenantId } } })),
     },
   };
 }

@@ -15,7 +15,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Exponential backoff with full jitter: a random wait in [0, min(cap, base × 2^attempt)]. */
-export const backoffMs = (attempt: number, baseMs: number, capMs: number): number => Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
+export const backoffMs = (attempt: number, baseMs: number, capMs: number): number =>
+  Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
 
 /** Retry-After as seconds: a number of seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {

@@ -14,7 +14,7 @@ export interface ByteSource {
 /** A Blob (or a browser File) as a source. */
 export const blobSource = (blob: Blob, name?: string): ByteSource => ({
   size: blob.size,
-  ...(name ?? (blob as File).name ? { name: name ?? (blob as File).name } : {}),
+  ...((name ?? (blob as File).name) ? { name: name ?? (blob as File).name } : {}),
   read: (start, end) => blob.slice(start, end),
 });
 

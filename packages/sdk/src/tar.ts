@@ -35,7 +35,9 @@ function splitPath(path: string): { name: Uint8Array; prefix: Uint8Array } {
     const name = encoder.encode(path.slice(i + 1));
     if (prefix.length <= 155 && name.length <= 100 && name.length > 0) return { name, prefix };
   }
-  throw new Error(`the path "${path}" is too long for a plain tar (at most 100 bytes after the last slash and 155 before it)`);
+  throw new Error(
+    `the path "${path}" is too long for a plain tar (at most 100 bytes after the last slash and 155 before it)`,
+  );
 }
 
 /** One ustar header block. */

@@ -62,7 +62,12 @@ const ended = <R extends { id: string; status?: string; error?: string }>(record
   return record;
 };
 
-async function readyDatafile(context: UploadContext, data: TrainData, side: TrainSide, options: TrainOptions): Promise<Datafile> {
+async function readyDatafile(
+  context: UploadContext,
+  data: TrainData,
+  side: TrainSide,
+  options: TrainOptions,
+): Promise<Datafile> {
   const { api } = context;
   const signal = options.signal ? { signal: options.signal } : {};
   const onUpdate = (record: Datafile) => options.onProgress?.({ stage: 'datafile', side, record });
@@ -85,7 +90,8 @@ export async function train(context: UploadContext, options: TrainOptions): Prom
   let datafiles: Datafile[] = [];
   let dataset: Dataset;
   if (typeof options.data === 'string' && options.data.startsWith('ds_')) {
-    if (options.testData) throw new Error('a dataset already has its test data: give testData only with a datafile or files to upload');
+    if (options.testData)
+      throw new Error('a dataset already has its test data: give testData only with a datafile or files to upload');
     dataset = await api.datasets.get(options.data);
   } else {
     const sides = [readyDatafile(context, options.data, 'training', options)];
@@ -95,16 +101,26 @@ export async function train(context: UploadContext, options: TrainOptions): Prom
     const split = options.split ?? 0.8;
     const transform = {
       ...(options.grayscale !== undefined ? { grayscale: options.grayscale } : {}),
-      ...(options.resize ? { width: options.resize.width, height: options.resize.height, resizeMode: 'stretch' as const } : {}),
+      ...(options.resize
+        ? { width: options.resize.width, height: options.resize.height, resizeMode: 'stretch' as const }
+        : {}),
     };
     dataset = await api.datasets.create({
       name,
       training: { datafileId: training.id, splitPercentage: testing ? 0 : split },
-      testing: testing ? { datafileId: testing.id, splitPercentage: 0 } : { datafileId: training.id, splitPercentage: Math.round((1 - split) * 1e6) / 1e6 },
+      testing: testing
+        ? { datafileId: testing.id, splitPercentage: 0 }
+        : { datafileId: training.id, splitPercentage: Math.round((1 - split) * 1e6) / 1e6 },
       ...(Object.keys(transform).length ? { transform } : {}),
     });
   }
-  dataset = ended(await waitFor(api, dataset, { onUpdate: (record) => options.onProgress?.({ stage: 'dataset', record }), ...setupPolling, ...signal }));
+  dataset = ended(
+    await waitFor(api, dataset, {
+      onUpdate: (record) => options.onProgress?.({ stage: 'dataset', record }),
+      ...setupPolling,
+      ...signal,
+    }),
+  );
   const solver = await api.solvers.create({ name, datasetId: dataset.id, solver: options.solver, net: options.net });
   options.onProgress?.({ stage: 'solver', record: solver });
   let job = await api.trainingJobs.create({ ...options.job, solverId: solver.id, name });

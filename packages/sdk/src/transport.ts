@@ -68,7 +68,8 @@ export function apiFetch(options: TransportOptions): (input: Request) => Promise
         const authorized = options.auth ? await options.auth.authorize(request.clone()) : request.clone();
         response = await send(authorized);
       } catch (error) {
-        if (signal.aborted || attempt + 1 >= attempts) throw signal.aborted ? error : new NetworkError(request.url, error);
+        if (signal.aborted || attempt + 1 >= attempts)
+          throw signal.aborted ? error : new NetworkError(request.url, error);
         await sleep(backoffMs(attempt, retry.baseDelayMs ?? 250, retry.maxDelayMs ?? 8000), signal);
         continue;
       }
@@ -81,7 +82,10 @@ export function apiFetch(options: TransportOptions): (input: Request) => Promise
       const wait = retryAfterSeconds(response.headers.get('retry-after'));
       if (retriedStatuses.has(response.status) && attempt + 1 < attempts && (wait ?? 0) <= maxRetryAfter) {
         await response.body?.cancel();
-        await sleep(wait !== undefined ? wait * 1000 : backoffMs(attempt, retry.baseDelayMs ?? 250, retry.maxDelayMs ?? 8000), signal);
+        await sleep(
+          wait !== undefined ? wait * 1000 : backoffMs(attempt, retry.baseDelayMs ?? 250, retry.maxDelayMs ?? 8000),
+          signal,
+        );
         continue;
       }
       methods.set(response, request.method);

@@ -22,7 +22,11 @@ export type Limits = Schemas['Limits'];
 export type LimitSettings = Schemas['LimitSettings'];
 export type TenantDeletion = Schemas['TenantDeletion'];
 
-type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
+  requestBody: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 export type CreateDatafile = Body<'/v1/datafiles', 'post'>;
 export type CreateDataset = Body<'/v1/datasets', 'post'>;
 export type CreateSolver = Body<'/v1/solvers', 'post'>;
@@ -32,13 +36,28 @@ export type CreateClassifyJob = Body<'/v1/classifiers/{id}/classify-jobs', 'post
 export type Classify = Body<'/v1/classifiers/{id}/classify', 'post'>;
 
 /** The collections, as the API names them in paths. */
-export const collections = ['datafiles', 'datasets', 'solvers', 'training-jobs', 'classifiers', 'classify-jobs'] as const;
+export const collections = [
+  'datafiles',
+  'datasets',
+  'solvers',
+  'training-jobs',
+  'classifiers',
+  'classify-jobs',
+] as const;
 export type Collection = (typeof collections)[number];
 
-const prefixes: Record<string, Collection> = { df: 'datafiles', ds: 'datasets', sv: 'solvers', tj: 'training-jobs', cl: 'classifiers', cj: 'classify-jobs' };
+const prefixes: Record<string, Collection> = {
+  df: 'datafiles',
+  ds: 'datasets',
+  sv: 'solvers',
+  tj: 'training-jobs',
+  cl: 'classifiers',
+  cj: 'classify-jobs',
+};
 
 /** The collection an id names by its prefix (`tj_…` → training-jobs), or undefined. */
-export const collectionOfId = (id: string): Collection | undefined => prefixes[/^([a-z]{2})_[0-9a-z]{26}$/.exec(id)?.[1] ?? ''];
+export const collectionOfId = (id: string): Collection | undefined =>
+  prefixes[/^([a-z]{2})_[0-9a-z]{26}$/.exec(id)?.[1] ?? ''];
 
 /** A page of a list: newest first; pass `nextCursor` as `cursor` for the next. */
 export interface Page<T> {

@@ -40,7 +40,12 @@ export interface UploadContext {
 }
 
 /** Retries a PUT on network errors and 5xx (and 403, a presigned URL that expired: `refresh` renews it). */
-async function withRetries(attempts: number, signal: AbortSignal | undefined, send: () => Promise<void>, refresh?: () => Promise<void>): Promise<void> {
+async function withRetries(
+  attempts: number,
+  signal: AbortSignal | undefined,
+  send: () => Promise<void>,
+  refresh?: () => Promise<void>,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await send();
@@ -54,7 +59,11 @@ async function withRetries(attempts: number, signal: AbortSignal | undefined, se
   }
 }
 
-export async function upload(context: UploadContext, source: ByteSource, options: UploadOptions = {}): Promise<Datafile> {
+export async function upload(
+  context: UploadContext,
+  source: ByteSource,
+  options: UploadOptions = {},
+): Promise<Datafile> {
   const { api } = context;
   const progress = { sentBytes: 0, totalBytes: source.size, datafileId: '' };
   const report = (bytes: number) => {
@@ -65,14 +74,23 @@ export async function upload(context: UploadContext, source: ByteSource, options
   if (options.resume) {
     const datafile = await api.datafiles.get(options.resume);
     if (datafile.sizeBytes !== source.size)
-      throw new UploadError(`${options.resume} was started with ${datafile.sizeBytes} bytes, but this source has ${source.size}: it is not the same file`, options.resume, true);
+      throw new UploadError(
+        `${options.resume} was started with ${datafile.sizeBytes} bytes, but this source has ${source.size}: it is not the same file`,
+        options.resume,
+        true,
+      );
     progress.datafileId = datafile.id;
     instructions = await api.datafiles.uploadStatus(options.resume);
   } else {
     const name = options.name ?? source.name ?? 'upload';
-    const created = await api.datafiles.create({ name, format: options.format ?? 'image-folders', sizeBytes: source.size });
+    const created = await api.datafiles.create({
+      name,
+      format: options.format ?? 'image-folders',
+      sizeBytes: source.size,
+    });
     progress.datafileId = created.id;
-    if (!('upload' in created) || !created.upload) throw new UploadError(`the API gave ${created.id} no upload instructions`, created.id, false);
+    if (!('upload' in created) || !created.upload)
+      throw new UploadError(`the API gave ${created.id} no upload instructions`, created.id, false);
     instructions = created.upload;
   }
   const datafileId = progress.datafileId;
@@ -86,7 +104,14 @@ export async function upload(context: UploadContext, source: ByteSource, options
       await withRetries(attempts, options.signal, async () => {
         report(-sentThisTry); // a retry sends the bytes again
         sentThisTry = 0;
-        await context.put({ url, headers, body: source.read(0, source.size), length: source.size, onBytes: (n) => ((sentThisTry += n), report(n)), ...(options.signal ? { signal: options.signal } : {}) });
+        await context.put({
+          url,
+          headers,
+          body: source.read(0, source.size),
+          length: source.size,
+          onBytes: (n) => ((sentThisTry += n), report(n)),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
       });
       return await api.datafiles.get(datafileId);
     }
@@ -97,18 +122,34 @@ export async function upload(context: UploadContext, source: ByteSource, options
     if (!multipart && !options.resume) await api.datafiles.delete(datafileId).catch(() => undefined); // nothing resumable is left behind
     if (error instanceof ApiError) throw error;
     const how = multipart ? `; the parts already stored stay: resume with { resume: '${datafileId}' }` : '';
-    throw new UploadError(`the upload of ${datafileId} stopped: ${(error as Error).message}${how}`, datafileId, multipart, error);
+    throw new UploadError(
+      `the upload of ${datafileId} stopped: ${(error as Error).message}${how}`,
+      datafileId,
+      multipart,
+      error,
+    );
   }
 }
 
 /** Bytes of the parts the service already has (after a resume). */
 const storedBytes = (upload: MultipartUpload, size: number): number =>
-  upload.uploadedParts.reduce((sum, n) => sum + Math.min(n * upload.partSizeBytes, size) - (n - 1) * upload.partSizeBytes, 0);
+  upload.uploadedParts.reduce(
+    (sum, n) => sum + Math.min(n * upload.partSizeBytes, size) - (n - 1) * upload.partSizeBytes,
+    0,
+  );
 
 /** Sends the missing parts, `concurrency` at a time; `report` takes bytes sent (negative: taken back for a retry). */
-async function sendParts(context: UploadContext, source: ByteSource, datafileId: string, first: MultipartUpload, options: UploadOptions, report: (n: number) => void): Promise<void> {
+async function sendParts(
+  context: UploadContext,
+  source: ByteSource,
+  datafileId: string,
+  first: MultipartUpload,
+  options: UploadOptions,
+  report: (n: number) => void,
+): Promise<void> {
   const { partSizeBytes } = first;
-  const range = (partNumber: number) => [(partNumber - 1) * partSizeBytes, Math.min(partNumber * partSizeBytes, source.size)] as const;
+  const range = (partNumber: number) =>
+    [(partNumber - 1) * partSizeBytes, Math.min(partNumber * partSizeBytes, source.size)] as const;
   let instructions = first;
   // The API lists at most 1000 missing parts at a time; ask again until none is missing.
   while (instructions.parts.length) {

@@ -11,7 +11,8 @@ import { collectionOfId, type Collection, type WorkRecord } from './types';
 const finalStatuses = new Set(['ready', 'succeeded', 'failed', 'cancelled']);
 export const isFinal = (record: { status?: string }): boolean => finalStatuses.has(record.status ?? 'ready');
 /** Ended without the result asked for. */
-export const isFailure = (record: { status?: string }): boolean => record.status === 'failed' || record.status === 'cancelled';
+export const isFailure = (record: { status?: string }): boolean =>
+  record.status === 'failed' || record.status === 'cancelled';
 
 export interface WaitOptions<R> {
   /** Called with the record each time it changes (and once at first). */
@@ -40,7 +41,11 @@ function getterFor(api: Resources, id: string): Getter {
 }
 
 /** Polls the record (or id) until its status is final, and returns it then. */
-export async function waitFor<R extends WorkRecord>(api: Resources, record: R | string, options: WaitOptions<R> = {}): Promise<R> {
+export async function waitFor<R extends WorkRecord>(
+  api: Resources,
+  record: R | string,
+  options: WaitOptions<R> = {},
+): Promise<R> {
   const id = typeof record === 'string' ? record : record.id;
   const get = getterFor(api, id);
   let interval = options.minIntervalMs ?? 200;
@@ -57,7 +62,11 @@ export async function waitFor<R extends WorkRecord>(api: Resources, record: R | 
 }
 
 /** Yields the training job each time it changes (about once a second while it runs), the final record last. */
-export async function* watch(api: Resources, jobId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}) {
+export async function* watch(
+  api: Resources,
+  jobId: string,
+  options: { intervalMs?: number; signal?: AbortSignal } = {},
+) {
   let last = '';
   for (;;) {
     const job = await api.trainingJobs.get(jobId);
@@ -70,11 +79,19 @@ export async function* watch(api: Resources, jobId: string, options: { intervalM
 }
 
 /** Yields Caffe's log of the job line by line, following it until the job ends and the log is read. */
-export async function* followLogs(api: Resources, jobId: string, options: { offset?: number; signal?: AbortSignal; follow?: boolean } = {}): AsyncGenerator<string> {
+export async function* followLogs(
+  api: Resources,
+  jobId: string,
+  options: { offset?: number; signal?: AbortSignal; follow?: boolean } = {},
+): AsyncGenerator<string> {
   let offset = options.offset ?? 0;
   let partial = '';
   for (;;) {
-    const window = await api.trainingJobs.logs(jobId, { offset, wait: options.follow === false ? 0 : 20, ...(options.signal ? { signal: options.signal } : {}) });
+    const window = await api.trainingJobs.logs(jobId, {
+      offset,
+      wait: options.follow === false ? 0 : 20,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     offset = window.nextOffset;
     const lines = (partial + window.text).split('\n');
     partial = lines.pop() ?? '';

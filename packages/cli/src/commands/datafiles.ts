@@ -29,7 +29,9 @@ export async function upload(cli: Cli, [target]: string[], options: UploadFlags)
     });
   } catch (error) {
     if (error instanceof UploadError && (trap.interrupted || isAbort(error.cause))) {
-      const hint = error.resumable ? `resume with: ecaffe datafiles upload ${target} --resume ${error.datafileId}` : 'nothing was kept; upload again';
+      const hint = error.resumable
+        ? `resume with: ecaffe datafiles upload ${target} --resume ${error.datafileId}`
+        : 'nothing was kept; upload again';
       throw new CliError(`interrupted: the upload of ${error.datafileId} is incomplete`, exitCodes.interrupted, hint);
     }
     throw error;
@@ -40,5 +42,7 @@ export async function upload(cli: Cli, [target]: string[], options: UploadFlags)
   if (options.wait) datafile = await waitShowing(cli, datafile, 'datafile');
   if (cli.json) return cli.emit(datafile);
   cli.print(datafile.id);
-  cli.say(`datafile ${datafile.id} ${datafile.status}${datafile.labels ? `: ${datafile.labels.length} labels, ${datafile.entries} entries` : ''}`);
+  cli.say(
+    `datafile ${datafile.id} ${datafile.status}${datafile.labels ? `: ${datafile.labels.length} labels, ${datafile.entries} entries` : ''}`,
+  );
 }

@@ -13,7 +13,8 @@ interface CreateFlags {
 }
 
 export async function create(cli: Cli, _args: string[], options: CreateFlags): Promise<void> {
-  if (options.test && options.split !== undefined) throw new CliError('--split divides the training datafile; with --test both are used whole', exitCodes.usage);
+  if (options.test && options.split !== undefined)
+    throw new CliError('--split divides the training datafile; with --test both are used whole', exitCodes.usage);
   const split = options.split ?? 0.8;
   const transform = {
     ...(options.gray ? { grayscale: true } : {}),
@@ -22,11 +23,14 @@ export async function create(cli: Cli, _args: string[], options: CreateFlags): P
   let dataset = await cli.client.datasets.create({
     name: options.name ?? 'dataset',
     training: { datafileId: options.train, splitPercentage: options.test ? 0 : split },
-    testing: options.test ? { datafileId: options.test, splitPercentage: 0 } : { datafileId: options.train, splitPercentage: Math.round((1 - split) * 1e6) / 1e6 },
+    testing: options.test
+      ? { datafileId: options.test, splitPercentage: 0 }
+      : { datafileId: options.train, splitPercentage: Math.round((1 - split) * 1e6) / 1e6 },
     ...(Object.keys(transform).length ? { transform } : {}),
   });
   if (options.wait) dataset = await waitShowing(cli, dataset, 'dataset');
   if (cli.json) return cli.emit(dataset);
   cli.print(dataset.id);
-  if (dataset.labels) cli.say(`dataset ${dataset.id} ready: ${dataset.labels.length} labels, shape ${JSON.stringify(dataset.shape)}`);
+  if (dataset.labels)
+    cli.say(`dataset ${dataset.id} ready: ${dataset.labels.length} labels, shape ${JSON.stringify(dataset.shape)}`);
 }

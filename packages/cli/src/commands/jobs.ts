@@ -44,8 +44,19 @@ export async function metrics(cli: Cli, [id]: string[]): Promise<void> {
   const testAt = new Map(result.test.map((t) => [t.iteration, t.outputs]));
   const iterations = [...new Set([...result.train.map((t) => t.iteration), ...testAt.keys()])].sort((a, b) => a - b);
   const trainAt = new Map(result.train.map((t) => [t.iteration, t]));
-  const cell = (value: number | null | undefined) => (value === undefined ? '' : value === null ? 'NaN' : String(Number(value.toPrecision(4))));
-  cli.print(table(['ITERATION', 'LOSS', 'LR', ...names.map((n) => `TEST ${n.toUpperCase()}`)], iterations.map((i) => [String(i), cell(trainAt.get(i)?.loss), cell(trainAt.get(i)?.learningRate), ...names.map((n) => cell(testAt.get(i)?.[n]))])));
+  const cell = (value: number | null | undefined) =>
+    value === undefined ? '' : value === null ? 'NaN' : String(Number(value.toPrecision(4)));
+  cli.print(
+    table(
+      ['ITERATION', 'LOSS', 'LR', ...names.map((n) => `TEST ${n.toUpperCase()}`)],
+      iterations.map((i) => [
+        String(i),
+        cell(trainAt.get(i)?.loss),
+        cell(trainAt.get(i)?.learningRate),
+        ...names.map((n) => cell(testAt.get(i)?.[n])),
+      ]),
+    ),
+  );
 }
 
 export async function cancel(cli: Cli, [id]: string[]): Promise<void> {
@@ -68,18 +79,35 @@ export function withMaxIter(solver: string, maxIter: number): string {
   return pattern.test(solver) ? solver.replace(pattern, `$1${maxIter}`) : `${solver.trimEnd()}\nmax_iter: ${maxIter}\n`;
 }
 
-export async function resume(cli: Cli, [id]: string[], options: { maxIter: number; follow: boolean; logs?: boolean }): Promise<void> {
+export async function resume(
+  cli: Cli,
+  [id]: string[],
+  options: { maxIter: number; follow: boolean; logs?: boolean },
+): Promise<void> {
   const client = cli.client;
   const source = await client.trainingJobs.get(id!);
   const solver = await client.solvers.get(source.solverId);
   // The API continues from solver state with a solver whose max_iter is higher: a copy with the new one.
-  const copy = await client.solvers.create({ name: `${solver.name ?? 'solver'}-to-${options.maxIter}`, datasetId: solver.datasetId, net: solver.net, solver: withMaxIter(solver.solver, options.maxIter) });
-  const job = await client.trainingJobs.create({ solverId: copy.id, name: `${source.name ?? source.id}-resumed`, resumeFrom: { trainingJobId: source.id }, ...(source.resources ? { resources: source.resources } : {}) });
+  const copy = await client.solvers.create({
+    name: `${solver.name ?? 'solver'}-to-${options.maxIter}`,
+    datasetId: solver.datasetId,
+    net: solver.net,
+    solver: withMaxIter(solver.solver, options.maxIter),
+  });
+  const job = await client.trainingJobs.create({
+    solverId: copy.id,
+    name: `${source.name ?? source.id}-resumed`,
+    resumeFrom: { trainingJobId: source.id },
+    ...(source.resources ? { resources: source.resources } : {}),
+  });
   if (!options.follow) {
     if (cli.json) return cli.emit(job);
     cli.print(job.id);
-    return cli.say(`training job ${job.id} continues ${source.id} to iteration ${options.maxIter}; follow it with: ecaffe jobs watch ${job.id}`);
+    return cli.say(
+      `training job ${job.id} continues ${source.id} to iteration ${options.maxIter}; follow it with: ecaffe jobs watch ${job.id}`,
+    );
   }
-  if (!cli.json) cli.say(`training job ${job.id} continues ${source.id} to iteration ${options.maxIter} (Ctrl-C to stop following)`);
+  if (!cli.json)
+    cli.say(`training job ${job.id} continues ${source.id} to iteration ${options.maxIter} (Ctrl-C to stop following)`);
   await finish(cli, await followJob(cli, job.id, { logs: options.logs === true }));
 }

@@ -62,15 +62,30 @@ export async function login(cli: Cli, _args: string[], options: LoginFlags): Pro
     const clientId = options.clientId ?? known?.clientId;
     const username = options.username ?? known?.username;
     if (!region || !clientId || !username)
-      throw new CliError('Cognito sign-in needs --region, --client-id and --username the first time (the stack\'s Region and UserPoolClientId outputs)', exitCodes.usage, 'for the local system: ecaffe login --local --tenant NAME');
+      throw new CliError(
+        "Cognito sign-in needs --region, --client-id and --username the first time (the stack's Region and UserPoolClientId outputs)",
+        exitCodes.usage,
+        'for the local system: ecaffe login --local --tenant NAME',
+      );
     const password = options.passwordStdin ? await readStdin() : await promptPassword(cli);
     const sdk = require('@elastic-caffe/sdk/node') as typeof import('@elastic-caffe/sdk/node');
     const { cognitoSignIn } = require('@elastic-caffe/sdk/cognito') as typeof import('@elastic-caffe/sdk/cognito');
-    await cognitoSignIn({ region, clientId, username, password: async () => password, cache: sdk.fileTokenCache(tokenFile(cli.profileName, cli.env)) });
+    await cognitoSignIn({
+      region,
+      clientId,
+      username,
+      password: async () => password,
+      cache: sdk.fileTokenCache(tokenFile(cli.profileName, cli.env)),
+    });
     auth = { kind: 'cognito', region, clientId, username };
   }
   const file = await saveProfile(cli.profileName, { endpoint, auth }, cli.env);
-  const who = auth.kind === 'local' ? `tenant ${auth.tenant}${auth.admin ? ' (admin)' : ''}` : auth.kind === 'cognito' ? auth.username : `IAM (${auth.region})`;
+  const who =
+    auth.kind === 'local'
+      ? `tenant ${auth.tenant}${auth.admin ? ' (admin)' : ''}`
+      : auth.kind === 'cognito'
+        ? auth.username
+        : `IAM (${auth.region})`;
   if (cli.json) return cli.emit({ profile: cli.profileName, endpoint, auth });
   cli.say(`signed in to ${endpoint} as ${who}; profile "${cli.profileName}" saved in ${file}`);
 }

@@ -6,34 +6,95 @@ import { bytes, table, when } from '../output';
 type Row = Record<string, unknown> & { id: string; name?: string; status?: string; createdAt: string };
 
 const columns: Record<string, { headers: string[]; row: (r: Row) => string[] }> = {
-  datafiles: { headers: ['ID', 'NAME', 'STATUS', 'FORMAT', 'SIZE', 'CREATED'], row: (r) => [r.id, r.name ?? '', r.status ?? '', String(r.format ?? ''), bytes(r.sizeBytes as number | undefined), when(r.createdAt)] },
-  datasets: { headers: ['ID', 'NAME', 'STATUS', 'LABELS', 'CREATED'], row: (r) => [r.id, r.name ?? '', r.status ?? '', String((r.labels as string[] | undefined)?.length ?? ''), when(r.createdAt)] },
-  solvers: { headers: ['ID', 'NAME', 'TYPE', 'MAX ITER', 'DATASET', 'CREATED'], row: (r) => [r.id, r.name ?? '', String(r.solverType ?? ''), String(r.maxIterations ?? ''), String(r.datasetId ?? ''), when(r.createdAt)] },
+  datafiles: {
+    headers: ['ID', 'NAME', 'STATUS', 'FORMAT', 'SIZE', 'CREATED'],
+    row: (r) => [
+      r.id,
+      r.name ?? '',
+      r.status ?? '',
+      String(r.format ?? ''),
+      bytes(r.sizeBytes as number | undefined),
+      when(r.createdAt),
+    ],
+  },
+  datasets: {
+    headers: ['ID', 'NAME', 'STATUS', 'LABELS', 'CREATED'],
+    row: (r) => [
+      r.id,
+      r.name ?? '',
+      r.status ?? '',
+      String((r.labels as string[] | undefined)?.length ?? ''),
+      when(r.createdAt),
+    ],
+  },
+  solvers: {
+    headers: ['ID', 'NAME', 'TYPE', 'MAX ITER', 'DATASET', 'CREATED'],
+    row: (r) => [
+      r.id,
+      r.name ?? '',
+      String(r.solverType ?? ''),
+      String(r.maxIterations ?? ''),
+      String(r.datasetId ?? ''),
+      when(r.createdAt),
+    ],
+  },
   jobs: {
     headers: ['ID', 'NAME', 'STATUS', 'ITERATION', 'ACCURACY', 'CREATED'],
     row: (r) => {
       const p = r.progress as { iteration: number; maxIterations: number; testOutputs: Record<string, number> };
-      return [r.id, r.name ?? '', r.status ?? '', `${p.iteration}/${p.maxIterations}`, p.testOutputs.accuracy !== undefined ? p.testOutputs.accuracy.toFixed(3) : '', when(r.createdAt)];
+      return [
+        r.id,
+        r.name ?? '',
+        r.status ?? '',
+        `${p.iteration}/${p.maxIterations}`,
+        p.testOutputs.accuracy !== undefined ? p.testOutputs.accuracy.toFixed(3) : '',
+        when(r.createdAt),
+      ];
     },
   },
-  classifiers: { headers: ['ID', 'NAME', 'JOB', 'ITERATION', 'LABELS', 'CREATED'], row: (r) => [r.id, r.name ?? '', String(r.trainingJobId), String(r.iteration), String((r.labels as string[]).length), when(r.createdAt)] },
+  classifiers: {
+    headers: ['ID', 'NAME', 'JOB', 'ITERATION', 'LABELS', 'CREATED'],
+    row: (r) => [
+      r.id,
+      r.name ?? '',
+      String(r.trainingJobId),
+      String(r.iteration),
+      String((r.labels as string[]).length),
+      when(r.createdAt),
+    ],
+  },
 };
 
 /** The SDK resource of the command's group (`ecaffe jobs ls` → trainingJobs). */
 function resource(cli: Cli, command: Command) {
   const group = command.parent!.name();
   const client = cli.client;
-  const byGroup = { datafiles: client.datafiles, datasets: client.datasets, solvers: client.solvers, jobs: client.trainingJobs, classifiers: client.classifiers };
+  const byGroup = {
+    datafiles: client.datafiles,
+    datasets: client.datasets,
+    solvers: client.solvers,
+    jobs: client.trainingJobs,
+    classifiers: client.classifiers,
+  };
   return { group, api: byGroup[group as keyof typeof byGroup] };
 }
 
-export async function list(cli: Cli, _args: string[], options: { status?: string; limit?: number }, command: Command): Promise<void> {
+export async function list(
+  cli: Cli,
+  _args: string[],
+  options: { status?: string; limit?: number },
+  command: Command,
+): Promise<void> {
   const { group, api } = resource(cli, command);
   const items: Row[] = [];
   let cursor: string | undefined;
   const limit = options.limit ?? 50;
   do {
-    const page = await api.list({ limit: Math.min(100, limit - items.length), ...(cursor ? { cursor } : {}), ...(options.status ? { status: options.status } : {}) });
+    const page = await api.list({
+      limit: Math.min(100, limit - items.length),
+      ...(cursor ? { cursor } : {}),
+      ...(options.status ? { status: options.status } : {}),
+    });
     items.push(...(page.items as unknown as Row[]));
     cursor = page.nextCursor ?? undefined;
   } while (cursor && items.length < limit);

@@ -24,11 +24,17 @@ export const parseSize = (text: string): { width: number; height: number } => {
 /** A local path or an id: ids are passed through, anything else must exist. */
 export function dataArgument(text: string, what: string, ids = /^(df|ds)_[0-9a-z]{26}$/): string {
   if (ids.test(text) || existsSync(text)) return text;
-  throw new CliError(`${what} ${text}: no such file or folder, and not a datafile (df_…) or dataset (ds_…) id`, exitCodes.usage);
+  throw new CliError(
+    `${what} ${text}: no such file or folder, and not a datafile (df_…) or dataset (ds_…) id`,
+    exitCodes.usage,
+  );
 }
 
 /** Upload progress: bars on a terminal, JSON lines with --json, nothing otherwise. */
-export function uploadReporter(cli: Cli): { onProgress: (label: string, progress: UploadProgress) => void; stop(): void } {
+export function uploadReporter(cli: Cli): {
+  onProgress: (label: string, progress: UploadProgress) => void;
+  stop(): void;
+} {
   let bars: UploadBars | undefined;
   let lastEmit = 0;
   return {
@@ -49,7 +55,10 @@ export function uploadReporter(cli: Cli): { onProgress: (label: string, progress
 }
 
 /** A record's updates while something waits for it: a status line on a terminal, JSON lines with --json. */
-export function recordReporter(cli: Cli, label: (record: WorkRecord) => string): { update(record: WorkRecord): void; stop(): void } {
+export function recordReporter(
+  cli: Cli,
+  label: (record: WorkRecord) => string,
+): { update(record: WorkRecord): void; stop(): void } {
   const line = cli.interactive && !cli.options.quiet ? new StatusLine(cli.stderr) : undefined;
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -81,19 +90,36 @@ export function recordReporter(cli: Cli, label: (record: WorkRecord) => string):
 export async function waitShowing<R extends WorkRecord>(cli: Cli, record: R, noun: string): Promise<R> {
   const records = recordReporter(cli, (r) => `${noun} ${r.id} ${r.status}`);
   const done = await cli.client.waitFor(record, { onUpdate: records.update }).finally(() => records.stop());
-  if (isFailure(done)) throw new CliError(`${noun} ${done.id} failed: ${(done as { error?: string }).error ?? 'no reason given'}`, exitCodes.failed);
+  if (isFailure(done))
+    throw new CliError(
+      `${noun} ${done.id} failed: ${(done as { error?: string }).error ?? 'no reason given'}`,
+      exitCodes.failed,
+    );
   return done;
 }
 
 /** Downloads a succeeded job's model bundle and unpacks it into `dir`. */
 export async function downloadBundle(cli: Cli, jobId: string, dir: string): Promise<string[]> {
   const artifacts = await cli.client.trainingJobs.artifacts(jobId);
-  if (!artifacts.bundle) throw new CliError(`training job ${jobId} has no model bundle (it has not succeeded)`, exitCodes.refused, `see its status: ecaffe jobs get ${jobId}`);
+  if (!artifacts.bundle)
+    throw new CliError(
+      `training job ${jobId} has no model bundle (it has not succeeded)`,
+      exitCodes.refused,
+      `see its status: ecaffe jobs get ${jobId}`,
+    );
   const response = await fetch(artifacts.bundle.url);
-  if (!response.ok || !response.body) throw new CliError(`the bundle download answered ${response.status}`, exitCodes.refused, 'try again: ecaffe jobs download ' + jobId);
+  if (!response.ok || !response.body)
+    throw new CliError(
+      `the bundle download answered ${response.status}`,
+      exitCodes.refused,
+      'try again: ecaffe jobs download ' + jobId,
+    );
   await mkdir(dir, { recursive: true });
   const { x } = require('tar') as typeof import('tar');
   const files: string[] = [];
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), x({ cwd: dir, onReadEntry: (entry) => void files.push(entry.path) }));
+  await pipeline(
+    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+    x({ cwd: dir, onReadEntry: (entry) => void files.push(entry.path) }),
+  );
   return files;
 }

@@ -4,7 +4,14 @@
  * step ends failed or cancelled; Ctrl-C while following asks whether to cancel (exit 130).
  */
 import * as path from 'node:path';
-import { RecordFailedError, UploadError, isAbort, type CreateDatafile, type TrainEvent, type TrainingJob } from '@elastic-caffe/sdk';
+import {
+  RecordFailedError,
+  UploadError,
+  isAbort,
+  type CreateDatafile,
+  type TrainEvent,
+  type TrainingJob,
+} from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { followJob, trapInterrupt } from '../follow';
 import { dataArgument, downloadBundle, parseSize, readPrototxt, recordReporter, uploadReporter } from './shared';
@@ -28,8 +35,10 @@ interface TrainFlags {
 export async function train(cli: Cli, [data]: string[], options: TrainFlags): Promise<void> {
   dataArgument(data!, 'DATA');
   if (options.test) dataArgument(options.test, '--test', /^df_[0-9a-z]{26}$/);
-  if (options.test && options.split !== undefined) throw new CliError('give --test or --split, not both', exitCodes.usage);
-  if (data!.startsWith('ds_') && (options.test || options.split !== undefined)) throw new CliError('a dataset (ds_…) already has its test data: leave out --test and --split', exitCodes.usage);
+  if (options.test && options.split !== undefined)
+    throw new CliError('give --test or --split, not both', exitCodes.usage);
+  if (data!.startsWith('ds_') && (options.test || options.split !== undefined))
+    throw new CliError('a dataset (ds_…) already has its test data: leave out --test and --split', exitCodes.usage);
   const net = await readPrototxt(cli, 'net', options.net);
   const solver = await readPrototxt(cli, 'solver', options.solver);
   const name = options.name ?? (data!.match(/^(df|ds)_/) ? 'train' : path.basename(path.resolve(data!)));
@@ -44,7 +53,10 @@ export async function train(cli: Cli, [data]: string[], options: TrainFlags): Pr
     if (event.stage === 'upload') return uploads.onProgress(event.side, event.progress);
     uploads.stop();
     if (event.stage === 'datafile' || event.stage === 'dataset') return records.update(event.record);
-    if (event.stage === 'solver') return cli.json ? cli.emit(event.record) : cli.say(`solver ${event.record.id}: ${event.record.solverType}, ${event.record.maxIterations} iterations`);
+    if (event.stage === 'solver')
+      return cli.json
+        ? cli.emit(event.record)
+        : cli.say(`solver ${event.record.id}: ${event.record.solverType}, ${event.record.maxIterations} iterations`);
     queued = event.record;
   };
   try {
@@ -58,14 +70,22 @@ export async function train(cli: Cli, [data]: string[], options: TrainFlags): Pr
       net,
       solver,
       name,
-      job: { ...(options.cpu ? { resources: { type: 'CPU' as const } } : {}), ...(options.maxRuntime ? { maxRuntimeSeconds: options.maxRuntime } : {}) },
+      job: {
+        ...(options.cpu ? { resources: { type: 'CPU' as const } } : {}),
+        ...(options.maxRuntime ? { maxRuntimeSeconds: options.maxRuntime } : {}),
+      },
       follow: false,
       onProgress,
       signal: setup.signal,
     });
   } catch (error) {
     if (error instanceof RecordFailedError) throw error;
-    if (trap.interrupted && (isAbort(error) || error instanceof UploadError)) throw new CliError('interrupted before the job was queued', exitCodes.interrupted, 'nothing is training; run the command again to start over');
+    if (trap.interrupted && (isAbort(error) || error instanceof UploadError))
+      throw new CliError(
+        'interrupted before the job was queued',
+        exitCodes.interrupted,
+        'nothing is training; run the command again to start over',
+      );
     throw error;
   } finally {
     trap.release();
@@ -84,9 +104,17 @@ export async function train(cli: Cli, [data]: string[], options: TrainFlags): Pr
 
 /** After following: exit 3 unless it succeeded; download the model when asked. */
 export async function finish(cli: Cli, job: TrainingJob, download?: string): Promise<void> {
-  if (job.status !== 'succeeded') throw new CliError(`training job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`, exitCodes.failed, `its log: ecaffe jobs logs ${job.id}`);
+  if (job.status !== 'succeeded')
+    throw new CliError(
+      `training job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`,
+      exitCodes.failed,
+      `its log: ecaffe jobs logs ${job.id}`,
+    );
   const accuracy = job.progress.testOutputs.accuracy;
-  if (!cli.json) cli.say(`training job ${job.id} succeeded at iteration ${job.progress.iteration}${accuracy !== undefined ? `, test accuracy ${(accuracy * 100).toFixed(1)}%` : ''}`);
+  if (!cli.json)
+    cli.say(
+      `training job ${job.id} succeeded at iteration ${job.progress.iteration}${accuracy !== undefined ? `, test accuracy ${(accuracy * 100).toFixed(1)}%` : ''}`,
+    );
   if (download) {
     const files = await downloadBundle(cli, job.id, download);
     if (!cli.json) cli.say(`model bundle in ${download}: ${files.join(', ')}`);

@@ -56,7 +56,8 @@ export function iamAuth(options: IamAuthOptions): AuthProvider {
       const signed = await signer.sign(unsigned, options.signingDate ? { signingDate: options.signingDate() } : {});
       const out = new Headers();
       // fetch sets Host itself, from the same URL the signature covers.
-      for (const [name, value] of Object.entries(signed.headers)) if (name.toLowerCase() !== 'host') out.set(name, value);
+      for (const [name, value] of Object.entries(signed.headers))
+        if (name.toLowerCase() !== 'host') out.set(name, value);
       return new Request(request, { headers: out });
     },
   };

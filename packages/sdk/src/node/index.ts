@@ -21,14 +21,19 @@ export { iamAuth, type IamAuthOptions } from './iam';
 export { fileTokenCache } from './token-cache';
 
 /** Upload input in Node: a path (file or folder), a stream with its size, a Blob, or any ByteSource. */
-export type NodeUploadInput = string | { stream: Readable | AsyncIterable<Uint8Array>; size: number; name?: string } | Blob | ByteSource;
+export type NodeUploadInput =
+  | string
+  | { stream: Readable | AsyncIterable<Uint8Array>; size: number; name?: string }
+  | Blob
+  | ByteSource;
 
 /** Data for `train` in Node: a path, or an id (`df_…`, `ds_…`), or a source. */
 export type NodeTrainData = NodeUploadInput;
 
 const isId = (text: string) => /^(df|ds)_[0-9a-z]{26}$/.test(text);
 type StreamInput = { stream: Readable | AsyncIterable<Uint8Array>; size: number; name?: string };
-const isStream = (input: NodeUploadInput): input is StreamInput => typeof input === 'object' && !(input instanceof Blob) && 'stream' in input;
+const isStream = (input: NodeUploadInput): input is StreamInput =>
+  typeof input === 'object' && !(input instanceof Blob) && 'stream' in input;
 
 async function toSource(input: NodeUploadInput): Promise<ByteSource | Blob> {
   if (typeof input === 'string') return pathSource(input);
@@ -45,20 +50,31 @@ export class ElasticCaffe extends BaseClient {
     return super.upload(await toSource(input), isStream(input) ? { ...options, concurrency: 1 } : options);
   }
 
-  override async train(options: Omit<TrainOptions, 'data' | 'testData'> & { data: NodeTrainData; testData?: NodeTrainData }): Promise<TrainResult> {
+  override async train(
+    options: Omit<TrainOptions, 'data' | 'testData'> & { data: NodeTrainData; testData?: NodeTrainData },
+  ): Promise<TrainResult> {
     const data = async (input: NodeTrainData): Promise<TrainData> => {
       if (typeof input === 'string' && isId(input)) return input;
       const source = await toSource(input);
       return source instanceof Blob ? blobSource(source) : source;
     };
     const { testData, ...rest } = options;
-    return super.train({ ...rest, data: await data(options.data), ...(testData ? { testData: await data(testData) } : {}) });
+    return super.train({
+      ...rest,
+      data: await data(options.data),
+      ...(testData ? { testData: await data(testData) } : {}),
+    });
   }
 
   /** Images as paths (files, or folders of images) or ClassifyImages; one result per image, in order. */
-  override async classify(classifierId: string, images: Array<string | ClassifyImage>, options?: ClassifyOptions): Promise<ImageResult[]> {
+  override async classify(
+    classifierId: string,
+    images: Array<string | ClassifyImage>,
+    options?: ClassifyOptions,
+  ): Promise<ImageResult[]> {
     const resolved: ClassifyImage[] = [];
-    for (const image of images) resolved.push(...(typeof image === 'string' ? await imagesFromPaths([image]) : [image]));
+    for (const image of images)
+      resolved.push(...(typeof image === 'string' ? await imagesFromPaths([image]) : [image]));
     return super.classify(classifierId, resolved, options);
   }
 }

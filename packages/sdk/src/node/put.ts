@@ -14,7 +14,8 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 async function* bytesOf(body: Blob | AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
   if (body instanceof Blob) return yield* bytesOf([body] as unknown as AsyncIterable<Chunk>);
   for await (const chunk of body) {
-    if (chunk instanceof Blob) for await (const piece of chunk.stream() as unknown as AsyncIterable<Uint8Array>) yield piece;
+    if (chunk instanceof Blob)
+      for await (const piece of chunk.stream() as unknown as AsyncIterable<Uint8Array>) yield piece;
     else yield chunk;
   }
 }

@@ -16,17 +16,27 @@ import { tarSource, type TarFile } from '../tar';
 async function* fileRange(file: string, start: number, end: number): AsyncGenerator<Chunk> {
   if (end <= start) return;
   let read = 0;
-  for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file, {
+    start,
+    end: end - 1,
+    highWaterMark: 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
     read += chunk.length;
     yield chunk;
   }
-  if (read !== end - start) throw new Error(`${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`);
+  if (read !== end - start)
+    throw new Error(
+      `${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`,
+    );
 }
 
 /** A file as is. Its ranges are plain read streams (nodePut pipes them; it checks that every byte came). */
 export async function fileSource(file: string): Promise<ByteSource> {
   const { size } = await stat(file);
-  const read = (start: number, end: number) => (end > start ? createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : fileRange(file, start, end));
+  const read = (start: number, end: number) =>
+    end > start
+      ? createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 })
+      : fileRange(file, start, end);
   return { size, name: path.basename(file), read };
 }
 
@@ -46,7 +56,11 @@ export async function listFiles(folder: string): Promise<Array<{ relative: strin
 }
 
 export async function folderSource(folder: string): Promise<ByteSource> {
-  const files: TarFile[] = (await listFiles(folder)).map((f) => ({ path: f.relative, size: f.size, read: (start, end) => fileRange(f.absolute, start, end) }));
+  const files: TarFile[] = (await listFiles(folder)).map((f) => ({
+    path: f.relative,
+    size: f.size,
+    read: (start, end) => fileRange(f.absolute, start, end),
+  }));
   if (!files.length) throw new Error(`${folder} holds no files to upload`);
   return tarSource(files, path.basename(path.resolve(folder)));
 }
@@ -102,9 +116,12 @@ export async function imagesFromPaths(targets: string[]): Promise<ClassifyImage[
   for (const target of targets) {
     const info = await stat(target);
     const files = info.isDirectory()
-      ? (await listFiles(target)).filter((f) => imageExtensions.test(f.relative)).map((f) => ({ name: path.join(target, f.relative), absolute: f.absolute, size: f.size }))
+      ? (await listFiles(target))
+          .filter((f) => imageExtensions.test(f.relative))
+          .map((f) => ({ name: path.join(target, f.relative), absolute: f.absolute, size: f.size }))
       : [{ name: target, absolute: target, size: info.size }];
-    for (const file of files) images.push({ name: file.name, size: file.size, read: (start, end) => fileRange(file.absolute, start, end) });
+    for (const file of files)
+      images.push({ name: file.name, size: file.size, read: (start, end) => fileRange(file.absolute, start, end) });
   }
   return images;
 }
