@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
-import type { Collection } from './routes';
+import type { Collection } from './collections';
 
 const prefixes: Record<Collection, string> = {
   datafiles: 'df',

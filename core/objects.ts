@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { s3 } from './aws/clients';
 import { requireEnv } from './env';
-import type { Collection } from './routes';
+import type { Collection } from './collections';
 import { datafileObjectName, envNames, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
 export const bucket = (): string => requireEnv(envNames.bucket);

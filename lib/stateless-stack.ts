@@ -14,7 +14,8 @@ import type { Construct, IConstruct } from 'constructs';
 import * as path from 'node:path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { adminRoutes } from '../core/api/admin';
-import { routeKey, routes } from '../core/routes';
+import { routes } from '../core/routes';
+import { routeKey } from '../core/route';
 import { capacityEnvNames } from '../core/scheduling/capacity';
 import {
   batchStateChangePattern,

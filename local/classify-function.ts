@@ -6,7 +6,8 @@
  */
 import { httpTimeout, functionEnvironment } from '../lib/constructs/function-bindings';
 import { inferenceMemoryMb } from '../lib/constructs/service-image-function';
-import { routeFunctionName, routeKey, routes, type Route } from '../core/routes';
+import { routes } from '../core/routes';
+import { routeFunctionName, routeKey, type Route } from '../core/route';
 import { envNames } from '../core/topology';
 import { requireEnv } from '../core/env';
 import { startLambdaContainer, type LambdaContainer } from './lambda-container';

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
-import { routeKey, type Route } from '../core/routes';
+import { routeKey, type Route } from '../core/route';
 import {
   batchStateChangePattern,
   datafileObjectName,

@@ -6,7 +6,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import { routeFunctionName, routeKey, routes, type Route } from '../core/routes';
+import { routes } from '../core/routes';
+import { routeFunctionName, routeKey, type Route } from '../core/route';
 import { correlationHeader, isValidCorrelationId } from '../core/correlation';
 import { apiCors } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';

@@ -1,6 +1,6 @@
 /** The admin API: deployment-wide settings, not tenant data (admin routes answer 403 to anyone else). */
 import { z } from 'zod';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { limitSettingsSchema, limitsViewSchema } from '../limits';
 import { capacitySettingsSchema, capacityViewSchema } from '../scheduling/capacity';
 import { problem } from './common';

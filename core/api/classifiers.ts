@@ -1,7 +1,7 @@
 /** The classifiers API: routes and request schemas. */
 import { z } from 'zod';
 import { recordIdSchema } from '../ids';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { name, problem, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
 

@@ -1,6 +1,6 @@
 /** The classify jobs API: many images classified in the background, results as a JSON object in S3. */
 import { z } from 'zod';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { classifyLimits } from './classifiers';
 import { downloadSchema, name, problem, recordViewFields } from './common';
 import { readRoutes } from './read-routes';

@@ -1,6 +1,6 @@
 /** The datafiles API: routes and request schemas. */
 import { z } from 'zod';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { readRoutes } from './read-routes';
 import { name, problem, quotaExceeded } from './common';
 import { datafileView } from './views';

@@ -1,7 +1,7 @@
 /** The datasets API: routes and request schemas. */
 import { z } from 'zod';
 import { recordIdSchema } from '../ids';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { name, problem, quotaExceeded } from './common';
 import { datasetView } from './views';
 import { readRoutes } from './read-routes';

@@ -1,6 +1,6 @@
 /** The API's own description: the OpenAPI document, public so tools can fetch it without a token. */
 import { z } from 'zod';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 
 const openApiDocumentSchema = z.looseObject({
   openapi: z.string(),

@@ -1,7 +1,8 @@
 /** The generic read routes every collection has: list (newest first, paginated) and get one. */
 import { z } from 'zod';
 import { listableStatuses } from '../records/types';
-import type { Collection, Route } from '../routes';
+import type { Route } from '../route';
+import type { Collection } from '../collections';
 import { listQuery, pageOf } from './common';
 
 export interface ListQuery {

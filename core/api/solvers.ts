@@ -1,7 +1,7 @@
 /** The solvers API: routes and request schemas. */
 import { z } from 'zod';
 import { recordIdSchema } from '../ids';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { name, problem } from './common';
 import { solverView } from './views';
 import { readRoutes } from './read-routes';

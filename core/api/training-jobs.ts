@@ -1,7 +1,7 @@
 /** The training jobs API: routes and request schemas. */
 import { z } from 'zod';
 import { recordIdSchema } from '../ids';
-import type { Route } from '../routes';
+import type { Route } from '../route';
 import { workerJobDefinition } from '../topology';
 import { name, problem, quotaExceeded } from './common';
 import { trainingJobView } from './views';

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { pathParameterSchemas, problem, problemSchema } from '../api/common';
 import { correlationHeader } from '../correlation';
-import { routeFunctionName, routes as routeTable, type Route } from '../routes';
+import { routes as routeTable } from '../routes';
+import { routeFunctionName, type Route } from '../route';
 import type { ResponseDoc, ResponseDocs } from './route-docs';
 import { SchemaComponents, type JsonSchema } from './schema';
 

@@ -11,7 +11,7 @@ import { currentCorrelationId } from '../correlation';
 import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
 import { isWorkCollection, jobStateChange, publishJobStateChange } from '../events';
-import type { Collection } from '../routes';
+import type { Collection } from '../collections';
 import { envNames, tableKeys } from '../topology';
 import type { RecordsByCollection, WorkCollection } from './types';
 

@@ -1,5 +1,5 @@
 /** The records the API exposes. Every record belongs to one tenant and carries its id. */
-import type { Collection } from '../routes';
+import type { Collection } from '../collections';
 
 export interface RecordBase {
   id: string;

@@ -12,7 +12,7 @@
 import { ConflictError } from '../errors';
 import { deleteRecordObjects } from '../objects';
 import * as records from '../records/store';
-import type { Collection } from '../routes';
+import type { Collection } from '../collections';
 import type { RecordsByCollection } from '../records/types';
 
 /** Every record of the tenant in a collection (newest first), read a page at a time. */

@@ -1,6 +1,6 @@
 /** GET /v1/<collection>/{id} — one of the caller's records (another tenant's id answers 404). */
 import * as records from '../../core/records/store';
-import { collectionOf } from '../../core/routes';
+import { collectionOf } from '../../core/collections';
 import { currentDatafile } from '../../core/usecases/datafiles';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';

@@ -1,7 +1,7 @@
 /** GET /v1/<collection> — the caller's records, newest first, a page at a time; `?status=` filters. */
 import { listQueryOf } from '../../core/api/read-routes';
 import * as records from '../../core/records/store';
-import { collectionOf } from '../../core/routes';
+import { collectionOf } from '../../core/collections';
 import { toView } from '../../core/usecases/views';
 import { httpHandler, json } from '../shared/http';
 

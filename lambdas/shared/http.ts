@@ -13,7 +13,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { pathParameterSchemas } from '../../core/api/common';
 import { correlationHeader, isValidCorrelationId, withCorrelationId } from '../../core/correlation';
 import { ValidationError } from '../../core/errors';
-import { routeKey, routes, type Route } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey, type Route } from '../../core/route';
 import { QuotaExceededError } from '../../core/quotas';
 import { assertAdmin } from './admin';
 import { withIdempotency } from './idempotency';

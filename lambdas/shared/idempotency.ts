@@ -19,7 +19,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { requireEnv } from '../../core/env';
 import { ConflictError, UnprocessableError, ValidationError } from '../../core/errors';
-import { routeKey, routes } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey } from '../../core/route';
 import { envNames, tableKeys } from '../../core/topology';
 
 type Result = APIGatewayProxyStructuredResultV2;

@@ -9,7 +9,7 @@
  */
 import Busboy from '@fastify/busboy';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../core/errors';
-import type { Route } from '../../core/routes';
+import type { Route } from '../../core/route';
 
 type MediaKind = 'json' | 'multipart';
 

@@ -15,7 +15,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { type Route, routeFunctionName, routeKey } from '../../core/routes';
+import { type Route, routeFunctionName, routeKey } from '../../core/route';
 import { apiCors, envNames } from '../../core/topology';
 import type { Auth } from './auth';
 import { classifyImageCode } from './classify-image';

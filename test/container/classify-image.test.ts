@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { s3 } from '../../core/aws/clients';
 import { bucket } from '../../core/objects';
 import * as records from '../../core/records/store';
-import { routeFunctionName } from '../../core/routes';
+import { routeFunctionName } from '../../core/route';
 import { classifyRoute, classifyRouteKey, startClassifyFunction } from '../../local/classify-function';
 import type { ElasticCaffeClient } from '../support/client';
 import { lambdaContext, loadHandler, type AsyncHandler } from '../../local/lambda-context';

@@ -4,7 +4,8 @@
  * thresholds from config, and the dashboard's widgets.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { routeKey, routes } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey } from '../../core/route';
 import { envNames, serviceMetrics } from '../../core/topology';
 import { logicalId, type Synthesized, synth } from './synth';
 

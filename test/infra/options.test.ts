@@ -5,7 +5,8 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routeKey, routes } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey } from '../../core/route';
 import { envNames, workerJobDefinition } from '../../core/topology';
 import { acceptedMonthlyCharges, idleCostFindings } from './idle-cost';
 import { logicalId, type Synthesized, synth } from './synth';

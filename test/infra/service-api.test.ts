@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as path from 'node:path';
-import type { Route } from '../../core/routes';
+import type { Route } from '../../core/route';
 import { Auth } from '../../lib/constructs/auth';
 import { ServiceApi } from '../../lib/constructs/http-api';
 

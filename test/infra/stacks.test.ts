@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { routeKey, routes } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey } from '../../core/route';
 import {
   batchStateChangePattern,
   datafileObjectName,

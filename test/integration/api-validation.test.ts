@@ -5,7 +5,7 @@
  */
 import { issueToken } from '../../local/auth';
 import type { ElasticCaffeClient } from '../support/client';
-import { collections } from '../../core/routes';
+import { collections } from '../../core/collections';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';

@@ -8,7 +8,8 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { openApiDocument } from '../../core/openapi/document';
-import { routeKey, routes, type Route } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey, type Route } from '../../core/route';
 
 export const validateResponsesEnv = 'ELASTIC_CAFFE_VALIDATE_RESPONSES';
 

@@ -9,7 +9,8 @@ import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { pathParameterSchemas, problem } from '../../core/api/common';
 import { allResponses, openApiDocument, pathParameters, sharedResponses } from '../../core/openapi/document';
-import { routeKey, routes, type Route } from '../../core/routes';
+import { routes } from '../../core/routes';
+import { routeKey, type Route } from '../../core/route';
 
 const document = openApiDocument();
 type Operation = {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { classifyLimits as serviceLimits } from '../../core/api/classifiers';
 import { classifyLimits, collectionOfId, syncBatches, type ClassifyImage } from '@elastic-caffe/sdk';
 import { newId } from '../../core/ids';
-import { collections } from '../../core/routes';
+import { collections } from '../../core/collections';
 
 const src = path.join(__dirname, '..', '..', 'packages', 'sdk', 'src');
 
