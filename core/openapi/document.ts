@@ -4,7 +4,7 @@
  * by `npm run docs:openapi`. Answers every route shares (401, 400, 404, 500 …) are added here, so
  * a route declares only its own.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { pathParameterSchemas, problem, problemSchema } from '../api/common';
 import { correlationHeader } from '../correlation';
 import { routes as routeTable } from '../routes';

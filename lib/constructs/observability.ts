@@ -12,7 +12,7 @@
  * first three dashboards, $3/month beyond. So an idle deployment pays well under $1 a month here.
  */
 import { Duration } from 'aws-cdk-lib';
-import * as batch from 'aws-cdk-lib/aws-batch';
+import type * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';

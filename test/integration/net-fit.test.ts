@@ -7,7 +7,7 @@
 import { newId } from '../../core/ids';
 import * as records from '../../core/records/store';
 import type { Dataset } from '../../core/records/types';
-import { ApiError, type ElasticCaffeClient } from '../support/client';
+import type { ApiError, ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { tinyNet, tinySolver } from '../support/tar-craft';
 

@@ -3,7 +3,7 @@
  * the provider that assumes the tenant role with it (STS mocked).
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients, s3, useCredentials } from '../../core/aws/clients';
 import { envNames } from '../../core/topology';
