@@ -27,7 +27,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopInferenceServer } from '../container/inference/client';
 import { classifyRouteKey, startClassifyFunction } from '../local/classify-function';
-import { lambdaContext, loadHandler, type AsyncHandler } from '../local/lambda-context';
+import { loadHandler, type AsyncHandler } from '../local/lambda-context';
 import { lambdaRunOptions, lambdaTmpDir, type LambdaContainer } from '../local/lambda-container';
 import { trainLeNet } from '../local/fixtures/lenet';
 import { buildClassifyImage } from '../packaging/images/classify-image';

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   console.log(
     `LeNet 28x28 grey, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${rounds} warm rounds, ${colds} cold starts (ms)\n`,
   );
-  console.log('| batch | warm p50 | warm p99 | cold p50 | cold p99 |\n|---|---|---|---|---|\n' + rows.join('\n'));
+  console.log(`| batch | warm p50 | warm p99 | cold p50 | cold p99 |\n|---|---|---|---|---|\n${rows.join('\n')}`);
 }
 
 main().catch((error: unknown) => {

@@ -170,7 +170,11 @@ async function putAlone(file: string, rounds: number) {
     const started = process.hrtime.bigint();
     await nodePut({ url, headers: {}, body: source.read(0, source.size), length: source.size });
     const n = Number(process.hrtime.bigint() - started) / 1e9;
-    if (round > 0) curl.push(c), sdk.push(n); // round 0 warms up
+    if (round > 0) {
+      // round 0 warms up
+      curl.push(c);
+      sdk.push(n);
+    }
   }
   server.closeAllConnections();
   server.close();
@@ -279,7 +283,10 @@ async function firstIterations(
     startedAt = Date.now();
     const rawJob = await rawTrain(session, token, folder, archive, netText, solver);
     const rawSeconds = await firstIteration(rawJob, startedAt);
-    if (timedRound) ecaffe.push(ecaffeSeconds), raw.push(rawSeconds);
+    if (timedRound) {
+      ecaffe.push(ecaffeSeconds);
+      raw.push(rawSeconds);
+    }
   }
   return {
     images,

@@ -308,7 +308,10 @@ async function main(): Promise<void> {
             }
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, workerDone ? fastPollMs : 1000);
-              wakeUp = () => (clearTimeout(timer), resolve());
+              wakeUp = () => {
+                clearTimeout(timer);
+                resolve();
+              };
             });
             wakeUp = undefined;
           }

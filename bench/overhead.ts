@@ -366,7 +366,10 @@ async function main(): Promise<void> {
           previousSentAt = sentAt;
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, workerDone ? fastPollMs : slowPollMs);
-            wakeUp = () => (clearTimeout(timer), resolve());
+            wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
           });
           wakeUp = undefined;
         }

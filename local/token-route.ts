@@ -18,7 +18,8 @@ const answer = (res: ServerResponse, status: number, body: object, contentType =
   res.end(JSON.stringify(body));
 };
 
-const refuse = (res: ServerResponse, status: number, detail: string, field?: string) =>
+/** Answers a problem; `true` tells the gateway the route handled the request. */
+const refuse = (res: ServerResponse, status: number, detail: string, field?: string): true => {
   answer(
     res,
     status,
@@ -31,6 +32,8 @@ const refuse = (res: ServerResponse, status: number, detail: string, field?: str
     },
     'application/problem+json',
   );
+  return true;
+};
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let text = '';
@@ -45,20 +48,18 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export function localTokenRoute(home: string): LocalRoute {
   return async (req, res, url) => {
     if (url.pathname !== localTokenPath) return false;
-    if (req.method !== 'POST') return (refuse(res, 405, `use POST ${localTokenPath}`), true);
+    if (req.method !== 'POST') return refuse(res, 405, `use POST ${localTokenPath}`);
     let body: { tenant?: unknown; admin?: unknown };
     try {
       body = (await readJson(req)) as typeof body;
     } catch (error) {
-      return (
-        refuse(res, 400, `send a JSON body {"tenant": "<name>", "admin": false}: ${(error as Error).message}`), true
-      );
+      return refuse(res, 400, `send a JSON body {"tenant": "<name>", "admin": false}: ${(error as Error).message}`);
     }
     const { tenant, admin } = body ?? {};
     if (typeof tenant !== 'string' || !tenantIdSchema.safeParse(tenant).success)
-      return (refuse(res, 400, 'tenant must be 1–128 letters, digits and _ + = , . @ : -', 'tenant'), true);
+      return refuse(res, 400, 'tenant must be 1–128 letters, digits and _ + = , . @ : -', 'tenant');
     if (admin !== undefined && typeof admin !== 'boolean')
-      return (refuse(res, 400, 'admin must be true or false', 'admin'), true);
+      return refuse(res, 400, 'admin must be true or false', 'admin');
     const token = await issueToken(home, tenant, { admin: admin === true });
     const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
     answer(res, 200, { token, tenant, admin: admin === true, expiresAt: new Date(exp * 1000).toISOString() });

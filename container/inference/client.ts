@@ -105,7 +105,7 @@ export class InferenceProcess {
   /** Class probabilities for a batch: `inputs` are CHW float32 tensors of `shape` each. */
   async classify(key: string, shape: [number, number, number], inputs: Float32Array[]): Promise<Float32Array[]> {
     const batch = new Float32Array(inputs.length * shape[0] * shape[1] * shape[2]);
-    inputs.forEach((input, i) => batch.set(input, i * input.length));
+    for (const [i, input] of inputs.entries()) batch.set(input, i * input.length);
     const answer = await this.send({
       op: 'classify',
       key,
@@ -139,7 +139,7 @@ export class InferenceProcess {
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.holdParent(true);
       this.pending.set(id, { resolve, reject });
-      this.child.stdin.write(JSON.stringify({ id, ...request }) + '\n');
+      this.child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
     });
   }
 

@@ -44,8 +44,8 @@ export async function uploadModelBundle(input: BundleInput): Promise<{ bytes: nu
     const preprocessing = { ...preprocessingFor(solver.net, dataset.shape, { solver: solver.solver }), ...names };
     files = {
       'deploy.prototxt': deploy.net,
-      'labels.txt': dataset.labels.join('\n') + '\n',
-      'preprocessing.json': JSON.stringify(preprocessing, null, 2) + '\n',
+      'labels.txt': `${dataset.labels.join('\n')}\n`,
+      'preprocessing.json': `${JSON.stringify(preprocessing, null, 2)}\n`,
     };
     if (preprocessing.meanFile) {
       if (!input.meanFile) return { skipped: 'the net subtracts a mean image the job did not fetch' };

@@ -97,7 +97,7 @@ export async function classifySources(
       shape,
       inputs.map((i) => i.input),
     );
-    inputs.forEach(({ at }, i) => (results[at]!.top = topK(probabilities[i]!, classifier.labels, k)));
+    for (const [i, { at }] of inputs.entries()) results[at]!.top = topK(probabilities[i]!, classifier.labels, k);
   }
   return results;
 }

@@ -41,12 +41,12 @@ async function fetchSource(
 
 export async function importDatafile(ctx: WorkerContext, tenantId: string, datafileId: string): Promise<void> {
   const datafile = await records.find('datafiles', tenantId, datafileId);
-  if (!datafile || datafile.status !== 'processing') return; // deleted, or finished by an earlier attempt
+  if (datafile?.status !== 'processing') return; // deleted, or finished by an earlier attempt
   const file = path.join(ctx.workDir, 'datafile');
   const { sourceUrl } = datafile;
-  const sizeBytes = sourceUrl
-    ? await fetchSource(ctx, { ...datafile, sourceUrl }, file)
-    : (await download(datafile.objectKey, file), datafile.sizeBytes);
+  let sizeBytes = datafile.sizeBytes;
+  if (sourceUrl) sizeBytes = await fetchSource(ctx, { ...datafile, sourceUrl }, file);
+  else await download(datafile.objectKey, file);
   const inspection = await inspectDatafile(file, ctx.workDir, datafile.format, defaultArchiveLimits(), {
     label: `datafile ${datafileId}`,
     ...(ctx.caffePrefix ? { caffePrefix: ctx.caffePrefix } : {}),

@@ -32,7 +32,7 @@ async function fetchPrototxt(ctx: WorkerContext, field: 'solverUrl' | 'netUrl', 
 
 export async function importSolver(ctx: WorkerContext, tenantId: string, solverId: string): Promise<void> {
   const record = await records.find('solvers', tenantId, solverId);
-  if (!record || record.status !== 'pending' || !record.source) return; // deleted, finished, or never an import
+  if (record?.status !== 'pending' || !record.source) return; // deleted, finished, or never an import
   const solver = await fetchPrototxt(ctx, 'solverUrl', record.source.solverUrl);
   const net = await fetchPrototxt(ctx, 'netUrl', record.source.netUrl);
   const errors = validateSolverAndNet(solver, net);

@@ -220,7 +220,8 @@ export class CaffeProgressTracker {
     const p = this.progress;
     switch (event.type) {
       case 'iteration':
-        return this.applyIteration(event, line);
+        this.applyIteration(event, line);
+        return;
       case 'testOutput':
         p.testOutputs[testOutputName(event.name, this.testNet)] = event.value;
         return;

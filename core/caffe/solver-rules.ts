@@ -125,7 +125,7 @@ const lrPolicyRule: Rule = (solver) => {
   if (policy === 'multistep') {
     const steps = getAll(solver, 'stepvalue');
     const values = steps.map(intOf);
-    const bad = steps.find((s, i) => (values[i] ?? 0) <= (i === 0 ? 0 : (values[i - 1] ?? 0)));
+    const bad = steps.find((_, i) => (values[i] ?? 0) <= (i === 0 ? 0 : (values[i - 1] ?? 0)));
     if (bad)
       return [at(bad, 'stepvalue entries must be positive and increasing (the iterations where the rate drops)')];
   }

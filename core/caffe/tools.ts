@@ -192,7 +192,10 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
     const parts = (pending + chunk).split('\n');
     pending = parts.pop()!;
     // A tool that never ends a line must not grow memory without bound.
-    if (pending.length > 1 << 20) parts.push(pending), (pending = '');
+    if (pending.length > 1 << 20) {
+      parts.push(pending);
+      pending = '';
+    }
     for (const part of parts) onLine(part.endsWith('\r') ? part.slice(0, -1) : part);
   });
   return () => {

@@ -8,7 +8,7 @@ import { CAFFE_LAYER_TYPES, checkSchema, type Located } from './schema';
 import { planDataBinding } from './data-layers';
 import { bothRuleKinds, describeState, layerEntries, solverStates } from './net-state';
 import { meanFileField } from './mean';
-import { at, intOf, parseProtoInt, readMaxIter, SOLVER_TYPES, solverRules, type Rule } from './solver-rules';
+import { at, intOf, readMaxIter, SOLVER_TYPES, solverRules, type Rule } from './solver-rules';
 import { checkUntrusted } from './untrusted';
 import {
   getAll,

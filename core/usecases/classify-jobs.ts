@@ -62,7 +62,7 @@ export async function createClassifyJob(
  */
 export async function onClassifyJobArchive(key: string): Promise<void> {
   const parsed = parseKey(key);
-  if (!parsed || parsed.collection !== 'classify-jobs' || parsed.rest !== datafileObjectName) return;
+  if (parsed?.collection !== 'classify-jobs' || parsed.rest !== datafileObjectName) return;
   // An upload that lands after its job was deleted would otherwise stay behind, unowned.
   if (!(await records.find('classify-jobs', parsed.tenantId, parsed.id)))
     return void (await deleteRecordObjects(parsed.tenantId, 'classify-jobs', parsed.id));

@@ -184,7 +184,7 @@ export async function markUploaded(
 /** Handles an S3 "object created" notification for any key; ignores keys that are not datafile uploads. */
 export async function onObjectCreated(key: string, sizeBytes: number): Promise<void> {
   const parsed = parseKey(key);
-  if (!parsed || parsed.collection !== 'datafiles' || parsed.rest !== datafileObjectName) return;
+  if (parsed?.collection !== 'datafiles' || parsed.rest !== datafileObjectName) return;
   // An upload that lands after its datafile was deleted would otherwise stay behind, unowned.
   if (!(await records.find('datafiles', parsed.tenantId, parsed.id)))
     return void (await deleteRecordObjects(parsed.tenantId, 'datafiles', parsed.id));

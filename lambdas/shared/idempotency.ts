@@ -75,7 +75,7 @@ function idempotentRunner() {
     staticPkValue: partition,
     expiryAttr: idempotencyTtlAttribute,
   });
-  const run = makeIdempotent(async (fingerprint: Fingerprint, work: () => Promise<Result>) => work(), {
+  const run = makeIdempotent(async (_fingerprint: Fingerprint, work: () => Promise<Result>) => work(), {
     persistenceStore,
     config,
     keyPrefix: 'http',

@@ -69,6 +69,7 @@ export function functionFoundation(scope: Construct, id: string): { role: iam.Ro
 }
 
 // `any[]`: a TypeScript mixin's base must be a constructor taking `any[]` (TS2545), whatever its real props.
+// biome-ignore lint/suspicious/noExplicitAny: TS2545, see above
 type FunctionClass = abstract new (...args: any[]) => lambda.Function;
 
 /** The `bind*` helpers, added to a Lambda function class (NodejsFunction, DockerImageFunction). */

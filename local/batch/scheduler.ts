@@ -86,7 +86,10 @@ export class Scheduler {
   terminate(job: JobRecord, reason: string): void {
     if (terminal.has(job.detail.status)) return;
     job.detail.isTerminated = true;
-    if (job.process) return this.stop(job, 'terminate', reason);
+    if (job.process) {
+      this.stop(job, 'terminate', reason);
+      return;
+    }
     this.setStatus(job, 'FAILED', reason);
     this.resolveDependencies();
   }

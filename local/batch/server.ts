@@ -13,6 +13,7 @@ import { ClientError } from './types';
  * An action handler. `any`: bodies are untrusted JSON typed as the SDK's request shapes; each
  * handler checks the members it relies on.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the reason is the comment above
 type Handler = (body: any) => unknown;
 
 /** Builds the action table: path → handler. */

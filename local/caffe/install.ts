@@ -337,7 +337,7 @@ async function writeMarker(dir: string, requested: readonly string[], debs: Deb[
     packages: debs.map((d) => `${d.name}=${d.version}`).sort(),
     installedAt: new Date().toISOString(),
   };
-  await fsp.writeFile(path.join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n');
+  await fsp.writeFile(path.join(dir, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,7 +450,7 @@ async function ensureDebs(packages: readonly string[], log: (msg: string) => voi
           for (const d of debs) if (!(await exists(d.file))) still.push(path.basename(d.file));
           if (still.length > 0) throw new Error(`apt-get did not download ${still.join(', ')}`);
         }
-        await fsp.writeFile(manifest, JSON.stringify(debs, null, 2) + '\n');
+        await fsp.writeFile(manifest, `${JSON.stringify(debs, null, 2)}\n`);
         return debs;
       } catch (err) {
         if (updated) throw err;
@@ -671,7 +671,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 function reporter(label: string, opts: InstallOptions): (msg: string) => void {
-  const sink = opts.onProgress ?? ((msg: string) => void process.stderr.write(msg + '\n'));
+  const sink = opts.onProgress ?? ((msg: string) => void process.stderr.write(`${msg}\n`));
   return (msg) => sink(`${label}: ${msg}`);
 }
 

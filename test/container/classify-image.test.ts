@@ -90,9 +90,10 @@ const expectSameResults = (actual: Result, expected: Result) => {
   expect(actual.results.map((r) => [r.image, r.top.map((t) => t.label)])).toEqual(
     expected.results.map((r) => [r.image, r.top.map((t) => t.label)]),
   );
-  actual.results.forEach((r, i) =>
-    r.top.forEach((t, j) => expect(t.probability).toBeCloseTo(expected.results[i]!.top[j]!.probability, 5)),
-  );
+  for (const [i, r] of actual.results.entries()) {
+    for (const [j, t] of r.top.entries())
+      expect(t.probability).toBeCloseTo(expected.results[i]!.top[j]!.probability, 5);
+  }
 };
 
 /** The function's runtime asked for its next event once per answer so far, plus its first: it is idle and alive. */
@@ -157,9 +158,9 @@ it('a cold request through the gateway runs in the image and answers as the loca
 
 it('multipart files (a base64-encoded event) get the same answers from the image as in process', async () => {
   const form = new FormData();
-  trained.heldOut
-    .slice(8, 12)
-    .forEach((h, i) => form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`));
+  for (const [i, h] of trained.heldOut.slice(8, 12).entries()) {
+    form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`);
+  }
   form.append('topK', '2');
   const response = await fetch(`${api.baseUrl}${url()}`, {
     method: 'POST',

@@ -80,7 +80,9 @@ test('classifies held-out images as JSON base64 with accuracy ≥ 0.6', async ()
 
 test('classifies multipart files, naming each by its file name, with the same answers as JSON', async () => {
   const form = new FormData();
-  heldOut.slice(0, 8).forEach((h, i) => form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`));
+  for (const [i, h] of heldOut.slice(0, 8).entries()) {
+    form.append('files', new Blob([h.png], { type: 'image/png' }), `img-${i}.png`);
+  }
   form.append('topK', '1');
   const response = await fetch(`${api.baseUrl}/v1/classifiers/${classifierId}/classify`, {
     method: 'POST',

@@ -73,9 +73,9 @@ function makeImages(perLabel: number, seed: number): Image[] {
 
 const archiveOf = (images: Image[]): Buffer => {
   const entries: TarEntry[] = LABELS.map((label) => ({ path: `${label}/`, type: 'directory' as const }));
-  images.forEach((image, i) =>
-    entries.push({ path: `${image.label}/${String(i).padStart(3, '0')}.png`, data: image.png }),
-  );
+  for (const [i, image] of images.entries()) {
+    entries.push({ path: `${image.label}/${String(i).padStart(3, '0')}.png`, data: image.png });
+  }
   return craftTar(entries, { gzip: true });
 };
 

@@ -92,7 +92,7 @@ describe('the GPU worker image', () => {
       .replace(/ < \/dev\/null$/, '')
       .trim()
       .split(/\s+/);
-    const assignments = words.filter((word, index) => words.slice(0, index + 1).every((w) => /^[A-Z_]+=/.test(w)));
+    const assignments = words.filter((_, index) => words.slice(0, index + 1).every((w) => /^[A-Z_]+=/.test(w)));
     const [command, ...args] = words.slice(assignments.length);
 
     // The image is x86_64 whatever machine runs the tests, and the script path comes from the image's ENV.

@@ -440,7 +440,7 @@ describe('the edge', () => {
   });
 
   it('JSON nested 200,000 levels with an Idempotency-Key → 400, not a stack overflow', async () => {
-    const deep = '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000);
+    const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
     const response = await fetch(`${tc.cloud.url}/v1/datafiles`, {
       method: 'POST',
       headers: {

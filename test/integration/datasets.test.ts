@@ -131,16 +131,16 @@ describe('a good archive', () => {
 
 describe('hostile archives fail, naming the entry, and write nothing outside', () => {
   it('an entry with ".." (relative escape)', async () => {
-    const escape = `${'../'.repeat(12)}${path.relative('/', evilDotDotFile)}`;
+    const escaping = `${'../'.repeat(12)}${path.relative('/', evilDotDotFile)}`;
     const archive = craftTar([
       ...(await goodEntries()),
       { path: '../evil.png', data: 'x' },
-      { path: escape, data: 'pwned' },
+      { path: escaping, data: 'pwned' },
     ]);
     const dataset = await datasetFrom('dotdot', archive);
     expect(dataset.status).toBe('failed');
     expect(dataset.error).toContain('entry "../evil.png" escapes the archive with ".."');
-    expect(dataset.error).toContain(`entry "${escape}"`);
+    expect(dataset.error).toContain(`entry "${escaping}"`);
     expect(dataset.attempts).toBe(1);
     expect(existsSync(evilDotDotFile)).toBe(false);
   });

@@ -3,7 +3,6 @@
  * in a real pseudo-terminal (`script` from util-linux) to type Ctrl-C and answers into it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 
 import { buildCli, ecaffeBin, repoRoot } from '../../local/fixtures/ecaffe-bin';
 

@@ -27,7 +27,10 @@ describe('exit codes of usage errors', () => {
   let stderr: string;
   beforeEach(() => {
     stderr = '';
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
   });
   afterEach(() => {
     jest.restoreAllMocks();

@@ -4,7 +4,7 @@ import { parsePrototxt } from '../../core/prototxt';
 const grey28: DatasetFacts = { channels: 1, height: 28, width: 28, labels: 10 };
 const colour32: DatasetFacts = { channels: 3, height: 32, width: 32, labels: 10 };
 
-const fit = (net: string, facts: DatasetFacts, solver?: string) =>
+const checkFit = (net: string, facts: DatasetFacts, solver?: string) =>
   checkNetFitsDataset(parsePrototxt(net), solver === undefined ? undefined : parsePrototxt(solver), facts);
 
 const classifier = (transform: string, numOutput = 10) => `name: "c"
@@ -21,9 +21,9 @@ layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "
 
 describe('checkNetFitsDataset', () => {
   test('a net that fits has no issues', () => {
-    expect(fit(classifier('scale: 0.00390625 mean_value: 33'), grey28)).toEqual({ errors: [], warnings: [] });
+    expect(checkFit(classifier('scale: 0.00390625 mean_value: 33'), grey28)).toEqual({ errors: [], warnings: [] });
     expect(
-      fit(classifier('crop_size: 28 mean_value: 1 mean_value: 2 mean_value: 3'), {
+      checkFit(classifier('crop_size: 28 mean_value: 1 mean_value: 2 mean_value: 3'), {
         ...colour32,
         height: 28,
         width: 28,
@@ -32,7 +32,7 @@ describe('checkNetFitsDataset', () => {
   });
 
   test('a crop_size larger than the images, at the field, saying what to change', () => {
-    expect(fit(classifier('crop_size: 227'), colour32).errors).toEqual([
+    expect(checkFit(classifier('crop_size: 227'), colour32).errors).toEqual([
       {
         line: 3,
         column: 21,
@@ -51,20 +51,20 @@ describe('checkNetFitsDataset', () => {
   });
 
   test('three mean_value entries on grey images; two on colour', () => {
-    expect(fit(classifier('mean_value: 104 mean_value: 117 mean_value: 123'), grey28).errors[0]).toEqual({
+    expect(checkFit(classifier('mean_value: 104 mean_value: 117 mean_value: 123'), grey28).errors[0]).toEqual({
       line: 3,
       column: 21,
       message:
         "3 mean_value entries, but the dataset's images have 1 channel (grey): give one mean_value, or build " +
         'the dataset with transform { grayscale: false } for 3 channels',
     });
-    expect(fit(classifier('mean_value: 104 mean_value: 117'), colour32).errors[0]?.message).toBe(
+    expect(checkFit(classifier('mean_value: 104 mean_value: 117'), colour32).errors[0]?.message).toBe(
       "2 mean_value entries, but the dataset's images have 3 channels (BGR): give 1 or 3 mean_value entries (B, G, R)",
     );
   });
 
   test('an output smaller than the label count is an error at its num_output; a larger one a warning', () => {
-    expect(fit(classifier('scale: 1', 5), grey28)).toEqual({
+    expect(checkFit(classifier('scale: 1', 5), grey28)).toEqual({
       errors: [
         {
           line: 7,
@@ -76,7 +76,7 @@ describe('checkNetFitsDataset', () => {
       ],
       warnings: [],
     });
-    expect(fit(classifier('scale: 1', 1000), grey28)).toEqual({
+    expect(checkFit(classifier('scale: 1', 1000), grey28)).toEqual({
       errors: [],
       warnings: [
         {
@@ -89,7 +89,7 @@ describe('checkNetFitsDataset', () => {
       ],
     });
     // Without a recorded label count (a database used as uploaded) there is nothing to compare.
-    expect(fit(classifier('scale: 1', 5), { ...grey28, labels: undefined })).toEqual({ errors: [], warnings: [] });
+    expect(checkFit(classifier('scale: 1', 5), { ...grey28, labels: undefined })).toEqual({ errors: [], warnings: [] });
   });
 
   test('an output the checks cannot read (a Pooling before the loss) is left alone', () => {
@@ -98,7 +98,7 @@ describe('checkNetFitsDataset', () => {
     const net = classifier('scale: 1', 5)
       .replace('layer { name: "relu" type: "ReLU" bottom: "ip" top: "ip" }', pool)
       .replaceAll('bottom: "ip" bottom: "label"', 'bottom: "ip2" bottom: "label"');
-    expect(fit(net, grey28).errors).toEqual([]);
+    expect(checkFit(net, grey28).errors).toEqual([]);
   });
 
   test("a Slice of the data blob's channels the images do not have (Caffe's siamese pair data)", () => {
@@ -106,7 +106,7 @@ describe('checkNetFitsDataset', () => {
 layer { name: "slice_pair" type: "Slice" bottom: "pair_data" top: "data" top: "data_p"
   slice_param { slice_dim: 1 slice_point: 1 } }
 `;
-    expect(fit(siamese, grey28).errors).toEqual([
+    expect(checkFit(siamese, grey28).errors).toEqual([
       {
         line: 3,
         column: 30,
@@ -117,8 +117,8 @@ layer { name: "slice_pair" type: "Slice" bottom: "pair_data" top: "data" top: "d
           'axis',
       },
     ]);
-    expect(fit(siamese, colour32).errors).toEqual([]);
-    expect(fit(siamese.replace('slice_dim: 1', 'axis: 2'), grey28).errors).toEqual([]);
+    expect(checkFit(siamese, colour32).errors).toEqual([]);
+    expect(checkFit(siamese.replace('slice_dim: 1', 'axis: 2'), grey28).errors).toEqual([]);
   });
 
   test('each test net is checked in its own state; the same issue is reported once', () => {
@@ -132,10 +132,10 @@ layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" exclude { stage
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
 `;
     const solver = 'test_iter: 1 test_state { stage: "a" } test_iter: 1 test_state { stage: "b" } max_iter: 1';
-    expect(fit(net, grey28, solver).errors.map((e) => [e.line, e.message.slice(0, 14)])).toEqual([
+    expect(checkFit(net, grey28, solver).errors.map((e) => [e.line, e.message.slice(0, 14)])).toEqual([
       [5, 'num_output 4 i'],
     ]);
     // Without the solver no net has stage b: nothing reads that output.
-    expect(fit(net, grey28).errors).toEqual([]);
+    expect(checkFit(net, grey28).errors).toEqual([]);
   });
 });

@@ -148,7 +148,7 @@ describe('IDX datafiles', () => {
     images.writeUInt32BE(labels.length, 4);
     images.writeUInt32BE(2, 8);
     images.writeUInt32BE(2, 12);
-    labels.forEach((_, i) => images.fill(i, 16 + i * 4, 20 + i * 4));
+    for (const i of labels.keys()) images.fill(i, 16 + i * 4, 20 + i * 4);
     const labelFile = Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, labels.length]), Buffer.from(labels)]);
     const suffix = gzip ? '.gz' : '';
     writeFileSync(path.join(dir, `${name}-images-idx3-ubyte${suffix}`), gzip ? gzipSync(images) : images);

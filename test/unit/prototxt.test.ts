@@ -229,7 +229,7 @@ describe('printPrototxt', () => {
 
   test('strings are re-escaped', () => {
     const msg = { fields: [{ name: 'a', value: s('q"b\\n\nt\tr\r\x01\x7f7é😀'), line: 0, column: 0 }] };
-    expect(printPrototxt(msg)).toBe(String.raw`a: "q\"b\\n\nt\tr\r\001\1777é😀"` + '\n');
+    expect(printPrototxt(msg)).toBe(`${String.raw`a: "q\"b\\n\nt\tr\r\001\1777é😀"`}\n`);
   });
 
   test('refuses trees that would print something else than they hold', () => {

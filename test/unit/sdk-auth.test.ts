@@ -68,9 +68,9 @@ describe('Cognito', () => {
 
   /** An (unsigned) JWT that expires `inSeconds` from now: the SDK reads only `exp`. */
   const jwt = (name: string, inSeconds: number) =>
-    ['{"alg":"none"}', JSON.stringify({ sub: name, exp: Math.floor(Date.now() / 1000) + inSeconds })]
+    `${['{"alg":"none"}', JSON.stringify({ sub: name, exp: Math.floor(Date.now() / 1000) + inSeconds })]
       .map((part) => Buffer.from(part).toString('base64url'))
-      .join('.') + '.sig';
+      .join('.')}.sig`;
   const options = () => ({
     region: 'eu-west-1',
     clientId: 'client-1',

@@ -135,7 +135,7 @@ export function idxByLabel(idx: IdxData): { labels: string[]; byLabel: Map<strin
   for (const value of idx.labels) max = Math.max(max, value);
   const labels = Array.from({ length: max + 1 }, (_, value) => String(value));
   const byLabel = new Map<string, number[]>(labels.map((label) => [label, []]));
-  idx.labels.forEach((value, index) => byLabel.get(String(value))!.push(index));
+  for (const [index, value] of idx.labels.entries()) byLabel.get(String(value))!.push(index);
   for (const [label, indices] of byLabel) if (!indices.length) byLabel.delete(label);
   return { labels, byLabel };
 }

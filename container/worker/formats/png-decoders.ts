@@ -201,15 +201,15 @@ export class PngDecoders {
       this.nextToAnswer++;
       const frameBytes = next.pixels.length / next.outcomes.length;
       const all = Buffer.from(next.pixels.buffer, next.pixels.byteOffset, next.pixels.length);
-      next.outcomes.forEach((outcome, i) =>
+      for (const [i, outcome] of next.outcomes.entries()) {
         batch.answers[i]!.resolve(
           outcome === null
             ? { pixels: all.subarray(i * frameBytes, (i + 1) * frameBytes) }
             : outcome === true
               ? { notPlain: true }
               : { problem: outcome },
-        ),
-      );
+        );
+      }
     }
   }
 

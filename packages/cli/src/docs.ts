@@ -1,7 +1,7 @@
 /** docs/CLI.md, written from the command definitions (program.ts) by `npm run docs:cli`. */
 import type { Command } from 'commander';
 
-const escape = (text: string) => text.replace(/\|/g, '\\|');
+const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
 
 function section(command: Command, names: string[]): string {
   const help = command.createHelp();
@@ -20,7 +20,7 @@ function section(command: Command, names: string[]): string {
     lines.push(
       '| Argument | |',
       '|---|---|',
-      ...args.map((a) => `| \`${help.argumentTerm(a)}\` | ${escape(help.argumentDescription(a))} |`),
+      ...args.map((a) => `| \`${help.argumentTerm(a)}\` | ${escapePipes(help.argumentDescription(a))} |`),
       '',
     );
   const options = help.visibleOptions(command).filter((o) => o.long !== '--help');
@@ -28,7 +28,7 @@ function section(command: Command, names: string[]): string {
     lines.push(
       '| Option | |',
       '|---|---|',
-      ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escape(help.optionDescription(o))} |`),
+      ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
       '',
     );
   return lines.join('\n');
@@ -60,7 +60,7 @@ export function cliReference(program: Command): string {
     '',
     '| Option | |',
     '|---|---|',
-    ...globals.map((o) => `| \`${help.optionTerm(o)}\` | ${escape(help.optionDescription(o))} |`),
+    ...globals.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
     '',
     "Without `--endpoint`, the profile's endpoint is used, else `http://127.0.0.1:3000`. Profiles and",
     'Cognito tokens are kept under `~/.config/elastic-caffe` (`$XDG_CONFIG_HOME/elastic-caffe`, or',

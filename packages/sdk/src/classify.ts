@@ -80,7 +80,7 @@ export async function classify(
         images: await Promise.all(batch.map(async (image) => ({ base64: await base64(image) }))),
         topK,
       });
-      answer.results.forEach((result, i) => results.push({ image: batch[i]!.name, top: result.top }));
+      for (const [i, result] of answer.results.entries()) results.push({ image: batch[i]!.name, top: result.top });
       options.onProgress?.({ classified: results.length, total, via: 'sync' });
     }
     return results;

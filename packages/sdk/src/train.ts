@@ -4,7 +4,6 @@
  * record is reported through `onProgress`; a step that ends failed throws RecordFailedError.
  */
 import { RecordFailedError } from './errors';
-import type { Resources } from './resources';
 import type { ByteSource } from './source';
 import type { CreateDatafile, CreateTrainingJob, Datafile, Dataset, Solver, TrainingJob } from './types';
 import { upload, type UploadContext, type UploadProgress } from './upload';

@@ -109,7 +109,10 @@ export async function upload(
           headers,
           body: source.read(0, source.size),
           length: source.size,
-          onBytes: (n) => ((sentThisTry += n), report(n)),
+          onBytes: (n) => {
+            sentThisTry += n;
+            report(n);
+          },
           ...(options.signal ? { signal: options.signal } : {}),
         });
       });
@@ -169,7 +172,10 @@ async function sendParts(
           report(-sentThisTry);
           sentThisTry = 0;
           const body = source.read(start, end);
-          const onBytes = (n: number) => ((sentThisTry += n), report(n));
+          const onBytes = (n: number) => {
+            sentThisTry += n;
+            report(n);
+          };
           await context.put({ url: urls.get(partNumber)!, headers: {}, body, length: end - start, onBytes, signal });
         };
         await withRetries(options.attempts ?? 5, signal, send, refresh).catch((error: unknown) => {

@@ -142,7 +142,7 @@ function stringFor(name: string, schema: Schema, pools: Pools): fc.Arbitrary<str
 }
 
 /** A value shaped by the schema (ids, enums, bounds), sometimes just outside it. */
-export function valueOf(
+export function valueFor(
   schema: Schema,
   document: OpenApiDocument,
   pools: Pools,
@@ -151,8 +151,8 @@ export function valueOf(
 ): fc.Arbitrary<unknown> {
   const s = resolve(schema, document);
   const variants = s.anyOf ?? s.oneOf;
-  if (variants?.length) return fc.oneof(...variants.map((v) => valueOf(v, document, pools, name, depth)));
-  if (s.allOf?.length) return valueOf(s.allOf[0]!, document, pools, name, depth);
+  if (variants?.length) return fc.oneof(...variants.map((v) => valueFor(v, document, pools, name, depth)));
+  if (s.allOf?.length) return valueFor(s.allOf[0]!, document, pools, name, depth);
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum?.length) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...s.enum) }, oddText);
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
@@ -161,12 +161,12 @@ export function valueOf(
       if (depth > 3 || !s.properties)
         return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 });
       const fields = Object.fromEntries(
-        Object.entries(s.properties).map(([key, child]) => [key, valueOf(child, document, pools, key, depth + 1)]),
+        Object.entries(s.properties).map(([key, child]) => [key, valueFor(child, document, pools, key, depth + 1)]),
       );
       return fc.record(fields, { requiredKeys: s.required ?? [] });
     }
     case 'array':
-      return fc.array(s.items ? valueOf(s.items, document, pools, name, depth + 1) : fc.jsonValue(), {
+      return fc.array(s.items ? valueFor(s.items, document, pools, name, depth + 1) : fc.jsonValue(), {
         maxLength: Math.min(s.maxItems ?? 3, 3),
       });
     case 'string':
@@ -214,12 +214,12 @@ function mutate(body: unknown, m: { kind: string; at: number; value: unknown; ke
 const boundary = 'fuzzBoundary7MA4YWxkTrZu0gW';
 const multipartOf = (fields: Array<[string, string, boolean]>) =>
   Buffer.from(
-    fields
+    `${fields
       .map(
         ([name, value, file]) =>
           `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="a.png"\r\nContent-Type: image/png' : ''}\r\n\r\n${value}\r\n`,
       )
-      .join('') + `--${boundary}--\r\n`,
+      .join('')}--${boundary}--\r\n`,
   );
 
 /** A body and its content type, for a route that documents `schema` (or none). */
@@ -233,7 +233,7 @@ function bodyFor(
     contentType: 'application/json',
     body: Buffer.from(JSON.stringify(value) ?? 'null'),
   });
-  const shaped = schema ? valueOf(schema, document, pools) : fc.jsonValue({ maxDepth: 2 });
+  const shaped = schema ? valueFor(schema, document, pools) : fc.jsonValue({ maxDepth: 2 });
   return fc.oneof(
     {
       weight: 6,
@@ -248,7 +248,7 @@ function bodyFor(
     fc.integer({ min: 30, max: 200_000 }).map((depth) => ({
       kind: `deep-${depth}`,
       contentType: 'application/json',
-      body: Buffer.from('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+      body: Buffer.from(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
     })),
     fc.tuple(fc.string({ maxLength: 30 }), fc.boolean()).map(([value, cut]) => {
       const body = multipartOf([
@@ -324,7 +324,7 @@ export function requestsFor(
           queryParams.map((p) => [
             p.name,
             fc.oneof(
-              valueOf(p.schema, document, pools, p.name).map((v) => String(v).slice(0, 10_000)),
+              valueFor(p.schema, document, pools, p.name).map((v) => String(v).slice(0, 10_000)),
               oddUrlText,
             ),
           ]),

@@ -1,7 +1,7 @@
 /** `ecaffe datafiles upload PATH`: a file as is, a folder as a plain tar made on the fly; multipart uploads resume with --resume. */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { UploadError, isAbort, type CreateDatafile } from '@elastic-caffe/sdk';
+import { UploadError, isAbort, type CreateDatafile, type Datafile } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { trapInterrupt } from '../follow';
 import { uploadReporter, waitShowing } from './shared';
@@ -18,7 +18,7 @@ export async function upload(cli: Cli, [target]: string[], options: UploadFlags)
   const stop = new AbortController();
   const trap = trapInterrupt(() => stop.abort());
   const reporter = uploadReporter(cli);
-  let datafile;
+  let datafile: Datafile;
   try {
     datafile = await cli.client.upload(target!, {
       name: options.name ?? path.basename(path.resolve(target!)),

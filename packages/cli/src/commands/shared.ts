@@ -112,7 +112,7 @@ export async function downloadBundle(cli: Cli, jobId: string, dir: string): Prom
     throw new CliError(
       `the bundle download answered ${response.status}`,
       exitCodes.refused,
-      'try again: ecaffe jobs download ' + jobId,
+      `try again: ecaffe jobs download ${jobId}`,
     );
   await mkdir(dir, { recursive: true });
   const { x } = require('tar') as typeof import('tar');

@@ -37,7 +37,9 @@ export function iamAuth(options: IamAuthOptions): AuthProvider {
       const url = new URL(request.url);
       const body = request.body ? new Uint8Array(await request.clone().arrayBuffer()) : undefined;
       const headers: Record<string, string> = { host: url.host };
-      request.headers.forEach((value, name) => (headers[name] = value));
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       const query: Record<string, string | string[]> = {};
       for (const name of new Set(url.searchParams.keys())) {
         const values = url.searchParams.getAll(name);
