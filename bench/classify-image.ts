@@ -149,7 +149,8 @@ async function main(): Promise<void> {
         fn = undefined;
         if (round > 0) runs.push({ arm: current, total, ...marks, warm });
         say(
-          `round ${round}${round === 0 ? ' (warm-up)' : ''}: ${current} cold ${total.toFixed(0)} ms, warm p50 ${summarize(warm).median.toFixed(1)} ms`,
+          `round ${round}${round === 0 ? ' (warm-up)' : ''}: ${current} cold ${total.toFixed(0)} ms, ` +
+            `warm p50 ${summarize(warm).median.toFixed(1)} ms`,
         );
       }
       const baseline = await containerBaseline(image.name);
@@ -164,10 +165,15 @@ async function main(): Promise<void> {
     console.log(report.markdown);
     await mkdir(path.dirname(outFile), { recursive: true });
     const options = { rounds, warm: warmRequests, image: image.id };
-    await writeFile(
-      outFile,
-      `${JSON.stringify({ benchmark: 'classify-image', machine: session.machine, options, runs, buildah, summary: report.summary }, null, 2)}\n`,
-    );
+    const results = {
+      benchmark: 'classify-image',
+      machine: session.machine,
+      options,
+      runs,
+      buildah,
+      summary: report.summary,
+    };
+    await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
     say(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
     await fn?.close();
@@ -232,23 +238,32 @@ function reportOf(
   const ms = (s: Summary) => `${fixed(s.median, 0)} (${fixed(s.min, 0)}–${fixed(s.max, 0)})`;
   const msWarm = (s: Summary) => `${fixed(s.median, 1)} (${fixed(s.min, 1)}–${fixed(s.max, 1)})`;
   const markdown = [
-    `${machine.cpuModel} ×${machine.nproc}, load ${machine.loadAverage.join(' ')}; ${rounds} cold starts per arm, ${warm} warm requests after each; ms, median (min–max)`,
+    `${machine.cpuModel} ×${machine.nproc}, load ${machine.loadAverage.join(' ')}; ` +
+      `${rounds} cold starts per arm, ${warm} warm requests after each; ms, median (min–max)`,
     '',
     '| | image (as Lambda runs it) | image, server started by the first request | in process (local route) |',
     '|---|---|---|---|',
-    `| cold request, total | ${ms(summary.image.total)} | ${ms(summary.imageLate.total)} | ${ms(summary.process.total)} |`,
-    `| — container created, \`buildah run\` started | ${ms(summary.image.start)} | ${ms(summary.imageLate.start)} | – |`,
-    `| — runtime init (\`buildah run\` → first \`next\`) | ${ms(summary.image.runtimeInit)} | ${ms(summary.imageLate.runtimeInit)} | – |`,
-    `| — first invocation (\`next\` → answer posted) | ${ms(summary.image.firstInvoke)} | ${ms(summary.imageLate.firstInvoke)} | – |`,
-    `| **our part** (entry point → answer, less buildah's start) | **${ms(summary.image.ownPart)}** | ${ms(summary.imageLate.ownPart)} | – |`,
-    `| CPU time the function used until its first answer | ${ms(summary.image.cpu)} | ${ms(summary.imageLate.cpu)} | – |`,
-    `| warm request (median of each run's medians) | ${msWarm(summary.image.warm)} | ${msWarm(summary.imageLate.warm)} | ${msWarm(summary.process.warm)} |`,
+    `| cold request, total | ${ms(summary.image.total)} | ${ms(summary.imageLate.total)} | ` +
+      `${ms(summary.process.total)} |`,
+    `| — container created, \`buildah run\` started | ${ms(summary.image.start)} | ` +
+      `${ms(summary.imageLate.start)} | – |`,
+    `| — runtime init (\`buildah run\` → first \`next\`) | ${ms(summary.image.runtimeInit)} | ` +
+      `${ms(summary.imageLate.runtimeInit)} | – |`,
+    `| — first invocation (\`next\` → answer posted) | ${ms(summary.image.firstInvoke)} | ` +
+      `${ms(summary.imageLate.firstInvoke)} | – |`,
+    `| **our part** (entry point → answer, less buildah's start) | **${ms(summary.image.ownPart)}** | ` +
+      `${ms(summary.imageLate.ownPart)} | – |`,
+    `| CPU time the function used until its first answer | ${ms(summary.image.cpu)} | ` +
+      `${ms(summary.imageLate.cpu)} | – |`,
+    `| warm request (median of each run's medians) | ${msWarm(summary.image.warm)} | ` +
+      `${msWarm(summary.imageLate.warm)} | ${msWarm(summary.process.warm)} |`,
     '',
     '| buildah here | ms |',
     '|---|---|',
     `| create a container | ${ms(summary.buildah.create)} |`,
     `| \`buildah run\` of \`true\` | ${ms(summary.buildah.run)} |`,
-    `| \`buildah run\` of \`python3 server.py < /dev/null\` (Python, NumPy, \`_caffe\`) | ${ms(summary.buildah.python)} |`,
+    '| `buildah run` of `python3 server.py < /dev/null` (Python, NumPy, `_caffe`) | ' +
+      `${ms(summary.buildah.python)} |`,
   ].join('\n');
   return { summary, markdown };
 }

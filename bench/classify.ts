@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   const files = { deploy: path.join(dir, 'deploy.prototxt'), weights: path.join(dir, 'weights.caffemodel') };
   await writeFile(files.deploy, deploy.net);
   const cmd = inferenceServerCommand({ prefix });
-  const save = `import importlib.util,glob,os\ns=importlib.util.spec_from_file_location('_caffe',glob.glob(os.environ['CAFFE_PYTHON_DIR']+'/caffe/_caffe*.so')[0]);m=importlib.util.module_from_spec(s);s.loader.exec_module(m)\nm.Net('${files.deploy}',1).save('${files.weights}')`;
+  const save =
+    'import importlib.util,glob,os\n' +
+    "s=importlib.util.spec_from_file_location('_caffe'," +
+    "glob.glob(os.environ['CAFFE_PYTHON_DIR']+'/caffe/_caffe*.so')[0]);" +
+    'm=importlib.util.module_from_spec(s);s.loader.exec_module(m)\n' +
+    `m.Net('${files.deploy}',1).save('${files.weights}')`;
   execFileSync(cmd.command, [...cmd.args.slice(0, -1), '-c', save], { env: { ...process.env, ...cmd.env } });
   const png = new PNG({ width: 28, height: 28 });
   for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) & 255;
@@ -66,11 +71,13 @@ async function main(): Promise<void> {
     }
     server.close();
     rows.push(
-      `| ${n} image${n > 1 ? 's' : ''} | ${percentile(warm, 50).toFixed(2)} | ${percentile(warm, 99).toFixed(2)} | ${percentile(cold, 50).toFixed(0)} | ${percentile(cold, 99).toFixed(0)} |`,
+      `| ${n} image${n > 1 ? 's' : ''} | ${percentile(warm, 50).toFixed(2)} | ${percentile(warm, 99).toFixed(2)} | ` +
+        `${percentile(cold, 50).toFixed(0)} | ${percentile(cold, 99).toFixed(0)} |`,
     );
   }
   console.log(
-    `LeNet 28x28 grey, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${rounds} warm rounds, ${colds} cold starts (ms)\n`,
+    `LeNet 28x28 grey, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ` +
+      `${rounds} warm rounds, ${colds} cold starts (ms)\n`,
   );
   console.log(`| batch | warm p50 | warm p99 | cold p50 | cold p99 |\n|---|---|---|---|---|\n${rows.join('\n')}`);
 }

@@ -81,7 +81,8 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const file = path.join(session.home, 'upload.bin');
   await writeRandomFile(file, mib);
   const bytes = (await stat(file)).size;
-  // The worker inspects (and refuses) each upload: wait for it and delete the datafile, so rounds neither overlap nor fill the disk.
+  // The worker inspects (and refuses) each upload: wait for it and delete the datafile, so rounds neither
+  // overlap nor fill the disk.
   const settle = async (id: string) => {
     await client.waitFor(id, { maxIntervalMs: 500 });
     await client.datafiles.delete(id);
@@ -344,6 +345,8 @@ async function main(): Promise<void> {
     const out = resultsPath('cli', opts.out);
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+    const aloneMiBps = `${cell(upload.alone.curlMiBps, 0)} / ${cell(upload.alone.sdkMiBps, 0)}`;
+    const loadAverages = `uploads ${cell(upload.loadAverage, 2)}, first iteration ${cell(first.loadAverage, 2)}`;
     console.log(`
 | measure | median (min–max) |
 |---|---|
@@ -353,12 +356,12 @@ async function main(): Promise<void> {
 | upload ${mib} MiB, curl --upload-file (one PUT) | ${cell(upload.curlMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe datafiles upload (one PUT, whole command) | ${cell(upload.ecaffeMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
-| the client alone to a discarding local server: curl / SDK's nodePut | ${cell(upload.alone.curlMiBps, 0)} / ${cell(upload.alone.sdkMiBps, 0)} MiB/s |
+| the client alone to a discarding local server: curl / SDK's nodePut | ${aloneMiBps} MiB/s |
 | ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
 | to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |
 | ecaffe slower by | ${fixed(first.slowerBy.ofMedians, 2)} s (paired ${cell(first.slowerBy.paired, 2)} s) |
-| 1-min load average during the rounds | uploads ${cell(upload.loadAverage, 2)}, first iteration ${cell(first.loadAverage, 2)} |
+| 1-min load average during the rounds | ${loadAverages} |
 
 results: ${path.relative(repoRoot, out)}`);
   } finally {

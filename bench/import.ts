@@ -355,9 +355,11 @@ async function main(): Promise<void> {
         for (const run of [runBare, runByHand, runApi]) {
           const result = await run(format, round, warmup);
           runs.push(result);
+          const arm = { bare: 'A  bare   ', byHand: 'A′ by hand', api: 'B  api    ' }[result.arm];
+          const when = warmup ? `warm-up ${round}` : `round ${round}/${rounds}`;
           say(
-            `${{ bare: 'A  bare   ', byHand: 'A′ by hand', api: 'B  api    ' }[result.arm]} ${format} ${warmup ? `warm-up ${round}` : `round ${round}/${rounds}`}: ` +
-              `${fixed(result.imagesPerSecond, 0)} images/s (${fixed(result.seconds, 2)} s), others ${fixed(result.cpu?.othersCores, 2)} cores`,
+            `${arm} ${format} ${when}: ${fixed(result.imagesPerSecond, 0)} images/s (${fixed(result.seconds, 2)} s), ` +
+              `others ${fixed(result.cpu?.othersCores, 2)} cores`,
           );
         }
     }

@@ -73,10 +73,12 @@ async function main(): Promise<void> {
     const { p50, p95, p99, max } = result.latencyMs;
     const goal = p99 <= 3 * p50;
     console.log(
-      `\n${result.requests} answers in ${result.durationSeconds} s: ${result.requestsPerSecond.toFixed(0)} requests/s at ${connections} connections`,
+      `\n${result.requests} answers in ${result.durationSeconds} s: ` +
+        `${result.requestsPerSecond.toFixed(0)} requests/s at ${connections} connections`,
     );
     console.log(
-      `latency ms: p50 ${p50.toFixed(1)}  p95 ${p95.toFixed(1)}  p99 ${p99.toFixed(1)}  max ${max.toFixed(1)}   p99/p50 = ${(p99 / p50).toFixed(2)} (goal ≤ 3: ${goal ? 'met' : 'not met'})`,
+      `latency ms: p50 ${p50.toFixed(1)}  p95 ${p95.toFixed(1)}  p99 ${p99.toFixed(1)}  max ${max.toFixed(1)}   ` +
+        `p99/p50 = ${(p99 / p50).toFixed(2)} (goal ≤ 3: ${goal ? 'met' : 'not met'})`,
     );
     for (const [kind, byStatus] of Object.entries(result.statuses))
       console.log(
@@ -87,14 +89,15 @@ async function main(): Promise<void> {
     failed = result.unexpected.length > 0 || result.errors > 0 || result.timeouts > 0;
     if (failed)
       console.log(
-        `FAILED: ${result.unexpected.length} unexpected answers, ${result.errors} errors, ${result.timeouts} timeouts\n${JSON.stringify(result.unexpected, null, 2)}`,
+        `FAILED: ${result.unexpected.length} unexpected answers, ${result.errors} errors, ` +
+          `${result.timeouts} timeouts\n` +
+          JSON.stringify(result.unexpected, null, 2),
       );
     const file = resultsPath('load', opts.out);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(
-      file,
-      `${JSON.stringify({ date: new Date().toISOString(), machine, connections, seconds, mix: requests.map((r) => `${r.method} ${r.path.slice(0, 60)} → ${r.expectedStatus}`), goalMet: goal, ...result }, null, 2)}\n`,
-    );
+    const mix = requests.map((r) => `${r.method} ${r.path.slice(0, 60)} → ${r.expectedStatus}`);
+    const results = { date: new Date().toISOString(), machine, connections, seconds, mix, goalMet: goal, ...result };
+    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
     say(`results: ${path.relative(process.cwd(), file)}`);
   } finally {
     await session.close();

@@ -144,8 +144,11 @@ async function main(): Promise<void> {
         };
         results.push(result);
         say(
-          `capacity ${workers}, ${jobs} jobs: ${fixed(result.jobsPerMinute, 1)} jobs/min; queue → submitted median ${fixed(result.queueToSubmittedSeconds.median, 2)} s ` +
-            `(max ${fixed(result.queueToSubmittedSeconds.max, 2)}); queue → running median ${fixed(result.queueToRunningSeconds.median, 2)} s; at most ${maxUnfinished} at once`,
+          `capacity ${workers}, ${jobs} jobs: ${fixed(result.jobsPerMinute, 1)} jobs/min; ` +
+            `queue → submitted median ${fixed(result.queueToSubmittedSeconds.median, 2)} s ` +
+            `(max ${fixed(result.queueToSubmittedSeconds.max, 2)}); ` +
+            `queue → running median ${fixed(result.queueToRunningSeconds.median, 2)} s; ` +
+            `at most ${maxUnfinished} at once`,
         );
       }
     }
@@ -154,19 +157,20 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    '\n| maxWorkers | jobs | jobs/min | queue → submitted, median (max) s | queue → running, median (max) s | most at once |',
+    '\n| maxWorkers | jobs | jobs/min | queue → submitted, median (max) s | queue → running, median (max) s | ' +
+      'most at once |',
   );
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.workers} | ${r.jobs} | ${fixed(r.jobsPerMinute, 1)} | ${fixed(r.queueToSubmittedSeconds.median, 2)} (${fixed(r.queueToSubmittedSeconds.max, 2)}) | ` +
-        `${fixed(r.queueToRunningSeconds.median, 2)} (${fixed(r.queueToRunningSeconds.max, 2)}) | ${r.maxUnfinishedAtOnce} |`,
+      `| ${r.workers} | ${r.jobs} | ${fixed(r.jobsPerMinute, 1)} | ` +
+        `${fixed(r.queueToSubmittedSeconds.median, 2)} (${fixed(r.queueToSubmittedSeconds.max, 2)}) | ` +
+        `${fixed(r.queueToRunningSeconds.median, 2)} (${fixed(r.queueToRunningSeconds.max, 2)}) | ` +
+        `${r.maxUnfinishedAtOnce} |`,
     );
   await mkdir(path.dirname(outFile), { recursive: true });
-  await writeFile(
-    outFile,
-    `${JSON.stringify({ benchmark: 'scale', machine, options: { workers: workerCounts, jobs: jobCounts, maxIter, images }, results }, null, 2)}\n`,
-  );
+  const options = { workers: workerCounts, jobs: jobCounts, maxIter, images };
+  await writeFile(outFile, `${JSON.stringify({ benchmark: 'scale', machine, options, results }, null, 2)}\n`);
   say(`results: ${path.relative(process.cwd(), outFile)}`);
 }
 

@@ -17,7 +17,10 @@ export interface IterationMark {
 export interface CaffeTimeline {
   /** First glog line: the process is up and logging (libraries loaded, flags parsed). */
   firstLine?: number;
-  /** First `Iteration N` line of any kind (with the default test_initialization this is "Iteration 0, Testing net"): net set up, data open. */
+  /**
+   * First `Iteration N` line of any kind (with the default test_initialization this is
+   * "Iteration 0, Testing net"): net set up, data open.
+   */
   firstIteration?: number;
   /** First and last training-display lines (`Iteration N …, loss = X`). */
   firstLoss?: IterationMark;

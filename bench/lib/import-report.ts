@@ -166,16 +166,22 @@ export function importReport(
   images: number,
 ): string {
   const lines = [
-    `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
-      `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, ${images} Fashion-MNIST images). Median (min–max):`,
+    `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
+      `${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
+      `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, ${images} Fashion-MNIST images). ` +
+      'Median (min–max):',
     '',
-    "| format | A: bare converter, images/s | B: dataset through the API, images/s | ratio B/A (of medians; paired) | B's service steps, s | ceiling on B/A: A ÷ service steps (of medians; paired) | other work, cores (A / B) |",
+    '| format | A: bare converter, images/s | B: dataset through the API, images/s | ' +
+      "ratio B/A (of medians; paired) | B's service steps, s | " +
+      'ceiling on B/A: A ÷ service steps (of medians; paired) | other work, cores (A / B) |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const [format, s] of Object.entries(summary))
     lines.push(
-      `| ${format} | ${cell(s.bare.imagesPerSecond, 0)} | ${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.ratio.ofMedians, 3)}; ${cell(s.ratio.paired, 3)} | ` +
-        `${cell(s.api.serviceSeconds, 3)} | ${fixed(s.ceiling.ofMedians, 3)}; ${cell(s.ceiling.paired, 3)} | ${fixed(s.bare.othersCores.median, 2)} / ${fixed(s.api.othersCores.median, 2)} |`,
+      `| ${format} | ${cell(s.bare.imagesPerSecond, 0)} | ${cell(s.api.imagesPerSecond, 0)} | ` +
+        `${fixed(s.ratio.ofMedians, 3)}; ${cell(s.ratio.paired, 3)} | ` +
+        `${cell(s.api.serviceSeconds, 3)} | ${fixed(s.ceiling.ofMedians, 3)}; ${cell(s.ceiling.paired, 3)} | ` +
+        `${fixed(s.bare.othersCores.median, 2)} / ${fixed(s.api.othersCores.median, 2)} |`,
     );
   if (Object.values(summary).some((s) => s.byHand))
     lines.push(
@@ -191,7 +197,8 @@ export function importReport(
             `| ${format} | ${cell(s.byHand!.imagesPerSecond, 0)} | ${Object.entries(s.byHand!.phases)
               .map(([name, x]) => `${name} ${fixed(x.median, 3)}`)
               .join(' + ')} | ` +
-            `${cell(s.api.imagesPerSecond, 0)} | ${fixed(s.byHand!.ratio.ofMedians, 3)}; ${cell(s.byHand!.ratio.paired, 3)} |`,
+            `${cell(s.api.imagesPerSecond, 0)} | ` +
+            `${fixed(s.byHand!.ratio.ofMedians, 3)}; ${cell(s.byHand!.ratio.paired, 3)} |`,
         ),
     );
   const formats = Object.keys(summary);

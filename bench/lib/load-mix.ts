@@ -7,7 +7,10 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LoadPlan, LoadRequest, LoadResult } from './load-client';
 
-/** The mix, in every 8 requests of a connection: 2 lists, 3 reads (one of an over-long id: 400) and 3 refused writes. */
+/**
+ * The mix, in every 8 requests of a connection: 2 lists, 3 reads (one of an over-long id: 400) and
+ * 3 refused writes.
+ */
 export function requestMix(token: string, ids: { dataset: string; solver: string }): LoadRequest[] {
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };

@@ -52,7 +52,10 @@ export interface BenchSessionOptions extends Pick<LocalCloudOptions, 'routeHandl
   workers?: number;
 }
 
-/** Installs what is missing, then starts the local cloud (1 worker unless `workers`, worker output captured) as `tenant`. */
+/**
+ * Installs what is missing, then starts the local cloud (1 worker unless `workers`, worker output
+ * captured) as `tenant`.
+ */
 export async function startBenchSession(options: BenchSessionOptions): Promise<BenchSession> {
   const workers = options.workers ?? 1;
   const caffePrefix = await ensureCaffe();
