@@ -175,8 +175,13 @@ const sorted = <T>(o: Record<string, T>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(
   target,
-  `${JSON.stringify({ source: 'Debian bullseye python3-caffe 1.0.0+git20180821.99bd997-8 (caffe_pb2.py)', messages: sorted(messages), enums: sorted(enums) })}\n`,
+  `${JSON.stringify({
+    source: 'Debian bullseye python3-caffe 1.0.0+git20180821.99bd997-8 (caffe_pb2.py)',
+    messages: sorted(messages),
+    enums: sorted(enums),
+  })}\n`,
 );
 console.log(
-  `${Object.keys(messages).length} messages, ${Object.keys(enums).length} enums → ${path.relative(process.cwd(), target)}`,
+  `${Object.keys(messages).length} messages, ${Object.keys(enums).length} enums → ` +
+    path.relative(process.cwd(), target),
 );

@@ -12,7 +12,8 @@ import { idempotencyKeyHeader } from '../core/openapi/document';
 export const sdkGeneratedDir = path.join(__dirname, '..', 'packages', 'sdk', 'src', 'generated');
 
 const banner = (what: string) =>
-  `/**\n * ${what}\n * Generated from docs/api/openapi.json by \`npm run docs:openapi\` (scripts/gen-sdk-types.ts): do not edit.\n */\n`;
+  `/**\n * ${what}\n` +
+  ' * Generated from docs/api/openapi.json by `npm run docs:openapi` (scripts/gen-sdk-types.ts): do not edit.\n */\n';
 
 type Operations = Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
 
@@ -29,9 +30,11 @@ function idempotentOperations(document: { paths: Operations }): string[] {
 /** File name (in sdkGeneratedDir) → its exact text. */
 export async function sdkGeneratedFiles(document: object): Promise<Record<string, string>> {
   const types = astToString(await openapiTS(structuredClone(document) as never, { alphabetize: false }));
-  const operations = `export const idempotentOperations: readonly string[] = ${JSON.stringify(idempotentOperations(document as { paths: Operations }), null, 2)};\n`;
+  const idempotent = idempotentOperations(document as { paths: Operations });
+  const operations = `export const idempotentOperations: readonly string[] = ${JSON.stringify(idempotent, null, 2)};\n`;
   return {
-    'openapi.ts': `${banner('Types of every path, operation and schema of the Elastic Caffe API (openapi-typescript).')}${types}`,
+    'openapi.ts':
+      banner('Types of every path, operation and schema of the Elastic Caffe API (openapi-typescript).') + types,
     'operations.ts': `${banner('Run-time facts about the operations (the types cannot carry them).')}${operations}`,
   };
 }

@@ -50,11 +50,13 @@ export function cliReference(program: Command): string {
   const out = [
     '# `ecaffe` command reference',
     '',
-    '<!-- Generated from packages/cli/src/program.ts by `npm run docs:cli`; a test fails when it is stale. Do not edit. -->',
+    '<!-- Generated from packages/cli/src/program.ts by `npm run docs:cli`; ' +
+      'a test fails when it is stale. Do not edit. -->',
     '',
     program.description(),
     '',
-    'Run it as `npx ecaffe …` in a clone after `npm ci` (or put `node_modules/.bin` on your PATH, or `npm link -w packages/cli`).',
+    'Run it as `npx ecaffe …` in a clone after `npm ci` ' +
+      '(or put `node_modules/.bin` on your PATH, or `npm link -w packages/cli`).',
     '',
     '## Global options',
     '',

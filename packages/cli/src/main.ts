@@ -34,7 +34,8 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
     const { describeRefusal } = require('./output') as typeof import('./output');
     const hint =
       error.status === 401
-        ? `\nsign in first: ecaffe login --local --tenant NAME (local system), or ecaffe login (Cognito); endpoint ${cli?.endpoint}`
+        ? '\nsign in first: ecaffe login --local --tenant NAME (local system), or ecaffe login (Cognito); ' +
+          `endpoint ${cli?.endpoint}`
         : error.status === 403
           ? '\nthis needs an admin (locally: ecaffe login --local --tenant NAME --admin)'
           : error.status === 429 && error.retryAfterSeconds !== undefined
@@ -45,7 +46,9 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
   if (error instanceof sdk.NetworkError)
     return {
       code: exitCodes.refused,
-      message: `${error.message}\nis the endpoint right (--endpoint, ECAFFE_ENDPOINT)? Locally, start the system with: npm start`,
+      message:
+        `${error.message}\nis the endpoint right (--endpoint, ECAFFE_ENDPOINT)? ` +
+        'Locally, start the system with: npm start',
     };
   if (error instanceof sdk.RecordFailedError) return { code: exitCodes.failed, message: `error: ${error.message}` };
   if (error instanceof sdk.UploadError)
@@ -57,7 +60,9 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
   const text = error instanceof Error ? error.message : String(error);
   return {
     code: exitCodes.refused,
-    message: `error: ${text}${debug && error instanceof Error && error.stack ? `\n${error.stack}` : '\n(run with --debug for details)'}`,
+    message:
+      `error: ${text}` +
+      (debug && error instanceof Error && error.stack ? `\n${error.stack}` : '\n(run with --debug for details)'),
   };
 }
 

@@ -64,7 +64,8 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n3 the job, dataset or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
+      '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n' +
+        '3 the job, dataset or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
     );
 
   program

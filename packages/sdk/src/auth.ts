@@ -61,7 +61,8 @@ export async function fetchLocalToken(options: LocalTokenOptions): Promise<strin
   const body = (await response.json().catch(() => ({}))) as { token?: string; detail?: string };
   if (!response.ok || !body.token)
     throw new Error(
-      `${options.endpoint} gave no local token (${response.status}${body.detail ? `: ${body.detail}` : ''}); is it the local system (npm start)?`,
+      `${options.endpoint} gave no local token (${response.status}${body.detail ? `: ${body.detail}` : ''}); ` +
+        'is it the local system (npm start)?',
     );
   return body.token;
 }

@@ -97,7 +97,10 @@ export class ElasticCaffe {
     return classify({ api: this.resources, put: this.put }, classifierId, images, options);
   }
 
-  /** Any call by method and path (e.g. `/v1/training-jobs`), through the same auth and retries; never throws for a status. */
+  /**
+   * Any call by method and path (e.g. `/v1/training-jobs`), through the same auth and retries; never
+   * throws for a status.
+   */
   async request<T = unknown>(
     method: string,
     path: string,

@@ -62,7 +62,8 @@ async function initiate(
   if (!answer.AuthenticationResult?.IdToken)
     throw new SignInError(
       answer.ChallengeName
-        ? `Cognito asks for ${answer.ChallengeName} before it gives tokens; complete it once (e.g. with the AWS CLI: aws cognito-idp respond-to-auth-challenge), then sign in again`
+        ? `Cognito asks for ${answer.ChallengeName} before it gives tokens; complete it once ` +
+            '(e.g. with the AWS CLI: aws cognito-idp respond-to-auth-challenge), then sign in again'
         : 'Cognito answered without tokens',
     );
   return answer.AuthenticationResult;

@@ -51,7 +51,8 @@ export class NetworkError extends Error {
     override readonly cause: unknown,
   ) {
     super(
-      `could not reach ${new URL(url).origin}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+      `could not reach ${new URL(url).origin}: ` +
+        (cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)),
     );
   }
 }

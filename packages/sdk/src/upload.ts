@@ -75,7 +75,8 @@ export async function upload(
     const datafile = await api.datafiles.get(options.resume);
     if (datafile.sizeBytes !== source.size)
       throw new UploadError(
-        `${options.resume} was started with ${datafile.sizeBytes} bytes, but this source has ${source.size}: it is not the same file`,
+        `${options.resume} was started with ${datafile.sizeBytes} bytes, ` +
+          `but this source has ${source.size}: it is not the same file`,
         options.resume,
         true,
       );
@@ -122,7 +123,8 @@ export async function upload(
     return await api.datafiles.complete(datafileId);
   } catch (error) {
     const multipart = instructions.method === 'multipart';
-    if (!multipart && !options.resume) await api.datafiles.delete(datafileId).catch(() => undefined); // nothing resumable is left behind
+    // Nothing resumable is left behind.
+    if (!multipart && !options.resume) await api.datafiles.delete(datafileId).catch(() => undefined);
     if (error instanceof ApiError) throw error;
     const how = multipart ? `; the parts already stored stay: resume with { resume: '${datafileId}' }` : '';
     throw new UploadError(

@@ -1,4 +1,7 @@
-/** `ecaffe datafiles upload PATH`: a file as is, a folder as a plain tar made on the fly; multipart uploads resume with --resume. */
+/**
+ * `ecaffe datafiles upload PATH`: a file as is, a folder as a plain tar made on the fly; multipart
+ * uploads resume with --resume.
+ */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UploadError, isAbort, type CreateDatafile, type Datafile } from '@elastic-caffe/sdk';
@@ -43,6 +46,7 @@ export async function upload(cli: Cli, [target]: string[], options: UploadFlags)
   if (cli.json) return cli.emit(datafile);
   cli.print(datafile.id);
   cli.say(
-    `datafile ${datafile.id} ${datafile.status}${datafile.labels ? `: ${datafile.labels.length} labels, ${datafile.entries} entries` : ''}`,
+    `datafile ${datafile.id} ${datafile.status}` +
+      (datafile.labels ? `: ${datafile.labels.length} labels, ${datafile.entries} entries` : ''),
   );
 }

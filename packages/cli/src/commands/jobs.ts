@@ -104,7 +104,8 @@ export async function resume(
     if (cli.json) return cli.emit(job);
     cli.print(job.id);
     return cli.say(
-      `training job ${job.id} continues ${source.id} to iteration ${options.maxIter}; follow it with: ecaffe jobs watch ${job.id}`,
+      `training job ${job.id} continues ${source.id} to iteration ${options.maxIter}; ` +
+        `follow it with: ecaffe jobs watch ${job.id}`,
     );
   }
   if (!cli.json)

@@ -50,7 +50,8 @@ export async function login(cli: Cli, _args: string[], options: LoginFlags): Pro
   if (options.local) {
     if (!options.tenant) throw new CliError('--local needs --tenant NAME', exitCodes.usage);
     const { fetchLocalToken } = require('@elastic-caffe/sdk') as typeof import('@elastic-caffe/sdk');
-    await fetchLocalToken({ endpoint, tenant: options.tenant, ...(options.admin ? { admin: true } : {}) }); // proves the route answers
+    // Proves the route answers.
+    await fetchLocalToken({ endpoint, tenant: options.tenant, ...(options.admin ? { admin: true } : {}) });
     auth = { kind: 'local', tenant: options.tenant, ...(options.admin ? { admin: true } : {}) };
   } else if (options.iam) {
     const region = options.region ?? (previous?.kind === 'iam' ? previous.region : undefined) ?? cli.env.AWS_REGION;
@@ -63,7 +64,8 @@ export async function login(cli: Cli, _args: string[], options: LoginFlags): Pro
     const username = options.username ?? known?.username;
     if (!region || !clientId || !username)
       throw new CliError(
-        "Cognito sign-in needs --region, --client-id and --username the first time (the stack's Region and UserPoolClientId outputs)",
+        'Cognito sign-in needs --region, --client-id and --username the first time ' +
+          "(the stack's Region and UserPoolClientId outputs)",
         exitCodes.usage,
         'for the local system: ecaffe login --local --tenant NAME',
       );

@@ -113,7 +113,8 @@ export async function finish(cli: Cli, job: TrainingJob, download?: string): Pro
   const accuracy = job.progress.testOutputs.accuracy;
   if (!cli.json)
     cli.say(
-      `training job ${job.id} succeeded at iteration ${job.progress.iteration}${accuracy !== undefined ? `, test accuracy ${(accuracy * 100).toFixed(1)}%` : ''}`,
+      `training job ${job.id} succeeded at iteration ${job.progress.iteration}` +
+        (accuracy !== undefined ? `, test accuracy ${(accuracy * 100).toFixed(1)}%` : ''),
     );
   if (download) {
     const files = await downloadBundle(cli, job.id, download);
