@@ -128,13 +128,17 @@ afterAll(async () => {
   await tc?.stop();
 });
 
-it('the image was built from container/Dockerfile.classify on the debootstrapped base with Node 22 from the registry', async () => {
-  expect(image.baseImage).toBe('docker.io/library/debian:bullseye-slim');
-  expect(image.nodeImage).toBe(`localhost/elastic-caffe-node:v${registryNode.version}-npm${registryNode.npm}`);
-  const { config } = await inspectImage(image.name);
-  expect(config.Entrypoint).toEqual(['/usr/local/bin/node', '/opt/aws-lambda-ric/index.mjs']);
-  expect(config.Env).toEqual(expect.arrayContaining(['LAMBDA_TASK_ROOT=/var/task', '_HANDLER=handler.handler']));
-});
+it(
+  'the image was built from container/Dockerfile.classify on ' +
+    'the debootstrapped base with Node 22 from the registry',
+  async () => {
+    expect(image.baseImage).toBe('docker.io/library/debian:bullseye-slim');
+    expect(image.nodeImage).toBe(`localhost/elastic-caffe-node:v${registryNode.version}-npm${registryNode.npm}`);
+    const { config } = await inspectImage(image.name);
+    expect(config.Entrypoint).toEqual(['/usr/local/bin/node', '/opt/aws-lambda-ric/index.mjs']);
+    expect(config.Env).toEqual(expect.arrayContaining(['LAMBDA_TASK_ROOT=/var/task', '_HANDLER=handler.handler']));
+  },
+);
 
 it('a cold request through the gateway runs in the image and answers as the local classify route does', async () => {
   const answer = await api.request<Result>('POST', url(), { images: pngs(0, 8), topK: 3 });

@@ -77,64 +77,68 @@ test('login --local keeps the profile in a file only its owner can read', async 
   expect((await stat(path.join(work, 'config', 'config.json'))).mode & 0o777).toBe(0o600);
 });
 
-test('train on a folder succeeds; with --json every stdout line is JSON and the final record is last; the bundle loads in Caffe', async () => {
-  const bundle = path.join(work, 'model');
-  const run = await ecaffe(
-    [
-      '--json',
-      'train',
-      files.data,
-      '--net',
-      files.net,
-      '--solver',
-      files.solver,
-      '--split',
-      '0.8',
-      '--download',
-      bundle,
-    ],
-    env,
-  );
+test(
+  'train on a folder succeeds; with --json every stdout line is ' +
+    'JSON and the final record is last; the bundle loads in Caffe',
+  async () => {
+    const bundle = path.join(work, 'model');
+    const run = await ecaffe(
+      [
+        '--json',
+        'train',
+        files.data,
+        '--net',
+        files.net,
+        '--solver',
+        files.solver,
+        '--split',
+        '0.8',
+        '--download',
+        bundle,
+      ],
+      env,
+    );
 
-  expect(run.code).toBe(0);
-  const lines = parseLines(run.stdout);
-  const final = lines.at(-1) as unknown as TrainingJob;
-  expect(final).toMatchObject({ status: 'succeeded', progress: { iteration: 60, maxIterations: 60 } });
-  expect(lines.some((l) => l.event === 'upload' && l.sentBytes === l.totalBytes)).toBe(true);
-  expect(lines.filter((l) => typeof l.id === 'string' && l.id.startsWith('ds_') && l.status === 'ready')).toHaveLength(
-    1,
-  );
-  expect(lines.filter((l) => l.id === final.id).length).toBeGreaterThan(1);
-  trained.job = final.id;
-  trained.dataset = final.datasetId;
-  const dataset = await sdk.datasets.get(final.datasetId);
-  expect(
-    Object.values(dataset.counts!.training).reduce((a, b) => a + b) +
-      Object.values(dataset.counts!.testing).reduce((a, b) => a + b),
-  ).toBe(400);
+    expect(run.code).toBe(0);
+    const lines = parseLines(run.stdout);
+    const final = lines.at(-1) as unknown as TrainingJob;
+    expect(final).toMatchObject({ status: 'succeeded', progress: { iteration: 60, maxIterations: 60 } });
+    expect(lines.some((l) => l.event === 'upload' && l.sentBytes === l.totalBytes)).toBe(true);
+    expect(
+      lines.filter((l) => typeof l.id === 'string' && l.id.startsWith('ds_') && l.status === 'ready'),
+    ).toHaveLength(1);
+    expect(lines.filter((l) => l.id === final.id).length).toBeGreaterThan(1);
+    trained.job = final.id;
+    trained.dataset = final.datasetId;
+    const dataset = await sdk.datasets.get(final.datasetId);
+    expect(
+      Object.values(dataset.counts!.training).reduce((a, b) => a + b) +
+        Object.values(dataset.counts!.testing).reduce((a, b) => a + b),
+    ).toBe(400);
 
-  expect((await readdir(bundle)).sort()).toEqual([
-    'deploy.prototxt',
-    'labels.txt',
-    'model.caffemodel',
-    'preprocessing.json',
-  ]);
-  const caffe = new InferenceProcess();
-  try {
-    await caffe.load({
-      key: 'downloaded',
-      deploy: path.join(bundle, 'deploy.prototxt'),
-      weights: path.join(bundle, 'model.caffemodel'),
-      input: 'data',
-      output: 'prob',
-    });
-    const [probabilities] = await caffe.classify('downloaded', [1, 28, 28], [new Float32Array(28 * 28)]);
-    expect(probabilities).toHaveLength(10);
-    expect([...probabilities!].reduce((a, b) => a + b)).toBeCloseTo(1, 3);
-  } finally {
-    caffe.close();
-  }
-});
+    expect((await readdir(bundle)).sort()).toEqual([
+      'deploy.prototxt',
+      'labels.txt',
+      'model.caffemodel',
+      'preprocessing.json',
+    ]);
+    const caffe = new InferenceProcess();
+    try {
+      await caffe.load({
+        key: 'downloaded',
+        deploy: path.join(bundle, 'deploy.prototxt'),
+        weights: path.join(bundle, 'model.caffemodel'),
+        input: 'data',
+        output: 'prob',
+      });
+      const [probabilities] = await caffe.classify('downloaded', [1, 28, 28], [new Float32Array(28 * 28)]);
+      expect(probabilities).toHaveLength(10);
+      expect([...probabilities!].reduce((a, b) => a + b)).toBeCloseTo(1, 3);
+    } finally {
+      caffe.close();
+    }
+  },
+);
 
 test('one-shot commands print exactly one JSON document with --json, and tables without', async () => {
   const single = async (args: string[]) => {
@@ -318,39 +322,42 @@ test('an interrupted multipart upload resumes where it stopped: only the missing
   delete process.env.ELASTIC_CAFFE_UPLOAD_PART_BYTES;
 });
 
-test('classify on a folder larger than the synchronous limit goes through a classify job, results in input order', async () => {
-  const classifier = await ecaffe(['--json', 'classifiers', 'create', trained.job], env);
-  expect(classifier.code).toBe(0);
-  const classifierId = (JSON.parse(classifier.stdout) as { id: string }).id;
-  const images = path.join(work, 'to-classify');
-  await writeFashionMnistFolders({ dataDir: await ensureFashionMnist(), split: 'test', count: 80, out: images });
+test(
+  'classify on a folder larger than the synchronous limit ' + 'goes through a classify job, results in input order',
+  async () => {
+    const classifier = await ecaffe(['--json', 'classifiers', 'create', trained.job], env);
+    expect(classifier.code).toBe(0);
+    const classifierId = (JSON.parse(classifier.stdout) as { id: string }).id;
+    const images = path.join(work, 'to-classify');
+    await writeFashionMnistFolders({ dataDir: await ensureFashionMnist(), split: 'test', count: 80, out: images });
 
-  const run = await ecaffe(['--json', 'classify', classifierId, images, '--top', '3'], env);
+    const run = await ecaffe(['--json', 'classify', classifierId, images, '--top', '3'], env);
 
-  expect(run.code).toBe(0);
-  const { results } = JSON.parse(run.stdout) as {
-    results: Array<{ image: string; top: Array<{ label: string; probability: number }> }>;
-  };
-  const expected = (
-    await Promise.all(
-      fashionMnistFolders.map(async (folder) =>
-        (await readdir(path.join(images, folder)).catch(() => [])).map((f) => path.join(images, folder, f)),
-      ),
+    expect(run.code).toBe(0);
+    const { results } = JSON.parse(run.stdout) as {
+      results: Array<{ image: string; top: Array<{ label: string; probability: number }> }>;
+    };
+    const expected = (
+      await Promise.all(
+        fashionMnistFolders.map(async (folder) =>
+          (await readdir(path.join(images, folder)).catch(() => [])).map((f) => path.join(images, folder, f)),
+        ),
+      )
     )
-  )
-    .flat()
-    .sort();
-  expect(results.map((r) => r.image)).toEqual(expected);
-  expect(results.every((r) => r.top.length === 3)).toBe(true);
-  const correct = results.filter((r) => r.top[0]!.label === path.basename(path.dirname(r.image))).length;
-  expect(correct / results.length).toBeGreaterThan(0.3); // chance is 0.1
-  expect(
-    (await sdk.classifyJobs.list()).items.some((j) => j.classifierId === classifierId && j.status === 'succeeded'),
-  ).toBe(true);
+      .flat()
+      .sort();
+    expect(results.map((r) => r.image)).toEqual(expected);
+    expect(results.every((r) => r.top.length === 3)).toBe(true);
+    const correct = results.filter((r) => r.top[0]!.label === path.basename(path.dirname(r.image))).length;
+    expect(correct / results.length).toBeGreaterThan(0.3); // chance is 0.1
+    expect(
+      (await sdk.classifyJobs.list()).items.some((j) => j.classifierId === classifierId && j.status === 'succeeded'),
+    ).toBe(true);
 
-  // The same images one synchronous batch at a time give the same top labels.
-  const sync = await ecaffe(['--json', 'classify', classifierId, ...expected.slice(0, 10)], env);
-  expect((JSON.parse(sync.stdout) as { results: typeof results }).results.map((r) => r.top[0]!.label)).toEqual(
-    results.slice(0, 10).map((r) => r.top[0]!.label),
-  );
-});
+    // The same images one synchronous batch at a time give the same top labels.
+    const sync = await ecaffe(['--json', 'classify', classifierId, ...expected.slice(0, 10)], env);
+    expect((JSON.parse(sync.stdout) as { results: typeof results }).results.map((r) => r.top[0]!.label)).toEqual(
+      results.slice(0, 10).map((r) => r.top[0]!.label),
+    );
+  },
+);

@@ -47,7 +47,8 @@ async function refused(
 
 test('hostile nets and solvers are refused with 400 at their line and column, and nothing is stored', async () => {
   const hdf5Output =
-    'layer {\n  name: "out"\n  type: "HDF5Output"\n  bottom: "ip"\n  bottom: "label"\n  hdf5_output_param { file_name: "/tmp/pwned.h5" }\n}\n';
+    'layer {\n  name: "out"\n  type: "HDF5Output"\n  bottom: "ip"\n  bottom: ' +
+    '"label"\n  hdf5_output_param { file_name: "/tmp/pwned.h5" }\n}\n';
   const result = await refused(tinySolver(), tinyNet(hdf5Output));
   expect(result.status).toBe(400);
   expect(result.body.errors).toEqual([
@@ -74,38 +75,44 @@ test('hostile nets and solvers are refused with 400 at their line and column, an
   expect(existsSync('/tmp/pwned.h5')).toBe(false);
 });
 
-test('file fields the service rewrites point inside the job: /etc/passwd as a Data source trains from the LMDB', async () => {
-  // Arrange: a net reading /etc/passwd (as LevelDB) and a solver writing snapshots to /tmp.
-  const prefix = path.join(work, 'pwned-snapshot');
-  const net = tinyNet()
-    .replace('source: "train" batch_size: 10 backend: LMDB', 'source: "/etc/passwd" batch_size: 10 backend: LEVELDB')
-    .replace('source: "test"', 'source: "../../../../etc/shadow"')
-    .replace('transform_param { scale: 0.00390625 }', 'transform_param { scale: 0.00390625 mean_file: "/etc/shadow" }');
-  const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
-    name: 'rewritten',
-    datasetId,
-    solver: `net: "/etc/caffe/net.prototxt"\n${tinySolver(20)}snapshot_prefix: "${prefix}"\n`,
-    net,
-  });
+test(
+  'file fields the service rewrites point inside the job: ' + '/etc/passwd as a Data source trains from the LMDB',
+  async () => {
+    // Arrange: a net reading /etc/passwd (as LevelDB) and a solver writing snapshots to /tmp.
+    const prefix = path.join(work, 'pwned-snapshot');
+    const net = tinyNet()
+      .replace('source: "train" batch_size: 10 backend: LMDB', 'source: "/etc/passwd" batch_size: 10 backend: LEVELDB')
+      .replace('source: "test"', 'source: "../../../../etc/shadow"')
+      .replace(
+        'transform_param { scale: 0.00390625 }',
+        'transform_param { scale: 0.00390625 mean_file: "/etc/shadow" }',
+      );
+    const solver = await api.request<{ id: string }>('POST', '/v1/solvers', {
+      name: 'rewritten',
+      datasetId,
+      solver: `net: "/etc/caffe/net.prototxt"\n${tinySolver(20)}snapshot_prefix: "${prefix}"\n`,
+      net,
+    });
 
-  // Act
-  const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
-  const job = await api.waitFor<{ status: string; error?: string; model?: { iteration: number } }>(
-    `/v1/training-jobs/${queued.id}`,
-    (j) => ['succeeded', 'failed'].includes(j.status),
-  );
+    // Act
+    const queued = await api.request<{ id: string }>('POST', '/v1/training-jobs', { solverId: solver.id });
+    const job = await api.waitFor<{ status: string; error?: string; model?: { iteration: number } }>(
+      `/v1/training-jobs/${queued.id}`,
+      (j) => ['succeeded', 'failed'].includes(j.status),
+    );
 
-  // Assert: trained to the end on the dataset's LMDBs; nothing was read from or written to the named paths.
-  expect(job.error).toBeUndefined();
-  expect(job.status).toBe('succeeded');
-  expect(job.model?.iteration).toBe(20);
-  const log = await api.request<string>('GET', `/v1/training-jobs/${queued.id}/logs`);
-  expect(log.match(/Opened lmdb .*training-lmdb/g)).not.toBeNull();
-  expect(log.match(/Opened lmdb .*testing-lmdb/g)).not.toBeNull();
-  // mean_file is the dataset's mean image, whatever path the net names.
-  expect(log).toMatch(/Loading mean file from: \S+\/mean\.binaryproto/);
-  expect(log).not.toContain('/etc/passwd');
-  expect(log).not.toContain('/etc/shadow');
-  expect(log).not.toContain(prefix);
-  expect(existsSync(`${prefix}_iter_20.caffemodel`)).toBe(false);
-});
+    // Assert: trained to the end on the dataset's LMDBs; nothing was read from or written to the named paths.
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(job.model?.iteration).toBe(20);
+    const log = await api.request<string>('GET', `/v1/training-jobs/${queued.id}/logs`);
+    expect(log.match(/Opened lmdb .*training-lmdb/g)).not.toBeNull();
+    expect(log.match(/Opened lmdb .*testing-lmdb/g)).not.toBeNull();
+    // mean_file is the dataset's mean image, whatever path the net names.
+    expect(log).toMatch(/Loading mean file from: \S+\/mean\.binaryproto/);
+    expect(log).not.toContain('/etc/passwd');
+    expect(log).not.toContain('/etc/shadow');
+    expect(log).not.toContain(prefix);
+    expect(existsSync(`${prefix}_iter_20.caffemodel`)).toBe(false);
+  },
+);

@@ -21,31 +21,34 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
   });
 
-  test('every acknowledgment answers a real finding, on a resource (never a whole stack), with a written reason', () => {
-    // Record acknowledgments instead of applying them, then see what cdk-nag finds without them.
-    const acknowledged: Array<{ id: string; reason: string; scope: IConstruct }> = [];
-    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (
-      this: Validations,
-      ...rules
-    ) {
-      const scope = (this as unknown as { scope: IConstruct }).scope;
-      for (const rule of rules) if (rule.id.startsWith('AwsSolutions-')) acknowledged.push({ ...rule, scope });
-    });
-    let findings: string[];
-    try {
-      const { app } = create();
-      // Fails on the now unacknowledged findings, after the finding-specific acknowledgments ran.
-      expect(() => app.synth()).toThrow(/AwsSolutions-/);
-      findings = new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName);
-    } finally {
-      spy.mockRestore();
-    }
+  test(
+    'every acknowledgment answers a real finding, on a ' + 'resource (never a whole stack), with a written reason',
+    () => {
+      // Record acknowledgments instead of applying them, then see what cdk-nag finds without them.
+      const acknowledged: Array<{ id: string; reason: string; scope: IConstruct }> = [];
+      const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (
+        this: Validations,
+        ...rules
+      ) {
+        const scope = (this as unknown as { scope: IConstruct }).scope;
+        for (const rule of rules) if (rule.id.startsWith('AwsSolutions-')) acknowledged.push({ ...rule, scope });
+      });
+      let findings: string[];
+      try {
+        const { app } = create();
+        // Fails on the now unacknowledged findings, after the finding-specific acknowledgments ran.
+        expect(() => app.synth()).toThrow(/AwsSolutions-/);
+        findings = new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName);
+      } finally {
+        spy.mockRestore();
+      }
 
-    expect(acknowledged.length).toBeGreaterThan(0);
-    for (const { id, reason, scope } of acknowledged) {
-      expect(findings).toContain(id);
-      expect(Stack.isStack(scope)).toBe(false);
-      expect(reason.length).toBeGreaterThanOrEqual(40);
-    }
-  });
+      expect(acknowledged.length).toBeGreaterThan(0);
+      for (const { id, reason, scope } of acknowledged) {
+        expect(findings).toContain(id);
+        expect(Stack.isStack(scope)).toBe(false);
+        expect(reason.length).toBeGreaterThanOrEqual(40);
+      }
+    },
+  );
 });

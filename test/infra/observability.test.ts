@@ -49,23 +49,26 @@ const putsEventsOnBus = (roleId: string) =>
   );
 
 describe('the event bus', () => {
-  test('exists, and every function that writes records publishes on it: PutEvents on the bus and EVENT_BUS_NAME', () => {
-    stateless.resourceCountIs('AWS::Events::EventBus', 1);
-    const { stateless: stack } = synthesized;
-    const writers = [
-      ...routes
-        .filter((route) => route.access.table === 'readWrite')
-        .map((route) => stack.api.functions.get(routeKey(route))!),
-      stack.dispatcher,
-      stack.batchStateChange,
-      stack.uploadReceived,
-    ];
-    expect(writers.length).toBeGreaterThan(5);
-    for (const fn of writers) {
-      expect(environmentOf(fn)[envNames.eventBus]).toEqual({ Ref: busId() });
-      expect(putsEventsOnBus(logicalId(fn.executionRole))).toBe(true);
-    }
-  });
+  test(
+    'exists, and every function that writes records publishes ' + 'on it: PutEvents on the bus and EVENT_BUS_NAME',
+    () => {
+      stateless.resourceCountIs('AWS::Events::EventBus', 1);
+      const { stateless: stack } = synthesized;
+      const writers = [
+        ...routes
+          .filter((route) => route.access.table === 'readWrite')
+          .map((route) => stack.api.functions.get(routeKey(route))!),
+        stack.dispatcher,
+        stack.batchStateChange,
+        stack.uploadReceived,
+      ];
+      expect(writers.length).toBeGreaterThan(5);
+      for (const fn of writers) {
+        expect(environmentOf(fn)[envNames.eventBus]).toEqual({ Ref: busId() });
+        expect(putsEventsOnBus(logicalId(fn.executionRole))).toBe(true);
+      }
+    },
+  );
 
   test('read-only routes get neither', () => {
     const readers = routes
@@ -157,7 +160,8 @@ describe('alarms', () => {
       MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string };
     }>;
     expect(metrics.find((m) => m.Expression)!.Expression).toBe(
-      'IF(FILL(failed, 0) + FILL(succeeded, 0) >= 3, 100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)',
+      'IF(FILL(failed, 0) + FILL(succeeded, 0) >= 3, 100 * ' +
+        'FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)',
     );
     for (const outcome of ['failed', 'succeeded']) {
       const stat = metrics.find((m) => m.Id === outcome)!.MetricStat!;
@@ -168,22 +172,26 @@ describe('alarms', () => {
 });
 
 describe('the dashboard', () => {
-  test('shows queued, running, per-tenant running (SEARCH), finished by outcome, the dead-letter queue and dispatcher errors', () => {
-    const [dashboard] = Object.values(resources(stateless, 'AWS::CloudWatch::Dashboard'));
-    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const name of [
-      serviceMetrics.queued,
-      serviceMetrics.running,
-      serviceMetrics.finished,
-      serviceMetrics.oldestQueuedAge,
-      'ApproximateNumberOfMessagesVisible',
-      'Errors',
-    ])
-      expect(body).toContain(name);
-    expect(body).toContain(
-      `SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`,
-    );
-  });
+  test(
+    'shows queued, running, per-tenant running (SEARCH), finished ' +
+      'by outcome, the dead-letter queue and dispatcher errors',
+    () => {
+      const [dashboard] = Object.values(resources(stateless, 'AWS::CloudWatch::Dashboard'));
+      const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+      for (const name of [
+        serviceMetrics.queued,
+        serviceMetrics.running,
+        serviceMetrics.finished,
+        serviceMetrics.oldestQueuedAge,
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
+      ])
+        expect(body).toContain(name);
+      expect(body).toContain(
+        `SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`,
+      );
+    },
+  );
 });
 
 describe('configuration', () => {

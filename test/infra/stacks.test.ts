@@ -63,36 +63,42 @@ function routeFunctions(): Array<[(typeof routes)[number], RouteFunction]> {
 }
 
 describe('functions', () => {
-  test('one function per route plus the event functions, all but container routes nodejs22.x on arm64 with active tracing', () => {
-    const { stateless: stack } = synthesized;
-    const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
-    const eventFunctions = [
-      stack.dispatcher,
-      stack.batchStateChange,
-      stack.uploadReceived,
-      stack.deadLetter,
-      stack.reconciler,
-      stack.observability.jobMetrics,
-    ];
-    const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
+  test(
+    'one function per route plus the event functions, all but ' +
+      'container routes nodejs22.x on arm64 with active tracing',
+    () => {
+      const { stateless: stack } = synthesized;
+      const nodeRoutes = routeFunctions().filter(([route]) => route.runtime !== 'container');
+      const eventFunctions = [
+        stack.dispatcher,
+        stack.batchStateChange,
+        stack.uploadReceived,
+        stack.deadLetter,
+        stack.reconciler,
+        stack.observability.jobMetrics,
+      ];
+      const ours = [...nodeRoutes.map(([, fn]) => fn), ...eventFunctions];
 
-    expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
-    for (const fn of ours) {
-      expect(functionProps(fn)).toMatchObject({
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-        MemorySize: 512,
-        LoggingConfig: { LogFormat: 'JSON' },
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
+      expect(new Set(routeFunctions().map(([, fn]) => logicalId(fn))).size).toBe(routes.length);
+      for (const fn of ours) {
+        expect(functionProps(fn)).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: 512,
+          LoggingConfig: { LogFormat: 'JSON' },
+          Environment: {
+            Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' },
+          },
+        });
+      }
+      // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
+      const bundled = stateless.findResources('AWS::Lambda::Function', {
+        Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' },
       });
-    }
-    // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
-    const bundled = stateless.findResources('AWS::Lambda::Function', {
-      Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' },
-    });
-    expect(Object.keys(bundled)).toHaveLength(ours.length);
-  });
+      expect(Object.keys(bundled)).toHaveLength(ours.length);
+    },
+  );
 
   test('the reconciler runs every minute and may list and stop Batch jobs, never submit one', () => {
     const reconciler = logicalId(synthesized.stateless.reconciler);
@@ -147,22 +153,25 @@ describe('functions', () => {
     }
   });
 
-  test('cancelling a training job may terminate Batch jobs; deleting one may delete objects under tenants/ only', () => {
-    const cancel = synthesized.stateless.api.functions.get('POST /v1/training-jobs/{id}/cancel')!;
-    const remove = synthesized.stateless.api.functions.get('DELETE /v1/training-jobs/{id}')!;
-    expect(allowedActions(stateless, cancel.role!)).toContain('batch:TerminateJob');
-    const roleId = logicalId(remove.role as iam.Role);
-    const deletes = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
-      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
-      .flatMap(
-        (policy) =>
-          (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> })
-            .Statement,
-      )
-      .filter((statement) => [statement.Action].flat().includes('s3:DeleteObject'));
-    expect(deletes).toHaveLength(1);
-    expect(JSON.stringify(deletes[0]!.Resource)).toMatch(/\/tenants\/\*"\]\]\}$/);
-  });
+  test(
+    'cancelling a training job may terminate Batch jobs; ' + 'deleting one may delete objects under tenants/ only',
+    () => {
+      const cancel = synthesized.stateless.api.functions.get('POST /v1/training-jobs/{id}/cancel')!;
+      const remove = synthesized.stateless.api.functions.get('DELETE /v1/training-jobs/{id}')!;
+      expect(allowedActions(stateless, cancel.role!)).toContain('batch:TerminateJob');
+      const roleId = logicalId(remove.role as iam.Role);
+      const deletes = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap(
+          (policy) =>
+            (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> })
+              .Statement,
+        )
+        .filter((statement) => [statement.Action].flat().includes('s3:DeleteObject'));
+      expect(deletes).toHaveLength(1);
+      expect(JSON.stringify(deletes[0]!.Resource)).toMatch(/\/tenants\/\*"\]\]\}$/);
+    },
+  );
 
   test('no function role carries an AWS managed policy', () => {
     for (const [, fn] of routeFunctions()) {
@@ -270,53 +279,59 @@ describe('data', () => {
     });
   });
 
-  test('the data bucket is private, versioned, encrypted, logged and takes browser PUT/GET from the CORS origins', () => {
-    const dataBucket = logicalId(synthesized.stateful.bucket);
-    expect(resource(stateful, dataBucket).Properties).toMatchObject({
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(synthesized.stateful.logsBucket) } },
-      CorsConfiguration: {
-        CorsRules: [
-          {
-            AllowedMethods: ['PUT', 'GET'],
-            AllowedOrigins: ['*'],
-            ExposedHeaders: ['ETag'],
-            AllowedHeaders: ['*'],
-            MaxAge: 3600,
-          },
-        ],
-      },
-    });
-    stateful.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })]),
-      },
-    });
-  });
+  test(
+    'the data bucket is private, versioned, encrypted, ' + 'logged and takes browser PUT/GET from the CORS origins',
+    () => {
+      const dataBucket = logicalId(synthesized.stateful.bucket);
+      expect(resource(stateful, dataBucket).Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(synthesized.stateful.logsBucket) } },
+        CorsConfiguration: {
+          CorsRules: [
+            {
+              AllowedMethods: ['PUT', 'GET'],
+              AllowedOrigins: ['*'],
+              ExposedHeaders: ['ETag'],
+              AllowedHeaders: ['*'],
+              MaxAge: 3600,
+            },
+          ],
+        },
+      });
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })]),
+        },
+      });
+    },
+  );
 
-  test("the API's CORS lets a browser send idempotency keys and correlation ids, and read what the API answers with", () => {
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({
-        AllowHeaders: Match.arrayWith([
-          'authorization',
-          'content-type',
-          'idempotency-key',
-          'x-correlation-id',
-          'range',
-        ]),
-        ExposeHeaders: Match.arrayWith(['location', 'retry-after', 'x-correlation-id', 'x-next-offset']),
-      }),
-    });
-  });
+  test(
+    "the API's CORS lets a browser send idempotency keys and " + 'correlation ids, and read what the API answers with',
+    () => {
+      stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({
+          AllowHeaders: Match.arrayWith([
+            'authorization',
+            'content-type',
+            'idempotency-key',
+            'x-correlation-id',
+            'range',
+          ]),
+          ExposeHeaders: Match.arrayWith(['location', 'retry-after', 'x-correlation-id', 'x-next-offset']),
+        }),
+      });
+    },
+  );
 
   test('both bucket policies deny requests without TLS', () => {
     for (const bucket of [synthesized.stateful.bucket, synthesized.stateful.logsBucket]) {
@@ -355,16 +370,20 @@ describe('data', () => {
 });
 
 describe('background work', () => {
-  test('the dispatcher reads the jobs queue in batches, reports item failures and finishes within the visibility timeout', () => {
-    const { dispatcher } = synthesized.stateless;
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(dispatcher) },
-      BatchSize: jobsQueue.batchSize,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-    });
-    expect(functionProps(dispatcher).Timeout).toBe(jobsQueue.dispatcherTimeoutSeconds);
-    expect(jobsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * jobsQueue.dispatcherTimeoutSeconds);
-  });
+  test(
+    'the dispatcher reads the jobs queue in batches, reports ' +
+      'item failures and finishes within the visibility timeout',
+    () => {
+      const { dispatcher } = synthesized.stateless;
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(dispatcher) },
+        BatchSize: jobsQueue.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(functionProps(dispatcher).Timeout).toBe(jobsQueue.dispatcherTimeoutSeconds);
+      expect(jobsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * jobsQueue.dispatcherTimeoutSeconds);
+    },
+  );
 
   test('the dead-letter function reads the jobs DLQ (poison messages) and reports item failures', () => {
     const { deadLetter } = synthesized.stateless;
@@ -431,25 +450,28 @@ describe('background work', () => {
     });
   });
 
-  test('the compute environment is spot GPU from 0 vCPUs, only the configured instance types, on the NVIDIA AMI', () => {
-    stateless.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
-      Type: 'managed',
-      ComputeResources: {
-        Type: 'SPOT',
-        AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
-        MinvCpus: 0,
-        MaxvCpus: 16,
-        InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge'],
-        Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
-      },
-    });
-    stateless.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: {
-        MetadataOptions: { HttpTokens: 'required' },
-        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
-      },
-    });
-  });
+  test(
+    'the compute environment is spot GPU from 0 vCPUs, ' + 'only the configured instance types, on the NVIDIA AMI',
+    () => {
+      stateless.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+        Type: 'managed',
+        ComputeResources: {
+          Type: 'SPOT',
+          AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
+          MinvCpus: 0,
+          MaxvCpus: 16,
+          InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge'],
+          Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
+        },
+      });
+      stateless.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: {
+          MetadataOptions: { HttpTokens: 'required' },
+          BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+        },
+      });
+    },
+  );
 
   test('batch state changes of our job queue, and only those, reach the status function', () => {
     const { worker, batchStateChange } = synthesized.stateless;
@@ -486,62 +508,70 @@ describe('background work', () => {
     ]);
   });
 
-  test('the worker image is built for x86_64 from the GPU Dockerfile and a context of only the bundle, the inference server, the shared build steps and Dockerfiles', () => {
-    const images = synthesized.dockerImages;
-    expect(images).toHaveLength(2); // the worker's and the classify function's
-    const image = images.find((candidate) => candidate.source.dockerFile !== classifyDockerfile);
-    expect(image?.source).toMatchObject({ dockerFile: 'Dockerfile.gpu', platform: 'linux/amd64' });
+  test(
+    'the worker image is built for x86_64 from the GPU Dockerfile and a context of ' +
+      'only the bundle, the inference server, the shared build steps and Dockerfiles',
+    () => {
+      const images = synthesized.dockerImages;
+      expect(images).toHaveLength(2); // the worker's and the classify function's
+      const image = images.find((candidate) => candidate.source.dockerFile !== classifyDockerfile);
+      expect(image?.source).toMatchObject({ dockerFile: 'Dockerfile.gpu', platform: 'linux/amd64' });
 
-    const context = path.join(synthesized.assembly.directory, image!.source.directory);
-    const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-    expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
-      [
-        ...[
-          '.dockerignore',
-          'Dockerfile',
-          'Dockerfile.gpu',
-          path.join('build', 'worker.js'),
-          path.join('inference', 'server.py'),
-        ],
-        ...[path.join('steps', 'caffe-runtime.sh'), path.join('steps', 'check-runtime.sh')],
-      ].sort(),
-    );
-    expect(fs.readFileSync(path.join(context, 'inference', 'server.py'), 'utf8')).toBe(
-      fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
-    );
-    // The job definition runs exactly this image.
-    const { jobDefinition } = synthesized.stateless.worker;
-    const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as {
-      Image: unknown;
-    };
-    const imageUri = JSON.stringify(container.Image);
-    expect(imageUri).toContain(`:${image!.hash}`);
-  });
+      const context = path.join(synthesized.assembly.directory, image!.source.directory);
+      const files = fs.readdirSync(context, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      expect(files.map((entry) => path.relative(context, path.join(entry.parentPath, entry.name))).sort()).toEqual(
+        [
+          ...[
+            '.dockerignore',
+            'Dockerfile',
+            'Dockerfile.gpu',
+            path.join('build', 'worker.js'),
+            path.join('inference', 'server.py'),
+          ],
+          ...[path.join('steps', 'caffe-runtime.sh'), path.join('steps', 'check-runtime.sh')],
+        ].sort(),
+      );
+      expect(fs.readFileSync(path.join(context, 'inference', 'server.py'), 'utf8')).toBe(
+        fs.readFileSync(path.join(__dirname, '..', '..', 'container', 'inference', 'server.py'), 'utf8'),
+      );
+      // The job definition runs exactly this image.
+      const { jobDefinition } = synthesized.stateless.worker;
+      const container = resource(stateless, logicalId(jobDefinition)).Properties.ContainerProperties as {
+        Image: unknown;
+      };
+      const imageUri = JSON.stringify(container.Image);
+      expect(imageUri).toContain(`:${image!.hash}`);
+    },
+  );
 });
 
 describe('the classify function (a container image with Caffe)', () => {
   const classifyRoutes = routes.filter((route) => route.runtime === 'container');
   const classify = (): RouteFunction => synthesized.stateless.api.functions.get('POST /v1/classifiers/{id}/classify')!;
 
-  test('is the only container route, and its function is an x86_64 image with 2 GB, 29 s, tracing and JSON logs to its own group', () => {
-    expect(classifyRoutes.map(routeKey)).toEqual(['POST /v1/classifiers/{id}/classify']);
-    const props = functionProps(classify());
+  test(
+    'is the only container route, and its function is an x86_64 ' +
+      'image with 2 GB, 29 s, tracing and JSON logs to its own group',
+    () => {
+      expect(classifyRoutes.map(routeKey)).toEqual(['POST /v1/classifiers/{id}/classify']);
+      const props = functionProps(classify());
 
-    expect(props).toMatchObject({
-      PackageType: 'Image',
-      Architectures: ['x86_64'],
-      MemorySize: 2048,
-      Timeout: 29,
-      TracingConfig: { Mode: 'Active' },
-      LoggingConfig: {
-        LogFormat: 'JSON',
-        LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) },
-      },
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
-    });
-    expect(props.Runtime).toBeUndefined();
-    expect(props.Handler).toBeUndefined();
-  });
+      expect(props).toMatchObject({
+        PackageType: 'Image',
+        Architectures: ['x86_64'],
+        MemorySize: 2048,
+        Timeout: 29,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: {
+          LogFormat: 'JSON',
+          LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) },
+        },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
+      });
+      expect(props.Runtime).toBeUndefined();
+      expect(props.Handler).toBeUndefined();
+    },
+  );
 
   test('may read the table and the objects under tenants/, and write neither', () => {
     const actions = allowedActions(stateless, classify().role!);
@@ -555,23 +585,27 @@ describe('the classify function (a container image with Caffe)', () => {
     expect(variables[envNames.bucket]).toBeDefined();
   });
 
-  test('runs the classify image, built for linux/amd64 from Dockerfile.classify and a context of only the handler bundle, server.py and the shared build steps', () => {
-    const image = synthesized.dockerImages.find((candidate) => candidate.source.dockerFile === classifyDockerfile);
-    expect(image?.source.platform).toBe('linux/amd64');
+  test(
+    'runs the classify image, built for linux/amd64 from Dockerfile.classify and ' +
+      'a context of only the handler bundle, server.py and the shared build steps',
+    () => {
+      const image = synthesized.dockerImages.find((candidate) => candidate.source.dockerFile === classifyDockerfile);
+      expect(image?.source.platform).toBe('linux/amd64');
 
-    const context = path.join(synthesized.assembly.directory, image!.source.directory);
-    const files = fs
-      .readdirSync(context, { recursive: true, encoding: 'utf8' })
-      .filter((file) => fs.statSync(path.join(context, file)).isFile());
-    expect(files.sort()).toEqual([...classifyImageFiles].sort());
-    const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', '..', 'container', file), 'utf8');
-    expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(source('inference/server.py'));
-    for (const step of ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'])
-      expect(fs.readFileSync(path.join(context, step), 'utf8')).toBe(source(step));
-    expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(
-      `:${image!.hash}`,
-    );
-  });
+      const context = path.join(synthesized.assembly.directory, image!.source.directory);
+      const files = fs
+        .readdirSync(context, { recursive: true, encoding: 'utf8' })
+        .filter((file) => fs.statSync(path.join(context, file)).isFile());
+      expect(files.sort()).toEqual([...classifyImageFiles].sort());
+      const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', '..', 'container', file), 'utf8');
+      expect(fs.readFileSync(path.join(context, 'server.py'), 'utf8')).toBe(source('inference/server.py'));
+      for (const step of ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'])
+        expect(fs.readFileSync(path.join(context, step), 'utf8')).toBe(source(step));
+      expect(JSON.stringify((functionProps(classify()).Code as { ImageUri: unknown }).ImageUri)).toContain(
+        `:${image!.hash}`,
+      );
+    },
+  );
 });
 
 describe('network', () => {
@@ -639,21 +673,25 @@ describe('Batch workers', () => {
     });
   });
 
-  test("the instances' ECS agent waits 120 s between SIGTERM and SIGKILL and drains on a spot interruption notice (MIME multi-part user data)", () => {
-    const templates = Object.values(stateless.findResources('AWS::EC2::LaunchTemplate')) as Resource[];
-    expect(templates).toHaveLength(1);
-    const userData = JSON.stringify((templates[0]!.Properties.LaunchTemplateData as { UserData: unknown }).UserData);
-    expect(userData).toMatch(/^\{"Fn::Base64":\{"Fn::Join":\["",\["Content-Type: multipart\/mixed; boundary=/);
-    expect(userData).toContain('echo ECS_CONTAINER_STOP_TIMEOUT=120s >> /etc/ecs/ecs.config');
-    expect(userData).toContain('echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config');
-    // Every compute environment launches with it.
-    const launchTemplateId = { Ref: Object.keys(stateless.findResources('AWS::EC2::LaunchTemplate'))[0] };
-    for (const environment of synthesized.stateless.worker.gpu.computeEnvironments) {
-      expect(resource(stateless, logicalId(environment)).Properties.ComputeResources).toMatchObject({
-        LaunchTemplate: { LaunchTemplateId: launchTemplateId },
-      });
-    }
-  });
+  test(
+    "the instances' ECS agent waits 120 s between SIGTERM and SIGKILL and " +
+      'drains on a spot interruption notice (MIME multi-part user data)',
+    () => {
+      const templates = Object.values(stateless.findResources('AWS::EC2::LaunchTemplate')) as Resource[];
+      expect(templates).toHaveLength(1);
+      const userData = JSON.stringify((templates[0]!.Properties.LaunchTemplateData as { UserData: unknown }).UserData);
+      expect(userData).toMatch(/^\{"Fn::Base64":\{"Fn::Join":\["",\["Content-Type: multipart\/mixed; boundary=/);
+      expect(userData).toContain('echo ECS_CONTAINER_STOP_TIMEOUT=120s >> /etc/ecs/ecs.config');
+      expect(userData).toContain('echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config');
+      // Every compute environment launches with it.
+      const launchTemplateId = { Ref: Object.keys(stateless.findResources('AWS::EC2::LaunchTemplate'))[0] };
+      for (const environment of synthesized.stateless.worker.gpu.computeEnvironments) {
+        expect(resource(stateless, logicalId(environment)).Properties.ComputeResources).toMatchObject({
+          LaunchTemplate: { LaunchTemplateId: launchTemplateId },
+        });
+      }
+    },
+  );
 
   test('the worker logs to its own CloudWatch log group, kept for the configured days', () => {
     const { worker } = synthesized.stateless;
@@ -700,23 +738,27 @@ describe('the worker identity', () => {
     });
   });
 
-  test("the tenant role reaches only the table's items and the objects under tenants/ (the session policy narrows it to one tenant)", () => {
-    const { tenantRole } = synthesized.stateless.worker;
-    const actions = allowedActions(stateless, tenantRole);
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-        's3:GetObject',
-        's3:PutObject',
-        's3:PutObjectTagging',
-      ]),
-    );
-    // Publishing job state events (on the stack's one bus) is the only other thing it may do.
-    expect(actions.filter((action) => /^(sqs|batch|sts|iam|events):|^s3:Delete|^\*$/.test(action))).toEqual([
-      'events:PutEvents',
-    ]);
-  });
+  test(
+    "the tenant role reaches only the table's items and the objects " +
+      'under tenants/ (the session policy narrows it to one tenant)',
+    () => {
+      const { tenantRole } = synthesized.stateless.worker;
+      const actions = allowedActions(stateless, tenantRole);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          's3:GetObject',
+          's3:PutObject',
+          's3:PutObjectTagging',
+        ]),
+      );
+      // Publishing job state events (on the stack's one bus) is the only other thing it may do.
+      expect(actions.filter((action) => /^(sqs|batch|sts|iam|events):|^s3:Delete|^\*$/.test(action))).toEqual([
+        'events:PutEvents',
+      ]);
+    },
+  );
 
   test('the job definition tells the worker which role to assume, and its region', () => {
     const { jobDefinition, tenantRole } = synthesized.stateless.worker;
@@ -733,25 +775,29 @@ describe('the worker identity', () => {
 });
 
 describe('storage hygiene and logs', () => {
-  test('intermediate snapshots (tagged) expire after 14 days and their old versions a day later; nothing else is matched by the tag rule', () => {
-    const rules = (
-      resource(stateful, logicalId(synthesized.stateful.bucket)).Properties.LifecycleConfiguration as {
-        Rules: unknown[];
-      }
-    ).Rules;
-    expect(rules).toEqual(
-      expect.arrayContaining([
-        {
-          Id: 'ExpireIntermediateSnapshots',
-          Status: 'Enabled',
-          TagFilters: [{ Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value }],
-          ExpirationInDays: 14,
-          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-        },
-        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
-      ]),
-    );
-  });
+  test(
+    'intermediate snapshots (tagged) expire after 14 days and their ' +
+      'old versions a day later; nothing else is matched by the tag rule',
+    () => {
+      const rules = (
+        resource(stateful, logicalId(synthesized.stateful.bucket)).Properties.LifecycleConfiguration as {
+          Rules: unknown[];
+        }
+      ).Rules;
+      expect(rules).toEqual(
+        expect.arrayContaining([
+          {
+            Id: 'ExpireIntermediateSnapshots',
+            Status: 'Enabled',
+            TagFilters: [{ Key: intermediateSnapshotTag.key, Value: intermediateSnapshotTag.value }],
+            ExpirationInDays: 14,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          },
+          expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+        ]),
+      );
+    },
+  );
 
   test('every log group of the stateless stack keeps its logs for the configured 30 days', () => {
     const groups = Object.values(stateless.findResources('AWS::Logs::LogGroup')) as Resource[];
@@ -796,11 +842,14 @@ describe('outputs', () => {
 });
 
 describe('idle cost', () => {
-  test('nothing in either template bills by the hour while idle; the only fixed monthly fees are the accepted ones', () => {
-    for (const template of [stateful, stateless]) {
-      const findings = idleCostFindings(template.toJSON());
-      expect(findings.filter((finding) => finding.kind === 'hourly')).toEqual([]);
-      expect(findings.filter((finding) => !(finding.type in acceptedMonthlyCharges))).toEqual([]);
-    }
-  });
+  test(
+    'nothing in either template bills by the hour while ' + 'idle; the only fixed monthly fees are the accepted ones',
+    () => {
+      for (const template of [stateful, stateless]) {
+        const findings = idleCostFindings(template.toJSON());
+        expect(findings.filter((finding) => finding.kind === 'hourly')).toEqual([]);
+        expect(findings.filter((finding) => !(finding.type in acceptedMonthlyCharges))).toEqual([]);
+      }
+    },
+  );
 });

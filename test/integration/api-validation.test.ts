@@ -141,20 +141,26 @@ describe('request bodies', () => {
 });
 
 describe('CORS', () => {
-  it("a browser's preflight may send idempotency keys and correlation ids, and every answer lets it read the correlation id", async () => {
-    const preflight = await fetch(`${tc.cloud.url}/v1/datasets`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'idempotency-key, x-correlation-id',
-      },
-    });
-    expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
-    expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('x-correlation-id'));
-    const answer = await fetch(`${tc.cloud.url}/v1/openapi.json`, { headers: { 'x-correlation-id': 'browser-1' } });
-    expect(answer.headers.get('access-control-expose-headers')).toEqual(expect.stringContaining('x-correlation-id'));
-  });
+  it(
+    "a browser's preflight may send idempotency keys and correlation " +
+      'ids, and every answer lets it read the correlation id',
+    async () => {
+      const preflight = await fetch(`${tc.cloud.url}/v1/datasets`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'idempotency-key, x-correlation-id',
+        },
+      });
+      expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
+      expect(preflight.headers.get('access-control-allow-headers')).toEqual(
+        expect.stringContaining('x-correlation-id'),
+      );
+      const answer = await fetch(`${tc.cloud.url}/v1/openapi.json`, { headers: { 'x-correlation-id': 'browser-1' } });
+      expect(answer.headers.get('access-control-expose-headers')).toEqual(expect.stringContaining('x-correlation-id'));
+    },
+  );
 });
 
 describe('authentication', () => {
@@ -390,7 +396,8 @@ describe('datasets', () => {
 describe('the edge', () => {
   const multipart = (fields: string) => ({ contentType: 'multipart/form-data; boundary=edge', body: fields });
   const cutFilePart =
-    '--edge\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxxxxxxxx';
+    '--edge\r\nContent-Disposition: form-data; name="files"; ' +
+    'filename="a.png"\r\nContent-Type: image/png\r\n\r\nxxxxxxxx';
 
   it.each([
     ['POST /v1/datafiles (JSON only: 415 before parsing)', '/v1/datafiles', 415],
@@ -410,7 +417,8 @@ describe('the edge', () => {
   it('a form posted where only JSON is documented → 415, and nothing is created', async () => {
     const before = (await api.request<{ items: unknown[] }>('GET', '/v1/datafiles?limit=100')).items.length;
     const form =
-      '--edge\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--edge\r\nContent-Disposition: form-data; name="format"\r\n\r\nidx\r\n--edge--\r\n';
+      '--edge\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--edge\r\nContent-Disposition: ' +
+      'form-data; name="format"\r\n\r\nidx\r\n--edge--\r\n';
     const answer = await call('POST', '/v1/datafiles', multipart(form));
     expectProblem(answer, 415);
     expect(answer.body.detail).toMatch(/application\/json/);
@@ -464,24 +472,27 @@ describe('the edge', () => {
     },
   );
 
-  it('every answer of the gateway names its request: no route, wrong method, no token, bad escape, oversized body', async () => {
-    const answers = [
-      await fetch(`${tc.cloud.url}/v1/nowhere`),
-      await fetch(`${tc.cloud.url}/v1/openapi.json`, { method: 'DELETE' }),
-      await fetch(`${tc.cloud.url}/v1/datasets`),
-      await fetch(`${tc.cloud.url}/v1/datasets/%E0%A4%A`, { headers: { authorization: `Bearer ${api.token}` } }),
-      await fetch(`${tc.cloud.url}/v1/datafiles`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
-        body: Buffer.alloc(11 * 1024 * 1024, 0x20),
-      }),
-    ];
-    expect(answers.map((a) => a.status)).toEqual([404, 405, 401, 400, 413]);
-    for (const answer of answers) {
-      expect(answer.headers.get('content-type')).toBe('application/problem+json');
-      expect(answer.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
-    }
-  });
+  it(
+    'every answer of the gateway names its request: no route, ' + 'wrong method, no token, bad escape, oversized body',
+    async () => {
+      const answers = [
+        await fetch(`${tc.cloud.url}/v1/nowhere`),
+        await fetch(`${tc.cloud.url}/v1/openapi.json`, { method: 'DELETE' }),
+        await fetch(`${tc.cloud.url}/v1/datasets`),
+        await fetch(`${tc.cloud.url}/v1/datasets/%E0%A4%A`, { headers: { authorization: `Bearer ${api.token}` } }),
+        await fetch(`${tc.cloud.url}/v1/datafiles`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+          body: Buffer.alloc(11 * 1024 * 1024, 0x20),
+        }),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([404, 405, 401, 400, 413]);
+      for (const answer of answers) {
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+        expect(answer.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    },
+  );
 
   it("the caller's own X-Correlation-Id comes back on a gateway answer", async () => {
     const answer = await fetch(`${tc.cloud.url}/v1/nowhere`, { headers: { 'x-correlation-id': 'edge-42' } });
@@ -505,21 +516,24 @@ describe('the edge', () => {
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431 });
   });
 
-  it('a second `npm start` on a running home says where it runs and exits 1, and the first keeps answering', async () => {
-    const root = path.resolve(__dirname, '../..');
-    const second = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'local/start.ts')], {
-      cwd: root,
-      env: { ...process.env, ELASTIC_CAFFE_HOME: tc.home, PORT: '0' },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    expect({ status: second.status, stderr: second.stderr }).toEqual({
-      status: 1,
-      stderr: expect.stringContaining(
-        `Elastic Caffe already runs from ${tc.home}: ${tc.cloud.url} (process ${process.pid})`,
-      ),
-    });
-    expect(second.stderr).not.toMatch(/\n\s+at /);
-    expect((await call('GET', '/v1/datasets')).status).toBe(200);
-  });
+  it(
+    'a second `npm start` on a running home says where ' + 'it runs and exits 1, and the first keeps answering',
+    async () => {
+      const root = path.resolve(__dirname, '../..');
+      const second = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'local/start.ts')], {
+        cwd: root,
+        env: { ...process.env, ELASTIC_CAFFE_HOME: tc.home, PORT: '0' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect({ status: second.status, stderr: second.stderr }).toEqual({
+        status: 1,
+        stderr: expect.stringContaining(
+          `Elastic Caffe already runs from ${tc.home}: ${tc.cloud.url} (process ${process.pid})`,
+        ),
+      });
+      expect(second.stderr).not.toMatch(/\n\s+at /);
+      expect((await call('GET', '/v1/datasets')).status).toBe(200);
+    },
+  );
 });

@@ -319,47 +319,55 @@ test('a host interruption fails the attempt as host-terminated and the retry suc
   expect(() => emulator.simulateHostInterruption(jobId)).toThrow(/SUCCEEDED/);
 });
 
-test('signalJobProcess kills the main process like a crash or the OOM killer: exit 137, the group goes, and the retry strategy retries', async () => {
-  const pidFile = join(dir, 'kill-pids.json');
-  const jobId = await submit(
-    'q-wide',
-    { SLEEP_MS_1: '60000', PID_FILE: pidFile },
-    { retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '3', action: 'EXIT' }] } },
-  );
-  const pids = await waitForPids(pidFile);
-  emulator.signalJobProcess(jobId);
-  const detail = await waitForEnd(jobId);
-  expect(detail).toMatchObject({
-    status: 'SUCCEEDED',
-    attempts: [
-      { statusReason: 'Essential container in task exited', container: { exitCode: 137 } },
-      { container: { exitCode: 0 } },
-    ],
-  });
-  await waitUntil('the process group to be gone', () => !isAlive(pids.pid) && !isAlive(pids.grandchild), 10_000);
-  expect(() => emulator.signalJobProcess(jobId)).toThrow(/SUCCEEDED/);
-});
+test(
+  'signalJobProcess kills the main process like a crash or the OOM ' +
+    'killer: exit 137, the group goes, and the retry strategy retries',
+  async () => {
+    const pidFile = join(dir, 'kill-pids.json');
+    const jobId = await submit(
+      'q-wide',
+      { SLEEP_MS_1: '60000', PID_FILE: pidFile },
+      { retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '3', action: 'EXIT' }] } },
+    );
+    const pids = await waitForPids(pidFile);
+    emulator.signalJobProcess(jobId);
+    const detail = await waitForEnd(jobId);
+    expect(detail).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: [
+        { statusReason: 'Essential container in task exited', container: { exitCode: 137 } },
+        { container: { exitCode: 0 } },
+      ],
+    });
+    await waitUntil('the process group to be gone', () => !isAlive(pids.pid) && !isAlive(pids.grandchild), 10_000);
+    expect(() => emulator.signalJobProcess(jobId)).toThrow(/SUCCEEDED/);
+  },
+);
 
-test('TerminateJob sends SIGTERM to the main process (as docker stop does), then SIGKILL to the whole group after the grace, and does not retry', async () => {
-  const termFile = join(dir, 'term.txt');
-  const pidFile = join(dir, 'pids.json');
-  const jobId = await submit(
-    'q-wide',
-    { SLEEP_MS: '60000', TERM_FILE: termFile, IGNORE_TERM: '1', PID_FILE: pidFile },
-    { retryStrategy: { attempts: 3 } },
-  );
-  const pids = await waitForPids(pidFile);
-  await batch.send(new TerminateJobCommand({ jobId, reason: 'stopped by the test' }));
-  const detail = await waitForEnd(jobId);
-  expect(detail).toMatchObject({
-    status: 'FAILED',
-    statusReason: 'stopped by the test',
-    isTerminated: true,
-    attempts: [{ container: { exitCode: 137 } }],
-  });
-  expect(readFileSync(termFile, 'utf8')).toBe('SIGTERM\n');
-  await waitUntil('the process group to be gone', () => !isAlive(pids.pid) && !isAlive(pids.grandchild), 10_000);
-});
+test(
+  'TerminateJob sends SIGTERM to the main process (as docker stop does), ' +
+    'then SIGKILL to the whole group after the grace, and does not retry',
+  async () => {
+    const termFile = join(dir, 'term.txt');
+    const pidFile = join(dir, 'pids.json');
+    const jobId = await submit(
+      'q-wide',
+      { SLEEP_MS: '60000', TERM_FILE: termFile, IGNORE_TERM: '1', PID_FILE: pidFile },
+      { retryStrategy: { attempts: 3 } },
+    );
+    const pids = await waitForPids(pidFile);
+    await batch.send(new TerminateJobCommand({ jobId, reason: 'stopped by the test' }));
+    const detail = await waitForEnd(jobId);
+    expect(detail).toMatchObject({
+      status: 'FAILED',
+      statusReason: 'stopped by the test',
+      isTerminated: true,
+      attempts: [{ container: { exitCode: 137 } }],
+    });
+    expect(readFileSync(termFile, 'utf8')).toBe('SIGTERM\n');
+    await waitUntil('the process group to be gone', () => !isAlive(pids.pid) && !isAlive(pids.grandchild), 10_000);
+  },
+);
 
 test('an attempt over its timeout is stopped and, as AWS documents, not retried', async () => {
   const jobId = await submit('q-wide', { SLEEP_MS: '60000' }, { timeout: 1, retryStrategy: { attempts: 3 } });

@@ -64,7 +64,8 @@ test('upgrade_net_proto_text upgrades a V1 net to the current format', async () 
   const out = path.join(work, 'v1.out');
   fs.writeFileSync(
     v1,
-    'name: "v1"\nlayers { name: "conv" type: CONVOLUTION bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }\n',
+    'name: "v1"\nlayers { name: "conv" type: CONVOLUTION bottom: "data" ' +
+      'top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }\n',
   );
   const result = await runCaffeTool('upgrade_net_proto_text', [v1, out], { prefix });
   expect(result.code).toBe(0);

@@ -99,57 +99,63 @@ afterAll(async () => {
 });
 
 describe('multipart upload', () => {
-  it('uploads in parts, lists the missing ones for a resume, refuses to complete early, and inspects the result', async () => {
-    const archive = craftTar([
-      { path: 'cat/', type: 'directory' },
-      { path: 'cat/a.png', data: noisePng(760, 760) },
-      { path: 'cat/b.png', data: noisePng(760, 760) },
-      { path: 'dog/', type: 'directory' },
-      { path: 'dog/a.png', data: noisePng(760, 760) },
-      { path: 'dog/b.png', data: noisePng(760, 760) },
-    ]);
-    const created = await api.request<DatafileView>('POST', '/v1/datafiles', {
-      name: 'big',
-      format: 'image-folders',
-      sizeBytes: archive.length,
-    });
-    const upload = created.upload!;
-    expect(upload).toMatchObject({
-      method: 'multipart',
-      partSizeBytes: 5 * MiB,
-      partCount: 2,
-      uploadedParts: [],
-      completeUrl: `/v1/datafiles/${created.id}/complete`,
-    });
-    const put = async (partNumber: number, url: string) => {
-      const body = archive.subarray((partNumber - 1) * upload.partSizeBytes, partNumber * upload.partSizeBytes);
-      const response = await fetch(url, { method: 'PUT', body });
-      expect(response.status).toBe(200);
-      expect(response.headers.get('etag')).toBeTruthy();
-    };
-    for (const part of upload.parts.filter((p) => p.partNumber !== 1)) await put(part.partNumber, part.url);
+  it(
+    'uploads in parts, lists the missing ones for a resume, ' + 'refuses to complete early, and inspects the result',
+    async () => {
+      const archive = craftTar([
+        { path: 'cat/', type: 'directory' },
+        { path: 'cat/a.png', data: noisePng(760, 760) },
+        { path: 'cat/b.png', data: noisePng(760, 760) },
+        { path: 'dog/', type: 'directory' },
+        { path: 'dog/a.png', data: noisePng(760, 760) },
+        { path: 'dog/b.png', data: noisePng(760, 760) },
+      ]);
+      const created = await api.request<DatafileView>('POST', '/v1/datafiles', {
+        name: 'big',
+        format: 'image-folders',
+        sizeBytes: archive.length,
+      });
+      const upload = created.upload!;
+      expect(upload).toMatchObject({
+        method: 'multipart',
+        partSizeBytes: 5 * MiB,
+        partCount: 2,
+        uploadedParts: [],
+        completeUrl: `/v1/datafiles/${created.id}/complete`,
+      });
+      const put = async (partNumber: number, url: string) => {
+        const body = archive.subarray((partNumber - 1) * upload.partSizeBytes, partNumber * upload.partSizeBytes);
+        const response = await fetch(url, { method: 'PUT', body });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('etag')).toBeTruthy();
+      };
+      for (const part of upload.parts.filter((p) => p.partNumber !== 1)) await put(part.partNumber, part.url);
 
-    const resumed = await api.request<NonNullable<DatafileView['upload']>>('GET', `/v1/datafiles/${created.id}/upload`);
-    expect(resumed.uploadedParts).toEqual([2]);
-    expect(resumed.parts.map((p) => p.partNumber)).toEqual([1]);
-    const early = await problemOf(api.request('POST', upload.completeUrl));
-    expect(early.status).toBe(409);
-    expect(early.body.detail).toMatch(/missing part 1 of 2/);
+      const resumed = await api.request<NonNullable<DatafileView['upload']>>(
+        'GET',
+        `/v1/datafiles/${created.id}/upload`,
+      );
+      expect(resumed.uploadedParts).toEqual([2]);
+      expect(resumed.parts.map((p) => p.partNumber)).toEqual([1]);
+      const early = await problemOf(api.request('POST', upload.completeUrl));
+      expect(early.status).toBe(409);
+      expect(early.body.detail).toMatch(/missing part 1 of 2/);
 
-    await put(1, resumed.parts[0]!.url);
-    const completed = await api.request<DatafileView>('POST', upload.completeUrl);
-    expect(completed.status).toBe('processing');
-    const ready = await settled(created.id);
-    expect(ready).toMatchObject({
-      status: 'ready',
-      sizeBytes: archive.length,
-      detectedFormat: 'image-folders',
-      labels: ['cat', 'dog'],
-      counts: { cat: 2, dog: 2 },
-    });
-    const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
-    expect(await objectSize(stored.objectKey)).toBe(archive.length);
-  });
+      await put(1, resumed.parts[0]!.url);
+      const completed = await api.request<DatafileView>('POST', upload.completeUrl);
+      expect(completed.status).toBe('processing');
+      const ready = await settled(created.id);
+      expect(ready).toMatchObject({
+        status: 'ready',
+        sizeBytes: archive.length,
+        detectedFormat: 'image-folders',
+        labels: ['cat', 'dog'],
+        counts: { cat: 2, dog: 2 },
+      });
+      const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
+      expect(await objectSize(stored.objectKey)).toBe(archive.length);
+    },
+  );
 });
 
 describe('limits', () => {

@@ -196,24 +196,27 @@ afterAll(async () => {
 
 // First, while the fixtures are all there (the fuzzer may delete them).
 describe('under load', () => {
-  it('32 connections of lists, reads and refused writes get only the expected statuses (the bench:load mix)', async () => {
-    const requests = requestMix(a.token, { dataset: fixtures.datasetId, solver: fixtures.solverId });
-    const result = await runLoad(
-      { url: tc.cloud.url, connections: 32, durationSeconds: 5, requests },
-      path.join(tc.home, 'load-plan.json'),
-    );
-    expect({ unexpected: result.unexpected, errors: result.errors, timeouts: result.timeouts }).toEqual({
-      unexpected: [],
-      errors: 0,
-      timeouts: 0,
-    });
-    // Every kind in the mix was answered, each only with its expected statuses.
-    expect(result.statuses).toEqual({
-      list: { 200: expect.any(Number) },
-      read: { 200: expect.any(Number), 400: expect.any(Number) },
-      'rejected-write': { 400: expect.any(Number), 415: expect.any(Number) },
-    });
-  });
+  it(
+    '32 connections of lists, reads and refused writes ' + 'get only the expected statuses (the bench:load mix)',
+    async () => {
+      const requests = requestMix(a.token, { dataset: fixtures.datasetId, solver: fixtures.solverId });
+      const result = await runLoad(
+        { url: tc.cloud.url, connections: 32, durationSeconds: 5, requests },
+        path.join(tc.home, 'load-plan.json'),
+      );
+      expect({ unexpected: result.unexpected, errors: result.errors, timeouts: result.timeouts }).toEqual({
+        unexpected: [],
+        errors: 0,
+        timeouts: 0,
+      });
+      // Every kind in the mix was answered, each only with its expected statuses.
+      expect(result.statuses).toEqual({
+        list: { 200: expect.any(Number) },
+        read: { 200: expect.any(Number), 400: expect.any(Number) },
+        'rejected-write': { 400: expect.any(Number), 415: expect.any(Number) },
+      });
+    },
+  );
 });
 
 describe.each(operations.map(([method, path], index) => [`${method} ${path}`, method, path, index] as const))(

@@ -98,21 +98,25 @@ it('echoes the X-Correlation-Id of each request', () => {
   expect(echoed).toEqual({ dataset: 'corr-dataset-1', job: 'corr-train-1' });
 });
 
-it("publishes the training job's state changes in order, each naming the one before, with tenant and correlation id", () => {
-  const events = eventsOf(ids.job);
-  expect(statusesOf(ids.job)).toEqual(['queued', 'starting', 'running', 'succeeded']);
-  expect(events.map((event) => event.detail.previousStatus)).toEqual([undefined, 'queued', 'starting', 'running']);
-  for (const event of events) {
-    expect(event).toMatchObject({ source: jobEvents.source, 'detail-type': jobEvents.detailType });
-    expect(event.detail).toMatchObject({
-      collection: 'training-jobs',
-      tenantId: tenant,
-      id: ids.job,
-      name: 'first',
-      correlationId: 'corr-train-1',
-    });
-  }
-});
+it(
+  "publishes the training job's state changes in order, each " +
+    'naming the one before, with tenant and correlation id',
+  () => {
+    const events = eventsOf(ids.job);
+    expect(statusesOf(ids.job)).toEqual(['queued', 'starting', 'running', 'succeeded']);
+    expect(events.map((event) => event.detail.previousStatus)).toEqual([undefined, 'queued', 'starting', 'running']);
+    for (const event of events) {
+      expect(event).toMatchObject({ source: jobEvents.source, 'detail-type': jobEvents.detailType });
+      expect(event.detail).toMatchObject({
+        collection: 'training-jobs',
+        tenantId: tenant,
+        id: ids.job,
+        name: 'first',
+        correlationId: 'corr-train-1',
+      });
+    }
+  },
+);
 
 it("publishes the dataset's state changes (pending → processing → ready) with its own correlation id", async () => {
   await waitForEvent(ids.dataset, 'ready');

@@ -92,18 +92,21 @@ async function jobIn(status: TrainingJobStatus): Promise<string> {
 const jobCount = async () => (await api.request<{ items: unknown[] }>('GET', '/v1/training-jobs')).items.length;
 
 describe('training jobs', () => {
-  it('running jobs are a scheduling limit, not a quota: with many running, a new job is accepted and waits', async () => {
-    // Nothing starts (maxWorkers 0), so the new job stays queued whatever the worker would do with it.
-    await writeCapacity({ maxWorkers: 0, maxConcurrentJobs: { default: 1, tenants: {} } });
-    const running = [await jobIn('running'), await jobIn('starting'), await jobIn('running')];
-    const before = await jobCount();
-    const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
-    expect(answer.status).toBe(202);
-    expect(answer.body).toMatchObject({ status: 'queued' });
-    expect(await jobCount()).toBe(before + 1);
-    for (const id of [...running, (answer.body as { id: string }).id])
-      await records.update('training-jobs', tenant, id, { set: { status: 'failed' } });
-  });
+  it(
+    'running jobs are a scheduling limit, not a quota: ' + 'with many running, a new job is accepted and waits',
+    async () => {
+      // Nothing starts (maxWorkers 0), so the new job stays queued whatever the worker would do with it.
+      await writeCapacity({ maxWorkers: 0, maxConcurrentJobs: { default: 1, tenants: {} } });
+      const running = [await jobIn('running'), await jobIn('starting'), await jobIn('running')];
+      const before = await jobCount();
+      const answer = await rawCall(api, 'POST', '/v1/training-jobs', { body: { solverId } });
+      expect(answer.status).toBe(202);
+      expect(answer.body).toMatchObject({ status: 'queued' });
+      expect(await jobCount()).toBe(before + 1);
+      for (const id of [...running, (answer.body as { id: string }).id])
+        await records.update('training-jobs', tenant, id, { set: { status: 'failed' } });
+    },
+  );
 
   it('with as many jobs queued as the queued quota → 429 with Retry-After, nothing queued', async () => {
     const queued = await jobIn('queued');
@@ -174,22 +177,25 @@ describe('limits set per tenant by an admin (GET/PUT /v1/admin/limits)', () => {
     );
   });
 
-  it('shows the environment defaults until an admin stores settings; tenants may neither read nor change them', async () => {
-    const shown = await admin.request<LimitsView>('GET', '/v1/admin/limits');
-    expect(shown).toMatchObject({
-      source: 'defaults',
-      tenants: {},
-      default: { maxQueuedJobs: 1, maxStorageBytes: 1000 },
-    });
-    for (const method of ['GET', 'PUT'] as const) {
-      const answer = await rawCall(api, method, '/v1/admin/limits', { body: method === 'PUT' ? shown : undefined });
-      expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({
-        status: 403,
-        type: 'application/problem+json',
+  it(
+    'shows the environment defaults until an admin stores ' + 'settings; tenants may neither read nor change them',
+    async () => {
+      const shown = await admin.request<LimitsView>('GET', '/v1/admin/limits');
+      expect(shown).toMatchObject({
+        source: 'defaults',
+        tenants: {},
+        default: { maxQueuedJobs: 1, maxStorageBytes: 1000 },
       });
-    }
-    expect((await admin.request<LimitsView>('GET', '/v1/admin/limits')).source).toBe('defaults');
-  });
+      for (const method of ['GET', 'PUT'] as const) {
+        const answer = await rawCall(api, method, '/v1/admin/limits', { body: method === 'PUT' ? shown : undefined });
+        expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({
+          status: 403,
+          type: 'application/problem+json',
+        });
+      }
+      expect((await admin.request<LimitsView>('GET', '/v1/admin/limits')).source).toBe('defaults');
+    },
+  );
 
   it('refuses settings that are not whole positive limits, saying which field', async () => {
     const answer = await rawCall(admin, 'PUT', '/v1/admin/limits', { body: { default: { maxDatafileBytes: 0 } } });

@@ -189,55 +189,58 @@ describe('the admin capacity API', () => {
 });
 
 describe('capacity and fairness: 30 jobs from 3 tenants', () => {
-  it('never runs more than maxWorkers, interleaves tenants, runs each job once, and a raised limit applies mid-run', async () => {
-    await setCapacity(0);
-    const jobs: Array<{ tenant: Tenant; id: string }> = [];
-    for (const [tenant, count] of [
-      ['sched-a', 20],
-      ['sched-b', 5],
-      ['sched-c', 5],
-    ] as const)
-      for (let i = 0; i < count; i++) jobs.push({ tenant, id: await queueJob(tenant, `${tenant}-${i}`) });
-    // Paused (maxWorkers 0): every job waits, none reaches Batch.
-    await until('all 30 jobs wait for a worker', async () => {
-      const waiting = await waitingIds();
-      return jobs.every((job) => waiting.has(job.id));
-    });
-    expect(jobs.flatMap((job) => trainJobsOf(job.id))).toHaveLength(0);
+  it(
+    'never runs more than maxWorkers, interleaves tenants, ' + 'runs each job once, and a raised limit applies mid-run',
+    async () => {
+      await setCapacity(0);
+      const jobs: Array<{ tenant: Tenant; id: string }> = [];
+      for (const [tenant, count] of [
+        ['sched-a', 20],
+        ['sched-b', 5],
+        ['sched-c', 5],
+      ] as const)
+        for (let i = 0; i < count; i++) jobs.push({ tenant, id: await queueJob(tenant, `${tenant}-${i}`) });
+      // Paused (maxWorkers 0): every job waits, none reaches Batch.
+      await until('all 30 jobs wait for a worker', async () => {
+        const waiting = await waitingIds();
+        return jobs.every((job) => waiting.has(job.id));
+      });
+      expect(jobs.flatMap((job) => trainJobsOf(job.id))).toHaveLength(0);
 
-    const sampler = sampleConcurrency();
-    await setCapacity(2);
-    const finished = () => jobs.filter((job) => trainJobsOf(job.id).some((b) => b.status === 'SUCCEEDED')).length;
-    await until('10 jobs finished', () => finished() >= 10);
-    const maxAtTwo = sampler.max;
-    sampler.reset();
-    await setCapacity(4);
-    await until('4 jobs run at once, or all have finished', () => sampler.max >= 4 || finished() === jobs.length);
-    await until('every job succeeded', () => allSucceeded(jobs), 10 * 60_000);
-    sampler.stop();
+      const sampler = sampleConcurrency();
+      await setCapacity(2);
+      const finished = () => jobs.filter((job) => trainJobsOf(job.id).some((b) => b.status === 'SUCCEEDED')).length;
+      await until('10 jobs finished', () => finished() >= 10);
+      const maxAtTwo = sampler.max;
+      sampler.reset();
+      await setCapacity(4);
+      await until('4 jobs run at once, or all have finished', () => sampler.max >= 4 || finished() === jobs.length);
+      await until('every job succeeded', () => allSucceeded(jobs), 10 * 60_000);
+      sampler.stop();
 
-    expect(maxAtTwo).toBe(2);
-    expect(sampler.max).toBe(4);
-    // Exactly one Batch job per record, and it is the one the record names.
-    for (const job of jobs) {
-      const batchJobs = trainJobsOf(job.id);
-      expect(batchJobs).toHaveLength(1);
-      expect((await records.find('training-jobs', job.tenant, job.id))?.batchJobId).toBe(batchJobs[0]!.jobId);
-      expect(batchJobs[0]!.shareIdentifier).toBe(batchShareIdentifier(job.tenant));
-    }
-    // Submission order: A queued all 20 first, yet B and C take turns with it rather than waiting behind it.
-    const tenantOfRecord = new Map(jobs.map((job) => [job.id, job.tenant]));
-    const order = tc.cloud.batch
-      .jobs()
-      .filter((b) => tenantOfRecord.has(b.parameters?.recordId ?? ''))
-      .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0))
-      .map((b) => tenantOfRecord.get(b.parameters!.recordId!)!);
-    const lastOfBAndC = Math.max(order.lastIndexOf('sched-b'), order.lastIndexOf('sched-c'));
-    expect(lastOfBAndC).toBeLessThan(18);
-    for (const tenant of tenants) expect(order.slice(0, 6).filter((t) => t === tenant)).toHaveLength(2);
-    // Every slot was given back.
-    await until('no slot is held', async () => (await listSlots()).length === 0, 30_000);
-  });
+      expect(maxAtTwo).toBe(2);
+      expect(sampler.max).toBe(4);
+      // Exactly one Batch job per record, and it is the one the record names.
+      for (const job of jobs) {
+        const batchJobs = trainJobsOf(job.id);
+        expect(batchJobs).toHaveLength(1);
+        expect((await records.find('training-jobs', job.tenant, job.id))?.batchJobId).toBe(batchJobs[0]!.jobId);
+        expect(batchJobs[0]!.shareIdentifier).toBe(batchShareIdentifier(job.tenant));
+      }
+      // Submission order: A queued all 20 first, yet B and C take turns with it rather than waiting behind it.
+      const tenantOfRecord = new Map(jobs.map((job) => [job.id, job.tenant]));
+      const order = tc.cloud.batch
+        .jobs()
+        .filter((b) => tenantOfRecord.has(b.parameters?.recordId ?? ''))
+        .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0))
+        .map((b) => tenantOfRecord.get(b.parameters!.recordId!)!);
+      const lastOfBAndC = Math.max(order.lastIndexOf('sched-b'), order.lastIndexOf('sched-c'));
+      expect(lastOfBAndC).toBeLessThan(18);
+      for (const tenant of tenants) expect(order.slice(0, 6).filter((t) => t === tenant)).toHaveLength(2);
+      // Every slot was given back.
+      await until('no slot is held', async () => (await listSlots()).length === 0, 30_000);
+    },
+  );
 });
 
 describe('exactly one Batch job per record', () => {
@@ -295,19 +298,22 @@ describe('a dispatcher killed between its steps: the reconciler repairs it', () 
     expect(trainJobsOf(id)).toHaveLength(1);
   });
 
-  it('after SubmitJob, before recording the job (step 3): the job found by its name is kept, none is added', async () => {
-    const id = await waitingJob('crash-after-submit');
-    const claimId = randomUUID();
-    expect(await acquireSlots(work('sched-a', id), claimId, { maxWorkers: 1, tenantLimit: 1 })).toBe(true);
-    const claimed = await claimRecord(work('sched-a', id), claimId);
-    const jobId = await submitBatchJob('training-jobs', claimed!);
-    await setCapacity(1);
-    await reconcile({ graceSeconds: 0 });
-    await until('the job succeeded', async () => (await statusOf('sched-a', id)) === 'succeeded');
-    expect(trainJobsOf(id).map((job) => job.jobId)).toEqual([jobId]);
-    expect((await records.find('training-jobs', 'sched-a', id))?.batchJobId).toBe(jobId);
-    await until('its slots were given back', async () => (await listSlots()).length === 0, 30_000);
-  });
+  it(
+    'after SubmitJob, before recording the job (step 3): ' + 'the job found by its name is kept, none is added',
+    async () => {
+      const id = await waitingJob('crash-after-submit');
+      const claimId = randomUUID();
+      expect(await acquireSlots(work('sched-a', id), claimId, { maxWorkers: 1, tenantLimit: 1 })).toBe(true);
+      const claimed = await claimRecord(work('sched-a', id), claimId);
+      const jobId = await submitBatchJob('training-jobs', claimed!);
+      await setCapacity(1);
+      await reconcile({ graceSeconds: 0 });
+      await until('the job succeeded', async () => (await statusOf('sched-a', id)) === 'succeeded');
+      expect(trainJobsOf(id).map((job) => job.jobId)).toEqual([jobId]);
+      expect((await records.find('training-jobs', 'sched-a', id))?.batchJobId).toBe(jobId);
+      await until('its slots were given back', async () => (await listSlots()).length === 0, 30_000);
+    },
+  );
 });
 
 describe('cancellation in every dispatch state', () => {

@@ -65,8 +65,10 @@ test('a Python layer answers 400 saying why', async () => {
 
 test('V1 nets and the newer solver types are accepted', async () => {
   const v1 =
-    'layers { name: "d" type: DATA top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 backend: LEVELDB } }\n' +
-    'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: "ip" blobs_lr: 1 inner_product_param { num_output: 10 } }\n' +
+    'layers { name: "d" type: DATA top: "data" top: "label" include { phase: ' +
+    'TRAIN } data_param { source: "x" batch_size: 8 backend: LEVELDB } }\n' +
+    'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: ' +
+    '"ip" blobs_lr: 1 inner_product_param { num_output: 10 } }\n' +
     'layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip" bottom: "label" }\n';
   const created = await api.request<{ solverType: string; maxIterations: number }>('POST', '/v1/solvers', {
     name: 'v1',

@@ -234,23 +234,27 @@ describe('DELETE /v1/admin/tenants/{tenantId}', () => {
     });
   });
 
-  it("deletes the tenant's records and objects for an admin; the tenant then sees nothing, and deleting again reports nothing left", async () => {
-    await putObjects(`tenants/${leaving}/datafiles/df_extra/`, 2);
-    const result = await admin.request<{ complete: boolean; recordsDeleted: number; objectsDeleted: number }>(
-      'DELETE',
-      `/v1/admin/tenants/${leaving}`,
-    );
-    expect(result).toMatchObject({ complete: true, batchJobsTerminated: 0, stillStopping: [] });
-    expect(result.recordsDeleted).toBeGreaterThanOrEqual(1);
-    expect(result.objectsDeleted).toBe(2);
-    expect(await leavingClient.request<{ items: unknown[] }>('GET', '/v1/datafiles')).toMatchObject({ items: [] });
-    expect(await partition(leaving)).toEqual([]);
-    expect(await admin.request('DELETE', `/v1/admin/tenants/${leaving}`)).toEqual({
-      complete: true,
-      batchJobsTerminated: 0,
-      stillStopping: [],
-      objectsDeleted: 0,
-      recordsDeleted: 0,
-    });
-  });
+  it(
+    "deletes the tenant's records and objects for an admin; the tenant " +
+      'then sees nothing, and deleting again reports nothing left',
+    async () => {
+      await putObjects(`tenants/${leaving}/datafiles/df_extra/`, 2);
+      const result = await admin.request<{ complete: boolean; recordsDeleted: number; objectsDeleted: number }>(
+        'DELETE',
+        `/v1/admin/tenants/${leaving}`,
+      );
+      expect(result).toMatchObject({ complete: true, batchJobsTerminated: 0, stillStopping: [] });
+      expect(result.recordsDeleted).toBeGreaterThanOrEqual(1);
+      expect(result.objectsDeleted).toBe(2);
+      expect(await leavingClient.request<{ items: unknown[] }>('GET', '/v1/datafiles')).toMatchObject({ items: [] });
+      expect(await partition(leaving)).toEqual([]);
+      expect(await admin.request('DELETE', `/v1/admin/tenants/${leaving}`)).toEqual({
+        complete: true,
+        batchJobsTerminated: 0,
+        stillStopping: [],
+        objectsDeleted: 0,
+        recordsDeleted: 0,
+      });
+    },
+  );
 });

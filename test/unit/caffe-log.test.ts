@@ -9,10 +9,12 @@ import {
 
 const KNOWN_TYPES =
   'AbsVal, Accuracy, ArgMax, BNLL, BatchNorm, BatchReindex, Bias, Concat, ContrastiveLoss, Convolution, Crop, Data, ' +
-  'Deconvolution, Dropout, DummyData, ELU, Eltwise, Embed, EuclideanLoss, Exp, Filter, Flatten, HDF5Data, HDF5Output, ' +
+  'Deconvolution, Dropout, DummyData, ELU, Eltwise, Embed, ' +
+  'EuclideanLoss, Exp, Filter, Flatten, HDF5Data, HDF5Output, ' +
   'HingeLoss, Im2col, ImageData, InfogainLoss, InnerProduct, Input, LRN, LSTM, LSTMUnit, Log, MVN, MemoryData, ' +
   'MultinomialLogisticLoss, PReLU, Parameter, Pooling, Power, Python, RNN, ReLU, Reduction, Reshape, SPP, Scale, ' +
-  'Sigmoid, SigmoidCrossEntropyLoss, Silence, Slice, Softmax, SoftmaxWithLoss, Split, TanH, Threshold, Tile, WindowData';
+  'Sigmoid, SigmoidCrossEntropyLoss, Silence, Slice, Softmax, ' +
+  'SoftmaxWithLoss, Split, TanH, Threshold, Tile, WindowData';
 
 /** A Caffe 1.0 run of LeNet for 1000 iterations, trimmed but with every kind of line kept. */
 const RUN = `I1126 13:14:10.000000  2657 caffe.cpp:218] Using GPUs 0
@@ -167,11 +169,14 @@ describe('CaffeProgressTracker', () => {
 
   test('a protobuf parse error is kept over the Check failure that follows it', () => {
     const log = [
-      '[libprotobuf ERROR google/protobuf/text_format.cc:298] Error parsing text-format caffe.NetParameter: 4:8: Message type "caffe.LayerParameter" has no field named "bogus".',
-      'F1126 13:14:19.746896  2657 upgrade_proto.cpp:88] Check failed: ReadProtoFromTextFile(param_file, param) Failed to parse NetParameter file: /w/net.prototxt',
+      '[libprotobuf ERROR google/protobuf/text_format.cc:298] Error parsing text-format ' +
+        'caffe.NetParameter: 4:8: Message type "caffe.LayerParameter" has no field named "bogus".',
+      'F1126 13:14:19.746896  2657 upgrade_proto.cpp:88] Check failed: ' +
+        'ReadProtoFromTextFile(param_file, param) Failed to parse NetParameter file: /w/net.prototxt',
     ].join('\n');
     expect(track(log).fatalError).toBe(
-      'Error parsing text-format caffe.NetParameter: 4:8: Message type "caffe.LayerParameter" has no field named "bogus".',
+      'Error parsing text-format caffe.NetParameter: 4:8: Message ' +
+        'type "caffe.LayerParameter" has no field named "bogus".',
     );
   });
 
@@ -185,7 +190,8 @@ describe('CaffeProgressTracker', () => {
     const log = [
       'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 300 (32 iter/s, 3.1s/100 iters), loss = 0.3',
       'I1126 13:14:16.000000  2657 solver.cpp:464] Snapshotting to binary proto file /w/snap_iter_342.caffemodel',
-      'I1126 13:14:16.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/snap_iter_342.solverstate',
+      'I1126 13:14:16.100000  2657 sgd_solver.cpp:273] Snapshotting ' +
+        'solver state to binary proto file /w/snap_iter_342.solverstate',
       'I1126 13:14:16.200000  2657 solver.cpp:307] Optimization stopped early.',
       'I1126 13:14:16.300000  2657 caffe.cpp:259] Optimization Done.',
     ].join('\n');
@@ -222,7 +228,8 @@ describe('CaffeProgressTracker', () => {
 
   test('HDF5 snapshots and NVIDIA Caffe’s extra fields', () => {
     const log = [
-      'I0101 00:00:01.000000  7 solver.cpp:300] Iteration 20 (4.34834 iter/s, 4.59945s/20 iter), 0.1/90ep, loss = 6.90777',
+      'I0101 00:00:01.000000  7 solver.cpp:300] Iteration 20 ' +
+        '(4.34834 iter/s, 4.59945s/20 iter), 0.1/90ep, loss = 6.90777',
       'I0101 00:00:01.100000  7 sgd_solver.cpp:172] Iteration 20, lr = 0.1, m = 0.9, lrm = 0.01, wd = 1e-05, gs = 1',
       'I0101 00:00:02.000000  7 solver.cpp:600] Snapshotting to HDF5 file /w/s_iter_20.caffemodel.h5',
       'I0101 00:00:02.100000  7 sgd_solver.cpp:300] Snapshotting solver state to HDF5 file /w/s_iter_20.solverstate.h5',
@@ -270,7 +277,8 @@ describe('CaffeProgressTracker', () => {
   test('a chunk of several lines is split', () => {
     const tracker = new CaffeProgressTracker();
     tracker.feed(
-      'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 100, loss = 1\nI1126 13:14:16.210000  2657 solver.cpp:218] Iteration 200, loss = 0.5\n',
+      'I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 100, loss = 1\nI1126 ' +
+        '13:14:16.210000  2657 solver.cpp:218] Iteration 200, loss = 0.5\n',
     );
     expect(tracker.snapshot()).toMatchObject({ iteration: 200, loss: 0.5 });
   });

@@ -44,28 +44,31 @@ const imageParams = (net: string) =>
   });
 
 describe('rewriteForJob: ImageData layers', () => {
-  test("bind each phase to its side's list and folder, grey and resized as the dataset; batch_size and shuffle stay", () => {
-    expect(imageParams(rewriteForJob(input()).net)).toEqual([
-      [
-        ['source', '/cache/train.tar.d/list.txt'],
-        ['batch_size', '10'],
-        ['shuffle', 'true'],
-        ['new_height', '32'],
-        ['root_folder', '/cache/train.tar.d/images/'],
-        ['is_color', 'false'],
-        ['new_width', '24'],
-      ],
-      [
-        ['source', '/cache/test.tar.d/list.txt'],
-        ['batch_size', '5'],
-        ['is_color', 'false'],
-        ['root_folder', '/cache/test.tar.d/images/'],
-        ['new_height', '32'],
-        ['new_width', '24'],
-      ],
-      undefined,
-    ]);
-  });
+  test(
+    "bind each phase to its side's list and folder, grey and " + 'resized as the dataset; batch_size and shuffle stay',
+    () => {
+      expect(imageParams(rewriteForJob(input()).net)).toEqual([
+        [
+          ['source', '/cache/train.tar.d/list.txt'],
+          ['batch_size', '10'],
+          ['shuffle', 'true'],
+          ['new_height', '32'],
+          ['root_folder', '/cache/train.tar.d/images/'],
+          ['is_color', 'false'],
+          ['new_width', '24'],
+        ],
+        [
+          ['source', '/cache/test.tar.d/list.txt'],
+          ['batch_size', '5'],
+          ['is_color', 'false'],
+          ['root_folder', '/cache/test.tar.d/images/'],
+          ['new_height', '32'],
+          ['new_width', '24'],
+        ],
+        undefined,
+      ]);
+    },
+  );
 
   test('a colour dataset that was not resized: is_color true and any resize the net asks for removed', () => {
     const out = rewriteForJob(
@@ -82,7 +85,8 @@ describe('rewriteForJob: ImageData layers', () => {
 
   test('creates image_data_param when absent; Data layers in the same net still get the LMDBs', () => {
     const net =
-      'layer { name: "i" type: "ImageData" top: "data" }\nlayer { name: "d" type: "Data" top: "d2" include { phase: TEST } }\n';
+      'layer { name: "i" type: "ImageData" top: "data" }\nlayer { ' +
+      'name: "d" type: "Data" top: "d2" include { phase: TEST } }\n';
     const out = parsePrototxt(rewriteForJob(input({ net })).net);
     const [image, data] = getAll(out, 'layer').map((f) => f.value as PMessage);
     expect(getMessage(image!, 'image_data_param')?.fields.map((f) => f.name)).toEqual([

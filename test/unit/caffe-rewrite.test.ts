@@ -145,7 +145,8 @@ describe('rewriteForJob: net', () => {
       input({ net: 'layer { name: "d" type: "Data" top: "data" }\nlayer { name: "l" type: "Loss" }' }),
     );
     expect(out.net).toBe(
-      'layer {\n  name: "d"\n  type: "Data"\n  top: "data"\n  data_param {\n    source: "/data/train_lmdb"\n    backend: LMDB\n  }\n}\n' +
+      'layer {\n  name: "d"\n  type: "Data"\n  top: "data"\n  data_param ' +
+        '{\n    source: "/data/train_lmdb"\n    backend: LMDB\n  }\n}\n' +
         'layer {\n  name: "l"\n  type: "Loss"\n}\n',
     );
   });
@@ -282,14 +283,18 @@ solver_mode: CPU
     expect(() => rewriteForJob(input({ solver: noSnapshot, snapshotIntervalDefault: 1.5 }))).toThrow(RangeError);
   });
 
-  test("snapshotInterval reports the solver's own interval (0 for none), which decides whether the worker snapshots by time", () => {
-    const intervalOf = (solver: string) => rewriteForJob(input({ solver })).snapshotInterval;
-    expect(intervalOf(LENET_SOLVER)).toBe(5000);
-    expect(intervalOf(LENET_SOLVER.replace('snapshot: 5000\n', ''))).toBe(0);
-    expect(intervalOf(LENET_SOLVER.replace('snapshot: 5000', 'snapshot: 0'))).toBe(0);
-    // protobuf's text format: the last value of a singular field wins.
-    expect(intervalOf(`${LENET_SOLVER}snapshot: 200\n`)).toBe(200);
-  });
+  test(
+    "snapshotInterval reports the solver's own interval (0 for " +
+      'none), which decides whether the worker snapshots by time',
+    () => {
+      const intervalOf = (solver: string) => rewriteForJob(input({ solver })).snapshotInterval;
+      expect(intervalOf(LENET_SOLVER)).toBe(5000);
+      expect(intervalOf(LENET_SOLVER.replace('snapshot: 5000\n', ''))).toBe(0);
+      expect(intervalOf(LENET_SOLVER.replace('snapshot: 5000', 'snapshot: 0'))).toBe(0);
+      // protobuf's text format: the last value of a singular field wins.
+      expect(intervalOf(`${LENET_SOLVER}snapshot: 200\n`)).toBe(200);
+    },
+  );
 
   test('device_id, snapshot_after_train and unknown fields are kept', () => {
     const solver = 'max_iter: 7\ndevice_id: 1\nsnapshot_after_train: false\nsome_future_field { x: 1 }\n';

@@ -4,7 +4,8 @@ import { validateSolverAndNet } from '../../core/caffe/validate';
 
 const SOLVER = 'base_lr: 0.01\nlr_policy: "fixed"\nmax_iter: 100\n';
 const DATA =
-  'layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TRAIN } data_param { source: "x" batch_size: 8 } }\n';
+  'layer { name: "d" type: "Data" top: "data" top: "label" include ' +
+  '{ phase: TRAIN } data_param { source: "x" batch_size: 8 } }\n';
 const netIssues = (rest: string) =>
   validateSolverAndNet(SOLVER, DATA + rest).map(({ line, column, message }) => ({ line, column, message }));
 const solverIssues = (text: string) =>
@@ -27,7 +28,8 @@ describe("Caffe's schema", () => {
   test('unknown fields at any depth are located, with a suggestion for near misses', () => {
     expect(
       netIssues(
-        'layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 2 kernel_size: 3 weight_filler { type: "xavier" sdt: 1 } } }\n',
+        'layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param ' +
+          '{ num_output: 2 kernel_size: 3 weight_filler { type: "xavier" sdt: 1 } } }\n',
       ),
     ).toEqual([{ line: 3, column: 83, message: 'unknown field "sdt" in FillerParameter (did you mean "std"?)' }]);
     expect(netIssues('layer { name: "c" type: "ReLU" bottom: "data" top: "data" colour: 3 }\n')).toEqual([
@@ -58,7 +60,8 @@ describe("Caffe's schema", () => {
   test('values protobuf accepts are accepted', () => {
     expect(
       netIssues(
-        'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 0x10 bias_term: f engine: 1 weight_filler { std: 1e-2 min: -inf } } }\n',
+        'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { ' +
+          'num_output: 0x10 bias_term: f engine: 1 weight_filler { std: 1e-2 min: -inf } } }\n',
       ),
     ).toEqual([]);
     expect(
@@ -76,7 +79,8 @@ describe("Caffe's schema", () => {
   test('V1 nets validate against V1LayerParameter', () => {
     const v1 =
       'layers { name: "d" type: DATA top: "data" top: "label" data_param { source: "x" batch_size: 8 } }\n' +
-      'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: "ip" blobs_lr: 1 blobs_lr: 2 weight_decay: 1 inner_product_param { num_output: 10 } }\n' +
+      'layers { name: "ip" type: INNER_PRODUCT bottom: "data" top: "ip" blobs_lr: ' +
+      '1 blobs_lr: 2 weight_decay: 1 inner_product_param { num_output: 10 } }\n' +
       'layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip" bottom: "label" }\n';
     expect(validateSolverAndNet(SOLVER, v1)).toEqual([]);
     expect(
@@ -130,7 +134,8 @@ describe('untrusted input', () => {
 
   test('V1 spellings of refused layer types are refused too', () => {
     const net =
-      'layers { name: "d" type: DATA top: "data" top: "label" }\nlayers { name: "o" type: HDF5_OUTPUT bottom: "data" }\n';
+      'layers { name: "d" type: DATA top: "data" top: "label" ' +
+      '}\nlayers { name: "o" type: HDF5_OUTPUT bottom: "data" }\n';
     expect(validateSolverAndNet(SOLVER, net).map((i) => [i.line, i.column, i.message])).toEqual([
       [2, 1, `layer type "HDF5_OUTPUT": ${REJECTED_LAYER_TYPES.HDF5Output}`],
     ]);

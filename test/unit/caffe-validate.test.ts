@@ -238,7 +238,8 @@ describe('validateSolverAndNet', () => {
     ]);
     expect(validateSolverAndNet(SOLVER, '')).toEqual([issue()]);
     expect(TRAIN_DATA_MISSING).toBe(
-      'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)',
+      'the net has no Data or ImageData layer for the TRAIN phase; Elastic ' +
+        'Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)',
     );
   });
 

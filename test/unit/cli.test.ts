@@ -157,7 +157,8 @@ test('the live status line shows iteration, loss, learning rate, test outputs, s
     resumes: [{ iteration: 400, attempt: 2, at: '' }],
   } as TrainingJob;
   expect(jobStatus(job)).toBe(
-    'running    iter 450/1000  loss 0.2812  lr 0.0097  test accuracy 0.82 loss 0.49  31.8 it/s  ETA 17s  attempt 2  resumed ×1 (last from iter 400)',
+    'running    iter 450/1000  loss 0.2812  lr 0.0097  test accuracy 0.82 loss ' +
+      '0.49  31.8 it/s  ETA 17s  attempt 2  resumed ×1 (last from iter 400)',
   );
 });
 

@@ -71,32 +71,35 @@ it('accepts PutEvents from the real SDK and keeps the events in the shape EventB
   expect(lines.map((line) => line.id)).toEqual(ids);
 });
 
-it('reports entries for another bus or without a JSON object detail as failed, and stores only the good ones', async () => {
-  const before = bus.events().length;
-  const result = await client.send(
-    new PutEventsCommand({
-      Entries: [
-        { EventBusName: 'other-bus', Source: 's', DetailType: 'd', Detail: '{}' },
-        { EventBusName: 'local-bus', Source: 's', DetailType: 'd', Detail: 'not json' },
-        { EventBusName: 'local-bus', Source: 's', DetailType: 'd' },
-        { EventBusName: 'local-bus', Source: 's', DetailType: 'd', Detail: '{"ok":true}' },
-      ],
-    }),
-  );
-  expect(result.FailedEntryCount).toBe(3);
-  expect(result.Entries!.map((entry) => entry.ErrorCode)).toEqual([
-    'ResourceNotFoundException',
-    'MalformedDetail',
-    'InvalidArgument',
-    undefined,
-  ]);
-  expect(
-    bus
-      .events()
-      .slice(before)
-      .map((event) => event.detail),
-  ).toEqual([{ ok: true }]);
-});
+it(
+  'reports entries for another bus or without a JSON ' + 'object detail as failed, and stores only the good ones',
+  async () => {
+    const before = bus.events().length;
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'other-bus', Source: 's', DetailType: 'd', Detail: '{}' },
+          { EventBusName: 'local-bus', Source: 's', DetailType: 'd', Detail: 'not json' },
+          { EventBusName: 'local-bus', Source: 's', DetailType: 'd' },
+          { EventBusName: 'local-bus', Source: 's', DetailType: 'd', Detail: '{"ok":true}' },
+        ],
+      }),
+    );
+    expect(result.FailedEntryCount).toBe(3);
+    expect(result.Entries!.map((entry) => entry.ErrorCode)).toEqual([
+      'ResourceNotFoundException',
+      'MalformedDetail',
+      'InvalidArgument',
+      undefined,
+    ]);
+    expect(
+      bus
+        .events()
+        .slice(before)
+        .map((event) => event.detail),
+    ).toEqual([{ ok: true }]);
+  },
+);
 
 it('refuses more than 10 entries, and any operation but PutEvents, with the error the SDK names', async () => {
   const entries = Array.from({ length: 11 }, () => ({

@@ -99,27 +99,34 @@ describe('the job-metrics handler', () => {
       await handler({}, { awsRequestId: 'r-1', functionName: 'job-metrics' } as Context);
     });
 
-  it('publishes QueuedJobs, RunningJobs and the oldest wait in the namespace, and one TenantRunningJobs per tenant', async () => {
-    const old = new Date(Date.now() - 600_000).toISOString();
-    index['training-jobs#queued'] = [record('t1', 'tj_1', old), record('t2', 'tj_2', new Date().toISOString())];
-    index['training-jobs#running'] = [record('t1', 'tj_3', old)];
-    index['datasets#processing'] = [record('t2', 'ds_1', old)];
-    index['datafiles#processing'] = [record('t2', 'df_1', old, { attempts: 1 })];
+  it(
+    'publishes QueuedJobs, RunningJobs and the oldest wait ' + 'in the namespace, and one TenantRunningJobs per tenant',
+    async () => {
+      const old = new Date(Date.now() - 600_000).toISOString();
+      index['training-jobs#queued'] = [record('t1', 'tj_1', old), record('t2', 'tj_2', new Date().toISOString())];
+      index['training-jobs#running'] = [record('t1', 'tj_3', old)];
+      index['datasets#processing'] = [record('t2', 'ds_1', old)];
+      index['datafiles#processing'] = [record('t2', 'df_1', old, { attempts: 1 })];
 
-    const lines = await run();
+      const lines = await run();
 
-    const totals = lines.find((line) => serviceMetrics.queued in line)!;
-    expect(totals).toMatchObject({ [serviceMetrics.queued]: 2, [serviceMetrics.running]: 3, service: 'elastic-caffe' });
-    expect(totals[serviceMetrics.oldestQueuedAge]).toBeGreaterThanOrEqual(600);
-    expect(JSON.stringify(totals._aws)).toContain(`"Namespace":"${serviceMetrics.namespace}"`);
-    const perTenant = lines
-      .filter((line) => serviceMetrics.tenantRunning in line)
-      .map((line) => [line.tenantId, line[serviceMetrics.tenantRunning]]);
-    expect(perTenant.sort()).toEqual([
-      ['t1', 1],
-      ['t2', 2],
-    ]);
-  });
+      const totals = lines.find((line) => serviceMetrics.queued in line)!;
+      expect(totals).toMatchObject({
+        [serviceMetrics.queued]: 2,
+        [serviceMetrics.running]: 3,
+        service: 'elastic-caffe',
+      });
+      expect(totals[serviceMetrics.oldestQueuedAge]).toBeGreaterThanOrEqual(600);
+      expect(JSON.stringify(totals._aws)).toContain(`"Namespace":"${serviceMetrics.namespace}"`);
+      const perTenant = lines
+        .filter((line) => serviceMetrics.tenantRunning in line)
+        .map((line) => [line.tenantId, line[serviceMetrics.tenantRunning]]);
+      expect(perTenant.sort()).toEqual([
+        ['t1', 1],
+        ['t2', 2],
+      ]);
+    },
+  );
 
   it('publishes nothing while no work is queued or running', async () => {
     expect(await run()).toEqual([]);

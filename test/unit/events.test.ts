@@ -112,31 +112,38 @@ describe('the event detail', () => {
 });
 
 describe('status writes publish through the store', () => {
-  it('an update that changes the status publishes one event with the previous status, and returns the new record', async () => {
-    ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting', correlationId: 'req-1' })) });
+  it(
+    'an update that changes the status publishes one event ' + 'with the previous status, and returns the new record',
+    async () => {
+      ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'starting', correlationId: 'req-1' })) });
 
-    const updated = await records.update('training-jobs', TENANT, JOB_ID, {
-      set: { status: 'running', attempts: 1 },
-      remove: ['error'],
-    });
+      const updated = await records.update('training-jobs', TENANT, JOB_ID, {
+        set: { status: 'running', attempts: 1 },
+        remove: ['error'],
+      });
 
-    const [call] = ddbMock.commandCalls(UpdateCommand);
-    expect(call!.args[0].input.ReturnValues).toBe('ALL_OLD');
-    expect(updated).toMatchObject({ status: 'running', attempts: 1, correlationId: 'req-1', name: 'first' });
-    expect(updated).not.toHaveProperty(tableKeys.statusIndex.partitionKey);
-    const events = sentEvents();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ EventBusName: BUS, Source: jobEvents.source, DetailType: jobEvents.detailType });
-    expect(events[0]!.Detail).toMatchObject({
-      collection: 'training-jobs',
-      tenantId: TENANT,
-      id: JOB_ID,
-      status: 'running',
-      previousStatus: 'starting',
-      correlationId: 'req-1',
-    });
-    expect(events[0]!.Detail.time).toBe(updated!.updatedAt);
-  });
+      const [call] = ddbMock.commandCalls(UpdateCommand);
+      expect(call!.args[0].input.ReturnValues).toBe('ALL_OLD');
+      expect(updated).toMatchObject({ status: 'running', attempts: 1, correlationId: 'req-1', name: 'first' });
+      expect(updated).not.toHaveProperty(tableKeys.statusIndex.partitionKey);
+      const events = sentEvents();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        EventBusName: BUS,
+        Source: jobEvents.source,
+        DetailType: jobEvents.detailType,
+      });
+      expect(events[0]!.Detail).toMatchObject({
+        collection: 'training-jobs',
+        tenantId: TENANT,
+        id: JOB_ID,
+        status: 'running',
+        previousStatus: 'starting',
+        correlationId: 'req-1',
+      });
+      expect(events[0]!.Detail.time).toBe(updated!.updatedAt);
+    },
+  );
 
   it('an update without a status, or writing the same status again, publishes nothing', async () => {
     ddbMock.on(UpdateCommand).resolves({ Attributes: item(job({ status: 'queued' })) });

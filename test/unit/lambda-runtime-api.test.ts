@@ -16,25 +16,29 @@ beforeEach(async () => {
 });
 afterEach(async () => api.close());
 
-it('hands an invocation to the runtime waiting on next, with its id, deadline, ARN and trace, and returns its response', async () => {
-  const polled = next();
-  const before = Date.now();
-  const result = api.invoke({ hello: 'world' }, { timeoutMs: 5000 });
+it(
+  'hands an invocation to the runtime waiting on next, with ' +
+    'its id, deadline, ARN and trace, and returns its response',
+  async () => {
+    const polled = next();
+    const before = Date.now();
+    const result = api.invoke({ hello: 'world' }, { timeoutMs: 5000 });
 
-  const event = await polled;
-  const requestId = event.headers.get('lambda-runtime-aws-request-id')!;
-  expect(await event.json()).toEqual({ hello: 'world' });
-  expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-  expect(Number(event.headers.get('lambda-runtime-deadline-ms'))).toBeGreaterThanOrEqual(before + 5000);
-  expect(event.headers.get('lambda-runtime-invoked-function-arn')).toBe(functionArn);
-  expect(event.headers.get('lambda-runtime-trace-id')).toMatch(
-    /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
-  );
+    const event = await polled;
+    const requestId = event.headers.get('lambda-runtime-aws-request-id')!;
+    expect(await event.json()).toEqual({ hello: 'world' });
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number(event.headers.get('lambda-runtime-deadline-ms'))).toBeGreaterThanOrEqual(before + 5000);
+    expect(event.headers.get('lambda-runtime-invoked-function-arn')).toBe(functionArn);
+    expect(event.headers.get('lambda-runtime-trace-id')).toMatch(
+      /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+    );
 
-  expect((await post(`/invocation/${requestId}/response`, { statusCode: 200 })).status).toBe(202);
-  expect(await result).toEqual({ kind: 'response', requestId, payload: '{"statusCode":200}' });
-  expect(api.events.map((e) => e.what)).toEqual(['next', 'response']);
-});
+    expect((await post(`/invocation/${requestId}/response`, { statusCode: 200 })).status).toBe(202);
+    expect(await result).toEqual({ kind: 'response', requestId, payload: '{"statusCode":200}' });
+    expect(api.events.map((e) => e.what)).toEqual(['next', 'response']);
+  },
+);
 
 it('queues invocations and hands out the next one only when the runtime asks again', async () => {
   const first = api.invoke(1);
@@ -80,20 +84,23 @@ it('an init error fails the invocation waiting for the runtime and is kept', asy
   expect(api.events.map((e) => e.what)).toEqual(['init-error']);
 });
 
-it('refuses an answer for an invocation that is not in flight, and times the real one out by its deadline', async () => {
-  const result = api.invoke({}, { timeoutMs: 200 });
-  const requestId = (await next()).headers.get('lambda-runtime-aws-request-id')!;
-  const wrong = await post('/invocation/not-this-one/response', {});
-  expect(wrong.status).toBe(400);
-  expect(await wrong.json()).toMatchObject({ errorType: 'InvalidRequestID' });
+it(
+  'refuses an answer for an invocation that is not in ' + 'flight, and times the real one out by its deadline',
+  async () => {
+    const result = api.invoke({}, { timeoutMs: 200 });
+    const requestId = (await next()).headers.get('lambda-runtime-aws-request-id')!;
+    const wrong = await post('/invocation/not-this-one/response', {});
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ errorType: 'InvalidRequestID' });
 
-  expect(await result).toEqual({
-    kind: 'error',
-    requestId,
-    error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.20 seconds' },
-  });
-  expect((await post(`/invocation/${requestId}/response`, {})).status).toBe(400);
-});
+    expect(await result).toEqual({
+      kind: 'error',
+      requestId,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.20 seconds' },
+    });
+    expect((await post(`/invocation/${requestId}/response`, {})).status).toBe(400);
+  },
+);
 
 it('refuses a response over 6 MB as Lambda does', async () => {
   const result = api.invoke({});

@@ -253,19 +253,22 @@ describe('httpHandler (the wrapper every route uses)', () => {
     expect(response.headers?.['x-correlation-id']).toBe('r');
   });
 
-  it('a route not in the table (a wiring mistake) is a 500 problem with the correlation id, not a thrown error', async () => {
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      const response = await call(
-        httpHandler(async () => json(200, {})),
-        event({ routeKey: 'GET /v1/nowhere' }),
-      );
-      expect(response.statusCode).toBe(500);
-      expect(response.headers?.['x-correlation-id']).toBe('r');
-    } finally {
-      spy.mockRestore();
-    }
-  });
+  it(
+    'a route not in the table (a wiring mistake) is a 500 ' + 'problem with the correlation id, not a thrown error',
+    async () => {
+      const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        const response = await call(
+          httpHandler(async () => json(200, {})),
+          event({ routeKey: 'GET /v1/nowhere' }),
+        );
+        expect(response.statusCode).toBe(500);
+        expect(response.headers?.['x-correlation-id']).toBe('r');
+      } finally {
+        spy.mockRestore();
+      }
+    },
+  );
 
   it('no tenant in the claims → 401', async () => {
     const route = jest.fn(async () => json(200, {}));

@@ -18,26 +18,32 @@ beforeAll(() => {
 
 const sqsRecord = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 
-it('reports only the unreadable message and the one whose record could not be read; a missing record is done', async () => {
-  ddbMock
-    .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' } })
-    .rejects(new Error('throttled'));
-  ddbMock
-    .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#gone' } })
-    .resolves({});
-  ddbMock.on(UpdateCommand).resolves({});
-  const event = {
-    Records: [
-      sqsRecord('unreadable', '{"action":"train"'),
-      sqsRecord('broken', JSON.stringify({ action: 'train', tenantId: 't', recordId: 'broken' })),
-      sqsRecord('gone', JSON.stringify({ action: 'train', tenantId: 't', recordId: 'gone' })),
-    ],
-  };
-  const result = await handler(event, lambdaContext('dispatcher'));
-  expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'unreadable' }, { itemIdentifier: 'broken' }] });
-  // The reason stays on the record that failed, for the dead-letter handler to fail it with.
-  const notes = ddbMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-  expect(notes).toHaveLength(1);
-  expect(notes[0]!.Key).toEqual({ [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' });
-  expect(Object.values(notes[0]!.ExpressionAttributeValues ?? {})).toContain('Error: throttled');
-});
+it(
+  'reports only the unreadable message and the one whose ' + 'record could not be read; a missing record is done',
+  async () => {
+    ddbMock
+      .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#broken' } })
+      .rejects(new Error('throttled'));
+    ddbMock
+      .on(GetCommand, { Key: { [tableKeys.partitionKey]: 'TENANT#t', [tableKeys.sortKey]: 'training-jobs#gone' } })
+      .resolves({});
+    ddbMock.on(UpdateCommand).resolves({});
+    const event = {
+      Records: [
+        sqsRecord('unreadable', '{"action":"train"'),
+        sqsRecord('broken', JSON.stringify({ action: 'train', tenantId: 't', recordId: 'broken' })),
+        sqsRecord('gone', JSON.stringify({ action: 'train', tenantId: 't', recordId: 'gone' })),
+      ],
+    };
+    const result = await handler(event, lambdaContext('dispatcher'));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'unreadable' }, { itemIdentifier: 'broken' }] });
+    // The reason stays on the record that failed, for the dead-letter handler to fail it with.
+    const notes = ddbMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.Key).toEqual({
+      [tableKeys.partitionKey]: 'TENANT#t',
+      [tableKeys.sortKey]: 'training-jobs#broken',
+    });
+    expect(Object.values(notes[0]!.ExpressionAttributeValues ?? {})).toContain('Error: throttled');
+  },
+);

@@ -17,7 +17,8 @@ const vector = {
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
   date: new Date('2015-08-30T12:36:00Z'),
   authorization:
-    'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
+    'SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
 };
 
 describe('IAM (SigV4)', () => {
@@ -36,25 +37,28 @@ describe('IAM (SigV4)', () => {
     expect(signed.headers.get('x-amz-date')).toBe('20150830T123600Z');
   });
 
-  test('takes credentials from the default chain (here: the environment) when given none, with the session token', async () => {
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: vector.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: vector.secretAccessKey,
-      AWS_SESSION_TOKEN: 'session-1',
-    });
-    const auth = iamAuth({ region: 'eu-west-1', signingDate: () => vector.date });
-    const signed = await auth.authorize(
-      new Request('https://abc.execute-api.eu-west-1.amazonaws.com/v1/training-jobs?limit=5', {
-        method: 'POST',
-        body: '{"solverId":"sv_1"}',
-      }),
-    );
-    expect(signed.headers.get('authorization')).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[a-z;-]*x-amz-security-token[a-z;-]*, Signature=[0-9a-f]{64}$/,
-    );
-    expect(signed.headers.get('x-amz-security-token')).toBe('session-1');
-    expect(await signed.text()).toBe('{"solverId":"sv_1"}');
-  });
+  test(
+    'takes credentials from the default chain (here: the ' + 'environment) when given none, with the session token',
+    async () => {
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: vector.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: vector.secretAccessKey,
+        AWS_SESSION_TOKEN: 'session-1',
+      });
+      const auth = iamAuth({ region: 'eu-west-1', signingDate: () => vector.date });
+      const signed = await auth.authorize(
+        new Request('https://abc.execute-api.eu-west-1.amazonaws.com/v1/training-jobs?limit=5', {
+          method: 'POST',
+          body: '{"solverId":"sv_1"}',
+        }),
+      );
+      expect(signed.headers.get('authorization')).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[a-z;-]*x-amz-security-token[a-z;-]*, Signature=[0-9a-f]{64}$/,
+      );
+      expect(signed.headers.get('x-amz-security-token')).toBe('session-1');
+      expect(await signed.text()).toBe('{"solverId":"sv_1"}');
+    },
+  );
 });
 
 describe('Cognito', () => {

@@ -42,28 +42,31 @@ async function writeTree(files: Record<string, Buffer>): Promise<void> {
   }
 }
 
-test('a folder of class sub-folders packs to a ustar archive node-tar reads back exactly, hidden files left out', async () => {
-  const files = {
-    'cat/1.png': randomBytes(700),
-    'cat/2.png': randomBytes(512),
-    'dog/a b.png': randomBytes(0),
-    'dog/deep/x.png': randomBytes(1500),
-  };
-  await writeTree({ ...files, '.DS_Store': Buffer.from('x'), 'cat/.hidden.png': Buffer.from('y') });
+test(
+  'a folder of class sub-folders packs to a ustar archive ' + 'node-tar reads back exactly, hidden files left out',
+  async () => {
+    const files = {
+      'cat/1.png': randomBytes(700),
+      'cat/2.png': randomBytes(512),
+      'dog/a b.png': randomBytes(0),
+      'dog/deep/x.png': randomBytes(1500),
+    };
+    await writeTree({ ...files, '.DS_Store': Buffer.from('x'), 'cat/.hidden.png': Buffer.from('y') });
 
-  const source = await folderSource(path.join(work, 'data'));
-  const archive = await bytesOf(source);
+    const source = await folderSource(path.join(work, 'data'));
+    const archive = await bytesOf(source);
 
-  expect(archive.length).toBe(source.size);
-  expect(source.size % 512).toBe(0);
-  const found = await entries(archive);
-  expect(found.filter((e) => e.type === 'File').map((e) => [e.path, e.body.toString('hex')])).toEqual(
-    Object.entries(files)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, body]) => [name, body.toString('hex')]),
-  );
-  expect(found.filter((e) => e.type === 'Directory').map((e) => e.path)).toEqual(['cat/', 'dog/', 'dog/deep/']);
-});
+    expect(archive.length).toBe(source.size);
+    expect(source.size % 512).toBe(0);
+    const found = await entries(archive);
+    expect(found.filter((e) => e.type === 'File').map((e) => [e.path, e.body.toString('hex')])).toEqual(
+      Object.entries(files)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, body]) => [name, body.toString('hex')]),
+    );
+    expect(found.filter((e) => e.type === 'Directory').map((e) => e.path)).toEqual(['cat/', 'dog/', 'dog/deep/']);
+  },
+);
 
 test('any byte range equals the same range of the whole archive', async () => {
   await writeTree({ 'a/1.bin': randomBytes(1000), 'a/2.bin': randomBytes(4096), 'b/3.bin': randomBytes(1) });

@@ -88,14 +88,19 @@ test('Retry-After is waited for as the API says, in seconds', async () => {
   expect(seen).toHaveLength(2);
 });
 
-test('a Retry-After longer than the client will wait is answered at once as ApiError with retryAfterSeconds', async () => {
-  answers.push((res) => json(res, 429, problem(429, 'your queued-jobs quota is used up'), { 'retry-after': '600' }));
-  const error = await new ElasticCaffe({ endpoint }).trainingJobs.create({ solverId: 'sv_1' }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ApiError);
-  expect(error).toMatchObject({ status: 429, retryAfterSeconds: 600, method: 'POST', path: '/v1/training-jobs' });
-  expect((error as ApiError).problem?.detail).toBe('your queued-jobs quota is used up');
-  expect(seen).toHaveLength(1);
-});
+test(
+  'a Retry-After longer than the client will wait is ' + 'answered at once as ApiError with retryAfterSeconds',
+  async () => {
+    answers.push((res) => json(res, 429, problem(429, 'your queued-jobs quota is used up'), { 'retry-after': '600' }));
+    const error = await new ElasticCaffe({ endpoint }).trainingJobs
+      .create({ solverId: 'sv_1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 600, method: 'POST', path: '/v1/training-jobs' });
+    expect((error as ApiError).problem?.detail).toBe('your queued-jobs quota is used up');
+    expect(seen).toHaveLength(1);
+  },
+);
 
 test('a dropped connection is retried', async () => {
   answers.push(

@@ -19,19 +19,23 @@ I1126 13:14:46.100000  2657 solver.cpp:315] Optimization Done.
 `;
 
 describe('metrics from a Caffe log', () => {
-  it('has one train point per display step with its learning rate, and one test point per test interval with every output', async () => {
-    const metrics = await collectMetrics(LOG.split('\n'), 2024);
-    expect(metrics.train.map(({ at, ...point }) => point)).toEqual([
-      { iteration: 0, loss: 2.33, learningRate: 0.01 },
-      { iteration: 100, loss: 0.512, learningRate: 0.00992565 },
-      { iteration: 200, loss: 0.0433 },
-    ]);
-    expect(metrics.train[1]!.at).toBe(new Date(2024, 10, 26, 13, 14, 15, 210).toISOString());
-    expect(metrics.test.map(({ at, ...point }) => point)).toEqual([
-      { iteration: 0, outputs: { accuracy: 0.0816, loss: 2.30259 } },
-      { iteration: 200, outputs: { accuracy: 0.9876, loss: 0.0402 } },
-    ]);
-  });
+  it(
+    'has one train point per display step with its learning rate, ' +
+      'and one test point per test interval with every output',
+    async () => {
+      const metrics = await collectMetrics(LOG.split('\n'), 2024);
+      expect(metrics.train.map(({ at, ...point }) => point)).toEqual([
+        { iteration: 0, loss: 2.33, learningRate: 0.01 },
+        { iteration: 100, loss: 0.512, learningRate: 0.00992565 },
+        { iteration: 200, loss: 0.0433 },
+      ]);
+      expect(metrics.train[1]!.at).toBe(new Date(2024, 10, 26, 13, 14, 15, 210).toISOString());
+      expect(metrics.test.map(({ at, ...point }) => point)).toEqual([
+        { iteration: 0, outputs: { accuracy: 0.0816, loss: 2.30259 } },
+        { iteration: 200, outputs: { accuracy: 0.9876, loss: 0.0402 } },
+      ]);
+    },
+  );
 
   it('several test nets at one iteration make one point; test net n > 0 names its outputs <name>#n', async () => {
     const log = LOG.replace(

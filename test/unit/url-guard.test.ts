@@ -134,11 +134,14 @@ describe('checkedLookup', () => {
       )('data.example', { all }, (error, address) => done({ error, address })),
     );
 
-  it('refuses a name if any one of its addresses is forbidden (a rebinding answer mixing public and private)', async () => {
-    const { error } = await lookUp(answer('93.184.216.34', '127.0.0.1'), true);
-    expect(error).toBeInstanceOf(UrlRefused);
-    expect(error?.message).toMatch(/data.example resolves to 127.0.0.1: it points at a loopback address/);
-  });
+  it(
+    'refuses a name if any one of its addresses is forbidden ' + '(a rebinding answer mixing public and private)',
+    async () => {
+      const { error } = await lookUp(answer('93.184.216.34', '127.0.0.1'), true);
+      expect(error).toBeInstanceOf(UrlRefused);
+      expect(error?.message).toMatch(/data.example resolves to 127.0.0.1: it points at a loopback address/);
+    },
+  );
 
   it('refuses a name resolving to the metadata address through an IPv4-mapped IPv6 answer', async () => {
     const { error } = await lookUp(answer('::ffff:169.254.169.254'), false);

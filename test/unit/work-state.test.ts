@@ -148,42 +148,46 @@ describe('dispatch', () => {
     });
   });
 
-  it('submits under a deterministic name with the tenant as share identifier, then records the job for its claim only', async () => {
-    // The admin's limits: a default, and this tenant's own largest datafile.
-    const limits = {
-      maxDatafileBytes: 1000,
-      maxArchiveEntries: 2000,
-      maxUncompressedBytes: 3000,
-      maxQueuedJobs: 4,
-      maxStorageBytes: 5000,
-    };
-    ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
-    batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
-    ddbMock.on(UpdateCommand).resolves({ Attributes: item('training-jobs', job({ batchJobId: 'batch-job-1' })) });
+  it(
+    'submits under a deterministic name with the tenant as ' +
+      'share identifier, then records the job for its claim only',
+    async () => {
+      // The admin's limits: a default, and this tenant's own largest datafile.
+      const limits = {
+        maxDatafileBytes: 1000,
+        maxArchiveEntries: 2000,
+        maxUncompressedBytes: 3000,
+        maxQueuedJobs: 4,
+        maxStorageBytes: 5000,
+      };
+      ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
+      batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
+      ddbMock.on(UpdateCommand).resolves({ Attributes: item('training-jobs', job({ batchJobId: 'batch-job-1' })) });
 
-    await expect(submitBatchJob('training-jobs', job())).resolves.toBe('batch-job-1');
-    const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
-    expect(submit.jobName).toBe(`train-${JOB_ID}`);
-    expect(submit.shareIdentifier).toBe('tenanta');
-    expect(submit.parameters).toEqual(trainParameters);
-    expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
-    expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
-    expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
-    // The worker gets the tenant's limits with the job: it cannot read the settings itself.
-    expect(submit.containerOverrides?.environment).toEqual([
-      { name: limitEnvNames.maxDatafileBytes, value: '77' },
-      { name: limitEnvNames.maxArchiveEntries, value: '2000' },
-      { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
-    ]);
+      await expect(submitBatchJob('training-jobs', job())).resolves.toBe('batch-job-1');
+      const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
+      expect(submit.jobName).toBe(`train-${JOB_ID}`);
+      expect(submit.shareIdentifier).toBe('tenanta');
+      expect(submit.parameters).toEqual(trainParameters);
+      expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
+      expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
+      expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
+      // The worker gets the tenant's limits with the job: it cannot read the settings itself.
+      expect(submit.containerOverrides?.environment).toEqual([
+        { name: limitEnvNames.maxDatafileBytes, value: '77' },
+        { name: limitEnvNames.maxArchiveEntries, value: '2000' },
+        { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
+      ]);
 
-    await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
-    const { input, set, names, values } = theUpdate();
-    expect(set).toMatchObject({ batchJobId: 'batch-job-1', dispatchState: 'submitted' });
-    expect(input.ConditionExpression).toContain('#claim = :claim AND (attribute_not_exists(#job) OR #job = :job)');
-    expect(names).toMatchObject({ '#job': 'batchJobId', '#claim': 'dispatchClaimId' });
-    expect(values).toMatchObject({ ':job': 'batch-job-1', ':claim': 'claim-1' });
-    expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
-  });
+      await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
+      const { input, set, names, values } = theUpdate();
+      expect(set).toMatchObject({ batchJobId: 'batch-job-1', dispatchState: 'submitted' });
+      expect(input.ConditionExpression).toContain('#claim = :claim AND (attribute_not_exists(#job) OR #job = :job)');
+      expect(names).toMatchObject({ '#job': 'batchJobId', '#claim': 'dispatchClaimId' });
+      expect(values).toMatchObject({ ':job': 'batch-job-1', ':claim': 'claim-1' });
+      expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
+    },
+  );
 
   it('terminates its own Batch job when another claim holds the record', async () => {
     ddbMock

@@ -217,7 +217,7 @@ const multipartOf = (fields: Array<[string, string, boolean]>) =>
     `${fields
       .map(
         ([name, value, file]) =>
-          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="a.png"\r\nContent-Type: image/png' : ''}\r\n\r\n${value}\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="a.png"\r\nContent-Type: ' + 'image/png' : ''}\r\n\r\n${value}\r\n`,
       )
       .join('')}--${boundary}--\r\n`,
   );
