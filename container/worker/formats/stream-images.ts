@@ -305,7 +305,8 @@ function planTargets(
       const facts = plainPng(heads.get(member)!);
       if (!facts) return undefined;
       size ??= facts;
-      if (facts.width !== size.width || facts.height !== size.height) return undefined; // convert_imageset path names the odd one
+      // A size that differs: the convert_imageset path names the odd one.
+      if (facts.width !== size.width || facts.height !== size.height) return undefined;
       allGrey &&= facts.colorType === 0;
       byMember.set(member, { side, position, label: labels.indexOf(label), listPath: item });
     }
