@@ -59,7 +59,7 @@ export class ServiceFunction extends withBindings(NodejsFunction) {
         format: OutputFormat.CJS,
         // The SDK version we test against, not whatever the runtime ships.
         bundleAwsSDK: true,
-        // Bundle sizes for 17 functions on every synth and test run are noise; errors still show.
+        // Bundle sizes for every function on every synth and test run are noise; errors still show.
         logLevel: LogLevel.ERROR,
       },
     });

@@ -1,6 +1,6 @@
 /**
  * Image folders → LMDB without extracting the archive and without convert_imageset, where the
- * result is the one convert_imageset would write (test/unit/import-identity.test.ts):
+ * result is the one convert_imageset would write (test/integration/import-identity.test.ts):
  *
  * 1. One pass over the archive checks every entry as extraction would (formats/tar.ts; a plain tar
  *    is read by formats/plain-tar.ts, anything else by node-tar) and keeps
@@ -181,27 +181,68 @@ export async function buildImagesInStream(
   }
 }
 
+/** What pass 1 learned of one archive: the label folders, each image's first bytes, and (while they fit) its bytes. */
+interface Listing {
+  byLabel: Map<string, string[]>;
+  wrapper?: string;
+  heads: Map<string, Buffer>;
+  kept: Map<string, Buffer>;
+}
+
+/** Where every chosen image goes (by archive, then member name) and the one shape they share. */
+interface Plan {
+  targets: Map<string, Map<string, Target>>;
+  counts: Record<Side, number>;
+  shape: { channels: number; height: number; width: number };
+  grayscale: boolean;
+}
+
 async function buildWith(
   decoders: PngDecoders,
   input: BuildInput,
   sources: Record<Side, StreamSource>,
   limits: ArchiveLimits,
 ): Promise<BuiltSides | undefined> {
-  const { ctx, dataset, seed } = input;
-  const transform = dataset.transform ?? {};
+  const listings = await listArchives(sources, limits);
+  const listing = {
+    training: listings.get(sources.training.archive)!,
+    testing: listings.get(sources.testing.archive)!,
+  };
+  const { parts, labels } = splitLabelled(input, {
+    training: listing.training.byLabel,
+    testing: listing.testing.byLabel,
+  });
+  const plan = planTargets(input, sources, listings, listing, parts, labels);
+  if (!plan) return undefined;
+  const written = await writeSides(decoders, input.ctx.workDir, input.ctx.caffePrefix, listings, plan);
+  if (!written) return undefined;
+  const file = path.join(input.ctx.workDir, 'mean.binaryproto');
+  await writeFile(file, written.mean.blobProto());
+  logStep('compute_image_mean done');
+  return {
+    dbs: written.dbs,
+    imageTars: written.tars,
+    labels,
+    counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
+    shape: plan.shape,
+    grayscale: plan.grayscale,
+    resized: false,
+    mean: { file, shape: plan.shape },
+  };
+}
 
-  // Pass 1: the hygiene checks and the names (plus each image's header) of every distinct archive;
-  // the images' bytes too while they fit in memory, so the archive is read once.
+/**
+ * Pass 1: the hygiene checks and the names (plus each image's header) of every distinct archive;
+ * the images' bytes too while they fit in memory, so the archive is read once.
+ */
+async function listArchives(sources: Record<Side, StreamSource>, limits: ArchiveLimits): Promise<Map<string, Listing>> {
   let keptBytes = 0;
   const keepWhole = (entryPath: string, size: number) => {
     if (keptBytes > maxKeptBytes || !isImagePath(normalized(entryPath))) return false;
     keptBytes += size;
     return keptBytes <= maxKeptBytes;
   };
-  const listings = new Map<
-    string,
-    { byLabel: Map<string, string[]>; wrapper?: string; heads: Map<string, Buffer>; kept: Map<string, Buffer> }
-  >();
+  const listings = new Map<string, Listing>();
   for (const side of sides) {
     const { archive, label } = sources[side];
     if (listings.has(archive)) continue;
@@ -233,23 +274,27 @@ async function buildWith(
   }
   // Over the cap the kept bytes are dropped, and the images are read in a second pass instead.
   if (keptBytes > maxKeptBytes) for (const listing of listings.values()) listing.kept.clear();
-  const listing = {
-    training: listings.get(sources.training.archive)!,
-    testing: listings.get(sources.testing.archive)!,
-  };
+  return listings;
+}
 
-  const { parts, labels } = splitLabelled(input, {
-    training: listing.training.byLabel,
-    testing: listing.testing.byLabel,
-  });
-
-  // Which images go where, by archive member name; and whether all of them are plain PNGs of one size.
+/**
+ * Which images go where, by archive member name; undefined unless all of them are plain PNGs of
+ * one size that need no colour conversion (convert_imageset's path handles the rest).
+ */
+function planTargets(
+  input: BuildInput,
+  sources: Record<Side, StreamSource>,
+  listings: Map<string, Listing>,
+  listing: Record<Side, Listing>,
+  parts: Record<Side, Map<string, string[]>>,
+  labels: string[],
+): Plan | undefined {
   const targets = new Map<string, Map<string, Target>>([...listings.keys()].map((archive) => [archive, new Map()]));
   const counts = { training: 0, testing: 0 };
   let size: { width: number; height: number } | undefined;
   let allGrey = true;
   for (const side of sides) {
-    const ordered = sideOrder(parts[side], input.shuffle, seed, side);
+    const ordered = sideOrder(parts[side], input.shuffle, input.seed, side);
     if (!ordered.length)
       throw new PermanentFailure(`the ${side} side of the dataset has no images; check splitPercentage`);
     counts[side] = ordered.length;
@@ -260,23 +305,36 @@ async function buildWith(
       const facts = plainPng(heads.get(member)!);
       if (!facts) return undefined;
       size ??= facts;
-      if (facts.width !== size.width || facts.height !== size.height) return undefined; // convert_imageset path names the odd one
+      // A size that differs: the convert_imageset path names the odd one.
+      if (facts.width !== size.width || facts.height !== size.height) return undefined;
       allGrey &&= facts.colorType === 0;
       byMember.set(member, { side, position, label: labels.indexOf(label), listPath: item });
     }
   }
-  const grayscale = transform.grayscale ?? allGrey;
+  const grayscale = input.dataset.transform?.grayscale ?? allGrey;
   if (grayscale && !allGrey) return undefined; // colour → grey is libpng's rgb_to_gray arithmetic
   const { width, height } = size!;
-  const channels = grayscale ? 1 : 3;
-  const shape = { channels, height, width };
+  return { targets, counts, shape: { channels: grayscale ? 1 : 3, height, width }, grayscale };
+}
 
-  // Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers.
+/**
+ * Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers. Undefined (and
+ * nothing left behind) when a decoder finds an image that is not plain after all.
+ */
+async function writeSides(
+  decoders: PngDecoders,
+  workDir: string,
+  caffePrefix: string | undefined,
+  listings: Map<string, Listing>,
+  plan: Plan,
+): Promise<{ dbs: Record<Side, string>; tars: Record<Side, string>; mean: MeanAccumulator } | undefined> {
+  const { targets, counts, shape } = plan;
+  const { channels, height, width } = shape;
   logStep('decode + datums + mdb_load (both sides)');
-  const dbs = { training: path.join(ctx.workDir, 'training-lmdb'), testing: path.join(ctx.workDir, 'testing-lmdb') };
+  const dbs = { training: path.join(workDir, 'training-lmdb'), testing: path.join(workDir, 'testing-lmdb') };
   const tars = {
-    training: path.join(ctx.workDir, 'training-images.tar'),
-    testing: path.join(ctx.workDir, 'testing-images.tar'),
+    training: path.join(workDir, 'training-images.tar'),
+    testing: path.join(workDir, 'testing-images.tar'),
   };
   const lists = { training: [] as string[], testing: [] as string[] };
   // Kept in memory, the images go in key order, so float32 sums are compute_image_mean's exactly;
@@ -289,7 +347,7 @@ async function buildWith(
   try {
     for (const side of sides) {
       loaders[side] = await LmdbLoader.open(dbs[side], counts[side] * (channels * width * height + 64 + 256), {
-        caffePrefix: ctx.caffePrefix,
+        caffePrefix,
       });
       tarWriters[side] = new TarWriter(tars[side]);
       lists[side] = new Array<string>(counts[side]);
@@ -330,19 +388,7 @@ async function buildWith(
     if (error instanceof NotPlain) return undefined;
     throw error;
   }
-  const file = path.join(ctx.workDir, 'mean.binaryproto');
-  await writeFile(file, mean.blobProto());
-  logStep('compute_image_mean done');
-  return {
-    dbs,
-    imageTars: tars,
-    labels,
-    counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
-    shape,
-    grayscale,
-    resized: false,
-    mean: { file, shape },
-  };
+  return { dbs, tars, mean };
 }
 
 /**
