@@ -31,7 +31,7 @@ export interface Datafile extends RecordBase {
   labels?: string[];
   counts?: Record<string, number>;
   entries?: number;
-  /** Set by the worker when inspection succeeded: the work's result (core/usecases/work.ts). */
+  /** Set by the worker when inspection succeeded: the work's result (core/usecases/work/phases.ts). */
   inspectedAt?: string;
   attempts?: number;
   batchJobId?: string;
@@ -247,6 +247,8 @@ export interface RecordsByCollection {
 export type AnyRecord = RecordsByCollection[Collection];
 
 export type { WorkCollection } from '../topology';
+/** A record of background work (core/usecases/work/): what the worker produces in Batch. */
+export type WorkRecord = RecordsByCollection[import('../topology').WorkCollection];
 
 /** awaiting-upload (when it has an archive) → queued → starting → running → succeeded | failed. */
 export type ClassifyJobStatus = 'awaiting-upload' | 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
@@ -259,7 +261,7 @@ export interface ClassifyJob extends RecordBase {
   /** The client uploads a .tar/.tar.gz/.zip of images (keys.classifyJobArchive) before the job is queued. */
   archive: boolean;
   topK: number;
-  /** Written by the worker with the results object: the work's result (core/usecases/work.ts). */
+  /** Written by the worker with the results object: the work's result (core/usecases/work/phases.ts). */
   results?: { images: number; classified: number; failed: number; bytes: number };
   attempts: number;
   batchJobId?: string;

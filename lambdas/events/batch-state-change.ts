@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { applyBatchEvent, type BatchJobDetail } from '../../core/usecases/work';
+import { applyBatchEvent, type BatchJobDetail } from '../../core/usecases/work/batch-events';
 import { logger, tracer } from '../shared/powertools';
 
 const onStateChange = async (event: EventBridgeEvent<'Batch Job State Change', BatchJobDetail>): Promise<void> => {

@@ -1,7 +1,7 @@
 /**
  * SQS jobs queue → AWS Batch, as a scheduler: each work message puts its record among the work
  * waiting for a worker, then one dispatch pass starts whatever capacity allows, choosing fairly
- * among all waiting work (core/usecases/work.ts handleQueueMessages). Work still waiting gets its
+ * among all waiting work (core/usecases/work/queue-messages.ts). Work still waiting gets its
  * message back later (not a failure); a message that fails is reported back (partial batch
  * response) so SQS redelivers it, and after `maxReceiveCount` failures moves it to the DLQ.
  */
@@ -10,7 +10,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { recordDispatchFailure } from '../../core/usecases/dead-letter';
-import { handleQueueMessages } from '../../core/usecases/work';
+import { handleQueueMessages } from '../../core/usecases/work/queue-messages';
 import { queueMessageSchema, type QueueMessage } from '../../core/work-queue';
 import { logger, tracer } from '../shared/powertools';
 
