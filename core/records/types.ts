@@ -12,9 +12,11 @@ export interface RecordBase {
 }
 
 /** awaiting-upload → processing (the worker imports and/or inspects it) → ready | failed. */
-export type DatafileStatus = 'awaiting-upload' | 'processing' | 'ready' | 'failed';
+export const datafileStatuses = ['awaiting-upload', 'processing', 'ready', 'failed'] as const;
+export type DatafileStatus = (typeof datafileStatuses)[number];
 /** What a datafile holds (container/worker/formats/ detects and converts each). */
-export type DatafileFormat = 'image-folders' | 'idx' | 'lmdb' | 'leveldb';
+export const datafileFormats = ['image-folders', 'idx', 'lmdb', 'leveldb'] as const;
+export type DatafileFormat = (typeof datafileFormats)[number];
 export interface Datafile extends RecordBase {
   format: DatafileFormat;
   status: DatafileStatus;
@@ -71,7 +73,8 @@ export interface DatasetPreprocessing {
   meanFile: boolean;
 }
 
-export type DatasetStatus = 'pending' | 'processing' | 'ready' | 'failed';
+export const datasetStatuses = ['pending', 'processing', 'ready', 'failed'] as const;
+export type DatasetStatus = (typeof datasetStatuses)[number];
 export interface Dataset extends RecordBase {
   status: DatasetStatus;
   training: DatasetSource;
@@ -105,7 +108,8 @@ export interface Dataset extends RecordBase {
 }
 
 /** A solver from text is ready at once; one from URLs is pending until the worker fetched and validated them. */
-export type SolverStatus = 'pending' | 'ready' | 'failed';
+export const solverStatuses = ['pending', 'ready', 'failed'] as const;
+export type SolverStatus = (typeof solverStatuses)[number];
 export interface Solver extends RecordBase {
   datasetId: string;
   /** Prototxt texts; empty while an imported solver is pending. */
@@ -130,7 +134,8 @@ export interface Solver extends RecordBase {
   warnings?: Array<{ field: string; message: string; line?: number; column?: number }>;
 }
 
-export type TrainingJobStatus = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const trainingJobStatuses = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type TrainingJobStatus = (typeof trainingJobStatuses)[number];
 
 export interface TrainingProgress {
   iteration: number;
@@ -200,21 +205,6 @@ export interface TrainingResume {
   at: string;
 }
 
-/** The statuses a list can be filtered by, per collection (collections without a status have none). */
-export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
-  datafiles: ['awaiting-upload', 'processing', 'ready', 'failed'] satisfies DatafileStatus[],
-  datasets: ['pending', 'processing', 'ready', 'failed'] satisfies DatasetStatus[],
-  'training-jobs': ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] satisfies TrainingJobStatus[],
-  'classify-jobs': [
-    'awaiting-upload',
-    'queued',
-    'starting',
-    'running',
-    'succeeded',
-    'failed',
-  ] satisfies ClassifyJobStatus[],
-};
-
 /** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */
 export interface Classifier extends RecordBase {
   trainingJobId: string;
@@ -251,7 +241,8 @@ export type { WorkCollection } from '../topology';
 export type WorkRecord = RecordsByCollection[import('../topology').WorkCollection];
 
 /** awaiting-upload (when it has an archive) → queued → starting → running → succeeded | failed. */
-export type ClassifyJobStatus = 'awaiting-upload' | 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
+export const classifyJobStatuses = ['awaiting-upload', 'queued', 'starting', 'running', 'succeeded', 'failed'] as const;
+export type ClassifyJobStatus = (typeof classifyJobStatuses)[number];
 /** Many images classified in the background by the worker (container/worker/classify.ts). */
 export interface ClassifyJob extends RecordBase {
   classifierId: string;
@@ -270,3 +261,11 @@ export interface ClassifyJob extends RecordBase {
   finishedAt?: string;
   error?: string;
 }
+
+/** The statuses a list can be filtered by, per collection (collections without a status have none). */
+export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
+  datafiles: datafileStatuses,
+  datasets: datasetStatuses,
+  'training-jobs': trainingJobStatuses,
+  'classify-jobs': classifyJobStatuses,
+};
