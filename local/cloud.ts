@@ -16,7 +16,7 @@ import {
   workerImageName,
 } from '../core/topology';
 import { allowPrivateUrlsEnv } from '../core/net/url-guard';
-import { recoverUnfinishedWork } from '../core/usecases/work';
+import { recoverUnfinishedWork } from '../core/usecases/work/recovery';
 import { buildWorkerBundle } from '../packaging/worker-bundle';
 import { stopInferenceServer } from '../container/inference/client';
 import { ensurePycaffe } from './caffe/install';

@@ -1,5 +1,6 @@
 /** The classify jobs API: many images classified in the background, results as a JSON object in S3. */
 import { z } from 'zod';
+import { classifyJobStatuses } from '../records/types';
 import type { Route } from '../route';
 import { classifyLimits } from './classifiers';
 import { downloadSchema, name, problem, recordViewFields } from './common';
@@ -30,7 +31,7 @@ export const classifyJobView = z
   .object({
     ...recordViewFields,
     classifierId: z.string(),
-    status: z.enum(['awaiting-upload', 'queued', 'starting', 'running', 'succeeded', 'failed']),
+    status: z.enum(classifyJobStatuses),
     urls: z.array(z.string()),
     archive: z.boolean(),
     topK: z.number().int(),

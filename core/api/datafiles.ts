@@ -1,5 +1,6 @@
 /** The datafiles API: routes and request schemas. */
 import { z } from 'zod';
+import { datafileFormats } from '../records/types';
 import type { Route } from '../route';
 import { readRoutes } from './read-routes';
 import { name, problem, quotaExceeded } from './common';
@@ -9,7 +10,7 @@ export const createDatafileBody = z
   .strictObject({
     name,
     /** image-folders: .tar/.tar.gz/.zip of label folders; idx: an archive of IDX image+label pairs; lmdb/leveldb: an archived database of Caffe Datums. */
-    format: z.enum(['image-folders', 'idx', 'lmdb', 'leveldb']),
+    format: z.enum(datafileFormats),
     /** The size of the file the client will upload: above the single-PUT threshold it gets a multipart upload. */
     sizeBytes: z.number().int().positive().optional(),
     /** Import from this http(s) URL instead of uploading (fetched by the worker, never by the API). */

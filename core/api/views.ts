@@ -4,6 +4,13 @@
  * is checked against them — so a field added to a record but not here fails a test by name.
  */
 import { z } from 'zod';
+import {
+  datafileFormats,
+  datafileStatuses,
+  datasetStatuses,
+  solverStatuses,
+  trainingJobStatuses,
+} from '../records/types';
 import { recordViewFields } from './common';
 
 const count = z.number().int().min(0);
@@ -11,8 +18,8 @@ const count = z.number().int().min(0);
 export const datafileView = z
   .object({
     ...recordViewFields,
-    format: z.enum(['image-folders', 'idx', 'lmdb', 'leveldb']),
-    status: z.enum(['awaiting-upload', 'processing', 'ready', 'failed']),
+    format: z.enum(datafileFormats),
+    status: z.enum(datafileStatuses),
     sizeBytes: count.optional(),
     sourceUrl: z.string().optional().describe('the URL an imported datafile was fetched from'),
     partSizeBytes: count.optional().describe('part size of its multipart upload'),
@@ -31,7 +38,7 @@ const datasetSource = z.object({ datafileId: z.string(), splitPercentage: z.numb
 export const datasetView = z
   .object({
     ...recordViewFields,
-    status: z.enum(['pending', 'processing', 'ready', 'failed']),
+    status: z.enum(datasetStatuses),
     training: datasetSource,
     testing: datasetSource,
     transform: z
@@ -44,7 +51,7 @@ export const datasetView = z
         seed: z.number().int().optional(),
       })
       .optional(),
-    format: z.enum(['image-folders', 'idx', 'lmdb', 'leveldb']).optional().describe("the datafiles' format"),
+    format: z.enum(datafileFormats).optional().describe("the datafiles' format"),
     seed: z.number().int().optional().describe('the seed the split and shuffle used'),
     preprocessing: z
       .object({
@@ -88,10 +95,7 @@ export const solverView = z
     net: z.string().describe('net prototxt as submitted'),
     solverType: z.string(),
     maxIterations: count,
-    status: z
-      .enum(['pending', 'ready', 'failed'])
-      .optional()
-      .describe('pending while an imported solver is fetched and checked'),
+    status: z.enum(solverStatuses).optional().describe('pending while an imported solver is fetched and checked'),
     source: z.object({ solverUrl: z.string(), netUrl: z.string() }).optional(),
     attempts: count.optional(),
     finishedAt: z.iso.datetime().optional(),
@@ -111,7 +115,7 @@ export const trainingJobView = z
     ...recordViewFields,
     solverId: z.string(),
     datasetId: z.string(),
-    status: z.enum(['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled']),
+    status: z.enum(trainingJobStatuses),
     attempts: count,
     progress: z.object({
       iteration: count,

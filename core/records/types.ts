@@ -12,9 +12,11 @@ export interface RecordBase {
 }
 
 /** awaiting-upload → processing (the worker imports and/or inspects it) → ready | failed. */
-export type DatafileStatus = 'awaiting-upload' | 'processing' | 'ready' | 'failed';
+export const datafileStatuses = ['awaiting-upload', 'processing', 'ready', 'failed'] as const;
+export type DatafileStatus = (typeof datafileStatuses)[number];
 /** What a datafile holds (container/worker/formats/ detects and converts each). */
-export type DatafileFormat = 'image-folders' | 'idx' | 'lmdb' | 'leveldb';
+export const datafileFormats = ['image-folders', 'idx', 'lmdb', 'leveldb'] as const;
+export type DatafileFormat = (typeof datafileFormats)[number];
 export interface Datafile extends RecordBase {
   format: DatafileFormat;
   status: DatafileStatus;
@@ -31,7 +33,7 @@ export interface Datafile extends RecordBase {
   labels?: string[];
   counts?: Record<string, number>;
   entries?: number;
-  /** Set by the worker when inspection succeeded: the work's result (core/usecases/work.ts). */
+  /** Set by the worker when inspection succeeded: the work's result (core/usecases/work/phases.ts). */
   inspectedAt?: string;
   attempts?: number;
   batchJobId?: string;
@@ -71,7 +73,8 @@ export interface DatasetPreprocessing {
   meanFile: boolean;
 }
 
-export type DatasetStatus = 'pending' | 'processing' | 'ready' | 'failed';
+export const datasetStatuses = ['pending', 'processing', 'ready', 'failed'] as const;
+export type DatasetStatus = (typeof datasetStatuses)[number];
 export interface Dataset extends RecordBase {
   status: DatasetStatus;
   training: DatasetSource;
@@ -105,7 +108,8 @@ export interface Dataset extends RecordBase {
 }
 
 /** A solver from text is ready at once; one from URLs is pending until the worker fetched and validated them. */
-export type SolverStatus = 'pending' | 'ready' | 'failed';
+export const solverStatuses = ['pending', 'ready', 'failed'] as const;
+export type SolverStatus = (typeof solverStatuses)[number];
 export interface Solver extends RecordBase {
   datasetId: string;
   /** Prototxt texts; empty while an imported solver is pending. */
@@ -130,7 +134,8 @@ export interface Solver extends RecordBase {
   warnings?: Array<{ field: string; message: string; line?: number; column?: number }>;
 }
 
-export type TrainingJobStatus = 'queued' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const trainingJobStatuses = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type TrainingJobStatus = (typeof trainingJobStatuses)[number];
 
 export interface TrainingProgress {
   iteration: number;
@@ -200,21 +205,6 @@ export interface TrainingResume {
   at: string;
 }
 
-/** The statuses a list can be filtered by, per collection (collections without a status have none). */
-export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
-  datafiles: ['awaiting-upload', 'processing', 'ready', 'failed'] satisfies DatafileStatus[],
-  datasets: ['pending', 'processing', 'ready', 'failed'] satisfies DatasetStatus[],
-  'training-jobs': ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] satisfies TrainingJobStatus[],
-  'classify-jobs': [
-    'awaiting-upload',
-    'queued',
-    'starting',
-    'running',
-    'succeeded',
-    'failed',
-  ] satisfies ClassifyJobStatus[],
-};
-
 /** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */
 export interface Classifier extends RecordBase {
   trainingJobId: string;
@@ -247,9 +237,12 @@ export interface RecordsByCollection {
 export type AnyRecord = RecordsByCollection[Collection];
 
 export type { WorkCollection } from '../topology';
+/** A record of background work (core/usecases/work/): what the worker produces in Batch. */
+export type WorkRecord = RecordsByCollection[import('../topology').WorkCollection];
 
 /** awaiting-upload (when it has an archive) → queued → starting → running → succeeded | failed. */
-export type ClassifyJobStatus = 'awaiting-upload' | 'queued' | 'starting' | 'running' | 'succeeded' | 'failed';
+export const classifyJobStatuses = ['awaiting-upload', 'queued', 'starting', 'running', 'succeeded', 'failed'] as const;
+export type ClassifyJobStatus = (typeof classifyJobStatuses)[number];
 /** Many images classified in the background by the worker (container/worker/classify.ts). */
 export interface ClassifyJob extends RecordBase {
   classifierId: string;
@@ -259,7 +252,7 @@ export interface ClassifyJob extends RecordBase {
   /** The client uploads a .tar/.tar.gz/.zip of images (keys.classifyJobArchive) before the job is queued. */
   archive: boolean;
   topK: number;
-  /** Written by the worker with the results object: the work's result (core/usecases/work.ts). */
+  /** Written by the worker with the results object: the work's result (core/usecases/work/phases.ts). */
   results?: { images: number; classified: number; failed: number; bytes: number };
   attempts: number;
   batchJobId?: string;
@@ -268,3 +261,11 @@ export interface ClassifyJob extends RecordBase {
   finishedAt?: string;
   error?: string;
 }
+
+/** The statuses a list can be filtered by, per collection (collections without a status have none). */
+export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
+  datafiles: datafileStatuses,
+  datasets: datasetStatuses,
+  'training-jobs': trainingJobStatuses,
+  'classify-jobs': classifyJobStatuses,
+};

@@ -12,7 +12,7 @@ import { deleteRecordObjects, keys, parseKey, presignDownload, presignUpload } f
 import * as records from '../records/store';
 import type { ClassifyJob } from '../records/types';
 import { datafileObjectName } from '../topology';
-import { enqueueOrFail } from './work';
+import { enqueueOrFail } from './work/dispatch';
 
 type CreateInput = z.infer<typeof createClassifyJobBody>;
 type Upload = Awaited<ReturnType<typeof presignUpload>>;

@@ -24,7 +24,7 @@ import {
   type MultipartUpload,
 } from './datafile-uploads';
 import { allRecords } from './record-usage';
-import { enqueueOrFail } from './work';
+import { enqueueOrFail } from './work/dispatch';
 
 type CreateInput = z.infer<typeof createDatafileBody>;
 type Upload = Awaited<ReturnType<typeof presignUpload>> | MultipartUpload;

@@ -7,7 +7,7 @@ import * as records from '../records/store';
 import type { DatafileFormat, Dataset } from '../records/types';
 import type { createDatasetBody } from '../api/datasets';
 import { currentDatafile } from './datafiles';
-import { enqueueOrFail } from './work';
+import { enqueueOrFail } from './work/dispatch';
 
 type Input = z.infer<typeof createDatasetBody>;
 

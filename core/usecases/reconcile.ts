@@ -10,24 +10,15 @@
 import { DescribeJobsCommand, ListJobsCommand, type JobStatus, type JobSummary } from '@aws-sdk/client-batch';
 import { batch } from '../aws/clients';
 import { positiveIntegerFromEnv } from '../env';
-import * as records from '../records/store';
 import type { WorkCollection } from '../records/types';
 import { listSlots, parseHolder, releaseSlot } from '../scheduling/slots';
 import { envNames } from '../topology';
 import { enqueueWork, requestDispatchPass } from '../work-queue';
-import {
-  actionOf,
-  applyBatchEvent,
-  batchJobName,
-  collectionOf,
-  dispatchOf,
-  isTerminal,
-  recordSubmission,
-  statusOf,
-  terminateBatchJob,
-  unclaim,
-  type BatchJobDetail,
-} from './work';
+import { applyBatchEvent, type BatchJobDetail } from './work/batch-events';
+import { batchJobName, terminateBatchJob } from './work/batch-jobs';
+import { dispatchOf, recordSubmission, unclaim } from './work/dispatch';
+import { actionOf, collectionOf, isTerminal, statusOf, workOf } from './work/phases';
+import { workStore } from './work/store';
 
 export const reconcilerEnvNames = {
   /** Seconds a claim or slot may sit unfinished before the reconciler repairs it. */
@@ -91,7 +82,7 @@ export async function reconcile(options: ReconcileOptions = {}): Promise<Reconci
   await terminateStrayJobs(cutoff, report);
   await freeOrphanedSlots(cutoff, report);
   // Repairs free capacity or put work back: let the dispatcher choose again now, not at the next message.
-  if (report.requeued || report.slotsFreed || report.terminated || (await records.findWaiting()).length)
+  if (report.requeued || report.slotsFreed || report.terminated || (await workStore().findWaiting()).length)
     await requestDispatchPass('reconciler');
   return report;
 }
@@ -99,7 +90,7 @@ export async function reconcile(options: ReconcileOptions = {}): Promise<Reconci
 /** Claimed records without a job id: adopt the job submitted under the record's name, or give the claim back. */
 async function repairClaims(cutoff: number, report: ReconcileReport): Promise<void> {
   for (const collection of Object.keys(statusOf) as WorkCollection[]) {
-    for (const record of await records.findByStatus(collection, statusOf[collection].queued)) {
+    for (const record of await workStore().findByStatus(collection, statusOf[collection].queued)) {
       const dispatch = dispatchOf(record);
       if (dispatch.dispatchState !== 'claimed' || record.batchJobId || !dispatch.dispatchClaimId) continue;
       if (Date.parse(dispatch.dispatchClaimedAt ?? '') > cutoff) continue;
@@ -150,7 +141,7 @@ async function terminateStrayJobs(cutoff: number, report: ReconcileReport): Prom
       const tenantId = job.parameters?.tenantId;
       const recordId = job.parameters?.recordId;
       if (!action || !(action in collectionOf) || !tenantId || !recordId) continue;
-      const record = await records.find(collectionOf[action], tenantId, recordId);
+      const record = await workStore().find(workOf(collectionOf[action], tenantId, recordId));
       const dispatch = record ? dispatchOf(record) : undefined;
       const stray =
         !record ||
@@ -176,7 +167,7 @@ async function freeOrphanedSlots(cutoff: number, report: ReconcileReport): Promi
   for (const slot of await listSlots()) {
     if (Date.parse(slot.heldSince) > cutoff) continue;
     const { collection, tenantId, recordId, claimId } = parseHolder(slot.holder);
-    const record = collection in actionOf ? await records.find(collection, tenantId, recordId) : undefined;
+    const record = collection in actionOf ? await workStore().find(workOf(collection, tenantId, recordId)) : undefined;
     const held =
       record &&
       dispatchOf(record).dispatchClaimId === claimId &&

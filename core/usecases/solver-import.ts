@@ -8,7 +8,7 @@ import { newId } from '../ids';
 import { checkUrl, urlPolicy } from '../net/url-guard';
 import * as records from '../records/store';
 import type { Solver } from '../records/types';
-import { enqueueOrFail } from './work';
+import { enqueueOrFail } from './work/dispatch';
 
 export interface SolverUrls {
   name: string;

@@ -26,7 +26,7 @@ import { envNames, tableKeys, tenantObjectsPrefix } from '../topology';
 import { forgetTenantLimits } from '../limits';
 import { forgetTenantCapacity } from '../scheduling/capacity';
 import { forgetStarts } from '../scheduling/slots';
-import { terminateBatchJob } from './work';
+import { terminateBatchJob } from './work/batch-jobs';
 
 export interface TenantDeletionOptions {
   /** How long to wait for terminated Batch jobs to stop before giving up for this run (default 2 minutes). */

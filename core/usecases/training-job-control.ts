@@ -4,7 +4,7 @@ import { deleteRecordObjects } from '../objects';
 import * as records from '../records/store';
 import type { TrainingJob, TrainingJobStatus } from '../records/types';
 import { allRecords } from './record-usage';
-import { terminateBatchJob } from './work';
+import { terminateBatchJob } from './work/batch-jobs';
 
 const unfinished: TrainingJobStatus[] = ['queued', 'starting', 'running'];
 const isUnfinished = (job: TrainingJob) => unfinished.includes(job.status);

@@ -10,7 +10,7 @@ import type { TrainingJob } from '../records/types';
 import type { createTrainingJobBody } from '../api/training-jobs';
 import { describeFitErrors, netFit } from './net-fit';
 import { resolveResumeSource, resolveWeightsSource } from './training-job-sources';
-import { enqueueOrFail } from './work';
+import { enqueueOrFail } from './work/dispatch';
 
 /** Creates the job record (with its start point checked) and queues its training. */
 export async function createTrainingJob(

@@ -3,10 +3,9 @@
  * dispatcher last recorded (core/usecases/dead-letter.ts). A message this handler itself fails on
  * is reported back and retried (partial batch response).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { failDeadLetteredWork } from '../../core/usecases/dead-letter';
+import { eventHandler } from '../shared/events';
 import { logger } from '../shared/powertools';
 
 const onDeadLetters = async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -31,4 +30,4 @@ const onDeadLetters = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   return { batchItemFailures };
 };
 
-export const handler = middy(onDeadLetters).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = eventHandler('dead-letter', onDeadLetters);

@@ -1,18 +1,16 @@
 /**
  * SQS jobs queue → AWS Batch, as a scheduler: each work message puts its record among the work
  * waiting for a worker, then one dispatch pass starts whatever capacity allows, choosing fairly
- * among all waiting work (core/usecases/work.ts handleQueueMessages). Work still waiting gets its
+ * among all waiting work (core/usecases/work/queue-messages.ts). Work still waiting gets its
  * message back later (not a failure); a message that fails is reported back (partial batch
  * response) so SQS redelivers it, and after `maxReceiveCount` failures moves it to the DLQ.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { recordDispatchFailure } from '../../core/usecases/dead-letter';
-import { handleQueueMessages } from '../../core/usecases/work';
+import { handleQueueMessages } from '../../core/usecases/work/queue-messages';
 import { queueMessageSchema, type QueueMessage } from '../../core/work-queue';
-import { logger, tracer } from '../shared/powertools';
+import { eventHandler } from '../shared/events';
+import { logger } from '../shared/powertools';
 
 const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -47,6 +45,4 @@ const dispatchAll = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   return { batchItemFailures };
 };
 
-export const handler = middy(dispatchAll)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = eventHandler('dispatcher', dispatchAll);

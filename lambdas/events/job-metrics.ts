@@ -4,13 +4,11 @@
  * "stuck queued" alarm. Nothing is published while no work is queued or running, so an idle
  * deployment stores no metric data (the dashboard fills the gaps with 0, the alarms treat them as OK).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { measureJobs, type JobCounts } from '../../core/usecases/job-metrics';
 import { serviceMetrics } from '../../core/topology';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { eventHandler } from '../shared/events';
+import { logger, metrics } from '../shared/powertools';
 
 const publishJobMetrics = async (): Promise<JobCounts> => {
   const counts = await measureJobs();
@@ -29,6 +27,4 @@ const publishJobMetrics = async (): Promise<JobCounts> => {
   return counts;
 };
 
-export const handler = middy(publishJobMetrics)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = eventHandler('job-metrics', publishJobMetrics);

@@ -1,7 +1,6 @@
 /** Schedule (every minute) → repairs work stuck between the dispatcher's steps (core/usecases/reconcile.ts). */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { reconcile } from '../../core/usecases/reconcile';
+import { eventHandler } from '../shared/events';
 import { logger } from '../shared/powertools';
 
 const onSchedule = async (): Promise<void> => {
@@ -10,4 +9,4 @@ const onSchedule = async (): Promise<void> => {
     logger.warn('reconciler repaired stuck work', { ...report });
 };
 
-export const handler = middy(onSchedule).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = eventHandler('reconciler', onSchedule);

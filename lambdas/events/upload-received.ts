@@ -1,11 +1,8 @@
 /** S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the job is queued. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { onClassifyJobArchive } from '../../core/usecases/classify-jobs';
 import { onObjectCreated } from '../../core/usecases/datafiles';
-import { logger, tracer } from '../shared/powertools';
+import { eventHandler } from '../shared/events';
 
 const onUpload = async (event: S3Event): Promise<void> => {
   for (const record of event.Records) {
@@ -16,6 +13,4 @@ const onUpload = async (event: S3Event): Promise<void> => {
   }
 };
 
-export const handler = middy(onUpload)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = eventHandler('upload-received', onUpload);

@@ -13,7 +13,9 @@ import * as records from '../../core/records/store';
 import { acquireSlots, listSlots } from '../../core/scheduling/slots';
 import { batchShareIdentifier } from '../../core/topology';
 import { reconcile } from '../../core/usecases/reconcile';
-import { claimRecord, dispatch, submitBatchJob } from '../../core/usecases/work';
+import { submitBatchJob } from '../../core/usecases/work/batch-jobs';
+import { claimRecord } from '../../core/usecases/work/dispatch';
+import { dispatch } from '../../core/usecases/work/queue-messages';
 import { enqueueWork } from '../../core/work-queue';
 import { issueToken } from '../../local/auth';
 import { fashionMnistDir } from '../../local/caffe/install';
@@ -342,7 +344,7 @@ describe('cancellation in every dispatch state', () => {
     );
     // The dispatcher carries on: it submits, then cannot record the job on a cancelled record.
     const jobId = await submitBatchJob('training-jobs', claimed!);
-    const { recordSubmission } = await import('../../core/usecases/work');
+    const { recordSubmission } = await import('../../core/usecases/work/dispatch');
     expect(await recordSubmission(ref, claimId, jobId)).toBe(false);
     await until('the Batch job stopped', () => trainJobsOf(id).every((job) => !active.has(job.status ?? '')), 60_000);
     expect((await records.find('training-jobs', 'sched-b', id))?.status).toBe('cancelled');

@@ -3,7 +3,7 @@ import { chooseNext, startOrder, type WaitingWork } from '../../core/scheduling/
 import { capacitySettingsSchema, defaultCapacity, tenantLimit } from '../../core/scheduling/capacity';
 import { holderOf, parseHolder, usageOf } from '../../core/scheduling/slots';
 import { batchShareIdentifier } from '../../core/topology';
-import { capacityBackoffSeconds } from '../../core/usecases/work';
+import { capacityBackoffSeconds } from '../../core/usecases/work/queue-messages';
 import { assertAdmin, groupsOf } from '../../lambdas/shared/admin';
 
 let clock = 0;

@@ -2,8 +2,9 @@
 import { findDatumDb } from './datum-db';
 import { findIdxFiles } from './idx';
 
-export const datafileFormats = ['image-folders', 'idx', 'lmdb', 'leveldb'] as const;
-export type DatafileFormat = (typeof datafileFormats)[number];
+import type { DatafileFormat } from '../../../core/records/types';
+
+export { datafileFormats, type DatafileFormat } from '../../../core/records/types';
 
 export async function detectFormat(root: string): Promise<DatafileFormat> {
   if (await findDatumDb(root, 'lmdb')) return 'lmdb';
