@@ -5,6 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { isTuningVariable } from '../core/caffe/tuning-env';
 
 /** A list given as an array, a JSON array string or a comma-separated string. */
 const listOf = (item: z.ZodString) =>
@@ -66,6 +67,24 @@ const schema = z
     ).default([]),
     /** Days after which intermediate training snapshots (tagged by the worker) expire; the final model stays. */
     snapshotExpirationDays: z.coerce.number().int().min(1).default(14),
+    /**
+     * OpenBLAS/OpenMP settings for the worker's jobs (set in the job definitions' environment), e.g.
+     * `-c workerTuningEnv='{"OPENBLAS_CORETYPE":"Haswell"}'` where OpenBLAS misdetects the CPU.
+     * Only OPENBLAS_* and OMP_* names (core/caffe/tuning-env.ts).
+     */
+    workerTuningEnv: z
+      .preprocess(
+        (value) => {
+          if (typeof value !== 'string') return value;
+          try {
+            return JSON.parse(value) as unknown;
+          } catch {
+            return value; // not JSON: the record check below reports it
+          }
+        },
+        z.record(z.string().refine(isTuningVariable, 'must be an OPENBLAS_* or OMP_* variable name'), z.string()),
+      )
+      .default({}),
     /** Days CloudWatch keeps the logs of functions, the API and the Batch jobs. */
     logRetentionDays: z.coerce
       .number()

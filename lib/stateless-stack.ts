@@ -94,6 +94,7 @@ export class StatelessStack extends Stack {
           }
         : undefined,
       spot: config.spot,
+      tuningEnv: config.workerTuningEnv,
       onDemandFallbackMaxvCpus:
         config.spot && config.onDemandFallback ? (config.onDemandMaxvCpus ?? config.maxvCpus) : undefined,
       containerStopTimeoutSeconds: config.containerStopTimeoutSeconds,

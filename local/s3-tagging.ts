@@ -3,6 +3,8 @@
  * tags only through the `?tagging` subresource and silently drops the header. This stores the
  * header's tags the way PutObjectTagging would, after s3rver stored the object, so GetObjectTagging
  * answers as S3 does (the worker tags intermediate snapshots this way; a lifecycle rule expires them).
+ * Tags given to CreateMultipartUpload (the SDK's managed upload of a large file) are kept until
+ * the upload completes and stored then.
  */
 import type { S3rverInternals } from './s3-multipart';
 
@@ -31,16 +33,45 @@ export function taggingXml(header: string): string {
   return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
 }
 
+/** The upload ID in an InitiateMultipartUpload answer (s3rver's body object, or its XML once rendered). */
+function initiatedUploadId(body: unknown): string | undefined {
+  if (typeof body === 'string') return /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1];
+  const result = (body as { InitiateMultipartUploadResult?: { UploadId?: string } } | undefined)
+    ?.InitiateMultipartUploadResult;
+  return result?.UploadId;
+}
+
 export function addUploadTagging(s3rver: S3rverInternals): void {
+  // Tags given when a multipart upload starts, applied when it completes, as S3 does. Kept in
+  // memory: an upload that outlives a restart of the local S3 loses its tags (never seen in tests).
+  const multipartTags = new Map<string, string>();
   s3rver.middleware.unshift(async (raw, next) => {
     await next();
     const ctx = raw as unknown as TaggingContext;
     const header = ctx.headers['x-amz-tagging'];
+    if (ctx.status !== 200 || !ctx.params?.bucket || !ctx.params.key) return;
+    const store = (tagging: string) =>
+      ctx.store.putSubresource(
+        ctx.params?.bucket ?? '',
+        ctx.params?.key ?? '',
+        new TaggingConfiguration(taggingXml(tagging)),
+      );
+    if (ctx.method === 'POST' && 'uploads' in ctx.query) {
+      const uploadId = initiatedUploadId((raw as unknown as { body: unknown }).body);
+      if (typeof header === 'string' && uploadId) multipartTags.set(uploadId, header);
+      return;
+    }
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method === 'POST' && typeof uploadId === 'string') {
+      const tagging = multipartTags.get(uploadId);
+      multipartTags.delete(uploadId);
+      if (tagging !== undefined) await store(tagging);
+      return;
+    }
     // Plain PutObject only: subresource requests (?tagging, ?uploadId, ...) and copies are s3rver's.
     // (The SDK adds `x-id=PutObject` to every PutObject; any other query names a subresource.)
     const subresource = Object.keys(ctx.query).some((name) => name !== 'x-id');
     if (ctx.method !== 'PUT' || typeof header !== 'string' || subresource || ctx.headers['x-amz-copy-source']) return;
-    if (ctx.status !== 200 || !ctx.params?.bucket || !ctx.params.key) return;
-    await ctx.store.putSubresource(ctx.params.bucket, ctx.params.key, new TaggingConfiguration(taggingXml(header)));
+    await store(header);
   });
 }

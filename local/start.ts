@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { ensureCaffe, ensureFashionMnist, localHome } from './caffe/install';
 import { startLocalCloud } from './cloud';
 import { claimHome, HomeInUseError } from './home-claim';
+import { preflight } from './preflight';
 
 /**
  * ELASTIC_CAFFE_WORKER_IN_IMAGE=1: every Batch job runs inside the worker's container image, as on
@@ -20,6 +21,7 @@ async function workerImage(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  preflight(); // an unsupported Node or a missing tool stops here, before anything is installed
   const home = localHome();
   // Before anything is installed or opened: a second start on a running system only says where it is.
   await mkdir(home, { recursive: true });

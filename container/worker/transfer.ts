@@ -1,5 +1,6 @@
 /** Moving files between S3 and the worker's disk. */
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -37,7 +38,35 @@ export async function downloadCached(key: string, cacheDir: string | undefined, 
   return cached;
 }
 
-/** Uploads a file, with object tags if given (set in the same request, so no object is ever untagged); returns its size. */
+/** Overrides the multipart part size in bytes (tests lower it to reach the multipart path with small files). */
+export const uploadPartBytesEnv = 'ELASTIC_CAFFE_UPLOAD_PART_BYTES';
+
+/** S3's smallest part (all but the last) and most parts per upload. */
+const minPartBytes = 5 * 1024 * 1024;
+const maxParts = 10_000;
+/** Default part size: four parts in flight hold 64 MiB of the worker's memory. */
+const defaultPartBytes = 16 * 1024 * 1024;
+
+/**
+ * The part size for a file: the configured size (≥ S3's 5 MiB minimum), raised so the file fits
+ * in 10,000 parts (a 50 GiB datafile needs parts of at least ~5.2 MiB). A file no larger than one
+ * part goes up as a single PutObject.
+ */
+export function uploadPartBytes(fileBytes: number, env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env[uploadPartBytesEnv];
+  const wanted = configured === undefined ? defaultPartBytes : Number(configured);
+  if (!Number.isInteger(wanted) || wanted < minPartBytes)
+    throw new Error(
+      `${uploadPartBytesEnv} must be an integer ≥ ${minPartBytes} (S3's smallest part), not ${configured}`,
+    );
+  return Math.max(wanted, Math.ceil(fileBytes / maxParts));
+}
+
+/**
+ * Uploads a file, with object tags if given; returns its size. A file larger than one part goes up
+ * as a multipart upload (S3 refuses a single PUT over 5 GiB; imports may be far larger). The tags
+ * travel with the first request (PutObject or CreateMultipartUpload), so no object is ever untagged.
+ */
 export async function upload(
   file: string,
   key: string,
@@ -46,16 +75,20 @@ export async function upload(
 ): Promise<number> {
   const { size } = await stat(file);
   const tagging = tags ? new URLSearchParams(tags).toString() : undefined;
-  await s3().send(
-    new PutObjectCommand({
+  await new Upload({
+    client: s3(),
+    partSize: uploadPartBytes(size),
+    queueSize: 4,
+    leavePartsOnError: false, // a failed upload aborts, so no orphaned parts are billed
+    params: {
       Bucket: bucket(),
       Key: key,
       Body: createReadStream(file),
       ContentLength: size,
       ContentType: contentType,
       Tagging: tagging,
-    }),
-  );
+    },
+  }).done();
   return size;
 }
 

@@ -1,66 +1,87 @@
 /**
- * What kind of network an IP address belongs to, for the SSRF guard. Addresses that embed an IPv4
- * address (IPv4-mapped, IPv4-compatible, NAT64, 6to4) are judged by the IPv4 address inside, so
- * `::ffff:127.0.0.1` is loopback however it is spelled.
+ * What kind of network an IP address belongs to, for the SSRF guard. The special-purpose ranges
+ * come from ipaddr.js (the IANA registries, kept up to date there); this file only says what each
+ * range means for a fetch. Addresses that embed an IPv4 address (IPv4-mapped, IPv4-translated,
+ * IPv4-compatible, NAT64, 6to4, Teredo) are judged by the IPv4 address inside, so `::ffff:127.0.0.1`
+ * is loopback however it is spelled.
  */
+import ipaddr from 'ipaddr.js';
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'reserved';
 
-type V4 = [number, number, number, number];
+/**
+ * IPv4 ranges by ipaddr.js name. AS112 and AMT relays are anycast services on the public internet.
+ * A range a later ipaddr.js adds is not listed here and counts as reserved (refused) until it is.
+ */
+const v4Classes: Record<string, AddressClass> = {
+  unicast: 'public',
+  as112: 'public',
+  amt: 'public',
+  loopback: 'loopback',
+  private: 'private',
+  carrierGradeNat: 'private', // used inside some VPCs
+  linkLocal: 'link-local', // includes the instance metadata address 169.254.169.254
+  unspecified: 'reserved',
+  broadcast: 'reserved',
+  multicast: 'reserved',
+  reserved: 'reserved', // documentation, benchmarking (198.18.0.0/15), IETF, 240.0.0.0/4
+};
 
-function classifyV4([a, b, c]: V4): AddressClass {
-  if (a === 127) return 'loopback';
-  if (a === 169 && b === 254) return 'link-local'; // includes the instance metadata address 169.254.169.254
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-  if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT, used inside some VPCs
-  if (a === 198 && (b === 18 || b === 19)) return 'private'; // benchmarking networks
-  if (a === 0 || a >= 224 || (a === 192 && b === 0 && c === 0)) return 'reserved'; // "this network", multicast, reserved, IETF
-  return 'public';
+/** IPv6 ranges that embed no IPv4 address, by ipaddr.js name (unlisted: reserved, as for IPv4). */
+const v6Classes: Record<string, AddressClass> = {
+  unicast: 'public',
+  as112v6: 'public',
+  amt: 'public',
+  loopback: 'loopback',
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  linkLocal: 'link-local',
+  unspecified: 'reserved',
+  multicast: 'reserved',
+};
+
+function classifyV4(address: ipaddr.IPv4): AddressClass {
+  return v4Classes[address.range()] ?? 'reserved';
 }
 
-function parseV4(text: string): V4 {
-  return text.split('.').map(Number) as V4;
+/** The IPv4 address in 32 bits of an IPv6 address: `parts[at]` and `parts[at + 1]`. */
+function v4At(parts: number[], at: number, invert = false): ipaddr.IPv4 {
+  const high = parts[at] ?? 0;
+  const low = parts[at + 1] ?? 0;
+  const mask = invert ? 0xff : 0;
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff].map((byte) => byte ^ mask));
 }
 
-/** The 16 bytes of an IPv6 address (with `::` and a trailing dotted quad handled). */
-function parseV6(text: string): number[] {
-  let address = text.replace(/%.*$/, ''); // a zone id (fe80::1%eth0) names an interface, not an address
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (quad) {
-    const [a, b, c, d] = parseV4(quad[1]!);
-    address = `${address.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+function classifyV6(address: ipaddr.IPv6): AddressClass {
+  const { parts } = address;
+  const range = address.range();
+  switch (range) {
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // IPv4-translated ::ffff:0:a.b.c.d
+      return classifyV4(v4At(parts, 6));
+    case 'rfc6052':
+      // The well-known NAT64 prefix 64:ff9b::/96 reaches the IPv4 address inside; the local-use
+      // 64:ff9b:1::/48 (RFC 8215) is a site's own translator, where the address may sit anywhere.
+      return parts[2] === 0 ? classifyV4(v4At(parts, 6)) : 'private';
+    case '6to4': // 2002:AABB:CCDD::/48 routes to the relay at a.b.c.d
+      return classifyV4(v4At(parts, 1));
+    case 'teredo': {
+      // 2001:0:<server IPv4>:<flags>:<port>:<client IPv4>, the client's address and port inverted.
+      const client = classifyV4(v4At(parts, 6, true));
+      return client !== 'public' ? client : classifyV4(v4At(parts, 2));
+    }
   }
-  const [head = '', tail] = address.split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
-  const left = groups(head);
-  const right = groups(tail);
-  const all = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  return all.flatMap((group) => [group >> 8, group & 0xff]);
-}
-
-function classifyV6(bytes: number[]): AddressClass {
-  const at = (i: number) => bytes[i] ?? 0;
-  const zeroUpTo = (n: number) => bytes.slice(0, n).every((b) => b === 0);
-  const v4At = (i: number): V4 => [at(i), at(i + 1), at(i + 2), at(i + 3)];
-  if (zeroUpTo(15) && at(15) === 1) return 'loopback';
-  if (zeroUpTo(16)) return 'reserved';
-  if (zeroUpTo(10) && at(10) === 0xff && at(11) === 0xff) return classifyV4(v4At(12)); // ::ffff:a.b.c.d
-  if (zeroUpTo(12)) return classifyV4(v4At(12)); // ::a.b.c.d (deprecated IPv4-compatible)
-  if (at(0) === 0x00 && at(1) === 0x64 && at(2) === 0xff && at(3) === 0x9b && bytes.slice(4, 12).every((b) => b === 0))
-    return classifyV4(v4At(12)); // NAT64 64:ff9b::/96
-  if (at(0) === 0x20 && at(1) === 0x02) return classifyV4(v4At(2)); // 6to4 2002::/16
-  if ((at(0) & 0xfe) === 0xfc) return 'private'; // unique local fc00::/7
-  if (at(0) === 0xfe && (at(1) & 0xc0) === 0x80) return 'link-local'; // fe80::/10
-  if (at(0) === 0xfe && (at(1) & 0xc0) === 0xc0) return 'private'; // site-local fec0::/10 (deprecated)
-  if (at(0) === 0xff) return 'reserved'; // multicast
-  return 'public';
+  // ::a.b.c.d, the deprecated IPv4-compatible form, which ipaddr.js counts as unicast.
+  if (range === 'unicast' && parts.slice(0, 6).every((part) => part === 0)) return classifyV4(v4At(parts, 6));
+  return v6Classes[range] ?? 'reserved';
 }
 
 /** The class of an IP address literal (IPv6 with or without brackets); undefined if it is not an IP address. */
 export function addressClass(address: string): AddressClass | undefined {
   const bare = address.replace(/^\[(.*)\]$/, '$1');
-  if (isIPv4(bare)) return classifyV4(parseV4(bare));
-  if (isIPv6(bare)) return classifyV6(parseV6(bare));
+  // node:net decides what an address literal is (ipaddr.js also accepts forms like `127.1`).
+  if (isIPv4(bare)) return classifyV4(ipaddr.IPv4.parse(bare));
+  if (isIPv6(bare)) return classifyV6(ipaddr.IPv6.parse(bare));
   return undefined;
 }

@@ -55,6 +55,8 @@ export interface WorkerBatchProps {
   readonly onDemandFallbackMaxvCpus?: number;
   /** Seconds the ECS agent waits between SIGTERM and SIGKILL. */
   readonly containerStopTimeoutSeconds: number;
+  /** OPENBLAS_* / OMP_* variables every job definition sets (config `workerTuningEnv`). */
+  readonly tuningEnv?: Record<string, string>;
 }
 
 /** One job queue with its compute environments and job definition. */
@@ -228,6 +230,7 @@ export class WorkerBatch extends Construct {
         ...(options.gpus > 0 ? { gpu: options.gpus } : {}),
         command: [...command],
         environment: {
+          ...this.props.tuningEnv,
           [envNames.table]: this.props.table.tableName,
           [envNames.bucket]: this.props.bucket.bucketName,
           [envNames.workerTenantRoleArn]: this.tenantRole.roleArn,

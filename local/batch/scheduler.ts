@@ -16,6 +16,7 @@ import type {
 } from '@aws-sdk/client-batch';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { tuningEnv } from '../../core/caffe/tuning-env';
 import { shouldRetry } from './job-spec';
 import { runAttempt, type AttemptOutcome, type AttemptProcess } from './runner';
 import { statusReasons, type BatchEmulatorOptions, type BatchStateChangeEvent, type StopCause } from './types';
@@ -196,9 +197,13 @@ export class Scheduler {
       setImmediate(() => this.finishAttempt(job, { error }, logStreamName));
       return;
     }
+    // A fresh environment, as a container gets, except the host's BLAS/OpenMP tuning (read per
+    // attempt): without it Caffe would run another OpenBLAS kernel than on the host. The job's own
+    // variables (its definition's, as on AWS) still win.
     const env: Record<string, string> = {
       ...(process.env.PATH !== undefined && { PATH: process.env.PATH }),
       ...(process.env.HOME !== undefined && { HOME: process.env.HOME }),
+      ...tuningEnv(process.env),
       ...this.config.baseEnv,
       ...job.environment,
       AWS_BATCH_JOB_ID: jobId,

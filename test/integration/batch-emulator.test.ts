@@ -278,6 +278,25 @@ test('substitutes Ref:: parameters and layers the environment; output reaches th
   expect(echoed).toContain(`${jobId} hello from attempt 1`);
 });
 
+test("passes the host's OpenBLAS/OpenMP tuning to each attempt, and no other host variable", async () => {
+  const file = join(dir, 'tuning-env.json');
+  const host = { OPENBLAS_CORETYPE: 'Haswell', OMP_NUM_THREADS: '2', UNRELATED_HOST_VAR: 'secret' };
+  const saved = Object.fromEntries(Object.keys(host).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, host);
+  try {
+    // The job's own variable wins over the host's, as a job definition's does on AWS.
+    const jobId = await submit('q-wide', { WRITE_FILE: file, OMP_NUM_THREADS: '1' });
+    expect(await waitForEnd(jobId)).toMatchObject({ status: 'SUCCEEDED' });
+  } finally {
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
+  const seen = JSON.parse(readFileSync(file, 'utf8')) as { env: Record<string, string> };
+  expect(seen.env).toMatchObject({ OPENBLAS_CORETYPE: 'Haswell', OMP_NUM_THREADS: '1' });
+  expect(seen.env).not.toHaveProperty('UNRELATED_HOST_VAR');
+});
+
 test('evaluateOnExit EXIT on exit code 3 fails after one attempt', async () => {
   const retryStrategy = { attempts: 3, evaluateOnExit: [{ onExitCode: '3', action: 'EXIT' as const }] };
   const jobId = await submit('q-wide', { EXIT_CODE: '3' }, { retryStrategy });

@@ -52,7 +52,36 @@ describe('addressClass', () => {
     ['100.128.0.1', 'public'],
     ['2606:4700::1111', 'public'],
     ['::ffff:8.8.8.8', 'public'],
+    ['198.18.0.1', 'reserved'],
+    ['2001:db8::1', 'reserved'],
   ])('classifies %s as %s', (address, expected) => {
+    expect(addressClass(address)).toBe(expected);
+  });
+
+  // Each IPv6 form that carries an IPv4 address is judged by that address.
+  it.each([
+    ['IPv4-mapped', '::ffff:127.0.0.1', 'loopback'],
+    ['IPv4-mapped, hex', '::ffff:a00:1', 'private'],
+    ['IPv4-translated', '::ffff:0:127.0.0.1', 'loopback'],
+    ['IPv4-translated, hex', '::ffff:0:a9fe:a9fe', 'link-local'],
+    ['IPv4-translated', '::ffff:0:10.0.0.1', 'private'],
+    ['IPv4-translated', '::ffff:0:8.8.8.8', 'public'],
+    ['IPv4-compatible, hex', '::7f00:1', 'loopback'],
+    ['IPv4-compatible', '::192.168.0.1', 'private'],
+    ['NAT64', '64:ff9b::127.0.0.1', 'loopback'],
+    ['NAT64', '64:ff9b::10.1.2.3', 'private'],
+    ['NAT64', '64:ff9b::8.8.8.8', 'public'],
+    ['NAT64 local-use', '64:ff9b:1::8.8.8.8', 'private'],
+    ['6to4', '2002:7f00:1::1', 'loopback'],
+    ['6to4', '2002:c0a8:101::1', 'private'],
+    ['6to4', '2002:808:808::1', 'public'],
+    // Teredo: 2001:0:<server>:<flags>:<port>:<client>, client address bits inverted.
+    ['Teredo, loopback client', '2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'],
+    ['Teredo, private client', '2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private'],
+    ['Teredo, metadata-address client', '2001:0:4136:e378:8000:63bf:5601:5601', 'link-local'],
+    ['Teredo, private server', '2001:0:a00:1:8000:63bf:f7f7:f7f7', 'private'],
+    ['Teredo, public client and server', '2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'public'],
+  ])('classifies %s %s as %s', (_form, address, expected) => {
     expect(addressClass(address)).toBe(expected);
   });
 
