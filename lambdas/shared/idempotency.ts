@@ -17,6 +17,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { dynamodb } from '../../core/aws/clients';
 import { requireEnv } from '../../core/env';
 import { ConflictError, UnprocessableError, ValidationError } from '../../core/errors';
 import { routes } from '../../core/routes';
@@ -74,6 +75,8 @@ function idempotentRunner() {
     sortKeyAttr: tableKeys.sortKey,
     staticPkValue: partition,
     expiryAttr: idempotencyTtlAttribute,
+    // Ours, not one of its own: the same endpoint, credentials, tracing and call log as every other call.
+    awsSdkV3Client: dynamodb(),
   });
   const run = makeIdempotent(async (_fingerprint: Fingerprint, work: () => Promise<Result>) => work(), {
     persistenceStore,
