@@ -118,7 +118,8 @@ const stringOf = (value: unknown): string | undefined => {
 /** The partition keys of a key-addressed call or of a Query on the table's own key. */
 function partitionKeysOf(input: Record<string, unknown>): string[] | undefined {
   const pk = tableKeys.partitionKey;
-  const single = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+  const single = (input.Key ?? input.Item) as Record<string, unknown> | string | undefined;
+  if (typeof single === 'string') return undefined; // an S3 key
   if (single) return [stringOf(single[pk])].filter((k): k is string => k !== undefined);
   const condition = input.KeyConditionExpression;
   if (typeof condition !== 'string' || input.IndexName) return undefined;
