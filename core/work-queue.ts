@@ -1,4 +1,5 @@
 /** Messages on the jobs queue: every unit of background work goes through it to the dispatcher. */
+import { config } from './config';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { sqs } from './aws/clients';
@@ -37,7 +38,7 @@ export async function requestDispatchPass(reason: string): Promise<void> {
 async function send(message: QueueMessage, delaySeconds?: number): Promise<void> {
   await sqs().send(
     new SendMessageCommand({
-      QueueUrl: requireEnv(envNames.jobsQueueUrl),
+      QueueUrl: config.jobsQueueUrl(),
       MessageBody: JSON.stringify(message),
       ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
     }),

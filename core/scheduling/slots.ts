@@ -10,6 +10,7 @@
  * query — and a slot left behind by a crash names its holder, so the reconciler can check that
  * work and free the slot when the work no longer needs it.
  */
+import { config } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
@@ -36,7 +37,7 @@ export interface Slot {
   heldSince: string;
 }
 
-const table = () => requireEnv(envNames.table);
+const table = () => config.table();
 const { partitionKey: pk, sortKey: sk } = tableKeys;
 
 /**

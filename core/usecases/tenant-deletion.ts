@@ -8,6 +8,7 @@
  * the Batch jobs, so they must outlive them. Every step only ever deletes what is still there, so
  * running the whole thing again after a crash, or twice, finishes the job and changes nothing more.
  */
+import { config } from '../config';
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
 import {
   DeleteObjectsCommand,
@@ -53,7 +54,7 @@ const objectsPerDelete = 1000;
 const recordsPerWrite = 25;
 const jobsPerDescribe = 100;
 
-const table = () => requireEnv(envNames.table);
+const table = () => config.table();
 const partitionOf = (tenantId: string) => `TENANT#${tenantId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const chunks = <T>(items: T[], size: number): T[][] =>

@@ -9,6 +9,7 @@
  * (dynalite ignores TTL, so locally they stay until they expire logically — Powertools treats an
  * expired item as absent). Failed requests are not remembered: the item is deleted, so a retry runs again.
  */
+import { config as runtime } from '../../core/config';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -70,7 +71,7 @@ function idempotentRunner() {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (cached && cached.endpoint === endpoint) return cached.run;
   const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: requireEnv(envNames.table),
+    tableName: runtime.table(),
     keyAttr: tableKeys.partitionKey,
     sortKeyAttr: tableKeys.sortKey,
     staticPkValue: partition,
