@@ -15,10 +15,10 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from './aws/clients';
 import { DomainError } from './errors';
-import { positiveIntegerFromEnv, requireEnv } from './env';
+import { positiveIntegerFromEnv } from './env';
 import { tenantIdSchema } from './ids';
 import { capacityPartition, removeTenantEntry } from './scheduling/capacity';
-import { envNames, tableKeys } from './topology';
+import { tableKeys } from './topology';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

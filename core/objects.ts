@@ -15,9 +15,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { s3 } from './aws/clients';
-import { requireEnv } from './env';
 import type { Collection } from './collections';
-import { datafileObjectName, envNames, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
+import { datafileObjectName, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
 export const bucket = (): string => config.bucket();
 

@@ -3,8 +3,7 @@ import { config } from './config';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { sqs } from './aws/clients';
-import { requireEnv } from './env';
-import { envNames, workerActions } from './topology';
+import { workerActions } from './topology';
 
 export const workMessageSchema = z.object({
   action: z.enum(workerActions),

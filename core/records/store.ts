@@ -9,11 +9,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ddb } from '../aws/clients';
 import { queryAll } from '../aws/query';
 import { currentCorrelationId } from '../correlation';
-import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
 import { isWorkCollection, jobStateChange, publishJobStateChange } from '../events';
 import type { Collection } from '../collections';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 import type { RecordsByCollection, WorkCollection } from './types';
 
 const table = (): string => config.table();

@@ -11,9 +11,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from '../aws/clients';
-import { requireEnv } from '../env';
 import { tenantIdSchema } from '../ids';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 
 export const capacityEnvNames = {
   /** Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs). */

@@ -15,9 +15,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
 import { queryAll } from '../aws/query';
-import { requireEnv } from '../env';
 import type { WorkCollection } from '../records/types';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 import { capacityPartition } from './capacity';
 
 /** The work a slot is held for. */

@@ -20,10 +20,9 @@ import {
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batch, ddb, s3 } from '../aws/clients';
 import { queryAll } from '../aws/query';
-import { requireEnv } from '../env';
 import { ValidationError } from '../errors';
 import { bucket } from '../objects';
-import { envNames, tableKeys, tenantObjectsPrefix } from '../topology';
+import { tableKeys, tenantObjectsPrefix } from '../topology';
 import { forgetTenantLimits } from '../limits';
 import { forgetTenantCapacity } from '../scheduling/capacity';
 import { forgetStarts } from '../scheduling/slots';

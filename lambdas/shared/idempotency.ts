@@ -19,11 +19,10 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { dynamodb } from '../../core/aws/clients';
-import { requireEnv } from '../../core/env';
 import { ConflictError, UnprocessableError, ValidationError } from '../../core/errors';
 import { routes } from '../../core/routes';
 import { routeKey } from '../../core/route';
-import { envNames, tableKeys } from '../../core/topology';
+import { tableKeys } from '../../core/topology';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
