@@ -21,6 +21,10 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 const validatedResponses = { setupFiles: ['<rootDir>/test/support/validate-responses.setup.ts'] };
+// The local cloud records every AWS call of the suites it runs in, for `npm run check:iam` (scripts/check-iam.ts).
+const recorded = {
+  setupFiles: [...validatedResponses.setupFiles, '<rootDir>/test/support/record-aws-calls.setup.ts'],
+};
 module.exports = {
   transform,
   transformIgnorePatterns,
@@ -29,8 +33,8 @@ module.exports = {
   projects: [
     project('unit'),
     project('infra'),
-    project('integration', validatedResponses),
-    project('e2e', validatedResponses),
+    project('integration', recorded),
+    project('e2e', recorded),
     // The worker image built with buildah and the local cloud running jobs inside it (needs root and buildah).
     project('container', validatedResponses),
   ],

@@ -10,14 +10,15 @@
  *   tenant's archive and size limits as environment variables of the Batch job (`workerLimitEnv`),
  *   under the names the worker reads anyway.
  */
+import { config } from './config';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from './aws/clients';
 import { DomainError } from './errors';
-import { positiveIntegerFromEnv, requireEnv } from './env';
+import { positiveIntegerFromEnv } from './env';
 import { tenantIdSchema } from './ids';
 import { capacityPartition, removeTenantEntry } from './scheduling/capacity';
-import { envNames, tableKeys } from './topology';
+import { tableKeys } from './topology';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -123,7 +124,7 @@ const limitsKey = () => ({ [tableKeys.partitionKey]: capacityPartition, [tableKe
 /** The settings in force (strongly consistent: a PUT applies to the next request). */
 export async function readLimits(): Promise<LimitsView> {
   const { Item } = await ddb().send(
-    new GetCommand({ TableName: requireEnv(envNames.table), Key: limitsKey(), ConsistentRead: true }),
+    new GetCommand({ TableName: config.table(), Key: limitsKey(), ConsistentRead: true }),
   );
   if (!Item) return { ...defaultLimits(), source: 'defaults' };
   return { default: Item.default, tenants: Item.tenants ?? {}, source: 'admin', updatedAt: Item.updatedAt };
@@ -132,9 +133,7 @@ export async function readLimits(): Promise<LimitsView> {
 /** Stores new settings (the whole document: PUT replaces). */
 export async function writeLimits(settings: LimitSettings): Promise<LimitsView> {
   const updatedAt = new Date().toISOString();
-  await ddb().send(
-    new PutCommand({ TableName: requireEnv(envNames.table), Item: { ...limitsKey(), ...settings, updatedAt } }),
-  );
+  await ddb().send(new PutCommand({ TableName: config.table(), Item: { ...limitsKey(), ...settings, updatedAt } }));
   return { ...settings, source: 'admin', updatedAt };
 }
 

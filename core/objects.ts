@@ -2,6 +2,7 @@
  * Object keys and presigned URLs. Every key lives under `tenants/<tenantId>/`, and URLs are only
  * ever minted from these builders, so a tenant can never be handed a URL outside its own prefix.
  */
+import { config } from './config';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -14,11 +15,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { s3 } from './aws/clients';
-import { requireEnv } from './env';
 import type { Collection } from './collections';
-import { datafileObjectName, envNames, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
+import { datafileObjectName, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
-export const bucket = (): string => requireEnv(envNames.bucket);
+export const bucket = (): string => config.bucket();
 
 /** The folder of one record's objects. */
 export const recordPrefix = (tenantId: string, collection: Collection, id: string): string =>

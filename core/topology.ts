@@ -187,6 +187,11 @@ export const eventHandlers = {
   jobMetrics: 'job-metrics',
 } as const;
 
+/** The CDK construct id (and local function name) of an event function: `dispatcher` → `Dispatcher`. */
+export function eventFunctionName(key: keyof typeof eventHandlers): string {
+  return key[0]!.toUpperCase() + key.slice(1);
+}
+
 /** The single table's keys: every record of a tenant lives under its own partition key. */
 export const tableKeys = {
   partitionKey: 'pk',

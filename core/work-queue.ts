@@ -1,9 +1,9 @@
 /** Messages on the jobs queue: every unit of background work goes through it to the dispatcher. */
+import { config } from './config';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { sqs } from './aws/clients';
-import { requireEnv } from './env';
-import { envNames, workerActions } from './topology';
+import { workerActions } from './topology';
 
 export const workMessageSchema = z.object({
   action: z.enum(workerActions),
@@ -37,7 +37,7 @@ export async function requestDispatchPass(reason: string): Promise<void> {
 async function send(message: QueueMessage, delaySeconds?: number): Promise<void> {
   await sqs().send(
     new SendMessageCommand({
-      QueueUrl: requireEnv(envNames.jobsQueueUrl),
+      QueueUrl: config.jobsQueueUrl(),
       MessageBody: JSON.stringify(message),
       ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
     }),

@@ -21,6 +21,7 @@ import {
   batchStateChangePattern,
   datafileObjectName,
   envNames,
+  eventFunctionName,
   eventHandlers,
   jobsQueue,
   workerJobDefinition,
@@ -102,7 +103,7 @@ export class StatelessStack extends Stack {
 
     /** An event function: construct id from the key (`Dispatcher`), entry file from the value. */
     const eventFunction = (key: keyof typeof eventHandlers, description: string, timeout?: Duration): ServiceFunction =>
-      new ServiceFunction(this, key[0]!.toUpperCase() + key.slice(1), {
+      new ServiceFunction(this, eventFunctionName(key), {
         entry: path.join(lambdasDir, 'events', `${eventHandlers[key]}.ts`),
         description,
         timeout,

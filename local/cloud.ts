@@ -6,12 +6,14 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { callerEnv, callLogEnv, workerCaller } from '../core/aws/call-log';
 import { resetClients, sqs } from '../core/aws/clients';
 import { routeKey, type Route } from '../core/route';
 import {
   batchStateChangePattern,
   datafileObjectName,
   envNames,
+  eventFunctionName,
   eventHandlers,
   workerImageName,
 } from '../core/topology';
@@ -123,6 +125,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     PYCAFFE_PREFIX: await ensurePycaffe(),
     INFERENCE_CACHE_DIR: path.join(home, 'inference-cache'),
   });
+  // The worker's AWS calls go to the same call log as the handlers', as the worker's (core/aws/call-log.ts).
+  const callLog = process.env[callLogEnv];
+  const workerCallLog: Record<string, string> = callLog ? { [callLogEnv]: callLog, [callerEnv]: workerCaller } : {};
   let batch: BatchEmulator | undefined;
   const handlers = new Map<string, AsyncHandler>();
   const handler = (entry: string) => {
@@ -149,6 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
           INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
           INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),
+          ...workerCallLog,
           ...options.workerEnv,
         },
     logDir: path.join(home, 'logs', 'batch'),
@@ -159,7 +165,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         batchStateChangePattern.source.includes(event.source) &&
         batchStateChangePattern.detailType.includes(event['detail-type']) &&
         event.detail.jobQueue === jobQueueArn;
-      if (matches) await deliver(eventHandlers.batchStateChange, eventHandler(eventHandlers.batchStateChange), event);
+      if (matches)
+        await deliver(eventFunctionName('batchStateChange'), eventHandler(eventHandlers.batchStateChange), event);
     },
     ...(options.echoWorkers
       ? { echo: (jobId: string, line: string) => console.log(`[worker ${jobId.slice(0, 8)}] ${line}`) }
@@ -187,12 +194,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (!record?.eventName.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.bucket) return;
     const key = record.s3.object.key;
     if (key.startsWith('tenants/') && key.endsWith(`/${datafileObjectName}`))
-      void deliver(eventHandlers.uploadReceived, eventHandler(eventHandlers.uploadReceived), event);
+      void deliver(eventFunctionName('uploadReceived'), eventHandler(eventHandlers.uploadReceived), event);
   });
   const { Attributes } = await sqs().send(
     new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ['QueueArn'] }),
   );
-  const poller = pollQueue(resources.queueUrl, Attributes?.QueueArn ?? '', eventHandler(eventHandlers.dispatcher));
+  const poller = pollQueue(
+    resources.queueUrl,
+    Attributes?.QueueArn ?? '',
+    eventHandler(eventHandlers.dispatcher),
+    eventFunctionName('dispatcher'),
+  );
   // The stack's DLQ event source: poison messages fail their records (fauxqs moves them after maxReceiveCount).
   const dlq = await sqs().send(
     new GetQueueAttributesCommand({ QueueUrl: resources.deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
@@ -201,20 +213,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     resources.deadLetterQueueUrl,
     dlq.Attributes?.QueueArn ?? '',
     eventHandler(eventHandlers.deadLetter),
-    eventHandlers.deadLetter,
+    eventFunctionName('deadLetter'),
   );
   const known = new Set(batch.jobs().map((job) => job.jobId));
   const recovered = await recoverUnfinishedWork(async (jobId) => known.has(jobId));
   // The stack's one-minute schedule of the job-metrics function (its EMF lines show with ELASTIC_CAFFE_LOG_LEVEL=INFO).
   const jobMetricsSchedule = setInterval(
-    () => void deliver(eventHandlers.jobMetrics, eventHandler(eventHandlers.jobMetrics), {}, 1),
+    () => void deliver(eventFunctionName('jobMetrics'), eventHandler(eventHandlers.jobMetrics), {}, 1),
     60_000,
   ).unref();
 
   // The stack's schedule (every minute), more often locally so repairs show within seconds.
   const reconciler = repeat(options.reconcileIntervalMs ?? 5000, () =>
     deliver(
-      eventHandlers.reconciler,
+      eventFunctionName('reconciler'),
       eventHandler(eventHandlers.reconciler),
       { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} },
       1,

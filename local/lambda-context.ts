@@ -1,6 +1,7 @@
 /** A Lambda `Context` for invoking handlers in-process, as the Lambda runtime would. */
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { invokedAs } from '../core/aws/call-log';
 
 export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
   const deadline = Date.now() + timeoutMs;
@@ -27,6 +28,8 @@ export type AsyncHandler = (event: unknown, context: Context) => Promise<unknown
 export function loadHandler(entry: string): AsyncHandler {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers are loaded by path, like Lambda does
   const module = require(entry) as { handler?: AsyncHandler };
-  if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
-  return module.handler;
+  const { handler } = module;
+  if (typeof handler !== 'function') throw new Error(`${entry} exports no handler`);
+  // Every AWS call the invocation makes is the function's (the call log, core/aws/call-log.ts).
+  return (event, context) => invokedAs(context.functionName, () => handler(event, context));
 }

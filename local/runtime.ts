@@ -5,21 +5,26 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { invokedAs } from '../core/aws/call-log';
 import { sqs } from '../core/aws/clients';
 import { jobsQueue } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls the queue until stopped; each batch of messages is one invocation of the handler (the dispatcher, or the dead-letter handler for the DLQ). */
+/**
+ * Polls the queue until stopped; each batch of messages is one invocation of the handler `name`
+ * (the dispatcher, or the dead-letter handler for the DLQ). Lambda polls with the function's own
+ * role, so the polling calls are the function's too.
+ */
 export function pollQueue(
   queueUrl: string,
   queueArn: string,
   dispatcher: AsyncHandler,
-  name = 'dispatcher',
+  name: string,
 ): { stop(): Promise<void> } {
   let running = true;
-  const loop = (async () => {
+  const loop = invokedAs(name, async () => {
     while (running) {
       try {
         const { Messages = [] } = await sqs().send(
@@ -62,7 +67,7 @@ export function pollQueue(
         await sleep(1000);
       }
     }
-  })();
+  });
   return {
     async stop() {
       running = false;

@@ -14,7 +14,7 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { useCredentials } from '../../core/aws/clients';
+import { instrument, useCredentials } from '../../core/aws/clients';
 import { envNames, tableKeys, tenantObjectsPrefix } from '../../core/topology';
 
 /** An IAM policy document (the subset a session policy uses). */
@@ -124,7 +124,7 @@ export function tenantCredentialsProvider(
   roleArn: string,
   scope: Omit<TenantScope, 'partition'>,
   sessionName: string,
-  sts: Pick<STSClient, 'send'> = new STSClient({}),
+  sts: Pick<STSClient, 'send'> = instrument(new STSClient({})),
 ): AwsCredentialIdentityProvider {
   const partition = roleArn.split(':')[1];
   if (!roleArn.startsWith('arn:') || !partition)

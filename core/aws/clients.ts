@@ -9,8 +9,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { callLogPlugin } from './call-log';
 
 let cache: {
+  dynamodb?: DynamoDBClient;
   ddb?: DynamoDBDocumentClient;
   s3?: S3Client;
   sqs?: SQSClient;
@@ -19,11 +21,18 @@ let cache: {
 } = {};
 
 /** Applied to every client as it is made: Lambda handlers register X-Ray capture here (lambdas/shared/powertools.ts). */
-let instrument = <T>(client: T): T => client;
+let wrap = <T>(client: T): T => client;
+
+/** Every client goes through here: the call log (core/aws/call-log.ts) when it is on, then `wrap`. */
+export function instrument<T extends { middlewareStack: { use(plugin: never): void } }>(client: T): T {
+  const plugin = callLogPlugin();
+  if (plugin) client.middlewareStack.use(plugin as never);
+  return wrap(client);
+}
 
 /** Sets the wrapper every new client goes through (e.g. Powertools Tracer's `captureAWSv3Client`). */
-export function instrumentClients(wrap: <T>(client: T) => T): void {
-  instrument = wrap;
+export function instrumentClients(wrapper: <T>(client: T) => T): void {
+  wrap = wrapper;
   cache = {};
 }
 
@@ -41,11 +50,15 @@ export function useCredentials(provider: AwsCredentialIdentityProvider | undefin
 
 const withCredentials = () => (credentials ? { credentials } : {});
 
+/** The plain DynamoDB client (for libraries that take one, e.g. Powertools' idempotency store). */
+export function dynamodb(): DynamoDBClient {
+  cache.dynamodb ??= instrument(new DynamoDBClient(withCredentials()));
+  return cache.dynamodb;
+}
+
 /** The DynamoDB document client (plain JS values in and out). */
 export function ddb(): DynamoDBDocumentClient {
-  cache.ddb ??= DynamoDBDocumentClient.from(instrument(new DynamoDBClient(withCredentials())), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  cache.ddb ??= DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } });
   return cache.ddb;
 }
 

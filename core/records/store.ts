@@ -3,19 +3,19 @@
  * tenants by accident; the sort key is `<collection>#<id>` and ids are ULIDs, so a reverse query
  * lists newest first. Every state change is a conditional write (dynalite has no transactions).
  */
+import { config } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
 import { queryAll } from '../aws/query';
 import { currentCorrelationId } from '../correlation';
-import { requireEnv } from '../env';
 import { NotFoundError, ValidationError } from '../errors';
 import { isWorkCollection, jobStateChange, publishJobStateChange } from '../events';
 import type { Collection } from '../collections';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 import type { RecordsByCollection, WorkCollection } from './types';
 
-const table = (): string => requireEnv(envNames.table);
+const table = (): string => config.table();
 const pk = (tenantId: string) => `TENANT#${tenantId}`;
 const sk = (collection: Collection, id: string) => `${collection}#${id}`;
 const singular: Record<Collection, string> = {

@@ -6,13 +6,13 @@
  * They live in their own partition (`CAPACITY`), outside every tenant's: no tenant query can see
  * them, and the slots (slots.ts) sit beside them.
  */
+import { config } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from '../aws/clients';
-import { requireEnv } from '../env';
 import { tenantIdSchema } from '../ids';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 
 export const capacityEnvNames = {
   /** Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs). */
@@ -67,7 +67,7 @@ export function defaultCapacity(env: NodeJS.ProcessEnv = process.env): CapacityS
 export const tenantLimit = (settings: CapacitySettings, tenant: string): number =>
   settings.maxConcurrentJobs.tenants[tenant] ?? settings.maxConcurrentJobs.default;
 
-const table = () => requireEnv(envNames.table);
+const table = () => config.table();
 const settingsKey = { [tableKeys.partitionKey]: capacityPartition, [tableKeys.sortKey]: settingsSortKey };
 
 /** The settings in force (strongly consistent: a PUT takes effect at the next dispatch pass). */

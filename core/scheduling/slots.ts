@@ -10,13 +10,13 @@
  * query — and a slot left behind by a crash names its holder, so the reconciler can check that
  * work and free the slot when the work no longer needs it.
  */
+import { config } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
 import { queryAll } from '../aws/query';
-import { requireEnv } from '../env';
 import type { WorkCollection } from '../records/types';
-import { envNames, tableKeys } from '../topology';
+import { tableKeys } from '../topology';
 import { capacityPartition } from './capacity';
 
 /** The work a slot is held for. */
@@ -36,7 +36,7 @@ export interface Slot {
   heldSince: string;
 }
 
-const table = () => requireEnv(envNames.table);
+const table = () => config.table();
 const { partitionKey: pk, sortKey: sk } = tableKeys;
 
 /**

@@ -8,6 +8,7 @@
  * the Batch jobs, so they must outlive them. Every step only ever deletes what is still there, so
  * running the whole thing again after a crash, or twice, finishes the job and changes nothing more.
  */
+import { config } from '../config';
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
 import {
   DeleteObjectsCommand,
@@ -19,10 +20,9 @@ import {
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batch, ddb, s3 } from '../aws/clients';
 import { queryAll } from '../aws/query';
-import { requireEnv } from '../env';
 import { ValidationError } from '../errors';
 import { bucket } from '../objects';
-import { envNames, tableKeys, tenantObjectsPrefix } from '../topology';
+import { tableKeys, tenantObjectsPrefix } from '../topology';
 import { forgetTenantLimits } from '../limits';
 import { forgetTenantCapacity } from '../scheduling/capacity';
 import { forgetStarts } from '../scheduling/slots';
@@ -53,7 +53,7 @@ const objectsPerDelete = 1000;
 const recordsPerWrite = 25;
 const jobsPerDescribe = 100;
 
-const table = () => requireEnv(envNames.table);
+const table = () => config.table();
 const partitionOf = (tenantId: string) => `TENANT#${tenantId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const chunks = <T>(items: T[], size: number): T[][] =>

@@ -9,6 +9,7 @@
  * (dynalite ignores TTL, so locally they stay until they expire logically — Powertools treats an
  * expired item as absent). Failed requests are not remembered: the item is deleted, so a retry runs again.
  */
+import { config as runtime } from '../../core/config';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -17,11 +18,11 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { requireEnv } from '../../core/env';
+import { dynamodb } from '../../core/aws/clients';
 import { ConflictError, UnprocessableError, ValidationError } from '../../core/errors';
 import { routes } from '../../core/routes';
 import { routeKey } from '../../core/route';
-import { envNames, tableKeys } from '../../core/topology';
+import { tableKeys } from '../../core/topology';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -69,11 +70,13 @@ function idempotentRunner() {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (cached && cached.endpoint === endpoint) return cached.run;
   const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: requireEnv(envNames.table),
+    tableName: runtime.table(),
     keyAttr: tableKeys.partitionKey,
     sortKeyAttr: tableKeys.sortKey,
     staticPkValue: partition,
     expiryAttr: idempotencyTtlAttribute,
+    // Ours, not one of its own: the same endpoint, credentials, tracing and call log as every other call.
+    awsSdkV3Client: dynamodb(),
   });
   const run = makeIdempotent(async (_fingerprint: Fingerprint, work: () => Promise<Result>) => work(), {
     persistenceStore,

@@ -24,7 +24,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { envNames, serviceMetrics, serviceName } from '../../core/topology';
+import { envNames, eventFunctionName, serviceMetrics, serviceName } from '../../core/topology';
 import type { AppConfig } from '../config';
 import { ServiceFunction } from './service-function';
 
@@ -65,7 +65,7 @@ export class Observability extends Construct {
       description: 'Elastic Caffe job state changes (source elastic-caffe, detail type "Job State Change")',
     });
 
-    this.jobMetrics = new ServiceFunction(this, 'JobMetrics', {
+    this.jobMetrics = new ServiceFunction(this, eventFunctionName('jobMetrics'), {
       entry: props.jobMetricsEntry,
       description: 'Schedule → queued/running job counts as CloudWatch metrics',
       timeout: Duration.seconds(50),
