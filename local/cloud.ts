@@ -8,6 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resetClients, sqs } from '../core/aws/clients';
 import { routeKey, type Route } from '../core/route';
+import { routes } from '../core/routes';
+import { serveRoutes } from '../lambdas/shared/served-routes';
 import {
   batchStateChangePattern,
   datafileObjectName,
@@ -221,6 +223,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ),
   );
 
+  // The handlers run in this process and serve every route (a deployed function serves only its own).
+  serveRoutes(routes);
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),
