@@ -104,16 +104,18 @@ function main(): void {
     for (const { file } of arms) loadMs(file);
     const times = arms.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++)
-      for (let sample = 0; sample < samplesPerRound; sample++) arms.forEach((a, i) => times[i]!.push(loadMs(a.file)));
+      for (let sample = 0; sample < samplesPerRound; sample++)
+        for (const [i, { file }] of arms.entries()) times[i]!.push(loadMs(file));
 
-    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${os.platform()} ${os.arch()}`);
+    const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model}`;
+    console.log(`node ${process.version}, ${cpu}, ${os.platform()} ${os.arch()}`);
     console.log(`${rounds} rounds × ${samplesPerRound} samples per arm, interleaved; module load in ms`);
-    arms.forEach(({ arm, file }, i) => {
+    for (const [i, { arm, file }] of arms.entries()) {
       const t = times[i]!;
       const kb = Math.round(fs.statSync(file).size / 1024);
       const range = `${Math.min(...t).toFixed(0)}–${Math.max(...t).toFixed(0)}`;
       console.log(`${arm.padEnd(44)} ${kb.toString().padStart(5)} KiB  median ${median(t).toFixed(1)}  (${range})`);
-    });
+    }
     const [a, b, c] = times.map(median) as [number, number, number];
     console.log(`a / b = ${(a / b).toFixed(2)} (goal ≤ 1.20); b / c = ${(b / c).toFixed(2)}`);
   } finally {
