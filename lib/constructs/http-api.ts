@@ -66,6 +66,8 @@ export class ServiceApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Route key (`GET /v1/datasets/{id}`) → its function. */
   readonly functions = new Map<string, ServiceFunction | ServiceImageFunction>();
+  /** Route key → its API Gateway route (with its integration). */
+  readonly apiRoutes = new Map<string, apigw.HttpRoute>();
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -131,6 +133,7 @@ export class ServiceApi extends Construct {
         acknowledge(apiRoute, 'APIG4', `${routeKey(route)} is public by design (auth: 'none' in core/routes.ts).`);
       }
       this.functions.set(routeKey(route), fn);
+      if (apiRoute) this.apiRoutes.set(routeKey(route), apiRoute);
     }
   }
 
