@@ -7,7 +7,8 @@
  *   c  bare:    a handler with only the DynamoDB client, Powertools' logger and zod.
  * Each sample is a fresh `node` process (with the functions' NODE_OPTIONS) timing `require` of the
  * bundle; rounds interleave the arms (a b c a b c …) so drift on a shared machine hits all three.
- * Medians and ranges go to the console; docs/BENCHMARKS.md explains the method and the results.
+ * Medians and ranges go to the console, every sample with the machine to
+ * bench/results/coldstart-<UTC date and time>.json; docs/BENCHMARKS.md explains the method and the results.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,8 +19,9 @@ import { routeFunctionName } from '../core/route';
 import { routes } from '../core/routes';
 import { envNames } from '../core/topology';
 import { functionEnvironment } from '../lib/constructs/function-bindings';
-import { bundleFunction, functionBundleName } from '../packaging/bundle';
+import { bundleFunction, functionBuildOptions, functionBundleName } from '../packaging/bundle';
 import { routeEntry } from '../packaging/route-entry';
+import { machineInfo } from './lib/machine';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, samples: { type: 'string', default: '4' } },
@@ -107,8 +109,8 @@ function main(): void {
       for (let sample = 0; sample < samplesPerRound; sample++)
         for (const [i, { file }] of arms.entries()) times[i]!.push(loadMs(file));
 
-    const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model}`;
-    console.log(`node ${process.version}, ${cpu}, ${os.platform()} ${os.arch()}`);
+    const machine = machineInfo();
+    console.log(`node ${machine.node}, ${machine.nproc} × ${machine.cpuModel}, load ${machine.loadAverage.join(' ')}`);
     console.log(`${rounds} rounds × ${samplesPerRound} samples per arm, interleaved; module load in ms`);
     for (const [i, { arm, file }] of arms.entries()) {
       const t = times[i]!;
@@ -118,6 +120,20 @@ function main(): void {
     }
     const [a, b, c] = times.map(median) as [number, number, number];
     console.log(`a / b = ${(a / b).toFixed(2)} (goal ≤ 1.20); b / c = ${(b / c).toFixed(2)}`);
+    const stamp = machine.date.replace(/[:.]/g, '-');
+    const out = path.join(__dirname, 'results', `coldstart-${stamp}.json`);
+    const results = {
+      machine,
+      rounds,
+      samplesPerRound,
+      nodeOptions: environment.NODE_OPTIONS,
+      buildOptions: functionBuildOptions,
+      arms: arms.map(({ arm, file }, i) => ({ arm, bytes: fs.statSync(file).size, samplesMs: times[i] })),
+      medianMs: { a, b, c },
+      ratios: { aOverB: a / b, bOverC: b / c },
+    };
+    fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`results: ${path.relative(process.cwd(), out)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
