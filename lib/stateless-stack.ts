@@ -37,7 +37,7 @@ import { ServiceFunction } from './constructs/service-function';
 import { WorkerBatch } from './constructs/worker-batch';
 import type { StatefulResources } from './stateful-stack';
 
-/** Handler folders: `http/<route.handler>.ts`, `events/<name>.ts`. */
+/** Event handlers: `events/<name>.ts` (each route's function is bundled from its entry, packaging/route-entry.ts). */
 const lambdasDir = path.resolve(__dirname, '..', 'lambdas');
 
 /** Props of the stateless stack. */
@@ -71,7 +71,6 @@ export class StatelessStack extends Stack {
         : undefined;
     this.api = new ServiceApi(this, 'Http', {
       routes,
-      handlersDir: path.join(lambdasDir, 'http'),
       auth: this.auth,
       adminPrincipalArns: config.adminPrincipalArns,
       table,
@@ -104,7 +103,7 @@ export class StatelessStack extends Stack {
     /** An event function: construct id from the key (`Dispatcher`), entry file from the value. */
     const eventFunction = (key: keyof typeof eventHandlers, description: string, timeout?: Duration): ServiceFunction =>
       new ServiceFunction(this, eventFunctionName(key), {
-        entry: path.join(lambdasDir, 'events', `${eventHandlers[key]}.ts`),
+        entry: { file: path.join(lambdasDir, 'events', `${eventHandlers[key]}.ts`) },
         description,
         timeout,
       });

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { callerEnv, callLogEnv, workerCaller } from '../core/aws/call-log';
 import { resetClients, sqs } from '../core/aws/clients';
 import { routeKey, type Route } from '../core/route';
+import { routes } from '../core/routes';
+import { serveRoutes } from '../lambdas/shared/served-routes';
 import {
   batchStateChangePattern,
   datafileObjectName,
@@ -233,6 +235,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ),
   );
 
+  // The handlers run in this process and serve every route (a deployed function serves only its own).
+  serveRoutes(routes);
   const gateway = await startGateway({
     port: options.port,
     verifyToken: await tokenVerifier(home),

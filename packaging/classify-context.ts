@@ -3,7 +3,7 @@
  *
  *   container/build/classify-image/
  *     Dockerfile.classify   copied from container/
- *     handler.js            the route's handler (lambdas/http/classify.ts) bundled with the core/ it uses
+ *     handler.js            the route's entry (its handler, lambdas/http/classify.ts) bundled with what it uses
  *     server.py             the inference server (container/inference/server.py)
  *     steps/*.sh            the build steps the worker image shares (container/steps/)
  *
@@ -14,9 +14,12 @@
  *   npx tsx packaging/classify-context.ts
  *   docker build --platform linux/amd64 -f Dockerfile.classify -t elastic-caffe-classify container/build/classify-image
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Route } from '../core/route';
+import { routes } from '../core/routes';
 import { bundleInto } from './bundle';
+import { routeEntry } from './route-entry';
 
 export const classifyDockerfile = 'Dockerfile.classify';
 /** The container folder: Dockerfiles, the inference server and the shared steps live there. */
@@ -32,11 +35,11 @@ const sharedSteps = ['steps/caffe-runtime.sh', 'steps/check-runtime.sh'] as cons
 /** The files of the context, by path (what the infra tests expect to find there). */
 export const classifyImageFiles = [classifyDockerfile, classifyBundleName, 'server.py', ...sharedSteps] as const;
 
-/** The classify route's handler module. */
-export const classifyHandlerEntry = path.resolve(__dirname, '..', 'lambdas', 'http', 'classify.ts');
+/** The route whose function is this image (the one with `runtime: 'container'`). */
+export const classifyRoute: Route = routes.find((route) => route.runtime === 'container')!;
 
-/** Bundles the handler module (default: classify's) and stages the image context; returns its folder. */
-export function buildClassifyImageContext(entry = classifyHandlerEntry): string {
+/** Bundles the route's entry (default: classify's, packaging/route-entry.ts) and stages the image context. */
+export function buildClassifyImageContext(route = classifyRoute): string {
   mkdirSync(classifyImageContext, { recursive: true });
   // Leftovers (a renamed handler, a killed build's partial file) would change the asset hash.
   const expected = new Set<string>(classifyImageFiles);
@@ -44,8 +47,7 @@ export function buildClassifyImageContext(entry = classifyHandlerEntry): string 
     const inside = [...expected].some((file) => file.startsWith(`${name}/`));
     if (!expected.has(name) && !inside) rmSync(path.join(classifyImageContext, name), { recursive: true, force: true });
   }
-  if (!existsSync(entry)) throw new Error(`classify image: handler file ${entry} does not exist`);
-  bundleInto(entry, path.join(classifyImageContext, classifyBundleName), {
+  bundleInto(routeEntry(route), path.join(classifyImageContext, classifyBundleName), {
     // As lib/constructs/service-function.ts bundles the other handlers.
     target: 'node22',
     minify: true,

@@ -1,10 +1,9 @@
 /** GET /v1/openapi.json — the OpenAPI 3.1 document of this API; public (auth: 'none'). */
-import { openApiDocument } from '../../core/openapi/document';
 import { httpHandler, json } from '../shared/http';
+// The committed document (npm run docs:openapi; test/unit/openapi-committed.test.ts keeps it current), so this
+// function loads one JSON file instead of every route's schemas to build it at each cold start.
+import document from '../../docs/api/openapi.json';
 
-// Built once per cold start: it depends only on the route table bundled with the function.
-const body = openApiDocument();
-
-export const handler = httpHandler(async () => json(200, body, { 'cache-control': 'public, max-age=300' }), {
+export const handler = httpHandler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }), {
   public: true,
 });

@@ -13,7 +13,6 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { pathParameterSchemas } from '../../core/api/common';
 import { correlationHeader, isValidCorrelationId, withCorrelationId } from '../../core/correlation';
 import { ValidationError } from '../../core/errors';
-import { routes } from '../../core/routes';
 import { routeKey, type Route } from '../../core/route';
 import { QuotaExceededError } from '../../core/quotas';
 import { assertAdmin } from './admin';
@@ -21,6 +20,7 @@ import { withIdempotency } from './idempotency';
 import { logger, tracer } from './powertools';
 import { problemResponse, toProblem } from './problem';
 import { readRequestBody } from './request-body';
+import { servedRoute } from './served-routes';
 
 export interface ApiRequest {
   tenantId: string;
@@ -106,12 +106,10 @@ function echoCorrelationId(request: { context: Context; response: Result | undef
   if (id && request.response) request.response.headers = { ...request.response.headers, [correlationHeader]: id };
 }
 
-const routesByKey = new Map(routes.map((route) => [routeKey(route), route]));
-
 /** The route the event was sent to: its documented body and path parameters are the rules. */
 function routeOf(event: Event): Route {
-  const route = routesByKey.get(event.routeKey);
-  if (!route) throw new Error(`no route ${event.routeKey} in the route table`);
+  const route = servedRoute(event.routeKey);
+  if (!route) throw new Error(`no route ${event.routeKey} among the routes this function serves`);
   return route;
 }
 
@@ -164,7 +162,7 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
     // Records created while serving the request carry its correlation id (core/records/store.ts).
     const correlationId = correlationIds.get(context) ?? context.awsRequestId;
     // Routes marked `idempotent` replay the first answer to a retried Idempotency-Key.
-    return withCorrelationId(correlationId, () => withIdempotency(request, context, () => fn(request)));
+    return withCorrelationId(correlationId, () => withIdempotency(route, request, context, () => fn(request)));
   };
   const wrapped = middy(base)
     .use(captureLambdaHandler(tracer))

@@ -20,8 +20,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { dynamodb } from '../../core/aws/clients';
 import { ConflictError, UnprocessableError, ValidationError } from '../../core/errors';
-import { routes } from '../../core/routes';
-import { routeKey } from '../../core/route';
+import type { Route } from '../../core/route';
 import { tableKeys } from '../../core/topology';
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -39,8 +38,6 @@ export const idempotencyTtlAttribute = tableKeys.timeToLive;
  * above the API stage's throttle, and no record query reads it (they are all under `TENANT#…`).
  */
 const partition = 'IDEMPOTENCY';
-
-const idempotentRoutes = new Set(routes.filter((r) => r.idempotent).map(routeKey));
 
 /** What identifies a request (`[route, tenantId, key]`) and what must match on a retry (`body`). */
 interface Fingerprint {
@@ -94,12 +91,13 @@ function idempotentRunner() {
  * a route that creates nothing, `work` just runs.
  */
 export async function withIdempotency(
+  route: Pick<Route, 'idempotent'>,
   request: { routeKey: string; tenantId: string; headers: Record<string, string | undefined>; body: unknown },
   context: Context,
   work: () => Promise<Result>,
 ): Promise<Result> {
   const key = request.headers[header];
-  if (key === undefined || !idempotentRoutes.has(request.routeKey)) return work();
+  if (key === undefined || !route.idempotent) return work();
   if (!key.trim() || key.length > maxKeyLength)
     throw new ValidationError(`the Idempotency-Key header must be 1 to ${maxKeyLength} characters`, [
       { field: 'Idempotency-Key', message: `must be 1 to ${maxKeyLength} characters` },

@@ -6,17 +6,18 @@
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { Route } from '../../core/route';
 import * as path from 'node:path';
 import { buildClassifyImageContext, classifyDockerfile } from '../../packaging/classify-context';
 import { withBuildLock } from '../../packaging/bundle';
 
 /**
- * Stages the context for the handler module (`entry`) and fingerprints it, under the same lock as the worker
+ * Stages the context for the route's function and fingerprints it, under the same lock as the worker
  * image: parallel synths (jest workers) would otherwise hash files another process is rewriting.
  */
-export function classifyImageCode(scope: Construct, id: string, entry: string): lambda.DockerImageCode {
+export function classifyImageCode(scope: Construct, id: string, route: Route): lambda.DockerImageCode {
   return withBuildLock(path.resolve(__dirname, '..', '..', 'container', 'build'), () => {
-    const directory = buildClassifyImageContext(entry);
+    const directory = buildClassifyImageContext(route);
     // Debian's Caffe packages are amd64, whatever machine runs the deploy.
     const asset = new DockerImageAsset(scope, id, {
       directory,

@@ -14,7 +14,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
 import { type Route, routeFunctionName, routeKey } from '../../core/route';
 import { apiCors, envNames } from '../../core/topology';
 import type { Auth } from './auth';
@@ -22,12 +21,17 @@ import { classifyImageCode } from './classify-image';
 import { acknowledge } from './nag';
 import { ServiceFunction } from './service-function';
 import { ServiceImageFunction } from './service-image-function';
+import type { FunctionEntry } from '../../packaging/bundle';
+import { routeEntry } from '../../packaging/route-entry';
 
 /** Props of the HTTP API. */
 export interface ServiceApiProps {
   readonly routes: readonly Route[];
-  /** Folder of the route handlers (`<handler>.ts` each). */
-  readonly handlersDir: string;
+  /**
+   * What a route's function bundles.
+   * @default its entry module (packaging/route-entry.ts), for a route of core/routes.ts
+   */
+  readonly entryOf?: (route: Route) => FunctionEntry;
   /** The user pool whose tokens the API accepts; without one, callers authenticate with IAM (SigV4). */
   readonly auth?: Auth;
   /** IAM mode: caller ARNs allowed to use the admin API, handed to every route function (ADMIN_PRINCIPAL_ARNS). */
@@ -62,6 +66,8 @@ export class ServiceApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Route key (`GET /v1/datasets/{id}`) → its function. */
   readonly functions = new Map<string, ServiceFunction | ServiceImageFunction>();
+  /** Route key → its API Gateway route (with its integration). */
+  readonly apiRoutes = new Map<string, apigw.HttpRoute>();
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -103,13 +109,12 @@ export class ServiceApi extends Construct {
 
     for (const route of props.routes) {
       const name = routeFunctionName(route);
-      const entry = path.join(props.handlersDir, `${route.handler}.ts`);
       const description = `${routeKey(route)}: ${route.summary}`;
       // Handlers that run Caffe need the Caffe image; the rest are bundled Node.js functions.
       const fn =
         route.runtime === 'container'
-          ? new ServiceImageFunction(this, name, { code: classifyImageCode(this, `${name}Image`, entry), description })
-          : new ServiceFunction(this, name, { entry, description });
+          ? new ServiceImageFunction(this, name, { code: classifyImageCode(this, `${name}Image`, route), description })
+          : new ServiceFunction(this, name, { entry: (props.entryOf ?? routeEntry)(route), description });
       fn.bindTable(props.table, route.access.table);
       if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
       if (route.access.queue) fn.bindQueue(props.jobsQueue);
@@ -128,6 +133,7 @@ export class ServiceApi extends Construct {
         acknowledge(apiRoute, 'APIG4', `${routeKey(route)} is public by design (auth: 'none' in core/routes.ts).`);
       }
       this.functions.set(routeKey(route), fn);
+      if (apiRoute) this.apiRoutes.set(routeKey(route), apiRoute);
     }
   }
 

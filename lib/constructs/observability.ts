@@ -66,7 +66,7 @@ export class Observability extends Construct {
     });
 
     this.jobMetrics = new ServiceFunction(this, eventFunctionName('jobMetrics'), {
-      entry: props.jobMetricsEntry,
+      entry: { file: props.jobMetricsEntry },
       description: 'Schedule → queued/running job counts as CloudWatch metrics',
       timeout: Duration.seconds(50),
     }).bindTable(props.table, 'read');

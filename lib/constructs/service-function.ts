@@ -8,22 +8,24 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { bundleFunction, type FunctionEntry, withBuildLock } from '../../packaging/bundle';
 import { functionFoundation, httpTimeout, withBindings } from './function-bindings';
 import { acknowledge } from './nag';
 
 export { httpTimeout };
 
-/** Repository root: the bundler's project root (package-lock.json lives here). */
+/** Repository root. */
 const projectRoot = path.resolve(__dirname, '..', '..');
+/** The functions' bundles, one folder per construct id (ignored by git, rebuilt on every synth). */
+export const functionBuildDir = path.join(projectRoot, '.build', 'functions');
 
 /** Props of a service function. */
 export interface ServiceFunctionProps {
-  /** The handler module (a .ts file exporting `handler`). */
-  readonly entry: string;
+  /** The handler module (a .ts file exporting `handler`), or a generated entry (packaging/route-entry.ts). */
+  readonly entry: FunctionEntry;
   /** One line shown in the console. */
   readonly description: string;
   /** @default 29 seconds (the HTTP API's limit) */
@@ -31,37 +33,24 @@ export interface ServiceFunctionProps {
 }
 
 /** A Node.js 22 arm64 function, bundled with esbuild, traced, logging JSON to its own log group. */
-export class ServiceFunction extends withBindings(NodejsFunction) {
+export class ServiceFunction extends withBindings(lambda.Function) {
   readonly executionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
-    if (!fs.existsSync(props.entry)) {
-      throw new Error(`ServiceFunction ${id}: handler file ${path.relative(projectRoot, props.entry)} does not exist`);
+    if ('file' in props.entry && !fs.existsSync(props.entry.file)) {
+      const relative = path.relative(projectRoot, props.entry.file);
+      throw new Error(`ServiceFunction ${id}: handler file ${relative} does not exist`);
     }
     const foundation = functionFoundation(scope, id);
     super(scope, id, {
       ...foundation.props,
-      entry: props.entry,
-      handler: 'handler',
+      code: bundledCode(scope, `${id}Code`, props.entry),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: props.timeout ?? httpTimeout,
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        // CommonJS like the package; esbuild folds the ESM-only dependencies (middy, jose) in.
-        format: OutputFormat.CJS,
-        // The SDK version we test against, not whatever the runtime ships.
-        bundleAwsSDK: true,
-        // Bundle sizes for every function on every synth and test run are noise; errors still show.
-        logLevel: LogLevel.ERROR,
-      },
     });
     this.executionRole = foundation.role;
 
@@ -72,4 +61,18 @@ export class ServiceFunction extends withBindings(NodejsFunction) {
         'handler modules on Node 20/22, and moving to the next runtime is a deliberate, tested upgrade.',
     );
   }
+}
+
+/**
+ * Bundles the function (packaging/bundle.ts: the SDK version we test against is bundled, not the
+ * runtime's) and makes its asset under the build lock: parallel synths (jest workers) rebuild the
+ * same folders, and the asset is hashed and staged here, before the lock is released.
+ */
+function bundledCode(scope: Construct, id: string, entry: FunctionEntry): lambda.Code {
+  return withBuildLock(functionBuildDir, () => {
+    const code = lambda.Code.fromAsset(bundleFunction(entry, path.join(functionBuildDir, id)));
+    // Binding makes the asset (hashing and staging the folder) now; the function's own bind reuses it.
+    code.bind(new Construct(scope, id));
+    return code;
+  });
 }

@@ -134,14 +134,14 @@ describe('concurrent duplicates', () => {
       await gate;
       return { statusCode: 201, headers: {}, body: '{"id":"sv_race"}' };
     };
-    const first = withIdempotency(request, context, work);
+    const first = withIdempotency({ idempotent: true }, request, context, work);
     // The first request's in-progress mark is written before its work starts.
     while (runs === 0) await new Promise((resolve) => setImmediate(resolve));
-    await expect(withIdempotency(request, context, work)).rejects.toThrow(ConflictError);
+    await expect(withIdempotency({ idempotent: true }, request, context, work)).rejects.toThrow(ConflictError);
     release();
     await expect(first).resolves.toMatchObject({ statusCode: 201, body: '{"id":"sv_race"}' });
     // Once it finished, the duplicate gets its answer.
-    await expect(withIdempotency(request, context, work)).resolves.toMatchObject({
+    await expect(withIdempotency({ idempotent: true }, request, context, work)).resolves.toMatchObject({
       statusCode: 201,
       headers: { 'idempotent-replayed': 'true' },
     });

@@ -7,8 +7,13 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { currentCorrelationId } from '../../core/correlation';
 import { NotFoundError } from '../../core/errors';
 import { httpHandler, json } from '../../lambdas/shared/http';
+import { serveRoutes } from '../../lambdas/shared/served-routes';
+import { routes } from '../../core/routes';
 import { logger } from '../../lambdas/shared/powertools';
 import { lambdaContext } from '../../local/lambda-context';
+
+// As the local gateway does: these wrappers serve the routes of the whole table.
+serveRoutes(routes);
 
 const event = (headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer =>
   ({

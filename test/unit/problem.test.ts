@@ -10,8 +10,13 @@ import { listQuery } from '../../core/api/common';
 import { createDatafileBody } from '../../core/api/datafiles';
 import { createDatasetBody } from '../../core/api/datasets';
 import { httpHandler, json } from '../../lambdas/shared/http';
+import { serveRoutes } from '../../lambdas/shared/served-routes';
+import { routes } from '../../core/routes';
 import { problemResponse, toProblem } from '../../lambdas/shared/problem';
 import { lambdaContext } from '../../local/lambda-context';
+
+// As the local gateway does: these wrappers serve the routes of the whole table.
+serveRoutes(routes);
 
 /** The error a schema throws for the input. */
 function zodError(parse: () => unknown): ZodError {
