@@ -159,7 +159,10 @@ interface ApiRun {
     batch: number;
     /** worker spawned → its first output line (Node starts, loads the worker bundle). */
     workerBoot: number;
-    /** worker's first line → Caffe's first glog line (records read, LMDBs from cache/S3, prototxt rewrite, Caffe spawned and loaded). */
+    /**
+     * worker's first line → Caffe's first glog line (records read, LMDBs from cache/S3, prototxt rewrite, Caffe spawned
+     * and loaded).
+     */
     workerPrepare: number;
     /** Caffe's first glog line → first `Iteration` line (as in the bare run). */
     caffeSetup: number;
@@ -167,7 +170,10 @@ interface ApiRun {
   /** Caffe's "Optimization Done." → `succeeded` observed through the API. */
   endSeconds: number;
   end: {
-    /** "Optimization Done." → worker prints "done" (Caffe exits, snapshots, log, progress and model uploaded, record updated). */
+    /**
+     * "Optimization Done." → worker prints "done" (Caffe exits, snapshots, log, progress and model uploaded, record
+     * updated).
+     */
     caffeExitAndUploads: number;
     /** worker "done" → Batch job stopped (scratch removed, process exits, its pipes close). */
     workerExit: number;
@@ -294,7 +300,9 @@ async function main(): Promise<void> {
       const trainingCpu = sampling.stop(t, machine.nproc);
       if (t.firstLine === undefined || t.firstLine < spawnedAt - 1000 || t.firstLine > exitedAt + 1000)
         throw new Error(
-          `Caffe's glog times do not match this process's clock (first line ${t.firstLine && new Date(t.firstLine).toISOString()}, spawned ${new Date(spawnedAt).toISOString()}): different time zones?`,
+          `Caffe's glog times do not match this process's clock (first line ` +
+            `${t.firstLine && new Date(t.firstLine).toISOString()}, spawned ` +
+            `${new Date(spawnedAt).toISOString()}): different time zones?`,
         );
       return {
         arm: 'bare',
@@ -442,7 +450,8 @@ async function main(): Promise<void> {
     const runs: Run[] = [];
     const describe = (r: Run) =>
       `${r.arm === 'bare' ? 'A bare' : 'B api '} ${r.warmup ? `warm-up ${r.round}` : `round ${r.round}/${rounds}`}: ` +
-      `${fixed(r.throughput, 2)} iter/s, start ${fixed(r.startSeconds, 3)} s, end ${fixed(r.endSeconds, 3)} s, total ${fixed(r.totalSeconds, 2)} s` +
+      `${fixed(r.throughput, 2)} iter/s, start ${fixed(r.startSeconds, 3)} s, end ` +
+      `${fixed(r.endSeconds, 3)} s, total ${fixed(r.totalSeconds, 2)} s` +
       (r.cpu ? `, machine ${(r.cpu.busy * 100).toFixed(0)}% busy, others ${fixed(r.cpu.othersCores, 2)} cores` : '');
     for (let i = 1; i <= warmups + rounds; i++) {
       const warmup = i <= warmups;
@@ -560,15 +569,22 @@ function markdown(
   const b = summary.bare;
   const a = summary.api;
   const lines = [
-    `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
-      `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, LeNet ${maxIter} iterations). Median (min–max):`,
+    `Machine: ${machine.cpuModel}, ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ` +
+      `${machine.node}, ${machine.platform}, ${machine.date.slice(0, 16)}Z. ` +
+      `Command: \`${command}\` (${rounds} rounds after ${warmups} warm-up, LeNet ${maxIter} ` +
+      `iterations). Median (min–max):`,
     '',
     '| | A: bare `caffe train` | B: job through the API | goal | |',
     '|---|---|---|---|---|',
     `| training throughput, iter/s | ${cell(b.throughput, 2)} | ${cell(a.throughput, 2)} | | |`,
-    `| throughput ratio B/A (of medians; paired per round) | | ${fixed(summary.throughputRatio.ofMedians, 3)}; ${cell(summary.throughputRatio.paired, 3)} | ≥ ${goals.throughputRatio} | ${yes(met.throughputRatio!)} |`,
-    `| start → first iteration, s (A: spawn; B: POST sent) | ${cell(b.startSeconds, 3)} | ${cell(a.startSeconds, 3)} | < ${goals.startOverheadSeconds} | ${yes(met.startOverhead!)} |`,
-    `| "Optimization Done." → finished, s (A: exit; B: \`succeeded\` seen, model in S3) | ${cell(b.endSeconds, 3)} | ${cell(a.endSeconds, 3)} | < ${goals.endOverheadSeconds} | ${yes(met.endOverhead!)} |`,
+    `| throughput ratio B/A (of medians; paired per round) | | ` +
+      `${fixed(summary.throughputRatio.ofMedians, 3)}; ${cell(summary.throughputRatio.paired, 3)} | ≥ ` +
+      `${goals.throughputRatio} | ${yes(met.throughputRatio!)} |`,
+    `| start → first iteration, s (A: spawn; B: POST sent) | ${cell(b.startSeconds, 3)} | ` +
+      `${cell(a.startSeconds, 3)} | < ${goals.startOverheadSeconds} | ${yes(met.startOverhead!)} |`,
+    `| "Optimization Done." → finished, s (A: exit; B: \`succeeded\` seen, model in S3) | ` +
+      `${cell(b.endSeconds, 3)} | ${cell(a.endSeconds, 3)} | < ${goals.endOverheadSeconds} | ` +
+      `${yes(met.endOverhead!)} |`,
     `| total wall time, s | ${cell(b.totalSeconds, 2)} | ${cell(a.totalSeconds, 2)} | | |`,
     `| other work on the machine meanwhile, cores | ${cell(b.othersCores, 2)} | ${cell(a.othersCores, 2)} | | |`,
     '',
@@ -597,7 +613,9 @@ function markdown(
     const sk = startKeys[i];
     const ek = endKeys[i];
     lines.push(
-      `| ${sk ? startNames[sk] : ''} | ${sk ? fixed(a.start[sk as keyof typeof a.start]?.median, 3) : ''} | ${ek ? endNames[ek] : ''} | ${ek ? fixed(a.end[ek as keyof typeof a.end]?.median, 3) : ''} |`,
+      `| ${sk ? startNames[sk] : ''} | ` +
+        `${sk ? fixed(a.start[sk as keyof typeof a.start]?.median, 3) : ''} | ` +
+        `${ek ? endNames[ek] : ''} | ${ek ? fixed(a.end[ek as keyof typeof a.end]?.median, 3) : ''} |`,
     );
   }
   lines.push(
@@ -616,7 +634,8 @@ function markdown(
   ].filter((k) => b.trainingCpu[k] || a.trainingCpu[k]);
   lines.push(
     '',
-    `CPU while Caffe trained (first to last \`Iteration N …, loss\` line), cores of ${machine.nproc}, median (min–max):`,
+    `CPU while Caffe trained (first to last \`Iteration N …, loss\` line), cores of ` +
+      `${machine.nproc}, median (min–max):`,
     '',
     '| process | A | B |',
     '|---|---|---|',

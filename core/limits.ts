@@ -64,7 +64,10 @@ export function datafileLimits(env: NodeJS.ProcessEnv = process.env): DatafileLi
   };
 }
 
-/** The upload limits of one tenant: the environment's, with the tenant's largest datafile from the settings (read unless `known`). */
+/**
+ * The upload limits of one tenant: the environment's, with the tenant's largest datafile from the settings (read unless
+ * `known`).
+ */
 export async function tenantDatafileLimits(tenantId: string, known?: TenantLimits): Promise<DatafileLimits> {
   return { ...datafileLimits(), maxSizeBytes: (known ?? (await limitsOf(tenantId))).maxDatafileBytes };
 }
@@ -155,7 +158,9 @@ export function workerLimitEnv(limits: TenantLimits): Record<string, string> {
   };
 }
 
-/** The part size for a multipart upload of `sizeBytes`: the preferred size, or larger if 10,000 parts would not hold it. */
+/**
+ * The part size for a multipart upload of `sizeBytes`: the preferred size, or larger if 10,000 parts would not hold it.
+ */
 export function partSizeFor(sizeBytes: number, limits: DatafileLimits): number {
   return Math.max(limits.partSizeBytes, Math.ceil(sizeBytes / s3Multipart.maxParts));
 }

@@ -1,8 +1,9 @@
 /**
  * Per-tenant quotas: how many training jobs may wait at once, and how many bytes of datafiles a
- * tenant may keep (limits.ts: set per tenant by an admin, defaults from the environment). Exceeding one answers 429 with Retry-After (lambdas/shared/http.ts). How many
- * jobs run at once is not a quota but the scheduler's limit (core/scheduling: `maxConcurrentJobs`):
- * jobs beyond it are accepted and wait in the queue.
+ * tenant may keep (limits.ts: set per tenant by an admin, defaults from the environment). Exceeding
+ * one answers 429 with Retry-After (lambdas/shared/http.ts). How many jobs run at once is not a
+ * quota but the scheduler's limit (core/scheduling: `maxConcurrentJobs`): jobs beyond it are
+ * accepted and wait in the queue.
  *
  * Counting, not counters: each check queries the tenant's own partition (a status-filtered query
  * reads the tenant's jobs of that status and stops at the limit; storage reads every datafile of
@@ -102,7 +103,8 @@ export async function checkStorageQuota(tenantId: string, addingBytes: number, g
   // A full quota refuses even a datafile of unknown size.
   if (stored >= quotas.storageBytes || stored + addingBytes > quotas.storageBytes)
     throw new QuotaExceededError(
-      `your datafiles take ${stored} bytes; ${addingBytes} more would exceed your storage quota of ${quotas.storageBytes} bytes — delete datafiles you no longer need`,
+      `your datafiles take ${stored} bytes; ${addingBytes} more would exceed your storage quota of ` +
+        `${quotas.storageBytes} bytes — delete datafiles you no longer need`,
       storageRetryAfterSeconds,
     );
 }

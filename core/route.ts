@@ -47,7 +47,10 @@ export interface RouteAccess {
   deleteObjects?: boolean;
   /** `terminate`: stops Batch jobs (cancelling a training job). */
   batch?: 'terminate';
-  /** Deletes a whole tenant (admin): lists and deletes every object version under `tenants/`, describes and stops Batch jobs. */
+  /**
+   * Deletes a whole tenant (admin): lists and deletes every object version under `tenants/`, describes and stops Batch
+   * jobs.
+   */
   tenantDeletion?: boolean;
 }
 

@@ -39,7 +39,8 @@ export const adminRoutes: Route[] = [
     admin: true,
     access: { table: 'readWrite', queue: true },
     summary:
-      'Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job',
+      'Change how much work may run at once (admin): raising starts waiting jobs within seconds; ' +
+      'lowering stops no running job',
     request: { body: capacitySettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: capacityViewSchema }, ...forbidden },
   },
@@ -61,7 +62,9 @@ export const adminRoutes: Route[] = [
     admin: true,
     access: { table: 'readWrite' },
     summary:
-      "Change what each tenant may upload, import and keep (admin): datafile size (413), archive entries and expansion, queued jobs and storage (429); applies to each tenant's next request and job",
+      'Change what each tenant may upload, import and keep (admin): datafile size (413), archive ' +
+      "entries and expansion, queued jobs and storage (429); applies to each tenant's next request " +
+      'and job',
     request: { body: limitSettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: limitsViewSchema }, ...forbidden },
   },
@@ -73,7 +76,8 @@ export const adminRoutes: Route[] = [
     admin: true,
     access: { table: 'readWrite', bucket: 'read', tenantDeletion: true },
     summary:
-      "Delete a whole tenant (admin): stops its running jobs, then deletes every object and record it has. Idempotent; disable the tenant's sign-in first",
+      'Delete a whole tenant (admin): stops its running jobs, then deletes every object and record ' +
+      "it has. Idempotent; disable the tenant's sign-in first",
     responses: {
       200: { description: 'the tenant is gone (deleting it again changes nothing)', schema: tenantDeletionSchema },
       202: {

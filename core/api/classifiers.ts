@@ -12,7 +12,9 @@ export const createClassifierBody = z
     iteration: z.number().int().min(1).optional(),
     /** A deploy net (prototxt); default: derived from the training net. */
     deploy: z.string().min(1).max(1_000_000).optional(),
-    /** The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss. */
+    /**
+     * The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss.
+     */
     head: z.string().min(1).max(256).optional(),
     name: name.optional(),
   })

@@ -15,7 +15,10 @@ export const createClassifyJobBody = z
       .array(z.strictObject({ url: z.string().min(1).max(2048) }))
       .max(classifyJobLimits.maxUrls)
       .optional(),
-    /** true: the answer carries `upload`, a presigned PUT for a .tar, .tar.gz or .zip of images; the job is queued once it arrives. */
+    /**
+     * true: the answer carries `upload`, a presigned PUT for a .tar, .tar.gz or .zip of images; the job is queued once
+     * it arrives.
+     */
     archive: z.boolean().optional(),
     topK: z.number().int().min(1).max(classifyLimits.maxTopK).optional(),
     name: name.optional(),
@@ -97,7 +100,8 @@ export const classifyJobRoutes: Route[] = [
     auth: 'jwt',
     access: { table: 'read', bucket: 'read' },
     summary:
-      "A presigned download of a finished job's results JSON (`{classifierId, results: [{image, top} | {image, error}]}`)",
+      "A presigned download of a finished job's results JSON (`{classifierId, results: [{image, " +
+      'top} | {image, error}]}`)',
     responses: {
       200: { description: 'where to download the results', schema: downloadSchema },
       409: problem('the job has not succeeded (yet)'),

@@ -9,7 +9,10 @@ import { datafileView } from './views';
 export const createDatafileBody = z
   .strictObject({
     name,
-    /** image-folders: .tar/.tar.gz/.zip of label folders; idx: an archive of IDX image+label pairs; lmdb/leveldb: an archived database of Caffe Datums. */
+    /**
+     * image-folders: .tar/.tar.gz/.zip of label folders; idx: an archive of IDX image+label pairs; lmdb/leveldb: an
+     * archived database of Caffe Datums.
+     */
     format: z.enum(datafileFormats),
     /** The size of the file the client will upload: above the single-PUT threshold it gets a multipart upload. */
     sizeBytes: z.number().int().positive().optional(),

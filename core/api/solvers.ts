@@ -14,7 +14,10 @@ const prototxt = z
 
 const prototxtUrl = z.string().min(1).max(2048);
 
-/** Either the texts (`solver`, `net`: checked now, 201) or where to fetch them (`solverUrl`, `netUrl`: fetched and checked by the worker, 202). */
+/**
+ * Either the texts (`solver`, `net`: checked now, 201) or where to fetch them (`solverUrl`, `netUrl`: fetched and
+ * checked by the worker, 202).
+ */
 export const createSolverBody = z
   .strictObject({
     name,

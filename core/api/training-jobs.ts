@@ -82,7 +82,9 @@ const download = z.object({ url: z.url(), bytes: z.number().int().min(0) });
 const artifactsView = z
   .object({
     model: download.extend({ iteration: z.number().int() }).nullable(),
-    /** deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json in one .tar.gz (null until the job succeeded). */
+    /**
+     * deploy.prototxt, model.caffemodel, labels.txt, preprocessing.json in one .tar.gz (null until the job succeeded).
+     */
     bundle: download.nullable(),
     snapshots: z.array(
       z.object({ iteration: z.number().int(), model: download.optional(), solverState: download.optional() }),

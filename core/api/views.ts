@@ -149,7 +149,8 @@ export const trainingJobView = z
       )
       .optional()
       .describe(
-        "attempts that resumed from the job's own newest snapshot after an interruption (spot reclaim, a killed or crashed worker), oldest first",
+        "attempts that resumed from the job's own newest snapshot after an interruption (spot " +
+          'reclaim, a killed or crashed worker), oldest first',
       ),
   })
   .meta({ id: 'TrainingJob' });

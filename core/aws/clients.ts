@@ -20,7 +20,9 @@ let cache: {
   eventBridge?: EventBridgeClient;
 } = {};
 
-/** Applied to every client as it is made: Lambda handlers register X-Ray capture here (lambdas/shared/powertools.ts). */
+/**
+ * Applied to every client as it is made: Lambda handlers register X-Ray capture here (lambdas/shared/powertools.ts).
+ */
 let wrap = <T>(client: T): T => client;
 
 /** Every client goes through here: the call log (core/aws/call-log.ts) when it is on, then `wrap`. */

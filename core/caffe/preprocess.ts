@@ -11,7 +11,9 @@ import { DeployDerivationError, deploySource, type ImageShape } from './deploy';
 import type { MeanImage } from './mean';
 import { parseProtoInt } from './solver-rules';
 
-/** Everything needed to turn a decoded image into the net's input; stored with the classifier and in the model bundle. */
+/**
+ * Everything needed to turn a decoded image into the net's input; stored with the classifier and in the model bundle.
+ */
 export interface Preprocessing {
   /** The dataset's stored image shape: images are converted (grey/colour) and resized to it. */
   channels: number;

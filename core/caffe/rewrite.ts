@@ -195,7 +195,10 @@ function bindMeanFiles(net: PMessage, meanFile: string | undefined): void {
   }
 }
 
-/** Binds the list and folder, and decodes and resizes as the dataset did; batch_size, shuffle and the rest stay as written. */
+/**
+ * Binds the list and folder, and decodes and resizes as the dataset did; batch_size, shuffle and the rest stay as
+ * written.
+ */
 function bindImageDataLayer(layer: PMessage, images: JobImages, side: 'training' | 'testing'): void {
   const param = childMessage(layer, 'image_data_param');
   setScalar(param, 'source', 'string', images[side].listFile);

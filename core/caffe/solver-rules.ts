@@ -112,7 +112,8 @@ const lrPolicyRule: Rule = (solver) => {
     return [
       at(
         field,
-        `lr_policy "${policy}" needs ${missing.join(' and ')} (its formula uses ${(LR_POLICY_PARAMETERS[policy] ?? []).join(', ')})`,
+        `lr_policy "${policy}" needs ${missing.join(' and ')} (its formula uses ` +
+          `${(LR_POLICY_PARAMETERS[policy] ?? []).join(', ')})`,
       ),
     ];
   }

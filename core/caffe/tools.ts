@@ -70,7 +70,9 @@ export function prefixLayout(prefix: string, arch: string = process.arch): Prefi
 export interface CaffeToolOptions {
   /** Private prefix made by local/caffe/install.ts; default `process.env.CAFFE_PREFIX`; none: tool on PATH. */
   prefix?: string;
-  /** Sets OPENBLAS_NUM_THREADS for the tool. Unset: the tool inherits the environment (OpenBLAS then uses all cores). */
+  /**
+   * Sets OPENBLAS_NUM_THREADS for the tool. Unset: the tool inherits the environment (OpenBLAS then uses all cores).
+   */
   threads?: number;
 }
 

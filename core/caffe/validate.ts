@@ -48,7 +48,8 @@ export { findDataLayers, type DataLayer, type DataLayerKind } from './data-layer
 export { parseProtoInt, readMaxIter } from './solver-rules';
 
 export const TRAIN_DATA_MISSING =
-  'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to it (Data: its LMDB, ImageData: its images)';
+  'the net has no Data or ImageData layer for the TRAIN phase; Elastic Caffe binds the dataset to ' +
+  'it (Data: its LMDB, ImageData: its images)';
 
 /** The training net (the solver's train_state) needs a layer bound to the dataset; the hint names one left out. */
 export function trainDataIssue(net: PMessage, solver: PMessage | undefined): Located | undefined {
@@ -69,7 +70,8 @@ const layerFormatRule: Rule = (net) => {
   return [
     at(
       v1,
-      `the net mixes "layers" (V1 format, first at ${v1.line}:${v1.column}) and "layer" (first at ${v2.line}:${v2.column}); use one`,
+      `the net mixes "layers" (V1 format, first at ${v1.line}:${v1.column}) and "layer" (first at ` +
+        `${v2.line}:${v2.column}); use one`,
     ),
   ];
 };

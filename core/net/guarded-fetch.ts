@@ -129,7 +129,10 @@ async function open(
   }
 }
 
-/** Counts bytes as they pass and fails the stream once they exceed the limit (a missing or false Content-Length cannot slip through). */
+/**
+ * Counts bytes as they pass and fails the stream once they exceed the limit (a missing or false Content-Length cannot
+ * slip through).
+ */
 function byteCap(field: string, maxBytes: number): Transform & { bytes: number } {
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

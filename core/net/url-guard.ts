@@ -17,7 +17,9 @@ export interface UrlPolicy {
   private: boolean;
 }
 
-/** The policy from `ELASTIC_CAFFE_ALLOW_PRIVATE_URLS` (a comma-separated list of `loopback`, `private`; unset: neither). */
+/**
+ * The policy from `ELASTIC_CAFFE_ALLOW_PRIVATE_URLS` (a comma-separated list of `loopback`, `private`; unset: neither).
+ */
 export function urlPolicy(env: NodeJS.ProcessEnv = process.env): UrlPolicy {
   const allowed = (env[allowPrivateUrlsEnv] ?? '')
     .split(',')

@@ -37,7 +37,10 @@ export interface Datafile extends RecordBase {
   inspectedAt?: string;
   attempts?: number;
   batchJobId?: string;
-  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
   dispatchError?: string;
   error?: string;
 }
@@ -86,7 +89,10 @@ export interface Dataset extends RecordBase {
   /** Shape of each image as stored in the LMDBs. */
   shape?: { channels: number; height: number; width: number };
   lmdb?: { training: string; testing: string };
-  /** S3 keys of each side's LevelDB folder as a tar (datasets from leveldb datafiles, which keep their LevelDBs instead of LMDBs). */
+  /**
+   * S3 keys of each side's LevelDB folder as a tar (datasets from leveldb datafiles, which keep their LevelDBs instead
+   * of LMDBs).
+   */
   leveldb?: { training: string; testing: string };
   /** S3 keys of each side's images + list file, for ImageData layers (datasets built from images only). */
   imageArchives?: { training: string; testing: string };
@@ -102,7 +108,10 @@ export interface Dataset extends RecordBase {
   preparedAt?: string;
   attempts: number;
   batchJobId?: string;
-  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
   dispatchError?: string;
   error?: string;
 }
@@ -125,7 +134,10 @@ export interface Solver extends RecordBase {
   importedAt?: string;
   attempts?: number;
   batchJobId?: string;
-  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
   dispatchError?: string;
   error?: string;
   /** Each mistake Caffe's schema found in fetched texts (same shape as a 400's `errors`). */
@@ -173,7 +185,10 @@ export interface TrainingJob extends RecordBase {
   attempts: number;
   progress: TrainingProgress;
   batchJobId?: string;
-  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
   dispatchError?: string;
   startedAt?: string;
   finishedAt?: string;
@@ -256,7 +271,10 @@ export interface ClassifyJob extends RecordBase {
   results?: { images: number; classified: number; failed: number; bytes: number };
   attempts: number;
   batchJobId?: string;
-  /** Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message dead-letters). */
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
   dispatchError?: string;
   finishedAt?: string;
   error?: string;

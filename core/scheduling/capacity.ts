@@ -15,7 +15,9 @@ import { tenantIdSchema } from '../ids';
 import { tableKeys } from '../topology';
 
 export const capacityEnvNames = {
-  /** Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs). */
+  /**
+   * Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs).
+   */
   maxWorkers: 'ELASTIC_CAFFE_MAX_WORKERS',
   /** Default per-tenant limit of Batch jobs at once. */
   maxConcurrentJobs: 'ELASTIC_CAFFE_MAX_CONCURRENT_JOBS',

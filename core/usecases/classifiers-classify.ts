@@ -41,7 +41,8 @@ export function refuseUrlImages(body: unknown): void {
   );
   if (problems.length)
     throw new ValidationError(
-      'classify takes images inline (base64 or files); for images given by URL, create a classify job (POST /v1/classifiers/{id}/classify-jobs)',
+      'classify takes images inline (base64 or files); for images given by URL, create a classify ' +
+        'job (POST /v1/classifiers/{id}/classify-jobs)',
       problems,
     );
 }
@@ -52,7 +53,8 @@ export function checkClassifyBatch(images: ImageToClassify[]): void {
     throw new ValidationError('send at least one image', [{ field: 'images', message: 'no images' }]);
   if (images.length > classifyLimits.maxImages)
     throw new PayloadTooLargeError(
-      `${images.length} images; one request classifies at most ${classifyLimits.maxImages} (larger batches need a classify job)`,
+      `${images.length} images; one request classifies at most ${classifyLimits.maxImages} (larger ` +
+        `batches need a classify job)`,
     );
   const total = images.reduce((sum, i) => sum + i.bytes.length, 0);
   if (total > classifyLimits.maxTotalBytes)

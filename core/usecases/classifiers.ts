@@ -77,7 +77,8 @@ async function weightsOf(
     return { key: job.model.key, iteration: job.model.iteration };
   if (iteration === undefined)
     throw new UnprocessableError(
-      `training job ${job.id} is ${job.status}; a classifier needs a succeeded job, or an iteration one of its snapshots has`,
+      `training job ${job.id} is ${job.status}; a classifier needs a succeeded job, or an ` +
+        `iteration one of its snapshots has`,
       [{ field: 'trainingJobId', message: `the job is ${job.status}` }],
     );
   const snapshots = (await listObjects(keys.jobSnapshots(tenantId, job.id))).flatMap((o) => {
@@ -88,14 +89,17 @@ async function weightsOf(
   if (!found) {
     const have = snapshots.map((s) => s.iteration).sort((a, b) => a - b);
     throw new UnprocessableError(
-      `training job ${job.id} has no snapshot at iteration ${iteration}${have.length ? ` (it has ${have.join(', ')})` : ' (it has none yet)'}`,
+      `training job ${job.id} has no snapshot at iteration ` +
+        `${iteration}${have.length ? ` (it has ${have.join(', ')})` : ' (it has none yet)'}`,
       [{ field: 'iteration', message: 'no snapshot at this iteration' }],
     );
   }
   return found;
 }
 
-/** A deploy net the user sent: it must parse, name its input, and end in a Softmax whose top holds the probabilities. */
+/**
+ * A deploy net the user sent: it must parse, name its input, and end in a Softmax whose top holds the probabilities.
+ */
 function describeDeploy(text: string): Pick<DerivedDeploy, 'net' | 'input' | 'output'> {
   let net: PMessage;
   try {

@@ -123,7 +123,9 @@ export async function completeUpload(tenantId: string, id: string): Promise<Data
   const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
   if (missing.length)
     throw new ConflictError(
-      `datafile ${id} is missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload them (GET /v1/datafiles/${id}/upload gives fresh URLs), then complete again`,
+      `datafile ${id} is missing part${missing.length > 1 ? 's' : ''} ` +
+        `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload ` +
+        `them (GET /v1/datafiles/${id}/upload gives fresh URLs), then complete again`,
     );
   const wanted = parts.filter((p) => p.partNumber <= partCount);
   const bytes = wanted.reduce((sum, p) => sum + p.bytes, 0);
@@ -132,7 +134,8 @@ export async function completeUpload(tenantId: string, id: string): Promise<Data
     await abortMultipartUpload(datafile.objectKey, uploadId);
     await fail(tenantId, id, `the upload is ${bytes} bytes, above this account's datafile limit of ${limit} bytes`);
     throw new TooLargeError(
-      `the uploaded parts hold ${bytes} bytes, above this account's datafile limit of ${limit} bytes; the upload was discarded`,
+      `the uploaded parts hold ${bytes} bytes, above this account's datafile limit of ${limit} ` +
+        `bytes; the upload was discarded`,
     );
   }
   await completeMultipartUpload(datafile.objectKey, uploadId, wanted);
@@ -219,7 +222,9 @@ export async function deleteDatafile(tenantId: string, id: string): Promise<void
     .map((d) => d.id);
   if (users.length)
     throw new ConflictError(
-      `datafile ${id} is used by dataset ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}; delete those first`,
+      `datafile ${id} is used by dataset ` +
+        `${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}; ` +
+        `delete those first`,
     );
   if (datafile.multipartUploadId) await abortMultipartUpload(datafile.objectKey, datafile.multipartUploadId);
   await deleteRecordObjects(tenantId, 'datafiles', id);

@@ -1,4 +1,7 @@
-/** Datasets: training and testing databases (LMDBs, or LevelDBs used as uploaded) built by the worker from one or two datafiles. */
+/**
+ * Datasets: training and testing databases (LMDBs, or LevelDBs used as uploaded) built by the worker from one or two
+ * datafiles.
+ */
 import type { z } from 'zod';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
@@ -24,7 +27,8 @@ function checkSplit(input: Input): void {
       ]);
     if (training.splitPercentage + testing.splitPercentage > 1 + 1e-9)
       throw new ValidationError(
-        `training and testing take ${training.splitPercentage} + ${testing.splitPercentage} of the same datafile, more than all of it`,
+        `training and testing take ${training.splitPercentage} + ${testing.splitPercentage} of the ` +
+          `same datafile, more than all of it`,
         [{ field: 'testing.splitPercentage', message: 'training + testing must be at most 1' }],
       );
   }

@@ -37,7 +37,8 @@ export async function recordDispatchFailure(body: string, error: unknown): Promi
     });
   } catch (writeError) {
     console.error(
-      `could not record the dispatch failure of ${message.action} ${message.recordId}: ${(writeError as Error).message}`,
+      `could not record the dispatch failure of ${message.action} ${message.recordId}: ` +
+        `${(writeError as Error).message}`,
     );
   }
 }

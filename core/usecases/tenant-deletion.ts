@@ -132,7 +132,8 @@ async function deleteObjects(tenantId: string): Promise<number> {
       const failed = result.Errors ?? [];
       if (failed.length)
         throw new Error(
-          `could not delete ${failed.length} objects of tenant ${tenantId}, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message}`,
+          `could not delete ${failed.length} objects of tenant ${tenantId}, e.g. ` +
+            `${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message}`,
         );
       deleted += objects.length;
     }

@@ -53,7 +53,9 @@ export async function deleteTrainingJob(tenantId: string, id: string): Promise<v
   );
   if (dependents.length)
     throw new ConflictError(
-      `training job ${id} is the starting point of ${dependents.map((d) => `${d.id} (${d.status})`).join(', ')}; delete it once they have finished`,
+      `training job ${id} is the starting point of ` +
+        `${dependents.map((d) => `${d.id} (${d.status})`).join(', ')}; delete it once they have ` +
+        `finished`,
     );
   await deleteRecordObjects(tenantId, 'training-jobs', id);
   await records.remove('training-jobs', tenantId, id, {

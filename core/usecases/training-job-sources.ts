@@ -43,7 +43,8 @@ export async function resolveWeightsSource(
   if (request.iteration === undefined) {
     if (source.status !== 'succeeded' || !source.model)
       throw new UnprocessableError(
-        `training job ${source.id} is ${source.status} and has no final model; fine-tune from one of its snapshots with weightsFrom.iteration (${available(caffemodel)})`,
+        `training job ${source.id} is ${source.status} and has no final model; fine-tune from one ` +
+          `of its snapshots with weightsFrom.iteration (${available(caffemodel)})`,
         [{ field: 'weightsFrom.trainingJobId', message: `job is ${source.status}, not succeeded` }],
       );
     return { trainingJobId: source.id, iteration: source.model.iteration };
@@ -72,7 +73,9 @@ export async function resolveResumeSource(
   const iteration = request.iteration ?? resumable.at(-1);
   if (iteration === undefined || !resumable.includes(iteration))
     throw new UnprocessableError(
-      `training job ${source.id} has no solver state${request.iteration === undefined ? '' : ` at iteration ${request.iteration}`} to resume from; ${available(resumable)}`,
+      `training job ${source.id} has no solver ` +
+        `state${request.iteration === undefined ? '' : ` at iteration ${request.iteration}`} to ` +
+        `resume from; ${available(resumable)}`,
       [
         {
           field: request.iteration === undefined ? 'resumeFrom.trainingJobId' : 'resumeFrom.iteration',
@@ -101,7 +104,8 @@ function checkResumable(solver: Solver, previous: Solver, iteration: number): vo
       : solver.solverType !== previous.solverType
         ? `solver ${solver.id} is ${solver.solverType} but the state was saved by ${previous.solverType}`
         : solver.maxIterations <= iteration
-          ? `solver ${solver.id} stops at max_iter ${solver.maxIterations}, not after the snapshot's iteration ${iteration}`
+          ? `solver ${solver.id} stops at max_iter ${solver.maxIterations}, not after the snapshot's ` +
+            `iteration ${iteration}`
           : undefined;
   if (mismatch)
     throw new UnprocessableError(`cannot resume from iteration ${iteration}: ${mismatch}`, [

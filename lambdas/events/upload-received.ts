@@ -1,4 +1,7 @@
-/** S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the job is queued. */
+/**
+ * S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the
+ * job is queued.
+ */
 import type { S3Event } from 'aws-lambda';
 import { onClassifyJobArchive } from '../../core/usecases/classify-jobs';
 import { onObjectCreated } from '../../core/usecases/datafiles';

@@ -1,4 +1,7 @@
-/** GET /v1/admin/limits — what each tenant may upload, import and keep: the default and per-tenant overrides (admins only). */
+/**
+ * GET /v1/admin/limits — what each tenant may upload, import and keep: the default and per-tenant overrides (admins
+ * only).
+ */
 import { readLimits } from '../../core/limits';
 import { httpHandler, json } from '../shared/http';
 

@@ -1,4 +1,7 @@
-/** PUT /v1/admin/capacity — replaces the limits (admins only); a dispatch pass follows, so raised limits start waiting work at once. */
+/**
+ * PUT /v1/admin/capacity — replaces the limits (admins only); a dispatch pass follows, so raised limits start waiting
+ * work at once.
+ */
 import { changeCapacity } from '../../core/usecases/capacity';
 import { capacitySettingsSchema } from '../../core/scheduling/capacity';
 import { httpHandler, json } from '../shared/http';

@@ -50,6 +50,7 @@ export function isAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 're
 export function assertAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): void {
   if (!isAdmin(event))
     throw new AdminOnlyError(
-      `this is an admin operation: only members of the "${adminGroup}" group (or, with IAM auth, the deployment's admin principals) may call it`,
+      `this is an admin operation: only members of the "${adminGroup}" group (or, with IAM auth, ` +
+        `the deployment's admin principals) may call it`,
     );
 }

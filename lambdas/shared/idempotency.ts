@@ -112,7 +112,8 @@ export async function withIdempotency(
   } catch (error) {
     if (error instanceof IdempotencyValidationError)
       throw new UnprocessableError(
-        `Idempotency-Key "${key}" was already used with a different request body; use a new key for a different request`,
+        `Idempotency-Key "${key}" was already used with a different request body; use a new key ` +
+          `for a different request`,
       );
     if (error instanceof IdempotencyAlreadyInProgressError)
       throw new ConflictError(`a request with Idempotency-Key "${key}" is still in progress; retry it in a moment`);

@@ -147,7 +147,8 @@ export async function ensureTools(tools: string[], install: boolean, log: (line:
   if (missing.length === 0) return;
   if (!install)
     throw new Error(
-      `${missing.join(' and ')} not installed: run \`npm run image:worker\` (installs what is missing with apt-get) or \`apt-get install ${missing.join(' ')}\``,
+      `${missing.join(' and ')} not installed: run \`npm run image:worker\` (installs what is ` +
+        `missing with apt-get) or \`apt-get install ${missing.join(' ')}\``,
     );
   log(`installing ${missing.join(', ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } as Record<string, string>;
@@ -234,7 +235,8 @@ async function debootstrapRootfs(log: (line: string) => void, exec: Exec): Promi
     // As in the slim image: no downloaded .debs, package lists, docs or man pages.
     await exec('sh', [
       '-c',
-      'cd "$0" && rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/* usr/share/doc/* usr/share/man/* usr/share/info/*',
+      'cd "$0" && rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/* usr/share/doc/* ' +
+        'usr/share/man/* usr/share/info/*',
       target,
     ]);
     const partial = `${tarball}.${process.pid}.partial`;
@@ -262,7 +264,8 @@ export async function buildDockerfile(build: DockerfileBuild, options: ImageBuil
   const log = logOf(options);
   const args = Object.entries(build.buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
   log(
-    `image ${build.tag}: buildah bud --isolation chroot ${path.relative(process.cwd(), build.dockerfile)} (cached layers are reused)`,
+    `image ${build.tag}: buildah bud --isolation chroot ` +
+      `${path.relative(process.cwd(), build.dockerfile)} (cached layers are reused)`,
   );
   // --force-rm: without it buildah 1.28 leaves the earlier stages' working containers behind on every build.
   await run(

