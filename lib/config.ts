@@ -37,7 +37,10 @@ const schema = z
   .object({
     /** Upper bound of the GPU compute environment, in vCPUs (a g4dn.xlarge has 4). */
     maxvCpus: z.coerce.number().int().positive().default(16),
-    /** EC2 instance types Batch may launch. The GPU image is CUDA 10.2 (NVCaffe 20.03): T4 (g4dn) works, newer GPUs don't. */
+    /**
+     * EC2 instance types Batch may launch. The GPU image is CUDA 10.2 (NVCaffe 20.03): T4 (g4dn) works, newer GPUs
+     * don't.
+     */
     instanceTypes: list.default(['g4dn.xlarge', 'g4dn.2xlarge']),
     /** Spot instances (cheaper, may be reclaimed: the worker snapshots and Batch retries); `false`: on-demand only. */
     spot: bool.default(true),
@@ -100,7 +103,9 @@ const schema = z
       .string()
       .regex(/^vpc-[0-9a-f]+$/, 'must look like vpc-0123abcd')
       .optional(),
-    /** What deleting the stacks does to data (table, buckets, user pool): keep it (`retain`) or delete it (`destroy`). */
+    /**
+     * What deleting the stacks does to data (table, buckets, user pool): keep it (`retain`) or delete it (`destroy`).
+     */
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     /** Whether anyone may sign up; off by default (an admin creates users). */
     selfSignUp: bool.default(false),
@@ -110,7 +115,10 @@ const schema = z
     throttleRateLimit: z.coerce.number().positive().default(50),
     /** Burst of requests the API accepts above the steady rate. */
     throttleBurstLimit: z.coerce.number().int().positive().default(100),
-    /** Where alarms are emailed (an SNS subscription the address must confirm); none: the alarms' topic has no subscriber. */
+    /**
+     * Where alarms are emailed (an SNS subscription the address must confirm); none: the alarms' topic has no
+     * subscriber.
+     */
     alarmEmail: z.email().optional(),
     /** Alarm when the oldest queued work has waited longer than this (jobs stuck RUNNABLE, no capacity). */
     stuckQueuedMinutes: z.coerce.number().int().positive().default(60),

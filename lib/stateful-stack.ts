@@ -20,7 +20,10 @@ export interface StatefulResources {
   readonly logsBucket: s3.IBucket;
   /** Background work for the dispatcher. */
   readonly jobsQueue: sqs.IQueue;
-  /** Messages of `jobsQueue` that failed `maxReceiveCount` times; the dead-letter function fails their records (and an alarm fires while it is not empty). */
+  /**
+   * Messages of `jobsQueue` that failed `maxReceiveCount` times; the dead-letter function fails their records (and an
+   * alarm fires while it is not empty).
+   */
   readonly jobsDeadLetterQueue: sqs.IQueue;
 }
 

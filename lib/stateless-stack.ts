@@ -181,7 +181,8 @@ export class StatelessStack extends Stack {
       this.reconciler,
     ])
       writer.bindEventBus(bus);
-    // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role publishes.
+    // The worker acts through its tenant-scoped session (container/worker/tenant-credentials.ts), so the tenant role
+    // publishes.
     this.observability.bindWorker(this.worker.tenantRole, this.worker.jobDefinition);
     // Every log group of this stack (functions, API access logs, Batch jobs) keeps logs this long.
     Aspects.of(this).add(new LogRetention(config.logRetentionDays), { priority: AspectPriority.MUTATING });
@@ -278,7 +279,8 @@ export class StatelessStack extends Stack {
         {
           pattern: /AWSLambdaBasicExecutionRole$/,
           reason:
-            "CDK's bucket-notifications custom resource (deploy time only): the managed policy lets it write its own logs.",
+            "CDK's bucket-notifications custom resource (deploy time only): " +
+            'the managed policy lets it write its own logs.',
         },
       ]);
     }

@@ -59,9 +59,15 @@ export interface LocalCloudOptions {
    * Node and paths, so jobs get only the AWS environment.
    */
   workerImage?: string;
-  /** Extra environment for every worker (e.g. SNAPSHOT_INTERVAL_SECONDS), as the job definition's environment would set it. */
+  /**
+   * Extra environment for every worker (e.g. SNAPSHOT_INTERVAL_SECONDS), as the job definition's environment would set
+   * it.
+   */
   workerEnv?: Record<string, string>;
-  /** The jobs queue's visibility timeout (default: the stack's): how soon a failed message comes back, so tests reach the DLQ quickly. */
+  /**
+   * The jobs queue's visibility timeout (default: the stack's): how soon a failed message comes back, so tests reach
+   * the DLQ quickly.
+   */
   jobsQueueVisibilityTimeoutSeconds?: number;
   /** How often the reconciler runs (the stack runs it every minute); 0 turns it off. Default 5 s. */
   reconcileIntervalMs?: number;
@@ -123,7 +129,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     POWERTOOLS_METRICS_DISABLED: verbose ? 'false' : 'true',
     // URL imports may reach 127.0.0.1 locally (tests serve files from it); never any other private address.
     [allowPrivateUrlsEnv]: 'loopback',
-    // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are cached.
+    // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are
+    // cached.
     PYCAFFE_PREFIX: await ensurePycaffe(),
     INFERENCE_CACHE_DIR: path.join(home, 'inference-cache'),
   });
@@ -152,7 +159,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
           WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
           [allowPrivateUrlsEnv]: 'loopback',
-          // The classify action runs the same inference server as the classify handler (the bundle has no server.py beside it).
+          // The classify action runs the same inference server as the classify handler (the bundle has no server.py
+          // beside it).
           PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
           INFERENCE_SERVER_SCRIPT: path.join(root, 'container', 'inference', 'server.py'),
           INFERENCE_CACHE_DIR: path.join(home, 'worker-cache', 'inference'),

@@ -34,14 +34,20 @@ function reporter(): (event: TrainEvent) => void {
     if (event.stage === 'upload') {
       if (event.progress.sentBytes < event.progress.totalBytes || uploaded.has(event.side)) return;
       uploaded.add(event.side);
-      line = `uploaded the ${event.side} images (${(event.progress.totalBytes / 1048576).toFixed(1)} MiB, packed as a tar on the fly) as ${event.progress.datafileId}`;
+      line =
+        `uploaded the ${event.side} images (${(event.progress.totalBytes / 1048576).toFixed(1)} MiB, ` +
+        `packed as a tar on the fly) as ${event.progress.datafileId}`;
     } else if (event.stage === 'job') {
       const p = event.record.progress;
       const accuracy =
         p.testOutputs.accuracy !== undefined ? `  test accuracy ${(p.testOutputs.accuracy * 100).toFixed(1)}%` : '';
-      line = `${event.record.status.padEnd(9)} iteration ${p.iteration}/${p.maxIterations}${p.loss !== undefined ? `  loss ${p.loss.toFixed(4)}` : ''}${accuracy}`;
+      line =
+        `${event.record.status.padEnd(9)} iteration ${p.iteration}/${p.maxIterations}` +
+        `${p.loss !== undefined ? `  loss ${p.loss.toFixed(4)}` : ''}${accuracy}`;
     } else
-      line = `${event.stage} ${event.record.id} ${event.record.status ?? ''}${event.stage === 'dataset' && event.record.labels ? `: ${event.record.labels.join(', ')}` : ''}`;
+      line =
+        `${event.stage} ${event.record.id} ${event.record.status ?? ''}` +
+        `${event.stage === 'dataset' && event.record.labels ? `: ${event.record.labels.join(', ')}` : ''}`;
     if (line !== last) say(line);
     last = line;
   };
@@ -76,7 +82,8 @@ async function main(): Promise<void> {
     const accuracy = job.progress.testOutputs.accuracy ?? NaN;
     console.log(`\nTest accuracy: ${(accuracy * 100).toFixed(2)}% after ${job.progress.iteration} iterations`);
     console.log(
-      `Model (${artifacts.model?.bytes} bytes, iteration ${artifacts.model?.iteration}): s3://elastic-caffe-local/tenants/${tenant}/training-jobs/${job.id}/model.caffemodel`,
+      `Model (${artifacts.model?.bytes} bytes, iteration ${artifacts.model?.iteration}): ` +
+        `s3://elastic-caffe-local/tenants/${tenant}/training-jobs/${job.id}/model.caffemodel`,
     );
     console.log(`Download it:  npx ecaffe login --local --tenant ${tenant} && npx ecaffe jobs download ${job.id}`);
     console.log(`Caffe's log:  npx ecaffe jobs logs ${job.id}`);

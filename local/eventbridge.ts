@@ -113,7 +113,8 @@ export async function startEventBus(options: LocalEventBusOptions): Promise<Loca
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > maxEntries)
       throw new AwsError(
         'ValidationException',
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${maxEntries}`,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: ` +
+          `Member must have length between 1 and ${maxEntries}`,
       );
     const accepted = entries.map(accept);
     const events = accepted.flatMap(({ event }) => (event ? [event] : []));
@@ -209,6 +210,7 @@ export function printEvent(event: BusEvent): void {
     string | undefined
   >;
   console.log(
-    `[event] ${event['detail-type']}: ${collection}/${id} (${tenantId}) ${previousStatus ?? 'new'} → ${status}${correlationId ? ` [${correlationId}]` : ''}`,
+    `[event] ${event['detail-type']}: ${collection}/${id} (${tenantId}) ` +
+      `${previousStatus ?? 'new'} → ${status}${correlationId ? ` [${correlationId}]` : ''}`,
   );
 }

@@ -91,7 +91,8 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    // CORS as the stack's HttpApi corsPreflight answers it (lib/constructs/http-api.ts), so a browser app works locally too.
+    // CORS as the stack's HttpApi corsPreflight answers it (lib/constructs/http-api.ts), so a browser app works locally
+    // too.
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', apiCors.exposeHeaders.join(', '));
     if (method === 'OPTIONS' && req.headers['access-control-request-method']) {

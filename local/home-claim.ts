@@ -23,8 +23,10 @@ export class HomeInUseError extends Error {
   ) {
     super(
       owner.url
-        ? `Elastic Caffe already runs from ${home}: ${owner.url} (process ${owner.pid}). Use it, or stop it first (Ctrl-C in its terminal, or kill ${owner.pid}).`
-        : `Elastic Caffe is already starting from ${home} (process ${owner.pid}). Wait for it, or stop it first (kill ${owner.pid}).`,
+        ? `Elastic Caffe already runs from ${home}: ${owner.url} (process ${owner.pid}). ` +
+            `Use it, or stop it first (Ctrl-C in its terminal, or kill ${owner.pid}).`
+        : `Elastic Caffe is already starting from ${home} (process ${owner.pid}). ` +
+            `Wait for it, or stop it first (kill ${owner.pid}).`,
     );
     this.name = 'HomeInUseError';
   }

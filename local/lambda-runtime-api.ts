@@ -156,7 +156,9 @@ export async function startRuntimeApi(options: RuntimeApiOptions): Promise<Runti
       return reply(response, 202, { status: 'OK' });
     }
     if (body.length > maxResponseBytes) {
-      const errorMessage = `Response payload size (${body.length} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`;
+      const errorMessage =
+        `Response payload size (${body.length} bytes) ` +
+        `exceeded maximum allowed payload size (${maxResponseBytes} bytes).`;
       finish(pending, {
         kind: 'error',
         requestId,

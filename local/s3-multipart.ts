@@ -53,7 +53,10 @@ export function addMultipartListing(s3rver: S3rverInternals): void {
     ctx.type = 'application/xml';
     if (!exists) {
       ctx.status = 404;
-      ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><UploadId>${xmlEscape(uploadId)}</UploadId></Error>`;
+      ctx.body =
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code>` +
+        `<Message>The specified upload does not exist.</Message>` +
+        `<UploadId>${xmlEscape(uploadId)}</UploadId></Error>`;
       return;
     }
     if (ctx.method === 'DELETE') {
@@ -65,14 +68,16 @@ export function addMultipartListing(s3rver: S3rverInternals): void {
     const parts = (await listParts(uploadDir))
       .map(
         (p) =>
-          `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified><ETag>"${p.etag}"</ETag><Size>${p.size}</Size></Part>`,
+          `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified>` +
+          `<ETag>"${p.etag}"</ETag><Size>${p.size}</Size></Part>`,
       )
       .join('');
     ctx.status = 200;
     ctx.body =
       `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
       `<Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${xmlEscape(uploadId)}</UploadId>` +
-      `<PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`;
+      `<PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>` +
+      `${parts}</ListPartsResult>`;
   };
   s3rver.middleware.unshift(handle);
 }

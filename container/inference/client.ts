@@ -29,7 +29,9 @@ export interface InferenceProcessOptions {
   threads?: number;
 }
 
-/** The server script: beside this file in the source tree and in the bundled image (INFERENCE_SERVER_SCRIPT overrides). */
+/**
+ * The server script: beside this file in the source tree and in the bundled image (INFERENCE_SERVER_SCRIPT overrides).
+ */
 const serverScript = (): string => process.env.INFERENCE_SERVER_SCRIPT ?? path.join(__dirname, 'server.py');
 
 /** Command line and environment that start the server. Pure, for tests and the image's docs. */
@@ -81,7 +83,8 @@ export class InferenceProcess {
     createInterface({ input: this.child.stdout }).on('line', (line) => this.answer(line));
     const fail = (reason: string) => {
       this.exited = new Error(
-        `the inference server ${reason}${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-5).join(' | ')}` : ''}`,
+        `the inference server ${reason}` +
+          `${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-5).join(' | ')}` : ''}`,
       );
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();

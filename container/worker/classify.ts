@@ -126,7 +126,8 @@ async function archiveSources(ctx: WorkerContext, job: ClassifyJob): Promise<Ima
 
 export async function classify(ctx: WorkerContext, tenantId: string, jobId: string): Promise<void> {
   const job = await records.find('classify-jobs', tenantId, jobId);
-  if (!job || job.results || !['queued', 'starting', 'running'].includes(job.status)) return; // deleted, or finished by an earlier attempt
+  // deleted, or finished by an earlier attempt
+  if (!job || job.results || !['queued', 'starting', 'running'].includes(job.status)) return;
   const classifier = await records.find('classifiers', tenantId, job.classifierId);
   if (!classifier) throw new PermanentFailure(`classifier ${job.classifierId} no longer exists`);
   const sources = [...(await archiveSources(ctx, job)), ...job.urls.map((url, i) => urlSource(ctx, url, i))];

@@ -21,14 +21,17 @@ import { PermanentFailure } from './errors';
 import { checkProtobufMessage, withLearnedNet } from './solver-state';
 import { download } from './transfer';
 
-/** The S3 key of a source job's snapshot file; the final model stands in for a final snapshot that was never uploaded. */
+/**
+ * The S3 key of a source job's snapshot file; the final model stands in for a final snapshot that was never uploaded.
+ */
 async function sourceKey(tenantId: string, source: TrainingJobSource, kind: SnapshotKind): Promise<string> {
   const key = snapshotKey(tenantId, source.trainingJobId, source.iteration, kind);
   if ((await objectSize(key)) !== undefined) return key;
   const job = await records.find('training-jobs', tenantId, source.trainingJobId);
   if (kind === 'caffemodel' && job?.model?.iteration === source.iteration) return keys.jobModel(tenantId, job.id);
   throw new PermanentFailure(
-    `the ${kind} of training job ${source.trainingJobId} at iteration ${source.iteration} is gone${job ? '' : ' (the job was deleted)'}`,
+    `the ${kind} of training job ${source.trainingJobId} ` +
+      `at iteration ${source.iteration} is gone${job ? '' : ' (the job was deleted)'}`,
   );
 }
 
@@ -62,7 +65,8 @@ async function ownSnapshot(job: TrainingJob, snapshotDir: string): Promise<Train
       await writeFile(state, withLearnedNet(await readFile(state), weights));
     } catch (error) {
       console.error(
-        `[worker] the snapshot at iteration ${iteration} cannot be read (${(error as Error).message}); trying an older one`,
+        `[worker] the snapshot at iteration ${iteration} cannot be read ` +
+          `(${(error as Error).message}); trying an older one`,
       );
       await Promise.all([rm(weights, { force: true }), rm(state, { force: true })]);
       continue;

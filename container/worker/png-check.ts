@@ -50,7 +50,9 @@ export interface PngHeader {
   interlaced: boolean;
 }
 
-/** A whole PNG's header, inflated (still filtered) scanlines and the types of its other chunks; or why it is unusable. */
+/**
+ * A whole PNG's header, inflated (still filtered) scanlines and the types of its other chunks; or why it is unusable.
+ */
 export type PngRead =
   | { problem: string }
   | { problem?: undefined; header: PngHeader; scanlines: Buffer; otherChunks: Set<string> };

@@ -109,7 +109,8 @@ async function useDatabases(
     const db = await findDatumDb(root, backend);
     if (!db)
       throw new PermanentFailure(
-        `datafile ${dataset[side].datafileId} holds no ${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`,
+        `datafile ${dataset[side].datafileId} holds no ` +
+          `${backend === 'lmdb' ? 'LMDB (data.mdb)' : 'LevelDB (CURRENT, MANIFEST-*)'}`,
       );
     return db;
   });

@@ -52,12 +52,15 @@ function snapshotIntervalSeconds(): number {
   const seconds = Number(configured ?? checkpoints.defaultIntervalSeconds);
   if (Number.isFinite(seconds) && seconds > 0) return seconds;
   console.error(
-    `[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; using ${checkpoints.defaultIntervalSeconds}`,
+    `[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; ` +
+      `using ${checkpoints.defaultIntervalSeconds}`,
   );
   return checkpoints.defaultIntervalSeconds;
 }
 
-/** Notes on the record that this attempt continues from the job's own snapshot (only this attempt's worker writes it). */
+/**
+ * Notes on the record that this attempt continues from the job's own snapshot (only this attempt's worker writes it).
+ */
 async function recordResume(job: TrainingJob, iteration: number, attempt: number): Promise<void> {
   console.error(`[worker] resuming from the job's own snapshot at iteration ${iteration}`);
   const resumes = [...(job.resumes ?? []), { iteration, attempt, at: new Date().toISOString() }];

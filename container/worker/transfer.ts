@@ -9,7 +9,9 @@ import { pipeline } from 'node:stream/promises';
 import { s3 } from '../../core/aws/clients';
 import { bucket } from '../../core/objects';
 
-/** Downloads an object to a file (written to a temp name first, so a partial file is never mistaken for a whole one). */
+/**
+ * Downloads an object to a file (written to a temp name first, so a partial file is never mistaken for a whole one).
+ */
 export async function download(key: string, file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));

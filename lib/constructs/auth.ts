@@ -48,14 +48,17 @@ export class Auth extends Construct {
     acknowledge(
       this.userPool,
       'COG2',
-      'MFA is optional (TOTP): users may enable it, but requiring it would turn every CLI sign-in (USER_PASSWORD_AUTH) into an ' +
+      'MFA is optional (TOTP): users may enable it, but requiring it would turn every CLI sign-in ' +
+        '(USER_PASSWORD_AUTH) into an ' +
         'interactive challenge; the API holds training data, not payment or personal data.',
     );
     acknowledge(
       this.userPool,
       'COG8',
-      'The Plus feature plan (threat protection) is billed per monthly active user on top of Essentials; for a training API ' +
-        'with admin-created users that cost is not justified. Essentials keeps a strong password policy and optional MFA.',
+      'The Plus feature plan (threat protection) is billed per monthly active user on top of Essentials; ' +
+        'for a training API ' +
+        'with admin-created users that cost is not justified. ' +
+        'Essentials keeps a strong password policy and optional MFA.',
     );
 
     this.client = this.userPool.addClient('CliClient', {

@@ -51,7 +51,8 @@ export function functionFoundation(scope: Construct, id: string): { role: iam.Ro
     {
       pattern: /^Resource::\*$/,
       reason:
-        'X-Ray tracing (tracing: Active): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+        'X-Ray tracing (tracing: Active): xray:PutTraceSegments and xray:PutTelemetryRecords ' +
+        'support no resource-level permissions.',
     },
   ]);
   return {
@@ -144,7 +145,8 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
         {
           pattern: /\/tenants\/\*$/,
           reason:
-            "Deleting a tenant (admin only) deletes every version of every object under its prefix; the tenant is the route's path parameter.",
+            'Deleting a tenant (admin only) deletes every version of every object under its prefix; ' +
+            "the tenant is the route's path parameter.",
         },
       ]);
       return this.bindBatchTerminate();
@@ -162,7 +164,8 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
         {
           pattern: /:batch:.*:job\/\*$/,
           reason:
-            'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: TerminateJob is limited to jobs of this account and region.',
+            'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: ' +
+            'TerminateJob is limited to jobs of this account and region.',
         },
       ]);
       return this;
@@ -193,7 +196,8 @@ export function withBindings<Base extends FunctionClass>(base: Base) {
         {
           pattern: /:batch:.*:job\/\*$/,
           reason:
-            'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: TagResource is limited ' +
+            'Batch job ids exist only once SubmitJob returns, so job ARNs cannot be named in advance: ' +
+            'TagResource is limited ' +
             'to tagging at SubmitJob (batch:CreateAction), TerminateJob to jobs of this account and region.',
         },
       ]);

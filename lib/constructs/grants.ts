@@ -22,7 +22,8 @@ export function grantTable(grantee: iam.IGrantable, table: dynamodb.ITable, acce
     {
       pattern: /^Resource::.*\/index\/\*$/,
       reason:
-        "Queries use the table's global secondary indexes (byStatus); `<table>/index/*` covers only this table's indexes.",
+        "Queries use the table's global secondary indexes (byStatus); " +
+        "`<table>/index/*` covers only this table's indexes.",
     },
   ]);
 }
@@ -47,8 +48,10 @@ export function grantBucket(grantee: iam.IGrantable, bucket: s3.IBucket, access:
     {
       pattern: /^Resource::.*\/tenants\/\*$/,
       reason:
-        'Object keys are tenants/<tenantId>/<collection>/<id>/... and are created at run time; the grant is limited to the ' +
-        "tenants/ prefix of this one bucket, and handlers only build keys under the caller's own tenant (core/objects.ts).",
+        'Object keys are tenants/<tenantId>/<collection>/<id>/... and are created at run time; ' +
+        'the grant is limited to the ' +
+        'tenants/ prefix of this one bucket, and handlers only build keys ' +
+        "under the caller's own tenant (core/objects.ts).",
     },
   ]);
 }

@@ -8,8 +8,8 @@
  * traffic. The job-metrics function runs every minute (~43,800 invocations and ~440,000 status
  * index reads a month: a few cents) and publishes metrics only while work is queued or running,
  * so idle it stores no custom metrics. The three alarms bill $0.10 per metric they read each
- * month ($0.50 in all: the dead-letter and failure-rate alarms read two each), and the dashboard is free for an account's
- * first three dashboards, $3/month beyond. So an idle deployment pays well under $1 a month here.
+ * month ($0.50 in all: the dead-letter and failure-rate alarms read two each), and the dashboard is free for an
+ * account's first three dashboards, $3/month beyond. So an idle deployment pays well under $1 a month here.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
@@ -125,7 +125,8 @@ export class Observability extends Construct {
     this.alarms = {
       deadLetters: new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
         alarmDescription:
-          'Work messages reached the dead-letter queue: their records are failed; look at the messages and the dispatcher logs.',
+          'Work messages reached the dead-letter queue: their records are failed; ' +
+          'look at the messages and the dispatcher logs.',
         metric: new cloudwatch.MathExpression({
           expression: 'MAX([FILL(visible, 0), FILL(received, 0)])',
           usingMetrics: { visible: deadLetters, received: deadLettersReceived },
@@ -138,7 +139,9 @@ export class Observability extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       stuckQueued: new cloudwatch.Alarm(this, 'StuckQueuedAlarm', {
-        alarmDescription: `Work has waited more than ${config.stuckQueuedMinutes} minutes for a worker (Batch RUNNABLE without capacity, or capacity limits too low).`,
+        alarmDescription:
+          `Work has waited more than ${config.stuckQueuedMinutes} minutes for a worker ` +
+          `(Batch RUNNABLE without capacity, or capacity limits too low).`,
         metric: oldestQueued.with({ period: Duration.minutes(5) }),
         threshold: config.stuckQueuedMinutes * 60,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -146,9 +149,13 @@ export class Observability extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       failureRate: new cloudwatch.Alarm(this, 'FailureRateAlarm', {
-        alarmDescription: `More than ${config.failureRatePercent}% of the work that finished in ${config.failureRateWindowMinutes} minutes failed (at least ${config.failureRateMinJobs} finished).`,
+        alarmDescription:
+          `More than ${config.failureRatePercent}% of the work that finished in ` +
+          `${config.failureRateWindowMinutes} minutes failed (at least ${config.failureRateMinJobs} finished).`,
         metric: new cloudwatch.MathExpression({
-          expression: `IF(FILL(failed, 0) + FILL(succeeded, 0) >= ${config.failureRateMinJobs}, 100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)`,
+          expression:
+            `IF(FILL(failed, 0) + FILL(succeeded, 0) >= ${config.failureRateMinJobs}, ` +
+            `100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)`,
           usingMetrics: {
             failed: finished('failed', Duration.minutes(config.failureRateWindowMinutes)),
             succeeded: finished('succeeded', Duration.minutes(config.failureRateWindowMinutes)),
@@ -175,7 +182,9 @@ export class Observability extends Construct {
         title: 'Running per tenant',
         left: [
           new cloudwatch.MathExpression({
-            expression: `SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName="${serviceMetrics.tenantRunning}"', 'Maximum', 60)`,
+            expression:
+              `SEARCH('{${serviceMetrics.namespace},service,tenantId} ` +
+              `MetricName="${serviceMetrics.tenantRunning}"', 'Maximum', 60)`,
             label: '',
             period: minute,
           }),

@@ -57,7 +57,8 @@ export class ServiceFunction extends withBindings(lambda.Function) {
     acknowledge(
       this,
       'L1',
-      'Pinned to nodejs22.x (LTS, supported by Lambda into 2027) on purpose: the local cloud and the tests run these same ' +
+      'Pinned to nodejs22.x (LTS, supported by Lambda into 2027) on purpose: ' +
+        'the local cloud and the tests run these same ' +
         'handler modules on Node 20/22, and moving to the next runtime is a deliberate, tested upgrade.',
     );
   }

@@ -25,7 +25,9 @@ export interface ServiceImageFunctionProps {
  */
 export const inferenceMemoryMb = 2048;
 
-/** An x86_64 container-image function (Debian's Caffe is built for amd64), traced, logging JSON to its own log group. */
+/**
+ * An x86_64 container-image function (Debian's Caffe is built for amd64), traced, logging JSON to its own log group.
+ */
 export class ServiceImageFunction extends withBindings(lambda.DockerImageFunction) {
   readonly executionRole: iam.Role;
 

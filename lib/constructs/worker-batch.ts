@@ -124,7 +124,8 @@ export class WorkerBatch extends Construct {
     this.tenantRole = new iam.Role(this, 'TenantRole', {
       assumedBy: this.jobRole,
       description:
-        "Elastic Caffe worker, per job: the worker assumes it with a session policy limited to its tenant's objects and items",
+        'Elastic Caffe worker, per job: the worker assumes it with a session policy ' +
+        "limited to its tenant's objects and items",
       // Role chaining (task role → this role) caps sessions at 1 h; the worker refreshes them.
       maxSessionDuration: Duration.hours(1),
     });
@@ -290,7 +291,8 @@ export class WorkerBatch extends Construct {
       {
         pattern: /AmazonEC2ContainerServiceforEC2Role$/,
         reason:
-          'The instance role of a Batch ECS compute environment: the ECS agent on each instance needs exactly this AWS-maintained ' +
+          'The instance role of a Batch ECS compute environment: ' +
+          'the ECS agent on each instance needs exactly this AWS-maintained ' +
           'policy (register with the cluster, pull images, send logs), and AWS updates it as the agent changes.',
       },
     ]);

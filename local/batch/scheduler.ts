@@ -28,7 +28,9 @@ export interface JobRecord {
   queue: JobQueueDetail;
   definitionName: string;
   vcpus: number;
-  /** Definition + override variables; the emulator's baseEnv is added at spawn and never shown (it holds credentials). */
+  /**
+   * Definition + override variables; the emulator's baseEnv is added at spawn and never shown (it holds credentials).
+   */
   environment: Record<string, string>;
   /** Submission order, for FIFO placement. */
   seq: number;
@@ -141,7 +143,8 @@ export class Scheduler {
         // AWS leaves such a job RUNNABLE forever too; say why, since locally that is a surprise.
         job.warnedNoCapacity = true;
         console.warn(
-          `[batch emulator] job ${job.detail.jobId} needs ${job.vcpus} vCPUs, more than any enabled compute environment of ${job.queue.jobQueueName} allows; it stays RUNNABLE`,
+          `[batch emulator] job ${job.detail.jobId} needs ${job.vcpus} vCPUs, ` +
+            `more than any enabled compute environment of ${job.queue.jobQueueName} allows; it stays RUNNABLE`,
         );
       }
     }

@@ -44,7 +44,8 @@ export async function ensureDebs(packages: readonly string[], log: (msg: string)
     if (!(await exists(DEBIAN_KEYRING))) {
       trust = 'trusted=yes';
       log(
-        `warning: ${DEBIAN_KEYRING} not found, so package signatures are NOT checked (install debian-archive-keyring to check them)`,
+        `warning: ${DEBIAN_KEYRING} not found, so package signatures are NOT checked ` +
+          `(install debian-archive-keyring to check them)`,
       );
     }
     await fsp.writeFile(path.join(root, 'etc', 'sources.list'), `deb [${trust}] ${mirror} ${DEBIAN_SUITE} main\n`);

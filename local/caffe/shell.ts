@@ -49,7 +49,8 @@ export async function requireCommand(name: string): Promise<void> {
       return;
   }
   throw new Error(
-    `Installing Caffe locally needs apt-get and dpkg-deb, i.e. a Debian or Ubuntu machine, but "${name}" is not on PATH. ` +
+    `Installing Caffe locally needs apt-get and dpkg-deb, i.e. a Debian or Ubuntu machine, ` +
+      `but "${name}" is not on PATH. ` +
       'Run on Debian/Ubuntu (a container is fine), or set CAFFE_PREFIX to an existing Caffe prefix.',
   );
 }

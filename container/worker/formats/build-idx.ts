@@ -60,7 +60,8 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
   const { height, width } = sources.training;
   if (sources.testing.height !== height || sources.testing.width !== width)
     throw new PermanentFailure(
-      `training images are ${width}x${height} but testing images are ${sources.testing.width}x${sources.testing.height}`,
+      `training images are ${width}x${height} ` +
+        `but testing images are ${sources.testing.width}x${sources.testing.height}`,
     );
   // Label values are the indices, so the names run 0..max over both sides.
   const labels =

@@ -24,7 +24,8 @@ async function checkImages(images: Array<{ file: string; entry: string }>, resiz
     size ??= info;
     if (info.width !== size.width || info.height !== size.height)
       throw new PermanentFailure(
-        `images differ in size ("${entry}" is ${info.width}x${info.height}, others ${size.width}x${size.height}); set transform.width and transform.height to resize them`,
+        `images differ in size ("${entry}" is ${info.width}x${info.height}, others ${size.width}x${size.height}); ` +
+          `set transform.width and transform.height to resize them`,
       );
   }
   return { grayscale, size };

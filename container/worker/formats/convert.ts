@@ -5,7 +5,10 @@ import { runCaffeTool } from '../../../core/caffe/tools';
 import { PermanentFailure } from '../errors';
 import { logStep } from './steps';
 
-/** Runs `tool` (convert_imageset, convert_mnist_data) writing the LMDB `db`; `imageRoot` names an image that failed to decode. */
+/**
+ * Runs `tool` (convert_imageset, convert_mnist_data) writing the LMDB `db`; `imageRoot` names an image that failed to
+ * decode.
+ */
 export async function convertToLmdb(
   tool: string,
   args: string[],

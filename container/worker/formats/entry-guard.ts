@@ -78,14 +78,16 @@ export class EntryGuard {
     const { maxUncompressedBytes, maxCompressionRatio, ratioFloorBytes } = this.limits;
     if (this.expandedBytes > maxUncompressedBytes)
       throw new PermanentFailure(
-        `${this.label} expands to more than ${maxUncompressedBytes} bytes (the limit) while reading entry "${entryPath}"; is it a decompression bomb?`,
+        `${this.label} expands to more than ${maxUncompressedBytes} bytes (the limit) ` +
+          `while reading entry "${entryPath}"; is it a decompression bomb?`,
       );
     if (
       this.expandedBytes > ratioFloorBytes &&
       this.expandedBytes > maxCompressionRatio * Math.max(1, this.archiveBytes)
     )
       throw new PermanentFailure(
-        `${this.label} expands more than ${maxCompressionRatio} times its size while reading entry "${entryPath}"; is it a decompression bomb?`,
+        `${this.label} expands more than ${maxCompressionRatio} times its size ` +
+          `while reading entry "${entryPath}"; is it a decompression bomb?`,
       );
   }
 
@@ -98,7 +100,8 @@ export class EntryGuard {
     const { problems } = this;
     if (problems.length)
       throw new PermanentFailure(
-        `${this.label} was rejected: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`,
+        `${this.label} was rejected: ${problems.slice(0, 5).join('; ')}` +
+          `${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`,
       );
   }
 }

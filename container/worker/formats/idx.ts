@@ -41,7 +41,8 @@ async function readMaybeGzipped(file: string, entry: string, maxBytes: number): 
     return gunzipSync(data, { maxOutputLength: Math.min(maxBytes, kMaxLength) });
   } catch (error) {
     throw new PermanentFailure(
-      `IDX file "${entry}" could not be decompressed (corrupt, or larger than ${maxBytes} bytes): ${(error as Error).message}`,
+      `IDX file "${entry}" could not be decompressed ` +
+        `(corrupt, or larger than ${maxBytes} bytes): ${(error as Error).message}`,
     );
   }
 }
@@ -85,7 +86,8 @@ export async function readIdx(dir: string, maxBytes: number): Promise<IdxData> {
   const { images, labels } = await findIdxFiles(dir);
   if (!images.length || images.length !== labels.length)
     throw new PermanentFailure(
-      `an idx datafile needs pairs of IDX image and label files; found images [${images.join(', ')}] and labels [${labels.join(', ')}]`,
+      `an idx datafile needs pairs of IDX image and label files; ` +
+        `found images [${images.join(', ')}] and labels [${labels.join(', ')}]`,
     );
   const parts: IdxData[] = [];
   for (const imageFile of images) {
@@ -104,7 +106,8 @@ export async function readIdx(dir: string, maxBytes: number): Promise<IdxData> {
     const labelCount = labelData.readUInt32BE(4);
     if (labelCount !== count || labelData.length < 8 + labelCount)
       throw new PermanentFailure(
-        `IDX label file "${labelFile}" has ${labelCount} labels (${labelData.length - 8} bytes) for ${count} images in "${imageFile}"`,
+        `IDX label file "${labelFile}" has ${labelCount} labels (${labelData.length - 8} bytes) ` +
+          `for ${count} images in "${imageFile}"`,
       );
     const first = parts[0];
     if (first && (first.height !== height || first.width !== width))

@@ -75,7 +75,8 @@ export async function jobImages(ctx: WorkerContext, dataset: Dataset): Promise<J
   const pre = dataset.preprocessing;
   if (!archives || !pre)
     throw new PermanentFailure(
-      `the net has ImageData layers, but dataset ${dataset.id} keeps no images (only datasets built from image folders, or from IDX with a transform, do); use Data layers`,
+      `the net has ImageData layers, but dataset ${dataset.id} keeps no images ` +
+        `(only datasets built from image folders, or from IDX with a transform, do); use Data layers`,
     );
   return {
     training: await fetchImages(archives.training, ctx.cacheDir, ctx.workDir, 'training'),

@@ -11,7 +11,9 @@ import { PermanentFailure } from '../errors';
 import { downloadCached } from '../transfer';
 import { findDatumDb } from './datum-db';
 
-/** Writes the tar of the LevelDB in `dir` (its files at the tar's root); LevelDB's LOCK is left out, it is per process. */
+/**
+ * Writes the tar of the LevelDB in `dir` (its files at the tar's root); LevelDB's LOCK is left out, it is per process.
+ */
 export async function packLeveldb(dir: string, tarFile: string): Promise<void> {
   const names = (await readdir(dir)).filter((name) => name !== 'LOCK');
   await create({ file: tarFile, cwd: dir, portable: true }, names);

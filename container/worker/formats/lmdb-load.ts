@@ -52,7 +52,9 @@ function mdbLoadCommand(db: string, caffePrefix: string | undefined): CaffeToolC
 /** Bytes gathered before a write to the pipe: fewer, larger writes. */
 const chunkBytes = 1 << 20;
 
-/** Two ASCII hex digits per byte value, for encoding without making strings (the GC was a third of a 10k-image import). */
+/**
+ * Two ASCII hex digits per byte value, for encoding without making strings (the GC was a third of a 10k-image import).
+ */
 const hexPairs = (() => {
   const table = new Uint16Array(256);
   const digits = Buffer.from('0123456789abcdef', 'latin1');

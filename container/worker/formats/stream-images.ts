@@ -106,7 +106,10 @@ const plainHeader = (() => {
 const plainName = (name: string, size: number) =>
   name.length <= 100 && /^[\x20-\x7e]+$/.test(name) && size <= 0o77777777777;
 
-/** The header blocks of a file whose name `plainHeader` cannot write (long or non-ASCII): node-tar's, with pax when needed. */
+/**
+ * The header blocks of a file whose name `plainHeader` cannot write (long or non-ASCII): node-tar's, with pax when
+ * needed.
+ */
 function paxHeaders(name: string, size: number): Buffer[] {
   const fields = { path: name, mode: 0o644, size, mtime: new Date(0), type: 'File' as const, uid: 0, gid: 0 };
   const header = new Header(fields);
@@ -114,7 +117,10 @@ function paxHeaders(name: string, size: number): Buffer[] {
   return [...(needPax ? [new Pax(fields).encode()] : []), header.block!];
 }
 
-/** A plain tar written entry by entry, gathered into large writes (one write per small image was a tenth of the import's main thread). */
+/**
+ * A plain tar written entry by entry, gathered into large writes (one write per small image was a tenth of the import's
+ * main thread).
+ */
 class TarWriter {
   private readonly out: WriteStream;
   private drained: Promise<void> | undefined;

@@ -163,7 +163,10 @@ class TreeShape {
   }
 }
 
-/** Checks and extracts the archive in one pass; throws PermanentFailure on an unreadable archive, a refused entry or a limit passed. */
+/**
+ * Checks and extracts the archive in one pass; throws PermanentFailure on an unreadable archive, a refused entry or a
+ * limit passed.
+ */
 export async function checkAndExtractTar(
   file: string,
   destination: string,
