@@ -61,7 +61,10 @@ const inImage: AsyncHandler = async (event) => {
   return answer;
 };
 
-/** The same event, under the same request id, through the classify handler module in this process, as the local cloud serves it. */
+/**
+ * The same event, under the same request id, through the classify handler module in this process, as the local cloud
+ * serves it.
+ */
 const inProcess = async ({
   event,
   requestId,

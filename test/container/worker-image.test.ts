@@ -46,7 +46,10 @@ const jobContainers = async () => {
   const batchJobIds = tc!.cloud.batch.jobs().map((job) => job.jobId ?? '');
   return names.filter((name) => batchJobIds.some((id) => name.startsWith(`elastic-caffe-job-${id}-`)));
 };
-/** Host processes whose command line mentions `text` (the container's processes are host processes under chroot isolation). */
+/**
+ * Host processes whose command line mentions `text` (the container's processes are host processes under chroot
+ * isolation).
+ */
 const processesMentioning = (text: string) =>
   readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
@@ -114,7 +117,9 @@ it('a datafile, a dataset and a short training job all run inside the image and 
   expect(batchJob).toMatchObject({ status: 'SUCCEEDED' });
   const log = attemptLog(batchJob!.jobId!);
   expect(log).toContain(
-    `[image runner] ${image.name} (image ${image.id.slice(0, 12)}) as container elastic-caffe-job-${batchJob!.jobId}-1: node /opt/elastic-caffe/worker.js train ${TENANT} ${jobId}`,
+    `[image runner] ${image.name} (image ${image.id.slice(0, 12)}) ` +
+      `as container elastic-caffe-job-${batchJob!.jobId}-1: ` +
+      `node /opt/elastic-caffe/worker.js train ${TENANT} ${jobId}`,
   );
   expect(log).toMatch(new RegExp(`\\[worker\\] train ${TENANT}/${jobId} attempt 1 in /work/scratch/${jobId}-`));
   expect(existsSync(path.join(tc!.home, 'scratch'))).toBe(true);

@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 // source and root_folder name files on the worker; the service replaces them.
-const imageDataLenet = `name: "tiny-lenet-images"
+const imageDataLenet =
+  `name: "tiny-lenet-images"
 layer { name: "data" type: "ImageData" top: "data" top: "label" include { phase: TRAIN }
   transform_param { scale: 0.00390625 }
   image_data_param { source: "/etc/passwd" root_folder: "/" batch_size: 10 shuffle: true } }
@@ -31,8 +32,10 @@ layer { name: "data" type: "ImageData" top: "data" top: "label" include { phase:
   transform_param { scale: 0.00390625 } image_data_param { source: "test.txt" batch_size: 10 } }
 layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
   convolution_param { num_output: 8 kernel_size: 5 weight_filler { type: "xavier" } } }
-layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
-layer { name: "ip1" type: "InnerProduct" bottom: "pool1" top: "ip1" inner_product_param { num_output: 10 weight_filler { type: "xavier" } } }
+layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" ` +
+  `pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+layer { name: "ip1" type: "InnerProduct" bottom: "pool1" top: "ip1" ` +
+  `inner_product_param { num_output: 10 weight_filler { type: "xavier" } } }
 layer { name: "accuracy" type: "Accuracy" bottom: "ip1" bottom: "label" top: "accuracy" include { phase: TEST } }
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip1" bottom: "label" top: "loss" }
 `;
@@ -125,7 +128,8 @@ it(
 
     expect(job.status).toBe('failed');
     expect(job.error).toBe(
-      `the net has ImageData layers, but dataset ${created.id} keeps no images (only datasets built from image folders, or from IDX with a transform, do); use Data layers`,
+      `the net has ImageData layers, but dataset ${created.id} keeps no images ` +
+        `(only datasets built from image folders, or from IDX with a transform, do); use Data layers`,
     );
   },
 );

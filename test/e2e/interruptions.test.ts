@@ -40,7 +40,8 @@ interface JobView {
  * Heavier than tinyNet per iteration (a convolution over 64 images), so a few hundred iterations
  * last long enough to interrupt them; the weights stay small (one 5x5x32 filter bank, 10 outputs).
  */
-const convNet = `name: "conv"
+const convNet =
+  `name: "conv"
 layer { name: "data" type: "Data" top: "data" top: "label" include { phase: TRAIN }
   transform_param { scale: 0.00390625 } data_param { source: "train" batch_size: 64 backend: LMDB } }
 layer { name: "data" type: "Data" top: "data" top: "label" include { phase: TEST }
@@ -48,7 +49,8 @@ layer { name: "data" type: "Data" top: "data" top: "label" include { phase: TEST
 layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
   convolution_param { num_output: 32 kernel_size: 5 weight_filler { type: "xavier" } } }
 layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
-layer { name: "ip" type: "InnerProduct" bottom: "pool" top: "ip" inner_product_param { num_output: 10 weight_filler { type: "xavier" } } }
+layer { name: "ip" type: "InnerProduct" bottom: "pool" top: "ip" ` +
+  `inner_product_param { num_output: 10 weight_filler { type: "xavier" } } }
 layer { name: "accuracy" type: "Accuracy" bottom: "ip" bottom: "label" top: "accuracy" include { phase: TEST } }
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
 `;

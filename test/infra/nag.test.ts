@@ -5,7 +5,8 @@ import type { IConstruct } from 'constructs';
 import { create, synth } from './synth';
 
 const describeViolation = (v: PolicyViolation): string =>
-  `${v.severity ?? 'error'} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`;
+  `${v.severity ?? 'error'} ${v.ruleName} at ` +
+  `${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`;
 
 describe('cdk-nag AwsSolutions checks', () => {
   test('report no unacknowledged error or warning', () => {

@@ -188,7 +188,8 @@ describe('the dashboard', () => {
       ])
         expect(body).toContain(name);
       expect(body).toContain(
-        `SEARCH('{${serviceMetrics.namespace},service,tenantId} MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`,
+        `SEARCH('{${serviceMetrics.namespace},service,tenantId} ` +
+          `MetricName=\\\\\\"${serviceMetrics.tenantRunning}\\\\\\"'`,
       );
     },
   );

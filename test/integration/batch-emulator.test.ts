@@ -1,6 +1,7 @@
 /**
- * The local Batch emulator driven by the real @aws-sdk/client-batch. Jobs run a small Node script as their "image", steered
- * per job by environment overrides. No assertion depends on wall-clock durations: tests wait for events with generous limits.
+ * The local Batch emulator driven by the real @aws-sdk/client-batch. Jobs run a small Node script as their "image",
+ * steered per job by environment overrides. No assertion depends on wall-clock durations: tests wait for events with
+ * generous limits.
  */
 import {
   BatchClient,
@@ -28,13 +29,15 @@ import { startBatchEmulator, type BatchEmulator, type BatchStateChangeEvent } fr
 jest.setTimeout(60_000);
 
 /** The test image: behaviour comes from env (per-attempt variants `X_<attempt>` win). */
-const imageScript = `
+const imageScript =
+  `
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const env = process.env;
 const attempt = env.AWS_BATCH_JOB_ATTEMPT;
 const pick = (name) => env[name + '_' + attempt] ?? env[name];
-if (env.TERM_FILE) process.on('SIGTERM', () => { fs.appendFileSync(env.TERM_FILE, 'SIGTERM\\n'); if (!env.IGNORE_TERM) process.exit(143); });
+if (env.TERM_FILE) process.on('SIGTERM', () => { fs.appendFileSync(env.TERM_FILE, 'SIGTERM\\n'); ` +
+  `if (!env.IGNORE_TERM) process.exit(143); });
 if (env.WRITE_FILE) fs.writeFileSync(env.WRITE_FILE, JSON.stringify({ argv: process.argv.slice(2), env }));
 if (env.PID_FILE) {
   const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

@@ -54,7 +54,10 @@ const pools: Pools = {
   tenantIds: ['nobody-here', 'AROAEXAMPLEROLEID:session+1=a,b.c@d-e', 'e3f1c2a0-5b6d-4c7e-8f90-1a2b3c4d5e6f'],
 };
 
-/** Everything a tenant's requests could change: its records and objects (and, for the caller, the idempotency records). */
+/**
+ * Everything a tenant's requests could change: its records and objects (and, for the caller, the idempotency
+ * records).
+ */
 async function stateOf(tenant: string, options: { idempotency?: boolean } = { idempotency: true }): Promise<string> {
   const partition = async (pk: string) =>
     (

@@ -223,7 +223,8 @@ describe('limits set per tenant by an admin (GET/PUT /v1/admin/limits)', () => {
       expect(refused.body.detail).toBe("sizeBytes 60000 is above this account's datafile limit of 50000 bytes");
       expect((await register(await tc.as('quota-large'))).status).toBe(201);
 
-      // Four images in two folders are more than three entries: the worker, given the tenant's limits with its job, refuses the archive.
+      // Four images in two folders are more than three entries: the worker, given the tenant's limits with its job,
+      // refuses the archive.
       // (The job tests above paused the workers.)
       await admin.request('PUT', '/v1/admin/capacity', { maxWorkers: 1, maxConcurrentJobs: { default: 1 } });
       const { entries } = await fashionMnistEntries(await ensureFashionMnist(), 4);

@@ -51,7 +51,10 @@ export class ElasticCaffeClient {
     return answer.body;
   }
 
-  /** Registers an image-folders datafile and uploads the archive (the SDK's upload: one PUT, or multipart when large). */
+  /**
+   * Registers an image-folders datafile and uploads the archive (the SDK's upload: one PUT, or multipart when
+   * large).
+   */
   async uploadDatafile(name: string, archive: string): Promise<Json & { id: string }> {
     return (await this.sdk.upload(archive, { name, format: 'image-folders' })) as unknown as Json & { id: string };
   }

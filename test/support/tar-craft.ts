@@ -176,7 +176,10 @@ max_iter: ${maxIter}
 snapshot: 10
 `;
 
-/** A solver for the tiny net that runs until cancelled: far more iterations than a test waits for, few log lines and snapshots. */
+/**
+ * A solver for the tiny net that runs until cancelled: far more iterations than a test waits for, few log lines and
+ * snapshots.
+ */
 export const longSolver = `test_iter: 1
 test_interval: 200
 base_lr: 0.01

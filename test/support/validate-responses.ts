@@ -55,7 +55,8 @@ export function validateResponse(answer: Answer): void {
   const documented = operation.responses[String(answer.status)];
   if (!documented)
     throw new Error(
-      `${key} answered ${answer.status}, which the OpenAPI document does not list for it (it lists ${Object.keys(operation.responses).join(', ')}): ${JSON.stringify(answer.body)}`,
+      `${key} answered ${answer.status}, which the OpenAPI document does not list for it ` +
+        `(it lists ${Object.keys(operation.responses).join(', ')}): ${JSON.stringify(answer.body)}`,
     );
   const contentType = answer.contentType.split(';')[0]!.trim();
   const bodyIsEmpty = answer.body === '' || answer.body === undefined;
@@ -66,9 +67,12 @@ export function validateResponse(answer: Answer): void {
   }
   if (!documented.content[contentType])
     throw new Error(
-      `${key} answered ${answer.status} as ${contentType || '(no content ' + 'type)'}, but the document says ${Object.keys(documented.content).join(' or ')}`,
+      `${key} answered ${answer.status} as ${contentType || '(no content ' + 'type)'}, ` +
+        `but the document says ${Object.keys(documented.content).join(' or ')}`,
     );
-  const schemaPath = `#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${answer.status}/content/${pointer(contentType)}/schema`;
+  const schemaPath =
+    `#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${answer.status}` +
+    `/content/${pointer(contentType)}/schema`;
   let validate = validators.get(schemaPath);
   if (!validate) {
     validate = ajv.compile({ $ref: `${documentId}${schemaPath}` });
@@ -77,10 +81,13 @@ export function validateResponse(answer: Answer): void {
   if (!validate(answer.body)) {
     const problems = (validate.errors ?? []).map(
       (e) =>
-        `${e.instancePath || '(body)'} ${e.message ?? ''} (${e.schemaPath}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''})`,
+        `${e.instancePath || '(body)'} ${e.message ?? ''} ` +
+        `(${e.schemaPath}` +
+        `${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''})`,
     );
     throw new Error(
-      `${key} answered ${answer.status} with a body that does not match ${schemaPath}:\n  ${problems.join('\n ' + ' ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`,
+      `${key} answered ${answer.status} with a body that does not match ` +
+        `${schemaPath}:\n  ${problems.join('\n ' + ' ')}\nbody: ${JSON.stringify(answer.body).slice(0, 2000)}`,
     );
   }
 }

@@ -17,7 +17,8 @@ const KNOWN_TYPES =
   'SoftmaxWithLoss, Split, TanH, Threshold, Tile, WindowData';
 
 /** A Caffe 1.0 run of LeNet for 1000 iterations, trimmed but with every kind of line kept. */
-const RUN = `I1126 13:14:10.000000  2657 caffe.cpp:218] Using GPUs 0
+const RUN =
+  `I1126 13:14:10.000000  2657 caffe.cpp:218] Using GPUs 0
 I1126 13:14:10.100000  2657 solver.cpp:44] Initializing solver from parameters: 
 test_iter: 100
 test_interval: 500
@@ -53,7 +54,8 @@ I1126 13:14:15.210000  2657 solver.cpp:218] Iteration 100 (32.1446 iter/s, 3.110
 I1126 13:14:15.210100  2657 solver.cpp:237]     Train net output #0: loss = 0.512 (* 1 = 0.512 loss)
 I1126 13:14:15.210200  2657 sgd_solver.cpp:105] Iteration 100, lr = 0.00992565
 I1126 13:14:28.000000  2657 solver.cpp:464] Snapshotting to binary proto file /w/snap_iter_500.caffemodel
-I1126 13:14:28.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/snap_iter_500.solverstate
+I1126 13:14:28.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file ` +
+  `/w/snap_iter_500.solverstate
 I1126 13:14:28.200000  2657 solver.cpp:330] Iteration 500, Testing net (#0)
 I1126 13:14:29.000000  2657 solver.cpp:397]     Test net output #0: accuracy = 0.9712
 I1126 13:14:29.000000  2657 solver.cpp:397]     Test net output #1: loss = 0.0871 (* 1 = 0.0871 loss)
@@ -62,7 +64,8 @@ I1126 13:14:29.100200  2657 sgd_solver.cpp:105] Iteration 500, lr = 0.00965
 I1126 13:14:42.000000  2657 solver.cpp:218] Iteration 900 (36 iter/s, 2.77778s/100 iters), loss = 0.0521
 I1126 13:14:42.000200  2657 sgd_solver.cpp:105] Iteration 900, lr = 0.00937411
 I1126 13:14:45.000000  2657 solver.cpp:464] Snapshotting to binary proto file /w/snap_iter_1000.caffemodel
-I1126 13:14:45.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file /w/snap_iter_1000.solverstate
+I1126 13:14:45.100000  2657 sgd_solver.cpp:273] Snapshotting solver state to binary proto file ` +
+  `/w/snap_iter_1000.solverstate
 I1126 13:14:45.200000  2657 solver.cpp:310] Iteration 1000, loss = 0.0433
 I1126 13:14:45.300000  2657 solver.cpp:330] Iteration 1000, Testing net (#0)
 I1126 13:14:46.000000  2657 solver.cpp:397]     Test net output #0: accuracy = 0.9876
@@ -154,7 +157,8 @@ describe('CaffeProgressTracker', () => {
   test('a fatal glog line, with the known-types list shortened', () => {
     const log = [
       'I1126 13:14:19.000000  2657 layer_factory.hpp:77] Creating layer bogus',
-      `F1126 13:14:19.746896  2657 layer_factory.hpp:81] Check failed: registry.count(type) == 1 (0 vs. 1) Unknown layer type: Bogus (known types: ${KNOWN_TYPES})`,
+      `F1126 13:14:19.746896  2657 layer_factory.hpp:81] Check failed: registry.count(type) == 1 (0 vs. 1) ` +
+        `Unknown layer type: Bogus (known types: ${KNOWN_TYPES})`,
       '*** Check failure stack trace: ***',
       '    @     0x7f5d1c2b5daa  (unknown)',
       'F1126 13:14:19.800000  2657 other.cpp:1] Check failed: something later',

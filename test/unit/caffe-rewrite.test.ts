@@ -166,8 +166,10 @@ describe('rewriteForJob: net', () => {
   });
 
   test('V1 nets: layers with type DATA', () => {
-    const net = `name: "old"
-layers { name: "mnist" type: DATA top: "data" data_param { source: "a" backend: LEVELDB batch_size: 64 } include: { phase: TRAIN } }
+    const net =
+      `name: "old"
+layers { name: "mnist" type: DATA top: "data" data_param { source: "a" backend: LEVELDB batch_size: 64 } ` +
+      `include: { phase: TRAIN } }
 layers { name: "mnist" type: DATA top: "data" data_param { source: "b" batch_size: 100 } include: { phase: TEST } }
 layers { name: "conv1" type: CONVOLUTION bottom: "data" top: "conv1" blobs_lr: 1 }
 `;
@@ -242,7 +244,9 @@ solver_mode: CPU
     const inline = thrown(() => rewriteForJob(input({ solver: 'max_iter: 5\nnet_param { name: "x" }\n' })));
     expect(inline).toBeInstanceOf(SolverRewriteError);
     expect([inline.line, inline.column]).toEqual([2, 1]);
-    const hostile = `${LENET_NET}layer { name: "out" type: "HDF5Output" bottom: "ip" hdf5_output_param { file_name: "/tmp/pwned.h5" } }\n`;
+    const hostile =
+      `${LENET_NET}layer { name: "out" type: "HDF5Output" bottom: "ip" ` +
+      `hdf5_output_param { file_name: "/tmp/pwned.h5" } }\n`;
     const err = thrown(() => rewriteForJob(input({ net: hostile })));
     expect(err).toBeInstanceOf(NetRewriteError);
     expect(err.message).toMatch(/HDF5Output layers write files on the worker/);

@@ -1,4 +1,7 @@
-/** The pure parts of classify jobs: the request schema, refusing URL images on the sync route, and listing an archive's images. */
+/**
+ * The pure parts of classify jobs: the request schema, refusing URL images on the sync route, and listing an archive's
+ * images.
+ */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -108,7 +108,8 @@ describe('completion', () => {
       'bash',
       [
         '-c',
-        `${bashCompletion(program())}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ecaffe; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        `${bashCompletion(program())}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+          `COMP_CWORD=${words.length - 1}; _ecaffe; printf '%s\\n' "\${COMPREPLY[@]}"`,
       ],
       { encoding: 'utf8' },
     )

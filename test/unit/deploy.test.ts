@@ -31,7 +31,9 @@ describe('deriveDeployNet', () => {
   });
 
   it('uses the crop size as the input size and keeps TEST-only layers, dropping TRAIN-only ones', () => {
-    const net = `layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST } transform_param { crop_size: 24 } }
+    const net =
+      `layer { name: "d" type: "Data" top: "data" top: "label" include { phase: TEST } ` +
+      `transform_param { crop_size: 24 } }
 layer { name: "drop" type: "Dropout" bottom: "data" top: "data" include { phase: TRAIN } }
 layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" }
 layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }`;
@@ -41,8 +43,10 @@ layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "
   });
 
   it('derives a V1 net (layers, enum types)', () => {
-    const v1 = `name: "old"
-layers { name: "mnist" type: DATA top: "data" top: "label" data_param { source: "x" batch_size: 64 } transform_param { scale: 0.00390625 } }
+    const v1 =
+      `name: "old"
+layers { name: "mnist" type: DATA top: "data" top: "label" data_param { source: "x" batch_size: 64 } ` +
+      `transform_param { scale: 0.00390625 } }
 layers { name: "ip1" type: INNER_PRODUCT bottom: "data" top: "ip1" inner_product_param { num_output: 10 } }
 layers { name: "accuracy" type: ACCURACY bottom: "ip1" bottom: "label" top: "accuracy" include: { phase: TEST } }
 layers { name: "loss" type: SOFTMAX_LOSS bottom: "ip1" bottom: "label" top: "loss" }`;

@@ -187,7 +187,8 @@ describe('image decode checks', () => {
     writeFileSync(good, png);
     expect(await imageProblem(good, (await imageInfo(good))!)).toBeUndefined();
     const broken = Buffer.from(png);
-    broken.writeUInt8(broken.readUInt8(broken.length - 20) ^ 0xff, broken.length - 20); // inside IDAT: the CRC no longer matches
+    // inside IDAT: the CRC no longer matches
+    broken.writeUInt8(broken.readUInt8(broken.length - 20) ^ 0xff, broken.length - 20);
     const bad = path.join(dir, 'bad.png');
     writeFileSync(bad, broken);
     expect(await imageProblem(bad, (await imageInfo(bad))!)).toBe('is a corrupt or truncated PNG (it does not decode)');

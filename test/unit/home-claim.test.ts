@@ -26,7 +26,8 @@ it('a second claim while the first holds names the process and, once published, 
   const error = await claimHome(home).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(HomeInUseError);
   expect((error as Error).message).toBe(
-    `Elastic Caffe already runs from ${home}: http://127.0.0.1:3000 (process ${process.pid}). Use it, or stop it first (Ctrl-C in its terminal, or kill ${process.pid}).`,
+    `Elastic Caffe already runs from ${home}: http://127.0.0.1:3000 (process ${process.pid}). ` +
+      `Use it, or stop it first (Ctrl-C in its terminal, or kill ${process.pid}).`,
   );
 });
 

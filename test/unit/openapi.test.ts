@@ -50,7 +50,9 @@ describe('the generated document', () => {
         for (const contentType of Object.keys(response.content ?? {}))
           expect(() =>
             ajv.compile({
-              $ref: `doc#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${status}/content/${pointer(contentType)}/schema`,
+              $ref:
+                `doc#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${status}` +
+                `/content/${pointer(contentType)}/schema`,
             }),
           ).not.toThrow();
   });

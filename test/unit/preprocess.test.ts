@@ -12,8 +12,10 @@ const rgba = (width: number, height: number, pixel: (x: number, y: number) => [n
 
 describe('preprocessingFor', () => {
   it("reads the TEST data layer's scale, per-channel means and crop", () => {
-    const net = `layer { type: "Data" top: "data" include { phase: TRAIN } transform_param { scale: 2 mirror: true } }
-layer { type: "Data" top: "data" include { phase: TEST } transform_param { scale: 0.5 mean_value: 104 mean_value: 117 mean_value: 123 crop_size: 4 } }`;
+    const net =
+      `layer { type: "Data" top: "data" include { phase: TRAIN } transform_param { scale: 2 mirror: true } }
+layer { type: "Data" top: "data" include { phase: TEST } ` +
+      `transform_param { scale: 0.5 mean_value: 104 mean_value: 117 mean_value: 123 crop_size: 4 } }`;
     expect(preprocessingFor(net, { channels: 3, height: 6, width: 6 })).toEqual({
       channels: 3,
       height: 6,

@@ -95,7 +95,8 @@ describe('parsePrototxt', () => {
 
   test('string escapes, both quotes and concatenation', () => {
     const msg = parsePrototxt(
-      String.raw`a: "tab\tnl\nq\"bs\\sq\'" b: 'it''s' c: "\101\x42\x4" d: "x" 'y' "z" e: "\303\251\u00e9\U0001F600" f: "\a\b\f\v\r\?"`,
+      String.raw`a: "tab\tnl\nq\"bs\\sq\'" b: 'it''s' c: "\101\x42\x4" d: "x" 'y' "z" ` +
+        String.raw`e: "\303\251\u00e9\U0001F600" f: "\a\b\f\v\r\?"`,
     );
     expect(getScalar(msg, 'a')).toBe('tab\tnl\nq"bs\\sq\'');
     expect(getScalar(msg, 'b')).toBe('its');

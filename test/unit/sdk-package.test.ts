@@ -32,7 +32,8 @@ test.each(['index.ts', 'cognito.ts'])(
   'the browser entry %s reaches no Node built-in and nothing under node/',
   (entry) => {
     const { files, bare } = reach(path.join(src, entry));
-    expect(bare.has('openapi-fetch') || bare.has('@aws-sdk/client-cognito-identity-provider')).toBe(true); // the walk does read imports
+    // the walk does read imports
+    expect(bare.has('openapi-fetch') || bare.has('@aws-sdk/client-cognito-identity-provider')).toBe(true);
     expect(
       [...bare].filter(
         (m) => m.startsWith('node:') || ['fs', 'path', 'http', 'https', 'stream', 'os', 'crypto'].includes(m),

@@ -69,7 +69,8 @@ describe('log Range header', () => {
 });
 
 describe('solver state learned_net rewrite', () => {
-  // iter = 100 (field 1 varint), learned_net = "/old/x.caffemodel" (field 2), history (field 3, bytes), current_step = 0 (field 4).
+  // iter = 100 (field 1 varint), learned_net = "/old/x.caffemodel" (field 2), history (field 3, bytes),
+  // current_step = 0 (field 4).
   const path = Buffer.from('/old/x.caffemodel');
   const history = Buffer.from([0x0a, 0x02, 0x01, 0x02]);
   const state = Buffer.concat([

@@ -121,42 +121,47 @@ describe('dispatch', () => {
     expect(batchMock.commandCalls(SubmitJobCommand)).toHaveLength(0);
   });
 
-  it('submits under a deterministic name, the tenant as share identifier; records the job for its claim only', async () => {
-    // The admin's limits: a default, and this tenant's own largest datafile.
-    const limits = {
-      maxDatafileBytes: 1000,
-      maxArchiveEntries: 2000,
-      maxUncompressedBytes: 3000,
-      maxQueuedJobs: 4,
-      maxStorageBytes: 5000,
-    };
-    ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
-    batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
-    store.put('training-jobs', { ...job(), dispatchState: 'claimed', dispatchClaimId: 'claim-1' } as TrainingJob);
+  it(
+    'submits under a deterministic name, the tenant as share identifier; ' + 'records the job for its claim only',
+    async () => {
+      // The admin's limits: a default, and this tenant's own largest datafile.
+      const limits = {
+        maxDatafileBytes: 1000,
+        maxArchiveEntries: 2000,
+        maxUncompressedBytes: 3000,
+        maxQueuedJobs: 4,
+        maxStorageBytes: 5000,
+      };
+      ddbMock.on(GetCommand).resolves({ Item: { default: limits, tenants: { [TENANT]: { maxDatafileBytes: 77 } } } });
+      batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1', jobName: 'x', jobArn: 'arn' });
+      store.put('training-jobs', { ...job(), dispatchState: 'claimed', dispatchClaimId: 'claim-1' } as TrainingJob);
 
-    await expect(submitBatchJob('training-jobs', job())).resolves.toBe('batch-job-1');
-    const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
-    expect(submit.jobName).toBe(`train-${JOB_ID}`);
-    expect(submit.shareIdentifier).toBe('tenanta');
-    expect(submit.parameters).toEqual(trainParameters);
-    expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
-    expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
-    expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
-    // The worker gets the tenant's limits with the job: it cannot read the settings itself.
-    expect(submit.containerOverrides?.environment).toEqual([
-      { name: limitEnvNames.maxDatafileBytes, value: '77' },
-      { name: limitEnvNames.maxArchiveEntries, value: '2000' },
-      { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
-    ]);
+      await expect(submitBatchJob('training-jobs', job())).resolves.toBe('batch-job-1');
+      const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
+      expect(submit.jobName).toBe(`train-${JOB_ID}`);
+      expect(submit.shareIdentifier).toBe('tenanta');
+      expect(submit.parameters).toEqual(trainParameters);
+      expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
+      expect(submit.jobDefinition).toBe(process.env[envNames.batchJobDefinition]);
+      expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
+      // The worker gets the tenant's limits with the job: it cannot read the settings itself.
+      expect(submit.containerOverrides?.environment).toEqual([
+        { name: limitEnvNames.maxDatafileBytes, value: '77' },
+        { name: limitEnvNames.maxArchiveEntries, value: '2000' },
+        { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
+      ]);
 
-    // Another claim cannot record a job on it; the claim that holds it can.
-    batchMock.on(TerminateJobCommand).resolves({});
-    await expect(recordSubmission(work, 'claim-0', 'other-job')).resolves.toBe(false);
-    expect(stored().batchJobId).toBeUndefined();
-    await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
-    expect(stored()).toMatchObject({ batchJobId: 'batch-job-1', dispatchState: 'submitted' });
-    expect(batchMock.commandCalls(TerminateJobCommand).map((call) => call.args[0].input.jobId)).toEqual(['other-job']);
-  });
+      // Another claim cannot record a job on it; the claim that holds it can.
+      batchMock.on(TerminateJobCommand).resolves({});
+      await expect(recordSubmission(work, 'claim-0', 'other-job')).resolves.toBe(false);
+      expect(stored().batchJobId).toBeUndefined();
+      await expect(recordSubmission(work, 'claim-1', 'batch-job-1')).resolves.toBe(true);
+      expect(stored()).toMatchObject({ batchJobId: 'batch-job-1', dispatchState: 'submitted' });
+      expect(batchMock.commandCalls(TerminateJobCommand).map((call) => call.args[0].input.jobId)).toEqual([
+        'other-job',
+      ]);
+    },
+  );
 
   it('terminates its own Batch job when another claim holds the record', async () => {
     store.put('training-jobs', { ...job(), dispatchClaimId: 'claim-2' } as TrainingJob);

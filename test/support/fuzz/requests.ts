@@ -115,7 +115,10 @@ const urls = [
 ];
 const tinyPngBase64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';
 
-/** Lone surrogates become U+FFFD: a URL can only carry well-formed UTF-16 (String#toWellFormed is Node 20's, not ES2022's). */
+/**
+ * Lone surrogates become U+FFFD: a URL can only carry well-formed UTF-16 (String#toWellFormed is Node 20's, not
+ * ES2022's).
+ */
 const wellFormed = (text: string) =>
   text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
@@ -217,7 +220,8 @@ const multipartOf = (fields: Array<[string, string, boolean]>) =>
     `${fields
       .map(
         ([name, value, file]) =>
-          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="a.png"\r\nContent-Type: ' + 'image/png' : ''}\r\n\r\n${value}\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; ` +
+          `name="${name}"${file ? '; filename="a.png"\r\nContent-Type: ' + 'image/png' : ''}\r\n\r\n${value}\r\n`,
       )
       .join('')}--${boundary}--\r\n`,
   );
