@@ -7,7 +7,8 @@ module.exports = {
     {
       name: 'core-is-the-domain',
       comment:
-        'core/ is the domain: it owns ports (core/ports/) and never reaches into the adapters, the stacks or the tooling around it',
+        'core/ is the domain: it owns ports (core/ports/) and never reaches into the adapters, ' +
+        'the stacks or the tooling around it',
       severity: 'error',
       from: { path: '^core/' },
       to: { path: '^(lambdas|container|lib|local|scripts|packaging|bench|test|packages)/' },
