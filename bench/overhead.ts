@@ -41,6 +41,7 @@ import { runInOwnSession } from './lib/own-session';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
 import { cpuReading, cpuUsage, machineInfo, type CpuUsage } from './lib/machine';
 import { ProcessTreeSampler, type WindowUsage } from './lib/proc-sampler';
+import { type CaffeLaunch, isCaffeCommand, launchDifferences, readLaunch } from './lib/caffe-launch';
 import { fixed, summarize, type Summary } from './lib/stats';
 
 const exampleDir = path.join(repoRoot, 'examples', 'fashion-mnist-lenet');
@@ -84,21 +85,34 @@ function processKind(cmdline: string[]): string {
   const line = cmdline.join(' ');
   if (line.includes('sqs-server.mjs')) return 'sqs';
   if (line.includes('worker.js')) return 'worker';
-  if (cmdline.some((arg) => /\/bin\/caffe$/.test(arg))) return 'caffe';
+  if (isCaffeCommand(cmdline)) return 'caffe';
   if (line.includes('esbuild')) return 'esbuild';
   return path.basename(cmdline[0] ?? 'unknown');
 }
 
-/** Samples the process tree for one run; `window` is the CPU use while Caffe trained. */
-function startSampling(): { stop(timeline: CaffeTimeline, cores: number): WindowUsage | undefined } {
-  const sampler = new ProcessTreeSampler(processKind);
+/**
+ * Samples the process tree for one run: `trainingCpu` is the CPU use while Caffe trained, `launch`
+ * how the run's Caffe process was started (command line and tuning variables, read from /proc).
+ */
+function startSampling(): {
+  stop(timeline: CaffeTimeline, cores: number): { trainingCpu?: WindowUsage; launch?: CaffeLaunch };
+} {
+  let launch: CaffeLaunch | undefined;
+  const sampler = new ProcessTreeSampler((cmdline, pid) => {
+    const kind = processKind(cmdline);
+    if (kind === 'caffe' && !launch) launch = readLaunch(pid);
+    return kind;
+  });
+  // Twice a second: a Caffe process lives for seconds at least, so its launch is always seen.
   sampler.start(500);
   return {
     stop(timeline, cores) {
       sampler.stop();
-      return timeline.firstLoss && timeline.lastLoss
-        ? sampler.usage(timeline.firstLoss.at, timeline.lastLoss.at, cores)
-        : undefined;
+      const trainingCpu =
+        timeline.firstLoss && timeline.lastLoss
+          ? sampler.usage(timeline.firstLoss.at, timeline.lastLoss.at, cores)
+          : undefined;
+      return { ...(trainingCpu ? { trainingCpu } : {}), ...(launch ? { launch } : {}) };
     },
   };
 }
@@ -124,6 +138,8 @@ interface BareRun {
   cpu?: CpuUsage;
   /** Who used the cores between Caffe's first and last training-display lines (cores, by process kind). */
   trainingCpu?: WindowUsage;
+  /** How this run's Caffe was started; both arms must match for the ratio to be reported. */
+  launch?: CaffeLaunch;
   loadAverage: number;
 }
 
@@ -188,6 +204,8 @@ interface ApiRun {
   cpu?: CpuUsage;
   /** Who used the cores between Caffe's first and last training-display lines (cores, by process kind). */
   trainingCpu?: WindowUsage;
+  /** How this run's Caffe was started; both arms must match for the ratio to be reported. */
+  launch?: CaffeLaunch;
   loadAverage: number;
 }
 
@@ -297,7 +315,7 @@ async function main(): Promise<void> {
           `bare caffe train exited with ${result.signal ?? result.code}:\n${lines.slice(-20).join('\n')}`,
         );
       const t = caffeTimeline(log);
-      const trainingCpu = sampling.stop(t, machine.nproc);
+      const { trainingCpu, launch } = sampling.stop(t, machine.nproc);
       if (t.firstLine === undefined || t.firstLine < spawnedAt - 1000 || t.firstLine > exitedAt + 1000)
         throw new Error(
           `Caffe's glog times do not match this process's clock (first line ` +
@@ -319,6 +337,7 @@ async function main(): Promise<void> {
         totalSeconds: diff(exitedAt, spawnedAt),
         ...(usage ? { cpu: usage } : {}),
         ...(trainingCpu ? { trainingCpu } : {}),
+        ...(launch ? { launch } : {}),
         loadAverage,
       };
     };
@@ -390,7 +409,7 @@ async function main(): Promise<void> {
       const log = (await client.trainingJobs.logs(job.id)).text;
       await writeFile(path.join(home, `api-${warmup ? 'warmup' : 'round'}-${round}.log`), log);
       const t = caffeTimeline(log);
-      const trainingCpu = sampling.stop(t, machine.nproc);
+      const { trainingCpu, launch } = sampling.stop(t, machine.nproc);
       // The model must really be downloadable (outside the timing).
       const artifacts = await client.trainingJobs.artifacts(job.id);
       if (!artifacts.model) throw new Error(`job ${job.id} succeeded without a model`);
@@ -443,6 +462,7 @@ async function main(): Promise<void> {
         modelBytes,
         ...(usage ? { cpu: usage } : {}),
         ...(trainingCpu ? { trainingCpu } : {}),
+        ...(launch ? { launch } : {}),
         loadAverage,
       };
     };
@@ -465,6 +485,7 @@ async function main(): Promise<void> {
 
     // --- Report. ---
     const summary = summarizeRuns(runs.filter((r) => !r.warmup));
+    const launchProblems = compareLaunches(runs);
     const met = {
       throughputRatio: summary.throughputRatio.ofMedians >= goals.throughputRatio,
       startOverhead: summary.api.startSeconds.median < goals.startOverheadSeconds,
@@ -492,10 +513,23 @@ async function main(): Promise<void> {
       goals,
       met,
       summary,
+      // Both arms' Caffe launches (the first of each); a ratio is only reported when every run matched.
+      launches: {
+        bare: runs.find((r) => r.arm === 'bare')?.launch,
+        api: runs.find((r) => r.arm === 'api')?.launch,
+      },
+      ...(launchProblems.length > 0 ? { refused: launchProblems } : {}),
       runs,
     };
     await mkdir(path.dirname(outFile), { recursive: true });
     await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    if (launchProblems.length > 0) {
+      console.error('\nThe arms did not run the same Caffe, so no ratio is reported:');
+      for (const problem of launchProblems) console.error(`  - ${problem}`);
+      console.error(`Results (with the launches): ${path.relative(process.cwd(), outFile)}`);
+      process.exitCode = 1;
+      return;
+    }
 
     const report = markdown(summary, met, machine, results.command, rounds, warmups, maxIter);
     console.log(`\n${report}`);
@@ -504,6 +538,22 @@ async function main(): Promise<void> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Every run's Caffe launch against the first bare run's: the same binary, flags (per-run file
+ * names aside) and OpenBLAS/OpenMP variables. One sentence per problem; empty when comparable.
+ */
+function compareLaunches(runs: Run[]): string[] {
+  const reference = runs.find((r) => r.arm === 'bare');
+  const name = (r: Run) => `${r.arm} ${r.warmup ? 'warm-up' : 'round'} ${r.round}`;
+  if (!reference?.launch) return ["the first bare run's Caffe process was not seen in /proc"];
+  const problems: string[] = [];
+  for (const run of runs.filter((r) => r !== reference)) {
+    if (!run.launch) problems.push(`${name(run)}: its Caffe process was not seen in /proc`);
+    else problems.push(...launchDifferences(reference.launch, run.launch, [name(reference), name(run)]));
+  }
+  return problems;
 }
 
 function summarizeRuns(timed: Run[]) {

@@ -63,7 +63,7 @@ export class ProcessTreeSampler {
 
   /** `classify` names a process by its command line (called once per pid); the root is `self`. */
   constructor(
-    private readonly classify: (cmdline: string[]) => string,
+    private readonly classify: (cmdline: string[], pid: number) => string,
     private readonly root = process.pid,
   ) {}
 
@@ -88,7 +88,7 @@ export class ProcessTreeSampler {
       ticks.set(pid, t);
       if (!this.kinds.has(pid)) {
         const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean);
-        this.kinds.set(pid, pid === this.root ? 'self' : this.classify(cmdline));
+        this.kinds.set(pid, pid === this.root ? 'self' : this.classify(cmdline, pid));
       }
       pending.push(...childrenOf(pid));
     }
