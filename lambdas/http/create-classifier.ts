@@ -1,10 +1,9 @@
 /** POST /v1/classifiers — a classifier from a training job's final model or one of its snapshots. */
 import { createClassifierBody } from '../../core/api/classifiers';
 import { createClassifier } from '../../core/usecases/classifiers';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, body }) => {
+export const handler = httpHandler(async ({ tenantId, body, route }) => {
   const classifier = await createClassifier(tenantId, createClassifierBody.parse(body));
-  return json(201, toView(classifier), { location: `/v1/classifiers/${classifier.id}` });
+  return shown(route, 201, classifier, { location: `/v1/classifiers/${classifier.id}` });
 });

@@ -4,11 +4,10 @@
  */
 import { createClassifyJobBody } from '../../core/api/classify-jobs';
 import { createClassifyJob } from '../../core/usecases/classify-jobs';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, pathParameters, body }) => {
+export const handler = httpHandler(async ({ tenantId, pathParameters, body, route }) => {
   const { job, upload } = await createClassifyJob(tenantId, pathParameters.id ?? '', createClassifyJobBody.parse(body));
   const location = { location: `/v1/classify-jobs/${job.id}` };
-  return upload ? json(201, { ...toView(job), upload }, location) : json(202, toView(job), location);
+  return upload ? shown(route, 201, { ...job, upload }, location) : shown(route, 202, job, location);
 });

@@ -4,11 +4,10 @@
  */
 import { createDatafileBody } from '../../core/api/datafiles';
 import { createDatafile } from '../../core/usecases/datafiles';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, body }) => {
+export const handler = httpHandler(async ({ tenantId, body, route }) => {
   const { datafile, upload } = await createDatafile(tenantId, createDatafileBody.parse(body));
   const location = { location: `/v1/datafiles/${datafile.id}` };
-  return upload ? json(201, { ...toView(datafile), upload }, location) : json(202, toView(datafile), location);
+  return upload ? shown(route, 201, { ...datafile, upload }, location) : shown(route, 202, datafile, location);
 });

@@ -1,10 +1,9 @@
 /** POST /v1/training-jobs — queue a training job for a solver. */
 import { createTrainingJobBody } from '../../core/api/training-jobs';
 import { createTrainingJob } from '../../core/usecases/training-jobs';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, body }) => {
+export const handler = httpHandler(async ({ tenantId, body, route }) => {
   const job = await createTrainingJob(tenantId, createTrainingJobBody.parse(body));
-  return json(202, toView(job), { location: `/v1/training-jobs/${job.id}` });
+  return shown(route, 202, job, { location: `/v1/training-jobs/${job.id}` });
 });

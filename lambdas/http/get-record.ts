@@ -2,13 +2,12 @@
 import * as records from '../../core/records/store';
 import { collectionOf } from '../../core/collections';
 import { currentDatafile } from '../../core/usecases/datafiles';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, routeKey, pathParameters }) => {
+export const handler = httpHandler(async ({ tenantId, routeKey, pathParameters, route }) => {
   const collection = collectionOf(routeKey);
   const id = pathParameters.id ?? '';
   const record =
     collection === 'datafiles' ? await currentDatafile(tenantId, id) : await records.get(collection, tenantId, id);
-  return json(200, toView(record));
+  return shown(route, 200, record);
 });

@@ -2,10 +2,9 @@
 import { listQueryOf } from '../../core/api/read-routes';
 import * as records from '../../core/records/store';
 import { collectionOf } from '../../core/collections';
-import { toView } from '../../core/usecases/views';
-import { httpHandler, json } from '../shared/http';
+import { httpHandler, shown } from '../shared/http';
 
-export const handler = httpHandler(async ({ tenantId, routeKey, query }) => {
+export const handler = httpHandler(async ({ tenantId, routeKey, query, route }) => {
   const collection = collectionOf(routeKey);
   const { limit, cursor, status } = listQueryOf(collection).parse(query);
   const page = await records.list(collection, tenantId, {
@@ -13,5 +12,5 @@ export const handler = httpHandler(async ({ tenantId, routeKey, query }) => {
     ...(cursor ? { cursor } : {}),
     ...(status ? { status } : {}),
   });
-  return json(200, { items: page.items.map(toView), nextCursor: page.nextCursor ?? null });
+  return shown(route, 200, { items: page.items, nextCursor: page.nextCursor ?? null });
 });

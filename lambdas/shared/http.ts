@@ -15,6 +15,7 @@ import { correlationHeader, isValidCorrelationId, withCorrelationId } from '../.
 import { ValidationError } from '../../core/errors';
 import { routeKey, type Route } from '../../core/route';
 import { QuotaExceededError } from '../../core/quotas';
+import { toView } from '../../core/usecases/views';
 import { assertAdmin } from './admin';
 import { withIdempotency } from './idempotency';
 import { logger, tracer } from './powertools';
@@ -29,6 +30,8 @@ export interface ApiRequest {
   query: Record<string, string | undefined>;
   headers: Record<string, string | undefined>;
   routeKey: string;
+  /** The route being served (its documented answers: see `shown`). */
+  route: Route;
   /**
    * When the answer must be on its way (epoch ms): the function's time limit less a margin for the
    * rest of the work, so a long poll answers instead of being cut off by the timeout (a 500).
@@ -62,6 +65,17 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * A JSON answer shown through the schema the route documents for `statusCode` (core/api/): only
+ * the fields that schema names reach the client (core/usecases/views.ts), and the OpenAPI
+ * document describes exactly what is sent.
+ */
+export function shown(route: Route, statusCode: number, value: unknown, headers: Record<string, string> = {}): Result {
+  const view = route.responses?.[statusCode]?.schema;
+  if (!view) throw new Error(`${routeKey(route)} documents no ${statusCode} answer to show a record through`);
+  return json(statusCode, toView(view, value), headers);
+}
 
 export const text = (statusCode: number, body: string, headers: Record<string, string> = {}): Result => ({
   statusCode,
@@ -157,6 +171,7 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
       query: event.queryStringParameters ?? {},
       headers: event.headers ?? {},
       routeKey: event.routeKey,
+      route,
       answerBy: Date.now() + context.getRemainingTimeInMillis() - answerMarginMs,
     };
     // Records created while serving the request carry its correlation id (core/records/store.ts).
