@@ -59,9 +59,10 @@ export interface WindowUsage {
 export class ProcessTreeSampler {
   private readonly samples: Sample[] = [];
   private readonly kinds = new Map<number, string>();
+  private readonly cmdlines = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
 
-  /** `classify` names a process by its command line (called once per pid); the root is `self`. */
+  /** `classify` names a process by its command line (called again when it changes); the root is `self`. */
   constructor(
     private readonly classify: (cmdline: string[], pid: number) => string,
     private readonly root = process.pid,
@@ -86,9 +87,12 @@ export class ProcessTreeSampler {
       const t = cpuTicks(pid);
       if (t === undefined) continue;
       ticks.set(pid, t);
-      if (!this.kinds.has(pid)) {
-        const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean);
-        this.kinds.set(pid, pid === this.root ? 'self' : this.classify(cmdline, pid));
+      // Classified again when its command line changes: a child seen between fork and exec still
+      // shows its parent's command line (a worker's Caffe would otherwise count as the worker).
+      const cmdline = read(`/proc/${pid}/cmdline`) ?? '';
+      if (this.cmdlines.get(pid) !== cmdline) {
+        this.cmdlines.set(pid, cmdline);
+        this.kinds.set(pid, pid === this.root ? 'self' : this.classify(cmdline.split('\0').filter(Boolean), pid));
       }
       pending.push(...childrenOf(pid));
     }
