@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isTuningVariable } from '../../core/caffe/tuning-env';
+import { tuningEnv } from '../../core/caffe/tuning-env';
 
 export interface CaffeLaunch {
   /** The command line, as /proc/<pid>/cmdline has it (the dynamic loader first when run from a prefix). */
@@ -33,16 +33,10 @@ export function readLaunch(pid: number): CaffeLaunch | undefined {
       const at = entry.indexOf('=');
       if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
     }
-    return { argv, tuningEnv: tuningOf(env) };
+    return { argv, tuningEnv: tuningEnv(env) };
   } catch {
     return undefined;
   }
-}
-
-function tuningOf(env: Record<string, string>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of Object.keys(env).sort()) if (isTuningVariable(name)) picked[name] = env[name]!;
-  return picked;
 }
 
 /**

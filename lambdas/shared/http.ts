@@ -177,7 +177,7 @@ export function httpHandler(fn: (request: ApiRequest) => Promise<Result>, option
     // Records created while serving the request carry its correlation id (core/records/store.ts).
     const correlationId = correlationIds.get(context) ?? context.awsRequestId;
     // Routes marked `idempotent` replay the first answer to a retried Idempotency-Key.
-    return withCorrelationId(correlationId, () => withIdempotency(route, request, context, () => fn(request)));
+    return withCorrelationId(correlationId, () => withIdempotency(request, context, () => fn(request)));
   };
   const wrapped = middy(base)
     .use(captureLambdaHandler(tracer))

@@ -91,13 +91,18 @@ function idempotentRunner() {
  * a route that creates nothing, `work` just runs.
  */
 export async function withIdempotency(
-  route: Pick<Route, 'idempotent'>,
-  request: { routeKey: string; tenantId: string; headers: Record<string, string | undefined>; body: unknown },
+  request: {
+    route: Pick<Route, 'idempotent'>;
+    routeKey: string;
+    tenantId: string;
+    headers: Record<string, string | undefined>;
+    body: unknown;
+  },
   context: Context,
   work: () => Promise<Result>,
 ): Promise<Result> {
   const key = request.headers[header];
-  if (key === undefined || !route.idempotent) return work();
+  if (key === undefined || !request.route.idempotent) return work();
   if (!key.trim() || key.length > maxKeyLength)
     throw new ValidationError(`the Idempotency-Key header must be 1 to ${maxKeyLength} characters`, [
       { field: 'Idempotency-Key', message: `must be 1 to ${maxKeyLength} characters` },

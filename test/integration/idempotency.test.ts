@@ -120,6 +120,7 @@ describe('requests that are not remembered', () => {
 describe('concurrent duplicates', () => {
   it('one runs; the other, arriving while it runs, is 409 "in progress"', async () => {
     const request = {
+      route: { idempotent: true },
       routeKey: 'POST /v1/solvers',
       tenantId: 'idem-dave',
       headers: { 'idempotency-key': 'race' },
@@ -134,14 +135,14 @@ describe('concurrent duplicates', () => {
       await gate;
       return { statusCode: 201, headers: {}, body: '{"id":"sv_race"}' };
     };
-    const first = withIdempotency({ idempotent: true }, request, context, work);
+    const first = withIdempotency(request, context, work);
     // The first request's in-progress mark is written before its work starts.
     while (runs === 0) await new Promise((resolve) => setImmediate(resolve));
-    await expect(withIdempotency({ idempotent: true }, request, context, work)).rejects.toThrow(ConflictError);
+    await expect(withIdempotency(request, context, work)).rejects.toThrow(ConflictError);
     release();
     await expect(first).resolves.toMatchObject({ statusCode: 201, body: '{"id":"sv_race"}' });
     // Once it finished, the duplicate gets its answer.
-    await expect(withIdempotency({ idempotent: true }, request, context, work)).resolves.toMatchObject({
+    await expect(withIdempotency(request, context, work)).resolves.toMatchObject({
       statusCode: 201,
       headers: { 'idempotent-replayed': 'true' },
     });
