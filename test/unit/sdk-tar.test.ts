@@ -69,7 +69,14 @@ test(
 );
 
 test('any byte range equals the same range of the whole archive', async () => {
-  await writeTree({ 'a/1.bin': randomBytes(1000), 'a/2.bin': randomBytes(4096), 'b/3.bin': randomBytes(1) });
+  // Small files are read in one call, files above 1 MiB streamed: both paths are in the archive.
+  const large = 5 * 1024 * 1024 + 3;
+  await writeTree({
+    'a/1.bin': randomBytes(1000),
+    'a/2.bin': randomBytes(4096),
+    'b/3.bin': randomBytes(1),
+    'c/big.bin': randomBytes(large),
+  });
   const source = await folderSource(path.join(work, 'data'));
   const whole = await bytesOf(source);
   const cuts = [
@@ -80,6 +87,7 @@ test('any byte range equals the same range of the whole archive', async () => {
     [1024, 5000],
     [source.size - 1030, source.size],
     [3000, 3000],
+    [6000, 6000 + large], // the large file from a little after its start, across its end
   ];
   for (const [start, end] of cuts)
     expect((await bytesOf(source, start, end)).equals(whole.subarray(start, end))).toBe(true);
@@ -104,8 +112,11 @@ test('long paths use the ustar prefix; a name too long for ustar is refused befo
   );
 });
 
-test('a file that shrinks while it is read fails the read instead of sending a short archive', async () => {
-  await writeTree({ 'a/1.bin': randomBytes(2000) });
+test.each([
+  ['small (read in one call)', 2000],
+  ['large (streamed)', 3 * 1024 * 1024],
+])('a %s file that shrinks while it is read fails the read instead of sending a short archive', async (_, size) => {
+  await writeTree({ 'a/1.bin': randomBytes(size) });
   const source = await folderSource(path.join(work, 'data'));
   await writeFile(path.join(work, 'data', 'a', '1.bin'), randomBytes(10));
   await expect(bytesOf(source)).rejects.toThrow(/changed while it was being uploaded/);

@@ -53,8 +53,9 @@ export interface TrainResult {
   job: TrainingJob;
 }
 
-// Setup steps take seconds: polled often, so the job starts soon after its inputs are ready.
-const setupPolling = { minIntervalMs: 150, maxIntervalMs: 400 };
+// Setup steps take seconds: polled often (as a script polling every 100 ms would), so the job starts
+// soon after its inputs are ready; a long dataset build is asked about at most every 400 ms.
+const setupPolling = { minIntervalMs: 100, maxIntervalMs: 400 };
 
 const ended = <R extends { id: string; status?: string; error?: string }>(record: R): R => {
   if (isFailure(record)) throw new RecordFailedError(record);

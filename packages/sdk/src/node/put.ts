@@ -11,13 +11,35 @@ import type { Chunk } from '../source';
 
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-async function* bytesOf(body: Blob | AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
-  if (body instanceof Blob) return yield* bytesOf([body] as unknown as AsyncIterable<Chunk>);
+/** Small pieces (a tar's headers, its small files) go out in batches of about this size: a write each costs more. */
+const batchBytes = 256 * 1024;
+
+async function* piecesOf(body: Blob | AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
+  if (body instanceof Blob) return yield* piecesOf([body] as unknown as AsyncIterable<Chunk>);
   for await (const chunk of body) {
     if (chunk instanceof Blob)
       for await (const piece of chunk.stream() as unknown as AsyncIterable<Uint8Array>) yield piece;
     else yield chunk;
   }
+}
+
+async function* bytesOf(body: Blob | AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
+  let batch: Uint8Array[] = [];
+  let batched = 0;
+  for await (const piece of piecesOf(body)) {
+    if (piece.length >= batchBytes && batched === 0) {
+      yield piece;
+      continue;
+    }
+    batch.push(piece);
+    batched += piece.length;
+    if (batched >= batchBytes) {
+      yield Buffer.concat(batch, batched);
+      batch = [];
+      batched = 0;
+    }
+  }
+  if (batched > 0) yield Buffer.concat(batch, batched);
 }
 
 export const nodePut: PutTransport = ({ url, headers, body, length, onBytes, signal }) =>

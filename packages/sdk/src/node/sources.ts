@@ -5,29 +5,52 @@
  * are left out: the service would refuse them as images.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ClassifyImage } from '../classify';
 import type { ByteSource, Chunk } from '../source';
 import { tarSource, type TarFile } from '../tar';
 
+/** Ranges up to this size are read with one `read` call: a stream per small image costs more than the image. */
+const singleReadMaxBytes = 1024 * 1024;
+/** Large ranges stream in chunks of this size (larger chunks measured faster than 1 MiB, docs/BENCHMARKS.md). */
+const streamChunkBytes = 4 * 1024 * 1024;
+
+const changed = (file: string, start: number, end: number, read: number) =>
+  new Error(`${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`);
+
+/** The bytes [start, end) of a small file range, in one read (a file that shrank is an error, not a short upload). */
+async function readSmallRange(file: string, start: number, end: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(end - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read);
+      if (bytesRead === 0) throw changed(file, start, end, read);
+      read += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The bytes [start, end) of a file, checked to be all there (a file that shrank is an error, not a short upload). */
 async function* fileRange(file: string, start: number, end: number): AsyncGenerator<Chunk> {
   if (end <= start) return;
+  if (end - start <= singleReadMaxBytes) return yield await readSmallRange(file, start, end);
   let read = 0;
   for await (const chunk of createReadStream(file, {
     start,
     end: end - 1,
-    highWaterMark: 1024 * 1024,
+    highWaterMark: streamChunkBytes,
   }) as AsyncIterable<Buffer>) {
     read += chunk.length;
     yield chunk;
   }
-  if (read !== end - start)
-    throw new Error(
-      `${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`,
-    );
+  if (read !== end - start) throw changed(file, start, end, read);
 }
 
 /** A file as is. Its ranges are plain read streams (nodePut pipes them; it checks that every byte came). */
@@ -35,7 +58,7 @@ export async function fileSource(file: string): Promise<ByteSource> {
   const { size } = await stat(file);
   const read = (start: number, end: number) =>
     end > start
-      ? createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 })
+      ? createReadStream(file, { start, end: end - 1, highWaterMark: streamChunkBytes })
       : fileRange(file, start, end);
   return { size, name: path.basename(file), read };
 }
