@@ -79,3 +79,23 @@ test('a body shorter than the length announced fails the PUT', async () => {
     /1000 bytes, not the 1001 announced/,
   );
 });
+
+test("a file's part (a multipart range) arrives as exactly its bytes, piped and as an iterable", async () => {
+  const bytes = randomBytes(3 * 1024 * 1024);
+  await writeFile(path.join(work, 'parts.bin'), bytes);
+  const source = await fileSource(path.join(work, 'parts.bin'));
+  const [start, end] = [700_001, 2_500_003];
+  await nodePut({ url, headers: {}, body: source.read(start, end), length: end - start });
+  expect(received[0]!.body.equals(bytes.subarray(start, end))).toBe(true);
+  const iterated = Buffer.from(await (await toBlob(source.read(start, end))).arrayBuffer());
+  expect(iterated.equals(bytes.subarray(start, end))).toBe(true);
+});
+
+test('a file that shrank after its size was taken fails the PUT instead of sending a short body', async () => {
+  await writeFile(path.join(work, 'shrinks.bin'), randomBytes(2 * 1024 * 1024));
+  const source = await fileSource(path.join(work, 'shrinks.bin'));
+  await writeFile(path.join(work, 'shrinks.bin'), randomBytes(1000));
+  await expect(nodePut({ url, headers: {}, body: source.read(0, source.size), length: source.size })).rejects.toThrow(
+    /changed while it was being uploaded/,
+  );
+});
