@@ -13,14 +13,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from './aws/clients';
-import {
-  envNames,
-  jobEvents,
-  serviceMetrics,
-  serviceName,
-  workerActionCollections,
-  type WorkCollection,
-} from './topology';
+import { config } from './config';
+import { jobEvents, serviceMetrics, serviceName, workerActionCollections, type WorkCollection } from './topology';
 
 /** The `detail` of a "Job State Change" event. */
 export interface JobStateChange {
@@ -119,7 +113,7 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
   const outcome = outcomeOf[change.status];
   // Only work that was under way finishes; a record created already finished (an LMDB datafile) ran nothing.
   if (outcome && change.previousStatus !== undefined) safely(() => emitCount(serviceMetrics.finished, { outcome }));
-  const bus = process.env[envNames.eventBus];
+  const bus = config.eventBus();
   if (!bus) return;
   try {
     const { FailedEntryCount, Entries } = await eventBridge().send(

@@ -10,12 +10,11 @@
  *   tenant's archive and size limits as environment variables of the Batch job (`workerLimitEnv`),
  *   under the names the worker reads anyway.
  */
-import { config } from './config';
+import { config, envNames, read } from './config';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb } from './aws/clients';
 import { DomainError } from './errors';
-import { positiveIntegerFromEnv } from './env';
 import { tenantIdSchema } from './ids';
 import { capacityPartition, removeTenantEntry } from './scheduling/capacity';
 import { tableKeys } from './topology';
@@ -25,17 +24,6 @@ const GiB = 1024 * MiB;
 
 /** S3's own multipart rules: parts are 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them. */
 export const s3Multipart = { minPartBytes: 5 * MiB, maxPartBytes: 5 * GiB, maxParts: 10_000 } as const;
-
-export const limitEnvNames = {
-  maxDatafileBytes: 'ELASTIC_CAFFE_MAX_DATAFILE_BYTES',
-  maxArchiveEntries: 'ELASTIC_CAFFE_MAX_ARCHIVE_ENTRIES',
-  maxUncompressedBytes: 'ELASTIC_CAFFE_MAX_UNCOMPRESSED_BYTES',
-  maxQueuedJobs: 'ELASTIC_CAFFE_QUOTA_QUEUED_JOBS',
-  maxStorageBytes: 'ELASTIC_CAFFE_QUOTA_STORAGE_BYTES',
-  singlePutMaxBytes: 'ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES',
-  partBytes: 'ELASTIC_CAFFE_UPLOAD_PART_BYTES',
-  importTimeoutSeconds: 'ELASTIC_CAFFE_IMPORT_TIMEOUT_SECONDS',
-} as const;
 
 export interface DatafileLimits {
   /** Largest datafile a tenant may upload or import. */
@@ -48,8 +36,6 @@ export interface DatafileLimits {
   importTimeoutSeconds: number;
 }
 
-const positive = positiveIntegerFromEnv;
-
 /**
  * The upload limits in this process's environment. In the worker that environment carries the
  * job's tenant's own limits (the dispatcher sets them, `workerLimitEnv`); the API asks
@@ -57,10 +43,10 @@ const positive = positiveIntegerFromEnv;
  */
 export function datafileLimits(env: NodeJS.ProcessEnv = process.env): DatafileLimits {
   return {
-    maxSizeBytes: positive(env, limitEnvNames.maxDatafileBytes, 50 * GiB),
-    singlePutMaxBytes: Math.min(positive(env, limitEnvNames.singlePutMaxBytes, 64 * MiB), s3Multipart.maxPartBytes),
-    partSizeBytes: Math.max(positive(env, limitEnvNames.partBytes, 64 * MiB), s3Multipart.minPartBytes),
-    importTimeoutSeconds: positive(env, limitEnvNames.importTimeoutSeconds, 3600),
+    maxSizeBytes: read('maxDatafileBytes', env),
+    singlePutMaxBytes: Math.min(read('singlePutMaxBytes', env), s3Multipart.maxPartBytes),
+    partSizeBytes: Math.max(read('uploadPartBytes', env) ?? 64 * MiB, s3Multipart.minPartBytes),
+    importTimeoutSeconds: read('importTimeoutSeconds', env),
   };
 }
 
@@ -111,11 +97,11 @@ export type LimitsView = z.infer<typeof limitsViewSchema>;
 export function defaultLimits(env: NodeJS.ProcessEnv = process.env): LimitSettings {
   return {
     default: {
-      maxDatafileBytes: positive(env, limitEnvNames.maxDatafileBytes, 50 * GiB),
-      maxArchiveEntries: positive(env, limitEnvNames.maxArchiveEntries, 2_000_000),
-      maxUncompressedBytes: positive(env, limitEnvNames.maxUncompressedBytes, 32 * GiB),
-      maxQueuedJobs: positive(env, limitEnvNames.maxQueuedJobs, 20),
-      maxStorageBytes: positive(env, limitEnvNames.maxStorageBytes, 200 * GiB),
+      maxDatafileBytes: read('maxDatafileBytes', env),
+      maxArchiveEntries: read('maxArchiveEntries', env),
+      maxUncompressedBytes: read('maxUncompressedBytes', env),
+      maxQueuedJobs: read('maxQueuedJobs', env),
+      maxStorageBytes: read('maxStorageBytes', env),
     },
     tenants: {},
   };
@@ -152,9 +138,9 @@ export const forgetTenantLimits = (tenantId: string) => removeTenantEntry(limits
 /** The environment a Batch job of the tenant gets: its limits, under the names the worker reads. */
 export function workerLimitEnv(limits: TenantLimits): Record<string, string> {
   return {
-    [limitEnvNames.maxDatafileBytes]: String(limits.maxDatafileBytes),
-    [limitEnvNames.maxArchiveEntries]: String(limits.maxArchiveEntries),
-    [limitEnvNames.maxUncompressedBytes]: String(limits.maxUncompressedBytes),
+    [envNames.maxDatafileBytes]: String(limits.maxDatafileBytes),
+    [envNames.maxArchiveEntries]: String(limits.maxArchiveEntries),
+    [envNames.maxUncompressedBytes]: String(limits.maxUncompressedBytes),
   };
 }
 

@@ -15,15 +15,8 @@
  */
 import { DomainError } from './errors';
 import * as records from './records/store';
-import { positiveIntegerFromEnv } from './env';
-import { limitEnvNames, limitsOf, type TenantLimits } from './limits';
-
-export const quotaEnvNames = {
-  /** Defaults of the quotas themselves: limits.ts holds them with the other per-tenant limits. */
-  queuedJobs: limitEnvNames.maxQueuedJobs,
-  storageBytes: limitEnvNames.maxStorageBytes,
-  jobsRetryAfterSeconds: 'ELASTIC_CAFFE_QUOTA_RETRY_AFTER_SECONDS',
-} as const;
+import { read } from './config';
+import { limitsOf, type TenantLimits } from './limits';
 
 export interface TenantQuotas {
   /** Training jobs queued (waiting for Batch) at once. */
@@ -47,7 +40,7 @@ export async function tenantQuotas(
   return {
     queuedJobs: limits.maxQueuedJobs,
     storageBytes: limits.maxStorageBytes,
-    jobsRetryAfterSeconds: positiveIntegerFromEnv(env, quotaEnvNames.jobsRetryAfterSeconds, 60),
+    jobsRetryAfterSeconds: read('jobsRetryAfterSeconds', env),
   };
 }
 

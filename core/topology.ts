@@ -90,31 +90,8 @@ export const batchStateChangePattern = {
 /** Seconds a presigned upload or download URL stays valid. */
 export const presignedUrlSeconds = 3600;
 
-/** Environment variable names handed to every function and the worker. */
-export const envNames = {
-  table: 'TABLE_NAME',
-  bucket: 'BUCKET_NAME',
-  jobsQueueUrl: 'JOBS_QUEUE_URL',
-  batchJobQueue: 'BATCH_JOB_QUEUE',
-  /** Optional CPU job queue for `resources: {type: "CPU"}` jobs; unset means the GPU queue takes them too. */
-  batchCpuJobQueue: 'BATCH_CPU_JOB_QUEUE',
-  batchJobDefinition: 'BATCH_JOB_DEFINITION',
-  /** The stack's EventBridge bus: every job state change is published there (jobEvents). */
-  eventBus: 'EVENT_BUS_NAME',
-  /** The CPU queue's job definition (the CPU image, no GPU): submit with it when submitting to BATCH_CPU_JOB_QUEUE. */
-  batchCpuJobDefinition: 'BATCH_CPU_JOB_DEFINITION',
-  /**
-   * IAM mode only: comma-separated caller ARNs (`requestContext.authorizer.iam.userArn`, exact match)
-   * that may call the admin API. Unset: no IAM principal is an admin.
-   */
-  adminPrincipalArns: 'ADMIN_PRINCIPAL_ARNS',
-  /**
-   * The worker's tenant-scoped role: at job start the worker assumes it with a session policy that
-   * allows only its tenant's objects and items (container/worker/tenant-credentials.ts). Unset
-   * locally (no STS emulator): the worker uses its own credentials.
-   */
-  workerTenantRoleArn: 'WORKER_TENANT_ROLE_ARN',
-} as const;
+/** Environment variable names by key: the one registry is core/config.ts (`variables`). */
+export { envNames } from './config';
 
 /**
  * A Batch fair-share identifier for a tenant (SubmitJob `shareIdentifier`; the job queues have a
@@ -223,11 +200,10 @@ export const intermediateSnapshotTag = { key: 'elastic-caffe-kind', value: 'inte
  * that sets none gets a snapshot every `defaultIntervalSeconds` of training (the worker sends Caffe
  * SIGHUP, on which `caffe train` snapshots and continues). Time, not iterations, because what an
  * interruption loses is time: 1000 iterations are seconds for LeNet and hours for a large net.
- * The worker reads the override from the environment variable `intervalEnv`.
+ * The worker reads an override from SNAPSHOT_INTERVAL_SECONDS (core/config.ts `snapshotIntervalSeconds`).
  */
 export const checkpoints = {
   defaultIntervalSeconds: 600,
-  intervalEnv: 'SNAPSHOT_INTERVAL_SECONDS',
 } as const;
 
 /**

@@ -9,7 +9,6 @@ import { inferenceMemoryMb } from '../lib/constructs/service-image-function';
 import { routes } from '../core/routes';
 import { routeFunctionName, routeKey, type Route } from '../core/route';
 import { envNames } from '../core/topology';
-import { requireEnv } from '../core/env';
 import { startLambdaContainer, type LambdaContainer } from './lambda-container';
 
 /** The one route whose function is a container image. */
@@ -31,10 +30,14 @@ export function classifyFunctionEnvironment(): Record<string, string> {
   ];
   return {
     ...functionEnvironment,
-    [envNames.table]: requireEnv(envNames.table),
-    [envNames.bucket]: requireEnv(envNames.bucket),
-    ...Object.fromEntries(copied.map((name) => [name, requireEnv(name)])),
+    ...Object.fromEntries([envNames.table, envNames.bucket, ...copied].map((name) => [name, setByLocalCloud(name)])),
   };
+}
+
+function setByLocalCloud(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set: start the local cloud first`);
+  return value;
 }
 
 /** Starts one execution environment of the classify function from `image`; `environment` adds or overrides. */

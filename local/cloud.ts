@@ -6,7 +6,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { callerEnv, callLogEnv, workerCaller } from '../core/aws/call-log';
+import { workerCaller } from '../core/aws/call-log';
 import { resetClients, sqs } from '../core/aws/clients';
 import { routeKey, type Route } from '../core/route';
 import { routes } from '../core/routes';
@@ -19,7 +19,6 @@ import {
   eventHandlers,
   workerImageName,
 } from '../core/topology';
-import { allowPrivateUrlsEnv } from '../core/net/url-guard';
 import { recoverUnfinishedWork } from '../core/usecases/work/recovery';
 import { buildWorkerBundle } from '../packaging/worker-bundle';
 import { stopInferenceServer } from '../container/inference/client';
@@ -35,8 +34,6 @@ import { localTokenRoute } from './token-route';
 import { loadHandler, type AsyncHandler } from './lambda-context';
 import { ensureResources, localNames } from './resources';
 import { deliver, pollQueue, repeat } from './runtime';
-import { capacityEnvNames } from '../core/scheduling/capacity';
-import { reconcilerEnvNames } from '../core/usecases/reconcile';
 
 const root = path.resolve(__dirname, '..');
 
@@ -128,15 +125,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: verbose ? 'false' : 'true',
     // URL imports may reach 127.0.0.1 locally (tests serve files from it); never any other private address.
-    [allowPrivateUrlsEnv]: 'loopback',
+    [envNames.allowPrivateUrls]: 'loopback',
     // The classify handler's inference server (container/inference/): Caffe's Python binding, and where model files are
     // cached.
     PYCAFFE_PREFIX: await ensurePycaffe(),
     INFERENCE_CACHE_DIR: path.join(home, 'inference-cache'),
   });
   // The worker's AWS calls go to the same call log as the handlers', as the worker's (core/aws/call-log.ts).
-  const callLog = process.env[callLogEnv];
-  const workerCallLog: Record<string, string> = callLog ? { [callLogEnv]: callLog, [callerEnv]: workerCaller } : {};
+  const callLog = process.env[envNames.awsCallLog];
+  const workerCallLog: Record<string, string> = callLog
+    ? { [envNames.awsCallLog]: callLog, [envNames.awsCaller]: workerCaller }
+    : {};
   let batch: BatchEmulator | undefined;
   const handlers = new Map<string, AsyncHandler>();
   const handler = (entry: string) => {
@@ -152,13 +151,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : [process.execPath, '--enable-source-maps', workerBundle],
     },
     baseEnv: options.workerImage
-      ? { ...awsEnv, [allowPrivateUrlsEnv]: 'loopback' }
+      ? { ...awsEnv, [envNames.allowPrivateUrls]: 'loopback' }
       : {
           ...awsEnv,
           CAFFE_PREFIX: options.caffePrefix,
           WORKER_CACHE_DIR: path.join(home, 'worker-cache'),
           WORKER_SCRATCH_DIR: path.join(home, 'scratch'),
-          [allowPrivateUrlsEnv]: 'loopback',
+          [envNames.allowPrivateUrls]: 'loopback',
           // The classify action runs the same inference server as the classify handler (the bundle has no server.py
           // beside it).
           PYCAFFE_PREFIX: process.env.PYCAFFE_PREFIX ?? '',
@@ -193,9 +192,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     [envNames.batchJobQueue]: resources.jobQueueArn,
     [envNames.batchJobDefinition]: resources.jobDefinitionArn,
     // Until an admin sets capacity (PUT /v1/admin/capacity): as many Batch jobs as the local workers run.
-    [capacityEnvNames.maxWorkers]: String(workers),
+    [envNames.maxWorkers]: String(workers),
     // A local dispatcher pass takes well under a second; claims older than this are repaired.
-    [reconcilerEnvNames.graceSeconds]: process.env[reconcilerEnvNames.graceSeconds] ?? '30',
+    [envNames.reconcileGraceSeconds]: process.env[envNames.reconcileGraceSeconds] ?? '30',
   });
 
   // The stack's S3 notification: object created under tenants/ with the datafile suffix.

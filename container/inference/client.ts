@@ -12,6 +12,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prefixLayout } from '../../core/caffe/tools';
+import { config } from '../../core/config';
 
 export interface LoadRequest {
   /** Identifies the net in the server (e.g. classifier id); loading the same key again is free. */
@@ -32,7 +33,7 @@ export interface InferenceProcessOptions {
 /**
  * The server script: beside this file in the source tree and in the bundled image (INFERENCE_SERVER_SCRIPT overrides).
  */
-const serverScript = (): string => process.env.INFERENCE_SERVER_SCRIPT ?? path.join(__dirname, 'server.py');
+const serverScript = (): string => config.inferenceServerScript() ?? path.join(__dirname, 'server.py');
 
 /** Command line and environment that start the server. Pure, for tests and the image's docs. */
 export function inferenceServerCommand(opts: InferenceProcessOptions = {}): {
@@ -43,10 +44,10 @@ export function inferenceServerCommand(opts: InferenceProcessOptions = {}): {
   const env: Record<string, string> = {
     GLOG_logtostderr: '1',
     GLOG_minloglevel: '2', // Caffe logs every layer it sets up; only errors matter here
-    OPENBLAS_NUM_THREADS: String(opts.threads ?? Number(process.env.INFERENCE_THREADS ?? 1)),
+    OPENBLAS_NUM_THREADS: String(opts.threads ?? config.inferenceThreads()),
     PYTHONUNBUFFERED: '1',
   };
-  const prefix = opts.prefix ?? process.env.PYCAFFE_PREFIX;
+  const prefix = opts.prefix ?? config.pycaffePrefix();
   if (!prefix) return { command: 'python3', args: [serverScript()], env };
   const layout = prefixLayout(prefix);
   const usr = path.join(path.resolve(prefix), 'usr');
@@ -177,7 +178,7 @@ export function inferenceServer(): InferenceProcess {
  * request (docs/BENCHMARKS.md, the classify image's cold start).
  */
 export function prestartInferenceServer(): void {
-  if (process.env.INFERENCE_PRESTART === '1') inferenceServer();
+  if (config.inferencePrestart()) inferenceServer();
 }
 
 /** Stops the process-wide server (the local cloud's shutdown, tests). */

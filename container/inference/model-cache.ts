@@ -12,12 +12,13 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3 } from '../../core/aws/clients';
+import { config } from '../../core/config';
 import { readBlobProto, type MeanImage } from '../../core/caffe/mean';
 import { bucket } from '../../core/objects';
 import type { Classifier } from '../../core/records/types';
 
 /** INFERENCE_CACHE_DIR, default `<tmp>/elastic-caffe-inference`. */
-const cacheRoot = (): string => process.env.INFERENCE_CACHE_DIR ?? path.join(os.tmpdir(), 'elastic-caffe-inference');
+const cacheRoot = (): string => config.inferenceCacheDir() ?? path.join(os.tmpdir(), 'elastic-caffe-inference');
 
 const inFlight = new Map<string, Promise<ModelFiles>>();
 

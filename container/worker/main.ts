@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { config } from '../../core/config';
 import * as records from '../../core/records/store';
 import { workerActionCollections, workerActions, workerJobDefinition, type WorkerAction } from '../../core/topology';
 import { actionRunners } from './actions';
@@ -28,14 +29,16 @@ async function main(argv: string[]): Promise<number> {
       console.error(`[worker] ${signal}: stopping gracefully`);
       stopping.abort();
     });
-  const scratch = process.env.WORKER_SCRATCH_DIR ?? os.tmpdir();
+  const scratch = config.workerScratchDir() ?? os.tmpdir();
+  const cacheDir = config.workerCacheDir();
+  const caffePrefix = config.caffePrefix();
   const ctx: WorkerContext = {
     workDir: await mkdtemp(path.join(scratch, `${recordId}-`)),
-    gpu: process.env.ELASTIC_CAFFE_GPU === '1',
-    attempt: Number(process.env.AWS_BATCH_JOB_ATTEMPT ?? '1'),
+    gpu: config.gpu(),
+    attempt: config.batchJobAttempt(),
     stopping: stopping.signal,
-    ...(process.env.WORKER_CACHE_DIR ? { cacheDir: process.env.WORKER_CACHE_DIR } : {}),
-    ...(process.env.CAFFE_PREFIX ? { caffePrefix: process.env.CAFFE_PREFIX } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(caffePrefix ? { caffePrefix } : {}),
   };
   // The API request that started the work (a log-only read: its failure must not fail the job).
   const record = await records
@@ -59,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return workerJobDefinition.permanentFailureExitCode;
   } finally {
-    if (process.env.WORKER_KEEP_SCRATCH !== '1') await rm(ctx.workDir, { recursive: true, force: true });
+    if (!config.workerKeepScratch()) await rm(ctx.workDir, { recursive: true, force: true });
   }
 }
 

@@ -15,6 +15,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { instrument, useCredentials } from '../../core/aws/clients';
+import { config } from '../../core/config';
 import { envNames, tableKeys, tenantObjectsPrefix } from '../../core/topology';
 
 /** An IAM policy document (the subset a session policy uses). */
@@ -164,13 +165,10 @@ export function sessionNameFor(recordId: string): string {
  * so a job that cannot get one fails before it starts work (and Batch retries it).
  */
 export async function useTenantCredentials(tenantId: string, recordId: string): Promise<void> {
-  const roleArn = process.env[envNames.workerTenantRoleArn];
+  const roleArn = config.workerTenantRoleArn();
   if (!roleArn) return;
-  const bucket = process.env[envNames.bucket];
-  const table = process.env[envNames.table];
-  if (!bucket || !table)
-    throw new Error(`${envNames.bucket} and ${envNames.table} must be set to scope the worker's credentials`);
-  const provider = tenantCredentialsProvider(roleArn, { bucket, table, tenantId }, sessionNameFor(recordId));
+  const scope = { bucket: config.bucket(), table: config.table(), tenantId };
+  const provider = tenantCredentialsProvider(roleArn, scope, sessionNameFor(recordId));
   await provider();
   useCredentials(provider);
   console.error(`[worker] acting as ${roleArn} for tenant ${tenantId} only`);

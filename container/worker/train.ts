@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CaffeProgressTracker } from '../../core/caffe/log';
 import { meanFileName } from '../../core/caffe/preprocess';
 import { netReadsImages, netReadsMean, rewriteForJob } from '../../core/caffe/rewrite';
+import { config, ConfigError } from '../../core/config';
 import { keys } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { describeFitErrors, netFit } from '../../core/usecases/net-fit';
@@ -46,16 +47,18 @@ function datasetMeanFile(ctx: WorkerContext, dataset: Dataset): Promise<string> 
   return downloadCached(key, ctx.cacheDir, path.join(ctx.workDir, meanFileName));
 }
 
-/** The time-based snapshot interval (core/topology.ts `checkpoints`), from the environment or the default. */
+/**
+ * The time-based snapshot interval (core/topology.ts `checkpoints`), from the environment or the
+ * default. An invalid override costs checkpoints, not the job: it is logged and the default used.
+ */
 function snapshotIntervalSeconds(): number {
-  const configured = process.env[checkpoints.intervalEnv];
-  const seconds = Number(configured ?? checkpoints.defaultIntervalSeconds);
-  if (Number.isFinite(seconds) && seconds > 0) return seconds;
-  console.error(
-    `[worker] ${checkpoints.intervalEnv}=${configured} is not a positive number of seconds; ` +
-      `using ${checkpoints.defaultIntervalSeconds}`,
-  );
-  return checkpoints.defaultIntervalSeconds;
+  try {
+    return config.snapshotIntervalSeconds() ?? checkpoints.defaultIntervalSeconds;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`[worker] ${error.message}; using ${checkpoints.defaultIntervalSeconds}`);
+    return checkpoints.defaultIntervalSeconds;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3 } from '../../core/aws/clients';
+import { envNames, read } from '../../core/config';
 import { bucket } from '../../core/objects';
 
 /**
@@ -40,9 +41,6 @@ export async function downloadCached(key: string, cacheDir: string | undefined, 
   return cached;
 }
 
-/** Overrides the multipart part size in bytes (tests lower it to reach the multipart path with small files). */
-export const uploadPartBytesEnv = 'ELASTIC_CAFFE_UPLOAD_PART_BYTES';
-
 /** S3's smallest part (all but the last) and most parts per upload. */
 const minPartBytes = 5 * 1024 * 1024;
 const maxParts = 10_000;
@@ -55,11 +53,10 @@ const defaultPartBytes = 16 * 1024 * 1024;
  * part goes up as a single PutObject.
  */
 export function uploadPartBytes(fileBytes: number, env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env[uploadPartBytesEnv];
-  const wanted = configured === undefined ? defaultPartBytes : Number(configured);
-  if (!Number.isInteger(wanted) || wanted < minPartBytes)
+  const wanted = read('uploadPartBytes', env) ?? defaultPartBytes;
+  if (wanted < minPartBytes)
     throw new Error(
-      `${uploadPartBytesEnv} must be an integer ≥ ${minPartBytes} (S3's smallest part), not ${configured}`,
+      `${envNames.uploadPartBytes} must be an integer ≥ ${minPartBytes} (S3's smallest part), not ${wanted}`,
     );
   return Math.max(wanted, Math.ceil(fileBytes / maxParts));
 }

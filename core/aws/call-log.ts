@@ -11,12 +11,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Pluggable } from '@smithy/types';
+import { read } from '../config';
 import { tableKeys } from '../topology';
 
-/** Folder the call log is written to (one file per process); unset: nothing is recorded. */
-export const callLogEnv = 'ELASTIC_CAFFE_AWS_CALL_LOG';
-/** Who a process's calls are attributed to outside `invokedAs` (the worker sets it). */
-export const callerEnv = 'ELASTIC_CAFFE_AWS_CALLER';
 /** Where the test suites write the log, from the repository's root (scripts/check-iam.ts reads it). */
 export const defaultCallLogDir = '.local/aws-calls';
 /** The worker's caller name: check-iam resolves it to the Batch job definitions' job roles. */
@@ -58,10 +55,10 @@ export function invokedAs<T>(name: string, work: () => T): T {
 
 /** The SDK middleware that records calls, when recording is on (undefined otherwise). */
 export function callLogPlugin(env: NodeJS.ProcessEnv = process.env): Pluggable<object, object> | undefined {
-  const folder = env[callLogEnv];
+  const folder = read('awsCallLog', env);
   if (!folder) return undefined;
   const file = path.join(folder, `calls-${process.pid}.jsonl`);
-  const fallbackCaller = env[callerEnv] ?? env.AWS_LAMBDA_FUNCTION_NAME;
+  const fallbackCaller = read('awsCaller', env) ?? read('lambdaFunctionName', env);
   return {
     applyToStack(stack) {
       stack.add(

@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { config } from '../config';
 import { callLogPlugin } from './call-log';
 
 let cache: {
@@ -69,7 +70,7 @@ export function s3(): S3Client {
   cache.s3 ??= instrument(
     new S3Client({
       ...withCredentials(),
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      forcePathStyle: Boolean(config.s3Endpoint()),
       // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
@@ -80,9 +81,7 @@ export function s3(): S3Client {
 
 export function sqs(): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= instrument(
-    new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }),
-  );
+  cache.sqs ??= instrument(new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !config.sqsEndpoint() }));
   return cache.sqs;
 }
 

@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { config } from '../config';
 
 /** Debian's names for the machine this runs on (the prefix holds packages of this architecture). */
 export interface Multiarch {
@@ -68,7 +69,7 @@ export function prefixLayout(prefix: string, arch: string = process.arch): Prefi
 }
 
 export interface CaffeToolOptions {
-  /** Private prefix made by local/caffe/install.ts; default `process.env.CAFFE_PREFIX`; none: tool on PATH. */
+  /** Private prefix made by local/caffe/install.ts; default CAFFE_PREFIX; none: tool on PATH. */
   prefix?: string;
   /**
    * Sets OPENBLAS_NUM_THREADS for the tool. Unset: the tool inherits the environment (OpenBLAS then uses all cores).
@@ -85,7 +86,7 @@ export interface CaffeToolCommand {
 
 /** The prefix a tool would run from: an explicit one, else CAFFE_PREFIX, else none (PATH). */
 export function resolveCaffePrefix(prefix?: string): string | undefined {
-  const p = prefix ?? process.env.CAFFE_PREFIX;
+  const p = prefix ?? config.caffePrefix();
   return p ? path.resolve(p) : undefined;
 }
 
@@ -212,7 +213,8 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
  * (`LMDB_TOOLS_PREFIX` overrides); in the container they are on PATH with Caffe (undefined here).
  */
 export function lmdbToolsPrefix(caffePrefix?: string): string | undefined {
-  if (process.env.LMDB_TOOLS_PREFIX) return path.resolve(process.env.LMDB_TOOLS_PREFIX);
+  const configured = config.lmdbToolsPrefix();
+  if (configured) return path.resolve(configured);
   const caffe = resolveCaffePrefix(caffePrefix);
   return caffe ? path.join(path.dirname(caffe), 'lmdb-utils') : undefined;
 }

@@ -6,10 +6,9 @@
  * and private networks only unless the deployment allows them (local mode allows loopback, so
  * tests can serve files from 127.0.0.1).
  */
+import { read } from '../config';
 import { ValidationError } from '../errors';
 import { addressClass, type AddressClass } from './ip-class';
-
-export const allowPrivateUrlsEnv = 'ELASTIC_CAFFE_ALLOW_PRIVATE_URLS';
 
 /** Which non-public networks a deployment lets imports reach. */
 export interface UrlPolicy {
@@ -21,15 +20,7 @@ export interface UrlPolicy {
  * The policy from `ELASTIC_CAFFE_ALLOW_PRIVATE_URLS` (a comma-separated list of `loopback`, `private`; unset: neither).
  */
 export function urlPolicy(env: NodeJS.ProcessEnv = process.env): UrlPolicy {
-  const allowed = (env[allowPrivateUrlsEnv] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = allowed.filter((value) => value !== 'loopback' && value !== 'private');
-  if (unknown.length)
-    throw new Error(
-      `${allowPrivateUrlsEnv} may list "loopback" and "private", not ${unknown.map((u) => `"${u}"`).join(', ')}`,
-    );
+  const allowed = read('allowPrivateUrls', env);
   return { loopback: allowed.includes('loopback'), private: allowed.includes('private') };
 }
 

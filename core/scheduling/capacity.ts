@@ -6,7 +6,7 @@
  * They live in their own partition (`CAPACITY`), outside every tenant's: no tenant query can see
  * them, and the slots (slots.ts) sit beside them.
  */
-import { config } from '../config';
+import { config, envNames, read } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -14,14 +14,11 @@ import { ddb } from '../aws/clients';
 import { tenantIdSchema } from '../ids';
 import { tableKeys } from '../topology';
 
-export const capacityEnvNames = {
-  /**
-   * Default global limit of Batch jobs at once (the local cloud sets its worker count; the stack maxvCpus / job vCPUs).
-   */
-  maxWorkers: 'ELASTIC_CAFFE_MAX_WORKERS',
-  /** Default per-tenant limit of Batch jobs at once. */
-  maxConcurrentJobs: 'ELASTIC_CAFFE_MAX_CONCURRENT_JOBS',
-} as const;
+/**
+ * The defaults' variable names (core/config.ts holds them with every other variable), under the
+ * name lib/stateless-stack.ts imports them by.
+ */
+export const capacityEnvNames = { maxWorkers: envNames.maxWorkers, maxConcurrentJobs: envNames.maxConcurrentJobs };
 
 /** The partition of the capacity settings and the slots. */
 export const capacityPartition = 'CAPACITY';
@@ -49,19 +46,11 @@ export const capacityViewSchema = capacitySettingsSchema
   .extend({ source: z.enum(['defaults', 'admin']), updatedAt: z.iso.datetime().optional() })
   .meta({ id: 'Capacity' });
 
-function nonNegativeFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, not "${raw}"`);
-  return value;
-}
-
 /** The deployment's defaults, used until an admin stores settings. */
 export function defaultCapacity(env: NodeJS.ProcessEnv = process.env): CapacitySettings {
   return {
-    maxWorkers: nonNegativeFromEnv(env, capacityEnvNames.maxWorkers, 2),
-    maxConcurrentJobs: { default: nonNegativeFromEnv(env, capacityEnvNames.maxConcurrentJobs, 4), tenants: {} },
+    maxWorkers: read('maxWorkers', env),
+    maxConcurrentJobs: { default: read('maxConcurrentJobs', env), tenants: {} },
   };
 }
 

@@ -9,21 +9,15 @@
  */
 import { DescribeJobsCommand, ListJobsCommand, type JobStatus, type JobSummary } from '@aws-sdk/client-batch';
 import { batch } from '../aws/clients';
-import { positiveIntegerFromEnv } from '../env';
+import { config, readIfSet } from '../config';
 import type { WorkCollection } from '../records/types';
 import { listSlots, parseHolder, releaseSlot } from '../scheduling/slots';
-import { envNames } from '../topology';
 import { enqueueWork, requestDispatchPass } from '../work-queue';
 import { applyBatchEvent, type BatchJobDetail } from './work/batch-events';
 import { batchJobName, terminateBatchJob } from './work/batch-jobs';
 import { dispatchOf, recordSubmission, unclaim } from './work/dispatch';
 import { actionOf, collectionOf, isTerminal, statusOf, workOf } from './work/phases';
 import { workStore } from './work/store';
-
-export const reconcilerEnvNames = {
-  /** Seconds a claim or slot may sit unfinished before the reconciler repairs it. */
-  graceSeconds: 'ELASTIC_CAFFE_RECONCILE_GRACE_SECONDS',
-} as const;
 
 export interface ReconcileOptions {
   /** Overrides the grace period (tests repair a crash at once). */
@@ -43,11 +37,7 @@ export interface ReconcileReport {
 
 const activeStatuses: JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'];
 const jobQueues = () => [
-  ...new Set(
-    [process.env[envNames.batchJobQueue], process.env[envNames.batchCpuJobQueue]].filter((q): q is string =>
-      Boolean(q),
-    ),
-  ),
+  ...new Set([readIfSet('batchJobQueue'), config.batchCpuJobQueue()].filter((q): q is string => Boolean(q))),
 ];
 
 async function listJobs(
@@ -74,8 +64,7 @@ async function describe(jobIds: string[]): Promise<BatchJobDetail[]> {
 }
 
 export async function reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const graceSeconds =
-    options.graceSeconds ?? positiveIntegerFromEnv(process.env, reconcilerEnvNames.graceSeconds, 120);
+  const graceSeconds = options.graceSeconds ?? config.reconcileGraceSeconds();
   const cutoff = Date.now() - graceSeconds * 1000;
   const report: ReconcileReport = { adopted: 0, requeued: 0, terminated: 0, slotsFreed: 0 };
   await repairClaims(cutoff, report);

@@ -5,8 +5,9 @@
  * IAM authorizer verified the SigV4 signature and names the caller).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { config } from '../../core/config';
 import { DomainError } from '../../core/errors';
-import { adminGroup, envNames } from '../../core/topology';
+import { adminGroup } from '../../core/topology';
 
 /** 403: the caller is known but not an admin. Admin routes hold no tenant data, so saying so hides nothing. */
 export class AdminOnlyError extends DomainError {
@@ -29,21 +30,13 @@ export function groupsOf(claims: Record<string, unknown> | undefined): string[] 
   return [];
 }
 
-/** The IAM callers the deployment made admins (comma-separated ARNs, exactly as API Gateway reports them). */
-function adminPrincipalArns(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env[envNames.adminPrincipalArns] ?? '')
-    .split(',')
-    .map((arn) => arn.trim())
-    .filter(Boolean);
-}
-
 export function isAdmin(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): boolean {
   const authorizer = event.requestContext.authorizer as
     | { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } }
     | undefined;
   if (groupsOf(authorizer?.jwt?.claims).includes(adminGroup)) return true;
   const callerArn = authorizer?.iam?.userArn;
-  return Boolean(callerArn && adminPrincipalArns().includes(callerArn));
+  return Boolean(callerArn && config.adminPrincipalArns().includes(callerArn));
 }
 
 /** Throws 403 unless the caller is an admin. */

@@ -64,7 +64,7 @@ let cached:
 
 /** One persistence layer per process (re-created if the local cloud moved DynamoDB's endpoint). */
 function idempotentRunner() {
-  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  const endpoint = runtime.dynamodbEndpoint();
   if (cached && cached.endpoint === endpoint) return cached.run;
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: runtime.table(),

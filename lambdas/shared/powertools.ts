@@ -3,9 +3,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { instrumentClients } from '../../core/aws/clients';
+import { config } from '../../core/config';
 import { serviceMetrics, serviceName } from '../../core/topology';
 
-const service = process.env.POWERTOOLS_SERVICE_NAME ?? serviceName;
+const service = config.powertoolsServiceName() ?? serviceName;
 
 export const logger = new Logger({ serviceName: service });
 

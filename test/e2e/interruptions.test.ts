@@ -12,7 +12,7 @@
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { s3 } from '../../core/aws/clients';
 import { bucket, keys } from '../../core/objects';
-import { checkpoints, intermediateSnapshotTag } from '../../core/topology';
+import { envNames, intermediateSnapshotTag } from '../../core/topology';
 import { snapshotIterations, snapshotKey } from '../../core/usecases/training-job-sources';
 import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../support/client';
@@ -102,7 +102,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 beforeAll(async () => {
   // A snapshot every 2 s of training for solvers without an interval; a generous grace, so the
   // interrupted worker always has time to snapshot and upload on a busy machine.
-  tc = await startTestCloud({ workerEnv: { [checkpoints.intervalEnv]: '2' }, terminateGraceMs: 60_000 });
+  tc = await startTestCloud({ workerEnv: { [envNames.snapshotIntervalSeconds]: '2' }, terminateGraceMs: 60_000 });
   api = await tc.as(tenant);
   const { entries } = await fashionMnistEntries(fashionMnistDir(), 300);
   const datafile = await uploadArchive(api, 'fashion-300', craftTar(entries, { gzip: true }));

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
-import { limitEnvNames } from '../../core/limits';
+import { envNames } from '../../core/config';
 import { objectSize, readRange } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { fashionMnistDir } from '../../local/caffe/install';
@@ -69,9 +69,9 @@ const settled = (id: string) =>
   });
 
 beforeAll(async () => {
-  process.env[limitEnvNames.singlePutMaxBytes] = String(MiB);
-  process.env[limitEnvNames.partBytes] = String(5 * MiB);
-  process.env[limitEnvNames.maxDatafileBytes] = String(64 * MiB);
+  process.env[envNames.singlePutMaxBytes] = String(MiB);
+  process.env[envNames.uploadPartBytes] = String(5 * MiB);
+  process.env[envNames.maxDatafileBytes] = String(64 * MiB);
   const fashion = await fashionMnistEntries(fashionMnistDir(), 30);
   smallArchive = craftTar(fashion.entries, { gzip: true });
   smallCounts = fashion.counts;
@@ -93,9 +93,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await tc?.stop();
   await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
-  delete process.env[limitEnvNames.singlePutMaxBytes];
-  delete process.env[limitEnvNames.partBytes];
-  delete process.env[limitEnvNames.maxDatafileBytes];
+  delete process.env[envNames.singlePutMaxBytes];
+  delete process.env[envNames.uploadPartBytes];
+  delete process.env[envNames.maxDatafileBytes];
 });
 
 describe('multipart upload', () => {
@@ -171,7 +171,7 @@ describe('limits', () => {
   });
 
   it('fails an upload that turned out bigger than the limit, and deletes its object', async () => {
-    process.env[limitEnvNames.maxDatafileBytes] = '1000';
+    process.env[envNames.maxDatafileBytes] = '1000';
     try {
       // No sizeBytes stated: the client says nothing, and the bytes that arrive are what counts.
       const created = await api.request<DatafileView & { upload: { url: string } }>('POST', '/v1/datafiles', {
@@ -187,7 +187,7 @@ describe('limits', () => {
       const stored = await records.get('datafiles', 'tenant-datafiles', created.id);
       expect(await objectSize(stored.objectKey)).toBeUndefined();
     } finally {
-      process.env[limitEnvNames.maxDatafileBytes] = String(64 * MiB);
+      process.env[envNames.maxDatafileBytes] = String(64 * MiB);
     }
   });
 });

@@ -15,7 +15,6 @@ import { envNames, jobsQueue } from '../../core/topology';
 import { enqueueWork } from '../../core/work-queue';
 import { localNames } from '../../local/resources';
 import { startTestCloud, type TestCloud } from '../support/cloud';
-import { callLogEnv } from '../../core/aws/call-log';
 
 jest.setTimeout(5 * 60_000);
 
@@ -55,7 +54,7 @@ async function sendDeadLetter(body: string): Promise<void> {
 
 // This suite points the dispatcher at a job queue no stack has, so that every SubmitJob fails: those are not calls a
 // deployed function makes, so the suite records none for npm run check:iam (test/support/record-aws-calls.setup.ts).
-delete process.env[callLogEnv];
+delete process.env[envNames.awsCallLog];
 
 beforeAll(async () => {
   tc = await startTestCloud({ jobsQueueVisibilityTimeoutSeconds: 1 });

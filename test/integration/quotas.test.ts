@@ -5,7 +5,6 @@
  * (GET/PUT /v1/admin/limits), down to the worker that enforces a tenant's archive limits.
  */
 import { newId } from '../../core/ids';
-import { quotaEnvNames } from '../../core/quotas';
 import * as records from '../../core/records/store';
 import { writeCapacity } from '../../core/scheduling/capacity';
 import type { Dataset, TrainingJob, TrainingJobStatus } from '../../core/records/types';
@@ -34,9 +33,9 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   Object.assign(process.env, {
-    [quotaEnvNames.queuedJobs]: '1',
-    [quotaEnvNames.storageBytes]: '1000',
-    [quotaEnvNames.jobsRetryAfterSeconds]: '30',
+    [envNames.maxQueuedJobs]: '1',
+    [envNames.maxStorageBytes]: '1000',
+    [envNames.jobsRetryAfterSeconds]: '30',
   });
   tc = await startTestCloud();
   api = await tc.as(tenant);

@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { s3 as workerS3 } from '../../core/aws/clients';
 import { envNames } from '../../core/topology';
-import { upload, uploadPartBytesEnv } from '../../container/worker/transfer';
+import { upload } from '../../container/worker/transfer';
 import { startEmulators, type Emulators } from '../../local/emulators';
 
 jest.setTimeout(120_000);
@@ -38,7 +38,7 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     [envNames.bucket]: 'uploads',
-    [uploadPartBytesEnv]: String(partBytes),
+    [envNames.uploadPartBytes]: String(partBytes),
   });
   s3 = new S3Client({
     endpoint: emulators.endpoints.s3,

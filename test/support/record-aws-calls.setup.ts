@@ -4,6 +4,7 @@
  * synthesized IAM policies. The global setup empties the folder at the start of each run.
  */
 import * as path from 'node:path';
-import { callLogEnv, defaultCallLogDir } from '../../core/aws/call-log';
+import { defaultCallLogDir } from '../../core/aws/call-log';
+import { envNames } from '../../core/config';
 
-process.env[callLogEnv] ??= path.join(__dirname, '..', '..', defaultCallLogDir);
+process.env[envNames.awsCallLog] ??= path.join(__dirname, '..', '..', defaultCallLogDir);

@@ -1,6 +1,7 @@
 /** Limit and quota settings: defaults, environment overrides, per-tenant overrides, and refusing nonsense loudly. */
-import { defaultLimits, limitEnvNames, limitSettingsSchema, limitsOf } from '../../core/limits';
-import { QuotaExceededError, quotaEnvNames } from '../../core/quotas';
+import { envNames } from '../../core/config';
+import { defaultLimits, limitSettingsSchema, limitsOf } from '../../core/limits';
+import { QuotaExceededError } from '../../core/quotas';
 
 const GiB = 1024 ** 3;
 
@@ -20,11 +21,11 @@ describe('defaultLimits', () => {
 
   it('takes each limit from its environment variable (the quota names are the same variables)', () => {
     const env = {
-      [limitEnvNames.maxDatafileBytes]: '1',
-      [limitEnvNames.maxArchiveEntries]: '2',
-      [limitEnvNames.maxUncompressedBytes]: '3',
-      [quotaEnvNames.queuedJobs]: '4',
-      [quotaEnvNames.storageBytes]: '5',
+      [envNames.maxDatafileBytes]: '1',
+      [envNames.maxArchiveEntries]: '2',
+      [envNames.maxUncompressedBytes]: '3',
+      [envNames.maxQueuedJobs]: '4',
+      [envNames.maxStorageBytes]: '5',
     };
     expect(defaultLimits(env).default).toEqual({
       maxDatafileBytes: 1,
@@ -36,8 +37,8 @@ describe('defaultLimits', () => {
   });
 
   it.each(['0', '-1', '1.5', 'many'])('refuses %s as a limit, naming the variable', (raw) => {
-    expect(() => defaultLimits({ [quotaEnvNames.queuedJobs]: raw })).toThrow(
-      `${quotaEnvNames.queuedJobs} must be a positive integer, not "${raw}"`,
+    expect(() => defaultLimits({ [envNames.maxQueuedJobs]: raw })).toThrow(
+      `${envNames.maxQueuedJobs} must be a positive integer, not "${raw}"`,
     );
   });
 });

@@ -8,7 +8,6 @@ import { BatchClient, SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/cli
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../core/aws/clients';
-import { limitEnvNames } from '../../core/limits';
 import type { Dataset, TrainingJob, WorkCollection } from '../../core/records/types';
 import { envNames } from '../../core/topology';
 import { applyBatchEvent, type BatchJobDetail } from '../../core/usecases/work/batch-events';
@@ -146,9 +145,9 @@ describe('dispatch', () => {
       expect(submit.tags).toEqual({ tenantId: TENANT, recordId: JOB_ID });
       // The worker gets the tenant's limits with the job: it cannot read the settings itself.
       expect(submit.containerOverrides?.environment).toEqual([
-        { name: limitEnvNames.maxDatafileBytes, value: '77' },
-        { name: limitEnvNames.maxArchiveEntries, value: '2000' },
-        { name: limitEnvNames.maxUncompressedBytes, value: '3000' },
+        { name: envNames.maxDatafileBytes, value: '77' },
+        { name: envNames.maxArchiveEntries, value: '2000' },
+        { name: envNames.maxUncompressedBytes, value: '3000' },
       ]);
 
       // Another claim cannot record a job on it; the claim that holds it can.

@@ -2,7 +2,7 @@
  * How much an uploaded archive may hold. Archives are untrusted, so every limit is enforced on the
  * bytes actually produced while streaming, never on the sizes an entry's header claims.
  */
-import { limitEnvNames } from '../../../core/limits';
+import { read } from '../../../core/config';
 
 export interface ArchiveLimits {
   /** Entries (files and folders) in one archive. */
@@ -18,21 +18,16 @@ export interface ArchiveLimits {
   ratioFloorBytes: number;
 }
 
-const MiB = 1024 * 1024;
-
 /**
  * The limits in the worker's environment: the job's tenant's own entries and expansion limits
- * (core/limits.ts `workerLimitEnv`, set by the dispatcher), the ratio from the deployment.
+ * (core/limits.ts `workerLimitEnv`, set by the dispatcher), the ratio from the deployment
+ * (defaults in core/config.ts).
  */
 export function defaultArchiveLimits(env: NodeJS.ProcessEnv = process.env): ArchiveLimits {
-  const number = (name: string, fallback: number): number => {
-    const value = Number(env[name]);
-    return env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
-  };
   return {
-    maxEntries: number(limitEnvNames.maxArchiveEntries, 2_000_000),
-    maxUncompressedBytes: number(limitEnvNames.maxUncompressedBytes, 32 * 1024 * MiB),
-    maxCompressionRatio: number('ELASTIC_CAFFE_MAX_COMPRESSION_RATIO', 100),
-    ratioFloorBytes: number('ELASTIC_CAFFE_COMPRESSION_RATIO_FLOOR_BYTES', 16 * MiB),
+    maxEntries: read('maxArchiveEntries', env),
+    maxUncompressedBytes: read('maxUncompressedBytes', env),
+    maxCompressionRatio: read('maxCompressionRatio', env),
+    ratioFloorBytes: read('compressionRatioFloorBytes', env),
   };
 }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { config } from '../../../core/config';
 import { caffeToolCommand, lmdbToolsPrefix, multiarch, type CaffeToolCommand } from '../../../core/caffe/tools';
 
 /**
@@ -16,7 +17,7 @@ import { caffeToolCommand, lmdbToolsPrefix, multiarch, type CaffeToolCommand } f
  * ELASTIC_CAFFE_NO_MDB_LOAD=1 forces the converters (to compare the two paths).
  */
 export async function lmdbToolsAvailable(caffePrefix?: string): Promise<boolean> {
-  if (process.env.ELASTIC_CAFFE_NO_MDB_LOAD) return false;
+  if (config.noMdbLoad()) return false;
   const prefix = lmdbToolsPrefix(caffePrefix);
   const candidates = prefix
     ? [path.join(prefix, 'usr', 'bin')]

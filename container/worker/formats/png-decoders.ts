@@ -15,6 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { config } from '../../../core/config';
 import { readPng, unfilter } from '../png-check';
 
 /** What one PNG becomes: Caffe's pixels (grey, or B, G, R planes), or why it cannot. */
@@ -101,9 +102,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === threadRo
 
 /** Threads to decode on: every core but the one the main thread (and mdb_load) keeps busy, at least one. */
 function threadCount(): number {
-  const configured = process.env.ELASTIC_CAFFE_DECODE_THREADS;
-  if (configured !== undefined && configured !== '') return Math.max(0, Math.floor(Number(configured)) || 0);
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return config.decodeThreads() ?? Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Only reached from the TypeScript sources (a name, not a literal: the bundler must not look for it). */

@@ -1,10 +1,10 @@
 /** The Batch side of work: submitting a record's job and stopping it. */
 import { SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { batch } from '../../aws/clients';
-import { requireEnv } from '../../env';
+import { config } from '../../config';
 import { limitsOf, workerLimitEnv } from '../../limits';
 import type { WorkCollection } from '../../records/types';
-import { batchShareIdentifier, envNames, type WorkerAction } from '../../topology';
+import { batchShareIdentifier, type WorkerAction } from '../../topology';
 import { actionOf, type WorkRecord } from './phases';
 
 /**
@@ -44,12 +44,12 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
  * falls back to the GPU queue where no CPU queue is configured, as locally) and a shorter timeout.
  */
 function jobSettings(record: WorkRecord): { jobQueue: string; jobDefinition: string; maxRuntimeSeconds?: number } {
-  const gpu = { jobQueue: requireEnv(envNames.batchJobQueue), jobDefinition: requireEnv(envNames.batchJobDefinition) };
+  const gpu = { jobQueue: config.batchJobQueue(), jobDefinition: config.batchJobDefinition() };
   if (!('solverId' in record)) return gpu;
-  const cpuQueue = process.env[envNames.batchCpuJobQueue];
+  const cpuQueue = config.batchCpuJobQueue();
   // The CPU queue runs the CPU image, which has a job definition of its own (no GPU requested).
   const cpu = cpuQueue
-    ? { jobQueue: cpuQueue, jobDefinition: process.env[envNames.batchCpuJobDefinition] ?? gpu.jobDefinition }
+    ? { jobQueue: cpuQueue, jobDefinition: config.batchCpuJobDefinition() ?? gpu.jobDefinition }
     : undefined;
   const target = record.resources?.type === 'CPU' && cpu ? cpu : gpu;
   return { ...target, ...(record.maxRuntimeSeconds ? { maxRuntimeSeconds: record.maxRuntimeSeconds } : {}) };
