@@ -1,7 +1,9 @@
 /**
  * Tests run TypeScript through SWC (type-checking is `npm run typecheck`). Some dependencies
- * (middy, jose) ship ESM only, so they are transformed too. The global setup installs Caffe and
- * the Fashion-MNIST data into the private prefix when they are missing (same installer as `npm start`).
+ * (middy, jose) ship ESM only, so they are transformed too. Each project has only the setup it needs:
+ * the tiers that run the system install Caffe and the Fashion-MNIST data into the private prefix when
+ * they are missing (same installer as `npm start`); Jest runs a project's global setup only when one
+ * of its tests runs, so the unit and infra tiers never wait for it.
  */
 const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 const transformIgnorePatterns = ['node_modules/(?!(@middy|jose)/)'];
@@ -20,18 +22,22 @@ const project = (name, extra = {}) => ({
   moduleNameMapper,
   ...extra,
 });
-const validatedResponses = { setupFiles: ['<rootDir>/test/support/validate-responses.setup.ts'] };
+// The unit tier is hermetic: a unit test that opens a socket or runs the installed Caffe fails.
+const hermetic = { setupFilesAfterEnv: ['<rootDir>/test/support/hermetic.setup.ts'] };
+// Integration, e2e and container tests run the system with real Caffe.
+const runsCaffe = { globalSetup: '<rootDir>/test/support/system.global-setup.ts' };
+const validatedResponses = { ...runsCaffe, setupFiles: ['<rootDir>/test/support/validate-responses.setup.ts'] };
 // The local cloud records every AWS call of the suites it runs in, for `npm run check:iam` (scripts/check-iam.ts).
 const recorded = {
+  ...validatedResponses,
   setupFiles: [...validatedResponses.setupFiles, '<rootDir>/test/support/record-aws-calls.setup.ts'],
 };
 module.exports = {
   transform,
   transformIgnorePatterns,
-  globalSetup: '<rootDir>/test/global-setup.ts',
   // Integration and e2e tests check every API answer against the OpenAPI document (test/support/validate-responses.ts).
   projects: [
-    project('unit'),
+    project('unit', hermetic),
     project('infra'),
     project('integration', recorded),
     project('e2e', recorded),

@@ -23,7 +23,10 @@ export interface Route {
   summary: string;
   /** What the handler may touch; the CDK stack grants exactly this and sets the matching env vars. */
   access: RouteAccess;
-  /** The request the handler parses (OpenAPI); test/unit/openapi.test.ts requires it where there is one. */
+  /**
+   * The request the handler parses (OpenAPI); test/unit/core/openapi/document.test.ts requires it where there is
+   * one.
+   */
   request?: RouteRequest;
   /** Every answer the route gives beyond the shared ones (OpenAPI); required by the same test. */
   responses?: ResponseDocs;

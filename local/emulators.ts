@@ -47,7 +47,35 @@ const listenOn = async (server: Server): Promise<number> => {
   return (server.address() as AddressInfo).port;
 };
 
-/** Starts fauxqs in its own process (see local/sqs-server.mjs) and waits until it listens. */
+/** DynamoDB: dynalite in this process, its tables kept under `dir`. */
+async function startDynamodb(dir: string): Promise<{ port: number; close(): Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const port = await listenOn(server);
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * S3: s3rver in this process, its objects kept under `dir`, with what it lacks added (multipart listing, tagging on
+ * upload, atomic puts).
+ */
+async function startS3(dir: string): Promise<{ port: number; server: S3rverInstance }> {
+  await mkdir(dir, { recursive: true });
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    allowMismatchedSignatures: true,
+  });
+  addMultipartListing(server as unknown as S3rverInternals);
+  addUploadTagging(server as unknown as S3rverInternals);
+  makePutsAtomic(server as unknown as { store: AtomicPutStore });
+  const { port } = await server.run();
+  return { port, server };
+}
+
+/** SQS: fauxqs in its own process (see local/sqs-server.mjs), once it listens. */
 async function startSqs(): Promise<{ port: number; process: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(__dirname, 'sqs-server.mjs')], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -62,36 +90,21 @@ async function startSqs(): Promise<{ port: number; process: ChildProcess }> {
 
 /** Starts the three emulators with their data under `home`. */
 export async function startEmulators(home: string): Promise<Emulators> {
-  const dynamoDir = path.join(home, 'dynamodb');
-  const s3Dir = path.join(home, 's3');
-  await mkdir(dynamoDir, { recursive: true });
-  await mkdir(s3Dir, { recursive: true });
-  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoPort = await listenOn(dynamo);
-  const s3 = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    directory: s3Dir,
-    silent: true,
-    allowMismatchedSignatures: true,
-  });
-  addMultipartListing(s3 as unknown as S3rverInternals);
-  addUploadTagging(s3 as unknown as S3rverInternals);
-  makePutsAtomic(s3 as unknown as { store: AtomicPutStore });
-  const { port: s3Port } = await s3.run();
+  const dynamodb = await startDynamodb(path.join(home, 'dynamodb'));
+  const s3 = await startS3(path.join(home, 's3'));
   const sqs = await startSqs();
   return {
     endpoints: {
-      dynamodb: `http://127.0.0.1:${dynamoPort}`,
-      s3: `http://127.0.0.1:${s3Port}`,
+      dynamodb: `http://127.0.0.1:${dynamodb.port}`,
+      s3: `http://127.0.0.1:${s3.port}`,
       sqs: `http://127.0.0.1:${sqs.port}`,
     },
-    onS3Event: (listener) => s3.on('event', listener),
+    onS3Event: (listener) => s3.server.on('event', listener),
     async close() {
       sqs.process.kill('SIGTERM');
       if (sqs.process.exitCode === null) await once(sqs.process, 'exit');
-      await s3.close();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await s3.server.close();
+      await dynamodb.close();
     },
   };
 }

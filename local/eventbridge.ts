@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as path from 'node:path';
 
 /** An event as EventBridge delivers it to a target. */
 export interface BusEvent {
@@ -202,6 +203,18 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 
 /** The local stack's bus name (EVENT_BUS_NAME). */
 export const localEventBusName = 'elastic-caffe-local';
+
+/**
+ * The local stack's bus, recording to `<home>/events.jsonl`; `printed` shows one console line per event
+ * (ELASTIC_CAFFE_LOG_LEVEL=INFO).
+ */
+export function startLocalEventBus(home: string, printed: boolean): Promise<LocalEventBus> {
+  return startEventBus({
+    busName: localEventBusName,
+    file: path.join(home, 'events.jsonl'),
+    ...(printed ? { onEvent: printEvent } : {}),
+  });
+}
 
 /** One console line per job state change (`npm start` with ELASTIC_CAFFE_LOG_LEVEL=INFO). */
 export function printEvent(event: BusEvent): void {

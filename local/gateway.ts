@@ -10,8 +10,10 @@ import { routes } from '../core/routes';
 import { routeFunctionName, routeKey, type Route } from '../core/route';
 import { correlationHeader, isValidCorrelationId } from '../core/correlation';
 import { apiCors } from '../core/topology';
+import { serveRoutes } from '../lambdas/shared/served-routes';
+import { tokenVerifier } from './auth';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
-import type { LocalRoute } from './token-route';
+import { localTokenRoute, type LocalRoute } from './token-route';
 
 interface CompiledRoute {
   route: Route;
@@ -64,6 +66,38 @@ export interface GatewayOptions {
   handlerFor: (route: Route) => AsyncHandler;
   /** Requests served before the route table, by the local system only (`POST /local/token`). */
   localRoute?: LocalRoute;
+}
+
+export interface LocalGateway {
+  url: string;
+  /** Stops listening and drops open connections; resolves once the server is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * The local cloud's gateway: tokens from the local issuer (local/auth.ts), `POST /local/token`, and every route,
+ * served by `handlerFor` in this process (a deployed function serves only its own).
+ */
+export async function startLocalGateway(
+  home: string,
+  port: number,
+  handlerFor: (route: Route) => AsyncHandler,
+): Promise<LocalGateway> {
+  serveRoutes(routes);
+  const { server, url } = await startGateway({
+    port,
+    verifyToken: await tokenVerifier(home),
+    handlerFor,
+    localRoute: localTokenRoute(home),
+  });
+  return {
+    url,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }
 
 /** Starts the gateway on 127.0.0.1; resolves once it listens. */

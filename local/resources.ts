@@ -199,12 +199,20 @@ async function ensureBatch(workers: number): Promise<{ jobQueueArn: string; jobD
   return { jobQueueArn: queue.jobQueueArn!, jobDefinitionArn: definition.jobDefinitionArn! };
 }
 
+/** What the handlers' environment needs to know of the resources. */
+export interface LocalResources {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  jobQueueArn: string;
+  jobDefinitionArn: string;
+}
+
 /** Creates (or finds) everything; returns what the handlers' environment needs. */
 export async function ensureResources(
   workers: number,
   home?: string,
   visibilityTimeoutSeconds: number = jobsQueue.visibilityTimeoutSeconds,
-) {
+): Promise<LocalResources> {
   await ensureTable(home);
   await ensureBucket();
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(visibilityTimeoutSeconds);

@@ -1,6 +1,6 @@
 /**
  * Writes docs/CLI.md from the CLI's command definitions: `npm run docs:cli`.
- * test/unit/cli-docs.test.ts fails when the committed file is stale.
+ * test/unit/packages/cli/src/cli.test.ts fails when the committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Writes the OpenAPI document (core/openapi/document.ts) to docs/api/openapi.json, and the SDK's
  * types generated from it to packages/sdk/src/generated/: `npm run docs:openapi`. With `--check`
- * it writes nothing and exits 1 naming each stale file (test/unit/openapi-committed.test.ts).
+ * it writes nothing and exits 1 naming each stale file (test/unit/scripts/gen-openapi.test.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

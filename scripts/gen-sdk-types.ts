@@ -2,7 +2,7 @@
  * The SDK's generated sources (packages/sdk/src/generated/), made from the OpenAPI document by
  * `npm run docs:openapi` beside docs/api/openapi.json, so the SDK follows the API when it changes:
  * `openapi.ts` (types, by openapi-typescript) and `operations.ts` (the few facts the SDK needs at
- * run time: which operations honour Idempotency-Key). test/unit/openapi-committed.test.ts fails
+ * run time: which operations honour Idempotency-Key). test/unit/scripts/gen-openapi.test.ts fails
  * when either is stale.
  */
 import * as path from 'node:path';
