@@ -8,6 +8,7 @@ import { limitEnvNames } from '../../core/limits';
 import { quotaEnvNames } from '../../core/quotas';
 import { capacityEnvNames } from '../../core/scheduling/capacity';
 import { reconcilerEnvNames } from '../../core/usecases/reconcile';
+import { routes } from '../../core/routes';
 import { envNames } from '../../core/topology';
 import { synth } from './synth';
 
@@ -23,10 +24,10 @@ interface LambdaFunction {
 }
 
 describe('function environments', () => {
-  const { assembly } = synth();
+  const { templates } = synth();
   // Every stack of the app, nested stacks included; the service's functions carry POWERTOOLS_SERVICE_NAME.
-  const functions = assembly.stacks.flatMap((stack) =>
-    Object.entries((stack.template as { Resources: Record<string, { Type: string }> }).Resources)
+  const functions = templates.flatMap((template) =>
+    Object.entries((template.toJSON() as { Resources: Record<string, { Type: string }> }).Resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(
         ([id, resource]) =>
@@ -36,7 +37,7 @@ describe('function environments', () => {
   );
 
   it('finds the service functions', () => {
-    expect(functions.length).toBeGreaterThan(10);
+    expect(functions.length).toBeGreaterThan(routes.length);
   });
 
   it('gives every function only variables the code reads', () => {
