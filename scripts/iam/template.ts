@@ -95,7 +95,7 @@ export class Assembly {
     return result;
   }
 
-  /** The role a `Role`/`JobRoleArn` property names: `Fn::GetAtt [Role, Arn]`, possibly through an export or parameter. */
+  /** The role a `Role`/`JobRoleArn` names: `Fn::GetAtt [Role, Arn]`, possibly through an export or a parameter. */
   private roleIdOf(template: Template, value: Json): { template: Template; id: string } | undefined {
     const getAtt = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
     if (getAtt) return { template, id: getAtt[0] };
