@@ -54,16 +54,25 @@ export class Assembly {
       files.map((file) => [file, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Template]),
     );
     this.templates = [...byFile.values()];
+    const assetFiles = new Map<string, string>();
+    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.assets.json'))) {
+      type Manifest = { files?: Record<string, { source: { path?: string } }> };
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Manifest;
+      for (const [hash, asset] of Object.entries(manifest.files ?? {}))
+        if (asset.source.path) assetFiles.set(hash, asset.source.path);
+    }
     for (const template of this.templates) {
       for (const [name, output] of Object.entries(template.Outputs ?? {})) {
         this.outputs.set(name, { value: output.Value, template });
         if (typeof output.Export?.Name === 'string')
           this.exports.set(output.Export.Name, { value: output.Value, template });
       }
-      // CDK names a nested stack's template file in its asset metadata.
       for (const resource of Object.values(template.Resources ?? {})) {
-        const nested = byFile.get(String(resource.Metadata?.['aws:asset:path']));
-        if (resource.Type === 'AWS::CloudFormation::Stack' && nested) {
+        if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+        // The template URL ends in the asset's hash, which the assets manifest maps to the template's file.
+        const hash = /\/([0-9a-f]{64})\.json/.exec(JSON.stringify(resource.Properties?.TemplateURL))?.[1];
+        const nested = hash ? byFile.get(assetFiles.get(hash) ?? '') : undefined;
+        if (nested) {
           const parameters = (resource.Properties?.Parameters ?? {}) as Record<string, Json>;
           this.nestedIn.set(nested, { parent: template, parameters });
         }

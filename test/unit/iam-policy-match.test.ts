@@ -114,17 +114,21 @@ describe('IAM requests of recorded calls', () => {
 describe('IAM policies of a synthesized assembly', () => {
   it("resolves a nested stack's parameter to the value its parent passes (a table's ARN)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-assembly-'));
+    const templateHash = 'a'.repeat(64);
     const write = (file: string, template: object) => fs.writeFileSync(path.join(dir, file), JSON.stringify(template));
     write('Parent.template.json', {
       Resources: {
         Records: { Type: 'AWS::DynamoDB::Table' },
         Routes: {
           Type: 'AWS::CloudFormation::Stack',
-          Properties: { Parameters: { RecordsArn: { 'Fn::GetAtt': ['Records', 'Arn'] } } },
-          Metadata: { 'aws:asset:path': 'Routes.nested.template.json' },
+          Properties: {
+            Parameters: { RecordsArn: { 'Fn::GetAtt': ['Records', 'Arn'] } },
+            TemplateURL: { 'Fn::Join': ['', ['https://s3.', { Ref: 'AWS::Region' }, `/assets/${templateHash}.json`]] },
+          },
         },
       },
     });
+    write('Parent.assets.json', { files: { [templateHash]: { source: { path: 'Routes.nested.template.json' } } } });
     write('Routes.nested.template.json', {
       Parameters: { RecordsArn: { Type: 'String' } },
       Resources: {
