@@ -1,11 +1,13 @@
 /**
  * The HTTP API: one route and one Lambda per entry of the route table (core/routes.ts), default
- * throttling and JSON access logs on the stage. Each resource file of core/api/ gets a nested stack of
- * its own for its routes' functions, roles, log groups, integrations and routes: a route costs several
- * resources, and CloudFormation limits each template, nested ones included (test/infra/resource-budget.test.ts).
- * The API, its stage and authorizer stay in the parent stack. Routes with `auth: 'jwt'` (every route that acts
+ * throttling and JSON access logs on the stage. Routes with `auth: 'jwt'` (every route that acts
  * for a tenant) get the Cognito JWT authorizer, or — without a user pool (authMode `iam`) — the
  * IAM authorizer: callers sign with SigV4 and the tenant is their IAM identity (lambdas/shared/http.ts).
+ *
+ * A route brings several resources of its own (function, role, policy, log group, permission, integration,
+ * route), so each resource file of core/api/ gets a nested stack of its own for its routes; the API,
+ * its stage and authorizer stay in the parent. Every template stays within the resource budget
+ * (test/infra/resource-budget.test.ts).
  */
 import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
