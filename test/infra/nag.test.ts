@@ -11,13 +11,14 @@ const describeViolation = (v: PolicyViolation): string =>
 describe('cdk-nag AwsSolutions checks', () => {
   test('report no unacknowledged error or warning', () => {
     // The synth itself fails on a nag error (the pack is registered on the app); this also catches warnings.
-    const { app } = synth();
+    const { app, stateful, stateless } = synth();
 
+    // The whole construct tree: the route functions' nested stacks included.
     const report = new AwsSolutionsChecks().validateScope(app);
 
     expect(report.violations.map(describeViolation)).toEqual([]);
-    // Every stack, nested ones (the route functions') included.
-    for (const stack of app.node.findAll().filter((construct) => Stack.isStack(construct))) {
+    // A nested stack's annotations are recorded in its parent's artifact, so these two cover every stack.
+    for (const stack of [stateful, stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     }
