@@ -1,6 +1,7 @@
 /**
- * The code and what runs it: the user pool and HTTP API with one function per route, the three
- * event functions, and the worker's Batch resources with the network they run in. Everything here
+ * The code and what runs it: the user pool and HTTP API with one function per route (in one nested
+ * stack per resource of the API, lib/constructs/http-api.ts), the event functions, and the worker's
+ * Batch resources with the network they run in. Everything here
  * can be replaced without losing data (the user pool is retained like the data, see config).
  */
 import { AspectPriority, Aspects, CfnOutput, Duration, type IAspect, Stack, type StackProps } from 'aws-cdk-lib';
@@ -14,9 +15,8 @@ import type { Construct, IConstruct } from 'constructs';
 import * as path from 'node:path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { adminRoutes } from '../core/api/admin';
-import { routes } from '../core/routes';
+import { routeSources, routes } from '../core/routes';
 import { routeKey } from '../core/route';
-import { capacityEnvNames } from '../core/scheduling/capacity';
 import {
   batchStateChangePattern,
   datafileObjectName,
@@ -70,7 +70,7 @@ export class StatelessStack extends Stack {
         ? new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' })
         : undefined;
     this.api = new ServiceApi(this, 'Http', {
-      routes,
+      routeGroups: routeSources,
       auth: this.auth,
       adminPrincipalArns: config.adminPrincipalArns,
       table,
@@ -253,7 +253,7 @@ export class StatelessStack extends Stack {
       reconciler,
       ...adminRoutes.map((route) => this.api.functions.get(routeKey(route))),
     ];
-    for (const fn of readers) fn?.addEnvironment(capacityEnvNames.maxWorkers, defaultMaxWorkers);
+    for (const fn of readers) fn?.addEnvironment(envNames.maxWorkers, defaultMaxWorkers);
     return reconciler;
   }
 

@@ -14,12 +14,6 @@ import { ddb } from '../aws/clients';
 import { tenantIdSchema } from '../ids';
 import { tableKeys } from '../topology';
 
-/**
- * The defaults' variable names (core/config.ts holds them with every other variable), under the
- * name lib/stateless-stack.ts imports them by.
- */
-export const capacityEnvNames = { maxWorkers: envNames.maxWorkers, maxConcurrentJobs: envNames.maxConcurrentJobs };
-
 /** The partition of the capacity settings and the slots. */
 export const capacityPartition = 'CAPACITY';
 const settingsSortKey = 'settings';

@@ -3,8 +3,13 @@
  * throttling and JSON access logs on the stage. Routes with `auth: 'jwt'` (every route that acts
  * for a tenant) get the Cognito JWT authorizer, or — without a user pool (authMode `iam`) — the
  * IAM authorizer: callers sign with SigV4 and the tenant is their IAM identity (lambdas/shared/http.ts).
+ *
+ * A route brings several resources of its own (function, role, policy, log group, permission, integration,
+ * route), so each resource file of core/api/ gets a nested stack of its own for its routes; the API,
+ * its stage and authorizer stay in the parent. Every template stays within the resource budget
+ * (test/infra/resource-budget.test.ts).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -15,6 +20,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Route, routeFunctionName, routeKey } from '../../core/route';
+import type { RouteSource } from '../../core/routes';
 import { apiCors, envNames } from '../../core/topology';
 import type { Auth } from './auth';
 import { classifyImageCode } from './classify-image';
@@ -24,9 +30,13 @@ import { ServiceImageFunction } from './service-image-function';
 import type { FunctionEntry } from '../../packaging/bundle';
 import { routeEntry } from '../../packaging/route-entry';
 
+/** Routes deployed together, in one nested stack: those of one resource file of core/api/ (core/routes.ts). */
+export type RouteGroup = Pick<RouteSource, 'file' | 'routes'>;
+
 /** Props of the HTTP API. */
 export interface ServiceApiProps {
-  readonly routes: readonly Route[];
+  /** Every route, by the nested stack that holds its function (one per group). */
+  readonly routeGroups: readonly RouteGroup[];
   /**
    * What a route's function bundles.
    * @default its entry module (packaging/route-entry.ts), for a route of core/routes.ts
@@ -68,6 +78,8 @@ export class ServiceApi extends Construct {
   readonly functions = new Map<string, ServiceFunction | ServiceImageFunction>();
   /** Route key → its API Gateway route (with its integration). */
   readonly apiRoutes = new Map<string, apigw.HttpRoute>();
+  /** Group's file (`training-jobs`) → the nested stack of its routes. */
+  readonly routeStacks = new Map<string, NestedStack>();
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -106,39 +118,60 @@ export class ServiceApi extends Construct {
       ? new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, { jwtAudience: [props.auth.client.userPoolClientId] })
       : new HttpIamAuthorizer();
     const adminPrincipals = props.adminPrincipalArns ?? [];
-
-    for (const route of props.routes) {
-      const name = routeFunctionName(route);
-      const description = `${routeKey(route)}: ${route.summary}`;
-      // Handlers that run Caffe need the Caffe image; the rest are bundled Node.js functions.
-      const fn =
-        route.runtime === 'container'
-          ? new ServiceImageFunction(this, name, { code: classifyImageCode(this, `${name}Image`, route), description })
-          : new ServiceFunction(this, name, { entry: (props.entryOf ?? routeEntry)(route), description });
-      fn.bindTable(props.table, route.access.table);
-      if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
-      if (route.access.queue) fn.bindQueue(props.jobsQueue);
-      if (route.access.deleteObjects) fn.bindObjectDeletion(props.bucket);
-      if (route.access.batch === 'terminate') fn.bindBatchTerminate();
-      if (route.access.tenantDeletion) fn.bindTenantDeletion(props.bucket);
-      if (adminPrincipals.length > 0) fn.addEnvironment(envNames.adminPrincipalArns, adminPrincipals.join(','));
-
-      const [apiRoute] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigw.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
-        authorizer: route.auth === 'jwt' ? authorizer : new apigw.HttpNoneAuthorizer(),
+    for (const group of props.routeGroups) {
+      const stack = new NestedStack(this, `${pascalCase(group.file)}Routes`, {
+        description: `Routes of core/api/${group.file}.ts: their functions, roles, log groups and API routes`,
       });
-      if (route.auth === 'none' && apiRoute) {
-        acknowledge(apiRoute, 'APIG4', `${routeKey(route)} is public by design (auth: 'none' in core/routes.ts).`);
-      }
-      this.functions.set(routeKey(route), fn);
-      if (apiRoute) this.apiRoutes.set(routeKey(route), apiRoute);
+      this.routeStacks.set(group.file, stack);
+      for (const route of group.routes) this.addRoute(stack, route, props, authorizer, adminPrincipals);
     }
+  }
+
+  /** The route's function (bound to what it may access) and its API route with the integration, in `scope`. */
+  private addRoute(
+    scope: Construct,
+    route: Route,
+    props: ServiceApiProps,
+    authorizer: apigw.IHttpRouteAuthorizer,
+    adminPrincipals: readonly string[],
+  ): void {
+    const name = routeFunctionName(route);
+    const description = `${routeKey(route)}: ${route.summary}`;
+    // Handlers that run Caffe need the Caffe image; the rest are bundled Node.js functions.
+    const fn =
+      route.runtime === 'container'
+        ? new ServiceImageFunction(scope, name, { code: classifyImageCode(scope, `${name}Image`, route), description })
+        : new ServiceFunction(scope, name, { entry: (props.entryOf ?? routeEntry)(route), description });
+    fn.bindTable(props.table, route.access.table);
+    if (route.access.bucket) fn.bindBucket(props.bucket, route.access.bucket);
+    if (route.access.queue) fn.bindQueue(props.jobsQueue);
+    if (route.access.deleteObjects) fn.bindObjectDeletion(props.bucket);
+    if (route.access.batch === 'terminate') fn.bindBatchTerminate();
+    if (route.access.tenantDeletion) fn.bindTenantDeletion(props.bucket);
+    if (adminPrincipals.length > 0) fn.addEnvironment(envNames.adminPrincipalArns, adminPrincipals.join(','));
+
+    // Not api.addRoutes, which would put the route in the API's stack; the authorizer stays there (bound to the API).
+    const method = apigw.HttpMethod[route.method];
+    const apiRoute = new apigw.HttpRoute(scope, `${method}${route.path}`, {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.with(route.path, method),
+      integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+      authorizer: route.auth === 'jwt' ? authorizer : new apigw.HttpNoneAuthorizer(),
+    });
+    if (route.auth === 'none') {
+      acknowledge(apiRoute, 'APIG4', `${routeKey(route)} is public by design (auth: 'none' in core/routes.ts).`);
+    }
+    this.functions.set(routeKey(route), fn);
+    this.apiRoutes.set(routeKey(route), apiRoute);
   }
 
   /** The API's base URL. */
   get url(): string {
     return this.api.apiEndpoint;
   }
+}
+
+/** `training-jobs` → `TrainingJobs`. */
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
 }

@@ -3,8 +3,9 @@
  * every `*.template.json` in it, nested stacks included, found generically: AWS::Lambda::Function
  * → its Role → the AWS::IAM::Policy / ManagedPolicy resources attached and the role's inline
  * policies; AWS::Batch::JobDefinition → its JobRoleArn, plus every role that role may assume.
- * CloudFormation tokens become pattern fragments: a resource's ARN by its type, pseudo parameters
- * and anything unknown as "any name" (no `/`), so a table's ARN never matches its indexes.
+ * CloudFormation tokens become pattern fragments: a resource's ARN by its type, a nested stack's
+ * parameter by the value its parent passes, pseudo parameters and anything unknown as "any name"
+ * (no `/`), so a table's ARN never matches its indexes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ interface Resource {
   Metadata?: Record<string, Json>;
 }
 interface Template {
+  Parameters?: Record<string, Json>;
   Resources?: Record<string, Resource>;
   Outputs?: Record<string, { Value: Json; Export?: { Name: Json } }>;
 }
@@ -43,18 +45,39 @@ export class Assembly {
   private readonly exports = new Map<string, { value: Json; template: Template }>();
   /** Outputs by output name (`Fn::GetStackOutput`, CDK's cross-stack references). */
   private readonly outputs = new Map<string, { value: Json; template: Template }>();
+  /** A nested template → its parent and the parameter values the parent's AWS::CloudFormation::Stack passes. */
+  private readonly nestedIn = new Map<Template, { parent: Template; parameters: Record<string, Json> }>();
 
   constructor(dir: string) {
-    this.templates = fs
-      .readdirSync(dir)
-      .filter((file) => file.endsWith('.template.json'))
-      .map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Template);
-    for (const template of this.templates)
+    const files = fs.readdirSync(dir).filter((file) => file.endsWith('.template.json'));
+    const byFile = new Map(
+      files.map((file) => [file, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Template]),
+    );
+    this.templates = [...byFile.values()];
+    const assetFiles = new Map<string, string>();
+    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.assets.json'))) {
+      type Manifest = { files?: Record<string, { source: { path?: string } }> };
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Manifest;
+      for (const [hash, asset] of Object.entries(manifest.files ?? {}))
+        if (asset.source.path) assetFiles.set(hash, asset.source.path);
+    }
+    for (const template of this.templates) {
       for (const [name, output] of Object.entries(template.Outputs ?? {})) {
         this.outputs.set(name, { value: output.Value, template });
         if (typeof output.Export?.Name === 'string')
           this.exports.set(output.Export.Name, { value: output.Value, template });
       }
+      for (const resource of Object.values(template.Resources ?? {})) {
+        if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+        // The template URL ends in the asset's hash, which the assets manifest maps to the template's file.
+        const hash = /\/([0-9a-f]{64})\.json/.exec(JSON.stringify(resource.Properties?.TemplateURL))?.[1];
+        const nested = hash ? byFile.get(assetFiles.get(hash) ?? '') : undefined;
+        if (nested) {
+          const parameters = (resource.Properties?.Parameters ?? {}) as Record<string, Json>;
+          this.nestedIn.set(nested, { parent: template, parameters });
+        }
+      }
+    }
   }
 
   /** Function name (the construct id before `/Resource` in its CDK path) → its statements; `Worker` included. */
@@ -81,10 +104,13 @@ export class Assembly {
     return result;
   }
 
-  /** The role a `Role`/`JobRoleArn` property names: `Fn::GetAtt [Role, Arn]`, possibly through an export. */
+  /** The role a `Role`/`JobRoleArn` names: `Fn::GetAtt [Role, Arn]`, possibly through an export or a parameter. */
   private roleIdOf(template: Template, value: Json): { template: Template; id: string } | undefined {
     const getAtt = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
     if (getAtt) return { template, id: getAtt[0] };
+    const ref = (value as { Ref?: string } | undefined)?.Ref;
+    const passed = ref ? this.parameter(template, ref) : undefined;
+    if (passed) return this.roleIdOf(passed.template, passed.value);
     const exported = value && typeof value === 'object' ? this.referenced(value as Record<string, Json>) : undefined;
     return exported ? this.roleIdOf(exported.template, exported.value) : undefined;
   }
@@ -94,6 +120,13 @@ export class Assembly {
     if ('Fn::ImportValue' in expression) return this.exports.get(String(expression['Fn::ImportValue']));
     const output = expression['Fn::GetStackOutput'] as { OutputName?: string } | undefined;
     return output?.OutputName ? this.outputs.get(output.OutputName) : undefined;
+  }
+
+  /** The value a nested stack's parent passes for one of its parameters, in the parent's template. */
+  private parameter(template: Template, name: string): { value: Json; template: Template } | undefined {
+    const nesting = this.nestedIn.get(template);
+    if (!template.Parameters?.[name] || !nesting || !(name in nesting.parameters)) return undefined;
+    return { value: nesting.parameters[name], template: nesting.parent };
   }
 
   /** Roles whose trust policy names this role as principal (the worker's tenant role). */
@@ -160,7 +193,10 @@ export class Assembly {
       const [separator, parts] = expression['Fn::Join'] as [string, Json[]];
       return parts.map((part) => this.pattern(template, part)).join(wildcardSource(separator));
     }
-    if ('Ref' in expression) return this.arnOf(template, String(expression.Ref), 'Ref');
+    if ('Ref' in expression) {
+      const passed = this.parameter(template, String(expression.Ref));
+      return passed ? this.pattern(passed.template, passed.value) : this.arnOf(template, String(expression.Ref), 'Ref');
+    }
     if ('Fn::GetAtt' in expression) {
       const [id, attribute] = expression['Fn::GetAtt'] as [string, string];
       return this.arnOf(template, id, attribute);

@@ -41,8 +41,9 @@ interface Resource {
 
 describe('function environments', () => {
   const synthesized = synth();
-  const resources = synthesized.assembly.stacks.flatMap((stack) =>
-    Object.entries((stack.template as { Resources: Record<string, Resource> }).Resources),
+  // Every template of the app, nested stacks included.
+  const resources = synthesized.templates.flatMap((template) =>
+    Object.entries((template.toJSON() as { Resources: Record<string, Resource> }).Resources),
   );
   // Every stack of the app, nested stacks included; the service's functions carry POWERTOOLS_SERVICE_NAME.
   const functions = resources
@@ -53,7 +54,7 @@ describe('function environments', () => {
     names.filter((name) => !readersOf.get(name)?.includes(reader)).map((name) => `${id}: ${name}`);
 
   it('finds the service functions', () => {
-    expect(functions.length).toBeGreaterThan(10);
+    expect(functions.length).toBeGreaterThan(routes.length);
   });
 
   it('gives every function only variables a function reads', () => {

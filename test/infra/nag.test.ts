@@ -13,9 +13,11 @@ describe('cdk-nag AwsSolutions checks', () => {
     // The synth itself fails on a nag error (the pack is registered on the app); this also catches warnings.
     const { app, stateful, stateless } = synth();
 
+    // The whole construct tree: the route functions' nested stacks included.
     const report = new AwsSolutionsChecks().validateScope(app);
 
     expect(report.violations.map(describeViolation)).toEqual([]);
+    // A nested stack's annotations are recorded in its parent's artifact, so these two cover every stack.
     for (const stack of [stateful, stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);

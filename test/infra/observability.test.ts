@@ -7,7 +7,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { routes } from '../../core/routes';
 import { routeKey } from '../../core/route';
 import { envNames, serviceMetrics } from '../../core/topology';
-import { logicalId, type Synthesized, synth } from './synth';
+import type { IConstruct } from 'constructs';
+import { logicalId, passedValue, type Synthesized, synth, templateOf } from './synth';
 
 let synthesized: Synthesized;
 let stateless: Template;
@@ -23,25 +24,23 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown 
 const resources = (template: Template, type: string) => template.findResources(type) as Record<string, Resource>;
 const busId = () => logicalId(synthesized.stateless.observability.bus);
 
-/** The function's environment variables. */
-function environmentOf(fn: {
-  node: { defaultChild?: unknown };
-  stack: { resolve(x: unknown): unknown };
-}): Record<string, unknown> {
-  const found = resources(stateless, 'AWS::Lambda::Function')[logicalId(fn)];
-  return ((found?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
-    {}) as Record<string, unknown>;
+/** The function's environment variables, as the stateless stack passes them (a route function is in a nested stack). */
+function environmentOf(fn: IConstruct): Record<string, unknown> {
+  const found = resources(templateOf(fn), 'AWS::Lambda::Function')[logicalId(fn)];
+  const variables = (found?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+  return Object.fromEntries(Object.entries(variables ?? {}).map(([name, value]) => [name, passedValue(fn, value)]));
 }
 
-/** Statements of the policies attached to a role (by logical id). */
-function statementsOf(roleId: string): Statement[] {
-  return Object.values(resources(stateless, 'AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+/** Statements of the policies attached to a role, their resources as the stateless stack passes them. */
+function statementsOf(role: IConstruct): Statement[] {
+  return Object.values(resources(templateOf(role), 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${logicalId(role)}"`))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .map((statement) => ({ ...statement, Resource: passedValue(role, statement.Resource) }));
 }
 
-const putsEventsOnBus = (roleId: string) =>
-  statementsOf(roleId).some(
+const putsEventsOnBus = (role: IConstruct) =>
+  statementsOf(role).some(
     (statement) =>
       statement.Effect === 'Allow' &&
       [statement.Action].flat().includes('events:PutEvents') &&
@@ -65,7 +64,7 @@ describe('the event bus', () => {
       expect(writers.length).toBeGreaterThan(5);
       for (const fn of writers) {
         expect(environmentOf(fn)[envNames.eventBus]).toEqual({ Ref: busId() });
-        expect(putsEventsOnBus(logicalId(fn.executionRole))).toBe(true);
+        expect(putsEventsOnBus(fn.executionRole)).toBe(true);
       }
     },
   );
@@ -77,14 +76,14 @@ describe('the event bus', () => {
     expect(readers.length).toBeGreaterThan(0);
     for (const fn of readers) {
       expect(environmentOf(fn)).not.toHaveProperty(envNames.eventBus);
-      expect(putsEventsOnBus(logicalId(fn.executionRole))).toBe(false);
+      expect(putsEventsOnBus(fn.executionRole)).toBe(false);
     }
   });
 
   test("the worker's tenant role (its identity while it works) may publish, and its container knows the bus", () => {
-    expect(putsEventsOnBus(logicalId(synthesized.stateless.worker.tenantRole))).toBe(true);
+    expect(putsEventsOnBus(synthesized.stateless.worker.tenantRole)).toBe(true);
     // The job role only trades itself for the tenant role.
-    expect(putsEventsOnBus(logicalId(synthesized.stateless.worker.jobRole))).toBe(false);
+    expect(putsEventsOnBus(synthesized.stateless.worker.jobRole)).toBe(false);
     stateless.hasResourceProperties('AWS::Batch::JobDefinition', {
       ContainerProperties: { Environment: Match.arrayWith([{ Name: envNames.eventBus, Value: { Ref: busId() } }]) },
     });
@@ -99,7 +98,7 @@ describe('job metrics', () => {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } })],
     });
-    const actions = statementsOf(logicalId(fn.executionRole)).flatMap((statement) => [statement.Action].flat());
+    const actions = statementsOf(fn.executionRole).flatMap((statement) => [statement.Action].flat());
     expect(actions).toContain('dynamodb:Query');
     expect(actions).not.toContain('dynamodb:PutItem');
   });

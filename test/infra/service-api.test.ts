@@ -25,8 +25,8 @@ describe('a public route (auth: none)', () => {
     };
     app = new App();
     const stack = new Stack(app, 'Test');
-    new ServiceApi(stack, 'Api', {
-      routes: [publicRoute],
+    const api = new ServiceApi(stack, 'Api', {
+      routeGroups: [{ file: 'health', routes: [publicRoute] }],
       // Not in the route table, so no entry module serves it: the handler file alone is enough to synthesize.
       entryOf: (route) => ({ file: path.join(__dirname, '..', '..', 'lambdas', 'http', `${route.handler}.ts`) }),
       auth: new Auth(stack, 'Auth', { selfSignUp: false, retain: false }),
@@ -36,7 +36,8 @@ describe('a public route (auth: none)', () => {
       corsOrigins: ['*'],
       throttle: { rateLimit: 1, burstLimit: 1 },
     });
-    template = Template.fromStack(stack);
+    // The route lives in its group's nested stack.
+    template = Template.fromStack(api.routeStacks.get('health')!);
   });
 
   test('gets no authorizer', () => {

@@ -16,7 +16,7 @@ import type { ServiceImageFunction } from '../../lib/constructs/service-image-fu
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acceptedMonthlyCharges, idleCostFindings } from './idle-cost';
-import { logicalId, type Synthesized, synth } from './synth';
+import { logicalId, passedValue, type Synthesized, synth, templateOf } from './synth';
 
 let synthesized: Synthesized;
 let stateful: Template;
@@ -37,10 +37,10 @@ function resource(template: Template, id: string): Resource {
   return found;
 }
 
-/** Every action the role's policies allow. */
-function allowedActions(template: Template, role: iam.IRole): string[] {
+/** Every action the role's policies allow (its policies are in its own stack's template). */
+function allowedActions(role: iam.IRole): string[] {
   const roleId = logicalId(role as iam.Role);
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  const policies = Object.values(templateOf(role).findResources('AWS::IAM::Policy')) as Resource[];
   return policies
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((policy) => (policy.Properties.PolicyDocument as PolicyDocument).Statement)
@@ -51,8 +51,11 @@ function allowedActions(template: Template, role: iam.IRole): string[] {
 type RouteFunction = ServiceFunction | ServiceImageFunction;
 
 function functionProps(fn: RouteFunction): Record<string, unknown> {
-  return resource(stateless, logicalId(fn)).Properties;
+  return resource(templateOf(fn), logicalId(fn)).Properties;
 }
+
+/** The stateless stack's template and its nested stacks' (the route functions'). */
+const statelessTemplates = (): Template[] => [stateless, ...synthesized.routeTemplates];
 
 function routeFunctions(): Array<[(typeof routes)[number], RouteFunction]> {
   return routes.map((route) => {
@@ -92,11 +95,16 @@ describe('functions', () => {
           },
         });
       }
-      // Nothing else in the stack is a bundled Node.js function (only CDK's own custom resource handlers).
-      const bundled = stateless.findResources('AWS::Lambda::Function', {
-        Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' },
-      });
-      expect(Object.keys(bundled)).toHaveLength(ours.length);
+      // Nothing else in the stack or its nested stacks is a bundled Node.js function (only CDK's own custom resource
+      // handlers).
+      const bundled = statelessTemplates().flatMap((template) =>
+        Object.keys(
+          template.findResources('AWS::Lambda::Function', {
+            Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' },
+          }),
+        ),
+      );
+      expect(bundled).toHaveLength(ours.length);
     },
   );
 
@@ -132,7 +140,7 @@ describe('functions', () => {
 
   test("each route's role may write only what its access declares", () => {
     for (const [route, fn] of routeFunctions()) {
-      const actions = allowedActions(stateless, fn.role!);
+      const actions = allowedActions(fn.role!);
 
       expect(actions).toContain('dynamodb:Query');
       expect(actions.includes('dynamodb:PutItem')).toBe(route.access.table === 'readWrite');
@@ -158,9 +166,9 @@ describe('functions', () => {
     () => {
       const cancel = synthesized.stateless.api.functions.get('POST /v1/training-jobs/{id}/cancel')!;
       const remove = synthesized.stateless.api.functions.get('DELETE /v1/training-jobs/{id}')!;
-      expect(allowedActions(stateless, cancel.role!)).toContain('batch:TerminateJob');
+      expect(allowedActions(cancel.role!)).toContain('batch:TerminateJob');
       const roleId = logicalId(remove.role as iam.Role);
-      const deletes = (Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[])
+      const deletes = (Object.values(templateOf(remove.role!).findResources('AWS::IAM::Policy')) as Resource[])
         .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
         .flatMap(
           (policy) =>
@@ -175,7 +183,8 @@ describe('functions', () => {
 
   test('no function role carries an AWS managed policy', () => {
     for (const [, fn] of routeFunctions()) {
-      expect(resource(stateless, logicalId(fn.role as iam.Role)).Properties.ManagedPolicyArns).toBeUndefined();
+      const role = fn.role as iam.Role;
+      expect(resource(templateOf(role), logicalId(role)).Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 });
@@ -187,14 +196,24 @@ describe('HTTP API', () => {
     );
     expect(authorizers).toHaveLength(1);
 
+    const { api } = synthesized.stateless;
     for (const route of routes) {
-      const expected =
-        route.auth === 'jwt'
-          ? { RouteKey: routeKey(route), AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizers[0] } }
-          : { RouteKey: routeKey(route), AuthorizationType: 'NONE' };
-      stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', expected);
+      // The route is in its resource's nested stack, which gets the API and the authorizer as parameters.
+      const apiRoute = api.apiRoutes.get(routeKey(route))!;
+      const props = resource(templateOf(apiRoute), logicalId(apiRoute)).Properties;
+      expect(props).toMatchObject({
+        RouteKey: routeKey(route),
+        AuthorizationType: route.auth === 'jwt' ? 'JWT' : 'NONE',
+      });
+      expect(passedValue(apiRoute, props.ApiId)).toEqual({ Ref: logicalId(api.api) });
+      expect(passedValue(apiRoute, props.AuthorizerId)).toEqual(
+        route.auth === 'jwt' ? { Ref: authorizers[0] } : undefined,
+      );
     }
-    stateless.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    const routeCount = statelessTemplates().map(
+      (template) => Object.keys(template.findResources('AWS::ApiGatewayV2::Route')).length,
+    );
+    expect(routeCount.reduce((sum, count) => sum + count)).toBe(routes.length);
   });
 
   test('the JWT authorizer trusts the user pool as issuer and the app client as audience', () => {
@@ -564,7 +583,7 @@ describe('the classify function (a container image with Caffe)', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: {
           LogFormat: 'JSON',
-          LogGroup: { Ref: expect.stringMatching(/^HttpPostClassifiersIdClassifyLogs/) },
+          LogGroup: { Ref: expect.stringMatching(/^PostClassifiersIdClassifyLogs/) },
         },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'elastic-caffe' } },
       });
@@ -574,7 +593,7 @@ describe('the classify function (a container image with Caffe)', () => {
   );
 
   test('may read the table and the objects under tenants/, and write neither', () => {
-    const actions = allowedActions(stateless, classify().role!);
+    const actions = allowedActions(classify().role!);
     const variables = (functionProps(classify()).Environment as { Variables: Record<string, unknown> }).Variables;
 
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject']));
@@ -710,7 +729,7 @@ describe('Batch workers', () => {
 describe('the worker identity', () => {
   test('the job role may do nothing but assume the tenant role', () => {
     const { jobRole, tenantRole } = synthesized.stateless.worker;
-    expect(allowedActions(stateless, jobRole)).toEqual(['sts:AssumeRole']);
+    expect(allowedActions(jobRole)).toEqual(['sts:AssumeRole']);
     stateless.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalId(jobRole) }],
       PolicyDocument: {
@@ -743,7 +762,7 @@ describe('the worker identity', () => {
       'under tenants/ (the session policy narrows it to one tenant)',
     () => {
       const { tenantRole } = synthesized.stateless.worker;
-      const actions = allowedActions(stateless, tenantRole);
+      const actions = allowedActions(tenantRole);
       expect(actions).toEqual(
         expect.arrayContaining([
           'dynamodb:GetItem',
@@ -799,8 +818,10 @@ describe('storage hygiene and logs', () => {
     },
   );
 
-  test('every log group of the stateless stack keeps its logs for the configured 30 days', () => {
-    const groups = Object.values(stateless.findResources('AWS::Logs::LogGroup')) as Resource[];
+  test('every log group of the stateless stack and its nested stacks keeps its logs for the configured 30 days', () => {
+    const groups = statelessTemplates().flatMap(
+      (template) => Object.values(template.findResources('AWS::Logs::LogGroup')) as Resource[],
+    );
     expect(groups.length).toBeGreaterThan(routes.length);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
@@ -843,9 +864,9 @@ describe('outputs', () => {
 
 describe('idle cost', () => {
   test(
-    'nothing in either template bills by the hour while ' + 'idle; the only fixed monthly fees are the accepted ones',
+    'nothing in any template bills by the hour while ' + 'idle; the only fixed monthly fees are the accepted ones',
     () => {
-      for (const template of [stateful, stateless]) {
+      for (const template of [stateful, ...statelessTemplates()]) {
         const findings = idleCostFindings(template.toJSON());
         expect(findings.filter((finding) => finding.kind === 'hourly')).toEqual([]);
         expect(findings.filter((finding) => !(finding.type in acceptedMonthlyCharges))).toEqual([]);

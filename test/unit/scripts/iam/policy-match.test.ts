@@ -1,8 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { AwsCall } from '../../../../core/aws/call-log';
 import { resourceOf } from '../../../../core/aws/call-log';
 import { check } from '../../../../scripts/check-iam';
 import { allows, type Statement, wildcardSource } from '../../../../scripts/iam/policy-match';
 import { requestsOf } from '../../../../scripts/iam/requests';
+import { Assembly } from '../../../../scripts/iam/template';
 
 const anyName = '[^/]*';
 const table = `arn:aws:dynamodb:${anyName}:${anyName}:table/${anyName}`;
@@ -104,5 +108,53 @@ describe('IAM requests of recorded calls', () => {
     const result = check(calls, principals);
     expect([...result.denied.keys()]).toEqual([`Reader: dynamodb:PutItem on ${tableArn}`]);
     expect(result.unused).toEqual([{ name: 'Reader', action: 'dynamodb:Scan' }]);
+  });
+});
+
+describe('IAM policies of a synthesized assembly', () => {
+  it("resolves a nested stack's parameter to the value its parent passes (a table's ARN)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-assembly-'));
+    const templateHash = 'a'.repeat(64);
+    const write = (file: string, template: object) => fs.writeFileSync(path.join(dir, file), JSON.stringify(template));
+    write('Parent.template.json', {
+      Resources: {
+        Records: { Type: 'AWS::DynamoDB::Table' },
+        Routes: {
+          Type: 'AWS::CloudFormation::Stack',
+          Properties: {
+            Parameters: { RecordsArn: { 'Fn::GetAtt': ['Records', 'Arn'] } },
+            TemplateURL: { 'Fn::Join': ['', ['https://s3.', { Ref: 'AWS::Region' }, `/assets/${templateHash}.json`]] },
+          },
+        },
+      },
+    });
+    write('Parent.assets.json', { files: { [templateHash]: { source: { path: 'Routes.nested.template.json' } } } });
+    write('Routes.nested.template.json', {
+      Parameters: { RecordsArn: { Type: 'String' } },
+      Resources: {
+        Reader: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Role: { 'Fn::GetAtt': ['ReaderRole', 'Arn'] } },
+          Metadata: { 'aws:cdk:path': 'Parent/Routes/Reader/Resource' },
+        },
+        ReaderRole: { Type: 'AWS::IAM::Role' },
+        ReaderPolicy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            Roles: [{ Ref: 'ReaderRole' }],
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { Ref: 'RecordsArn' } }],
+            },
+          },
+        },
+      },
+    });
+    try {
+      const statements = new Assembly(dir).principals().get('Reader') ?? [];
+      expect(allows(statements, { action: 'dynamodb:GetItem', resource: tableArn })).toBe(true);
+      expect(allows(statements, { action: 'dynamodb:GetItem', resource: `${tableArn}/index/byStatus` })).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
