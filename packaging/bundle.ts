@@ -90,6 +90,25 @@ export function bundleFunction(entry: FunctionEntry, directory: string): string 
   return directory;
 }
 
+/** A chunk imported statically by a bundle file: `import"./chunk-X.mjs"` or `import{a}from"./chunk-X.mjs"`. */
+const staticImport = /(?:^|[;}\n])\s*import\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g;
+
+/**
+ * The files of a function's bundle that its cold start loads: the entry and every chunk it imports
+ * statically, not those imported on demand (`import()`).
+ */
+export function filesLoadedAtInit(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, chunk] of fs.readFileSync(file, 'utf8').matchAll(staticImport))
+      visit(path.join(path.dirname(file), chunk!));
+  };
+  visit(entry);
+  return [...seen];
+}
+
 /**
  * Runs `fn` holding a directory lock: parallel builds (jest workers synthesizing, a local image
  * build) would otherwise hash or copy files another process is rewriting. Synchronous, as CDK
