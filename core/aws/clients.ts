@@ -3,11 +3,11 @@
  * `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to AWS or to the local cloud.
  *
  * Code on a request path reaches S3, SQS and EventBridge through `s3Sdk()`, `sqsSdk()` and
- * `eventBridgeSdk()`, which load the service's SDK module at the first call and hand it over with the
- * client, and imports nothing else of those modules: a function's bundle then keeps each in a file of
- * its own (packaging/bundle.ts), loaded by the first request that calls the service, not at every cold
- * start. Code off the request path (the worker, the local cloud, tests) may take the S3 and SQS clients
- * synchronously from eager-clients.ts, which imports their SDK modules up front.
+ * `eventBridgeSdk()`, which load the client and the commands request paths use (s3-sdk.ts, sqs-sdk.ts,
+ * eventbridge-sdk.ts) at the first call, and import nothing else of those SDKs: a function's bundle
+ * keeps each in a file of its own (packaging/bundle.ts), loaded by the first request that calls the
+ * service, not at every cold start. Code off the request path (the worker, the local cloud, tests) may
+ * take the S3 and SQS clients synchronously from eager-clients.ts, which imports their SDKs up front.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -71,9 +71,9 @@ export function ddb(): DynamoDBDocumentClient {
   return cache.ddb;
 }
 
-type S3Sdk = typeof import('@aws-sdk/client-s3');
-type SqsSdk = typeof import('@aws-sdk/client-sqs');
-type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
+type S3Sdk = typeof import('./s3-sdk');
+type SqsSdk = typeof import('./sqs-sdk');
+type EventBridgeSdk = typeof import('./eventbridge-sdk');
 
 /**
  * The S3 client, made once from the SDK's class however the caller imported it; path-style when an
@@ -94,7 +94,7 @@ export function s3From(Client: S3Sdk['S3Client']): S3Client {
 
 /** S3's SDK module, loaded at the first call, and the client (see the top of this file). */
 export async function s3Sdk(): Promise<{ client: S3Client; sdk: S3Sdk }> {
-  const sdk = await import('@aws-sdk/client-s3');
+  const sdk = await import('./s3-sdk');
   return { client: s3From(sdk.S3Client), sdk };
 }
 
@@ -109,7 +109,7 @@ export function sqsFrom(Client: SqsSdk['SQSClient']): SQSClient {
 
 /** SQS's SDK module, loaded at the first call, and the client (see the top of this file). */
 export async function sqsSdk(): Promise<{ client: SQSClient; sdk: SqsSdk }> {
-  const sdk = await import('@aws-sdk/client-sqs');
+  const sdk = await import('./sqs-sdk');
   return { client: sqsFrom(sdk.SQSClient), sdk };
 }
 
@@ -124,7 +124,7 @@ export function batch(): BatchClient {
  * slow or unreachable EventBridge costs seconds, not the request.
  */
 export async function eventBridgeSdk(): Promise<{ client: EventBridgeClient; sdk: EventBridgeSdk }> {
-  const sdk = await import('@aws-sdk/client-eventbridge');
+  const sdk = await import('./eventbridge-sdk');
   cache.eventBridge ??= instrument(
     new sdk.EventBridgeClient({
       ...withCredentials(),
