@@ -198,7 +198,10 @@ const columns = ['loadMs', 'firstMs', 'secondMs'] as const;
 function gitCommit(): string | undefined {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: 'pipe' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8', stdio: 'pipe' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    }).trim();
     return dirty ? `${commit}+` : commit;
   } catch {
     return undefined;
