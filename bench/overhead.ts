@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { s3 } from '../core/aws/clients';
+import { s3 } from '../core/aws/eager-clients';
 import { rewriteForJob } from '../core/caffe/rewrite';
 import { caffeToolCommand } from '../core/caffe/tools';
 import { bucket } from '../core/objects';

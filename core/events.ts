@@ -11,8 +11,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { eventBridge } from './aws/clients';
+import { eventBridgeSdk } from './aws/clients';
 import { config } from './config';
 import { jobEvents, serviceMetrics, serviceName, workerActionCollections, type WorkCollection } from './topology';
 
@@ -116,8 +115,9 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
   const bus = config.eventBus();
   if (!bus) return;
   try {
-    const { FailedEntryCount, Entries } = await eventBridge().send(
-      new PutEventsCommand({
+    const { client, sdk } = await eventBridgeSdk();
+    const { FailedEntryCount, Entries } = await client.send(
+      new sdk.PutEventsCommand({
         Entries: [
           {
             EventBusName: bus,

@@ -3,18 +3,9 @@
  * ever minted from these builders, so a tenant can never be handed a URL outside its own prefix.
  */
 import { config } from './config';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NotFound,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { s3 } from './aws/clients';
+import { s3Sdk } from './aws/clients';
 import type { Collection } from './collections';
 import { datafileObjectName, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
@@ -69,7 +60,9 @@ export async function presignUpload(
   key: string,
 ): Promise<{ url: string; method: 'PUT'; headers: Record<string, string> }> {
   assertTenantKey(tenantId, key);
-  const url = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key }), {
+  const { client, sdk } = await s3Sdk();
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  const url = await getSignedUrl(client, new sdk.PutObjectCommand({ Bucket: bucket(), Key: key }), {
     expiresIn: presignedUrlSeconds,
   });
   return { url, method: 'PUT', headers: {} };
@@ -79,22 +72,23 @@ export async function presignUpload(
 export async function presignDownload(tenantId: string, key: string, fileName?: string): Promise<string> {
   assertTenantKey(tenantId, key);
   const disposition = fileName ? `attachment; filename="${fileName}"` : undefined;
+  const { client, sdk } = await s3Sdk();
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
   return getSignedUrl(
-    s3(),
-    new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }),
-    {
-      expiresIn: presignedUrlSeconds,
-    },
+    client,
+    new sdk.GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }),
+    { expiresIn: presignedUrlSeconds },
   );
 }
 
 /** The object's size, or undefined if it does not exist. */
 export async function objectSize(key: string): Promise<number | undefined> {
+  const { client, sdk } = await s3Sdk();
   try {
-    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket(), Key: key }));
     return head.ContentLength ?? 0;
   } catch (error) {
-    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+    if (error instanceof sdk.NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
     throw error;
   }
 }
@@ -130,12 +124,13 @@ const readAttempts = 4;
 async function* objectChunks(key: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
   let offset = range?.start ?? 0;
   let etag: string | undefined;
+  const { client, sdk } = await s3Sdk();
   for (let attempt = 1; ; attempt++) {
     const resuming = offset !== (range?.start ?? 0);
     let body: Readable;
     try {
-      const object = await s3().send(
-        new GetObjectCommand({
+      const object = await client.send(
+        new sdk.GetObjectCommand({
           Bucket: bucket(),
           Key: key,
           ...(range || resuming ? { Range: `bytes=${offset}-${range?.end ?? ''}` } : {}),
@@ -166,9 +161,10 @@ async function* objectChunks(key: string, range?: { start: number; end: number }
 export async function listObjects(prefix: string): Promise<Array<{ key: string; bytes: number }>> {
   const objects: Array<{ key: string; bytes: number }> = [];
   let token: string | undefined;
+  const { client, sdk } = await s3Sdk();
   do {
-    const page = await s3().send(
-      new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }),
+    const page = await client.send(
+      new sdk.ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }),
     );
     for (const item of page.Contents ?? []) if (item.Key) objects.push({ key: item.Key, bytes: item.Size ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -189,7 +185,8 @@ export async function readRange(key: string, start: number, end: number): Promis
 export async function deleteRecordObjects(tenantId: string, collection: Collection, id: string): Promise<number> {
   const prefix = recordPrefix(tenantId, collection, id);
   const objects = await listObjects(prefix);
-  for (const object of objects) await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: object.key }));
+  const { client, sdk } = await s3Sdk();
+  for (const object of objects) await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket(), Key: object.key }));
   return objects.length;
 }
 

@@ -1,8 +1,7 @@
 /** Messages on the jobs queue: every unit of background work goes through it to the dispatcher. */
 import { config } from './config';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { sqs } from './aws/clients';
+import { sqsSdk } from './aws/clients';
 import { workerActions } from './topology';
 
 export const workMessageSchema = z.object({
@@ -35,8 +34,9 @@ export async function requestDispatchPass(reason: string): Promise<void> {
 }
 
 async function send(message: QueueMessage, delaySeconds?: number): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({
+  const { client, sdk } = await sqsSdk();
+  await client.send(
+    new sdk.SendMessageCommand({
       QueueUrl: config.jobsQueueUrl(),
       MessageBody: JSON.stringify(message),
       ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),

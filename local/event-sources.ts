@@ -4,7 +4,7 @@
  * queue, and the schedules (job metrics, reconciler).
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../core/aws/clients';
+import { sqs } from '../core/aws/eager-clients';
 import { batchStateChangePattern, datafileObjectName, eventFunctionName } from '../core/topology';
 import type { BatchStateChangeEvent } from './batch';
 import type { Emulators } from './emulators';

@@ -21,7 +21,8 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { batch, ddb, s3, sqs } from '../core/aws/clients';
+import { batch, ddb } from '../core/aws/clients';
+import { s3, sqs } from '../core/aws/eager-clients';
 import { jobsQueue, tableKeys, workerImageName, workerJobDefinition, workerRetryRules } from '../core/topology';
 
 export const localNames = {

@@ -6,7 +6,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { invokedAs } from '../core/aws/call-log';
-import { sqs } from '../core/aws/clients';
+import { sqs } from '../core/aws/eager-clients';
 import { jobsQueue } from '../core/topology';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
 

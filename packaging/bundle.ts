@@ -47,13 +47,23 @@ export type FunctionEntry = { readonly file: string } | { readonly source: strin
  * esbuild settings of the Lambda functions' bundles (lib/constructs/service-function.ts), which the
  * cold-start benchmark loads as they are (bench/coldstart.ts). `mainFields` prefers a package's ES
  * module build, which esbuild can tree-shake (the AWS SDK's CommonJS builds keep every export);
- * minified, with a source map beside the bundle (the functions run with --enable-source-maps).
+ * minified, with a source map beside each file (the functions run with --enable-source-maps).
+ *
+ * ES module output with code splitting: a module the code loads with `import()` (the S3, SQS and
+ * EventBridge SDKs, core/aws/clients.ts; the credential providers the SDK itself loads that way) becomes
+ * a file of its own, which Node neither parses nor runs until a request asks for it. CommonJS output
+ * would keep it in the one file, parsed at every cold start. The CommonJS packages inside still call
+ * `require` for Node's built-in modules, which an ES module lacks: the banner makes one.
  */
 export const functionBuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node22',
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
+  entryNames: 'index',
+  outExtension: { '.js': '.mjs' },
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   mainFields: ['module', 'main'],
   minify: true,
   treeShaking: true,
@@ -63,21 +73,40 @@ export const functionBuildOptions = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
-/** The file name of a function's bundle in its folder; the handler setting is `index.handler`. */
-export const functionBundleName = 'index.js';
+/** The file name of a function's entry in its folder, beside the chunks it imports; the handler is `index.handler`. */
+export const functionBundleName = 'index.mjs';
 
 /**
- * Bundles a function into `directory` (index.js and its source map, nothing else), built beside it and
- * swapped into place. Callers that hash the folder while another process may rebuild it hold the build
- * lock (withBuildLock) around both.
+ * Bundles a function into `directory` (index.mjs, the chunks it imports and their source maps, nothing
+ * else), built beside it and swapped into place. Callers that hash the folder while another process may
+ * rebuild it hold the build lock (withBuildLock) around both.
  */
 export function bundleFunction(entry: FunctionEntry, directory: string): string {
   const partial = `${directory}.${process.pid}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
-  buildSync({ ...functionBuildOptions, ...entryOptions(entry), outfile: path.join(partial, functionBundleName) });
+  buildSync({ ...functionBuildOptions, ...entryOptions(entry), outdir: partial });
   fs.rmSync(directory, { recursive: true, force: true });
   fs.renameSync(partial, directory);
   return directory;
+}
+
+/** A chunk imported statically by a bundle file: `import"./chunk-X.mjs"` or `import{a}from"./chunk-X.mjs"`. */
+const staticImport = /(?:^|[;}\n])\s*import\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g;
+
+/**
+ * The files of a function's bundle that its cold start loads: the entry and every chunk it imports
+ * statically, not those imported on demand (`import()`).
+ */
+export function filesLoadedAtInit(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, chunk] of fs.readFileSync(file, 'utf8').matchAll(staticImport))
+      visit(path.join(path.dirname(file), chunk!));
+  };
+  visit(entry);
+  return [...seen];
 }
 
 /**

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { s3 } from '../../core/aws/clients';
+import { s3 } from '../../core/aws/eager-clients';
 import { config } from '../../core/config';
 import { readBlobProto, type MeanImage } from '../../core/caffe/mean';
 import { bucket } from '../../core/objects';

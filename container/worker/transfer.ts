@@ -6,7 +6,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { s3 } from '../../core/aws/clients';
+import { s3 } from '../../core/aws/eager-clients';
 import { envNames, read } from '../../core/config';
 import { bucket } from '../../core/objects';
 

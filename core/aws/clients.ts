@@ -1,12 +1,19 @@
 /**
  * AWS SDK v3 clients, created once per process. Endpoints come from the standard
  * `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to AWS or to the local cloud.
+ *
+ * Code on a request path reaches S3, SQS and EventBridge through `s3Sdk()`, `sqsSdk()` and
+ * `eventBridgeSdk()`, which load the client and the commands request paths use (s3-sdk.ts, sqs-sdk.ts,
+ * eventbridge-sdk.ts) at the first call, and import nothing else of those SDKs: a function's bundle
+ * keeps each in a file of its own (packaging/bundle.ts), loaded by the first request that calls the
+ * service, not at every cold start. Code off the request path (the worker, the local cloud, tests) may
+ * take the S3 and SQS clients synchronously from eager-clients.ts, which imports their SDKs up front.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { config } from '../config';
@@ -65,10 +72,17 @@ export function ddb(): DynamoDBDocumentClient {
   return cache.ddb;
 }
 
-/** The S3 client; path-style when an emulator endpoint is configured (no DNS tricks locally). */
-export function s3(): S3Client {
+type S3Sdk = typeof import('./s3-sdk');
+type SqsSdk = typeof import('./sqs-sdk');
+type EventBridgeSdk = typeof import('./eventbridge-sdk');
+
+/**
+ * The S3 client, made once from the SDK's class however the caller imported it; path-style when an
+ * emulator endpoint is configured (no DNS tricks locally).
+ */
+export function s3From(Client: S3Sdk['S3Client']): S3Client {
   cache.s3 ??= instrument(
-    new S3Client({
+    new Client({
       ...withCredentials(),
       forcePathStyle: Boolean(config.s3Endpoint()),
       // Local S3 emulators don't speak the aws-chunked checksum encoding; AWS accepts either.
@@ -79,10 +93,23 @@ export function s3(): S3Client {
   return cache.s3;
 }
 
-export function sqs(): SQSClient {
+/** S3's SDK module, loaded at the first call, and the client (see the top of this file). */
+export async function s3Sdk(): Promise<{ client: S3Client; sdk: S3Sdk }> {
+  const sdk = await import('./s3-sdk');
+  return { client: s3From(sdk.S3Client), sdk };
+}
+
+/** The SQS client, made once from the SDK's class however the caller imported it. */
+export function sqsFrom(Client: SqsSdk['SQSClient']): SQSClient {
   // Emulators return queue URLs with made-up hosts; send to the configured endpoint instead.
-  cache.sqs ??= instrument(new SQSClient({ ...withCredentials(), useQueueUrlAsEndpoint: !config.sqsEndpoint() }));
+  cache.sqs ??= instrument(new Client({ ...withCredentials(), useQueueUrlAsEndpoint: !config.sqsEndpoint() }));
   return cache.sqs;
+}
+
+/** SQS's SDK module, loaded at the first call, and the client (see the top of this file). */
+export async function sqsSdk(): Promise<{ client: SQSClient; sdk: SqsSdk }> {
+  const sdk = await import('./sqs-sdk');
+  return { client: sqsFrom(sdk.SQSClient), sdk };
 }
 
 export function batch(): BatchClient {
@@ -91,18 +118,20 @@ export function batch(): BatchClient {
 }
 
 /**
- * EventBridge, for job state change events (core/events.ts). They are published on the write path
- * of API requests and are best effort, so a slow or unreachable EventBridge costs seconds, not the request.
+ * EventBridge's SDK module, loaded at the first call, and the client, for job state change events
+ * (core/events.ts). They are published on the write path of API requests and are best effort, so a
+ * slow or unreachable EventBridge costs seconds, not the request.
  */
-export function eventBridge(): EventBridgeClient {
+export async function eventBridgeSdk(): Promise<{ client: EventBridgeClient; sdk: EventBridgeSdk }> {
+  const sdk = await import('./eventbridge-sdk');
   cache.eventBridge ??= instrument(
-    new EventBridgeClient({
+    new sdk.EventBridgeClient({
       ...withCredentials(),
       maxAttempts: 2,
       requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
     }),
   );
-  return cache.eventBridge;
+  return { client: cache.eventBridge, sdk };
 }
 
 /** Forgets the clients (tests that change endpoints between cases). */

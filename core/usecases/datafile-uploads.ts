@@ -4,15 +4,7 @@
  * arrived, so a client can ask again for what is missing (resume) and completing needs no ETags
  * from the client.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListPartsCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '../aws/clients';
+import { s3Sdk } from '../aws/clients';
 import { bucket } from '../objects';
 import { presignedUrlSeconds } from '../topology';
 
@@ -42,7 +34,8 @@ export const partCountFor = (sizeBytes: number, partSizeBytes: number): number =
 
 /** Starts a multipart upload of `key`; returns its upload id. */
 export async function startMultipartUpload(key: string): Promise<string> {
-  const { UploadId } = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucket(), Key: key }));
+  const { client, sdk } = await s3Sdk();
+  const { UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket(), Key: key }));
   if (!UploadId) throw new Error('S3 CreateMultipartUpload returned no upload id');
   return UploadId;
 }
@@ -51,9 +44,10 @@ export async function startMultipartUpload(key: string): Promise<string> {
 export async function uploadedParts(key: string, uploadId: string): Promise<UploadedPart[]> {
   const parts: UploadedPart[] = [];
   let marker: string | undefined;
+  const { client, sdk } = await s3Sdk();
   do {
-    const page = await s3().send(
-      new ListPartsCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumberMarker: marker }),
+    const page = await client.send(
+      new sdk.ListPartsCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumberMarker: marker }),
     );
     for (const part of page.Parts ?? [])
       if (part.PartNumber && part.ETag)
@@ -73,15 +67,15 @@ export async function describeMultipartUpload(
 ): Promise<MultipartUpload> {
   const have = new Set((await uploadedParts(key, uploadId)).map((p) => p.partNumber));
   const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+  const { client, sdk } = await s3Sdk();
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
   const parts = await Promise.all(
     missing.slice(0, maxPartUrlsPerAnswer).map(async (partNumber) => ({
       partNumber,
       url: await getSignedUrl(
-        s3(),
-        new UploadPartCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumber: partNumber }),
-        {
-          expiresIn: presignedUrlSeconds,
-        },
+        client,
+        new sdk.UploadPartCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumber: partNumber }),
+        { expiresIn: presignedUrlSeconds },
       ),
     })),
   );
@@ -97,8 +91,9 @@ export async function describeMultipartUpload(
 
 /** Assembles the object from the listed parts. */
 export async function completeMultipartUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
-  await s3().send(
-    new CompleteMultipartUploadCommand({
+  const { client, sdk } = await s3Sdk();
+  await client.send(
+    new sdk.CompleteMultipartUploadCommand({
       Bucket: bucket(),
       Key: key,
       UploadId: uploadId,
@@ -109,8 +104,9 @@ export async function completeMultipartUpload(key: string, uploadId: string, par
 
 /** Discards an unfinished upload and its parts; one that no longer exists is fine. */
 export async function abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+  const { client, sdk } = await s3Sdk();
   try {
-    await s3().send(new AbortMultipartUploadCommand({ Bucket: bucket(), Key: key, UploadId: uploadId }));
+    await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket(), Key: key, UploadId: uploadId }));
   } catch (error) {
     if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
   }

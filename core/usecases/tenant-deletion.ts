@@ -10,15 +10,9 @@
  */
 import { config } from '../config';
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
-import {
-  DeleteObjectsCommand,
-  GetBucketVersioningCommand,
-  ListObjectsCommand,
-  ListObjectVersionsCommand,
-  type ObjectIdentifier,
-} from '@aws-sdk/client-s3';
+import type { ObjectIdentifier } from '@aws-sdk/client-s3';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batch, ddb, s3 } from '../aws/clients';
+import { batch, ddb, s3Sdk } from '../aws/clients';
 import { queryAll } from '../aws/query';
 import { ValidationError } from '../errors';
 import { bucket } from '../objects';
@@ -89,8 +83,9 @@ async function unfinishedBatchJobs(jobIds: string[]): Promise<string[]> {
  * NotImplemented) has none.
  */
 async function bucketKeepsVersions(): Promise<boolean> {
+  const { client, sdk } = await s3Sdk();
   try {
-    const { Status } = await s3().send(new GetBucketVersioningCommand({ Bucket: bucket() }));
+    const { Status } = await client.send(new sdk.GetBucketVersioningCommand({ Bucket: bucket() }));
     return Status === 'Enabled' || Status === 'Suspended';
   } catch (error) {
     if (['NotImplemented', 'MethodNotAllowed'].includes((error as { name?: string }).name ?? '')) return false;
@@ -105,9 +100,10 @@ async function bucketKeepsVersions(): Promise<boolean> {
  * crashed run stopped.
  */
 async function firstPage(prefix: string, versioned: boolean): Promise<ObjectIdentifier[]> {
+  const { client, sdk } = await s3Sdk();
   if (versioned) {
-    const page = await s3().send(
-      new ListObjectVersionsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }),
+    const page = await client.send(
+      new sdk.ListObjectVersionsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }),
     );
     return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
       Key: v.Key!,
@@ -116,7 +112,9 @@ async function firstPage(prefix: string, versioned: boolean): Promise<ObjectIden
   }
   // ListObjects (v1): no continuation is ever needed here, and the local S3 (s3rver 3.7) cannot make
   // V2 continuation tokens on Node 20 (it ciphers them with DES, which OpenSSL 3 no longer has).
-  const page = await s3().send(new ListObjectsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }));
+  const page = await client.send(
+    new sdk.ListObjectsCommand({ Bucket: bucket(), Prefix: prefix, MaxKeys: objectsPerDelete }),
+  );
   return (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
 }
 
@@ -124,10 +122,11 @@ async function deleteObjects(tenantId: string): Promise<number> {
   let deleted = 0;
   const versioned = await bucketKeepsVersions();
   const prefix = `${tenantObjectsPrefix}${tenantId}/`;
+  const { client, sdk } = await s3Sdk();
   for (let page = await firstPage(prefix, versioned); page.length; page = await firstPage(prefix, versioned)) {
     for (const objects of chunks(page, objectsPerDelete)) {
-      const result = await s3().send(
-        new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: objects, Quiet: true } }),
+      const result = await client.send(
+        new sdk.DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: objects, Quiet: true } }),
       );
       const failed = result.Errors ?? [];
       if (failed.length)

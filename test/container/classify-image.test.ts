@@ -15,7 +15,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { s3 } from '../../core/aws/clients';
+import { s3 } from '../../core/aws/eager-clients';
 import { bucket } from '../../core/objects';
 import * as records from '../../core/records/store';
 import { routeFunctionName } from '../../core/route';

@@ -10,7 +10,7 @@
  * end comes from the worker: SIGHUP on the time interval, or SIGINT on SIGTERM.
  */
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
-import { s3 } from '../../core/aws/clients';
+import { s3 } from '../../core/aws/eager-clients';
 import { bucket, keys } from '../../core/objects';
 import { envNames, intermediateSnapshotTag } from '../../core/topology';
 import { snapshotIterations, snapshotKey } from '../../core/usecases/training-job-sources';

@@ -7,7 +7,7 @@
  * redeliveries take seconds, not the stack's 5 × 3 minutes.
  */
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../../core/aws/clients';
+import { sqs } from '../../core/aws/eager-clients';
 import { newId } from '../../core/ids';
 import * as records from '../../core/records/store';
 import type { TrainingJob } from '../../core/records/types';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { s3 as workerS3 } from '../../core/aws/clients';
+import { s3 as workerS3 } from '../../core/aws/eager-clients';
 import { envNames } from '../../core/topology';
 import { upload } from '../../container/worker/transfer';
 import { startEmulators, type Emulators } from '../../local/emulators';

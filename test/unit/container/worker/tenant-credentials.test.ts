@@ -5,7 +5,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { resetClients, s3, useCredentials } from '../../../../core/aws/clients';
+import { resetClients, useCredentials } from '../../../../core/aws/clients';
+import { s3 } from '../../../../core/aws/eager-clients';
 import { envNames } from '../../../../core/topology';
 import {
   maxSessionPolicyChars,
