@@ -6,7 +6,7 @@
  * They live in their own partition (`CAPACITY`), outside every tenant's: no tenant query can see
  * them, and the slots (slots.ts) sit beside them.
  */
-import { config, envNames, read } from '../config';
+import { config, read } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
