@@ -53,9 +53,10 @@ export interface TrainResult {
   job: TrainingJob;
 }
 
-// Setup steps take seconds: polled often (as a script polling every 100 ms would), so the job starts
-// soon after its inputs are ready; a long dataset build is asked about at most every 400 ms.
-const setupPolling = { minIntervalMs: 100, maxIntervalMs: 400 };
+// Setup steps usually take seconds: polled every 100 ms for their first 10 s (as a script would), so the
+// job starts soon after its inputs are ready; a longer dataset build is then asked about less and less
+// often, at most every 2 s.
+const setupPolling = { minIntervalMs: 100, steadyMs: 10_000, maxIntervalMs: 2000 };
 
 const ended = <R extends { id: string; status?: string; error?: string }>(record: R): R => {
   if (isFailure(record)) throw new RecordFailedError(record);

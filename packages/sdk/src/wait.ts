@@ -22,6 +22,8 @@ export interface WaitOptions<R> {
   minIntervalMs?: number;
   /** Longest wait between polls (default 2 s). */
   maxIntervalMs?: number;
+  /** Poll every `minIntervalMs` for this long before the waits start to grow (default 0). */
+  steadyMs?: number;
 }
 
 type Getter = (id: string) => Promise<unknown>;
@@ -49,6 +51,7 @@ export async function waitFor<R extends WorkRecord>(
   const id = typeof record === 'string' ? record : record.id;
   const get = getterFor(api, id);
   let interval = options.minIntervalMs ?? 200;
+  const started = Date.now();
   let last = '';
   for (;;) {
     const current = (await get(id)) as R;
@@ -57,7 +60,8 @@ export async function waitFor<R extends WorkRecord>(
     last = seen;
     if (isFinal(current)) return current;
     await sleep(interval, options.signal);
-    interval = Math.min(interval * 1.5, options.maxIntervalMs ?? 2000);
+    if (Date.now() - started >= (options.steadyMs ?? 0))
+      interval = Math.min(interval * 1.5, options.maxIntervalMs ?? 2000);
   }
 }
 
