@@ -78,11 +78,41 @@ export async function listFiles(folder: string): Promise<Array<{ relative: strin
   return files.sort((a, b) => (a.relative < b.relative ? -1 : 1));
 }
 
+/** Small files read ahead of the one being sent: reads wait on the disk and the thread pool, not on each other. */
+const readAheadFiles = 16;
+
+/**
+ * Whole small files, read a few ahead of the tar's position in the (sorted) list. A read that is not
+ * of a whole small file, or comes out of order (a retried or resumed part), reads the file itself.
+ */
+function readingAhead(files: ReadonlyArray<{ absolute: string; size: number }>) {
+  const pending = new Map<number, Promise<Buffer>>();
+  const small = (index: number) => (files[index]?.size ?? Number.POSITIVE_INFINITY) <= singleReadMaxBytes;
+  const start = (index: number) => {
+    if (pending.has(index) || !small(index)) return;
+    const file = files[index]!;
+    const read = readSmallRange(file.absolute, 0, file.size);
+    read.catch(() => undefined); // a failure surfaces when the tar reaches this file
+    pending.set(index, read);
+  };
+  return async function* read(index: number, from: number, to: number): AsyncGenerator<Chunk> {
+    const file = files[index]!;
+    if (from !== 0 || to !== file.size || !small(index) || to === 0) return yield* fileRange(file.absolute, from, to);
+    for (const earlier of pending.keys()) if (earlier < index) pending.delete(earlier); // skipped by a resume
+    for (let next = index; next <= index + readAheadFiles && next < files.length; next++) start(next);
+    const bytes = pending.get(index)!;
+    pending.delete(index);
+    yield await bytes;
+  };
+}
+
 export async function folderSource(folder: string): Promise<ByteSource> {
-  const files: TarFile[] = (await listFiles(folder)).map((f) => ({
+  const listed = await listFiles(folder);
+  const read = readingAhead(listed);
+  const files: TarFile[] = listed.map((f, index) => ({
     path: f.relative,
     size: f.size,
-    read: (start, end) => fileRange(f.absolute, start, end),
+    read: (start, end) => read(index, start, end),
   }));
   if (!files.length) throw new Error(`${folder} holds no files to upload`);
   return tarSource(files, path.basename(path.resolve(folder)));
