@@ -131,7 +131,7 @@ test('a stream source hands out its parts in order and the same part again for a
   await expect(bytesOf(source, 0, 10)).rejects.toThrow(/read in order/);
 });
 
-test('files read ahead of the tar arrive in order and whole; a part read again later gives the same bytes', async () => {
+test('files read ahead of the tar arrive in order and whole; a part read again gives the same bytes', async () => {
   // More small files than are read ahead, with a large and an empty one among them.
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 60; i++) files[`c${i % 4}/${String(i).padStart(3, '0')}.png`] = randomBytes(i * 37);
