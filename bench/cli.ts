@@ -10,7 +10,7 @@
  *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
  *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
- *      clock), rounds interleaved.
+ *      clock), rounds interleaved (the upload arms take turns going first).
  * Results: console (markdown) and bench/results/cli-<UTC date and time>.json.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -126,9 +126,13 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   await ecaffeRound();
   for (let round = 0; round < rounds; round++) {
     load.push(os.loadavg()[0]!);
-    say(`upload round ${round + 1}/${rounds}: curl, then ecaffe (${mib} MiB, one PUT each)`);
-    curl.push(await curlRound());
+    // The arms take turns going first, so neither always follows the other's upload and its clean-up.
+    const curlFirst = round % 2 === 0;
+    const order = curlFirst ? 'curl, then ecaffe' : 'ecaffe, then curl';
+    say(`upload round ${round + 1}/${rounds}: ${order} (${mib} MiB, one PUT each)`);
+    if (curlFirst) curl.push(await curlRound());
     ecaffe.push(await ecaffeRound());
+    if (!curlFirst) curl.push(await curlRound());
   }
   delete process.env.ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES;
   for (let round = 0; round < rounds; round++) {
