@@ -60,6 +60,10 @@ export interface RouteAccess {
 /** API Gateway's route key for a route, e.g. `GET /v1/datasets/{id}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
+/** A kebab-case name in PascalCase: `training-jobs` → `TrainingJobs`. */
+export const pascalCase = (name: string): string =>
+  name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+
 /** A stable, unique name for a route's function, e.g. `GetDatasetsId`. */
 export function routeFunctionName(route: Route): string {
   const words = `${route.method.toLowerCase()} ${route.path}`

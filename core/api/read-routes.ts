@@ -1,7 +1,7 @@
 /** The generic read routes every collection has: list (newest first, paginated) and get one. */
 import { z } from 'zod';
 import { listableStatuses } from '../records/types';
-import type { Route } from '../route';
+import { pascalCase, type Route } from '../route';
 import type { Collection } from '../collections';
 import { listQuery, pageOf } from './common';
 
@@ -43,7 +43,7 @@ export const readRoutes = (collection: Collection, singular: string, view?: z.Zo
     ...(view
       ? {
           responses: {
-            200: { description: `a page of your ${collection}`, schema: pageOf(view, `${pascal(collection)}Page`) },
+            200: { description: `a page of your ${collection}`, schema: pageOf(view, `${pascalCase(collection)}Page`) },
           },
         }
       : {}),
@@ -58,5 +58,3 @@ export const readRoutes = (collection: Collection, singular: string, view?: z.Zo
     ...(view ? { responses: { 200: { description: `the ${singular}`, schema: view } } } : {}),
   },
 ];
-
-const pascal = (words: string) => words.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());

@@ -19,7 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type Route, routeFunctionName, routeKey } from '../../core/route';
+import { pascalCase, type Route, routeFunctionName, routeKey } from '../../core/route';
 import type { RouteSource } from '../../core/routes';
 import { apiCors, envNames } from '../../core/topology';
 import type { Auth } from './auth';
@@ -169,9 +169,4 @@ export class ServiceApi extends Construct {
   get url(): string {
     return this.api.apiEndpoint;
   }
-}
-
-/** `training-jobs` → `TrainingJobs`. */
-function pascalCase(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
 }
