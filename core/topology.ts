@@ -69,6 +69,22 @@ export const workerJobDefinition = {
 } as const;
 
 /**
+ * GPUs one training job may ask for (`resources: {"type": "GPU", "count": N}`): Caffe's data-parallel
+ * mode (`caffe train --gpu=all`) splits nothing across machines, so a job's GPUs share one instance,
+ * and EC2's GPU instances come with 1, 4 or 8 (a 2-GPU job shares a 4-GPU instance).
+ */
+export const gpuCounts = [1, 2, 4, 8] as const;
+export type GpuCount = (typeof gpuCounts)[number];
+
+/**
+ * What a job with `gpus` GPUs asks Batch for: the job definition's share of the instance for each
+ * GPU (its vCPUs and memory times N), so a 4-GPU job gets the CPUs to feed four GPUs.
+ */
+export function workerResourcesFor(gpus: GpuCount): { vcpus: number; memoryMiB: number; gpus: number } {
+  return { vcpus: workerJobDefinition.vcpus * gpus, memoryMiB: workerJobDefinition.memoryMiB * gpus, gpus };
+}
+
+/**
  * The retry strategy's exit rules, first match wins (AWS retries when none matches): a lost host
  * (spot reclaim) is retried, the worker's permanent-failure code is not, and anything else —
  * interrupted, killed, crashed — falls through to a retry while attempts remain.

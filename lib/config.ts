@@ -6,6 +6,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { isTuningVariable } from '../core/caffe/tuning-env';
+import { gpuCounts } from '../core/topology';
 
 /** A list given as an array, a JSON array string or a comma-separated string. */
 const listOf = (item: z.ZodString) =>
@@ -42,6 +43,15 @@ const schema = z
      * don't.
      */
     instanceTypes: list.default(['g4dn.xlarge', 'g4dn.2xlarge']),
+    /**
+     * GPUs one training job may ask for (`resources: {"type": "GPU", "count": N}`): 1, 2, 4 or 8. Above 1 the GPU
+     * environments also get the smallest instance type with that many GPUs (`multiGpuInstance`), and maxvCpus must
+     * fit it.
+     */
+    maxGpusPerJob: z.coerce
+      .number()
+      .refine((count) => (gpuCounts as readonly number[]).includes(count), 'must be 1, 2, 4 or 8')
+      .default(1),
     /** Spot instances (cheaper, may be reclaimed: the worker snapshots and Batch retries); `false`: on-demand only. */
     spot: bool.default(true),
     /** With spot: a second, on-demand compute environment that takes jobs when the spot one is at its maxvCpus. */
@@ -132,7 +142,39 @@ const schema = z
   .refine((config) => config.authMode === 'iam' || config.adminPrincipalArns.length === 0, {
     path: ['adminPrincipalArns'],
     message: "applies only with authMode 'iam' (with Cognito, admins are the members of the admins group)",
+  })
+  .superRefine((config, context) => {
+    const instance = multiGpuInstance(config.maxGpusPerJob);
+    if (!instance) return;
+    for (const key of ['maxvCpus', 'onDemandMaxvCpus'] as const) {
+      const vcpus = config[key];
+      if (vcpus !== undefined && vcpus < instance.vcpus)
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            `must be at least ${instance.vcpus} for maxGpusPerJob=${config.maxGpusPerJob} ` +
+            `(a ${instance.type} has ${instance.gpus} GPUs and ${instance.vcpus} vCPUs), not ${vcpus}`,
+        });
+    }
   });
+
+/**
+ * The smallest instance type with at least `gpus` GPUs that the GPU image runs on (CUDA 10.2: T4, so g4dn),
+ * for jobs of more than one GPU; one GPU needs none beyond `instanceTypes`.
+ */
+export function multiGpuInstance(gpus: number): { type: string; gpus: number; vcpus: number } | undefined {
+  if (gpus <= 1) return undefined;
+  return gpus <= 4 ? { type: 'g4dn.12xlarge', gpus: 4, vcpus: 48 } : { type: 'g4dn.metal', gpus: 8, vcpus: 96 };
+}
+
+/** The GPU environments' instance types: the configured ones, and the one multi-GPU jobs need. */
+export function gpuInstanceTypes(config: Pick<AppConfig, 'instanceTypes' | 'maxGpusPerJob'>): string[] {
+  const multi = multiGpuInstance(config.maxGpusPerJob);
+  return multi && !config.instanceTypes.includes(multi.type)
+    ? [...config.instanceTypes, multi.type]
+    : config.instanceTypes;
+}
 
 /** Validated deployment settings. */
 export type AppConfig = z.infer<typeof schema>;

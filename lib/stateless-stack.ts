@@ -26,7 +26,7 @@ import {
   jobsQueue,
   workerJobDefinition,
 } from '../core/topology';
-import type { AppConfig } from './config';
+import { type AppConfig, gpuInstanceTypes } from './config';
 import { Auth } from './constructs/auth';
 import { tenantObjectsPrefix } from './constructs/grants';
 import { ServiceApi } from './constructs/http-api';
@@ -85,7 +85,7 @@ export class StatelessStack extends Stack {
       network,
       table,
       bucket,
-      gpu: { instanceTypes: config.instanceTypes, maxvCpus: config.maxvCpus, dockerfile: config.workerDockerfile },
+      gpu: { instanceTypes: gpuInstanceTypes(config), maxvCpus: config.maxvCpus, dockerfile: config.workerDockerfile },
       cpu: config.cpuQueue
         ? {
             instanceTypes: config.cpuInstanceTypes,
@@ -173,6 +173,10 @@ export class StatelessStack extends Stack {
     const { bus } = this.observability;
     for (const route of routes)
       if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
+    // Creating a training job checks its GPU count against what the GPU environments can host.
+    this.api.functions
+      .get(routeKey({ method: 'POST', path: '/v1/training-jobs' }))
+      ?.addEnvironment(envNames.maxGpusPerJob, String(config.maxGpusPerJob));
     for (const writer of [
       this.dispatcher,
       this.batchStateChange,

@@ -64,6 +64,15 @@ function snapshotIntervalSeconds(): number {
 /**
  * Notes on the record that this attempt continues from the job's own snapshot (only this attempt's worker writes it).
  */
+/**
+ * A job with several GPUs trains on all of them (Caffe's data-parallel mode: each GPU runs the net's
+ * batch, so the effective batch is N times the prototxt's). Batch exposes exactly the job's GPUs to
+ * the container, so "all" means the job's own. One GPU keeps the solver's device.
+ */
+export function gpuArgs(gpu: boolean, resources: TrainingJob['resources']): string[] {
+  return gpu && (resources?.count ?? 1) > 1 ? ['--gpu=all'] : [];
+}
+
 async function recordResume(job: TrainingJob, iteration: number, attempt: number): Promise<void> {
   console.error(`[worker] resuming from the job's own snapshot at iteration ${iteration}`);
   const resumes = [...(job.resumes ?? []), { iteration, attempt, at: new Date().toISOString() }];
@@ -124,7 +133,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     solverFile,
     snapshotDir,
     tracker,
-    extraArgs: start.args,
+    extraArgs: [...start.args, ...gpuArgs(ctx.gpu, job.resources)],
     alreadyUploaded: start.alreadyUploaded,
     ...(start.resumedFrom !== undefined ? { resumedFrom: start.resumedFrom } : {}),
     // The solver's own interval wins; a solver without one is snapshotted by time.

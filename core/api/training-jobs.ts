@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { recordIdSchema } from '../ids';
 import type { Route } from '../route';
-import { workerJobDefinition } from '../topology';
+import { gpuCounts, workerJobDefinition } from '../topology';
 import { name, problem, quotaExceeded } from './common';
 import { trainingJobView } from './views';
 import { readRoutes } from './read-routes';
@@ -13,13 +13,26 @@ const jobSource = z.strictObject({
   iteration: z.number().int().min(1).optional(),
 });
 
+const resourcesSchema = z
+  .strictObject({
+    type: z.enum(['GPU', 'CPU']),
+    count: z
+      .literal(gpuCounts)
+      .optional()
+      .meta({ description: 'GPUs on one instance, trained data-parallel (GPU jobs only; default 1)' }),
+  })
+  .refine((resources) => resources.count === undefined || resources.type === 'GPU', {
+    message: 'count applies to GPU jobs only: a CPU job runs on one worker',
+    path: ['count'],
+  });
+
 export const createTrainingJobBody = z
   .strictObject({
     solverId: recordIdSchema,
     name: name.optional(),
     // Batch refuses attempt timeouts under 60 s; the job definition's own limit is the ceiling.
     maxRuntimeSeconds: z.number().int().min(60).max(workerJobDefinition.attemptDurationSeconds).optional(),
-    resources: z.strictObject({ type: z.enum(['GPU', 'CPU']) }).optional(),
+    resources: resourcesSchema.optional(),
     weightsFrom: jobSource.optional(),
     resumeFrom: jobSource.optional(),
   })

@@ -167,9 +167,11 @@ export interface TrainingJobSource {
   iteration: number;
 }
 
-/** What a job asks Batch for: a GPU queue (the default) or the CPU one. */
+/** What a job asks Batch for: a GPU queue (the default) or the CPU one, and for GPU jobs how many GPUs. */
 export interface TrainingResources {
   type: 'GPU' | 'CPU';
+  /** GPUs on one instance, trained data-parallel (`caffe train --gpu=all`); absent: one. */
+  count?: 2 | 4 | 8;
 }
 
 export interface ModelArtifact {

@@ -1,6 +1,7 @@
 /** Training jobs: one `caffe train` run of a solver on its dataset, done by the worker on Batch. */
 import type { z } from 'zod';
-import { UnprocessableError } from '../errors';
+import { config } from '../config';
+import { UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { checkJobQuotas } from '../quotas';
 import { keys, listObjects, objectSize, presignDownload } from '../objects';
@@ -12,11 +13,32 @@ import { describeFitErrors, netFit } from './net-fit';
 import { resolveResumeSource, resolveWeightsSource } from './training-job-sources';
 import { enqueueOrFail } from './work/dispatch';
 
+type ResourcesInput = z.infer<typeof createTrainingJobBody>['resources'];
+
+/**
+ * The job's resources as recorded: the GPU queue unless it asks for the CPU, and a GPU count only
+ * above one. More GPUs than the deployment's largest instance has would wait in Batch forever, so
+ * that is refused here, saying how to allow it.
+ */
+export function jobResources(input: ResourcesInput): TrainingJob['resources'] {
+  const type = input?.type ?? 'GPU';
+  const count = input?.count ?? 1;
+  const allowed = config.maxGpusPerJob();
+  if (count > allowed)
+    throw new ValidationError(
+      `this deployment trains on at most ${allowed} GPU${allowed === 1 ? '' : 's'} per job; ` +
+        `deploy with maxGpusPerJob=${count} to allow ${count}`,
+      [{ field: 'resources.count', message: `at most ${allowed}` }],
+    );
+  return count > 1 ? { type, count: count as 2 | 4 | 8 } : { type };
+}
+
 /** Creates the job record (with its start point checked) and queues its training. */
 export async function createTrainingJob(
   tenantId: string,
   input: z.infer<typeof createTrainingJobBody>,
 ): Promise<TrainingJob> {
+  const resources = jobResources(input.resources);
   const solver = await records.get('solvers', tenantId, input.solverId);
   if (solver.status === 'pending')
     throw new UnprocessableError(
@@ -48,7 +70,7 @@ export async function createTrainingJob(
     attempts: 0,
     // A resumed job starts counting where its solver state left off.
     progress: { iteration: resumeFrom?.iteration ?? 0, maxIterations: solver.maxIterations, testOutputs: {} },
-    resources: { type: input.resources?.type ?? 'GPU' },
+    resources,
     ...(input.maxRuntimeSeconds ? { maxRuntimeSeconds: input.maxRuntimeSeconds } : {}),
     ...(weightsFrom ? { weightsFrom } : {}),
     ...(resumeFrom ? { resumeFrom } : {}),

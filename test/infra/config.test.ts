@@ -64,6 +64,16 @@ describe('deployment config', () => {
     expect(() => parseConfig({ authMode: 'apikey' })).toThrow(/authMode/);
   });
 
+  test('multi-GPU jobs need an environment big enough for an instance with that many GPUs', () => {
+    expect(parseConfig({}).maxGpusPerJob).toBe(1);
+    expect(parseConfig({ maxGpusPerJob: '8', maxvCpus: '96' }).maxGpusPerJob).toBe(8);
+    expect(() => parseConfig({ maxGpusPerJob: '3' })).toThrow(/maxGpusPerJob: must be 1, 2, 4 or 8/);
+    expect(() => parseConfig({ maxGpusPerJob: '4', maxvCpus: '96', onDemandMaxvCpus: '16' })).toThrow(
+      /onDemandMaxvCpus: must be at least 48 for maxGpusPerJob=4 \(a g4dn.12xlarge has 4 GPUs and 48 vCPUs\), not 16/,
+    );
+    expect(() => parseConfig({ maxGpusPerJob: '2' })).toThrow(/maxvCpus: must be at least 48/);
+  });
+
   test('rejects bad values with one error naming every bad key', () => {
     expect(() => parseConfig({ maxvCpus: 'many', vpcId: 'my-vpc', removalPolicy: 'keep' })).toThrow(
       /Invalid CDK context for Elastic Caffe:[\s\S]*maxvCpus[\s\S]*vpcId: must look like vpc-[\s\S]*removalPolicy/,

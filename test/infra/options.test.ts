@@ -28,6 +28,8 @@ beforeAll(() => {
     containerStopTimeoutSeconds: '110',
     logRetentionDays: '90',
     snapshotExpirationDays: '3',
+    maxGpusPerJob: '4',
+    maxvCpus: '48',
   });
   stateless = synthesized.statelessTemplate;
 });
@@ -62,6 +64,20 @@ describe('authMode iam', () => {
         `${adminArn},arn:aws:sts::123456789012:assumed-role/Ops/alice`,
       );
     }
+  });
+});
+
+describe('jobs of up to 4 GPUs', () => {
+  test('the GPU environment can launch a 4-GPU instance, and job creation knows the limit', () => {
+    const { worker, api } = synthesized.stateless;
+    expect(
+      resource(stateless, logicalId(worker.gpu.computeEnvironments[0]!)).Properties.ComputeResources,
+    ).toMatchObject({ MaxvCpus: 48, InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge', 'g4dn.12xlarge'] });
+    const createJob = api.functions.get(routeKey({ method: 'POST', path: '/v1/training-jobs' }))!;
+    expect(variablesOf(createJob)[envNames.maxGpusPerJob]).toBe('4');
+    // Only job creation reads it.
+    const readers = [...api.functions.values()].filter((fn) => envNames.maxGpusPerJob in variablesOf(fn));
+    expect(readers).toEqual([createJob]);
   });
 });
 

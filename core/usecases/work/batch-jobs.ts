@@ -1,10 +1,10 @@
 /** The Batch side of work: submitting a record's job and stopping it. */
-import { SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { type ResourceRequirement, SubmitJobCommand, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { batch } from '../../aws/clients';
 import { config } from '../../config';
 import { limitsOf, workerLimitEnv } from '../../limits';
 import type { WorkCollection } from '../../records/types';
-import { batchShareIdentifier, type WorkerAction } from '../../topology';
+import { batchShareIdentifier, type GpuCount, type WorkerAction, workerResourcesFor } from '../../topology';
 import { actionOf, type WorkRecord } from './phases';
 
 /**
@@ -16,7 +16,7 @@ export const batchJobName = (action: WorkerAction, recordId: string) => `${actio
 /** Step 3 of dispatch — submits the record's Batch job (deterministic name; the tenant as fair-share identifier). */
 export async function submitBatchJob(collection: WorkCollection, record: WorkRecord): Promise<string> {
   const action = actionOf[collection];
-  const { jobQueue, jobDefinition, maxRuntimeSeconds } = jobSettings(record);
+  const { jobQueue, jobDefinition, maxRuntimeSeconds, gpus } = jobSettings(record);
   const { jobId } = await batch().send(
     new SubmitJobCommand({
       jobName: batchJobName(action, record.id),
@@ -31,6 +31,7 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
           name,
           value,
         })),
+        ...(gpus ? { resourceRequirements: resourceRequirementsFor(gpus) } : {}),
       },
       ...(maxRuntimeSeconds ? { timeout: { attemptDurationSeconds: maxRuntimeSeconds } } : {}),
     }),
@@ -43,7 +44,13 @@ export async function submitBatchJob(collection: WorkCollection, record: WorkRec
  * Where and how long a record's Batch job runs: a training job may ask for the CPU queue (which
  * falls back to the GPU queue where no CPU queue is configured, as locally) and a shorter timeout.
  */
-function jobSettings(record: WorkRecord): { jobQueue: string; jobDefinition: string; maxRuntimeSeconds?: number } {
+function jobSettings(record: WorkRecord): {
+  jobQueue: string;
+  jobDefinition: string;
+  maxRuntimeSeconds?: number;
+  /** More GPUs than the job definition's one (a multi-GPU training job on the GPU queue). */
+  gpus?: GpuCount;
+} {
   const gpu = { jobQueue: config.batchJobQueue(), jobDefinition: config.batchJobDefinition() };
   if (!('solverId' in record)) return gpu;
   const cpuQueue = config.batchCpuJobQueue();
@@ -51,8 +58,23 @@ function jobSettings(record: WorkRecord): { jobQueue: string; jobDefinition: str
   const cpu = cpuQueue
     ? { jobQueue: cpuQueue, jobDefinition: config.batchCpuJobDefinition() ?? gpu.jobDefinition }
     : undefined;
-  const target = record.resources?.type === 'CPU' && cpu ? cpu : gpu;
-  return { ...target, ...(record.maxRuntimeSeconds ? { maxRuntimeSeconds: record.maxRuntimeSeconds } : {}) };
+  const onCpu = record.resources?.type === 'CPU' && cpu !== undefined;
+  const gpus = !onCpu && record.resources?.count ? record.resources.count : undefined;
+  return {
+    ...(onCpu ? cpu : gpu),
+    ...(record.maxRuntimeSeconds ? { maxRuntimeSeconds: record.maxRuntimeSeconds } : {}),
+    ...(gpus ? { gpus } : {}),
+  };
+}
+
+/** SubmitJob's override of the job definition's resources for a job with more than one GPU. */
+function resourceRequirementsFor(gpus: GpuCount): ResourceRequirement[] {
+  const { vcpus, memoryMiB } = workerResourcesFor(gpus);
+  return [
+    { type: 'GPU', value: String(gpus) },
+    { type: 'VCPU', value: String(vcpus) },
+    { type: 'MEMORY', value: String(memoryMiB) },
+  ];
 }
 
 /**

@@ -750,6 +750,7 @@ export interface components {
             resources?: {
                 /** @enum {string} */
                 type: "GPU" | "CPU";
+                count?: number;
             };
             maxRuntimeSeconds?: number;
             weightsFrom?: {
@@ -2373,6 +2374,11 @@ export interface operations {
                     resources?: {
                         /** @enum {string} */
                         type: "GPU" | "CPU";
+                        /**
+                         * @description GPUs on one instance, trained data-parallel (GPU jobs only; default 1)
+                         * @enum {number}
+                         */
+                        count?: 1 | 2 | 4 | 8;
                     };
                     weightsFrom?: {
                         /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */

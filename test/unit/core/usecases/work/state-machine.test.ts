@@ -162,6 +162,27 @@ describe('dispatch', () => {
     },
   );
 
+  it.each([
+    [{ type: 'GPU' as const }, undefined],
+    [{ type: 'CPU' as const }, undefined],
+    [
+      { type: 'GPU' as const, count: 4 as const },
+      [
+        { type: 'GPU', value: '4' },
+        { type: 'VCPU', value: '16' },
+        { type: 'MEMORY', value: '60000' },
+      ],
+    ],
+  ])('a job asking for %j overrides the job definition resources with %j', async (resources, expected) => {
+    ddbMock.on(GetCommand).resolves({});
+    batchMock.on(SubmitJobCommand).resolves({ jobId: 'batch-job-1' });
+    await submitBatchJob('training-jobs', job({ resources }));
+    const submit = batchMock.commandCalls(SubmitJobCommand)[0]!.args[0].input;
+    expect(submit.containerOverrides?.resourceRequirements).toEqual(expected);
+    // Without a CPU queue, CPU jobs share the GPU queue (as locally).
+    expect(submit.jobQueue).toBe(process.env[envNames.batchJobQueue]);
+  });
+
   it('terminates its own Batch job when another claim holds the record', async () => {
     store.put('training-jobs', { ...job(), dispatchClaimId: 'claim-2' } as TrainingJob);
     batchMock.on(TerminateJobCommand).resolves({});
