@@ -177,7 +177,7 @@ export const variables = {
   // Capacity defaults until an admin sets them (core/scheduling/capacity.ts), and the reconciler.
   /** Batch jobs at once, all tenants (the stack: maxvCpus / job vCPUs; the local cloud: its workers). */
   maxWorkers: variable('ELASTIC_CAFFE_MAX_WORKERS', wholeNumber(2), ['function']),
-  /** GPUs one training job may ask for: the most any instance type of the stack's GPU environment has (lib/config.ts). */
+  /** GPUs one training job may ask for: what the stack's GPU environment can host (lib/config.ts). */
   maxGpusPerJob: variable('ELASTIC_CAFFE_MAX_GPUS_PER_JOB', positiveInteger(1), ['function']),
   /** Batch jobs at once per tenant. */
   maxConcurrentJobs: variable('ELASTIC_CAFFE_MAX_CONCURRENT_JOBS', wholeNumber(4), ['function']),
