@@ -131,7 +131,7 @@ export const trainingJobView = z
     cancelledAt: z.iso.datetime().optional(),
     model: z.object({ iteration: count, bytes: count }).optional(),
     error: z.string().optional(),
-    resources: z.object({ type: z.enum(['GPU', 'CPU']), count: z.number().int().optional() }).optional(),
+    resources: z.object({ type: z.enum(['GPU', 'CPU']), count: z.literal([2, 4, 8]).optional() }).optional(),
     maxRuntimeSeconds: count.optional(),
     weightsFrom: jobSource.optional(),
     resumeFrom: jobSource.optional(),

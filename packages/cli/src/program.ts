@@ -94,6 +94,11 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--gray', 'force one channel')
     .option('--resize <WxH>', 'resize every image (stretched)', size)
     .option('--cpu', 'train on CPU workers instead of GPU')
+    .addOption(
+      new Option('--gpus <n>', "GPUs on one instance, data-parallel (up to the stack's maxGpusPerJob)")
+        .choices(['1', '2', '4', '8'])
+        .conflicts('cpu'),
+    )
     .option('--name <name>', 'name of the datafiles, dataset, solver and job')
     .option('--max-runtime <seconds>', 'stop an attempt after this long', intArg('--max-runtime'))
     .option('--no-follow', 'return once the job is queued')

@@ -25,6 +25,7 @@ interface TrainFlags {
   gray?: boolean;
   resize?: string;
   cpu?: boolean;
+  gpus?: '1' | '2' | '4' | '8';
   name?: string;
   maxRuntime?: number;
   follow: boolean;
@@ -72,6 +73,7 @@ export async function train(cli: Cli, [data]: string[], options: TrainFlags): Pr
       name,
       job: {
         ...(options.cpu ? { resources: { type: 'CPU' as const } } : {}),
+        ...(options.gpus ? { resources: { type: 'GPU' as const, count: Number(options.gpus) as 1 | 2 | 4 | 8 } } : {}),
         ...(options.maxRuntime ? { maxRuntimeSeconds: options.maxRuntime } : {}),
       },
       follow: false,

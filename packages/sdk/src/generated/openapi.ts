@@ -750,7 +750,8 @@ export interface components {
             resources?: {
                 /** @enum {string} */
                 type: "GPU" | "CPU";
-                count?: number;
+                /** @enum {number} */
+                count?: 2 | 4 | 8;
             };
             maxRuntimeSeconds?: number;
             weightsFrom?: {

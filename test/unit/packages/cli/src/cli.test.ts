@@ -42,6 +42,8 @@ describe('exit codes of usage errors', () => {
     [['jobs', 'resume', 'tj_1'], /required option '--max-iter <n>'/],
     [['train', 'data', '--net', 'n', '--solver', 's', '--split', '2'], /a fraction between 0 and 1/],
     [['completion', 'fish'], /Allowed choices are bash, zsh/],
+    [['train', 'data', '--net', 'n', '--solver', 's', '--gpus', '3'], /Allowed choices are 1, 2, 4, 8/],
+    [['train', 'data', '--net', 'n', '--solver', 's', '--gpus', '4', '--cpu'], /'--gpus <n>' cannot be used with/],
     [['jobs', 'frobnicate'], /unknown command 'frobnicate'/],
   ])('ecaffe %j exits 2 and says why', async (args, message) => {
     await main(['node', 'ecaffe', ...args]);
