@@ -139,7 +139,7 @@ const CHAR_WIDTH = 7;
 const LAYER_HEIGHT = 32;
 const BLOB_HEIGHT = 30;
 /** Between a blob and the in-place layers beside it, and between those layers. */
-const BESIDE_GAP = 18;
+const BESIDE_GAP = 30;
 
 export const layerLabel = (layer: LayerNode) => `${layer.name} (${layer.type})`;
 const layerWidth = (layer: LayerNode) => layerLabel(layer).length * CHAR_WIDTH + 20;
