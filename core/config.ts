@@ -11,9 +11,11 @@
  * An invalid value fails loudly, naming the variable, what it must be and what it is
  * (`ConfigError`); an unset or empty one takes its default.
  *
- * This module imports nothing of the service (core/topology.ts re-exports `envNames` from here).
+ * This module imports nothing of the service but the pricing schema (core/topology.ts re-exports `envNames` from
+ * here).
  */
 import { z } from 'zod';
+import { pricing } from './pricing';
 
 /**
  * Who reads a variable: Lambda handlers (`function`: routes and background functions alike), the
@@ -109,6 +111,24 @@ const list = <const Item extends string>(allowed?: readonly Item[]): Kind<Item[]
   };
 };
 
+/** Optional JSON text that `shape` takes. */
+const optionalJson = <T>(shape: z.ZodType<T>, expects: string): Kind<T | undefined> => ({
+  schema: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape.optional()) as unknown as z.ZodType<T | undefined>,
+  expects,
+});
+
 const variable = <T>(name: string, kind: Kind<T>, readers: readonly Reader[]): Variable<T> => ({
   name,
   ...kind,
@@ -181,6 +201,8 @@ export const variables = {
   maxGpusPerJob: variable('ELASTIC_CAFFE_MAX_GPUS_PER_JOB', positiveInteger(1), ['function']),
   /** Batch jobs at once per tenant. */
   maxConcurrentJobs: variable('ELASTIC_CAFFE_MAX_CONCURRENT_JOBS', wholeNumber(4), ['function']),
+  /** The price table of usage estimates (core/pricing.ts), written by the stack; unset: no cost estimate. */
+  pricing: variable('ELASTIC_CAFFE_PRICING', optionalJson(pricing, 'pricing JSON (core/pricing.ts)'), ['function']),
   /** Seconds a claim or slot may sit unfinished before the reconciler repairs it. */
   reconcileGraceSeconds: variable('ELASTIC_CAFFE_RECONCILE_GRACE_SECONDS', positiveInteger(120), ['function']),
 

@@ -6,6 +6,13 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { isTuningVariable } from '../core/caffe/tuning-env';
+import {
+  defaultInstancePrices,
+  defaultPricesTakenOn,
+  type InstancePrice,
+  instancePrice,
+  type Pricing,
+} from '../core/pricing';
 import { gpuCounts } from '../core/topology';
 
 /** A list given as an array, a JSON array string or a comma-separated string. */
@@ -52,6 +59,12 @@ const schema = z
       .number()
       .refine((count) => (gpuCounts as readonly number[]).includes(count), 'must be 1, 2, 4 or 8')
       .default(1),
+    /**
+     * Prices per hour (USD) of instance types, over the defaults in core/pricing.ts (us-east-1 list prices), for the
+     * cost estimate on every job: JSON `{"g5.xlarge": {"vcpus": 4, "gpus": 1, "onDemand": 1.006, "spot": 0.45}}`.
+     * An instance type without a price gets a warning at synth, and jobs that only fit it no estimate.
+     */
+    instancePrices: z.preprocess(parseJsonText, z.record(z.string(), instancePrice)).default({}),
     /** Spot instances (cheaper, may be reclaimed: the worker snapshots and Batch retries); `false`: on-demand only. */
     spot: bool.default(true),
     /** With spot: a second, on-demand compute environment that takes jobs when the spot one is at its maxvCpus. */
@@ -87,14 +100,7 @@ const schema = z
      */
     workerTuningEnv: z
       .preprocess(
-        (value) => {
-          if (typeof value !== 'string') return value;
-          try {
-            return JSON.parse(value) as unknown;
-          } catch {
-            return value; // not JSON: the record check below reports it
-          }
-        },
+        parseJsonText,
         z.record(z.string().refine(isTuningVariable, 'must be an OPENBLAS_* or OMP_* variable name'), z.string()),
       )
       .default({}),
@@ -166,6 +172,43 @@ const schema = z
 export function multiGpuInstance(gpus: number): { type: string; gpus: number; vcpus: number } | undefined {
   if (gpus <= 1) return undefined;
   return gpus <= 4 ? { type: 'g4dn.12xlarge', gpus: 4, vcpus: 48 } : { type: 'g4dn.metal', gpus: 8, vcpus: 96 };
+}
+
+/** `-c key='{"json": …}'` arrives as text; anything that is not JSON is left for the schema to report. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** Every instance type the compute environments may launch. */
+function launchedInstanceTypes(
+  config: Pick<AppConfig, 'instanceTypes' | 'maxGpusPerJob' | 'cpuQueue' | 'cpuInstanceTypes'>,
+): string[] {
+  return [...gpuInstanceTypes(config), ...(config.cpuQueue ? config.cpuInstanceTypes : [])];
+}
+
+/**
+ * The price table of the usage estimates (ELASTIC_CAFFE_PRICING): the launched types that have a price, at the
+ * market bought, and the launched types that have none (the stack warns: jobs that only fit those get no estimate).
+ */
+export function pricingOf(config: AppConfig): { pricing: Pricing; unpriced: string[] } {
+  const prices: Record<string, InstancePrice | undefined> = { ...defaultInstancePrices, ...config.instancePrices };
+  const launched = launchedInstanceTypes(config);
+  return {
+    pricing: {
+      currency: 'USD',
+      market: config.spot ? 'spot' : 'onDemand',
+      takenOn: Object.keys(config.instancePrices).length
+        ? `${defaultPricesTakenOn}; the deployment's own for ${Object.keys(config.instancePrices).join(', ')}`
+        : defaultPricesTakenOn,
+      instances: Object.fromEntries(launched.flatMap((type) => (prices[type] ? [[type, prices[type]]] : []))),
+    },
+    unpriced: launched.filter((type) => !prices[type]),
+  };
 }
 
 /** The GPU environments' instance types: the configured ones, and the one multi-GPU jobs need. */

@@ -4,7 +4,16 @@
  * Batch resources with the network they run in. Everything here
  * can be replaced without losing data (the user pool is retained like the data, see config).
  */
-import { AspectPriority, Aspects, CfnOutput, Duration, type IAspect, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  AspectPriority,
+  Aspects,
+  CfnOutput,
+  Duration,
+  type IAspect,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -26,7 +35,7 @@ import {
   jobsQueue,
   workerJobDefinition,
 } from '../core/topology';
-import { type AppConfig, gpuInstanceTypes } from './config';
+import { type AppConfig, gpuInstanceTypes, pricingOf } from './config';
 import { Auth } from './constructs/auth';
 import { tenantObjectsPrefix } from './constructs/grants';
 import { ServiceApi } from './constructs/http-api';
@@ -173,6 +182,16 @@ export class StatelessStack extends Stack {
     const { bus } = this.observability;
     for (const route of routes)
       if (route.access.table === 'readWrite') this.api.functions.get(routeKey(route))?.bindEventBus(bus);
+    // Whoever applies a Batch job's end writes its usage, with the cost estimate from the price table.
+    const { pricing, unpriced } = pricingOf(config);
+    for (const writer of [this.batchStateChange, this.reconciler])
+      writer.addEnvironment(envNames.pricing, JSON.stringify(pricing));
+    if (unpriced.length)
+      Annotations.of(this).addWarningV2(
+        'elastic-caffe:unpriced-instance-types',
+        `instancePrices has no price for ${unpriced.join(', ')}: jobs that only fit those get no cost estimate ` +
+          '(docs/DEPLOY.md, instancePrices)',
+      );
     // Creating a training job checks its GPU count against what the GPU environments can host.
     this.api.functions
       .get(routeKey({ method: 'POST', path: '/v1/training-jobs' }))

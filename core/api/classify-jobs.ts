@@ -5,6 +5,7 @@ import type { Route } from '../route';
 import { classifyLimits } from './classifiers';
 import { downloadSchema, name, problem, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
+import { usageView } from './views';
 
 export const classifyJobLimits = { maxUrls: 1000 } as const;
 
@@ -50,6 +51,7 @@ export const classifyJobView = z
     attempts: z.number().int(),
     finishedAt: z.iso.datetime().optional(),
     error: z.string().optional(),
+    usage: usageView.optional(),
   })
   .meta({ id: 'ClassifyJob' });
 const createdClassifyJobView = classifyJobView

@@ -15,6 +15,37 @@ import { recordViewFields } from './common';
 
 const count = z.number().int().min(0);
 
+/** What a piece of work's Batch attempts used (core/usage.ts). */
+export const usageView = z
+  .object({
+    attempts: z.array(
+      z.object({
+        batchJobId: z.string(),
+        attempt: z.number().int().min(1),
+        startedAt: z.iso.datetime(),
+        stoppedAt: z.iso.datetime(),
+        runningSeconds: z.number().min(0),
+        vcpus: z.number().min(0).describe('what the attempt asked Batch for'),
+        gpus: count,
+        memoryMiB: z.number().min(0).optional(),
+      }),
+    ),
+    billableSeconds: count.describe("the attempts' running seconds, each rounded up (time queued is free)"),
+    estimatedCost: z
+      .object({
+        amount: z.number().min(0),
+        currency: z.literal('USD'),
+        market: z.enum(['spot', 'onDemand']),
+        pricesTakenOn: z.string(),
+      })
+      .optional()
+      .describe(
+        "each attempt's share of the cheapest priced instance type that fits it, at the stack's price table " +
+          '(absent without one, as in the local cloud)',
+      ),
+  })
+  .meta({ id: 'Usage' });
+
 export const datafileView = z
   .object({
     ...recordViewFields,
@@ -77,6 +108,7 @@ export const datasetView = z
     attempts: count,
     finishedAt: z.iso.datetime().optional().describe('when preparation ended'),
     error: z.string().optional(),
+    usage: usageView.optional(),
   })
   .meta({ id: 'Dataset' });
 
@@ -152,5 +184,6 @@ export const trainingJobView = z
         "attempts that resumed from the job's own newest snapshot after an interruption (spot " +
           'reclaim, a killed or crashed worker), oldest first',
       ),
+    usage: usageView.optional(),
   })
   .meta({ id: 'TrainingJob' });

@@ -8,6 +8,7 @@
 import type { WaitingEntry } from '../records/store';
 import type { WorkCollection, WorkRecord } from '../records/types';
 import type { WorkRef } from '../scheduling/slots';
+import type { Usage } from '../usage';
 
 /**
  * How far the dispatcher got with a record (record attributes, beside its status):
@@ -27,6 +28,8 @@ export interface DispatchAttributes {
   dispatchState?: DispatchState;
   dispatchClaimId?: string;
   dispatchClaimedAt?: string;
+  /** Counts writes of `usage` (recordUsage's optimistic check). */
+  usageRevision?: number;
 }
 
 /** What a Batch job state change writes on its record, beside the job id and the event's rank. */
@@ -70,6 +73,11 @@ export interface WorkStore {
     rank: number,
     progress: BatchProgress,
   ): Promise<WorkRecord | undefined>;
+  /**
+   * The record's usage becomes `next`, only if it is still what the caller read (`previous`, by its
+   * revision): two Batch jobs of one record ending at once cannot drop each other's attempts.
+   */
+  recordUsage(work: WorkRef, previousRevision: number | undefined, next: Usage): Promise<boolean>;
   /** The record's Batch job was lost: the record is queued again without a job, if that job is still its. */
   requeueLostJob(work: WorkRef, jobId: string): Promise<boolean>;
 }

@@ -114,6 +114,8 @@ export interface Dataset extends RecordBase {
    */
   dispatchError?: string;
   error?: string;
+  /** What its Batch attempts used, and an estimated cost (written when a Batch job ends: core/usage.ts). */
+  usage?: import('../usage').Usage;
 }
 
 /** A solver from text is ready at once; one from URLs is pending until the worker fetched and validated them. */
@@ -211,6 +213,8 @@ export interface TrainingJob extends RecordBase {
    * training done after that snapshot.
    */
   resumes?: TrainingResume[];
+  /** What its Batch attempts used, and an estimated cost (written when a Batch job ends: core/usage.ts). */
+  usage?: import('../usage').Usage;
 }
 
 /** One attempt that resumed a job from its own snapshot. */
@@ -280,6 +284,8 @@ export interface ClassifyJob extends RecordBase {
   dispatchError?: string;
   finishedAt?: string;
   error?: string;
+  /** What its Batch attempts used, and an estimated cost (written when a Batch job ends: core/usage.ts). */
+  usage?: import('../usage').Usage;
 }
 
 /** The statuses a list can be filtered by, per collection (collections without a status have none). */

@@ -97,6 +97,16 @@ export const dynamoWorkStore: WorkStore = {
       values: { ':job': jobId, ':rank': rank, ':waiting': 'waiting' },
     }),
 
+  async recordUsage(work, previousRevision, next) {
+    const recorded = await update(work, {
+      set: { usage: next, usageRevision: (previousRevision ?? 0) + 1 },
+      condition: previousRevision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision',
+      names: { '#revision': 'usageRevision' },
+      ...(previousRevision === undefined ? {} : { values: { ':revision': previousRevision } }),
+    });
+    return Boolean(recorded);
+  },
+
   async requeueLostJob(work, jobId) {
     const reset = await update(work, {
       set: { status: statusOf[work.collection].queued },

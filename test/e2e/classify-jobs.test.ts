@@ -15,6 +15,7 @@ import { fashionMnistFolders, greyPng, writeFashionMnistArchive } from '../../lo
 import { readIdxImages, readIdxLabels } from '../../local/fixtures/idx';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar } from '../support/tar-craft';
+import type { Usage } from '../../core/usage';
 
 jest.setTimeout(15 * 60_000);
 
@@ -33,6 +34,7 @@ interface ClassifyJobView {
   error?: string;
   results?: { images: number; classified: number; failed: number; bytes: number };
   upload?: { url: string; method: string };
+  usage?: Usage;
 }
 interface ResultsFile {
   classifierId: string;
@@ -116,6 +118,13 @@ test('an uploaded archive of 40 images and 2 URL images are classified, with acc
     { timeoutMs: 5 * 60_000 },
   );
   expect(job).toMatchObject({ status: 'succeeded', results: { images: 43, classified: 42, failed: 1 } });
+  // What it used comes with the Batch job's end (right after the status): the local worker's one attempt, unpriced.
+  const { usage } = await api.waitFor<ClassifyJobView>(`/v1/classify-jobs/${created.id}`, (j) => j.usage !== undefined);
+  expect(usage!.attempts).toEqual([expect.objectContaining({ attempt: 1, gpus: 0 })]);
+  expect(usage!.attempts[0]!.vcpus).toBeGreaterThan(0);
+  expect(usage!.attempts[0]!.runningSeconds).toBeGreaterThan(0);
+  expect(usage!.billableSeconds).toBe(Math.ceil(usage!.attempts[0]!.runningSeconds));
+  expect(usage).not.toHaveProperty('estimatedCost');
 
   const download = await api.request<{ url: string; bytes: number }>('GET', `/v1/classify-jobs/${created.id}/results`);
   const file = (await (await fetch(download.url)).json()) as ResultsFile;

@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configKeys, loadConfig, parseConfig } from '../../lib/config';
+import { defaultInstancePrices, defaultPricesTakenOn } from '../../core/pricing';
+import { configKeys, loadConfig, parseConfig, pricingOf } from '../../lib/config';
 
 describe('deployment config', () => {
   test('defaults to a small spot GPU fleet, open CORS and retained data', () => {
@@ -72,6 +73,30 @@ describe('deployment config', () => {
       /onDemandMaxvCpus: must be at least 48 for maxGpusPerJob=4 \(a g4dn.12xlarge has 4 GPUs and 48 vCPUs\), not 16/,
     );
     expect(() => parseConfig({ maxGpusPerJob: '2' })).toThrow(/maxvCpus: must be at least 48/);
+  });
+
+  test('the price table covers every instance type the environments may launch, at the market they buy', () => {
+    const { pricing, unpriced } = pricingOf(parseConfig({}));
+    expect(unpriced).toEqual([]);
+    expect(pricing).toMatchObject({ currency: 'USD', market: 'spot', takenOn: defaultPricesTakenOn });
+    expect(Object.keys(pricing.instances)).toEqual(['g4dn.xlarge', 'g4dn.2xlarge']);
+    const { pricing: own } = pricingOf(
+      parseConfig({
+        spot: 'false',
+        cpuQueue: 'true',
+        instanceTypes: 'g5.xlarge',
+        instancePrices: '{"g5.xlarge": {"vcpus": 4, "gpus": 1, "onDemand": 1.006, "spot": 0.45}}',
+      }),
+    );
+    expect(own.market).toBe('onDemand');
+    expect(own.takenOn).toMatch(/the deployment's own for g5.xlarge/);
+    expect(own.instances).toEqual({
+      'g5.xlarge': { vcpus: 4, gpus: 1, onDemand: 1.006, spot: 0.45 },
+      'm6i.xlarge': defaultInstancePrices['m6i.xlarge'],
+      'm6i.2xlarge': defaultInstancePrices['m6i.2xlarge'],
+    });
+    expect(pricingOf(parseConfig({ instanceTypes: 'g5.xlarge,g4dn.xlarge' })).unpriced).toEqual(['g5.xlarge']);
+    expect(() => parseConfig({ instancePrices: '{"g5.xlarge": {"vcpus": 4}}' })).toThrow(/instancePrices/);
   });
 
   test('rejects bad values with one error naming every bad key', () => {

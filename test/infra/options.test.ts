@@ -75,6 +75,17 @@ describe('jobs of up to 4 GPUs', () => {
     ).toMatchObject({ MaxvCpus: 48, InstanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge', 'g4dn.12xlarge'] });
     const createJob = api.functions.get(routeKey({ method: 'POST', path: '/v1/training-jobs' }))!;
     expect(variablesOf(createJob)[envNames.maxGpusPerJob]).toBe('4');
+    // Batch job ends are priced with every type the environments may launch (the CPU queue's too).
+    for (const writer of [synthesized.stateless.batchStateChange, synthesized.stateless.reconciler]) {
+      const pricing = JSON.parse(variablesOf(writer)[envNames.pricing] as string) as { instances: object };
+      expect(Object.keys(pricing.instances)).toEqual([
+        'g4dn.xlarge',
+        'g4dn.2xlarge',
+        'g4dn.12xlarge',
+        'm6i.xlarge',
+        'm6i.2xlarge',
+      ]);
+    }
     // Only job creation reads it.
     const readers = [...api.functions.values()].filter((fn) => envNames.maxGpusPerJob in variablesOf(fn));
     expect(readers).toEqual([createJob]);

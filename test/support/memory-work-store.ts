@@ -7,6 +7,7 @@ import type { BatchProgress, DispatchAttributes, WorkStore } from '../../core/po
 import type { WaitingEntry } from '../../core/records/store';
 import type { WorkCollection, WorkRecord } from '../../core/records/types';
 import type { WorkRef } from '../../core/scheduling/slots';
+import type { Usage } from '../../core/usage';
 import { statusOf, terminalStatuses } from '../../core/usecases/work/phases';
 
 type Stored = WorkRecord & DispatchAttributes & Record<string, unknown>;
@@ -117,6 +118,11 @@ export class MemoryWorkStore implements WorkStore {
       batchEventRank: rank,
       dispatchState: 'submitted',
     });
+  }
+
+  async recordUsage(work: WorkRef, previousRevision: number | undefined, next: Usage) {
+    const holds = (r: Stored) => r.usageRevision === previousRevision;
+    return Boolean(this.change(work, holds, { usage: next, usageRevision: (previousRevision ?? 0) + 1 }));
   }
 
   async requeueLostJob(work: WorkRef, jobId: string) {

@@ -3,7 +3,9 @@
  * carries a rank (attempt and phase), and the store applies it only over lower ranks, so stale,
  * duplicate and out-of-order events change nothing.
  */
-import type { BatchProgress } from '../../ports/work-store';
+import { config } from '../../config';
+import type { BatchProgress, DispatchAttributes } from '../../ports/work-store';
+import { attemptsOf, type BatchUsageDetail, type Usage, withJobAttempts } from '../../usage';
 import type { TrainingJob, WorkCollection } from '../../records/types';
 import { releaseSlotsOf, type WorkRef } from '../../scheduling/slots';
 import type { WorkerAction } from '../../topology';
@@ -12,13 +14,18 @@ import { collectionOf, hasResult, isTerminal, statusOf, workOf, type Phase, type
 import { workStore } from './store';
 
 /** The part of a "Batch Job State Change" event's detail that the status handler reads. */
-export interface BatchJobDetail {
+export interface BatchJobDetail extends BatchUsageDetail {
   jobId: string;
   status: string;
   statusReason?: string;
   parameters?: Record<string, string>;
-  attempts?: Array<{ container?: { exitCode?: number; reason?: string }; statusReason?: string }>;
-  container?: { exitCode?: number; reason?: string };
+  attempts?: Array<{
+    container?: { exitCode?: number; reason?: string };
+    statusReason?: string;
+    startedAt?: number;
+    stoppedAt?: number;
+  }>;
+  container?: BatchUsageDetail['container'] & { exitCode?: number; reason?: string };
 }
 
 const phaseOfBatch: Record<string, Phase> = {
@@ -54,8 +61,29 @@ export async function applyBatchEvent(detail: BatchJobDetail): Promise<void> {
   const work = workOf(collectionOf[action], tenantId, recordId);
   const record = await workStore().find(work);
   const updated = record && !isTerminal(record) ? await applyToRecord(work, record, detail, phase) : undefined;
-  if (phase === 'succeeded' || phase === 'failed')
-    await releaseFinished(work, updated ?? (await workStore().find(work)));
+  if (phase === 'succeeded' || phase === 'failed') {
+    const current = updated ?? (await workStore().find(work));
+    // A cancelled job's attempts ran too: usage is written whatever the record's status.
+    if (current) await recordUsage(work, current, detail);
+    await releaseFinished(work, current);
+  }
+}
+
+/**
+ * Writes the ended Batch job's attempts into the record's usage, re-reading and trying again when
+ * another job of the same record wrote first (a lost job's late end beside its successor's).
+ */
+async function recordUsage(work: WorkRef, record: WorkRecord, detail: BatchJobDetail): Promise<void> {
+  // A job that never ran (terminated while queued) used nothing; one that ran is paid for, even a stray duplicate.
+  if (attemptsOf(detail).length === 0) return;
+  const prices = config.pricing();
+  let current: WorkRecord | undefined = record;
+  for (let tries = 0; current && tries < 3; tries++) {
+    // Every work record may carry usage; the views show it where users pay for it (jobs, datasets).
+    const { usageRevision, usage } = current as DispatchAttributes & { usage?: Usage };
+    if (await workStore().recordUsage(work, usageRevision, withJobAttempts(usage, detail, prices))) return;
+    current = await workStore().find(work);
+  }
 }
 
 async function applyToRecord(

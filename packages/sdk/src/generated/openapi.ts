@@ -644,6 +644,33 @@ export interface components {
              */
             finishedAt?: string;
             error?: string;
+            usage?: components["schemas"]["Usage"];
+        };
+        Usage: {
+            attempts: {
+                batchJobId: string;
+                attempt: number;
+                /** Format: date-time */
+                startedAt: string;
+                /** Format: date-time */
+                stoppedAt: string;
+                runningSeconds: number;
+                /** @description what the attempt asked Batch for */
+                vcpus: number;
+                gpus: number;
+                memoryMiB?: number;
+            }[];
+            /** @description the attempts' running seconds, each rounded up (time queued is free) */
+            billableSeconds: number;
+            /** @description each attempt's share of the cheapest priced instance type that fits it, at the stack's price table (absent without one, as in the local cloud) */
+            estimatedCost?: {
+                amount: number;
+                /** @constant */
+                currency: "USD";
+                /** @enum {string} */
+                market: "spot" | "onDemand";
+                pricesTakenOn: string;
+            };
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         DatasetsPage: {
@@ -771,6 +798,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+            usage?: components["schemas"]["Usage"];
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         TrainingJobsPage: {
@@ -892,6 +920,7 @@ export interface components {
             /** Format: date-time */
             finishedAt?: string;
             error?: string;
+            usage?: components["schemas"]["Usage"];
             upload?: {
                 /** Format: uri */
                 url: string;
@@ -926,6 +955,7 @@ export interface components {
             /** Format: date-time */
             finishedAt?: string;
             error?: string;
+            usage?: components["schemas"]["Usage"];
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         ClassifyJobsPage: {

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { resetClients } from '../../../../../core/aws/clients';
 import type { Dataset, TrainingJob, WorkCollection } from '../../../../../core/records/types';
 import { envNames } from '../../../../../core/topology';
+import type { Usage } from '../../../../../core/usage';
 import { applyBatchEvent, type BatchJobDetail } from '../../../../../core/usecases/work/batch-events';
 import { submitBatchJob } from '../../../../../core/usecases/work/batch-jobs';
 import { recordSubmission } from '../../../../../core/usecases/work/dispatch';
@@ -285,6 +286,58 @@ describe('applyBatchEvent', () => {
       parameters: { action: 'prepare-dataset', tenantId: TENANT, recordId: DATASET_ID },
     });
     expect(store.get(datasetWork)?.status).toBe('failed');
+  });
+
+  describe('usage', () => {
+    const t0 = Date.parse('2026-12-01T10:00:00.000Z');
+    const ran = (seconds: number) => ({ container: { exitCode: 0 }, startedAt: t0, stoppedAt: t0 + seconds * 1000 });
+    const asked = {
+      resourceRequirements: [
+        { type: 'VCPU', value: '4' },
+        { type: 'GPU', value: '1' },
+      ],
+    };
+
+    afterEach(() => {
+      delete process.env[envNames.pricing];
+    });
+
+    it("a job's end records every attempt it ran and the estimate from the price table", async () => {
+      process.env[envNames.pricing] = JSON.stringify({
+        currency: 'USD',
+        market: 'spot',
+        takenOn: 'test',
+        instances: { 'g4dn.xlarge': { vcpus: 4, gpus: 1, onDemand: 0.5, spot: 0.36 } },
+      });
+      given(job({ status: 'running', attempts: 2, model: { key: 'k', iteration: 10, bytes: 5 } }));
+      await applyBatchEvent(event('SUCCEEDED', { attempts: [ran(100), ran(3500)], container: asked }));
+      expect(stored().usage).toMatchObject({
+        attempts: [
+          { batchJobId: 'batch-job-1', attempt: 1, runningSeconds: 100, vcpus: 4, gpus: 1 },
+          { batchJobId: 'batch-job-1', attempt: 2, runningSeconds: 3500, vcpus: 4, gpus: 1 },
+        ],
+        billableSeconds: 3600,
+        estimatedCost: { amount: 0.36, currency: 'USD', market: 'spot' },
+      });
+    });
+
+    it('a cancelled job keeps what it used until it stopped, though its status stays cancelled', async () => {
+      given(job({ status: 'cancelled', attempts: 1, batchJobId: 'batch-job-1' }));
+      await applyBatchEvent(event('FAILED', { attempts: [ran(42)], container: asked }));
+      expect(stored()).toMatchObject({ status: 'cancelled', usage: { billableSeconds: 42 } });
+      expect(stored().usage).not.toHaveProperty('estimatedCost');
+    });
+
+    it("a lost job's attempts stay when its successor ends, and a repeated event adds nothing", async () => {
+      given(job({ status: 'running', attempts: 1, model: { key: 'k', iteration: 10, bytes: 5 } }));
+      const lost = { ...event('FAILED', { attempts: [ran(30)], container: asked }), jobId: 'lost-job' };
+      await applyBatchEvent(lost);
+      await applyBatchEvent(event('SUCCEEDED', { attempts: [ran(60)], container: asked }));
+      await applyBatchEvent(event('SUCCEEDED', { attempts: [ran(60)], container: asked }));
+      const usage = stored().usage as Usage;
+      expect(usage.attempts.map((attempt) => attempt.batchJobId)).toEqual(['lost-job', 'batch-job-1']);
+      expect(usage.billableSeconds).toBe(90);
+    });
   });
 
   it("FAILED keeps the worker's own error (does not overwrite it)", async () => {
