@@ -1,7 +1,8 @@
 /**
  * The house's line limit (npm run lint): no line of code over 120 characters, strings and comments
  * included. Biome's formatter wraps code at 120 but cannot split a string or a comment, so this check
- * covers what it leaves. Reads the files git tracks, so generated and ignored files stay out.
+ * covers what it leaves. Reads the files git tracks, so generated and ignored files stay out. It also
+ * fails on merge conflict markers left in documents and data files.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,5 +27,15 @@ for (const file of files) {
 for (const finding of findings) console.error(finding);
 if (findings.length > 0) {
   console.error(`${findings.length} lines over ${maxColumns} characters: wrap the string or comment.`);
-  process.exit(1);
+  process.exitCode = 1;
 }
+
+// A merge that left its conflict markers in a document (code would not compile; prose would ship them).
+const markers = /^(<{7} |={7}$|>{7} )/m;
+const documents = execFileSync('git', ['ls-files', '*.md', '*.json', '*.yml', '*.yaml', '*.prototxt'], {
+  encoding: 'utf8',
+})
+  .split('\n')
+  .filter((file) => file && markers.test(readFileSync(file, 'utf8')));
+for (const file of documents) console.error(`${file}: a merge conflict marker is left in it`);
+if (documents.length > 0) process.exitCode = 1;
