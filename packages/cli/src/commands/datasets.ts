@@ -1,4 +1,4 @@
-/** `ecaffe datasets create|samples`: a dataset from one datafile (split) or two, waited for until ready; its samples. */
+/** `ecaffe datasets create|samples`: a dataset from one or two datafiles, waited for until ready; its samples. */
 import type { DatasetSamples } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
 import { table } from '../output';
