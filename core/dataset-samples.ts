@@ -20,6 +20,36 @@ export const storedSamplesPerClass = 16;
  */
 export const storedSamplesPerDataset = 512;
 
+/**
+ * Source pixels a build decodes for thumbnails at most (PNG and JPEG are decoded in JavaScript, about
+ * half a microsecond a pixel): 28x28 images never reach it, 256x256 ones stop at ~128 and photos
+ * at a few, so a dataset of large images keeps its build time.
+ */
+export const samplePixelBudget = 8 * 1024 * 1024;
+
+/**
+ * How many of each class's picked images to decode so their pixels stay within `budget`: the first
+ * image of every class, then the second of every class, and so on, so every class gets its share
+ * before any gets more; a class stops at its first image that no longer fits (or whose size is unknown).
+ */
+export function withinPixelBudget(pixelsPerClass: ReadonlyArray<ReadonlyArray<number | undefined>>, budget: number) {
+  const taken = pixelsPerClass.map(() => 0);
+  const stopped = pixelsPerClass.map(() => false);
+  let spent = 0;
+  const longest = Math.max(0, ...pixelsPerClass.map((pixels) => pixels.length));
+  for (let position = 0; position < longest; position++)
+    for (const [index, pixels] of pixelsPerClass.entries()) {
+      if (stopped[index] || position >= pixels.length) continue;
+      const size = pixels[position];
+      if (size === undefined || spent + size > budget) stopped[index] = true;
+      else {
+        spent += size;
+        taken[index]!++;
+      }
+    }
+  return taken;
+}
+
 /** What `?perClass=` takes: 8 by default, at most 32 (a build keeps `storedSamplesPerClass`). */
 export const samplesPerClassDefault = 8;
 export const samplesPerClassMax = 32;

@@ -6,6 +6,7 @@ import {
   sampleQuota,
   storedSamplesPerClass,
   storedSamplesPerDataset,
+  withinPixelBudget,
 } from '../../../core/dataset-samples';
 
 describe('sampleQuota', () => {
@@ -75,5 +76,35 @@ describe('parseSamplesIndex', () => {
       classes: [{ index: 0, label: 'a', samples: [{ file: '../../other/model.caffemodel', width: 1, height: 1 }] }],
     };
     expect(parseSamplesIndex(JSON.stringify(escaping))).toBeUndefined();
+  });
+});
+
+describe('withinPixelBudget', () => {
+  it('keeps every picked image when they fit', () => {
+    expect(withinPixelBudget([[784, 784], [784]], 10_000)).toEqual([2, 1]);
+  });
+
+  it('gives every class its first image before any class gets a second', () => {
+    expect(withinPixelBudget([[100, 100, 100], [100, 100, 100], [100]], 450)).toEqual([2, 1, 1]);
+  });
+
+  it('stops a class at its first image that no longer fits, while smaller ones of other classes go on', () => {
+    expect(
+      withinPixelBudget(
+        [
+          [100, 1000, 10],
+          [100, 100, 100],
+        ],
+        400,
+      ),
+    ).toEqual([1, 3]);
+  });
+
+  it('stops a class at an image whose size is unknown', () => {
+    expect(withinPixelBudget([[100, undefined, 100]], 1000)).toEqual([1]);
+  });
+
+  it('keeps nothing of images larger than the whole budget', () => {
+    expect(withinPixelBudget([[5000], []], 1000)).toEqual([0, 0]);
   });
 });
