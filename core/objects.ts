@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { s3Sdk } from './aws/clients';
 import type { Collection } from './collections';
+import { samplesIndexName } from './dataset-samples';
 import { datafileObjectName, presignedUrlSeconds, tenantObjectsPrefix } from './topology';
 
 export const bucket = (): string => config.bucket();
@@ -28,6 +29,10 @@ export const keys = {
   /** A side's mean image (compute_image_mean's binaryproto): the training one always, the testing one on request. */
   datasetMean: (tenantId: string, id: string, side: 'training' | 'testing' = 'training') =>
     `${recordPrefix(tenantId, 'datasets', id)}${side === 'training' ? '' : 'testing-'}mean.binaryproto`,
+  /** The index of a dataset's sample thumbnails (core/dataset-samples.ts). */
+  datasetSamplesIndex: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'datasets', id)}${samplesIndexName}`,
+  /** One sample thumbnail of a dataset, by the file name its index gives (`samples/0003-07.png`). */
+  datasetSample: (tenantId: string, id: string, file: string) => `${recordPrefix(tenantId, 'datasets', id)}${file}`,
   jobLog: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}caffe.log`,
   jobModel: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}model.caffemodel`,
   jobSnapshots: (tenantId: string, id: string) => `${recordPrefix(tenantId, 'training-jobs', id)}snapshots/`,
@@ -68,8 +73,16 @@ export async function presignUpload(
   return { url, method: 'PUT', headers: {} };
 }
 
-/** A presigned GET for a download. */
-export async function presignDownload(tenantId: string, key: string, fileName?: string): Promise<string> {
+/**
+ * A presigned GET for a download: an attachment named `fileName` if given, valid `expiresInSeconds`
+ * (default: as long as every other presigned URL).
+ */
+export async function presignDownload(
+  tenantId: string,
+  key: string,
+  fileName?: string,
+  expiresInSeconds = presignedUrlSeconds,
+): Promise<string> {
   assertTenantKey(tenantId, key);
   const disposition = fileName ? `attachment; filename="${fileName}"` : undefined;
   const { client, sdk } = await s3Sdk();
@@ -77,7 +90,7 @@ export async function presignDownload(tenantId: string, key: string, fileName?: 
   return getSignedUrl(
     client,
     new sdk.GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: disposition }),
-    { expiresIn: presignedUrlSeconds },
+    { expiresIn: expiresInSeconds },
   );
 }
 

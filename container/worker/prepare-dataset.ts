@@ -39,6 +39,7 @@ import { readImageFolders, type LabelledImages } from './image-folders';
 import { seedFrom, sides, type Side } from './split';
 import { download, upload } from './transfer';
 import { readyDatafile } from './import-datafile';
+import { writeDatasetSamples } from './dataset-samples';
 
 /** Downloads each distinct datafile once; returns its archive file per side. */
 async function downloadDatafiles(ctx: WorkerContext, dataset: Dataset): Promise<Record<Side, string>> {
@@ -225,6 +226,7 @@ export async function prepareDataset(ctx: WorkerContext, tenantId: string, datas
     built.images || built.imageTars ? uploadImages(ctx, tenantId, datasetId, built) : undefined,
     upload(meanFile, keys.datasetMean(tenantId, datasetId)),
     dataset.testingMean ? upload(testingMeanFile, keys.datasetMean(tenantId, datasetId, 'testing')) : undefined,
+    built.samples && built.labels ? writeDatasetSamples(tenantId, datasetId, built.labels, built.samples) : undefined,
   ]);
   const preprocessing: DatasetPreprocessing = {
     ...shape,

@@ -107,6 +107,11 @@ export async function copy(fromKey: string, toKey: string): Promise<void> {
   );
 }
 
+/** Uploads bytes held in memory (a small object: one PutObject). */
+export async function uploadBytes(bytes: Buffer, key: string, contentType: string): Promise<void> {
+  await s3().send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: bytes, ContentType: contentType }));
+}
+
 /** Uploads text. */
 export async function uploadText(text: string, key: string): Promise<void> {
   await s3().send(

@@ -20,6 +20,30 @@ export const tenantDeletionSchema = z
   })
   .meta({ id: 'TenantDeletion' });
 
+export const queueQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('tenants listed at most (the busiest first)'),
+});
+
+/** What runs and waits, per tenant (core/scheduling/queue.ts). */
+export const queueSchema = z
+  .object({
+    tenants: z.array(
+      z.object({
+        tenantId: z.string(),
+        running: z.number().int().min(0).describe('Batch jobs holding a worker slot (starting or running)'),
+        waiting: z.number().int().min(0).describe('work queued for a worker slot'),
+      }),
+    ),
+    totals: z.object({ running: z.number().int().min(0), waiting: z.number().int().min(0) }),
+    tenantCount: z.number().int().min(0).describe('tenants with running or waiting work; more than listed when capped'),
+  })
+  .meta({
+    id: 'Queue',
+    description:
+      'every kind of work (datafile imports, dataset builds, training and classify jobs) ' +
+      'that holds or waits for a worker slot',
+  });
+
 export const adminRoutes: Route[] = [
   {
     method: 'GET',
@@ -43,6 +67,17 @@ export const adminRoutes: Route[] = [
       'lowering stops no running job',
     request: { body: capacitySettingsSchema },
     responses: { 200: { description: 'the limits now in force', schema: capacityViewSchema }, ...forbidden },
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/queue',
+    handler: 'get-queue',
+    auth: 'jwt',
+    admin: true,
+    access: { table: 'read' },
+    summary: "What runs and what waits for a worker, per tenant (admin): the scheduler's slots and waiting work",
+    request: { query: queueQuery },
+    responses: { 200: { description: 'the queue now, busiest tenants first', schema: queueSchema }, ...forbidden },
   },
   {
     method: 'GET',

@@ -1,5 +1,6 @@
 /** The datasets API: routes and request schemas. */
 import { z } from 'zod';
+import { samplesPerClassDefault, samplesPerClassMax, thumbnailMaxSide } from '../dataset-samples';
 import { recordIdSchema } from '../ids';
 import type { Route } from '../route';
 import { name, problem, quotaExceeded } from './common';
@@ -57,6 +58,40 @@ const meanView = z
   })
   .meta({ id: 'DatasetMean' });
 
+export const samplesQuery = z.strictObject({
+  perClass: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(samplesPerClassMax)
+    .default(samplesPerClassDefault)
+    .describe('sample images per class (a dataset keeps up to 16 per class; fewer when it has many classes)'),
+});
+
+const samplesView = z
+  .object({
+    classes: z.array(
+      z.object({
+        label: z.string(),
+        index: z.number().int().min(0).describe('the label index the nets train on'),
+        count: z.number().int().min(0).describe('images of this class in the training split'),
+        samples: z.array(
+          z.object({
+            url: z.url().describe('a presigned download of a PNG thumbnail, valid 15 minutes'),
+            width: z.number().int().min(1),
+            height: z.number().int().min(1),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({
+    id: 'DatasetSamples',
+    description:
+      `each class of the dataset with thumbnails (longest side at most ${thumbnailMaxSide} px) of training images; ` +
+      'samples are empty for datasets built before thumbnails existed and for lmdb/leveldb datafiles',
+  });
+
 export const datasetRoutes: Route[] = [
   {
     method: 'POST',
@@ -91,6 +126,19 @@ export const datasetRoutes: Route[] = [
       200: { description: 'where to download the mean image', schema: meanView },
       404: problem('the dataset does not exist, or has no testing mean image (create it with `testingMean: true`)'),
       409: problem('the dataset is not ready: its mean image exists once it is'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/datasets/{id}/samples',
+    handler: 'get-dataset-samples',
+    auth: 'jwt',
+    access: { table: 'read', bucket: 'read' },
+    summary: 'Sample images of each class (thumbnails, presigned), with the per-class counts',
+    request: { query: samplesQuery },
+    responses: {
+      200: { description: 'the classes in label-index order, each with up to ?perClass= samples', schema: samplesView },
+      409: problem('the dataset is not ready: its samples exist once it is'),
     },
   },
   {

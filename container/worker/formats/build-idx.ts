@@ -9,7 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentFailure } from '../errors';
 import { sideOrder, sides, splitSides, type Side } from '../split';
-import { countsOf, type BuildInput, type BuiltSides } from './build';
+import type { SampleImage } from '../thumbnails';
+import { countsOf, pickSamples, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
 import { datumWriter, MeanAccumulator } from './datum';
 import { LmdbLoader, lmdbToolsAvailable } from './lmdb-load';
@@ -47,6 +48,18 @@ export async function writeIdxLmdb(
   }
 }
 
+/** The grey pixels of the sample images picked for each label. */
+function idxSamples(idx: IdxData, picks: Map<string, number[]>): Map<string, SampleImage[]> {
+  const size = idx.height * idx.width;
+  const grey = (index: number) => Buffer.from(idx.pixels.subarray(index * size, (index + 1) * size));
+  return new Map(
+    [...picks].map(([label, indices]) => [
+      label,
+      indices.map((index) => ({ grey: grey(index), width: idx.width, height: idx.height })),
+    ]),
+  );
+}
+
 export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxData>): Promise<BuiltSides> {
   const { ctx, dataset, seed } = input;
   logStep('split');
@@ -79,6 +92,7 @@ export async function buildFromIdx(input: BuildInput, sources: Record<Side, IdxD
     dbs,
     labels,
     counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
+    samples: idxSamples(sources.training, pickSamples(parts.training, labels)),
     shape: { channels: 1, height, width },
     grayscale: true,
     resized: false,

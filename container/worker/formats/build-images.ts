@@ -2,13 +2,14 @@
  * Image folders → LMDB with Caffe's own `convert_imageset`: split stratified and seeded, every
  * image checked (header and a decode), grey/colour and resize applied by the tool itself.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentFailure } from '../errors';
 import type { LabelledImages } from '../image-folders';
 import { checkedImages } from '../image-info';
 import { sideOrder, sides, type Side } from '../split';
-import { countsOf, splitLabelled, type BuildInput, type BuiltSides } from './build';
+import type { SampleImage } from '../thumbnails';
+import { countsOf, pickSamples, splitLabelled, type BuildInput, type BuiltSides } from './build';
 import { convertToLmdb } from './convert';
 import { logStep } from './steps';
 
@@ -29,6 +30,17 @@ async function checkImages(images: Array<{ file: string; entry: string }>, resiz
       );
   }
   return { grayscale, size };
+}
+
+/** The files of the sample images picked for each label, read (a handful per label). */
+async function readSamples(picks: Map<string, string[]>, root: string): Promise<Map<string, SampleImage[]>> {
+  const samples = new Map<string, SampleImage[]>();
+  for (const [label, entries] of picks)
+    samples.set(
+      label,
+      await Promise.all(entries.map(async (entry) => ({ encoded: await readFile(path.join(root, entry)) }))),
+    );
+  return samples;
 }
 
 export async function buildFromImages(input: BuildInput, sources: Record<Side, LabelledImages>): Promise<BuiltSides> {
@@ -78,6 +90,7 @@ export async function buildFromImages(input: BuildInput, sources: Record<Side, L
     dbs,
     images,
     labels,
+    samples: await readSamples(pickSamples(parts.training, labels), sources.training.root),
     counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
     shape,
     grayscale,

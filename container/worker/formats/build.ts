@@ -1,9 +1,11 @@
 /** What every format's builder produces: one LMDB per side and the facts recorded on the dataset. */
+import { sampleQuota } from '../../../core/dataset-samples';
 import type { Dataset } from '../../../core/records/types';
 import type { WorkerContext } from '../context';
 import { PermanentFailure } from '../errors';
 import { splitSides, type Side } from '../split';
 import { logStep } from './steps';
+import type { SampleImage } from '../thumbnails';
 import type { DatumShape } from './mean';
 
 export interface BuildInput {
@@ -26,6 +28,8 @@ export interface BuiltSides {
   shape: DatumShape;
   grayscale: boolean;
   resized: boolean;
+  /** A few training images of each label for the dataset's thumbnails (dataset-samples.ts); none for databases. */
+  samples?: Map<string, SampleImage[]>;
   /** The training mean, when the builder computed it while converting (else compute_image_mean runs). */
   mean?: { file: string; shape: DatumShape };
 }
@@ -56,4 +60,15 @@ export function splitLabelled<T>(
   if (unknown)
     throw new PermanentFailure(`the testing data has a label folder "${unknown}" that the training data lacks`);
   return { parts, labels };
+}
+
+/**
+ * The training images each label shows as samples: the first few of its split (already in a seeded
+ * random order), as many as core/dataset-samples.ts's quota allows for this many labels.
+ */
+export function pickSamples<T>(training: Map<string, T[]>, labels: readonly string[]): Map<string, T[]> {
+  const { perClass, classesWithSamples } = sampleQuota(labels.length);
+  return new Map(
+    labels.slice(0, classesWithSamples).map((label) => [label, (training.get(label) ?? []).slice(0, perClass)]),
+  );
 }

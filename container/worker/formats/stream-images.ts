@@ -24,7 +24,8 @@ import { PermanentFailure } from '../errors';
 import { groupImagePaths, isImagePath } from '../image-folders';
 import { pngSignature } from '../png-check';
 import { sideOrder, sides, type Side } from '../split';
-import { countsOf, splitLabelled, type BuildInput, type BuiltSides } from './build';
+import type { SampleImage } from '../thumbnails';
+import { countsOf, pickSamples, splitLabelled, type BuildInput, type BuiltSides } from './build';
 import { datumWriter, MeanAccumulator } from './datum';
 import { EntryGuard } from './entry-guard';
 import type { ArchiveLimits } from './limits';
@@ -220,7 +221,9 @@ async function buildWith(
   });
   const plan = planTargets(input, sources, listings, listing, parts, labels);
   if (!plan) return undefined;
-  const written = await writeSides(decoders, input.ctx.workDir, input.ctx.caffePrefix, listings, plan);
+  const picks = pickSamples(parts.training, labels);
+  const sampleBytes = new Map<string, Buffer>([...picks.values()].flat().map((item) => [item, Buffer.alloc(0)]));
+  const written = await writeSides(decoders, input.ctx.workDir, input.ctx.caffePrefix, listings, plan, sampleBytes);
   if (!written) return undefined;
   const file = path.join(input.ctx.workDir, 'mean.binaryproto');
   await writeFile(file, written.mean.blobProto());
@@ -230,6 +233,12 @@ async function buildWith(
     imageTars: written.tars,
     labels,
     counts: { training: countsOf(parts.training), testing: countsOf(parts.testing) },
+    samples: new Map(
+      [...picks].map(([label, items]): [string, SampleImage[]] => [
+        label,
+        items.map((item) => ({ encoded: sampleBytes.get(item)! })),
+      ]),
+    ),
     shape: plan.shape,
     grayscale: plan.grayscale,
     resized: false,
@@ -324,8 +333,9 @@ function planTargets(
 }
 
 /**
- * Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers. Undefined (and
- * nothing left behind) when a decoder finds an image that is not plain after all.
+ * Pass 2: decode, write Datums, sum the mean, keep the images for ImageData layers, and the bytes
+ * of the training images named in `sampleBytes` (list path → bytes, filled in here) for thumbnails.
+ * Undefined (and nothing left behind) when a decoder finds an image that is not plain after all.
  */
 async function writeSides(
   decoders: PngDecoders,
@@ -333,6 +343,7 @@ async function writeSides(
   caffePrefix: string | undefined,
   listings: Map<string, Listing>,
   plan: Plan,
+  sampleBytes: Map<string, Buffer>,
 ): Promise<{ dbs: Record<Side, string>; tars: Record<Side, string>; mean: MeanAccumulator } | undefined> {
   const { targets, counts, shape } = plan;
   const { channels, height, width } = shape;
@@ -364,7 +375,11 @@ async function writeSides(
       if ('problem' in decoded) throw new PermanentFailure(`image "${target.listPath}" ${decoded.problem}`);
       if ('notPlain' in decoded) throw new NotPlain();
       const data = decoded.pixels;
-      if (target.side === 'training') mean.add(data);
+      if (target.side === 'training') {
+        mean.add(data);
+        // A copy: the bytes may be a view into a large read buffer that must not stay alive for them.
+        if (sampleBytes.has(target.listPath)) sampleBytes.set(target.listPath, Buffer.from(bytes));
+      }
       lists[target.side][target.position] = `${target.listPath} ${target.label}`;
       const loaded = loaders[target.side]!.put(
         `${String(target.position).padStart(8, '0')}_${target.listPath}`,

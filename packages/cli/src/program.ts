@@ -131,6 +131,12 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--name <name>', 'dataset name')
     .option('--no-wait', 'return once it is queued')
     .action(run('datasets', 'create'));
+  datasets
+    .command('samples')
+    .description('List the labels, training counts and sample thumbnails (presigned URLs, valid 15 minutes)')
+    .argument('<id>')
+    .option('--per-class <n>', 'thumbnails per class (default 8, at most 32)', intArg('--per-class'))
+    .action(run('datasets', 'samples'));
 
   const solvers = program.command('solvers').description("Solver and net prototxt, checked against Caffe's schema");
   readCommands(solvers, run, 'solvers', 'solver', false);
@@ -219,6 +225,11 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--max-queued-jobs <n>', 'training jobs waiting at once', intArg('--max-queued-jobs'))
     .option('--max-storage-bytes <n>', "bytes of the tenant's datafiles", intArg('--max-storage-bytes'))
     .action(run('admin', 'limits'));
+  admin
+    .command('queue')
+    .description('What runs and what waits for a worker, per tenant (busiest first), with totals')
+    .option('--limit <n>', 'tenants listed at most (default 100; the totals count all)', intArg('--limit'))
+    .action(run('admin', 'queue'));
   admin
     .command('rm-tenant')
     .description('Delete a whole tenant: stops its jobs, deletes its objects and records')

@@ -55,6 +55,16 @@ export function resources(api: Api) {
       get: (datasetId: string) => unwrap(api.GET('/v1/datasets/{id}', id(datasetId))),
       create: (body: T.CreateDataset) => unwrap(api.POST('/v1/datasets', { body })),
       delete: (datasetId: string) => unwrap(api.DELETE('/v1/datasets/{id}', id(datasetId))).then(() => undefined),
+      /** Each class with its training count and presigned thumbnails (URLs valid 15 minutes); 409 until ready. */
+      samples: (datasetId: string, options: { perClass?: number } = {}) =>
+        unwrap(
+          api.GET('/v1/datasets/{id}/samples', {
+            params: {
+              path: { id: datasetId },
+              query: options.perClass === undefined ? {} : { perClass: options.perClass },
+            },
+          }),
+        ),
     },
     solvers: {
       list: (query?: T.ListQuery) => unwrap(api.GET('/v1/solvers', list(query))) as Promise<T.Page<T.Solver>>,
@@ -117,6 +127,13 @@ export function resources(api: Api) {
       setCapacity: (body: T.CapacitySettings) => unwrap(api.PUT('/v1/admin/capacity', { body })),
       limits: () => unwrap(api.GET('/v1/admin/limits')),
       setLimits: (body: T.LimitSettings) => unwrap(api.PUT('/v1/admin/limits', { body })),
+      /** Running and waiting work per tenant, busiest first (at most `limit` tenants; totals count all). */
+      queue: (options: { limit?: number } = {}) =>
+        unwrap(
+          api.GET('/v1/admin/queue', {
+            params: { query: options.limit === undefined ? {} : { limit: options.limit } },
+          }),
+        ),
       deleteTenant: (tenantId: string) =>
         unwrap(api.DELETE('/v1/admin/tenants/{tenantId}', { params: { path: { tenantId } } })),
     },

@@ -21,6 +21,8 @@ export type CapacitySettings = Schemas['CapacitySettings'];
 export type Limits = Schemas['Limits'];
 export type LimitSettings = Schemas['LimitSettings'];
 export type TenantDeletion = Schemas['TenantDeletion'];
+export type DatasetSamples = Schemas['DatasetSamples'];
+export type Queue = Schemas['Queue'];
 
 type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };

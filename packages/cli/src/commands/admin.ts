@@ -1,5 +1,7 @@
-/** `ecaffe admin capacity|limits|rm-tenant`: read, change a field, write back (admins only). */
+/** `ecaffe admin capacity|limits|queue|rm-tenant`: read, change a field, write back (admins only). */
+import type { Queue } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
+import { table } from '../output';
 
 const show = (cli: Cli, document: unknown) =>
   cli.json ? cli.emit(document) : cli.print(JSON.stringify(document, null, 2));
@@ -60,4 +62,19 @@ export async function removeTenant(cli: Cli, [tenant]: string[]): Promise<void> 
       ? `tenant ${tenant} deleted: ${result.recordsDeleted} records, ${result.objectsDeleted} objects`
       : `tenant ${tenant}: ${result.stillStopping.length} Batch job(s) still stopping; run this again in a minute`,
   );
+}
+
+/** The queue as a table: a row per tenant, then the totals (and how many tenants were left out). */
+export function queueTable(queue: Queue): string {
+  const rows = queue.tenants.map((t) => [t.tenantId, String(t.running), String(t.waiting)]);
+  const more = queue.tenantCount - queue.tenants.length;
+  const totalName = more > 0 ? `(all ${queue.tenantCount} tenants)` : '(total)';
+  rows.push([totalName, String(queue.totals.running), String(queue.totals.waiting)]);
+  return table(['TENANT', 'RUNNING', 'WAITING'], rows);
+}
+
+export async function queue(cli: Cli, _args: string[], options: { limit?: number }): Promise<void> {
+  const answer = await cli.client.admin.queue(options.limit === undefined ? {} : { limit: options.limit });
+  if (cli.json) return cli.emit(answer);
+  cli.print(queueTable(answer));
 }

@@ -1,5 +1,7 @@
-/** `ecaffe datasets create`: a dataset from one datafile (split) or two, waited for until ready. */
+/** `ecaffe datasets create|samples`: a dataset from one or two datafiles, waited for until ready; its samples. */
+import type { DatasetSamples } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from '../cli';
+import { table } from '../output';
 import { parseSize, waitShowing } from './shared';
 
 interface CreateFlags {
@@ -33,4 +35,19 @@ export async function create(cli: Cli, _args: string[], options: CreateFlags): P
   cli.print(dataset.id);
   if (dataset.labels)
     cli.say(`dataset ${dataset.id} ready: ${dataset.labels.length} labels, shape ${JSON.stringify(dataset.shape)}`);
+}
+
+/** Each class as a row (index, label, training count, samples), then each sample's URL under its label. */
+export function samplesText(answer: DatasetSamples): string {
+  const rows = answer.classes.map((c) => [String(c.index), c.label, String(c.count), String(c.samples.length)]);
+  const urls = answer.classes.flatMap((c) =>
+    c.samples.map((sample) => `${c.label}\t${sample.width}x${sample.height}\t${sample.url}`),
+  );
+  return [table(['INDEX', 'LABEL', 'COUNT', 'SAMPLES'], rows), ...(urls.length ? ['', ...urls] : [])].join('\n');
+}
+
+export async function samples(cli: Cli, [id]: string[], options: { perClass?: number }): Promise<void> {
+  const answer = await cli.client.datasets.samples(id!, options.perClass === undefined ? {} : options);
+  if (cli.json) return cli.emit(answer);
+  cli.print(samplesText(answer));
 }

@@ -126,6 +126,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/datasets/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sample images of each class (thumbnails, presigned), with the per-class counts */
+        get: operations["GetDatasetsIdSamples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/solvers": {
         parameters: {
             query?: never;
@@ -398,6 +415,23 @@ export interface paths {
         get: operations["GetAdminCapacity"];
         /** Change how much work may run at once (admin): raising starts waiting jobs within seconds; lowering stops no running job */
         put: operations["PutAdminCapacity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What runs and what waits for a worker, per tenant (admin): the scheduler's slots and waiting work */
+        get: operations["GetAdminQueue"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -693,6 +727,25 @@ export interface components {
             };
             /** @description its mean per channel (B, G, R for colour), 0–255 */
             mean?: number[];
+        };
+        /** @description each class of the dataset with thumbnails (longest side at most 96 px) of training images; samples are empty for datasets built before thumbnails existed and for lmdb/leveldb datafiles */
+        DatasetSamples: {
+            classes: {
+                label: string;
+                /** @description the label index the nets train on */
+                index: number;
+                /** @description images of this class in the training split */
+                count: number;
+                samples: {
+                    /**
+                     * Format: uri
+                     * @description a presigned download of a PNG thumbnail, valid 15 minutes
+                     */
+                    url: string;
+                    width: number;
+                    height: number;
+                }[];
+            }[];
         };
         Solver: {
             id: string;
@@ -996,6 +1049,22 @@ export interface components {
                     [key: string]: number;
                 };
             };
+        };
+        /** @description every kind of work (datafile imports, dataset builds, training and classify jobs) that holds or waits for a worker slot */
+        Queue: {
+            tenants: {
+                tenantId: string;
+                /** @description Batch jobs holding a worker slot (starting or running) */
+                running: number;
+                /** @description work queued for a worker slot */
+                waiting: number;
+            }[];
+            totals: {
+                running: number;
+                waiting: number;
+            };
+            /** @description tenants with running or waiting work; more than listed when capped */
+            tenantCount: number;
         };
         Limits: {
             /** @description every tenant's limits unless overridden */
@@ -1970,6 +2039,85 @@ export interface operations {
                 };
             };
             /** @description the dataset is not ready: its mean image exists once it is */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetDatasetsIdSamples: {
+        parameters: {
+            query?: {
+                /** @description sample images per class (a dataset keeps up to 16 per class; fewer when it has many classes) */
+                perClass?: number;
+            };
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the classes in label-index order, each with up to ?perClass= samples */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetSamples"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the dataset is not ready: its samples exist once it is */
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
@@ -3863,6 +4011,73 @@ export interface operations {
             };
             /** @description the body is not JSON */
             415: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetAdminQueue: {
+        parameters: {
+            query?: {
+                /** @description tenants listed at most (the busiest first) */
+                limit?: number;
+            };
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the queue now, busiest tenants first */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller is not in the admins group */
+            403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
