@@ -1,0 +1,29 @@
+// STAND-IN: replaced by the components helper's version at merge
+/** A prototxt editor: a labelled textarea with the problems listed below it. */
+import { useId } from 'preact/hooks';
+import type { PrototxtEditorProps } from '../contracts';
+
+export default function PrototxtEditor({ label, value, onChange, problems = [] }: PrototxtEditorProps) {
+  const id = useId();
+  return (
+    <div class="editor">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={16}
+        spellcheck={false}
+        value={value}
+        onInput={(event) => onChange((event.target as HTMLTextAreaElement).value)}
+      />
+      {problems.length > 0 && (
+        <ul class="problems" aria-label={`${label} problems`}>
+          {problems.map((p) => (
+            <li key={`${p.line}:${p.column}:${p.message}`}>
+              line {p.line}, column {p.column}: {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
