@@ -38,7 +38,8 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const url = message.location().url;
-    const expected = /^Failed to load resource/.test(message.text()) && options.expectedFailures?.some((re) => re.test(url));
+    const expected =
+      /^Failed to load resource/.test(message.text()) && options.expectedFailures?.some((re) => re.test(url));
     if (!expected) errors.push(`console error: ${message.text()} (${url})`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
@@ -56,10 +57,10 @@ interface AxeResult {
 
 /** Runs axe-core (from node_modules) on the page as it is; fails on any violation, naming the elements. */
 export async function expectAccessible(page: Page): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window)))
+  if (!(await page.evaluate(() => 'axe' in globalThis)))
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await page.evaluate(
-    () => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run() as Promise<AxeResult>,
+    () => (globalThis as unknown as { axe: { run(): Promise<unknown> } }).axe.run() as Promise<AxeResult>,
   );
   const found = result.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,

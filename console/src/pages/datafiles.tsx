@@ -116,7 +116,7 @@ function Uploader({ onUploaded }: { onUploaded: (datafile: Datafile) => void }) 
             <input
               class="visually-hidden"
               type="file"
-              {...{ webkitdirectory: '' }}
+              {...{ webkitdirectory: true }}
               multiple
               onChange={(e) => {
                 const list = (e.target as HTMLInputElement).files;

@@ -43,6 +43,16 @@ export function chartsOf(metrics: TrainingJobMetrics | undefined) {
   };
 }
 
+/** A chart, with its number of points on the wrapper (what the browser test watches grow). */
+function Chart({ title, series }: { title: string; series: ChartSeries[] }) {
+  const points = series.reduce((n, s) => n + s.points.length, 0);
+  return (
+    <div class="chart" data-chart={title} data-points={points}>
+      <LineChart title={title} xLabel="Iteration" series={series} />
+    </div>
+  );
+}
+
 function Charts({ jobId, running }: { jobId: string; running: boolean }) {
   const client = useClient();
   const metrics = useLoad(() => client.trainingJobs.metrics(jobId), [client, jobId]);
@@ -59,9 +69,9 @@ function Charts({ jobId, running }: { jobId: string; running: boolean }) {
       <h2 id="charts-heading">Charts</h2>
       <ErrorAlert error={metrics.error} prefix="Metrics" />
       <div class="charts">
-        <LineChart title="Loss" xLabel="Iteration" series={charts.loss} />
-        <LineChart title="Test outputs" xLabel="Iteration" series={charts.testOutputs} />
-        <LineChart title="Learning rate" xLabel="Iteration" series={charts.learningRate} />
+        <Chart title="Loss" series={charts.loss} />
+        <Chart title="Test outputs" series={charts.testOutputs} />
+        <Chart title="Learning rate" series={charts.learningRate} />
       </div>
     </section>
   );
