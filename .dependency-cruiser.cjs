@@ -63,8 +63,8 @@ module.exports = {
     {
       name: 'only-builders-import-the-console',
       comment:
-        'the console is a bundle, not a library: only its build script (console/build.ts) is imported, by what serves ' +
-        'or deploys it (local/, lib/, packaging/) and by tests and benchmarks',
+        'the console is a bundle, not a library: only its build script (console/build.ts) is imported, ' +
+        'by what serves or deploys it (local/, lib/, packaging/) and by tests and benchmarks',
       severity: 'error',
       from: { path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|test|packages)/' },
       to: { path: '^console/', pathNot: '^console/build\\.ts$' },

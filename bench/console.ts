@@ -108,21 +108,15 @@ async function main(): Promise<void> {
   };
   const resultsDir = path.join(__dirname, 'results');
   await mkdir(resultsDir, { recursive: true });
-  const stamp =
-    report.at
-      .replace(/:/g, '')
-      .replace(/\.\d+Z$/, 'Z')
-      .slice(0, 15) + 'Z';
+  const stamp = `${report.at.slice(0, 16).replace(':', '')}Z`; // 2026-12-07T0020Z, as the other results
   const file = path.join(resultsDir, `console-${stamp}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`| Measure (${ready.n} runs, fresh context each) | median | min | max |`);
   console.log('|---|---|---|---|');
-  console.log(
-    `| Navigation start → console ready (ms) | ${fixed(ready.median, 0)} | ${fixed(ready.min, 0)} | ${fixed(ready.max, 0)} |`,
-  );
-  console.log(
-    `| Navigation start → DOMContentLoaded (ms) | ${fixed(dcl.median, 0)} | ${fixed(dcl.min, 0)} | ${fixed(dcl.max, 0)} |`,
-  );
+  const row = (what: string, s: typeof ready) =>
+    `| ${what} | ${fixed(s.median, 0)} | ${fixed(s.min, 0)} | ${fixed(s.max, 0)} |`;
+  console.log(row('Navigation start → console ready (ms)', ready));
+  console.log(row('Navigation start → DOMContentLoaded (ms)', dcl));
   if (served) console.log(`Initial load: ${(served.initialGzipBytes / 1000).toFixed(1)} kB gzipped`);
   console.log(`Results: ${path.relative(process.cwd(), file)}`);
 }

@@ -199,7 +199,7 @@ function DatafileRow({ datafile, onDeleted }: { datafile: Datafile; onDeleted: (
         <StatusBadge status={datafile.status} />
       </td>
       <td>{datafile.detectedFormat ?? datafile.format}</td>
-      <td>
+      <td class="wrap">
         {labels.length ? `${labels.length}: ${labels.slice(0, 4).join(', ')}${labels.length > 4 ? ', …' : ''}` : '—'}
       </td>
       <td class="number">{imageCount(datafile) ?? '—'}</td>
