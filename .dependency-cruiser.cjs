@@ -64,9 +64,9 @@ module.exports = {
       name: 'only-builders-import-the-console',
       comment:
         'the console is a bundle, not a library: only its build script (console/build.ts) is imported, ' +
-        'by what serves or deploys it (local/, lib/, packaging/) and by tests and benchmarks',
+        'by what serves or deploys it (local/, lib/, packaging/) and by benchmarks; tests may test its modules',
       severity: 'error',
-      from: { path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|test|packages)/' },
+      from: { path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|packages)/' },
       to: { path: '^console/', pathNot: '^console/build\\.ts$' },
     },
     {

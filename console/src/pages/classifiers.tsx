@@ -5,8 +5,9 @@
  */
 import { classifyLimits, type ClassifyImage, type ImageResult } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ProbabilityBars } from '../components/bars';
+import { resultsCsv } from '../results-csv';
 import { useClient } from '../context';
 import { DeleteButton, Empty, ErrorAlert, PageHeader, ProgressBar, formatDate, nameOf, useLoad } from '../ui';
 
@@ -62,26 +63,6 @@ const asImage = (file: File): ClassifyImage => ({
   read: (start, end) => file.slice(start, end),
 });
 
-/** Results as CSV: image, then label and probability for each of the top labels. */
-export function resultsCsv(results: ImageResult[]): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const width = Math.max(1, ...results.map((r) => r.top?.length ?? 0));
-  const header = [
-    'image',
-    ...Array.from({ length: width }, (_, i) => [`label${i + 1}`, `probability${i + 1}`]).flat(),
-    'error',
-  ];
-  const rows = results.map((r) => [
-    quote(r.image),
-    ...Array.from({ length: width }, (_, i) => {
-      const t = r.top?.[i];
-      return t ? [quote(t.label), t.probability.toFixed(6)] : ['', ''];
-    }).flat(),
-    quote(r.error ?? ''),
-  ]);
-  return `${[header, ...rows].map((row) => row.join(',')).join('\n')}\n`;
-}
-
 function Thumbnail({ file }: { file: File }) {
   const [url, setUrl] = useState<string>();
   useEffect(() => {
@@ -122,8 +103,11 @@ function Classify({ classifierId }: { classifierId: string }) {
     }
   };
   const asJob = files.length > classifyLimits.maxImages;
-  const csvUrl =
-    results && asJob ? URL.createObjectURL(new Blob([resultsCsv(results)], { type: 'text/csv' })) : undefined;
+  const csvUrl = useMemo(
+    () => (results && asJob ? URL.createObjectURL(new Blob([resultsCsv(results)], { type: 'text/csv' })) : undefined),
+    [results, asJob],
+  );
+  useEffect(() => () => csvUrl && URL.revokeObjectURL(csvUrl), [csvUrl]);
   return (
     <section class="card" aria-labelledby="classify-heading">
       <h2 id="classify-heading">Classify images</h2>

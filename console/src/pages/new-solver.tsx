@@ -3,25 +3,13 @@
  * service's complaints come back at their line and column in the editor they belong to; the net is
  * drawn below its editor.
  */
-import { ApiError } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { useClient } from '../context';
-import type { PrototxtProblem } from '../contracts';
 import { NetGraph, PrototxtEditor } from '../lazy';
+import { problemsByField } from '../prototxt-problems';
 import { templateById, templates } from '../templates';
 import { ErrorAlert, PageHeader, nameOf, useLoad } from '../ui';
-
-/** The API's `errors[]` with a line, split by the text they are about (`net` or `solver`). */
-export function problemsByField(error: unknown): { net: PrototxtProblem[]; solver: PrototxtProblem[] } {
-  const problems = { net: [] as PrototxtProblem[], solver: [] as PrototxtProblem[] };
-  if (!(error instanceof ApiError)) return problems;
-  for (const e of error.errors) {
-    const field = e.field.split('.')[0] === 'solver' ? 'solver' : e.field.split('.')[0] === 'net' ? 'net' : undefined;
-    if (field && e.line) problems[field].push({ line: e.line, column: e.column ?? 1, message: e.message });
-  }
-  return problems;
-}
 
 /** The net text a moment after the last keystroke, so the drawing is not rebuilt on every key. */
 function useSettled(value: string, ms: number): string {

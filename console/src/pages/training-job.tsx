@@ -4,9 +4,10 @@
  * (cancel, resume with more iterations, fine-tune, make a classifier) and Caffe's log, followed at the bottom.
  */
 import type { ChartSeries } from '../contracts';
-import type { TrainingJob, TrainingJobMetrics } from '@elastic-caffe/sdk';
+import type { TrainingJob } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { chartsOf } from '../chart-series';
 import LineChart from '../components/line-chart';
 import { useClient } from '../context';
 import {
@@ -22,26 +23,6 @@ import {
   useLoad,
 } from '../ui';
 import { JobProgress } from './training-jobs';
-
-/** The metrics as chart series: loss and learning rate per iteration, each test output per test. */
-export function chartsOf(metrics: TrainingJobMetrics | undefined) {
-  const train = metrics?.train ?? [];
-  const test = metrics?.test ?? [];
-  const outputs = [...new Set(test.flatMap((t) => Object.keys(t.outputs)))];
-  return {
-    loss: [{ label: 'loss', points: train.map((t) => [t.iteration, t.loss] as const) }] as ChartSeries[],
-    learningRate: [
-      {
-        label: 'learning rate',
-        points: train.filter((t) => t.learningRate !== undefined).map((t) => [t.iteration, t.learningRate!] as const),
-      },
-    ] as ChartSeries[],
-    testOutputs: outputs.map((name) => ({
-      label: name,
-      points: test.map((t) => [t.iteration, t.outputs[name] ?? null] as const),
-    })) as ChartSeries[],
-  };
-}
 
 /** A chart, with its number of points on the wrapper (what the browser test watches grow). */
 function Chart({ title, series }: { title: string; series: ChartSeries[] }) {
