@@ -34,16 +34,26 @@ let browser: Browser;
 let work: string;
 let folder: string;
 
+/** When each step ended (seconds since the start), printed at the end: where the test's minutes go. */
+const started = Date.now();
+const steps: string[] = [];
+const mark = (step: string) => steps.push(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${step}`);
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'browser-'));
   const consoleDir = path.join(work, 'console');
   buildConsoleSync(consoleDir);
   folder = path.join(work, 'fashion');
-  await writeFashionMnistFolders({ dataDir: await ensureFashionMnist(), split: 'train', count: images, out: folder });
-  cloud = await startTestCloud({ consoleDir });
-  browser = await launchBrowser();
+  const dataDir = await ensureFashionMnist();
+  [cloud, browser] = await Promise.all([
+    startTestCloud({ consoleDir }),
+    launchBrowser(),
+    writeFashionMnistFolders({ dataDir, split: 'train', count: images, out: folder }),
+  ]);
+  mark('local cloud, console build, browser and image folders ready');
 });
 afterAll(async () => {
+  console.log(`browser test steps:\n${steps.join('\n')}`);
   await browser?.close();
   await cloud?.stop();
   if (work) await rm(work, { recursive: true, force: true });
@@ -106,6 +116,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await signIn(page, 'tenant-a');
   expect(await page.getByTestId('tenant').textContent()).toBe('tenant-a');
   await check(a, 'overview');
+  mark('signed in');
 
   // Upload a folder of class folders (packed as a tar in the browser) and wait until it is inspected.
   await page.getByRole('link', { name: 'Datafiles', exact: true }).click();
@@ -127,6 +138,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await row.getByRole('link', { name: 'fashion' }).click();
   await page.getByRole('table', { name: 'Images per label' }).waitFor();
   await check(a, 'datafile');
+  mark('folder uploaded and inspected');
 
   // Build a dataset: 20 % split off for testing.
   await page.getByRole('link', { name: 'Build a dataset from it' }).click();
@@ -139,6 +151,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await page.getByRole('heading', { name: 'Samples' }).waitFor();
   await page.waitForLoadState('networkidle');
   await check(a, 'dataset');
+  mark('dataset built');
 
   // A solver with a mistake: the service's complaint shows at its line, in the alert and in the Net editor.
   await page.getByRole('link', { name: 'New solver on it' }).click();
@@ -167,6 +180,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await page.waitForURL(/\/solvers\/sv_/);
   await page.getByRole('heading', { name: 'Solver lenet-small', level: 1 }).waitFor();
   await check(a, 'solver');
+  mark('solver refused at its line, fixed and stored');
 
   // Train, and watch the loss chart gain points while the job runs (no reload).
   await page.getByRole('button', { name: 'Train' }).click();
@@ -186,6 +200,7 @@ test('from image folders to a classified image in the browser alone; another ten
     240_000,
   );
   expectNoBrowserErrors(a);
+  mark('loss chart grew while the job ran');
   await waitForStatus(page, 'succeeded', 300_000);
   await page.getByRole('link', { name: /Trained model/ }).waitFor();
   await until('the log to show the end of training', async () =>
@@ -193,6 +208,7 @@ test('from image folders to a classified image in the browser alone; another ten
   );
   expect(Number(await loss.getAttribute('data-points'))).toBeGreaterThan(Math.max(...seenWhileRunning));
   await check(a, 'training-job');
+  mark('job succeeded');
 
   // The lists and the comparison.
   await page.goto(`${cloud.cloud.url}/training-jobs`);
@@ -207,6 +223,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await page.goto(`${cloud.cloud.url}/datasets`);
   await page.getByRole('link', { name: 'fashion-small' }).waitFor();
   await check(a, 'datasets');
+  mark('lists and comparison');
 
   // Make a classifier and classify an image: the console shows the model's own answer for it.
   await page.goto(`${cloud.cloud.url}/training-jobs/${jobId}`);
@@ -231,6 +248,7 @@ test('from image folders to a classified image in the browser alone; another ten
   await page.goto(`${cloud.cloud.url}/classifiers`);
   await page.getByRole('link', { name: 'lenet-small run' }).waitFor();
   await check(a, 'classifiers');
+  mark('classifier made, image classified');
 
   // Sign out; a second tenant (an admin) sees none of tenant A's records.
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -259,4 +277,5 @@ test('from image folders to a classified image in the browser alone; another ten
   await b.page.getByRole('heading', { name: 'Queue' }).waitFor();
   await b.page.waitForLoadState('networkidle');
   await check(b, 'admin');
+  mark('tenant B saw nothing of A');
 });
