@@ -42,8 +42,7 @@ async function main(): Promise<void> {
   });
   if (cloud.recovered) console.log(`Re-queued ${cloud.recovered} unfinished job(s) from the previous run.`);
   console.log(`Local state: ${home}`);
-  console.log(`Elastic Caffe ready: ${cloud.url}`);
-  console.log(`Console: ${cloud.url}/ (sign in with any tenant name)`);
+  console.log(`Elastic Caffe ready: ${cloud.url} — console: ${cloud.url}/ (sign in with any tenant name)`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

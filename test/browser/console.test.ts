@@ -215,7 +215,11 @@ test('from image folders to a classified image in the browser alone; another ten
   await page.getByRole('link', { name: 'lenet-small run' }).waitFor();
   await check(a, 'training-jobs');
   await page.goto(`${cloud.cloud.url}/compare?jobs=${jobId}`);
-  await page.locator('[aria-label="Loss"]').first().waitFor();
+  await page.getByRole('checkbox', { name: 'lenet-small run' }).waitFor();
+  await until('the compared loss curve', async () =>
+    Number(await page.locator('[data-chart="Loss"]').getAttribute('data-points')) > 0 ? true : undefined,
+  );
+  expect(await page.getByRole('checkbox', { name: 'lenet-small run' }).isChecked()).toBe(true);
   await check(a, 'compare');
   await page.goto(`${cloud.cloud.url}/solvers`);
   await page.getByRole('link', { name: 'lenet-small' }).waitFor();

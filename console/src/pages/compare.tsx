@@ -1,7 +1,7 @@
 /** Compare: several jobs' loss and test-output curves on the same axes; the jobs are in the URL (`?jobs=a,b`). */
 import type { TrainingJobMetrics } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
-import LineChart from '../components/line-chart';
+import { Chart } from '../chart';
 import { useClient } from '../context';
 import type { ChartSeries } from '../contracts';
 import { ErrorAlert, PageHeader, StatusBadge, nameOf, useLoad } from '../ui';
@@ -60,8 +60,8 @@ export function ComparePage() {
       <ErrorAlert error={metrics.error} prefix="Metrics" />
       {picked.length > 0 && (
         <div class="charts">
-          <LineChart title="Loss" xLabel="Iteration" series={loss} />
-          <LineChart title="Test outputs" xLabel="Iteration" series={testSeries} />
+          <Chart title="Loss" series={loss} />
+          <Chart title="Test outputs" series={testSeries} />
         </div>
       )}
       {!picked.length && <p>Tick two or more jobs to overlay their curves.</p>}

@@ -3,12 +3,11 @@
  * route and polled while it runs, attempts and resumes on a timeline, artifacts to download, actions
  * (cancel, resume with more iterations, fine-tune, make a classifier) and Caffe's log, followed at the bottom.
  */
-import type { ChartSeries } from '../contracts';
 import type { TrainingJob } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { chartsOf } from '../chart-series';
-import LineChart from '../components/line-chart';
+import { Chart } from '../chart';
 import { useClient } from '../context';
 import {
   ErrorAlert,
@@ -23,16 +22,6 @@ import {
   useLoad,
 } from '../ui';
 import { JobProgress } from './training-jobs';
-
-/** A chart, with its number of points on the wrapper (what the browser test watches grow). */
-function Chart({ title, series }: { title: string; series: ChartSeries[] }) {
-  const points = series.reduce((n, s) => n + s.points.length, 0);
-  return (
-    <div class="chart" data-chart={title} data-points={points}>
-      <LineChart title={title} xLabel="Iteration" series={series} />
-    </div>
-  );
-}
 
 function Charts({ jobId, running }: { jobId: string; running: boolean }) {
   const client = useClient();
