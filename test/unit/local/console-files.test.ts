@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { consoleFilesRoute } from '../../../local/console-files';
+import { consoleFilesRoute, ensureConsoleBuilt } from '../../../local/console-files';
 
 interface Answer {
   handled: boolean;
@@ -84,4 +84,14 @@ test('API paths and other methods are left to the gateway', async () => {
 
 test('HEAD answers the headers without a body', async () => {
   expect(await get('/', 'HEAD')).toMatchObject({ status: 200, body: '' });
+});
+
+test('the console is built when its folder holds no build of the current sources, and only then', async () => {
+  const out = path.join(dir, 'built');
+  const lines: string[] = [];
+  ensureConsoleBuilt(out, (line) => lines.push(line));
+  expect(lines[0]).toMatch(/^Building the console/);
+  const count = lines.length;
+  ensureConsoleBuilt(out, (line) => lines.push(line));
+  expect(lines).toHaveLength(count);
 });
