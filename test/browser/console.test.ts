@@ -186,8 +186,12 @@ test('from image folders to a classified image in the browser alone; another ten
   const alert = page.getByRole('alert');
   await alert.waitFor();
   expect(await alert.textContent()).toContain(`net line ${badLine}`);
-  const inline = page.getByRole('list', { name: 'Net problems' });
-  expect(await inline.textContent()).toContain(`line ${badLine}`);
+  // In the Net editor itself, under its line (getByText looks into the editor's shadow root too).
+  await page
+    .locator('[data-editor="Net"]')
+    .getByText(new RegExp(`line ${badLine}, column \\d+: unknown field "kernel_sise"`, 'i'))
+    .first()
+    .waitFor();
   await check(a, 'solver-error');
   await page.getByRole('textbox', { name: 'Net' }).fill(net);
   await page.getByRole('button', { name: 'Create solver' }).click();

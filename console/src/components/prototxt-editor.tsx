@@ -1,15 +1,12 @@
 // STAND-IN: replaced by the components helper's version at merge
-/** A prototxt editor: a labelled textarea with the problems listed below it. */
-import { useId } from 'preact/hooks';
+/** A prototxt editor: a textarea named by `label` with the problems listed below it (the page shows the caption). */
 import type { PrototxtEditorProps } from '../contracts';
 
 export default function PrototxtEditor({ label, value, onChange, problems = [] }: PrototxtEditorProps) {
-  const id = useId();
   return (
     <div class="editor">
-      <label for={id}>{label}</label>
       <textarea
-        id={id}
+        aria-label={label}
         rows={16}
         spellcheck={false}
         value={value}

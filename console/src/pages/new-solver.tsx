@@ -117,7 +117,8 @@ export function NewSolverPage() {
           </p>
         )}
         <div class="editors">
-          <div>
+          <div class="editor-box" data-editor="Net">
+            <p class="editor-caption">Net</p>
             <PrototxtEditor
               label="Net"
               value={net}
@@ -128,7 +129,8 @@ export function NewSolverPage() {
               problems={problems.net}
             />
           </div>
-          <div>
+          <div class="editor-box" data-editor="Solver">
+            <p class="editor-caption">Solver</p>
             <PrototxtEditor
               label="Solver"
               value={solver}
