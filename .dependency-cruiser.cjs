@@ -49,6 +49,27 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
+      name: 'the-console-uses-the-public-api-only',
+      comment:
+        'console/ runs in browsers on the public API: it may use the SDK (packages/sdk/src), the prototxt parser ' +
+        '(core/prototxt) and the example nets it offers as templates, never the service, the local cloud or Node code',
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: {
+        path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|test|packages|examples)/',
+        pathNot: ['^packages/sdk/src/', '^core/prototxt/', '^examples/'],
+      },
+    },
+    {
+      name: 'only-builders-import-the-console',
+      comment:
+        'the console is a bundle, not a library: only its build script (console/build.ts) is imported, ' +
+        'by what serves or deploys it (local/, lib/, packaging/) and by benchmarks; tests may test its modules',
+      severity: 'error',
+      from: { path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|packages)/' },
+      to: { path: '^console/', pathNot: '^console/build\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'an import cycle between files makes load order matter and the structure unreadable',
       severity: 'error',

@@ -41,6 +41,8 @@ module.exports = {
     project('infra'),
     project('integration', recorded),
     project('e2e', recorded),
+    // The console in Debian's Chromium (playwright-core) against the real local cloud, as e2e runs it.
+    project('browser', recorded),
     // The worker image built with buildah and the local cloud running jobs inside it (needs root and buildah).
     project('container', validatedResponses),
   ],

@@ -68,6 +68,8 @@ export interface LocalCloudOptions {
    * the handler modules in this process: e.g. the classify function's image run as Lambda runs it.
    */
   routeHandlers?: Record<string, AsyncHandler>;
+  /** The built console (console/build.ts) to serve beside the API on the same port; none when absent. */
+  consoleDir?: string;
 }
 
 export interface LocalCloud {
@@ -102,7 +104,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const queuePollers = await startQueuePollers(resources, handlers);
   const recovered = await requeueLostWork(batch);
   const schedules = startSchedules(handlers, options.reconcileIntervalMs ?? 5000);
-  const gateway = await startLocalGateway(home, options.port, handlers.http);
+  const gateway = await startLocalGateway(home, options.port, handlers.http, {
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
   await claim.publish(gateway.url);
   return {
     url: gateway.url,

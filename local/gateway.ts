@@ -13,6 +13,7 @@ import { apiCors } from '../core/topology';
 import { serveRoutes } from '../lambdas/shared/served-routes';
 import { tokenVerifier } from './auth';
 import { lambdaContext, type AsyncHandler } from './lambda-context';
+import { consoleFilesRoute, firstOf } from './console-files';
 import { localTokenRoute, type LocalRoute } from './token-route';
 
 interface CompiledRoute {
@@ -76,19 +77,21 @@ export interface LocalGateway {
 
 /**
  * The local cloud's gateway: tokens from the local issuer (local/auth.ts), `POST /local/token`, and every route,
- * served by `handlerFor` in this process (a deployed function serves only its own).
+ * served by `handlerFor` in this process (a deployed function serves only its own). With `consoleDir`, the built
+ * console is served too, on every path that is not the API's (local/console-files.ts).
  */
 export async function startLocalGateway(
   home: string,
   port: number,
   handlerFor: (route: Route) => AsyncHandler,
+  options: { consoleDir?: string } = {},
 ): Promise<LocalGateway> {
   serveRoutes(routes);
   const { server, url } = await startGateway({
     port,
     verifyToken: await tokenVerifier(home),
     handlerFor,
-    localRoute: localTokenRoute(home),
+    localRoute: firstOf(localTokenRoute(home), options.consoleDir ? consoleFilesRoute(options.consoleDir) : undefined),
   });
   return {
     url,

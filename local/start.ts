@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ensureCaffe, ensureFashionMnist, localHome } from './caffe/install';
 import { startLocalCloud } from './cloud';
+import { ensureConsoleBuilt } from './console-files';
 import { claimHome, HomeInUseError } from './home-claim';
 import { preflight } from './preflight';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const homeClaim = await claimHome(home);
   const caffePrefix = await ensureCaffe();
   await ensureFashionMnist();
+  const consoleDir = ensureConsoleBuilt();
   const cloud = await startLocalCloud({
     home,
     port: Number(process.env.PORT ?? 3000),
@@ -36,10 +38,11 @@ async function main(): Promise<void> {
     echoWorkers: process.env.ELASTIC_CAFFE_QUIET !== '1',
     workerImage: process.env.ELASTIC_CAFFE_WORKER_IN_IMAGE === '1' ? await workerImage() : undefined,
     homeClaim,
+    consoleDir,
   });
   if (cloud.recovered) console.log(`Re-queued ${cloud.recovered} unfinished job(s) from the previous run.`);
   console.log(`Local state: ${home}`);
-  console.log(`Elastic Caffe ready: ${cloud.url}`);
+  console.log(`Elastic Caffe ready: ${cloud.url} — console: ${cloud.url}/ (sign in with any tenant name)`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -1,0 +1,77 @@
+/**
+ * The browser tests' tools: Debian's Chromium driven by playwright-core (nothing downloaded at test
+ * time), pages that fail the test on any console error or uncaught exception, an axe-core check of
+ * the page as it is, and screenshots kept in test/browser/screenshots/ (gitignored; copied to
+ * docs/console/ by `npm run docs:console-screenshots`).
+ */
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's package (`apt-get install chromium`); .ci/run installs it when missing. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const screenshotDir = path.join(__dirname, '..', 'browser', 'screenshots');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors and page errors seen so far (the test fails on any at `expectNoBrowserErrors`). */
+  errors: string[];
+}
+
+export interface PageOptions {
+  /**
+   * Requests whose error status the test provokes on purpose (Chromium logs every failed request as
+   * a console error, e.g. the 400 of a solver with a deliberate mistake): matched against the URL.
+   */
+  expectedFailures?: RegExp[];
+}
+
+/** A fresh page (1280×800, a laptop's width) in a context of its own, watched for errors. */
+export async function openPage(browser: Browser, options: PageOptions = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    const expected =
+      /^Failed to load resource/.test(message.text()) && options.expectedFailures?.some((re) => re.test(url));
+    if (!expected) errors.push(`console error: ${message.text()} (${url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return { page, errors };
+}
+
+/** Fails the test with every console or page error since the page opened. */
+export function expectNoBrowserErrors(watched: WatchedPage): void {
+  if (watched.errors.length) throw new Error(`the browser reported errors:\n${watched.errors.join('\n')}`);
+}
+
+interface AxeResult {
+  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
+}
+
+/** Runs axe-core (from node_modules) on the page as it is; fails on any violation, naming the elements. */
+export async function expectAccessible(page: Page): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in globalThis)))
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(
+    () => (globalThis as unknown as { axe: { run(): Promise<unknown> } }).axe.run() as Promise<AxeResult>,
+  );
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+  );
+  if (found.length) throw new Error(`axe found problems on ${page.url()}:\n${found.join('\n')}`);
+}
+
+/** Saves a full-page screenshot as test/browser/screenshots/NAME.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
