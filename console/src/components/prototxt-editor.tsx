@@ -92,7 +92,8 @@ export default function PrototxtEditor({ label, value, onChange, problems }: Pro
 }
 
 function accessibleName(label: string): Extension {
-  return EditorView.contentAttributes.of({ 'aria-label': label });
+  // tabindex: axe's scrollable-region-focusable wants the scroller's content reachable by keyboard, said explicitly.
+  return EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' });
 }
 
 /** The problems are about the text the service saw; once it changes, their positions mean nothing. */
