@@ -368,6 +368,10 @@ async function main(): Promise<void> {
     const { cpu } = upload;
     const twoArms = (a: Summary, b: Summary, digits: number) => `${cell(a, digits)} / ${cell(b, digits)}`;
     const aloneCpu = (runs: TimedRun[]) => summarize(runs.map((r) => r.childCpuSeconds ?? Number.NaN));
+    const clientCpu = twoArms(cpu.curl.clientSeconds, cpu.ecaffe.clientSeconds, 2);
+    const cloudCpu = twoArms(cpu.curl.localCloudSeconds, cpu.ecaffe.localCloudSeconds, 2);
+    const othersCores = twoArms(cpu.curl.othersCores, cpu.ecaffe.othersCores, 2);
+    const aloneClientCpu = twoArms(aloneCpu(upload.alone.curl), aloneCpu(upload.alone.sdk), 2);
     console.log(`
 | measure | median (min–max) |
 |---|---|
@@ -379,10 +383,10 @@ async function main(): Promise<void> {
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
 | the client alone to a discarding local server: curl / SDK's nodePut | ${aloneMiBps} MiB/s |
 | ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
-| CPU per upload, the client (user + sys): curl / ecaffe | ${twoArms(cpu.curl.clientSeconds, cpu.ecaffe.clientSeconds, 2)} s |
-| CPU per upload, the local cloud's process: curl / ecaffe | ${twoArms(cpu.curl.localCloudSeconds, cpu.ecaffe.localCloudSeconds, 2)} s |
-| other work on the machine meanwhile: curl / ecaffe | ${twoArms(cpu.curl.othersCores, cpu.ecaffe.othersCores, 2)} cores |
-| CPU, the client alone: curl / SDK's nodePut (its process) | ${twoArms(aloneCpu(upload.alone.curl), aloneCpu(upload.alone.sdk), 2)} s |
+| CPU per upload, the client (user + sys): curl / ecaffe | ${clientCpu} s |
+| CPU per upload, the local cloud's process: curl / ecaffe | ${cloudCpu} s |
+| other work on the machine meanwhile: curl / ecaffe | ${othersCores} cores |
+| CPU, the client alone: curl / SDK's nodePut (its process) | ${aloneClientCpu} s |
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
 | to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |
 | ecaffe slower by | ${fixed(first.slowerBy.ofMedians, 2)} s (paired ${cell(first.slowerBy.paired, 2)} s) |

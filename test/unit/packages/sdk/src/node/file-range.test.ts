@@ -43,7 +43,7 @@ function slowDestination() {
   return { out, received, atCallback, maxInFlight: () => maxInFlight };
 }
 
-test('a range larger than its buffers arrives byte for byte, no buffer refilled before its write completed', async () => {
+test('a range larger than its buffers arrives byte for byte, no buffer refilled before its write ended', async () => {
   const bytes = randomBytes(11 * 1024 * 1024 + 17);
   const file = await fileOf(bytes);
   const [start, end] = [300_001, bytes.length - 5];
