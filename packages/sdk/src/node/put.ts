@@ -62,7 +62,11 @@ export const nodePut: PutTransport = ({ url, headers, body, length, onBytes, sig
     const short = () => new Error(`the upload body has ${sent} bytes, not the ${length} announced`);
     if (body instanceof FileRange) {
       sendFileRange(body, request, counted).then(
-        () => (sent === length ? request.end() : request.destroy(short())),
+        () => {
+          if (request.destroyed) return; // aborted or failed: its error is already on its way
+          if (sent === length) request.end();
+          else request.destroy(short());
+        },
         (error: Error) => request.destroy(error),
       );
     } else {
