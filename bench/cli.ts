@@ -6,7 +6,8 @@
  *   2. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
  *      register, PUT) vs `curl --upload-file FILE` to a presigned URL the SDK registered, rounds
  *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
- *      (64 MiB parts, four at a time) alone;
+ *      (64 MiB parts, four at a time) alone; with each upload's CPU time (the client's, by GNU time; the
+ *      local cloud's, this process's) and the load average, so the comparison survives a busy machine;
  *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
  *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
@@ -27,6 +28,7 @@ import { writeFashionMnistFolders } from '../local/fixtures/fashion-mnist';
 import { buildCli, ecaffeBin } from '../local/fixtures/ecaffe-bin';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession, type BenchSession } from './lib/session';
 import { caffeTimeline } from './lib/caffe-timeline';
+import { timedWithCpu, type TimedRun } from './lib/child-cpu';
 import { fixed, summarize, type Summary } from './lib/stats';
 
 const run = promisify(execFile);
@@ -89,43 +91,32 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const curlRound = async () => {
     const created = await client.datafiles.create({ name: 'curl', format: 'image-folders', sizeBytes: bytes });
     if (!('upload' in created) || created.upload?.method !== 'PUT') throw new Error('expected a single presigned PUT');
-    const { seconds, stdout } = await timed('curl', [
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-X',
-      'PUT',
-      '--upload-file',
-      file,
-      created.upload.url,
-    ]);
-    if (!stdout.startsWith('2')) throw new Error(`curl's PUT answered ${stdout}`);
-    await settle(created.id);
-    return seconds;
-  };
-  const ecaffeRound = async (extraEnv: NodeJS.ProcessEnv = {}) => {
-    const { seconds, stdout } = await timed(
-      process.execPath,
-      [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'],
-      { ...env, ...extraEnv },
+    const measured = await timedWithCpu(
+      'curl',
+      ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '--upload-file', file, created.upload.url],
+      {},
+      repoRoot,
     );
-    const record = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string };
+    if (!measured.stdout.startsWith('2')) throw new Error(`curl's PUT answered ${measured.stdout}`);
+    await settle(created.id);
+    return measured;
+  };
+  const ecaffeRound = async () => {
+    const args = [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'];
+    const measured = await timedWithCpu(process.execPath, args, env, repoRoot);
+    const record = JSON.parse(measured.stdout.trim().split('\n').at(-1)!) as { id: string };
     await settle(record.id);
-    return seconds;
+    return measured;
   };
   const single = { ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(4 * 1024 ** 3) };
-  const curl: number[] = [];
-  const ecaffe: number[] = [];
-  const multipart: number[] = [];
-  const load: number[] = [];
+  const curl: TimedRun[] = [];
+  const ecaffe: TimedRun[] = [];
+  const multipart: TimedRun[] = [];
   Object.assign(process.env, single); // the handlers run in this process
   say('upload warm-up (untimed): curl, ecaffe');
   await curlRound();
   await ecaffeRound();
   for (let round = 0; round < rounds; round++) {
-    load.push(os.loadavg()[0]!);
     // The arms take turns going first, so neither always follows the other's upload and its clean-up.
     const curlFirst = round % 2 === 0;
     const order = curlFirst ? 'curl, then ecaffe' : 'ecaffe, then curl';
@@ -142,21 +133,29 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   say('the client alone: nodePut vs curl to a local server that discards the bytes');
   const alone = await putAlone(file, rounds);
   await rm(file);
-  const rate = (s: number[]) => summarize(s.map((seconds) => bytes / 1048576 / seconds));
-  const paired = summarize(curl.map((c, i) => c / ecaffe[i]!));
+  const rate = (runs: TimedRun[]) => summarize(runs.map((r) => bytes / 1048576 / r.seconds));
+  const paired = summarize(curl.map((c, i) => c.seconds / ecaffe[i]!.seconds));
   return {
     bytes,
     curl,
     ecaffe,
     multipart,
-    alone: { curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) },
-    loadAverage: summarize(load),
+    alone: { curl: alone.curl, sdk: alone.sdk, curlMiBps: rate(alone.curl), sdkMiBps: rate(alone.sdk) },
+    loadAverage: summarize([...curl, ...ecaffe].map((r) => r.loadAverage)),
     curlMiBps: rate(curl),
     ecaffeMiBps: rate(ecaffe),
     multipartMiBps: rate(multipart),
     ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired },
+    cpu: { curl: cpuOf(curl), ecaffe: cpuOf(ecaffe), multipart: cpuOf(multipart) },
   };
 }
+
+/** CPU seconds per upload of one arm: the client's own, the local cloud's (this process) meanwhile, and the rest. */
+const cpuOf = (runs: TimedRun[]) => ({
+  clientSeconds: summarize(runs.map((r) => r.childCpuSeconds ?? Number.NaN)),
+  localCloudSeconds: summarize(runs.map((r) => r.ownCpuSeconds)),
+  othersCores: summarize(runs.map((r) => r.othersCores ?? Number.NaN)),
+});
 
 /**
  * The SDK's PUT of the file in a process of its own (the compiled package, as the CLI runs it), timed
@@ -180,15 +179,20 @@ async function putAlone(file: string, rounds: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/discard`;
   const sdkNode = path.join(repoRoot, 'packages', 'sdk', 'dist', 'node', 'index.js');
-  const curl: number[] = [];
-  const sdk: number[] = [];
+  const curl: TimedRun[] = [];
+  const sdk: TimedRun[] = [];
   for (let round = 0; round <= rounds; round++) {
-    const c = (await timed('curl', ['-sS', '-o', '/dev/null', '-X', 'PUT', '--upload-file', file, url])).seconds;
-    const n = Number((await timed(process.execPath, ['-e', sdkPutScript, sdkNode, file, url])).stdout);
+    const c = await timedWithCpu(
+      'curl',
+      ['-sS', '-o', '/dev/null', '-X', 'PUT', '--upload-file', file, url],
+      {},
+      repoRoot,
+    );
+    const n = await timedWithCpu(process.execPath, ['-e', sdkPutScript, sdkNode, file, url], {}, repoRoot);
     if (round > 0) {
       // round 0 warms up
       curl.push(c);
-      sdk.push(n);
+      sdk.push({ ...n, seconds: Number(n.stdout) }); // from its first byte; its CPU includes Node's start-up
     }
   }
   server.closeAllConnections();
@@ -361,6 +365,13 @@ async function main(): Promise<void> {
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
     const aloneMiBps = `${cell(upload.alone.curlMiBps, 0)} / ${cell(upload.alone.sdkMiBps, 0)}`;
     const loadAverages = `uploads ${cell(upload.loadAverage, 2)}, first iteration ${cell(first.loadAverage, 2)}`;
+    const { cpu } = upload;
+    const twoArms = (a: Summary, b: Summary, digits: number) => `${cell(a, digits)} / ${cell(b, digits)}`;
+    const aloneCpu = (runs: TimedRun[]) => summarize(runs.map((r) => r.childCpuSeconds ?? Number.NaN));
+    const clientCpu = twoArms(cpu.curl.clientSeconds, cpu.ecaffe.clientSeconds, 2);
+    const cloudCpu = twoArms(cpu.curl.localCloudSeconds, cpu.ecaffe.localCloudSeconds, 2);
+    const othersCores = twoArms(cpu.curl.othersCores, cpu.ecaffe.othersCores, 2);
+    const aloneClientCpu = twoArms(aloneCpu(upload.alone.curl), aloneCpu(upload.alone.sdk), 2);
     console.log(`
 | measure | median (min–max) |
 |---|---|
@@ -372,6 +383,10 @@ async function main(): Promise<void> {
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
 | the client alone to a discarding local server: curl / SDK's nodePut | ${aloneMiBps} MiB/s |
 | ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
+| CPU per upload, the client (user + sys): curl / ecaffe | ${clientCpu} s |
+| CPU per upload, the local cloud's process: curl / ecaffe | ${cloudCpu} s |
+| other work on the machine meanwhile: curl / ecaffe | ${othersCores} cores |
+| CPU, the client alone: curl / SDK's nodePut (its process) | ${aloneClientCpu} s |
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |
 | to first iteration, raw API calls | ${cell(first.rawSeconds, 2)} s |
 | ecaffe slower by | ${fixed(first.slowerBy.ofMedians, 2)} s (paired ${cell(first.slowerBy.paired, 2)} s) |

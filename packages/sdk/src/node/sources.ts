@@ -4,21 +4,17 @@
  * (`tarSource`), never staged on disk or in memory. Hidden files and folders (`.DS_Store`, `.git`)
  * are left out: the service would refuse them as images.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ClassifyImage } from '../classify';
 import type { ByteSource, Chunk } from '../source';
 import { tarSource, type TarFile } from '../tar';
+import { changedWhileUploading, FileRange } from './file-range';
 
 /** Ranges up to this size are read with one `read` call: a stream per small image costs more than the image. */
 const singleReadMaxBytes = 1024 * 1024;
-/** Large ranges stream in chunks of this size (larger chunks measured faster than 1 MiB, docs/BENCHMARKS.md). */
-const streamChunkBytes = 4 * 1024 * 1024;
-
-const changed = (file: string, start: number, end: number, read: number) =>
-  new Error(`${file} changed while it was being uploaded (expected ${end - start} bytes at ${start}, read ${read})`);
 
 /** The bytes [start, end) of a small file range, in one read (a file that shrank is an error, not a short upload). */
 async function readSmallRange(file: string, start: number, end: number): Promise<Buffer> {
@@ -28,7 +24,7 @@ async function readSmallRange(file: string, start: number, end: number): Promise
     let read = 0;
     while (read < buffer.length) {
       const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read);
-      if (bytesRead === 0) throw changed(file, start, end, read);
+      if (bytesRead === 0) throw changedWhileUploading(file, start, end, read);
       read += bytesRead;
     }
     return buffer;
@@ -41,26 +37,13 @@ async function readSmallRange(file: string, start: number, end: number): Promise
 async function* fileRange(file: string, start: number, end: number): AsyncGenerator<Chunk> {
   if (end <= start) return;
   if (end - start <= singleReadMaxBytes) return yield await readSmallRange(file, start, end);
-  let read = 0;
-  for await (const chunk of createReadStream(file, {
-    start,
-    end: end - 1,
-    highWaterMark: streamChunkBytes,
-  }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    yield chunk;
-  }
-  if (read !== end - start) throw changed(file, start, end, read);
+  yield* new FileRange(file, start, end);
 }
 
-/** A file as is. Its ranges are plain read streams (nodePut pipes them; it checks that every byte came). */
+/** A file as is. Its ranges are FileRanges, which nodePut sends from reused buffers (checking every byte came). */
 export async function fileSource(file: string): Promise<ByteSource> {
   const { size } = await stat(file);
-  const read = (start: number, end: number) =>
-    end > start
-      ? createReadStream(file, { start, end: end - 1, highWaterMark: streamChunkBytes })
-      : fileRange(file, start, end);
-  return { size, name: path.basename(file), read };
+  return { size, name: path.basename(file), read: (start, end) => new FileRange(file, start, end) };
 }
 
 /** Regular files under the folder, as `/`-separated relative paths, sorted; hidden entries left out. */
