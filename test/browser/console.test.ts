@@ -163,7 +163,16 @@ test('from image folders to a classified image in the browser alone; another ten
   await waitForStatus(page, 'ready');
   await page.getByRole('table', { name: 'Training images per class' }).waitFor();
   await page.getByRole('heading', { name: 'Samples' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  // Every sample is a real picture from its presigned URL: one per class at least, each decoded by the browser.
+  const thumbnails = page.locator('.samples img');
+  await thumbnails.first().waitFor();
+  expect(await thumbnails.count()).toBeGreaterThanOrEqual(10);
+  // (The page's own types are not this file's: the checks run as text in the browser.)
+  await page.waitForFunction("[...document.querySelectorAll('.samples img')].every((img) => img.complete)");
+  const undecoded = await page.evaluate<string[]>(
+    "[...document.querySelectorAll('.samples img')].filter((img) => img.naturalWidth === 0).map((img) => img.alt)",
+  );
+  expect(undecoded).toEqual([]);
   await check(a, 'dataset');
   mark('dataset built');
 

@@ -72,3 +72,17 @@ export function formatValue(value: number): string {
 export function chartShapeKey(series: readonly ChartSeries[], logY: boolean, xLabel: string): string {
   return JSON.stringify([series.map((s) => s.label), logY, xLabel]);
 }
+
+/**
+ * Tick labels with as many decimals as the step between ticks needs: uPlot's own rounding printed a learning rate
+ * decaying from 0.01 to 0.00995 as five ticks of "0.01".
+ */
+export function tickLabels(splits: readonly number[]): string[] {
+  const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 0;
+  const decimals = step > 0 ? Math.min(12, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9))) : 2;
+  return splits.map((value) =>
+    Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-4)
+      ? value.toExponential(2)
+      : value.toFixed(decimals),
+  );
+}

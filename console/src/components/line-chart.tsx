@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ChartSeries, LineChartProps } from '../contracts';
-import { type AlignedSeries, chartShapeKey, describeSeries, mergeSeries } from './chart-data';
+import { type AlignedSeries, chartShapeKey, describeSeries, mergeSeries, tickLabels } from './chart-data';
 import { adoptChartStyles } from './line-chart-styles';
 
 const HEIGHT = 260;
@@ -66,7 +66,7 @@ function chartOptions(series: readonly ChartSeries[], xLabel: string, logY: bool
     scales: { x: { time: false }, y: logY ? { distr: 3, log: 10 } : {} },
     axes: [
       { ...axis, label: xLabel },
-      { ...axis, size: fitLabels },
+      { ...axis, size: fitLabels, values: (_u: uPlot, splits: number[]) => tickLabels(splits) },
     ],
     series: [
       { label: xLabel },

@@ -282,7 +282,6 @@ function Samples({ datasetId }: { datasetId: string }) {
                 width={Math.min(s.width, 64)}
                 height={Math.round((Math.min(s.width, 64) * s.height) / Math.max(1, s.width))}
                 alt={`${c.label} sample ${i + 1}`}
-                loading="lazy"
               />
             ))}
           </div>

@@ -4,6 +4,7 @@ import {
   formatValue,
   lastValues,
   mergeSeries,
+  tickLabels,
 } from '../../../../../console/src/components/chart-data';
 import type { ChartSeries } from '../../../../../console/src/contracts';
 
@@ -118,5 +119,18 @@ describe('chartShapeKey', () => {
     expect(chartShapeKey([grown], false, 'Iteration')).toBe(chartShapeKey([loss], false, 'Iteration'));
     expect(chartShapeKey([loss], true, 'Iteration')).not.toBe(chartShapeKey([loss], false, 'Iteration'));
     expect(chartShapeKey([loss, accuracy], false, 'Iteration')).not.toBe(chartShapeKey([loss], false, 'Iteration'));
+  });
+});
+
+describe('tickLabels', () => {
+  it('gives each tick as many decimals as the step between ticks needs', () => {
+    expect(tickLabels([0.00995, 0.00996, 0.00997, 0.00998])).toEqual(['0.00995', '0.00996', '0.00997', '0.00998']);
+    expect(tickLabels([0, 0.5, 1, 1.5])).toEqual(['0.0', '0.5', '1.0', '1.5']);
+    expect(tickLabels([0, 20, 40])).toEqual(['0', '20', '40']);
+  });
+
+  it('writes very small and very large values in exponent form', () => {
+    expect(tickLabels([0.00001, 0.00002])).toEqual(['1.00e-5', '2.00e-5']);
+    expect(tickLabels([200000, 400000])).toEqual(['2.00e+5', '4.00e+5']);
   });
 });
