@@ -18,7 +18,7 @@ export interface ConsoleCspOrigins {
   readonly apiUrl: string;
   /** The data bucket's endpoint (`https://<bucket>.s3.<region>.amazonaws.com`): presigned uploads and thumbnails. */
   readonly dataBucketUrl: string;
-  /** Cognito's hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`): sign-in, token and sign-out; none with IAM. */
+  /** Cognito's hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`): sign-in, tokens; none with IAM. */
   readonly cognitoUrl?: string;
   /** Whether `<style>` elements added by scripts may apply (see above). */
   readonly inlineStyles: boolean;

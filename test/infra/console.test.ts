@@ -192,7 +192,7 @@ describe('the console site', () => {
     expect(JSON.stringify(cognito.statelessTemplate.toJSON().Resources[pages![0]].DependsOn)).toContain(assets![0]);
   });
 
-  test("writes config.json at deploy time with this stack's API URL and Cognito ids (one build for every stack)", () => {
+  test("writes config.json at deploy time with this stack's API URL and Cognito ids (one build, every stack)", () => {
     const { api, auth } = cognito.stateless;
     const signIn = auth!.console!;
     const domain = JSON.stringify({ Ref: logicalId(signIn.domain) });
@@ -242,7 +242,7 @@ describe("the console's sign-in", () => {
     });
   });
 
-  test("is a public client for the code flow only, back to the console's /auth/callback (and the extra origins)", () => {
+  test("is a public client for the code flow only, back to the console's /auth/callback (and extra origins)", () => {
     const site = siteOf(cognito);
     const client = resourceOf(cognito.statelessTemplate, logicalId(cognito.stateless.auth!.console!.client));
     expect(client.Properties).toMatchObject({

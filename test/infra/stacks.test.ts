@@ -216,7 +216,7 @@ describe('HTTP API', () => {
     expect(routeCount.reduce((sum, count) => sum + count)).toBe(routes.length);
   });
 
-  test("the JWT authorizer trusts the user pool as issuer and its app clients (the CLI's, the console's) as audience", () => {
+  test("the JWT authorizer trusts the user pool as issuer, its clients (the CLI's, the console's) as audience", () => {
     // One pool in the stack, with two clients.
     const [poolId] = Object.keys(stateless.findResources('AWS::Cognito::UserPool'));
     const clientIds = Object.keys(stateless.findResources('AWS::Cognito::UserPoolClient'));
