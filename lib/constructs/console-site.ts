@@ -223,8 +223,13 @@ export class ConsoleSite extends Construct {
             "CDK's BucketDeployment grants: read the deploy asset, write and list the console's bucket (deploy time).",
         },
         {
-          pattern: /^Resource::(arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-|<.*ConsoleFiles[0-9A-F]+\.Arn>\/\*)/,
-          reason: "CDK's BucketDeployment reads its zip from the CDK assets bucket and writes the console's files.",
+          // The assets bucket's name: pseudo-parameters, or literal once the account and region are known.
+          pattern: /^Resource::arn:(<AWS::Partition>|aws[a-z-]*):s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/,
+          reason: "CDK's BucketDeployment reads its zip from the CDK assets bucket (deploy time only).",
+        },
+        {
+          pattern: /^Resource::<[^>]*ConsoleFiles[0-9A-F]+\.Arn>\/\*$/,
+          reason: "CDK's BucketDeployment writes, lists and (on a destination change) deletes the console's files.",
         },
         {
           pattern: /^Resource::\*$/,
