@@ -114,6 +114,20 @@ const schema = z
       .default(30),
     /** Browser origins allowed to call the API and to PUT/GET presigned S3 URLs. */
     corsOrigins: list.default(['*']),
+    /** The web console: static files behind CloudFront, signing in through Cognito's hosted UI. */
+    console: bool.default(true),
+    /**
+     * More origins whose `/auth/callback` and `/` Cognito accepts for the console's sign-in and sign-out, besides
+     * the console's own, e.g. `http://localhost:3000` to run the console locally against this deployment.
+     */
+    consoleExtraOrigins: listOf(
+      z
+        .string()
+        .regex(
+          /^(https:\/\/[a-z0-9.-]+|http:\/\/localhost)(:\d{1,5})?$/,
+          'must be an origin: https://host[:port], or http://localhost[:port] (Cognito allows plain HTTP only there)',
+        ),
+    ).default([]),
     /** An existing VPC to run Batch instances in (looked up, so it needs credentials); default: a new VPC. */
     vpcId: z
       .string()

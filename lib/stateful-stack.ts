@@ -90,10 +90,14 @@ export class StatefulStack extends Stack implements StatefulResources {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Browsers upload datafiles and download models straight to/from S3 with presigned URLs.
+      // Browsers (the console) upload datafiles and download models and thumbnails straight to/from S3 with
+      // presigned URLs; ETag is exposed because a multipart upload's completion lists each part's ETag. CORS
+      // authorizes nothing here (the signature in the URL does): the default `*` origin only lets any page read
+      // what its presigned URL already allows. The console's own origin, a CloudFront domain made in the
+      // stateless stack, cannot be named here without a cycle: with a narrower corsOrigins, add its ConsoleUrl.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
           allowedOrigins: config.corsOrigins,
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],

@@ -1,6 +1,7 @@
 /**
  * The code and what runs it: the user pool and HTTP API with one function per route (in one nested
- * stack per resource of the API, lib/constructs/http-api.ts), the event functions, and the worker's
+ * stack per resource of the API, lib/constructs/http-api.ts), the web console (S3 and CloudFront, signing in
+ * through the user pool's hosted UI), the event functions, and the worker's
  * Batch resources with the network they run in. Everything here
  * can be replaced without losing data (the user pool is retained like the data, see config).
  */
@@ -37,6 +38,7 @@ import {
 } from '../core/topology';
 import { type AppConfig, gpuInstanceTypes, pricingOf } from './config';
 import { Auth } from './constructs/auth';
+import { ConsoleSite } from './constructs/console-site';
 import { tenantObjectsPrefix } from './constructs/grants';
 import { ServiceApi } from './constructs/http-api';
 import { acknowledgeFindings } from './constructs/nag';
@@ -60,6 +62,8 @@ export class StatelessStack extends Stack {
   /** The Cognito user pool (authMode cognito); undefined with authMode iam. */
   readonly auth?: Auth;
   readonly api: ServiceApi;
+  /** The web console (config `console`, on by default). */
+  readonly console?: ConsoleSite;
   readonly worker: WorkerBatch;
   readonly dispatcher: ServiceFunction;
   readonly batchStateChange: ServiceFunction;
@@ -76,7 +80,11 @@ export class StatelessStack extends Stack {
     // authMode iam: no user pool; callers sign requests with their IAM credentials (SigV4).
     this.auth =
       config.authMode === 'cognito'
-        ? new Auth(this, 'Auth', { selfSignUp: config.selfSignUp, retain: config.removalPolicy === 'retain' })
+        ? new Auth(this, 'Auth', {
+            selfSignUp: config.selfSignUp,
+            retain: config.removalPolicy === 'retain',
+            console: config.console ? { extraOrigins: config.consoleExtraOrigins } : undefined,
+          })
         : undefined;
     this.api = new ServiceApi(this, 'Http', {
       routeGroups: routeSources,
@@ -88,6 +96,16 @@ export class StatelessStack extends Stack {
       corsOrigins: config.corsOrigins,
       throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
     });
+
+    if (config.console) {
+      this.console = new ConsoleSite(this, 'Console', {
+        apiUrl: this.api.url,
+        dataBucket: bucket,
+        signIn: this.auth?.console,
+        retain: config.removalPolicy === 'retain',
+      });
+      this.auth?.allowConsoleOrigin(this.console.url);
+    }
 
     const network = new Network(this, 'Network', { vpcId: config.vpcId, flowLogsBucket: resources.logsBucket });
     this.worker = new WorkerBatch(this, 'Worker', {
@@ -211,6 +229,11 @@ export class StatelessStack extends Stack {
     Aspects.of(this).add(new LogRetention(config.logRetentionDays), { priority: AspectPriority.MUTATING });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
+    if (this.console)
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: this.console.url,
+        description: 'The web console (sign in with a Cognito user; with authMode iam it says it needs Cognito)',
+      });
     new CfnOutput(this, 'Region', { value: this.region, description: 'Region of the deployment' });
     new CfnOutput(this, 'AuthMode', {
       value: config.authMode,

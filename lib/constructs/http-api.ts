@@ -115,7 +115,10 @@ export class ServiceApi extends Construct {
     });
 
     const authorizer = props.auth
-      ? new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, { jwtAudience: [props.auth.client.userPoolClientId] })
+      ? new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, {
+          // The CLI's client and the console's: an access token's client_id (an id token's aud) must be one of them.
+          jwtAudience: props.auth.clients.map((client) => client.userPoolClientId),
+        })
       : new HttpIamAuthorizer();
     const adminPrincipals = props.adminPrincipalArns ?? [];
     for (const group of props.routeGroups) {

@@ -122,6 +122,10 @@ const free: Array<[string, TemplateResource]> = [
   ['a bucket', { Type: 'AWS::S3::Bucket', Properties: {} }],
   ['a queue', { Type: 'AWS::SQS::Queue', Properties: {} }],
   ['a launch template', { Type: 'AWS::EC2::LaunchTemplate', Properties: {} }],
+  // The console: CloudFront and its function bill per request, Cognito's Essentials plan per active user.
+  ['a CloudFront distribution', { Type: 'AWS::CloudFront::Distribution', Properties: {} }],
+  ['a CloudFront function', { Type: 'AWS::CloudFront::Function', Properties: {} }],
+  ['a Cognito domain', { Type: 'AWS::Cognito::UserPoolDomain', Properties: {} }],
 ];
 
 describe('the idle-cost checker', () => {
@@ -141,6 +145,10 @@ describe('the idle-cost checker', () => {
     ]);
     expect(idleCostFindings(template({ Type: 'AWS::KMS::Key', Properties: {} }))).toEqual([
       expect.objectContaining({ kind: 'monthly' }),
+    ]);
+    // A WAF in front of the console would bill every month: not accepted (lib/constructs/console-site.ts).
+    expect(idleCostFindings(template({ Type: 'AWS::WAFv2::WebACL', Properties: {} }))).toEqual([
+      expect.objectContaining({ kind: 'monthly', why: expect.stringMatching(/\$5 a month/) }),
     ]);
   });
 

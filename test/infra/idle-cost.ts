@@ -177,6 +177,7 @@ export const idleCostRules: readonly IdleCostRule[] = [
   { type: 'AWS::KMS::Key', kind: 'monthly', why: 'a customer managed key bills $1 a month' },
   { type: 'AWS::SecretsManager::Secret', kind: 'monthly', why: 'a secret bills $0.40 a month' },
   { type: 'AWS::Route53::HostedZone', kind: 'monthly', why: 'a hosted zone bills $0.50 a month' },
+  { type: 'AWS::WAFv2::WebACL', kind: 'monthly', why: 'a WAF web ACL bills $5 a month, plus $1 per rule' },
 ];
 
 /** Every resource of the template that bills while idle, with the reason. */

@@ -175,10 +175,19 @@ describe('timeouts and retention from config', () => {
   });
 });
 
-describe('every variant', () => {
+describe('every variant (one also without the console)', () => {
   let onDemandOnly: Synthesized;
   beforeAll(() => {
-    onDemandOnly = synth({ spot: 'false' });
+    onDemandOnly = synth({ spot: 'false', console: 'false' });
+  });
+
+  test('without the console: no site, no hosted UI, no console client (the CLI keeps its own)', () => {
+    const template = onDemandOnly.statelessTemplate;
+    expect(onDemandOnly.stateless.console).toBeUndefined();
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    expect(Object.keys(template.toJSON().Outputs as object)).not.toContain('ConsoleUrl');
   });
 
   test('on-demand only: one on-demand environment per queue', () => {

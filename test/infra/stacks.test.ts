@@ -216,14 +216,15 @@ describe('HTTP API', () => {
     expect(routeCount.reduce((sum, count) => sum + count)).toBe(routes.length);
   });
 
-  test('the JWT authorizer trusts the user pool as issuer and the app client as audience', () => {
-    // One pool and one client in the stack.
+  test("the JWT authorizer trusts the user pool as issuer, its clients (the CLI's, the console's) as audience", () => {
+    // One pool in the stack, with two clients.
     const [poolId] = Object.keys(stateless.findResources('AWS::Cognito::UserPool'));
-    const [clientId] = Object.keys(stateless.findResources('AWS::Cognito::UserPoolClient'));
+    const clientIds = Object.keys(stateless.findResources('AWS::Cognito::UserPoolClient'));
+    expect(clientIds).toHaveLength(2);
 
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: {
-        Audience: [{ Ref: clientId }],
+        Audience: clientIds.map((clientId) => ({ Ref: clientId })),
         Issuer: {
           'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: poolId }])],
         },
@@ -299,7 +300,8 @@ describe('data', () => {
   });
 
   test(
-    'the data bucket is private, versioned, encrypted, ' + 'logged and takes browser PUT/GET from the CORS origins',
+    'the data bucket is private, versioned, encrypted, ' +
+      'logged and takes browser PUT/GET/HEAD from the CORS origins',
     () => {
       const dataBucket = logicalId(synthesized.stateful.bucket);
       expect(resource(stateful, dataBucket).Properties).toMatchObject({
@@ -317,7 +319,7 @@ describe('data', () => {
         CorsConfiguration: {
           CorsRules: [
             {
-              AllowedMethods: ['PUT', 'GET'],
+              AllowedMethods: ['PUT', 'GET', 'HEAD'],
               AllowedOrigins: ['*'],
               ExposedHeaders: ['ETag'],
               AllowedHeaders: ['*'],
@@ -843,11 +845,12 @@ describe('storage hygiene and logs', () => {
 });
 
 describe('outputs', () => {
-  test('the API URL, region, user pool and client ids, bucket and job queue', () => {
+  test('the API and console URLs, region, user pool and client ids, bucket and job queue', () => {
     const outputs = stateless.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
         'ApiUrl',
+        'ConsoleUrl',
         'Region',
         'AuthMode',
         'UserPoolId',
