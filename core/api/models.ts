@@ -65,7 +65,7 @@ export const createModelBody = z
           });
     if (body.iteration !== undefined && !body.trainingJobId)
       ctx.addIssue({ code: 'custom', path: ['iteration'], message: 'iteration picks a snapshot of trainingJobId' });
-    if (body.url && body.sizeBytes)
+    if (body.url && body.sizeBytes && !body.trainingJobId)
       ctx.addIssue({
         code: 'custom',
         path: ['sizeBytes'],
