@@ -46,7 +46,7 @@ export const createModelBody = z
     /** Class names in output order; without them a classifier answers class indices. */
     labels: z.array(z.string().min(1).max(256)).min(1).max(100_000).optional(),
     preprocessing: preprocessingInput.optional(),
-    /** The size of the .caffemodel the client will upload: above the single-PUT threshold it gets a multipart upload. */
+    /** Size of the .caffemodel the client will upload: above the single-PUT threshold it gets a multipart upload. */
     sizeBytes: z.number().int().positive().optional(),
     /** Import from this http(s) URL instead of uploading (fetched by the worker, never by the API). */
     url: z.string().min(1).max(2048).optional(),

@@ -312,10 +312,11 @@ export async function deleteModel(tenantId: string, id: string): Promise<void> {
     .filter((c) => c.modelId === id)
     .map((c) => `classifier ${c.id}`);
   const users = [...jobs, ...classifiers];
+  const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
   if (users.length)
     throw new ConflictError(
-      `model ${id} is used by ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` +
-        '; delete the classifiers (or wait for the jobs to finish) first',
+      `model ${id} is used by ${users.slice(0, 3).join(', ')}${more}; delete the classifiers (or wait for the ` +
+        'jobs to finish) first',
     );
   if (model.multipartUploadId) await abortMultipartUpload(model.weightsKey, model.multipartUploadId);
   // Only the model's own prefix: a published model's weights are its job's objects.
