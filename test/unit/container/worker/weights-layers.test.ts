@@ -24,7 +24,8 @@ const v1Layer = (name: string) =>
 
 const net = `name: "n"
 layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 4 dim: 4 } } }
-layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1" convolution_param { num_output: 2 kernel_size: 3 } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+  convolution_param { num_output: 2 kernel_size: 3 } }
 layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
 layer { name: "fc_new" type: "InnerProduct" bottom: "conv1" top: "fc_new" inner_product_param { num_output: 3 } }
 `;

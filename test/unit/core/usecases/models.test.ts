@@ -63,7 +63,7 @@ beforeEach(() => {
 });
 
 describe('publishing a training job', () => {
-  it("points at the job's final model, records the lineage and derives deploy net, labels and preprocessing", async () => {
+  it("points at the job's final model, with its lineage and the deploy net, labels and preprocessing", async () => {
     const { model, upload } = await createModel('t', { trainingJobId: 'tj_1' });
     expect(upload).toBeUndefined();
     expect(model).toMatchObject({
