@@ -3,7 +3,8 @@
  * one is downloaded from S3 instead) and checks the weights with Caffe itself, so a model is ready
  * only if Caffe can use it:
  * - `upgrade_net_proto_binary` reads the file as a NetParameter (what `caffe train --weights=` and
- *   every other reader do first; it also accepts the old V0/V1 formats Caffe upgrades on load);
+ *   every other reader do first; it also accepts the old V0/V1 formats Caffe upgrades on load), and
+ *   the upgraded file must hold at least one layer with blobs;
  * - with a deploy net, `caffe test -model deploy -weights file -iterations 1` builds the net and
  *   copies the trained layers into it (Net::CopyTrainedLayersFrom: layers by name, shapes must
  *   match), then runs one forward pass on the Input layer's zero-filled blob.
@@ -11,7 +12,7 @@
  * refuses fails the model with Caffe's own message; an import's object is written only after the
  * check passed, so a refused import leaves nothing in S3.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseCaffeLine } from '../../core/caffe/log';
 import { runCaffeTool } from '../../core/caffe/tools';
@@ -23,6 +24,7 @@ import type { Model } from '../../core/records/types';
 import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { download, upload } from './transfer';
+import { layersWithBlobs } from './weights-layers';
 
 /** Fetches the model's URL to `file`; refusals, 4xx and oversize are permanent, the rest retried. */
 async function fetchSource(ctx: WorkerContext, url: string, file: string): Promise<number> {
@@ -67,15 +69,15 @@ export function caffeReason(output: string, paths: Record<string, string>): stri
 export async function checkWeights(ctx: WorkerContext, weights: string, deploy: string | undefined): Promise<void> {
   const tool = ctx.caffePrefix ? { prefix: ctx.caffePrefix, threads: 1 } : { threads: 1 };
   const roles = { [weights]: 'the weights' };
-  const parsed = await runCaffeTool(
-    'upgrade_net_proto_binary',
-    [weights, path.join(ctx.workDir, 'upgraded.caffemodel')],
-    tool,
-  );
+  const upgraded = path.join(ctx.workDir, 'upgraded.caffemodel');
+  const parsed = await runCaffeTool('upgrade_net_proto_binary', [weights, upgraded], tool);
   if (parsed.code !== 0)
     throw new PermanentFailure(
       `Caffe cannot read the weights: ${caffeReason(parsed.output, roles) ?? `exit code ${parsed.code}`}`,
     );
+  // Bytes can happen to parse as an empty NetParameter; weights hold at least one trained layer.
+  if (layersWithBlobs(await readFile(upgraded)).length === 0)
+    throw new PermanentFailure('Caffe reads the file as a NetParameter, but it holds no trained layer (no blobs)');
   if (!deploy) return;
   const deployFile = path.join(ctx.workDir, 'deploy.prototxt');
   await writeFile(deployFile, deploy);
