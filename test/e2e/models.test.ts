@@ -158,7 +158,7 @@ describe('registering weights', () => {
   });
 
   it("refuses bytes that are no Caffe model, with Caffe's message", async () => {
-    // Random bytes may happen to parse as a protobuf message; text starting with 'n' (field 13, wire type 6) never does.
+    // Random bytes may parse as a protobuf message; text starting with 'n' (field 13, wire type 6) never does.
     const bad = await uploadModel({ name: 'not a model' }, Buffer.from('not a caffemodel\n'.repeat(200)));
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatch(/^Caffe cannot read the weights: .*NetParameter/);
