@@ -64,10 +64,11 @@ module.exports = {
       name: 'only-builders-import-the-console',
       comment:
         'the console is a bundle, not a library: only its build script (console/build.ts) is imported, ' +
-        'by what serves or deploys it (local/, lib/, packaging/) and by benchmarks; tests may test its modules',
+        'by what serves or deploys it (local/, lib/, packaging/) and by benchmarks; tests may test its modules. ' +
+        'Its contracts (types only: the config.json the stack writes) are shared too',
       severity: 'error',
       from: { path: '^(core|lambdas|container|lib|local|scripts|packaging|bench|packages)/' },
-      to: { path: '^console/', pathNot: '^console/build\\.ts$' },
+      to: { path: '^console/', pathNot: '^console/(build|src/contracts)\\.ts$' },
     },
     {
       name: 'no-circular',

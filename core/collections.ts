@@ -8,6 +8,7 @@ export const collections = [
   'training-jobs',
   'classifiers',
   'classify-jobs',
+  'models',
 ] as const;
 export type Collection = (typeof collections)[number];
 

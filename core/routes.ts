@@ -12,6 +12,7 @@ import { trainingJobRoutes } from './api/training-jobs';
 import { classifierRoutes } from './api/classifiers';
 import { classifyJobRoutes } from './api/classify-jobs';
 import { adminRoutes } from './api/admin';
+import { modelRoutes } from './api/models';
 
 /** A resource file under core/api/ (routes and schemas side by side) and the routes it exports. */
 export interface RouteSource {
@@ -33,6 +34,7 @@ export const routeSources: readonly RouteSource[] = [
   { file: 'training-jobs', exportName: 'trainingJobRoutes', routes: trainingJobRoutes },
   { file: 'classifiers', exportName: 'classifierRoutes', routes: classifierRoutes },
   { file: 'classify-jobs', exportName: 'classifyJobRoutes', routes: classifyJobRoutes },
+  { file: 'models', exportName: 'modelRoutes', routes: modelRoutes },
   { file: 'admin', exportName: 'adminRoutes', routes: adminRoutes },
   { file: 'openapi', exportName: 'openApiRoutes', routes: openApiRoutes },
 ];

@@ -36,6 +36,8 @@ export const workerActionCollections = {
   'import-solver': 'solvers',
   /** Classifies a batch of images (an uploaded archive and/or URLs) with a classifier; results go to S3. */
   classify: 'classify-jobs',
+  /** Fetches a model's URL (if any) and checks the weights with Caffe (they parse, and load into its deploy net). */
+  'check-model': 'models',
 } as const;
 export type WorkerAction = keyof typeof workerActionCollections;
 /** A collection whose records are background work run by the worker. */

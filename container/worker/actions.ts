@@ -1,5 +1,6 @@
 /** What the worker runs for each action (core/topology.ts lists the actions and their collections). */
 import type { WorkerAction } from '../../core/topology';
+import { checkModel } from './check-model';
 import { classify } from './classify';
 import type { WorkerContext } from './context';
 import { importDatafile } from './import-datafile';
@@ -15,4 +16,5 @@ export const actionRunners: Record<WorkerAction, ActionRunner> = {
   'import-datafile': importDatafile,
   'import-solver': importSolver,
   classify,
+  'check-model': checkModel,
 };

@@ -102,6 +102,8 @@ export async function runTraining(
     /** Snapshot files already in S3 (the one this attempt resumes from). */
     alreadyUploaded?: string[];
     resumedFrom?: number;
+    /** Lines written to the log before Caffe's (`[worker] …`). */
+    logNotes?: string[];
     /** Ask Caffe for a snapshot this often (SIGHUP: snapshot and continue); for solvers that set no interval. */
     snapshotEverySeconds?: number;
   },
@@ -112,7 +114,8 @@ export async function runTraining(
   if (ctx.stopping.aborted)
     throw new Error('the worker was asked to stop before training started; the job will be retried');
   const logFile = path.join(ctx.workDir, 'caffe.log');
-  await writeFile(logFile, await earlierAttempts(tenantId, jobId, ctx.attempt, job.resumedFrom));
+  const notes = (job.logNotes ?? []).map((note) => `[worker] ${note}\n`).join('');
+  await writeFile(logFile, (await earlierAttempts(tenantId, jobId, ctx.attempt, job.resumedFrom)) + notes);
   const log = createWriteStream(logFile, { flags: 'a' });
   const caffe = spawnCaffeTool('caffe', ['train', `--solver=${job.solverFile}`, ...(job.extraArgs ?? [])], {
     cwd: ctx.workDir,

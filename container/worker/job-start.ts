@@ -20,6 +20,7 @@ import type { WorkerContext } from './context';
 import { PermanentFailure } from './errors';
 import { checkProtobufMessage, withLearnedNet } from './solver-state';
 import { download } from './transfer';
+import { describeWeightsCopy } from './weights-layers';
 
 /**
  * The S3 key of a source job's snapshot file; the final model stands in for a final snapshot that was never uploaded.
@@ -42,6 +43,8 @@ export interface TrainingStart {
   resumedFrom?: number;
   /** Files placed in the snapshot directory that are already in S3 (the snapshot resumed from). */
   alreadyUploaded: string[];
+  /** Lines for the job's log before Caffe's (which layers a fine-tune copies). */
+  logNotes?: string[];
 }
 
 /**
@@ -77,19 +80,43 @@ async function ownSnapshot(job: TrainingJob, snapshotDir: string): Promise<Train
 }
 
 /** Downloads what the job starts from and returns the extra `caffe train` arguments. */
-export async function prepareStart(ctx: WorkerContext, job: TrainingJob, snapshotDir: string): Promise<TrainingStart> {
+export async function prepareStart(
+  ctx: WorkerContext,
+  job: TrainingJob,
+  snapshotDir: string,
+  net: string,
+): Promise<TrainingStart> {
   const own = await ownSnapshot(job, snapshotDir);
   if (own) return own;
-  return { args: await sourceStart(ctx, job), alreadyUploaded: [] };
+  return { ...(await sourceStart(ctx, job, net)), alreadyUploaded: [] };
+}
+
+/** The key of the weights a fine-tune starts from, and how the log names them. */
+async function weightsSource(job: TrainingJob & Required<Pick<TrainingJob, 'weightsFrom'>>) {
+  const source = job.weightsFrom;
+  if ('modelId' in source) {
+    if ((await objectSize(source.weightsKey)) === undefined)
+      throw new PermanentFailure(`the weights of model ${source.modelId} are gone`);
+    return { key: source.weightsKey, name: `weights of model ${source.modelId}` };
+  }
+  return {
+    key: await sourceKey(job.tenantId, source, 'caffemodel'),
+    name: `weights of training job ${source.trainingJobId} at iteration ${source.iteration}`,
+  };
 }
 
 /** The start the job asked for: another job's weights or solver state, or nothing (from scratch). */
-async function sourceStart(ctx: WorkerContext, job: TrainingJob): Promise<string[]> {
+async function sourceStart(
+  ctx: WorkerContext,
+  job: TrainingJob,
+  net: string,
+): Promise<Pick<TrainingStart, 'args' | 'logNotes'>> {
   const dir = path.join(ctx.workDir, 'start');
   if (job.weightsFrom) {
     const weights = path.join(dir, 'weights.caffemodel');
-    await download(await sourceKey(job.tenantId, job.weightsFrom, 'caffemodel'), weights);
-    return [`--weights=${weights}`];
+    const source = await weightsSource({ ...job, weightsFrom: job.weightsFrom });
+    await download(source.key, weights);
+    return { args: [`--weights=${weights}`], logNotes: describeWeightsCopy(source.name, await readFile(weights), net) };
   }
   if (job.resumeFrom) {
     const weights = path.join(dir, `resume_iter_${job.resumeFrom.iteration}.caffemodel`);
@@ -103,7 +130,7 @@ async function sourceStart(ctx: WorkerContext, job: TrainingJob): Promise<string
         `the solver state of training job ${job.resumeFrom.trainingJobId} cannot be read: ${(error as Error).message}`,
       );
     }
-    return [`--snapshot=${state}`];
+    return { args: [`--snapshot=${state}`] };
   }
-  return [];
+  return { args: [] };
 }

@@ -125,7 +125,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
   await writeFile(solverFile, rewritten.solver);
 
   const tracker = new CaffeProgressTracker({ maxIterations: rewritten.maxIterations });
-  const start = await prepareStart(ctx, job, snapshotDir);
+  const start = await prepareStart(ctx, job, snapshotDir, rewritten.net);
   if (start.resumedFrom !== undefined) await recordResume(job, start.resumedFrom, ctx.attempt);
   const outcome = await runTraining(ctx, {
     tenantId,
@@ -135,6 +135,7 @@ export async function train(ctx: WorkerContext, tenantId: string, jobId: string)
     tracker,
     extraArgs: [...start.args, ...gpuArgs(ctx.gpu, job.resources)],
     alreadyUploaded: start.alreadyUploaded,
+    ...(start.logNotes ? { logNotes: start.logNotes } : {}),
     ...(start.resumedFrom !== undefined ? { resumedFrom: start.resumedFrom } : {}),
     // The solver's own interval wins; a solver without one is snapshotted by time.
     ...(rewritten.snapshotInterval > 0 ? {} : { snapshotEverySeconds: snapshotIntervalSeconds() }),

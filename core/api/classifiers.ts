@@ -3,11 +3,15 @@ import { z } from 'zod';
 import { recordIdSchema } from '../ids';
 import type { Route } from '../route';
 import { name, problem, recordViewFields } from './common';
+import { preprocessingInput } from './models';
 import { readRoutes } from './read-routes';
 
 export const createClassifierBody = z
   .strictObject({
-    trainingJobId: recordIdSchema,
+    /** A training job's weights (its final model, or the snapshot at `iteration`). */
+    trainingJobId: recordIdSchema.optional(),
+    /** Or a ready model's (POST /v1/models): its deploy net, labels and preprocessing unless given here. */
+    modelId: recordIdSchema.optional(),
     /** A snapshot's iteration; default: the job's final model. */
     iteration: z.number().int().min(1).optional(),
     /** A deploy net (prototxt); default: derived from the training net. */
@@ -16,7 +20,19 @@ export const createClassifierBody = z
      * The head to answer from (nets with several): a SoftmaxWithLoss or Softmax layer's name; default: the last loss.
      */
     head: z.string().min(1).max(256).optional(),
+    /** Class names in output order (default: the dataset's or the model's); none: answers are class indices. */
+    labels: z.array(z.string().min(1).max(256)).min(1).max(100_000).optional(),
+    /** How images become the net's input (default: the training net's or the model's). */
+    preprocessing: preprocessingInput.optional(),
     name: name.optional(),
+  })
+  .refine((b) => Boolean(b.trainingJobId) !== Boolean(b.modelId), {
+    message: 'give trainingJobId (a training job) or modelId (a model), one of them',
+    path: ['modelId'],
+  })
+  .refine((b) => !(b.modelId && (b.iteration !== undefined || b.head)), {
+    message: "iteration and head pick a training job's weights and head; a model has its own",
+    path: ['modelId'],
   })
   .refine((b) => !(b.deploy && b.head), {
     message: 'head picks the head of the derived deploy net; a deploy net you send has its own',
@@ -50,9 +66,10 @@ export const classifyResultSchema = z
 export const classifierView = z
   .object({
     ...recordViewFields,
-    trainingJobId: z.string(),
-    datasetId: z.string(),
-    iteration: z.number().int(),
+    trainingJobId: z.string().optional().describe('the training job whose weights it runs'),
+    datasetId: z.string().optional(),
+    modelId: z.string().optional().describe('the model it was made from'),
+    iteration: z.number().int().optional(),
     deploy: z.string(),
     input: z.string(),
     output: z.string(),
@@ -60,7 +77,7 @@ export const classifierView = z
       .string()
       .optional()
       .describe('the layer the answer comes from (the last SoftmaxWithLoss unless the request named one)'),
-    labels: z.array(z.string()),
+    labels: z.array(z.string()).describe('class names in output order; empty: answers name class indices'),
     preprocessing: z.object({
       channels: z.number().int(),
       height: z.number().int(),
@@ -84,7 +101,7 @@ export const classifierRoutes: Route[] = [
     handler: 'create-classifier',
     auth: 'jwt',
     access: { table: 'readWrite', bucket: 'read' },
-    summary: "Make a classifier from a training job's model",
+    summary: "Make a classifier from a training job's weights or a model",
     idempotent: true,
     request: { body: createClassifierBody },
     responses: {
@@ -93,8 +110,11 @@ export const classifierRoutes: Route[] = [
         schema: classifierView,
         headers: { location: 'the classifier' },
       },
-      404: problem('the training job does not exist'),
-      422: problem('the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net'),
+      404: problem('the training job or model does not exist'),
+      422: problem(
+        'the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net; or the ' +
+          'model is not ready, or has no deploy net or preprocessing and the request gives none',
+      ),
     },
   },
   ...readRoutes('classifiers', 'classifier', classifierView),

@@ -13,6 +13,9 @@ const jobSource = z.strictObject({
   iteration: z.number().int().min(1).optional(),
 });
 
+/** A model's weights to fine-tune from (POST /v1/models). */
+const modelSource = z.strictObject({ modelId: recordIdSchema });
+
 const resourcesSchema = z
   .strictObject({
     type: z.enum(['GPU', 'CPU']),
@@ -33,7 +36,8 @@ export const createTrainingJobBody = z
     // Batch refuses attempt timeouts under 60 s; the job definition's own limit is the ceiling.
     maxRuntimeSeconds: z.number().int().min(60).max(workerJobDefinition.attemptDurationSeconds).optional(),
     resources: resourcesSchema.optional(),
-    weightsFrom: jobSource.optional(),
+    /** Fine-tune from another job's snapshot, or from a model's weights (Caffe copies layers by name). */
+    weightsFrom: z.union([jobSource, modelSource]).optional(),
     resumeFrom: jobSource.optional(),
   })
   .refine((body) => !(body.weightsFrom && body.resumeFrom), {

@@ -165,7 +165,7 @@ export const trainingJobView = z
     error: z.string().optional(),
     resources: z.object({ type: z.enum(['GPU', 'CPU']), count: z.literal([2, 4, 8]).optional() }).optional(),
     maxRuntimeSeconds: count.optional(),
-    weightsFrom: jobSource.optional(),
+    weightsFrom: z.union([jobSource, z.object({ modelId: z.string() })]).optional(),
     resumeFrom: jobSource.optional(),
     resumes: z
       .array(

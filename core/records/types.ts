@@ -169,6 +169,12 @@ export interface TrainingJobSource {
   iteration: number;
 }
 
+/** A model whose weights a job fine-tunes from (its key resolved at create time, so the worker needs no lookup). */
+export interface ModelWeightsSource {
+  modelId: string;
+  weightsKey: string;
+}
+
 /** What a job asks Batch for: a GPU queue (the default) or the CPU one, and for GPU jobs how many GPUs. */
 export interface TrainingResources {
   type: 'GPU' | 'CPU';
@@ -202,8 +208,8 @@ export interface TrainingJob extends RecordBase {
   resources?: TrainingResources;
   /** Batch's per-attempt timeout for this job (SubmitJob `timeout.attemptDurationSeconds`). */
   maxRuntimeSeconds?: number;
-  /** Fine-tune: `caffe train --weights=` that job's snapshot. */
-  weightsFrom?: TrainingJobSource;
+  /** Fine-tune: `caffe train --weights=` that job's snapshot, or a model's weights. */
+  weightsFrom?: TrainingJobSource | ModelWeightsSource;
   /** Continue: `caffe train --snapshot=` that job's solver state. */
   resumeFrom?: TrainingJobSource;
   cancelledAt?: string;
@@ -228,9 +234,12 @@ export interface TrainingResume {
 
 /** A trained model ready to classify: a training job's weights at one iteration, with its deploy net. */
 export interface Classifier extends RecordBase {
-  trainingJobId: string;
-  datasetId: string;
-  iteration: number;
+  /** The training job whose weights it runs (absent for a model that did not come from a job). */
+  trainingJobId?: string;
+  datasetId?: string;
+  /** The model it was made from. */
+  modelId?: string;
+  iteration?: number;
   /** S3 key of the weights (the job's final model or one of its snapshots). */
   weightsKey: string;
   /** The deploy net (derived from the training net unless the request gave one). */
@@ -253,6 +262,7 @@ export interface RecordsByCollection {
   'training-jobs': TrainingJob;
   classifiers: Classifier;
   'classify-jobs': ClassifyJob;
+  models: Model;
 }
 
 export type AnyRecord = RecordsByCollection[Collection];
@@ -288,10 +298,70 @@ export interface ClassifyJob extends RecordBase {
   usage?: import('../usage').Usage;
 }
 
+/**
+ * awaiting-upload (an upload not yet received) → checking (the worker fetches a URL's file, then
+ * checks the weights with Caffe) → ready | failed. A model published from a training job is ready
+ * at once: Caffe wrote those weights for that net.
+ */
+export const modelStatuses = ['awaiting-upload', 'checking', 'ready', 'failed'] as const;
+export type ModelStatus = (typeof modelStatuses)[number];
+/** How a model's weights came: uploaded by the client, imported from a URL, or a training job's. */
+export const modelSources = ['upload', 'url', 'training-job'] as const;
+export type ModelSource = (typeof modelSources)[number];
+
+/** Where a model published from a training job came from. */
+export interface ModelLineage {
+  trainingJobId: string;
+  iteration: number;
+  solverId: string;
+  datasetId: string;
+}
+
+/** Pretrained weights (a `.caffemodel`) to fine-tune from or classify with, and how to run them. */
+export interface Model extends RecordBase {
+  status: ModelStatus;
+  source: ModelSource;
+  /**
+   * S3 key of the weights: the model's own object (uploaded or imported), or the training job's
+   * model or snapshot it was published from (never copied).
+   */
+  weightsKey: string;
+  sizeBytes?: number;
+  /** Imported from this URL by the worker. */
+  sourceUrl?: string;
+  /** The S3 multipart upload of a large file, until it is completed. */
+  multipartUploadId?: string;
+  partSizeBytes?: number;
+  /** A deploy net (prototxt) the weights load into; its input and class-probability blobs. */
+  deploy?: string;
+  input?: string;
+  output?: string;
+  /** The layer of the training net a derived deploy net answers from. */
+  head?: string;
+  labels?: string[];
+  preprocessing?: import('../caffe/preprocess').Preprocessing;
+  /** S3 key of the mean image the preprocessing subtracts (a published model's dataset's). */
+  meanKey?: string;
+  lineage?: ModelLineage;
+  /** Set by the worker once Caffe read the weights (the check's result: core/usecases/work/phases.ts). */
+  checkedAt?: string;
+  attempts?: number;
+  batchJobId?: string;
+  /**
+   * Why the dispatcher could not submit the work, last time it tried (internal; kept as the reason if the message
+   * dead-letters).
+   */
+  dispatchError?: string;
+  error?: string;
+  /** What its Batch attempts used, and an estimated cost (written when a Batch job ends: core/usage.ts). */
+  usage?: import('../usage').Usage;
+}
+
 /** The statuses a list can be filtered by, per collection (collections without a status have none). */
 export const listableStatuses: Partial<Record<Collection, readonly string[]>> = {
   datafiles: datafileStatuses,
   datasets: datasetStatuses,
   'training-jobs': trainingJobStatuses,
   'classify-jobs': classifyJobStatuses,
+  models: modelStatuses,
 };

@@ -9,12 +9,13 @@ import { newId } from '../ids';
 import { keys, listObjects } from '../objects';
 import * as records from '../records/store';
 import type { Classifier, TrainingJob } from '../records/types';
+import { preprocessingOf } from './preprocessing-input';
 
 export async function createClassifier(
   tenantId: string,
   input: z.infer<typeof createClassifierBody>,
 ): Promise<Classifier> {
-  const job = await records.get('training-jobs', tenantId, input.trainingJobId);
+  const job = await records.get('training-jobs', tenantId, input.trainingJobId ?? '');
   const weights = await weightsOf(tenantId, job, input.iteration);
   const solver = await records.get('solvers', tenantId, job.solverId);
   const dataset = await records.get('datasets', tenantId, job.datasetId);
@@ -44,10 +45,10 @@ export async function createClassifier(
     input: deploy.input,
     output: deploy.output,
     ...(deploy.head ? { head: deploy.head } : {}),
-    labels: dataset.labels,
-    preprocessing,
+    labels: input.labels ?? dataset.labels,
+    preprocessing: input.preprocessing ? preprocessingOf(input.preprocessing) : preprocessing,
     // The mean image the net subtracts is the dataset's (datasets are never rebuilt, and one in use is never deleted).
-    ...(preprocessing.meanFile ? { meanKey: keys.datasetMean(tenantId, dataset.id) } : {}),
+    ...(preprocessing.meanFile && !input.preprocessing ? { meanKey: keys.datasetMean(tenantId, dataset.id) } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -68,7 +69,7 @@ export const modelBundleKey = (tenantId: string, jobId: string): string =>
 const snapshotModel = /_iter_(\d+)\.caffemodel$/;
 
 /** The weights to serve: the final model, or the snapshot of that iteration. */
-async function weightsOf(
+export async function weightsOf(
   tenantId: string,
   job: TrainingJob,
   iteration: number | undefined,
@@ -100,7 +101,7 @@ async function weightsOf(
 /**
  * A deploy net the user sent: it must parse, name its input, and end in a Softmax whose top holds the probabilities.
  */
-function describeDeploy(text: string): Pick<DerivedDeploy, 'net' | 'input' | 'output'> {
+export function describeDeploy(text: string): Pick<DerivedDeploy, 'net' | 'input' | 'output'> {
   let net: PMessage;
   try {
     net = parsePrototxt(text);

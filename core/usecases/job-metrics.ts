@@ -14,6 +14,7 @@ const phases: Record<WorkCollection, { waiting: string; running: string[] }> = {
   // One status for the whole life: Batch's STARTING sets `attempts`, so a record without attempts still waits.
   datafiles: { waiting: 'processing', running: [] },
   solvers: { waiting: 'pending', running: [] },
+  models: { waiting: 'checking', running: [] },
 };
 
 /** An unfinished work record, as the status index returns it. */

@@ -8,6 +8,8 @@ import { terminateBatchJob } from './work/batch-jobs';
 
 const unfinished: TrainingJobStatus[] = ['queued', 'starting', 'running'];
 const isUnfinished = (job: TrainingJob) => unfinished.includes(job.status);
+const startsFromJob = (source: TrainingJob['weightsFrom'], jobId: string) =>
+  source !== undefined && 'trainingJobId' in source && source.trainingJobId === jobId;
 
 /**
  * Cancels a queued, starting or running job. The record turns `cancelled` first (conditional on it
@@ -39,7 +41,8 @@ const notCancellable = (job: TrainingJob) =>
 /**
  * Deletes a finished job: its objects (log, snapshots, model) first, then the record, so a failure
  * half-way leaves a record to retry the delete on, never objects without a record. A job another
- * unfinished job starts from (weightsFrom/resumeFrom) is kept until that one has finished.
+ * unfinished job starts from (weightsFrom/resumeFrom) is kept until that one has finished; one whose
+ * weights a model publishes is kept until the model is deleted.
  */
 export async function deleteTrainingJob(tenantId: string, id: string): Promise<void> {
   const job = await records.get('training-jobs', tenantId, id);
@@ -48,14 +51,19 @@ export async function deleteTrainingJob(tenantId: string, id: string): Promise<v
       `training job ${id} is ${job.status}; cancel it (POST /v1/training-jobs/${id}/cancel) before deleting it`,
     );
   const dependents = (await allRecords('training-jobs', tenantId)).filter(
-    (other) =>
-      isUnfinished(other) && (other.weightsFrom?.trainingJobId === id || other.resumeFrom?.trainingJobId === id),
+    (other) => isUnfinished(other) && (startsFromJob(other.weightsFrom, id) || other.resumeFrom?.trainingJobId === id),
   );
   if (dependents.length)
     throw new ConflictError(
       `training job ${id} is the starting point of ` +
         `${dependents.map((d) => `${d.id} (${d.status})`).join(', ')}; delete it once they have ` +
         `finished`,
+    );
+  const models = (await allRecords('models', tenantId)).filter((m) => m.lineage?.trainingJobId === id);
+  if (models.length)
+    throw new ConflictError(
+      `training job ${id}'s weights are published as model ${models.map((m) => m.id).join(', ')}; ` +
+        "delete the model first (models point at the job's weights, they hold no copy)",
     );
   await deleteRecordObjects(tenantId, 'training-jobs', id);
   await records.remove('training-jobs', tenantId, id, {

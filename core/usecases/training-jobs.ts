@@ -9,6 +9,7 @@ import { modelBundleKey } from './classifiers';
 import * as records from '../records/store';
 import type { TrainingJob } from '../records/types';
 import type { createTrainingJobBody } from '../api/training-jobs';
+import { resolveModelWeights } from './models';
 import { describeFitErrors, netFit } from './net-fit';
 import { resolveResumeSource, resolveWeightsSource } from './training-job-sources';
 import { enqueueOrFail } from './work/dispatch';
@@ -56,7 +57,11 @@ export async function createTrainingJob(
   // The solver may have been stored while its dataset was being built: this is the first check then.
   const fit = netFit(solver.solver, solver.net, dataset);
   if (fit?.errors.length) throw new UnprocessableError(describeFitErrors(dataset, fit.errors), fit.errors);
-  const weightsFrom = input.weightsFrom ? await resolveWeightsSource(tenantId, input.weightsFrom) : undefined;
+  const weightsFrom = !input.weightsFrom
+    ? undefined
+    : 'modelId' in input.weightsFrom
+      ? await resolveModelWeights(tenantId, input.weightsFrom.modelId)
+      : await resolveWeightsSource(tenantId, input.weightsFrom);
   const resumeFrom = input.resumeFrom ? await resolveResumeSource(tenantId, solver, input.resumeFrom) : undefined;
   await checkJobQuotas(tenantId);
   const now = new Date().toISOString();

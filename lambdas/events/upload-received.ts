@@ -1,10 +1,11 @@
 /**
  * S3 "object created" for a datafile upload → the datafile is ready, with its size; for a classify job's archive → the
- * job is queued.
+ * job is queued; for a model's weights → their check is queued.
  */
 import type { S3Event } from 'aws-lambda';
 import { onClassifyJobArchive } from '../../core/usecases/classify-jobs';
 import { onObjectCreated } from '../../core/usecases/datafiles';
+import { onModelUpload } from '../../core/usecases/models';
 import { eventHandler } from '../shared/events';
 
 const onUpload = async (event: S3Event): Promise<void> => {
@@ -13,6 +14,7 @@ const onUpload = async (event: S3Event): Promise<void> => {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     await onObjectCreated(key, record.s3.object.size);
     await onClassifyJobArchive(key);
+    await onModelUpload(key, record.s3.object.size);
   }
 };
 

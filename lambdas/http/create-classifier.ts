@@ -1,9 +1,11 @@
-/** POST /v1/classifiers — a classifier from a training job's final model or one of its snapshots. */
+/** POST /v1/classifiers — a classifier from a training job's final model or one of its snapshots, or from a model. */
 import { createClassifierBody } from '../../core/api/classifiers';
 import { createClassifier } from '../../core/usecases/classifiers';
+import { createClassifierFromModel } from '../../core/usecases/model-classifiers';
 import { httpHandler, shown } from '../shared/http';
 
 export const handler = httpHandler(async ({ tenantId, body, route }) => {
-  const classifier = await createClassifier(tenantId, createClassifierBody.parse(body));
+  const input = createClassifierBody.parse(body);
+  const classifier = await (input.modelId ? createClassifierFromModel : createClassifier)(tenantId, input);
   return shown(route, 201, classifier, { location: `/v1/classifiers/${classifier.id}` });
 });

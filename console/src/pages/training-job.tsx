@@ -90,7 +90,11 @@ function Log({ jobId }: { jobId: string }) {
   );
 }
 
-function JobLink({ prefix, from }: { prefix: string; from: { trainingJobId: string; iteration: number } }) {
+type StartPoint = { trainingJobId: string; iteration: number } | { modelId: string };
+
+/** Where the job started from: another job's snapshot, or a model's weights (there is no models page yet). */
+function JobLink({ prefix, from }: { prefix: string; from: StartPoint }) {
+  if ('modelId' in from) return <>{` · ${prefix} model ${from.modelId}`}</>;
   return (
     <>
       {` · ${prefix} `}

@@ -36,6 +36,7 @@ export const statusOf: Record<WorkCollection, Record<Phase, string>> = {
     succeeded: 'succeeded',
     failed: 'failed',
   },
+  models: { queued: 'checking', starting: 'checking', running: 'checking', succeeded: 'ready', failed: 'failed' },
 };
 
 /** The attribute the worker writes when the work produced its result; SUCCEEDED without it is a failure. */
@@ -45,6 +46,7 @@ const resultAttribute: Record<WorkCollection, string> = {
   datafiles: 'inspectedAt',
   solvers: 'importedAt',
   'classify-jobs': 'results',
+  models: 'checkedAt',
 };
 
 /** Statuses no work moves a record out of. */

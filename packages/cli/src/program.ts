@@ -104,6 +104,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--no-follow', 'return once the job is queued')
     .option('--logs', "stream Caffe's log while following")
     .option('--download <dir>', 'download the trained model bundle into DIR when the job succeeds')
+    .option('--weights <model-id>', "fine-tune from a model's weights (Caffe copies layers by name)")
     .action(run('train', 'train'));
 
   const datafiles = program.command('datafiles').description('Archives to train on');
@@ -185,6 +186,35 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--no-follow', 'return once the job is queued')
     .option('--logs', "stream Caffe's log while following")
     .action(run('jobs', 'resume'));
+
+  const models = program.command('models').description('Pretrained weights to fine-tune from and classify with');
+  readCommands(models, run, 'models', 'model');
+  models
+    .command('upload')
+    .description("Upload a .caffemodel and wait until Caffe's check says ready")
+    .argument('<file>', 'the .caffemodel')
+    .option('--deploy <file>', 'deploy net prototxt the weights load into (checked by Caffe)')
+    .option('--labels <file>', 'class names, one per line, in output order')
+    .option('--name <name>', 'model name (default: the file name)')
+    .option('--resume <id>', 'continue the interrupted multipart upload of this model')
+    .option('--no-wait', 'return once the bytes are uploaded')
+    .action(run('models', 'upload'));
+  models
+    .command('import')
+    .description("Import a .caffemodel from an http(s) URL (fetched by a worker) and wait for Caffe's check")
+    .argument('<url>')
+    .option('--deploy <file>', 'deploy net prototxt the weights load into (checked by Caffe)')
+    .option('--labels <file>', 'class names, one per line, in output order')
+    .option('--name <name>', "model name (default: the URL's file name)")
+    .option('--no-wait', 'return once the import is queued')
+    .action(run('models', 'importUrl'));
+  models
+    .command('publish')
+    .description("Publish a training job's weights as a model (no copy; its deploy net, labels and preprocessing)")
+    .argument('<job-id>')
+    .option('--iteration <n>', 'a snapshot instead of the final model', intArg('--iteration'))
+    .option('--name <name>', "model name (default: the job's)")
+    .action(run('models', 'publish'));
 
   const classifiers = program
     .command('classifiers')

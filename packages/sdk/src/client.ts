@@ -12,9 +12,9 @@ import { blobSource, type ByteSource } from './source';
 import { train, type TrainOptions, type TrainResult } from './train';
 import { apiFetch, type TransportOptions } from './transport';
 import type { WorkRecord } from './types';
-import { upload, type UploadOptions } from './upload';
+import { upload, uploadModel, type ModelUploadOptions, type UploadOptions } from './upload';
 import { followLogs, waitFor, watch, type WaitOptions } from './wait';
-import type { Datafile } from './types';
+import type { Datafile, Model } from './types';
 
 export interface ClientOptions extends TransportOptions {
   /** The API's base URL, without `/v1` (e.g. http://127.0.0.1:3000). */
@@ -40,6 +40,7 @@ export class ElasticCaffe {
   readonly trainingJobs: Resources['trainingJobs'];
   readonly classifiers: Resources['classifiers'];
   readonly classifyJobs: Resources['classifyJobs'];
+  readonly models: Resources['models'];
   readonly admin: Resources['admin'];
   protected readonly resources: Resources;
   protected readonly put: PutTransport;
@@ -57,12 +58,22 @@ export class ElasticCaffe {
       trainingJobs: this.trainingJobs,
     } = this.resources);
     ({ classifiers: this.classifiers, classifyJobs: this.classifyJobs, admin: this.admin } = this.resources);
+    this.models = this.resources.models;
     this.put = options.put ?? fetchPut(options.fetch);
   }
 
   /** Registers a datafile and uploads the source (multipart and resumable above the service's threshold). */
   upload(source: ByteSource | Blob, options: UploadOptions = {}): Promise<Datafile> {
     return upload(
+      { api: this.resources, put: this.put },
+      source instanceof Blob ? blobSource(source) : source,
+      options,
+    );
+  }
+
+  /** Registers a model and uploads its .caffemodel (multipart and resumable like `upload`); Caffe then checks it. */
+  uploadModel(source: ByteSource | Blob, options: ModelUploadOptions = {}): Promise<Model> {
+    return uploadModel(
       { api: this.resources, put: this.put },
       source instanceof Blob ? blobSource(source) : source,
       options,

@@ -33,7 +33,7 @@ export {
 export { fetchPut, PutFailed, type PutRequest, type PutTransport } from './put';
 export { blobSource, bytesSource, toBlob, type ByteSource, type Chunk } from './source';
 export { tarSource, ustarHeader, type TarFile } from './tar';
-export type { UploadOptions, UploadProgress } from './upload';
+export type { ModelUploadOptions, UploadOptions, UploadProgress } from './upload';
 export { isFailure, isFinal, type WaitOptions } from './wait';
 export type { TrainData, TrainEvent, TrainOptions, TrainResult, TrainSide } from './train';
 export { classifyLimits, syncBatches, type ClassifyImage, type ClassifyOptions, type ImageResult } from './classify';

@@ -50,6 +50,16 @@ export function resources(api: Api) {
       uploadStatus: (datafileId: string) => unwrap(api.GET('/v1/datafiles/{id}/upload', id(datafileId))),
       complete: (datafileId: string) => unwrap(api.POST('/v1/datafiles/{id}/complete', id(datafileId))),
     },
+    models: {
+      list: (query?: T.ListQuery) => unwrap(api.GET('/v1/models', list(query))) as Promise<T.Page<T.Model>>,
+      get: (modelId: string) => unwrap(api.GET('/v1/models/{id}', id(modelId))),
+      /** An upload (answers `upload`), an import (`url`) or a training job's weights (`trainingJobId`). */
+      create: (body: T.CreateModel) => unwrap(api.POST('/v1/models', { body })),
+      delete: (modelId: string) => unwrap(api.DELETE('/v1/models/{id}', id(modelId))).then(() => undefined),
+      /** Fresh URLs for the parts of a multipart upload not yet stored. */
+      uploadStatus: (modelId: string) => unwrap(api.GET('/v1/models/{id}/upload', id(modelId))),
+      complete: (modelId: string) => unwrap(api.POST('/v1/models/{id}/complete', id(modelId))),
+    },
     datasets: {
       list: (query?: T.ListQuery) => unwrap(api.GET('/v1/datasets', list(query))) as Promise<T.Page<T.Dataset>>,
       get: (datasetId: string) => unwrap(api.GET('/v1/datasets/{id}', id(datasetId))),

@@ -23,6 +23,8 @@ export type LimitSettings = Schemas['LimitSettings'];
 export type TenantDeletion = Schemas['TenantDeletion'];
 export type DatasetSamples = Schemas['DatasetSamples'];
 export type Queue = Schemas['Queue'];
+export type Model = Schemas['Model'];
+export type CreatedModel = Schemas['CreatedModel'];
 
 type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };
@@ -34,6 +36,7 @@ export type CreateDataset = Body<'/v1/datasets', 'post'>;
 export type CreateSolver = Body<'/v1/solvers', 'post'>;
 export type CreateTrainingJob = Body<'/v1/training-jobs', 'post'>;
 export type CreateClassifier = Body<'/v1/classifiers', 'post'>;
+export type CreateModel = Body<'/v1/models', 'post'>;
 export type CreateClassifyJob = Body<'/v1/classifiers/{id}/classify-jobs', 'post'>;
 export type Classify = Body<'/v1/classifiers/{id}/classify', 'post'>;
 
@@ -45,6 +48,7 @@ export const collections = [
   'training-jobs',
   'classifiers',
   'classify-jobs',
+  'models',
 ] as const;
 export type Collection = (typeof collections)[number];
 
@@ -55,6 +59,7 @@ const prefixes: Record<string, Collection> = {
   tj: 'training-jobs',
   cl: 'classifiers',
   cj: 'classify-jobs',
+  md: 'models',
 };
 
 /** The collection an id names by its prefix (`tj_…` → training-jobs), or undefined. */
@@ -75,4 +80,4 @@ export interface ListQuery {
 }
 
 /** Records that move through statuses until they end. */
-export type WorkRecord = Datafile | Dataset | Solver | TrainingJob | ClassifyJob;
+export type WorkRecord = Datafile | Dataset | Solver | TrainingJob | ClassifyJob | Model;

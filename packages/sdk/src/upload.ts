@@ -10,12 +10,13 @@ import { PutFailed } from './put';
 import type { Resources } from './resources';
 import { backoffMs, sleep } from './sleep';
 import type { ByteSource } from './source';
-import type { CreateDatafile, Datafile, MultipartUpload } from './types';
+import type { CreateDatafile, CreateModel, Datafile, Model, MultipartUpload } from './types';
 
 export interface UploadProgress {
   /** Bytes the service has (parts stored before a resume count). */
   sentBytes: number;
   totalBytes: number;
+  /** The datafile's id (the model's, for a model upload). */
   datafileId: string;
 }
 
@@ -59,20 +60,74 @@ async function withRetries(
   }
 }
 
-export async function upload(
+type PutInstructions = { method: 'PUT'; url: string; headers: Record<string, string> };
+
+/** What bytes are uploaded to: a datafile or a model (the same presigned and multipart machinery). */
+interface UploadTarget<R> {
+  create(sizeBytes: number): Promise<{ id: string; upload?: MultipartUpload | PutInstructions | null }>;
+  get(id: string): Promise<R & { id: string; sizeBytes?: number }>;
+  uploadStatus(id: string): Promise<MultipartUpload>;
+  complete(id: string): Promise<R>;
+  delete(id: string): Promise<void>;
+}
+
+/** Registers a datafile and uploads the source to it. */
+export function upload(context: UploadContext, source: ByteSource, options: UploadOptions = {}): Promise<Datafile> {
+  const { datafiles } = context.api;
+  const target: UploadTarget<Datafile> = {
+    create: (sizeBytes) =>
+      datafiles.create({
+        name: options.name ?? source.name ?? 'upload',
+        format: options.format ?? 'image-folders',
+        sizeBytes,
+      }),
+    get: datafiles.get,
+    uploadStatus: datafiles.uploadStatus,
+    complete: datafiles.complete,
+    delete: datafiles.delete,
+  };
+  return uploadTo(context, target, source, options);
+}
+
+export interface ModelUploadOptions extends Omit<UploadOptions, 'format'> {
+  /** The deploy net, labels and preprocessing to register with the weights. */
+  model?: Omit<CreateModel, 'name' | 'sizeBytes' | 'url' | 'trainingJobId' | 'iteration'>;
+}
+
+/** Registers a model and uploads its .caffemodel; the service then checks the weights with Caffe. */
+export function uploadModel(
   context: UploadContext,
   source: ByteSource,
-  options: UploadOptions = {},
-): Promise<Datafile> {
-  const { api } = context;
+  options: ModelUploadOptions = {},
+): Promise<Model> {
+  const { models } = context.api;
+  const target: UploadTarget<Model> = {
+    create: (sizeBytes) =>
+      models.create({ ...options.model, name: options.name ?? source.name ?? 'model', sizeBytes }) as ReturnType<
+        UploadTarget<Model>['create']
+      >,
+    get: models.get,
+    uploadStatus: models.uploadStatus,
+    complete: models.complete,
+    delete: models.delete,
+  };
+  return uploadTo(context, target, source, options);
+}
+
+async function uploadTo<R>(
+  context: UploadContext,
+  target: UploadTarget<R>,
+  source: ByteSource,
+  options: UploadOptions,
+): Promise<R> {
   const progress = { sentBytes: 0, totalBytes: source.size, datafileId: '' };
   const report = (bytes: number) => {
     progress.sentBytes += bytes;
     options.onProgress?.({ ...progress });
   };
-  let instructions: MultipartUpload | { method: 'PUT'; url: string; headers: Record<string, string> };
+  let instructions: MultipartUpload | PutInstructions;
   if (options.resume) {
-    const datafile = await api.datafiles.get(options.resume);
+    const datafile = await target.get(options.resume);
     if (datafile.sizeBytes !== source.size)
       throw new UploadError(
         `${options.resume} was started with ${datafile.sizeBytes} bytes, ` +
@@ -81,14 +136,9 @@ export async function upload(
         true,
       );
     progress.datafileId = datafile.id;
-    instructions = await api.datafiles.uploadStatus(options.resume);
+    instructions = await target.uploadStatus(options.resume);
   } else {
-    const name = options.name ?? source.name ?? 'upload';
-    const created = await api.datafiles.create({
-      name,
-      format: options.format ?? 'image-folders',
-      sizeBytes: source.size,
-    });
+    const created = await target.create(source.size);
     progress.datafileId = created.id;
     if (!('upload' in created) || !created.upload)
       throw new UploadError(`the API gave ${created.id} no upload instructions`, created.id, false);
@@ -117,14 +167,14 @@ export async function upload(
           ...(options.signal ? { signal: options.signal } : {}),
         });
       });
-      return await api.datafiles.get(datafileId);
+      return await target.get(datafileId);
     }
-    await sendParts(context, source, datafileId, instructions, options, report);
-    return await api.datafiles.complete(datafileId);
+    await sendParts(context, target, source, datafileId, instructions, options, report);
+    return await target.complete(datafileId);
   } catch (error) {
     const multipart = instructions.method === 'multipart';
     // Nothing resumable is left behind.
-    if (!multipart && !options.resume) await api.datafiles.delete(datafileId).catch(() => undefined);
+    if (!multipart && !options.resume) await target.delete(datafileId).catch(() => undefined);
     if (error instanceof ApiError) throw error;
     const how = multipart ? `; the parts already stored stay: resume with { resume: '${datafileId}' }` : '';
     throw new UploadError(
@@ -144,8 +194,9 @@ const storedBytes = (upload: MultipartUpload, size: number): number =>
   );
 
 /** Sends the missing parts, `concurrency` at a time; `report` takes bytes sent (negative: taken back for a retry). */
-async function sendParts(
+async function sendParts<R>(
   context: UploadContext,
+  target: UploadTarget<R>,
   source: ByteSource,
   datafileId: string,
   first: MultipartUpload,
@@ -161,7 +212,7 @@ async function sendParts(
     const urls = new Map(instructions.parts.map((p) => [p.partNumber, p.url]));
     const queue = [...urls.keys()];
     const refresh = async () => {
-      for (const p of (await context.api.datafiles.uploadStatus(datafileId)).parts) urls.set(p.partNumber, p.url);
+      for (const p of (await target.uploadStatus(datafileId)).parts) urls.set(p.partNumber, p.url);
     };
     // One part failing for good stops the others (and the caller's signal stops them all).
     const stop = new AbortController();
@@ -187,6 +238,6 @@ async function sendParts(
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, queue.length) }, worker));
-    instructions = await context.api.datafiles.uploadStatus(datafileId);
+    instructions = await target.uploadStatus(datafileId);
   }
 }

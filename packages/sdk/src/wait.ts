@@ -36,9 +36,10 @@ function getterFor(api: Resources, id: string): Getter {
     solvers: api.solvers.get,
     'training-jobs': api.trainingJobs.get,
     'classify-jobs': api.classifyJobs.get,
+    models: api.models.get,
   };
   const get = collection && getters[collection];
-  if (!get) throw new Error(`${id} is not the id of a datafile, dataset, solver, training job or classify job`);
+  if (!get) throw new Error(`${id} is not the id of a datafile, dataset, solver, training job, classify job or model`);
   return get;
 }
 

@@ -57,9 +57,20 @@ const columns: Record<string, { headers: string[]; row: (r: Row) => string[] }> 
     row: (r) => [
       r.id,
       r.name ?? '',
-      String(r.trainingJobId),
-      String(r.iteration),
+      String(r.trainingJobId ?? r.modelId ?? ''),
+      String(r.iteration ?? ''),
       String((r.labels as string[]).length),
+      when(r.createdAt),
+    ],
+  },
+  models: {
+    headers: ['ID', 'NAME', 'STATUS', 'SOURCE', 'SIZE', 'CREATED'],
+    row: (r) => [
+      r.id,
+      r.name ?? '',
+      r.status ?? '',
+      String(r.source ?? ''),
+      bytes(r.sizeBytes as number | undefined),
       when(r.createdAt),
     ],
   },
@@ -75,6 +86,7 @@ function resource(cli: Cli, command: Command) {
     solvers: client.solvers,
     jobs: client.trainingJobs,
     classifiers: client.classifiers,
+    models: client.models,
   };
   return { group, api: byGroup[group as keyof typeof byGroup] };
 }

@@ -31,6 +31,7 @@ interface TrainFlags {
   follow: boolean;
   logs?: boolean;
   download?: string;
+  weights?: string;
 }
 
 export async function train(cli: Cli, [data]: string[], options: TrainFlags): Promise<void> {
@@ -75,6 +76,7 @@ export async function train(cli: Cli, [data]: string[], options: TrainFlags): Pr
         ...(options.cpu ? { resources: { type: 'CPU' as const } } : {}),
         ...(options.gpus ? { resources: { type: 'GPU' as const, count: Number(options.gpus) as 1 | 2 | 4 | 8 } } : {}),
         ...(options.maxRuntime ? { maxRuntimeSeconds: options.maxRuntime } : {}),
+        ...(options.weights ? { weightsFrom: { modelId: options.weights } } : {}),
       },
       follow: false,
       onProgress,

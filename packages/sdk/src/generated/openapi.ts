@@ -293,7 +293,7 @@ export interface paths {
         /** List your classifiers, newest first */
         get: operations["GetClassifiers"];
         put?: never;
-        /** Make a classifier from a training job's model */
+        /** Make a classifier from a training job's weights or a model */
         post: operations["PostClassifiers"];
         delete?: never;
         options?: never;
@@ -398,6 +398,76 @@ export interface paths {
         get: operations["GetClassifyJobsIdResults"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your models, newest first */
+        get: operations["GetModels"];
+        put?: never;
+        /** Register a model: upload its .caffemodel, import it from a URL, or publish a training job's weights */
+        post: operations["PostModels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one model */
+        get: operations["GetModelsId"];
+        put?: never;
+        post?: never;
+        /** Delete a model and its own weights (a published model's stay with their training job) */
+        delete: operations["DeleteModelsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resume a multipart upload: fresh URLs for the parts not yet uploaded */
+        get: operations["GetModelsIdUpload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a multipart upload once every part is uploaded */
+        post: operations["PostModelsIdComplete"];
         delete?: never;
         options?: never;
         head?: never;
@@ -837,6 +907,8 @@ export interface components {
             weightsFrom?: {
                 trainingJobId: string;
                 iteration: number;
+            } | {
+                modelId: string;
             };
             resumeFrom?: {
                 trainingJobId: string;
@@ -909,14 +981,18 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            trainingJobId: string;
-            datasetId: string;
-            iteration: number;
+            /** @description the training job whose weights it runs */
+            trainingJobId?: string;
+            datasetId?: string;
+            /** @description the model it was made from */
+            modelId?: string;
+            iteration?: number;
             deploy: string;
             input: string;
             output: string;
             /** @description the layer the answer comes from (the last SoftmaxWithLoss unless the request named one) */
             head?: string;
+            /** @description class names in output order; empty: answers name class indices */
             labels: string[];
             preprocessing: {
                 channels: number;
@@ -1013,6 +1089,130 @@ export interface components {
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         ClassifyJobsPage: {
             items: components["schemas"]["ClassifyJob"][];
+            nextCursor: string | null;
+        };
+        CreatedModel: {
+            id: string;
+            name?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            status: "awaiting-upload" | "checking" | "ready" | "failed";
+            /**
+             * @description uploaded, imported from a URL, or published from a training job
+             * @enum {string}
+             */
+            source: "upload" | "url" | "training-job";
+            sizeBytes?: number;
+            /** @description the URL an imported model was fetched from */
+            sourceUrl?: string;
+            /** @description part size of its multipart upload */
+            partSizeBytes?: number;
+            /** @description the deploy net the weights load into */
+            deploy?: string;
+            /** @description the deploy net's input blob */
+            input?: string;
+            /** @description the deploy net's class-probability blob */
+            output?: string;
+            /** @description the layer of the training net a derived deploy net answers from */
+            head?: string;
+            labels?: string[];
+            preprocessing?: {
+                channels: number;
+                height: number;
+                width: number;
+                /** @enum {string} */
+                channelOrder: "BGR" | "GRAY";
+                cropSize?: number;
+                mean?: number[];
+                /**
+                 * @description the training dataset's mean image
+                 * @constant
+                 */
+                meanFile?: "mean.binaryproto";
+                scale: number;
+            };
+            /** @description the training job, solver and dataset a published model came from */
+            lineage?: {
+                trainingJobId: string;
+                iteration: number;
+                solverId: string;
+                datasetId: string;
+            };
+            attempts?: number;
+            /** @description why the check failed: Caffe's own message */
+            error?: string;
+            usage?: components["schemas"]["Usage"];
+            upload?: {
+                /** Format: uri */
+                url: string;
+                /** @constant */
+                method: "PUT";
+                headers: {
+                    [key: string]: string;
+                };
+            } | components["schemas"]["MultipartUpload"];
+        };
+        Model: {
+            id: string;
+            name?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            status: "awaiting-upload" | "checking" | "ready" | "failed";
+            /**
+             * @description uploaded, imported from a URL, or published from a training job
+             * @enum {string}
+             */
+            source: "upload" | "url" | "training-job";
+            sizeBytes?: number;
+            /** @description the URL an imported model was fetched from */
+            sourceUrl?: string;
+            /** @description part size of its multipart upload */
+            partSizeBytes?: number;
+            /** @description the deploy net the weights load into */
+            deploy?: string;
+            /** @description the deploy net's input blob */
+            input?: string;
+            /** @description the deploy net's class-probability blob */
+            output?: string;
+            /** @description the layer of the training net a derived deploy net answers from */
+            head?: string;
+            labels?: string[];
+            preprocessing?: {
+                channels: number;
+                height: number;
+                width: number;
+                /** @enum {string} */
+                channelOrder: "BGR" | "GRAY";
+                cropSize?: number;
+                mean?: number[];
+                /**
+                 * @description the training dataset's mean image
+                 * @constant
+                 */
+                meanFile?: "mean.binaryproto";
+                scale: number;
+            };
+            /** @description the training job, solver and dataset a published model came from */
+            lineage?: {
+                trainingJobId: string;
+                iteration: number;
+                solverId: string;
+                datasetId: string;
+            };
+            attempts?: number;
+            /** @description why the check failed: Caffe's own message */
+            error?: string;
+            usage?: components["schemas"]["Usage"];
+        };
+        /** @description one page, newest first; pass nextCursor as cursor for the next */
+        ModelsPage: {
+            items: components["schemas"]["Model"][];
             nextCursor: string | null;
         };
         Capacity: {
@@ -2563,6 +2763,9 @@ export interface operations {
                         /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
                         trainingJobId: string;
                         iteration?: number;
+                    } | {
+                        /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
+                        modelId: string;
                     };
                     resumeFrom?: {
                         /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
@@ -3202,10 +3405,23 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
-                    trainingJobId: string;
+                    trainingJobId?: string;
+                    /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
+                    modelId?: string;
                     iteration?: number;
                     deploy?: string;
                     head?: string;
+                    labels?: string[];
+                    preprocessing?: {
+                        channels: 1 | 3;
+                        height: number;
+                        width: number;
+                        /** @enum {string} */
+                        channelOrder?: "BGR" | "GRAY";
+                        cropSize?: number;
+                        mean?: number[];
+                        scale?: number;
+                    };
                     name?: string;
                 };
             };
@@ -3245,7 +3461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the training job does not exist */
+            /** @description the training job or model does not exist */
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
@@ -3285,7 +3501,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net; or this Idempotency-Key was used with a different request body */
+            /** @description the job has not succeeded, has no snapshot at that iteration, or its net gives no deploy net; or the model is not ready, or has no deploy net or preprocessing and the request gives none; or this Idempotency-Key was used with a different request body */
             422: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
@@ -3858,6 +4074,516 @@ export interface operations {
                 };
             };
             /** @description the job has not succeeded (yet) */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetModels: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description only models with this status */
+                status?: "awaiting-upload" | "checking" | "ready" | "failed";
+            };
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of your models */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelsPage"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PostModels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retrying with the same key (per tenant, for 24 h) returns the first answer instead of creating again */
+                "Idempotency-Key"?: string;
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    deploy?: string;
+                    labels?: string[];
+                    preprocessing?: {
+                        channels: 1 | 3;
+                        height: number;
+                        width: number;
+                        /** @enum {string} */
+                        channelOrder?: "BGR" | "GRAY";
+                        cropSize?: number;
+                        mean?: number[];
+                        scale?: number;
+                    };
+                    sizeBytes?: number;
+                    url?: string;
+                    /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
+                    trainingJobId?: string;
+                    iteration?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description registered: upload the .caffemodel as `upload` says; or published from the job (ready) */
+            201: {
+                headers: {
+                    /** @description the model */
+                    location?: string;
+                    /** @description true when this is the stored answer to a retried Idempotency-Key */
+                    "idempotent-replayed"?: string;
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedModel"];
+                };
+            };
+            /** @description import queued: the worker fetches the URL and checks the weights (checking, then ready or failed) */
+            202: {
+                headers: {
+                    /** @description the model */
+                    location?: string;
+                    /** @description true when this is the stored answer to a retried Idempotency-Key */
+                    "idempotent-replayed"?: string;
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            /** @description the URL is refused (scheme, credentials, a loopback, private or link-local address), the deploy net does not parse, or the body is invalid; or the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the training job does not exist */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry it later */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sizeBytes is above your upload size limit; or the body is larger than 10 MB (on AWS, API Gateway answers this itself), or a part of it is over its limit */
+            413: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON */
+            415: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the training job has no weights (not succeeded) or no snapshot at that iteration; or this Idempotency-Key was used with a different request body */
+            422: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a quota of yours is used up; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds until retrying may succeed */
+                    "retry-after"?: string;
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetModelsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the model */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeleteModelsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description an unfinished training job fine-tunes from it, a classifier uses it, or it is being checked */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetModelsIdUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the upload instructions */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipartUpload"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the model has no multipart upload in progress */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PostModelsIdComplete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description assembled; the check is queued */
+            202: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description parts are missing (named in detail), or the model has no multipart upload */
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];

@@ -9,8 +9,8 @@ import { ElasticCaffe as BaseClient, type ClientOptions } from '../client';
 import type { ClassifyImage, ClassifyOptions, ImageResult } from '../classify';
 import { blobSource, type ByteSource } from '../source';
 import type { TrainData, TrainOptions, TrainResult } from '../train';
-import type { Datafile } from '../types';
-import type { UploadOptions } from '../upload';
+import type { Datafile, Model } from '../types';
+import type { ModelUploadOptions, UploadOptions } from '../upload';
 import { nodePut } from './put';
 import { imagesFromPaths, pathSource, streamSource } from './sources';
 
@@ -48,6 +48,11 @@ export class ElasticCaffe extends BaseClient {
 
   override async upload(input: NodeUploadInput, options: UploadOptions = {}): Promise<Datafile> {
     return super.upload(await toSource(input), isStream(input) ? { ...options, concurrency: 1 } : options);
+  }
+
+  /** A .caffemodel (a path, a stream or bytes) registered as a model and uploaded. */
+  override async uploadModel(input: NodeUploadInput, options: ModelUploadOptions = {}): Promise<Model> {
+    return super.uploadModel(await toSource(input), isStream(input) ? { ...options, concurrency: 1 } : options);
   }
 
   override async train(
