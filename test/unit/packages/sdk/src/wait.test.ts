@@ -15,7 +15,7 @@ function buildingDataset(polls: number) {
     times.push(Date.now());
     return { id, status: times.length > polls ? 'ready' : 'building' };
   };
-  const collections = ['datafiles', 'datasets', 'solvers', 'trainingJobs', 'classifyJobs'];
+  const collections = ['datafiles', 'datasets', 'solvers', 'trainingJobs', 'classifyJobs', 'models'];
   const api = Object.fromEntries(collections.map((name) => [name, { get }])) as unknown as Resources;
   return { api, times };
 }

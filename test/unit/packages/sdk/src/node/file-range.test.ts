@@ -31,11 +31,19 @@ function slowDestination() {
     highWaterMark: 1,
     write(chunk: Buffer, _encoding, done) {
       received.push(Buffer.from(chunk));
-      setTimeout(() => {
+      // A write ends once the sender has queued the next one behind it (or after a second, if it never does):
+      // waiting on the sender, not on a clock, keeps the check true on a busy machine.
+      const deadline = Date.now() + 1000;
+      const finish = () => {
+        if (out.writableLength <= chunk.length && !out.writableEnded && Date.now() < deadline) {
+          setTimeout(finish, 1);
+          return;
+        }
         atCallback.push(Buffer.from(chunk));
         maxOutstanding = Math.max(maxOutstanding, out.writableLength); // this write's bytes and those behind it
         done();
-      }, 5);
+      };
+      setTimeout(finish, 1);
     },
   });
   return { out, received, atCallback, maxOutstanding: () => maxOutstanding };
