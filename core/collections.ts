@@ -8,6 +8,7 @@ export const collections = [
   'training-jobs',
   'classifiers',
   'classify-jobs',
+  'sweeps',
 ] as const;
 export type Collection = (typeof collections)[number];
 

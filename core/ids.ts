@@ -9,6 +9,7 @@ const prefixes: Record<Collection, string> = {
   'training-jobs': 'tj',
   classifiers: 'cl',
   'classify-jobs': 'cj',
+  sweeps: 'sw',
 };
 
 const nextUlid = monotonicFactory();

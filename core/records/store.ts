@@ -25,6 +25,7 @@ const singular: Record<Collection, string> = {
   'training-jobs': 'training job',
   classifiers: 'classifier',
   'classify-jobs': 'classify job',
+  sweeps: 'sweep',
 };
 /** Table attributes that are storage details, never part of a record. */
 const storageAttributes = [
