@@ -12,6 +12,7 @@ import { trainingJobRoutes } from './api/training-jobs';
 import { classifierRoutes } from './api/classifiers';
 import { classifyJobRoutes } from './api/classify-jobs';
 import { adminRoutes } from './api/admin';
+import { sweepRoutes } from './api/sweeps';
 
 /** A resource file under core/api/ (routes and schemas side by side) and the routes it exports. */
 export interface RouteSource {
@@ -34,6 +35,7 @@ export const routeSources: readonly RouteSource[] = [
   { file: 'classifiers', exportName: 'classifierRoutes', routes: classifierRoutes },
   { file: 'classify-jobs', exportName: 'classifyJobRoutes', routes: classifyJobRoutes },
   { file: 'admin', exportName: 'adminRoutes', routes: adminRoutes },
+  { file: 'sweeps', exportName: 'sweepRoutes', routes: sweepRoutes },
   { file: 'openapi', exportName: 'openApiRoutes', routes: openApiRoutes },
 ];
 

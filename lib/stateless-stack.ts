@@ -251,9 +251,9 @@ export class StatelessStack extends Stack {
    * (until an admin sets one) goes to every function that reads it.
    */
   private scheduleReconciler(reconciler: ServiceFunction, props: StatelessStackProps): ServiceFunction {
-    const { table, jobsQueue: queue } = props.resources;
-    // It stops jobs and lists them, never submits one.
-    reconciler.bindTable(table, 'readWrite').bindQueue(queue).bindBatchTerminate();
+    const { table, bucket, jobsQueue: queue } = props.resources;
+    // It stops jobs and lists them, never submits one; it queues sweeps' trial jobs (reading the snapshots they resume).
+    reconciler.bindTable(table, 'readWrite').bindBucket(bucket, 'read').bindQueue(queue).bindBatchTerminate();
     reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
     reconciler.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }),

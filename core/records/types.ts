@@ -146,6 +146,8 @@ export interface Solver extends RecordBase {
   errors?: Array<{ field: string; message: string; line?: number; column?: number }>;
   /** What trains but may not be meant, found against the ready dataset (e.g. more outputs than labels). */
   warnings?: Array<{ field: string; message: string; line?: number; column?: number }>;
+  /** A sweep's trial point applied to the sweep's solver (deleted with the sweep). */
+  sweepId?: string;
 }
 
 export const trainingJobStatuses = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -267,6 +269,8 @@ export interface SweepTrial {
   objectives: Array<number | null>;
   /** Iterations its last job reached. */
   iteration: number;
+  /** The objective at the last rung it completed. */
+  objective: number | null;
   /** When its last job was claimed (a job not created by then is created by the next advance). */
   claimedAt?: string;
   error?: string;

@@ -8,5 +8,6 @@ export const idempotentOperations: readonly string[] = [
   "POST /v1/solvers",
   "POST /v1/training-jobs",
   "POST /v1/classifiers",
-  "POST /v1/classifiers/{id}/classify-jobs"
+  "POST /v1/classifiers/{id}/classify-jobs",
+  "POST /v1/sweeps"
 ];
