@@ -145,8 +145,8 @@ function refreshTrial(sweep: Sweep, trial: SweepTrial, job: TrainingJob | undefi
   return updated;
 }
 
-/** The sweep after its jobs' news and the scheduler's decisions (pure but for the ids it mints). */
-function advanced(sweep: Sweep, jobs: Map<string, TrainingJob>): Sweep {
+/** The sweep after its jobs' news and the scheduler's decisions (pure but for the ids and time it stamps). */
+export function advanced(sweep: Sweep, jobs: Map<string, TrainingJob>): Sweep {
   const now = new Date().toISOString();
   const trials = sweep.trials.map((t) => refreshTrial(sweep, t, jobs.get(t.jobIds.at(-1) ?? '')));
   const plan = {
