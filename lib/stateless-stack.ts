@@ -252,7 +252,7 @@ export class StatelessStack extends Stack {
    */
   private scheduleReconciler(reconciler: ServiceFunction, props: StatelessStackProps): ServiceFunction {
     const { table, bucket, jobsQueue: queue } = props.resources;
-    // It stops jobs and lists them, never submits one; it queues sweeps' trial jobs (reading the snapshots they resume).
+    // It stops jobs and lists them, never submits one; it queues sweeps' trial jobs (reading snapshots to resume).
     reconciler.bindTable(table, 'readWrite').bindBucket(bucket, 'read').bindQueue(queue).bindBatchTerminate();
     reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
     reconciler.addToRolePolicy(

@@ -30,7 +30,8 @@ export const createSweepBody = z
       .meta({
         description:
           'solver fields by name (`base_lr`) or net fields by a path naming the layer ' +
-          '(`layer[conv1].convolution_param.num_output`), each `{values}`, `{uniform}`, `{logUniform}` or `{intUniform}`',
+          '(`layer[conv1].convolution_param.num_output`), each `{values}`, `{uniform}`, `{logUniform}` or ' +
+          '`{intUniform}`',
       }),
     strategy: z.enum(['grid', 'random', 'asha']),
     maxTrials: z

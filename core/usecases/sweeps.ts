@@ -49,7 +49,8 @@ const unfinishedJob = (job: TrainingJob) => ['queued', 'starting', 'running'].in
 function usableSolver(solver: Solver): void {
   if (solver.status === 'pending' || solver.status === 'failed')
     throw new UnprocessableError(
-      `solver ${solver.id} is ${solver.status}${solver.error ? ` (${solver.error})` : ''}; a sweep needs a ready solver`,
+      `solver ${solver.id} is ${solver.status}${solver.error ? ` (${solver.error})` : ''}; ` +
+        'a sweep needs a ready solver',
     );
 }
 
