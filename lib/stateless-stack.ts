@@ -142,10 +142,12 @@ export class StatelessStack extends Stack {
     );
 
     // A finished job frees its slot and asks the dispatcher for a pass (a message on the jobs queue).
+    // It also moves sweeps on: queues their next trial jobs, and cancels any left running by a sweep's cancel.
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
       .bindBucket(bucket, 'read')
-      .bindQueue(queue);
+      .bindQueue(queue)
+      .bindBatchTerminate();
     new events.Rule(this, 'BatchJobStateChange', {
       description: "Our job queue's Batch job state changes → the status function",
       eventPattern: {

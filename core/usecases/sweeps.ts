@@ -128,7 +128,8 @@ export async function createSweep(tenantId: string, body: CreateSweep): Promise<
     name: body.name,
     time: now,
   });
-  return (await advanceSweep(tenantId, sweep.id)) ?? sweep;
+  // Cancelling jobs is not this route's to do (a cancel right after the create does it).
+  return (await advanceSweep(tenantId, sweep.id, { cancelStragglers: false })) ?? sweep;
 }
 
 /** A trial with what its last job says now (finished, failed, iterations reached). */
@@ -227,13 +228,18 @@ async function lastJobs(sweep: Sweep): Promise<Map<string, TrainingJob>> {
  * creates any job a trial was given but does not have yet, and finishes the sweep when nothing is
  * left. Safe to call any number of times, concurrently too. Returns the sweep as it now is.
  */
-export async function advanceSweep(tenantId: string, id: string): Promise<Sweep | undefined> {
+export async function advanceSweep(
+  tenantId: string,
+  id: string,
+  options: { cancelStragglers: boolean } = { cancelStragglers: true },
+): Promise<Sweep | undefined> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const sweep = await records.find('sweeps', tenantId, id);
     if (!sweep) return undefined;
     const jobs = await lastJobs(sweep);
     if (sweep.status === 'cancelled') {
-      await cancelJobs(sweep, jobs);
+      // A job created by an advance that raced the cancel; the cancel itself stops the rest.
+      if (options.cancelStragglers) await cancelJobs(sweep, jobs);
       return sweep;
     }
     if (sweep.status !== 'running') return sweep;
