@@ -7,7 +7,7 @@
  *
  * Options: --images N (training images, default 2000), --max-iter N (each trial's full length,
  * default 270), --workers N (Batch workers and each sweep's maxParallel, default 2), --random N
- * (random trials, default 9), --seed N, --verbose, --keep, --out FILE.
+ * (random trials, default 9), --seed N, --strategies grid,random,asha, --verbose, --keep, --out FILE.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './li
 
 const usage =
   'usage: npm run bench:sweep -- [--images 2000] [--max-iter 270] [--workers 2] [--random 9] [--seed 1] ' +
+  '[--strategies grid,random,asha] ' +
   '[--verbose] [--keep] [--out file]';
 
 const space = {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '2' },
       random: { type: 'string', default: '9' },
       seed: { type: 'string', default: '1' },
+      strategies: { type: 'string', default: 'grid,random,asha' },
       verbose: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -122,7 +124,8 @@ async function main(): Promise<void> {
         asha: { minIterations: Math.round(maxIter / 9), reductionFactor: 3 },
       },
     ];
-    for (const body of bodies) {
+    const chosen = new Set(values.strategies.split(','));
+    for (const body of bodies.filter((b) => chosen.has(b.name))) {
       const started = performance.now();
       const created = await call<SweepView>('POST', '/v1/sweeps', { ...common, ...body });
       say(`${body.name}: ${created.trials.length} trials, rungs ${created.rungs.join(', ')}`);
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
   } finally {
     await session.close();
   }
-  const grid = results.find((r) => r.strategy === 'grid')!;
+  const grid = results.find((r) => r.strategy === 'grid') ?? { iterationsTrained: 27 * maxIter };
   const rows = results.map(
     (r) =>
       `| ${r.strategy} | ${r.trials} | ${r.jobs} | ${r.bestAccuracy?.toFixed(4) ?? '–'} | ${r.iterationsTrained} ` +

@@ -88,15 +88,18 @@ export function nextStep(trials: TrialState[], plan: SchedulePlan): Step {
   return { decisions, stop: done ? state.filter((t) => t.status === 'waiting').map((t) => t.id) : [], done };
 }
 
-/** The best trial so far by its highest rung's objective (later rungs beat earlier ones at equal score). */
+/** A trial's objective at the latest rung that reported one (null: none did). */
+export function latestObjective(trial: Pick<TrialState, 'objectives'>): number | null {
+  for (let r = trial.objectives.length - 1; r >= 0; r--) if (trial.objectives[r] !== null) return trial.objectives[r]!;
+  return null;
+}
+
+/** The best trial so far by its latest objective (a later rung beats an earlier one at an equal score). */
 export function bestTrial<T extends TrialState>(trials: T[], goal: Goal): T | undefined {
-  const scored = trials.filter((t) => t.objectives.some((o) => o !== null));
-  const last = (t: TrialState) => {
-    for (let r = t.objectives.length - 1; r >= 0; r--) if (t.objectives[r] !== null) return t.objectives[r]!;
-    return 0;
-  };
+  const scored = trials.filter((t) => latestObjective(t) !== null);
   return [...scored].sort((a, b) => {
-    const diff = goal === 'maximize' ? last(b) - last(a) : last(a) - last(b);
+    const diff =
+      goal === 'maximize' ? latestObjective(b)! - latestObjective(a)! : latestObjective(a)! - latestObjective(b)!;
     return diff || b.objectives.length - a.objectives.length;
   })[0];
 }

@@ -228,10 +228,16 @@ function applyWithPlaces(texts: Texts, point: Point): { applied: Texts; places: 
 /** The solver and net with a point written in (targets already checked by `checkSpace`). */
 export const applyPoint = (texts: Texts, point: Point): Texts => applyWithPlaces(texts, point).applied;
 
-/** Sets the solver's max_iter (a trial's rung), keeping everything else as written. */
-export function withMaxIter(solverText: string, maxIter: number): string {
+/**
+ * The solver for a rung: max_iter the rung's iterations and, when the solver tests but its
+ * test_interval does not divide the rung, test_interval the rung — Caffe tests after the last
+ * iteration only at a multiple of test_interval, and the rung's objective is that test.
+ */
+export function forRung(solverText: string, maxIter: number): string {
   const solver = parsePrototxt(solverText);
   setScalar(solver, 'max_iter', 'number', String(maxIter));
+  const interval = Number(getScalar(solver, 'test_interval') ?? 0);
+  if (interval > 0 && maxIter % interval !== 0) setScalar(solver, 'test_interval', 'number', String(maxIter));
   return printPrototxt(solver);
 }
 

@@ -26,7 +26,7 @@ import { checkJobQuotas } from '../quotas';
 import * as records from '../records/store';
 import type { Solver, Sweep, SweepTrial, TrainingJob } from '../records/types';
 import type { createSweepBody } from '../api/sweeps';
-import { bestTrial, nextStep, rungsOf } from '../sweeps/schedule';
+import { bestTrial, latestObjective, nextStep, rungsOf } from '../sweeps/schedule';
 import {
   applyPoint,
   checkPoints,
@@ -36,7 +36,7 @@ import {
   type Point,
   sample,
   SpaceError,
-  withMaxIter,
+  forRung,
 } from '../sweeps/space';
 import { maxTrialsPerSweep } from '../api/sweeps';
 import { cancelTrainingJob, deleteTrainingJob } from './training-job-control';
@@ -181,7 +181,7 @@ export function advanced(sweep: Sweep, jobs: Map<string, TrainingJob>): Sweep {
   return {
     ...sweep,
     trials: next,
-    ...(best ? { best: { trialId: best.id, objective: best.objective!, parameters: best.parameters } } : {}),
+    ...(best ? { best: { trialId: best.id, objective: latestObjective(best)!, parameters: best.parameters } } : {}),
     iterations: {
       trained: next.reduce((sum, t) => sum + t.iteration, 0),
       everyTrialToTheEnd: next.length * sweep.rungs.at(-1)!,
@@ -296,7 +296,7 @@ async function createTrialJob(sweep: Sweep, trial: SweepTrial, jobId: string): P
     const base = await records.find('solvers', sweep.tenantId, sweep.solverId);
     if (!base) throw new UnprocessableError(`solver ${sweep.solverId} of the sweep was deleted`);
     const applied = applyPoint({ solver: base.solver, net: base.net }, trial.parameters);
-    const solverText = withMaxIter(applied.solver, maxIter);
+    const solverText = forRung(applied.solver, maxIter);
     const now = new Date().toISOString();
     const solver: Solver = {
       id: solverId,

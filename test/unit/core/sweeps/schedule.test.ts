@@ -93,5 +93,7 @@ describe('bestTrial', () => {
     expect(bestTrial(trials, 'maximize')?.id).toBe('t2');
     expect(bestTrial(trials, 'minimize')?.id).toBe('t1');
     expect(bestTrial([trial('t1')], 'maximize')).toBeUndefined();
+    // A trial whose last rung reported nothing is ranked by the rung before.
+    expect(bestTrial([waiting('t1', 0.5), waiting('t2', 0.9, null)], 'maximize')?.id).toBe('t2');
   });
 });

@@ -9,7 +9,7 @@ import {
   parseTarget,
   sample,
   SpaceError,
-  withMaxIter,
+  forRung,
 } from '../../../../core/sweeps/space';
 import { getAll, getMessage, getScalar, parsePrototxt, type PMessage } from '../../../../core/prototxt';
 
@@ -122,8 +122,11 @@ describe('applyPoint', () => {
     expect(getScalar(filler, 'std')).toBe('0.02');
   });
 
-  it('sets max_iter for a rung', () => {
-    expect(getScalar(parsePrototxt(withMaxIter(texts.solver, 40)), 'max_iter')).toBe('40');
+  it('sets max_iter for a rung, and test_interval when it would not test at the rung', () => {
+    const at1000 = parsePrototxt(forRung(texts.solver, 1000));
+    expect([getScalar(at1000, 'max_iter'), getScalar(at1000, 'test_interval')]).toEqual(['1000', '500']);
+    const at40 = parsePrototxt(forRung(texts.solver, 40));
+    expect([getScalar(at40, 'max_iter'), getScalar(at40, 'test_interval')]).toEqual(['40', '40']);
   });
 });
 
