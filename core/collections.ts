@@ -9,6 +9,7 @@ export const collections = [
   'classifiers',
   'classify-jobs',
   'models',
+  'sweeps',
 ] as const;
 export type Collection = (typeof collections)[number];
 

@@ -112,6 +112,31 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
   const outcome = outcomeOf[change.status];
   // Only work that was under way finishes; a record created already finished (an LMDB datafile) ran nothing.
   if (outcome && change.previousStatus !== undefined) safely(() => emitCount(serviceMetrics.finished, { outcome }));
+  await putOnBus(jobEvents.detailType, change);
+}
+
+/** The `detail` of a "Sweep State Change" event: a sweep's status changed (core/usecases/sweeps.ts). */
+export interface SweepStateChange {
+  collection: 'sweeps';
+  tenantId: string;
+  id: string;
+  status: string;
+  previousStatus?: string;
+  name?: string;
+  /** The best trial so far and its objective, when one has reported. */
+  best?: { trialId: string; objective: number };
+  time: string;
+}
+
+/** Publishes a sweep's status change on the same bus as job state changes. Never throws. */
+export async function publishSweepStateChange(change: SweepStateChange): Promise<void> {
+  await putOnBus(sweepEventDetailType, change);
+}
+
+/** The detail-type of sweep events (source `elastic-caffe`, as job events). */
+export const sweepEventDetailType = 'Sweep State Change';
+
+async function putOnBus(detailType: string, change: { time: string }): Promise<void> {
   const bus = config.eventBus();
   if (!bus) return;
   try {
@@ -122,7 +147,7 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
           {
             EventBusName: bus,
             Source: jobEvents.source,
-            DetailType: jobEvents.detailType,
+            DetailType: detailType,
             Detail: JSON.stringify(change),
             Time: new Date(change.time),
           },
@@ -133,7 +158,7 @@ export async function publishJobStateChange(change: JobStateChange): Promise<voi
       throw new Error(`${Entries?.[0]?.ErrorCode ?? 'entry failed'}: ${Entries?.[0]?.ErrorMessage ?? 'no message'}`);
   } catch (error) {
     safely(() => {
-      tools().logger.warn('job state change event not published', { event: change, error: error as Error });
+      tools().logger.warn('state change event not published', { event: change, error: error as Error });
       emitCount(serviceMetrics.eventPublishFailures);
     });
   }

@@ -10,6 +10,7 @@ const prefixes: Record<Collection, string> = {
   classifiers: 'cl',
   'classify-jobs': 'cj',
   models: 'md',
+  sweeps: 'sw',
 };
 
 const nextUlid = monotonicFactory();

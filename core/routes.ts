@@ -13,6 +13,7 @@ import { classifierRoutes } from './api/classifiers';
 import { classifyJobRoutes } from './api/classify-jobs';
 import { adminRoutes } from './api/admin';
 import { modelRoutes } from './api/models';
+import { sweepRoutes } from './api/sweeps';
 
 /** A resource file under core/api/ (routes and schemas side by side) and the routes it exports. */
 export interface RouteSource {
@@ -36,6 +37,7 @@ export const routeSources: readonly RouteSource[] = [
   { file: 'classify-jobs', exportName: 'classifyJobRoutes', routes: classifyJobRoutes },
   { file: 'models', exportName: 'modelRoutes', routes: modelRoutes },
   { file: 'admin', exportName: 'adminRoutes', routes: adminRoutes },
+  { file: 'sweeps', exportName: 'sweepRoutes', routes: sweepRoutes },
   { file: 'openapi', exportName: 'openApiRoutes', routes: openApiRoutes },
 ];
 

@@ -160,10 +160,12 @@ export class StatelessStack extends Stack {
     );
 
     // A finished job frees its slot and asks the dispatcher for a pass (a message on the jobs queue).
+    // It also moves sweeps on: queues their next trial jobs, and cancels any left running by a sweep's cancel.
     this.batchStateChange = eventFunction('batchStateChange', 'Batch job state change → record status')
       .bindTable(table, 'readWrite')
       .bindBucket(bucket, 'read')
-      .bindQueue(queue);
+      .bindQueue(queue)
+      .bindBatchTerminate();
     new events.Rule(this, 'BatchJobStateChange', {
       description: "Our job queue's Batch job state changes → the status function",
       eventPattern: {
@@ -274,9 +276,9 @@ export class StatelessStack extends Stack {
    * (until an admin sets one) goes to every function that reads it.
    */
   private scheduleReconciler(reconciler: ServiceFunction, props: StatelessStackProps): ServiceFunction {
-    const { table, jobsQueue: queue } = props.resources;
-    // It stops jobs and lists them, never submits one.
-    reconciler.bindTable(table, 'readWrite').bindQueue(queue).bindBatchTerminate();
+    const { table, bucket, jobsQueue: queue } = props.resources;
+    // It stops jobs and lists them, never submits one; it queues sweeps' trial jobs (reading snapshots to resume).
+    reconciler.bindTable(table, 'readWrite').bindBucket(bucket, 'read').bindQueue(queue).bindBatchTerminate();
     reconciler.addEnvironment(envNames.batchJobQueue, this.worker.jobQueue.jobQueueArn);
     reconciler.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['batch:ListJobs', 'batch:DescribeJobs'], resources: ['*'] }),

@@ -137,6 +137,7 @@ export const solverView = z
       .array(located)
       .optional()
       .describe('what trains but may not be meant, found against the dataset (e.g. more outputs than it has labels)'),
+    sweepId: z.string().optional().describe('the sweep whose trial point this solver is (deleted with it)'),
   })
   .meta({ id: 'Solver' });
 
@@ -185,5 +186,7 @@ export const trainingJobView = z
           'reclaim, a killed or crashed worker), oldest first',
       ),
     usage: usageView.optional(),
+    sweepId: z.string().optional().describe('the sweep whose trial this job trains'),
+    trialId: z.string().optional().describe('the trial (within the sweep) this job is one rung of'),
   })
   .meta({ id: 'TrainingJob' });

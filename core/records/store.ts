@@ -26,6 +26,7 @@ const singular: Record<Collection, string> = {
   classifiers: 'classifier',
   'classify-jobs': 'classify job',
   models: 'model',
+  sweeps: 'sweep',
 };
 /** Table attributes that are storage details, never part of a record. */
 const storageAttributes = [

@@ -146,6 +146,8 @@ export interface Solver extends RecordBase {
   errors?: Array<{ field: string; message: string; line?: number; column?: number }>;
   /** What trains but may not be meant, found against the ready dataset (e.g. more outputs than labels). */
   warnings?: Array<{ field: string; message: string; line?: number; column?: number }>;
+  /** A sweep's trial point applied to the sweep's solver (deleted with the sweep). */
+  sweepId?: string;
 }
 
 export const trainingJobStatuses = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -221,6 +223,9 @@ export interface TrainingJob extends RecordBase {
   resumes?: TrainingResume[];
   /** What its Batch attempts used, and an estimated cost (written when a Batch job ends: core/usage.ts). */
   usage?: import('../usage').Usage;
+  /** The sweep and trial it trains (core/usecases/sweeps.ts): one job per rung of the trial. */
+  sweepId?: string;
+  trialId?: string;
 }
 
 /** One attempt that resumed a job from its own snapshot. */
@@ -255,6 +260,58 @@ export interface Classifier extends RecordBase {
   meanKey?: string;
 }
 
+/** running until every trial has ended; then succeeded (some trial reached an objective) or failed. */
+export const sweepStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export type SweepStatus = (typeof sweepStatuses)[number];
+
+/** One point of a sweep's space and the training jobs of its rungs (kept inside its sweep record). */
+export interface SweepTrial {
+  /** `t1`, `t2` … in the order the points were drawn. */
+  id: string;
+  parameters: import('../sweeps/space').Point;
+  status: import('../sweeps/schedule').TrialStatus;
+  /** The rung (index into the sweep's rungs) its last job trains to. */
+  rung: number;
+  /** One job per rung it entered; each after the first resumes its predecessor's snapshot. */
+  jobIds: string[];
+  /** The objective at the end of each rung it completed (null: the job reported none). */
+  objectives: Array<number | null>;
+  /** Iterations its last job reached. */
+  iteration: number;
+  /** The objective at the last rung it completed. */
+  objective: number | null;
+  /** When its last job was claimed (a job not created by then is created by the next advance). */
+  claimedAt?: string;
+  error?: string;
+}
+
+/** A hyperparameter search over one solver: its trials train as ordinary jobs (core/usecases/sweeps.ts). */
+export interface Sweep extends RecordBase {
+  solverId: string;
+  datasetId: string;
+  status: SweepStatus;
+  strategy: 'grid' | 'random' | 'asha';
+  parameters: import('../sweeps/space').ParameterSpace;
+  maxTrials: number;
+  maxParallel: number;
+  objective: { output: string; goal: import('../sweeps/schedule').Goal };
+  asha?: { minIterations: number; reductionFactor: number };
+  /** The iterations each rung trains to (grid and random: the solver's max_iter only). */
+  rungs: number[];
+  /** The seed random and ASHA sweeps drew their points with. */
+  seed?: number;
+  resources?: TrainingResources;
+  trials: SweepTrial[];
+  best?: { trialId: string; objective: number; parameters: import('../sweeps/space').Point };
+  /** Iterations trained by all trials, and what training every trial to max_iter would have taken. */
+  iterations?: { trained: number; everyTrialToTheEnd: number };
+  /** Bumped by every write: each write is conditional on the one it read (advances race). */
+  revision: number;
+  finishedAt?: string;
+  cancelledAt?: string;
+  error?: string;
+}
+
 export interface RecordsByCollection {
   datafiles: Datafile;
   datasets: Dataset;
@@ -263,6 +320,7 @@ export interface RecordsByCollection {
   classifiers: Classifier;
   'classify-jobs': ClassifyJob;
   models: Model;
+  sweeps: Sweep;
 }
 
 export type AnyRecord = RecordsByCollection[Collection];
@@ -364,4 +422,5 @@ export const listableStatuses: Partial<Record<Collection, readonly string[]>> = 
   'training-jobs': trainingJobStatuses,
   'classify-jobs': classifyJobStatuses,
   models: modelStatuses,
+  sweeps: sweepStatuses,
 };

@@ -13,6 +13,7 @@ import { config, readIfSet } from '../config';
 import type { WorkCollection } from '../records/types';
 import { listSlots, parseHolder, releaseSlot } from '../scheduling/slots';
 import { enqueueWork, requestDispatchPass } from '../work-queue';
+import { advanceRunningSweeps } from './sweeps';
 import { applyBatchEvent, type BatchJobDetail } from './work/batch-events';
 import { batchJobName, terminateBatchJob } from './work/batch-jobs';
 import { dispatchOf, recordSubmission, unclaim } from './work/dispatch';
@@ -73,6 +74,8 @@ export async function reconcile(options: ReconcileOptions = {}): Promise<Reconci
   // Repairs free capacity or put work back: let the dispatcher choose again now, not at the next message.
   if (report.requeued || report.slotsFreed || report.terminated || (await workStore().findWaiting()).length)
     await requestDispatchPass('reconciler');
+  // Sweeps move on when their jobs end; this catches lost events and a crash between a sweep's two steps.
+  await advanceRunningSweeps();
   return report;
 }
 

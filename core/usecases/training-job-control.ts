@@ -44,8 +44,13 @@ const notCancellable = (job: TrainingJob) =>
  * unfinished job starts from (weightsFrom/resumeFrom) is kept until that one has finished; one whose
  * weights a model publishes is kept until the model is deleted.
  */
-export async function deleteTrainingJob(tenantId: string, id: string): Promise<void> {
+export async function deleteTrainingJob(tenantId: string, id: string, by?: { sweep: true }): Promise<void> {
   const job = await records.get('training-jobs', tenantId, id);
+  // A sweep's trials are read from their jobs: those go with the sweep.
+  if (job.sweepId && !by?.sweep && (await records.find('sweeps', tenantId, job.sweepId)))
+    throw new ConflictError(
+      `training job ${id} is a trial of sweep ${job.sweepId}; delete the sweep (DELETE /v1/sweeps/${job.sweepId})`,
+    );
   if (isUnfinished(job))
     throw new ConflictError(
       `training job ${id} is ${job.status}; cancel it (POST /v1/training-jobs/${id}/cancel) before deleting it`,

@@ -34,10 +34,18 @@ export function jobResources(input: ResourcesInput): TrainingJob['resources'] {
   return count > 1 ? { type, count: count as 2 | 4 | 8 } : { type };
 }
 
+/** A sweep's trial job (core/usecases/sweeps.ts): its id, chosen before it is created so creating it is idempotent. */
+export interface SweepJobOptions {
+  id: string;
+  sweepId: string;
+  trialId: string;
+}
+
 /** Creates the job record (with its start point checked) and queues its training. */
 export async function createTrainingJob(
   tenantId: string,
   input: z.infer<typeof createTrainingJobBody>,
+  sweep?: SweepJobOptions,
 ): Promise<TrainingJob> {
   const resources = jobResources(input.resources);
   const solver = await records.get('solvers', tenantId, input.solverId);
@@ -66,7 +74,7 @@ export async function createTrainingJob(
   await checkJobQuotas(tenantId);
   const now = new Date().toISOString();
   const job: TrainingJob = {
-    id: newId('training-jobs'),
+    id: sweep?.id ?? newId('training-jobs'),
     tenantId,
     ...(input.name ? { name: input.name } : {}),
     solverId: solver.id,
@@ -79,6 +87,7 @@ export async function createTrainingJob(
     ...(input.maxRuntimeSeconds ? { maxRuntimeSeconds: input.maxRuntimeSeconds } : {}),
     ...(weightsFrom ? { weightsFrom } : {}),
     ...(resumeFrom ? { resumeFrom } : {}),
+    ...(sweep ? { sweepId: sweep.sweepId, trialId: sweep.trialId } : {}),
     createdAt: now,
     updatedAt: now,
   };

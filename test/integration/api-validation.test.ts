@@ -208,6 +208,7 @@ describe('not found', () => {
     classifiers: 'cl_01jzzzzzzzzzzzzzzzzzzzzzzz',
     'classify-jobs': 'cj_01jzzzzzzzzzzzzzzzzzzzzzzz',
     models: 'md_01jzzzzzzzzzzzzzzzzzzzzzzz',
+    sweeps: 'sw_01jzzzzzzzzzzzzzzzzzzzzzzz',
   };
 
   it.each(collections.map((c) => [c]))('an unknown id in %s → 404 problem+json naming the id', async (collection) => {

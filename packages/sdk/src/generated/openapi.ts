@@ -544,6 +544,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your sweeps, newest first */
+        get: operations["GetSweeps"];
+        put?: never;
+        /** Start a hyperparameter sweep over a solver (grid, random or ASHA); its trials' jobs train at once */
+        post: operations["PostSweeps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one sweep */
+        get: operations["GetSweepsId"];
+        put?: never;
+        post?: never;
+        /** Delete a finished sweep with its trials' jobs and derived solvers */
+        delete: operations["DeleteSweepsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running sweep and every trial's queued or running job */
+        post: operations["PostSweepsIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -857,6 +910,8 @@ export interface components {
                 line?: number;
                 column?: number;
             }[];
+            /** @description the sweep whose trial point this solver is (deleted with it) */
+            sweepId?: string;
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         SolversPage: {
@@ -924,6 +979,10 @@ export interface components {
                 at: string;
             }[];
             usage?: components["schemas"]["Usage"];
+            /** @description the sweep whose trial this job trains */
+            sweepId?: string;
+            /** @description the trial (within the sweep) this job is one rung of */
+            trialId?: string;
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         TrainingJobsPage: {
@@ -1335,6 +1394,81 @@ export interface components {
             stillStopping: string[];
             objectsDeleted: number;
             recordsDeleted: number;
+        };
+        Sweep: {
+            id: string;
+            name?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            solverId: string;
+            datasetId: string;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed" | "cancelled";
+            /** @enum {string} */
+            strategy: "grid" | "random" | "asha";
+            parameters: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            maxTrials: number;
+            maxParallel: number;
+            objective: {
+                output: string;
+                /** @enum {string} */
+                goal: "maximize" | "minimize";
+            };
+            asha?: {
+                minIterations: number;
+                reductionFactor: number;
+            };
+            /** @description the iterations each rung trains to; the last is the solver max_iter */
+            rungs: number[];
+            /** @description the seed random and ASHA sweeps drew their points with */
+            seed?: number;
+            trials: {
+                id: string;
+                parameters: {
+                    [key: string]: number | string | boolean;
+                };
+                /** @enum {string} */
+                status: "pending" | "running" | "waiting" | "succeeded" | "stopped" | "failed" | "cancelled";
+                /** @description the rung its last job trains to (an index into rungs) */
+                rung: number;
+                /** @description iterations reached */
+                iteration: number;
+                /** @description the objective at the last rung it completed */
+                objective: number | null;
+                /** @description the objective at the end of each rung it completed */
+                objectives: (number | null)[];
+                /** @description its training jobs, one per rung; each after the first resumes the one before */
+                jobIds: string[];
+                error?: string;
+            }[];
+            best?: {
+                trialId: string;
+                objective: number;
+                parameters: {
+                    [key: string]: number | string | boolean;
+                };
+            };
+            iterations?: {
+                trained: number;
+                /** @description what training every trial to max_iter would take */
+                everyTrialToTheEnd: number;
+            };
+            /** Format: date-time */
+            finishedAt?: string;
+            /** Format: date-time */
+            cancelledAt?: string;
+            error?: string;
+        };
+        /** @description one page, newest first; pass nextCursor as cursor for the next */
+        SweepsPage: {
+            items: components["schemas"]["Sweep"][];
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -5044,6 +5178,454 @@ export interface operations {
             };
             /** @description nothing of yours has this id (another tenant's id answers the same) */
             404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetSweeps: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description only sweeps with this status */
+                status?: "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of your sweeps */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepsPage"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PostSweeps: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retrying with the same key (per tenant, for 24 h) returns the first answer instead of creating again */
+                "Idempotency-Key"?: string;
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description a record id, e.g. ds_01jt4x0d6q2rj8c5m6w2tq9m3e */
+                    solverId: string;
+                    /** @description solver fields by name (`base_lr`) or net fields by a path naming the layer (`layer[conv1].convolution_param.num_output`), each `{values}`, `{uniform}`, `{logUniform}` or `{intUniform}` */
+                    parameters: {
+                        [key: string]: {
+                            values: (number | string | boolean)[];
+                        } | {
+                            uniform: [
+                                number,
+                                number
+                            ];
+                        } | {
+                            logUniform: [
+                                number,
+                                number
+                            ];
+                        } | {
+                            intUniform: [
+                                number,
+                                number
+                            ];
+                        };
+                    };
+                    /** @enum {string} */
+                    strategy: "grid" | "random" | "asha";
+                    /** @description trials to run (grid: default and at most the grid size; required otherwise) */
+                    maxTrials?: number;
+                    /** @default 2 */
+                    maxParallel?: number;
+                    objective: {
+                        /** @description a test output of the net, e.g. 'accuracy' */
+                        output: string;
+                        /** @enum {string} */
+                        goal: "maximize" | "minimize";
+                    };
+                    asha?: {
+                        minIterations: number;
+                        /** @default 3 */
+                        reductionFactor?: number;
+                    };
+                    seed?: number;
+                    resources?: {
+                        /** @enum {string} */
+                        type: "GPU" | "CPU";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description started: its first trials are queued */
+            202: {
+                headers: {
+                    /** @description the sweep */
+                    location?: string;
+                    /** @description true when this is the stored answer to a retried Idempotency-Key */
+                    "idempotent-replayed"?: string;
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            /** @description a parameter names no field, or a value Caffe refuses: `errors` names `parameters.<name>`; or the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the solver does not exist */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry it later */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is larger than 10 MB (on AWS, API Gateway answers this itself), or a part of it is over its limit */
+            413: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON */
+            415: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the solver or its dataset cannot be trained; or this Idempotency-Key was used with a different request body */
+            422: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a quota of yours is used up; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds until retrying may succeed */
+                    "retry-after"?: string;
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetSweepsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the sweep */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeleteSweepsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the sweep is running; cancel it first */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PostSweepsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cancelled */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing of yours has this id (another tenant's id answers the same) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the sweep has already finished */
+            409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;

@@ -9,5 +9,6 @@ export const idempotentOperations: readonly string[] = [
   "POST /v1/training-jobs",
   "POST /v1/classifiers",
   "POST /v1/classifiers/{id}/classify-jobs",
-  "POST /v1/models"
+  "POST /v1/models",
+  "POST /v1/sweeps"
 ];
