@@ -60,6 +60,15 @@ export function resources(api: Api) {
       uploadStatus: (modelId: string) => unwrap(api.GET('/v1/models/{id}/upload', id(modelId))),
       complete: (modelId: string) => unwrap(api.POST('/v1/models/{id}/complete', id(modelId))),
     },
+    sweeps: {
+      list: (query?: T.ListQuery) => unwrap(api.GET('/v1/sweeps', list(query))) as Promise<T.Page<T.Sweep>>,
+      get: (sweepId: string) => unwrap(api.GET('/v1/sweeps/{id}', id(sweepId))),
+      /** Trials of one solver over a parameter space: grid, random or ASHA. */
+      create: (body: T.CreateSweep) => unwrap(api.POST('/v1/sweeps', { body })),
+      /** Stops every trial's unfinished job. */
+      cancel: (sweepId: string) => unwrap(api.POST('/v1/sweeps/{id}/cancel', id(sweepId))),
+      delete: (sweepId: string) => unwrap(api.DELETE('/v1/sweeps/{id}', id(sweepId))).then(() => undefined),
+    },
     datasets: {
       list: (query?: T.ListQuery) => unwrap(api.GET('/v1/datasets', list(query))) as Promise<T.Page<T.Dataset>>,
       get: (datasetId: string) => unwrap(api.GET('/v1/datasets/{id}', id(datasetId))),

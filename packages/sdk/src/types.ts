@@ -25,6 +25,7 @@ export type DatasetSamples = Schemas['DatasetSamples'];
 export type Queue = Schemas['Queue'];
 export type Model = Schemas['Model'];
 export type CreatedModel = Schemas['CreatedModel'];
+export type Sweep = Schemas['Sweep'];
 
 type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };
@@ -37,6 +38,7 @@ export type CreateSolver = Body<'/v1/solvers', 'post'>;
 export type CreateTrainingJob = Body<'/v1/training-jobs', 'post'>;
 export type CreateClassifier = Body<'/v1/classifiers', 'post'>;
 export type CreateModel = Body<'/v1/models', 'post'>;
+export type CreateSweep = Body<'/v1/sweeps', 'post'>;
 export type CreateClassifyJob = Body<'/v1/classifiers/{id}/classify-jobs', 'post'>;
 export type Classify = Body<'/v1/classifiers/{id}/classify', 'post'>;
 
@@ -49,6 +51,7 @@ export const collections = [
   'classifiers',
   'classify-jobs',
   'models',
+  'sweeps',
 ] as const;
 export type Collection = (typeof collections)[number];
 
@@ -60,6 +63,7 @@ const prefixes: Record<string, Collection> = {
   cl: 'classifiers',
   cj: 'classify-jobs',
   md: 'models',
+  sw: 'sweeps',
 };
 
 /** The collection an id names by its prefix (`tj_…` → training-jobs), or undefined. */
