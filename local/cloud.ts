@@ -16,6 +16,7 @@ import { startEmulators } from './emulators';
 import { startLocalEventBus, type LocalEventBus } from './eventbridge';
 import { batchStateChangeRule, connectUploadNotification, startQueuePollers, startSchedules } from './event-sources';
 import { startLocalGateway } from './gateway';
+import { localConsoleCsp } from './console-files';
 import {
   awsEnvironment,
   setBatchEndpoint,
@@ -105,7 +106,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const recovered = await requeueLostWork(batch);
   const schedules = startSchedules(handlers, options.reconcileIntervalMs ?? 5000);
   const gateway = await startLocalGateway(home, options.port, handlers.http, {
-    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    ...(options.consoleDir
+      ? { consoleDir: options.consoleDir, consoleCsp: localConsoleCsp(emulators.endpoints.s3) }
+      : {}),
   });
   await claim.publish(gateway.url);
   return {

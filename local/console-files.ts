@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { buildConsoleSync, consoleSourceHash, readConsoleBuild } from '../console/build';
+import { consoleCsp, consoleInlineStyles } from '../lib/constructs/console-edge';
 import type { LocalRoute } from './token-route';
 
 /** Where `npm start` keeps the built console. */
@@ -36,9 +37,16 @@ const notFound = (res: ServerResponse, pathname: string) => {
   res.end(JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `no file ${pathname}` }));
 };
 
-async function sendFile(res: ServerResponse, file: string, method: string, cacheControl: string): Promise<void> {
+async function sendFile(
+  res: ServerResponse,
+  file: string,
+  method: string,
+  cacheControl: string,
+  csp?: string,
+): Promise<void> {
   const info = await stat(file);
   res.writeHead(200, {
+    ...(csp && file.endsWith('.html') ? { 'content-security-policy': csp } : {}),
     'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
     'cache-control': cacheControl,
@@ -51,8 +59,16 @@ async function sendFile(res: ServerResponse, file: string, method: string, cache
   });
 }
 
-/** GET and HEAD of every non-API path, from the built console in `dir`. */
-export function consoleFilesRoute(dir: string): LocalRoute {
+/**
+ * The Content-Security-Policy CloudFront sends (lib/constructs/console-edge.ts), for this origin and the local S3
+ * (presigned uploads, thumbnails): the browser tests run the console under the deployed policy, so a violation
+ * fails them here (the browser logs it as an error) and not after a deploy.
+ */
+export const localConsoleCsp = (s3Endpoint: string): string =>
+  consoleCsp({ apiUrl: "'self'", dataBucketUrl: s3Endpoint, inlineStyles: consoleInlineStyles });
+
+/** GET and HEAD of every non-API path, from the built console in `dir`; pages under `csp` when given. */
+export function consoleFilesRoute(dir: string, csp?: string): LocalRoute {
   const root = path.resolve(dir);
   return async (req, res, url) => {
     const method = req.method ?? 'GET';
@@ -78,7 +94,7 @@ export function consoleFilesRoute(dir: string): LocalRoute {
       if (found) {
         // Hashed names never change content; everything else is checked again each time.
         const immutable = relative.startsWith(`assets${path.sep}`);
-        await sendFile(res, file, method, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        await sendFile(res, file, method, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', csp);
         return true;
       }
     }
@@ -87,7 +103,7 @@ export function consoleFilesRoute(dir: string): LocalRoute {
       notFound(res, url.pathname);
       return true;
     }
-    await sendFile(res, path.join(root, 'index.html'), method, 'no-cache');
+    await sendFile(res, path.join(root, 'index.html'), method, 'no-cache', csp);
     return true;
   };
 }

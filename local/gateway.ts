@@ -84,14 +84,17 @@ export async function startLocalGateway(
   home: string,
   port: number,
   handlerFor: (route: Route) => AsyncHandler,
-  options: { consoleDir?: string } = {},
+  options: { consoleDir?: string; consoleCsp?: string } = {},
 ): Promise<LocalGateway> {
   serveRoutes(routes);
   const { server, url } = await startGateway({
     port,
     verifyToken: await tokenVerifier(home),
     handlerFor,
-    localRoute: firstOf(localTokenRoute(home), options.consoleDir ? consoleFilesRoute(options.consoleDir) : undefined),
+    localRoute: firstOf(
+      localTokenRoute(home),
+      options.consoleDir ? consoleFilesRoute(options.consoleDir, options.consoleCsp) : undefined,
+    ),
   });
   return {
     url,

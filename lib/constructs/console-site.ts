@@ -21,7 +21,7 @@ import { buildConsoleSync, consoleSourceHash } from '../../console/build';
 import type { ConsoleConfig } from '../../console/src/contracts';
 import { withBuildLock } from '../../packaging/bundle';
 import type { ConsoleSignIn } from './auth';
-import { consoleCsp, spaRewriteSource } from './console-edge';
+import { consoleCsp, consoleInlineStyles, spaRewriteSource } from './console-edge';
 import { acknowledge, acknowledgeFindings } from './nag';
 
 /** Repository root. */
@@ -84,9 +84,7 @@ export class ConsoleSite extends Construct {
             apiUrl: props.apiUrl,
             dataBucketUrl,
             cognitoUrl: props.signIn?.url,
-            // CodeMirror's theme (console-edge.ts). The editor now adopts its styles in a shadow root, so this could go
-            // once the browser test runs under this CSP (the local gateway does not send it yet).
-            inlineStyles: true,
+            inlineStyles: consoleInlineStyles, // see console-edge.ts
           }),
           override: true,
         },

@@ -167,8 +167,12 @@ test('from image folders to a classified image in the browser alone; another ten
   const thumbnails = page.locator('.samples img');
   await thumbnails.first().waitFor();
   expect(await thumbnails.count()).toBeGreaterThanOrEqual(10);
-  // (The page's own types are not this file's: the checks run as text in the browser.)
-  await page.waitForFunction("[...document.querySelectorAll('.samples img')].every((img) => img.complete)");
+  // (The page's own types are not this file's: the checks run in the browser.)
+  await page.waitForFunction(() => {
+    type Img = { complete: boolean };
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Img> } }).document;
+    return Array.from(doc.querySelectorAll('.samples img')).every((img) => img.complete);
+  });
   const undecoded = await page.evaluate<string[]>(
     "[...document.querySelectorAll('.samples img')].filter((img) => img.naturalWidth === 0).map((img) => img.alt)",
   );

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { consoleFilesRoute, ensureConsoleBuilt } from '../../../local/console-files';
+import { consoleFilesRoute, ensureConsoleBuilt, localConsoleCsp } from '../../../local/console-files';
 
 interface Answer {
   handled: boolean;
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function get(pathname: string, method = 'GET'): Promise<Answer> {
+async function get(pathname: string, method = 'GET', csp?: string): Promise<Answer> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,7 +41,7 @@ async function get(pathname: string, method = 'GET'): Promise<Answer> {
     },
   }) as unknown as ServerResponse;
   const finished = new Promise((resolve) => stream.on('finish', resolve));
-  answer.handled = await consoleFilesRoute(dir)({ method } as IncomingMessage, res, new URL(pathname, 'http://x'));
+  answer.handled = await consoleFilesRoute(dir, csp)({ method } as IncomingMessage, res, new URL(pathname, 'http://x'));
   if (answer.handled) await finished;
   answer.body = Buffer.concat(chunks).toString('utf8');
   return answer;
@@ -51,6 +51,15 @@ test('a page path answers index.html, checked again on every load', async () => 
   const answer = await get('/training-jobs/tj_123');
   expect(answer).toMatchObject({ handled: true, status: 200, body: '<!doctype html><title>app</title>' });
   expect(answer.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+});
+
+test('pages carry the deployed Content-Security-Policy, for this origin and the local S3', async () => {
+  const csp = localConsoleCsp('http://127.0.0.1:4569');
+  expect(csp).toContain("connect-src 'self' http://127.0.0.1:4569;");
+  expect(csp).toContain("script-src 'self';");
+  expect((await get('/datasets/ds_1', 'GET', csp)).headers['content-security-policy']).toBe(csp);
+  // Scripts and styles are governed by the policy of the page that loads them.
+  expect((await get('/assets/main-ABC.js', 'GET', csp)).headers).not.toHaveProperty('content-security-policy');
 });
 
 test('a hashed asset is served with its type and cached for good', async () => {
