@@ -235,7 +235,7 @@ describe('not found', () => {
 
   it('an unknown route → 404 problem+json', async () => {
     for (const [method, route] of [
-      ['GET', '/v1/models'],
+      ['GET', '/v1/widgets'],
       ['GET', '/'],
       ['GET', '/v1/datasets/x/y/z'],
       ['POST', '/v2/datafiles'],

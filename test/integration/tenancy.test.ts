@@ -28,6 +28,7 @@ let tc: TestCloud;
 let a: ElasticCaffeClient;
 let b: ElasticCaffeClient;
 const ids = {} as Record<Collection, string>;
+const sweepRecords: Partial<Record<Collection, string[]>> = {};
 let aUploadUrl: string;
 
 interface Answer {
@@ -130,7 +131,38 @@ beforeAll(async () => {
     { timeoutMs: 2 * 60_000 },
   );
   expect(classified).toMatchObject({ status: 'succeeded' });
+  // A model published from A's job (no Batch work), and a one-trial sweep run to its end.
+  ids.models = (
+    await a.request<{ id: string }>('POST', '/v1/models', {
+      name: `${secret}-model`,
+      trainingJobId: ids['training-jobs'],
+    })
+  ).id;
+  ids.sweeps = (
+    await a.request<{ id: string }>('POST', '/v1/sweeps', {
+      name: `${secret}-sweep`,
+      solverId: ids.solvers,
+      parameters: { base_lr: { values: [0.01] } },
+      strategy: 'grid',
+      maxParallel: 1,
+      objective: { output: 'accuracy', goal: 'maximize' },
+    })
+  ).id;
+  const sweep = await a.waitFor<{ status: string; trials: Array<{ jobIds: string[] }> }>(
+    `/v1/sweeps/${ids.sweeps}`,
+    (s) => ['succeeded', 'failed', 'cancelled'].includes(s.status),
+    { timeoutMs: 4 * 60_000 },
+  );
+  expect(sweep.status).toBe('succeeded');
+  // The trial's job and its derived solver are A's records too.
+  const trialJobId = sweep.trials[0]!.jobIds[0]!;
+  const trialJob = await a.request<{ solverId: string }>('GET', `/v1/training-jobs/${trialJobId}`);
+  sweepRecords['training-jobs'] = [trialJobId];
+  sweepRecords.solvers = [trialJob.solverId];
 });
+
+/** What A owns in a collection: the record made for it, and those the sweep made. */
+const owned = (collection: Collection) => [ids[collection], ...(sweepRecords[collection] ?? [])].sort();
 
 afterAll(async () => {
   await tc?.stop();
@@ -139,7 +171,7 @@ afterAll(async () => {
 describe('tenant A sees its own objects', () => {
   it.each(collections.map((c) => [c]))("A's %s list contains A's record, and reading it works", async (collection) => {
     const list = await a.request<{ items: Array<{ id: string; name?: string }> }>('GET', `/v1/${collection}`);
-    expect(list.items.map((r) => r.id)).toEqual([ids[collection]]);
+    expect(list.items.map((r) => r.id).sort()).toEqual(owned(collection));
     const record = await a.request<{ id: string; name?: string; tenantId?: string }>(
       'GET',
       `/v1/${collection}/${ids[collection]}`,
@@ -292,7 +324,50 @@ describe("tenant B walks every route with A's ids", () => {
         ids.classifiers,
       );
     },
+    'GET /v1/datasets/{id}/samples': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/datasets/${ids.datasets}/samples`), ids.datasets);
+    },
+    'POST /v1/models': async () => {
+      const answer = await send(b, 'POST', '/v1/models', { name: 'bravo-model', trainingJobId: ids['training-jobs'] });
+      expectNotFound(answer, ids['training-jobs']);
+    },
+    'GET /v1/models/{id}/upload': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/models/${ids.models}/upload`), ids.models);
+    },
+    'POST /v1/models/{id}/complete': async () => {
+      expectNotFound(await send(b, 'POST', `/v1/models/${ids.models}/complete`), ids.models);
+    },
+    'DELETE /v1/models/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/models/${ids.models}`), ids.models);
+      expect((await a.request<{ id: string }>('GET', `/v1/models/${ids.models}`)).id).toBe(ids.models);
+    },
+    'POST /v1/sweeps': async () => {
+      const answer = await send(b, 'POST', '/v1/sweeps', {
+        name: 'bravo-sweep',
+        solverId: ids.solvers,
+        parameters: { base_lr: { values: [0.01] } },
+        strategy: 'grid',
+        maxParallel: 1,
+        objective: { output: 'accuracy', goal: 'maximize' },
+      });
+      expectNotFound(answer, ids.solvers);
+    },
+    'POST /v1/sweeps/{id}/cancel': async () => {
+      expectNotFound(await send(b, 'POST', `/v1/sweeps/${ids.sweeps}/cancel`), ids.sweeps);
+    },
+    'DELETE /v1/sweeps/{id}': async () => {
+      expectNotFound(await send(b, 'DELETE', `/v1/sweeps/${ids.sweeps}`), ids.sweeps);
+      expect((await a.request<{ id: string }>('GET', `/v1/sweeps/${ids.sweeps}`)).id).toBe(ids.sweeps);
+    },
     // Admin routes hold no tenant data; a tenant that is not an admin is refused outright.
+    'GET /v1/admin/queue': async () => {
+      const answer = await send(b, 'GET', '/v1/admin/queue');
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: 403,
+        contentType: 'application/problem+json',
+      });
+      expect(answer.text).not.toContain(A);
+    },
     'GET /v1/admin/capacity': async () => {
       const answer = await send(b, 'GET', '/v1/admin/capacity');
       expect({ status: answer.status, contentType: answer.contentType }).toEqual({
@@ -388,7 +463,7 @@ describe("tenant B walks every route with A's ids", () => {
       expect((await b.request<{ items: unknown[] }>('GET', `/v1/${collection}`)).items).toEqual([]);
     for (const collection of collections) {
       const list = await a.request<{ items: Array<{ id: string }> }>('GET', `/v1/${collection}`);
-      expect(list.items.map((r) => r.id)).toEqual([ids[collection]]);
+      expect(list.items.map((r) => r.id).sort()).toEqual(owned(collection));
     }
   });
 
