@@ -13,32 +13,30 @@ import { checkSchema } from '../caffe/schema';
 import { checkUntrusted } from '../caffe/untrusted';
 import { ConflictError, UnprocessableError, ValidationError } from '../errors';
 import { newId } from '../ids';
-import { checkDatafileSize, limitsOf, partSizeFor, tenantDatafileLimits, TooLargeError } from '../limits';
+import { checkDatafileSize, limitsOf, tenantDatafileLimits } from '../limits';
 import { checkUrl, urlPolicy } from '../net/url-guard';
-import { deleteRecordObjects, keys, objectSize, parseKey, presignUpload, recordPrefix } from '../objects';
+import { deleteRecordObjects, keys, recordPrefix } from '../objects';
 import { parsePrototxt, PrototxtSyntaxError } from '../prototxt';
 import { checkStorageQuota, tenantQuotas } from '../quotas';
 import * as records from '../records/store';
 import type { Model, ModelWeightsSource, TrainingJob } from '../records/types';
 import { datafileObjectName } from '../topology';
 import { describeDeploy, weightsOf } from './classifiers';
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  describeMultipartUpload,
-  partCountFor,
-  startMultipartUpload,
-  uploadedParts,
-  type MultipartUpload,
-} from './datafile-uploads';
+import { abortMultipartUpload } from './datafile-uploads';
+import { type Upload, uploadTarget } from './upload-targets';
 import { preprocessingOf } from './preprocessing-input';
 import { allRecords } from './record-usage';
 import { enqueueOrFail } from './work/dispatch';
 
 type CreateInput = z.infer<typeof createModelBody>;
-type Upload = Awaited<ReturnType<typeof presignUpload>> | MultipartUpload;
-
-const completeUrl = (id: string) => `/v1/models/${id}/complete`;
+/** Uploads, resumes and completions, and noticing the weights' arrival: as datafiles do (upload-targets.ts). */
+const uploads = uploadTarget({
+  collection: 'models',
+  noun: 'model',
+  limitNoun: 'upload',
+  objectKey: (model) => model.weightsKey,
+  arrived: { status: 'checking', action: 'check-model' },
+});
 
 /**
  * Where an uploaded or imported model's weights live. Named like a datafile's upload, so the same
@@ -109,27 +107,7 @@ export async function createModel(tenantId: string, input: CreateInput): Promise
     await enqueueOrFail('models', model, 'check-model');
     return { model };
   }
-  if (!input.sizeBytes || input.sizeBytes <= limits.singlePutMaxBytes) {
-    const upload = await presignUpload(tenantId, model.weightsKey);
-    await records.putNew('models', model);
-    return { model, upload };
-  }
-  model.partSizeBytes = partSizeFor(input.sizeBytes, limits);
-  model.multipartUploadId = await startMultipartUpload(model.weightsKey);
-  try {
-    await records.putNew('models', model);
-  } catch (error) {
-    await abortMultipartUpload(model.weightsKey, model.multipartUploadId);
-    throw error;
-  }
-  const upload = await describeMultipartUpload(
-    model.weightsKey,
-    model.multipartUploadId,
-    model.partSizeBytes,
-    partCountFor(input.sizeBytes, model.partSizeBytes),
-    completeUrl(id),
-  );
-  return { model, upload };
+  return { model, upload: await uploads.store(model, limits) };
 }
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
@@ -189,111 +167,13 @@ async function derivedFromJob(tenantId: string, job: TrainingJob): Promise<Parti
   }
 }
 
-function multipartOf(model: Model): { uploadId: string; partSizeBytes: number; partCount: number } {
-  if (model.status !== 'awaiting-upload' || !model.multipartUploadId || !model.partSizeBytes || !model.sizeBytes)
-    throw new ConflictError(`model ${model.id} has no multipart upload in progress (it is ${model.status})`);
-  return {
-    uploadId: model.multipartUploadId,
-    partSizeBytes: model.partSizeBytes,
-    partCount: partCountFor(model.sizeBytes, model.partSizeBytes),
-  };
-}
-
-/** The multipart upload's instructions again, with fresh URLs for the parts S3 does not hold yet (resume). */
-export async function resumeModelUpload(tenantId: string, id: string): Promise<MultipartUpload> {
-  const model = await records.get('models', tenantId, id);
-  const { uploadId, partSizeBytes, partCount } = multipartOf(model);
-  return describeMultipartUpload(model.weightsKey, uploadId, partSizeBytes, partCount, completeUrl(id));
-}
-
-/** Assembles a multipart upload from the parts S3 holds and queues the check; again after success answers the model. */
-export async function completeModelUpload(tenantId: string, id: string): Promise<Model> {
-  const model = await records.get('models', tenantId, id);
-  if (model.status !== 'awaiting-upload' && !model.multipartUploadId) return model;
-  const { uploadId, partCount } = multipartOf(model);
-  const parts = await uploadedParts(model.weightsKey, uploadId);
-  const have = new Set(parts.map((p) => p.partNumber));
-  const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
-  if (missing.length)
-    throw new ConflictError(
-      `model ${id} is missing part${missing.length > 1 ? 's' : ''} ` +
-        `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''} of ${partCount}; upload ` +
-        `them (GET /v1/models/${id}/upload gives fresh URLs), then complete again`,
-    );
-  const wanted = parts.filter((p) => p.partNumber <= partCount);
-  const bytes = wanted.reduce((sum, p) => sum + p.bytes, 0);
-  const limit = (await tenantDatafileLimits(tenantId)).maxSizeBytes;
-  if (bytes > limit) {
-    await abortMultipartUpload(model.weightsKey, uploadId);
-    await failUpload(tenantId, id, `the upload is ${bytes} bytes, above this account's upload limit of ${limit} bytes`);
-    throw new TooLargeError(
-      `the uploaded parts hold ${bytes} bytes, above this account's upload limit of ${limit} bytes; it was discarded`,
-    );
-  }
-  await completeMultipartUpload(model.weightsKey, uploadId, wanted);
-  return (await markModelUploaded(tenantId, id, bytes, limit)) ?? (await records.get('models', tenantId, id));
-}
-
-async function failUpload(tenantId: string, id: string, error: string): Promise<Model | undefined> {
-  return records.update('models', tenantId, id, {
-    set: { status: 'failed', error },
-    remove: ['multipartUploadId'],
-    condition: '#status = :awaiting',
-    names: { '#status': 'status' },
-    values: { ':awaiting': 'awaiting-upload' },
-  });
-}
-
-/**
- * The weights arrived: the model moves to checking and its check is queued — once, by whoever wins
- * the conditional update (notification, a read, or complete). A file above the limit fails the
- * model and is deleted.
- */
-export async function markModelUploaded(
-  tenantId: string,
-  id: string,
-  sizeBytes: number,
-  knownLimit?: number,
-): Promise<Model | undefined> {
-  const limit = knownLimit ?? (await tenantDatafileLimits(tenantId)).maxSizeBytes;
-  if (sizeBytes > limit) {
-    const failed = await failUpload(
-      tenantId,
-      id,
-      `the uploaded file is ${sizeBytes} bytes, above this account's upload limit of ${limit} bytes; it was deleted`,
-    );
-    if (failed) await deleteRecordObjects(tenantId, 'models', id);
-    return failed;
-  }
-  const updated = await records.update('models', tenantId, id, {
-    set: { status: 'checking', sizeBytes, attempts: 0 },
-    remove: ['multipartUploadId'],
-    condition: '#status = :awaiting',
-    names: { '#status': 'status' },
-    values: { ':awaiting': 'awaiting-upload' },
-  });
-  if (updated) await enqueueOrFail('models', updated, 'check-model');
-  return updated;
-}
-
-/** Handles an S3 "object created" notification; ignores keys that are not model uploads. */
-export async function onModelUpload(key: string, sizeBytes: number): Promise<void> {
-  const parsed = parseKey(key);
-  if (parsed?.collection !== 'models' || parsed.rest !== datafileObjectName) return;
-  // An upload that lands after its model was deleted would otherwise stay behind, unowned.
-  if (!(await records.find('models', parsed.tenantId, parsed.id)))
-    return void (await deleteRecordObjects(parsed.tenantId, 'models', parsed.id));
-  await markModelUploaded(parsed.tenantId, parsed.id, sizeBytes);
-}
-
-/** The model as it is now; a HEAD settles an upload whose notification has not arrived (or was lost). */
-export async function currentModel(tenantId: string, id: string): Promise<Model> {
-  const model = await records.get('models', tenantId, id);
-  if (model.status !== 'awaiting-upload') return model;
-  const size = await objectSize(model.weightsKey);
-  if (size === undefined) return model;
-  return (await markModelUploaded(tenantId, id, size)) ?? (await records.get('models', tenantId, id));
-}
+export const {
+  resume: resumeModelUpload,
+  complete: completeModelUpload,
+  markUploaded: markModelUploaded,
+  onObjectCreated: onModelUpload,
+  current: currentModel,
+} = uploads;
 
 /**
  * Deletes a model and its own weights (a published model's belong to its training job and stay).
