@@ -32,6 +32,7 @@ let tc: TestCloud;
 let admin: ElasticCaffeClient;
 const api = {} as Record<Tenant, ElasticCaffeClient>;
 const solverOf = {} as Record<Tenant, string>;
+const datasetOf = {} as Record<Tenant, string>;
 const saved = { ...process.env };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,6 +98,7 @@ beforeAll(async () => {
           testing: { datafileId: datafile, splitPercentage: 0.2 },
         })
       ).id;
+      datasetOf[tenant] = dataset;
       const ready = await api[tenant].waitFor<{ status: string }>(
         `/v1/datasets/${dataset}`,
         (d) => !['pending', 'processing'].includes(d.status),
@@ -243,6 +245,70 @@ describe('capacity and fairness: 30 jobs from 3 tenants', () => {
       await until('no slot is held', async () => (await listSlots()).length === 0, 30_000);
     },
   );
+});
+
+describe("two tenants' sweeps", () => {
+  interface SweepView {
+    id: string;
+    status: string;
+    trials: Array<{ jobIds: string[] }>;
+  }
+
+  it('share the workers fairly: the later sweep does not wait behind the earlier one', async () => {
+    await setCapacity(0);
+    const sweepOf = async (tenant: Tenant) => {
+      // Tested at the last iteration, so every trial reports the objective.
+      const solver = await api[tenant].request<{ id: string }>('POST', '/v1/solvers', {
+        name: 'tiny-sweep',
+        datasetId: datasetOf[tenant],
+        solver: tinySolver(4).replace('test_interval: 10', 'test_interval: 4'),
+        net: tinyNet(),
+      });
+      return api[tenant].request<SweepView>('POST', '/v1/sweeps', {
+        name: `${tenant}-lr`,
+        solverId: solver.id,
+        parameters: { base_lr: { values: [0.001, 0.005, 0.01, 0.02] } },
+        strategy: 'grid',
+        maxParallel: 4,
+        objective: { output: 'accuracy', goal: 'maximize' },
+      });
+    };
+    // A's four trials are all queued before B's.
+    const a = await sweepOf('sched-a');
+    const b = await sweepOf('sched-b');
+    const tenantOfJob = new Map([
+      ...a.trials.flatMap((t) => t.jobIds.map((id) => [id, 'sched-a'] as const)),
+      ...b.trials.flatMap((t) => t.jobIds.map((id) => [id, 'sched-b'] as const)),
+    ]);
+    expect(tenantOfJob.size).toBe(8);
+    await until('all 8 trial jobs wait for a worker', async () => {
+      const waiting = await waitingIds();
+      return [...tenantOfJob.keys()].every((id) => waiting.has(id));
+    });
+
+    const sampler = sampleConcurrency();
+    await setCapacity(2);
+    for (const [tenant, sweep] of [
+      ['sched-a', a],
+      ['sched-b', b],
+    ] as const)
+      expect(
+        await api[tenant].waitFor<SweepView>(`/v1/sweeps/${sweep.id}`, (s) => s.status !== 'running', {
+          timeoutMs: 10 * 60_000,
+        }),
+      ).toMatchObject({ status: 'succeeded' });
+    sampler.stop();
+    expect(sampler.max).toBeLessThanOrEqual(2);
+    // The order Batch got them in: the tenants take turns from the start.
+    const order = tc.cloud.batch
+      .jobs()
+      .filter((job) => tenantOfJob.has(job.parameters?.recordId ?? ''))
+      .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0))
+      .map((job) => tenantOfJob.get(job.parameters!.recordId!)!);
+    expect(order).toHaveLength(8);
+    expect(order.slice(0, 4).filter((t) => t === 'sched-b')).toHaveLength(2);
+    expect(order.slice(0, 2).sort()).toEqual(['sched-a', 'sched-b']);
+  });
 });
 
 describe('exactly one Batch job per record', () => {
