@@ -105,3 +105,44 @@ export function summarize(attempts: AttemptUsage[], prices?: Pricing): Usage {
 
 /** To a hundredth of a cent: short jobs cost fractions of a cent, and sums of rounded cents drift. */
 const roundCents = (amount: number) => Math.round(amount * 10_000) / 10_000;
+
+/** Usage summed over several records (a sweep's jobs): totals only; the cost when every one was priced. */
+export interface UsageTotal {
+  billableSeconds: number;
+  /** How many records' usage is summed. */
+  jobs: number;
+  estimatedCost?: Usage['estimatedCost'];
+}
+
+export function totalOf(usages: Usage[]): UsageTotal | undefined {
+  if (!usages.length) return undefined;
+  const costs = usages.map((usage) => usage.estimatedCost);
+  const first = costs[0];
+  return {
+    billableSeconds: usages.reduce((sum, usage) => sum + usage.billableSeconds, 0),
+    jobs: usages.length,
+    ...(first && costs.every((cost) => cost !== undefined)
+      ? { estimatedCost: { ...first, amount: roundCents(costs.reduce((sum, cost) => sum + cost!.amount, 0)) } }
+      : {}),
+  };
+}
+
+/**
+ * What not training `iterationsSkipped` saved, at the rate `used` paid for `iterationsTrained`: an
+ * estimate (a sweep's trials train at one rate per iteration, give or take their batch sizes).
+ */
+export function savedAtRate(used: UsageTotal, iterationsTrained: number, iterationsSkipped: number) {
+  const rate = iterationsTrained > 0 ? iterationsSkipped / iterationsTrained : 0;
+  return {
+    iterations: iterationsSkipped,
+    billableSeconds: Math.round(used.billableSeconds * rate),
+    ...(used.estimatedCost
+      ? {
+          estimatedCost: {
+            amount: roundCents(used.estimatedCost.amount * rate),
+            currency: used.estimatedCost.currency,
+          },
+        }
+      : {}),
+  };
+}

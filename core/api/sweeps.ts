@@ -5,6 +5,7 @@ import { sweepStatuses } from '../records/types';
 import type { Route } from '../route';
 import { name, problem, quotaExceeded, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
+import { usageTotalView } from './views';
 
 /** The most trials one sweep runs (each is at least one training job). */
 export const maxTrialsPerSweep = 100;
@@ -81,6 +82,7 @@ const trialView = z.object({
   objectives: z.array(z.number().nullable()).describe('the objective at the end of each rung it completed'),
   jobIds: z.array(z.string()).describe('its training jobs, one per rung; each after the first resumes the one before'),
   error: z.string().optional(),
+  usage: usageTotalView.optional().describe("what the trial's jobs used (every rung), once any of them ran"),
 });
 
 export const sweepView = z
@@ -105,6 +107,18 @@ export const sweepView = z
         everyTrialToTheEnd: z.number().int().describe('what training every trial to max_iter would take'),
       })
       .optional(),
+    usage: usageTotalView.optional().describe("what every trial's jobs used, summed (in GET /v1/sweeps/{id})"),
+    saved: z
+      .object({
+        iterations: z.number().int().min(0),
+        billableSeconds: z.number().int().min(0),
+        estimatedCost: z.object({ amount: z.number().min(0), currency: z.literal('USD') }).optional(),
+      })
+      .optional()
+      .describe(
+        'what stopping trials early (ASHA, a cancel) saved against training every trial to max_iter: the ' +
+          "iterations not trained, and their seconds and cost at the rate the sweep's jobs trained",
+      ),
     finishedAt: z.iso.datetime().optional(),
     cancelledAt: z.iso.datetime().optional(),
     error: z.string().optional(),
@@ -133,7 +147,10 @@ export const sweepRoutes: Route[] = [
       429: quotaExceeded,
     },
   },
-  ...readRoutes('sweeps', 'sweep', sweepView),
+  // GET one sums the trials' jobs' usage as it reads (core/usecases/sweep-usage.ts).
+  ...readRoutes('sweeps', 'sweep', sweepView).map((route) =>
+    route.path.endsWith('{id}') ? { ...route, handler: 'get-sweep' } : route,
+  ),
   {
     method: 'POST',
     path: '/v1/sweeps/{id}/cancel',

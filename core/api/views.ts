@@ -46,6 +46,12 @@ export const usageView = z
   })
   .meta({ id: 'Usage' });
 
+/** Usage summed over several pieces of work (a sweep's trials' jobs): the totals, not the attempts. */
+export const usageTotalView = usageView
+  .pick({ billableSeconds: true, estimatedCost: true })
+  .extend({ jobs: count.describe('the training jobs whose attempts are summed') })
+  .meta({ id: 'UsageTotal' });
+
 export const datafileView = z
   .object({
     ...recordViewFields,

@@ -85,8 +85,9 @@ export function resourceOf(input: Record<string, unknown>): Omit<AwsCall, 'calle
   const text = (name: string) => (typeof input[name] === 'string' ? (input[name] as string) : undefined);
   const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
   const deleted = (input.Delete as { Objects?: { Key?: string }[] } | undefined)?.Objects;
-  // BatchWriteItem: one table here; its requests' keys as for single-item calls.
-  const [batchTable, requests] = Object.entries((input.RequestItems ?? {}) as Record<string, unknown[]>)[0] ?? [];
+  // BatchWriteItem (a list of requests) and BatchGetItem (`{Keys}`): one table here; their keys as for single-item calls.
+  const [batchTable, requests] =
+    Object.entries((input.RequestItems ?? {}) as Record<string, unknown[] | { Keys?: unknown[] }>)[0] ?? [];
   const resource = {
     bucket: text('Bucket'),
     key: text('Key'),
@@ -131,8 +132,10 @@ function partitionKeysOf(input: Record<string, unknown>): string[] | undefined {
   return undefined;
 }
 
-/** BatchWriteItem's partition keys (put and delete requests alike). */
-function batchPartitionKeys(requests: unknown[]): string[] {
+/** BatchWriteItem's partition keys (put and delete requests alike), or BatchGetItem's. */
+function batchPartitionKeys(requests: unknown[] | { Keys?: unknown[] }): string[] {
+  if (!Array.isArray(requests))
+    return (requests.Keys ?? []).flatMap((key) => partitionKeysOf({ Key: key as Record<string, unknown> }) ?? []);
   return requests.flatMap((request) => {
     const { PutRequest, DeleteRequest } = request as {
       PutRequest?: { Item: Record<string, unknown> };

@@ -5,7 +5,14 @@
  */
 import { config } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../aws/clients';
 import { queryAll } from '../aws/query';
 import { currentCorrelationId } from '../correlation';
@@ -94,6 +101,33 @@ export async function find<C extends Collection>(
     }),
   );
   return Item ? fromItem<C>(Item) : undefined;
+}
+
+/**
+ * The tenant's records with these ids that exist, in no particular order: BatchGetItem, 100 keys a
+ * call, asking again for what DynamoDB left unprocessed (it may, under load). Strongly consistent.
+ */
+export async function findMany<C extends Collection>(
+  collection: C,
+  tenantId: string,
+  ids: string[],
+): Promise<Array<RecordsByCollection[C]>> {
+  const found: Array<RecordsByCollection[C]> = [];
+  const keyOf = (id: string) => ({ [tableKeys.partitionKey]: pk(tenantId), [tableKeys.sortKey]: sk(collection, id) });
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += 100) {
+    let keys: Array<Record<string, unknown>> = unique.slice(start, start + 100).map(keyOf);
+    for (let tries = 0; keys.length; tries++) {
+      if (tries === 8) throw new Error(`DynamoDB left ${keys.length} keys unprocessed 8 times; try again`);
+      if (tries) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** tries)));
+      const { Responses, UnprocessedKeys } = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      found.push(...(Responses?.[table()] ?? []).map((item) => fromItem<C>(item)));
+      keys = UnprocessedKeys?.[table()]?.Keys ?? [];
+    }
+  }
+  return found;
 }
 
 /** The tenant's record; another tenant's id is indistinguishable from a missing one (404). */

@@ -247,24 +247,36 @@ export async function advanceSweep(
     const changed = JSON.stringify(next) !== JSON.stringify(sweep);
     const current = changed ? await writeSweep(sweep, next) : sweep;
     if (!current) continue; // another advance wrote first: read again
-    const failed = await createMissingJobs(current, jobs);
+    const { created, failed } = await createMissingJobs(current, jobs);
+    if (created) {
+      // A cancel that landed while these jobs were being created did not see them. The cancel writes
+      // the sweep before it reads the jobs, and this reads the sweep after creating them, so one of
+      // the two sees both: stop them here.
+      const now = await records.find('sweeps', tenantId, id);
+      if (now?.status === 'cancelled') {
+        await cancelJobs(now, await lastJobs(now));
+        return now;
+      }
+    }
     if (!failed.length) return current;
     await failTrials(current, failed);
   }
   return records.find('sweeps', tenantId, id);
 }
 
-/** Creates the job of every running trial that has none yet; trials whose job cannot be made, with why. */
+/** Creates the job of every running trial that has none yet; how many it made, and the trials whose job cannot be made. */
 async function createMissingJobs(
   sweep: Sweep,
   jobs: Map<string, TrainingJob>,
-): Promise<Array<{ trialId: string; error: string }>> {
+): Promise<{ created: number; failed: Array<{ trialId: string; error: string }> }> {
   const failed: Array<{ trialId: string; error: string }> = [];
+  let created = 0;
   for (const trial of sweep.trials) {
     const jobId = trial.jobIds.at(-1);
     if (trial.status !== 'running' || !jobId || jobs.has(jobId)) continue;
     try {
       await createTrialJob(sweep, trial, jobId);
+      created++;
     } catch (error) {
       // Over quota: the trial keeps its place and the next advance (the reconciler's, at the latest) tries again.
       if (error instanceof DomainError && error.status === 429) continue;
@@ -272,7 +284,7 @@ async function createMissingJobs(
       else throw error;
     }
   }
-  return failed;
+  return { created, failed };
 }
 
 async function failTrials(sweep: Sweep, failed: Array<{ trialId: string; error: string }>): Promise<void> {

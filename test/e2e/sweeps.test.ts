@@ -3,12 +3,30 @@
  * (rungs at 20 and 40 iterations, η = 2, two at a time) whose promoted trials continue from their
  * own snapshot at the exact rung iteration, and a running sweep whose cancel stops every trial.
  */
+import { cancelSweep, createSweep } from '../../core/usecases/sweeps';
 import { fashionMnistDir } from '../../local/caffe/install';
 import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, uploadArchive } from '../support/tar-craft';
 
 jest.setTimeout(12 * 60_000);
+
+/** Runs before the next training job is created (once), to land a cancel in the middle of an advance. */
+const mockBeforeCreate: { once?: (sweepId: string) => Promise<void> } = {};
+jest.mock('../../core/usecases/training-jobs', () => {
+  const actual = jest.requireActual<typeof import('../../core/usecases/training-jobs')>(
+    '../../core/usecases/training-jobs',
+  );
+  return {
+    ...actual,
+    createTrainingJob: async (...args: Parameters<typeof actual.createTrainingJob>) => {
+      const hook = mockBeforeCreate.once;
+      mockBeforeCreate.once = undefined;
+      if (hook && args[2]?.sweepId) await hook(args[2].sweepId);
+      return actual.createTrainingJob(...args);
+    },
+  };
+});
 
 let tc: TestCloud;
 let api: ElasticCaffeClient;
@@ -23,6 +41,7 @@ interface TrialView {
   objectives: Array<number | null>;
   jobIds: string[];
   parameters: Record<string, number>;
+  usage?: { billableSeconds: number; jobs: number };
 }
 interface SweepView {
   id: string;
@@ -31,6 +50,8 @@ interface SweepView {
   trials: TrialView[];
   best?: { trialId: string; objective: number };
   iterations?: { trained: number; everyTrialToTheEnd: number };
+  usage?: { billableSeconds: number; jobs: number };
+  saved?: { iterations: number; billableSeconds: number };
 }
 interface JobView {
   id: string;
@@ -40,6 +61,7 @@ interface JobView {
   startedAt?: string;
   finishedAt?: string;
   progress: { iteration: number; maxIterations: number; testOutputs: Record<string, number> };
+  usage?: { billableSeconds: number };
   resumeFrom?: { trainingJobId: string; iteration: number };
 }
 type Metrics = { train: Array<{ iteration: number }> };
@@ -150,6 +172,21 @@ describe('an ASHA sweep', () => {
     expect(listed.every((j) => j.trialId?.startsWith('t'))).toBe(true);
   });
 
+  it("sums its jobs' usage per trial and for the sweep, and says what stopping early saved", async () => {
+    // Usage is written when each Batch job ends, possibly just after the sweep finished.
+    const read = await api.waitFor<SweepView>(`/v1/sweeps/${sweep.id}`, (s) => s.usage?.jobs === jobs.length);
+    const used = await Promise.all(jobs.map(async (j) => (await job(j.id)).usage!.billableSeconds));
+    expect(read.usage!.billableSeconds).toBe(used.reduce((a, b) => a + b, 0));
+    expect(read.usage!.billableSeconds).toBeGreaterThan(0);
+    for (const trial of read.trials) expect(trial.usage!.jobs).toBe(trial.jobIds.length);
+    expect(read.trials.reduce((sum, t) => sum + t.usage!.billableSeconds, 0)).toBe(read.usage!.billableSeconds);
+    const { trained, everyTrialToTheEnd } = read.iterations!;
+    expect(read.saved!.iterations).toBe(everyTrialToTheEnd - trained);
+    expect(read.saved!.billableSeconds).toBe(
+      Math.round((read.usage!.billableSeconds * (everyTrialToTheEnd - trained)) / trained),
+    );
+  });
+
   it('never ran more than maxParallel jobs at once', () => {
     const edges = jobs.flatMap((j) => [
       { at: Date.parse(j.startedAt!), delta: 1 },
@@ -187,6 +224,41 @@ describe('cancelling a running sweep', () => {
       });
     const again = await api.request('POST', `/v1/sweeps/${created.id}/cancel`).catch((e: { status: number }) => e);
     expect((again as { status: number }).status).toBe(409);
+  });
+
+  it('a cancel landing while a trial job is being created still stops that job', async () => {
+    const solverId = await createSolver('tiny-race', 100_000, 50_000);
+    const tenant = 'tenant-sweeps';
+    // The cancel lands after the sweep gave its trials job ids and before their jobs exist: it finds
+    // no job to stop, so the advance that creates them must notice the cancel.
+    let cancelled = false;
+    mockBeforeCreate.once = async (sweepId) => {
+      await cancelSweep(tenant, sweepId);
+      cancelled = true;
+    };
+    try {
+      const created = await createSweep(tenant, {
+        name: 'race',
+        solverId,
+        parameters: { momentum: { values: [0.8, 0.9] } },
+        strategy: 'grid',
+        maxParallel: 2,
+        objective: { output: 'accuracy', goal: 'maximize' },
+      });
+      expect(cancelled).toBe(true);
+      expect(created.status).toBe('cancelled');
+      const ids = created.trials.flatMap((t) => t.jobIds);
+      expect(ids).toHaveLength(2);
+      for (const id of ids)
+        expect(
+          await api.waitFor<JobView>(
+            `/v1/training-jobs/${id}`,
+            (j) => !['queued', 'starting', 'running'].includes(j.status),
+          ),
+        ).toMatchObject({ status: 'cancelled' });
+    } finally {
+      mockBeforeCreate.once = undefined;
+    }
   });
 
   it('a sweep whose parameter names no field → 400 naming the parameter', async () => {

@@ -1,6 +1,6 @@
 /** Usage from Batch job details: attempts, billable seconds, the estimate, and several Batch jobs on one record. */
 import type { Pricing } from '../../../core/pricing';
-import { attemptsOf, type BatchUsageDetail, withJobAttempts } from '../../../core/usage';
+import { attemptsOf, type BatchUsageDetail, savedAtRate, totalOf, withJobAttempts } from '../../../core/usage';
 
 const t0 = Date.parse('2026-12-01T10:00:00.000Z');
 const container = {
@@ -91,5 +91,41 @@ describe('withJobAttempts', () => {
     ).toBeUndefined();
     const big = { ...detail('j', [{ startedAt: t0, stoppedAt: t0 + 1 }]), container: { vcpus: 64 } };
     expect(withJobAttempts(undefined, big, spot).estimatedCost).toBeUndefined();
+  });
+});
+
+const cost = (amount: number) => ({ amount, currency: 'USD' as const, market: 'spot' as const, pricesTakenOn: 'x' });
+
+describe('totalOf', () => {
+  it('sums billable seconds and costs, counting the records', () => {
+    expect(
+      totalOf([
+        { attempts: [], billableSeconds: 10, estimatedCost: cost(0.0012) },
+        { attempts: [], billableSeconds: 5, estimatedCost: cost(0.0003) },
+      ]),
+    ).toEqual({ billableSeconds: 15, jobs: 2, estimatedCost: cost(0.0015) });
+  });
+  it('gives no cost when one record has none, and nothing for no records', () => {
+    expect(
+      totalOf([
+        { attempts: [], billableSeconds: 10, estimatedCost: cost(1) },
+        { attempts: [], billableSeconds: 5 },
+      ]),
+    ).toEqual({ billableSeconds: 15, jobs: 2 });
+    expect(totalOf([])).toBeUndefined();
+  });
+});
+
+describe('savedAtRate', () => {
+  it('prices the iterations not trained at the rate the trained ones cost', () => {
+    const used = { billableSeconds: 300, jobs: 6, estimatedCost: cost(0.03) };
+    expect(savedAtRate(used, 100, 200)).toEqual({
+      iterations: 200,
+      billableSeconds: 600,
+      estimatedCost: { amount: 0.06, currency: 'USD' },
+    });
+  });
+  it('saves nothing it cannot rate', () => {
+    expect(savedAtRate({ billableSeconds: 0, jobs: 1 }, 0, 50)).toEqual({ iterations: 50, billableSeconds: 0 });
   });
 });

@@ -1446,6 +1446,8 @@ export interface components {
                 /** @description its training jobs, one per rung; each after the first resumes the one before */
                 jobIds: string[];
                 error?: string;
+                /** @description what the trial's jobs used (every rung), once any of them ran */
+                usage?: components["schemas"]["UsageTotal"];
             }[];
             best?: {
                 trialId: string;
@@ -1459,11 +1461,38 @@ export interface components {
                 /** @description what training every trial to max_iter would take */
                 everyTrialToTheEnd: number;
             };
+            /** @description what every trial's jobs used, summed (in GET /v1/sweeps/{id}) */
+            usage?: components["schemas"]["UsageTotal"];
+            /** @description what stopping trials early (ASHA, a cancel) saved against training every trial to max_iter: the iterations not trained, and their seconds and cost at the rate the sweep's jobs trained */
+            saved?: {
+                iterations: number;
+                billableSeconds: number;
+                estimatedCost?: {
+                    amount: number;
+                    /** @constant */
+                    currency: "USD";
+                };
+            };
             /** Format: date-time */
             finishedAt?: string;
             /** Format: date-time */
             cancelledAt?: string;
             error?: string;
+        };
+        UsageTotal: {
+            /** @description the attempts' running seconds, each rounded up (time queued is free) */
+            billableSeconds: number;
+            /** @description each attempt's share of the cheapest priced instance type that fits it, at the stack's price table (absent without one, as in the local cloud) */
+            estimatedCost?: {
+                amount: number;
+                /** @constant */
+                currency: "USD";
+                /** @enum {string} */
+                market: "spot" | "onDemand";
+                pricesTakenOn: string;
+            };
+            /** @description the training jobs whose attempts are summed */
+            jobs: number;
         };
         /** @description one page, newest first; pass nextCursor as cursor for the next */
         SweepsPage: {

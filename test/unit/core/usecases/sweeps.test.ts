@@ -1,6 +1,7 @@
 /** How a sweep moves on from what its trials' jobs did (the pure part of advanceSweep). */
 import type { Sweep, SweepTrial, TrainingJob } from '../../../../core/records/types';
 import { advanced } from '../../../../core/usecases/sweeps';
+import { withUsage } from '../../../../core/usecases/sweep-usage';
 
 const at = '2026-12-07T00:00:00.000Z';
 
@@ -110,5 +111,41 @@ describe('advanced', () => {
     ]);
     const next = advanced(sweep, jobs(jobOf('tj_a', 'running', 3), jobOf('tj_b', 'queued', 3)));
     expect(next).toEqual({ ...sweep, iterations: { trained: 6, everyTrialToTheEnd: 120 } });
+  });
+});
+
+describe('withUsage', () => {
+  const usage = (billableSeconds: number) => ({ attempts: [], billableSeconds });
+  const sweep = {
+    ...sweepOf([
+      trial('t1', { status: 'succeeded', jobIds: ['tj_a', 'tj_b'], iteration: 40 }),
+      trial('t2', { status: 'stopped', jobIds: ['tj_c'], iteration: 20 }),
+      trial('t3', { status: 'running', jobIds: ['tj_d'] }),
+    ]),
+    iterations: { trained: 60, everyTrialToTheEnd: 120 },
+  };
+
+  it("sums each trial's jobs and the sweep's, and rates what was not trained", () => {
+    const shown = withUsage(
+      sweep,
+      new Map([
+        ['tj_a', usage(20)],
+        ['tj_b', usage(20)],
+        ['tj_c', usage(20)],
+      ]),
+    );
+    expect(shown.trials.map((t) => t.usage)).toEqual([
+      { billableSeconds: 40, jobs: 2 },
+      { billableSeconds: 20, jobs: 1 },
+      undefined, // its job has not run yet
+    ]);
+    expect(shown.usage).toEqual({ billableSeconds: 60, jobs: 3 });
+    expect(shown.saved).toEqual({ iterations: 60, billableSeconds: 60 });
+  });
+
+  it('shows no usage before any job ran', () => {
+    const shown = withUsage(sweep, new Map());
+    expect(shown.usage).toBeUndefined();
+    expect(shown.saved).toBeUndefined();
   });
 });

@@ -94,6 +94,17 @@ describe('IAM requests of recorded calls', () => {
     expect(requestsOf({ service: 'DynamoDB', action: 'GetItem', ...get })[0]?.context).toEqual({
       'dynamodb:LeadingKeys': ['TENANT#t1'],
     });
+    const batchGet = resourceOf({
+      RequestItems: {
+        records: {
+          Keys: [
+            { pk: { S: 'TENANT#t1' }, sk: { S: 'a' } },
+            { pk: 'TENANT#t2', sk: 'b' },
+          ],
+        },
+      },
+    });
+    expect(batchGet).toMatchObject({ table: 'records', partitionKeys: ['TENANT#t1', 'TENANT#t2'] });
   });
 
   it('fails a call its function may not make and reports grants no call used', () => {
