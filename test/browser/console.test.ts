@@ -243,7 +243,7 @@ test('from image folders to a classified image in the browser alone; another ten
     'GET',
     `/v1/training-jobs/${jobId}/metrics`,
   );
-  await until('the loss chart to hold all the job\'s points', async () =>
+  await until("the loss chart to hold all the job's points", async () =>
     Number(await loss.getAttribute('data-points')) === train.length ? true : undefined,
   );
   expect(train.length).toBeGreaterThanOrEqual(Math.max(...seenWhileRunning));
