@@ -122,13 +122,29 @@ export function trialCurves(
   return { loss, objective };
 }
 
+/** A trial whose last job certainly exists: it ran to its end (the sweep claims a job's id before it creates the job). */
+const lastJobRan = new Set(['succeeded', 'stopped', 'waiting']);
+
 /**
- * The jobs whose metrics to read now: any not read yet, and the last job of each trial still training
- * (its curve grows). Earlier jobs of a trial ended when the next one started, and an ended trial's jobs
- * all ended: once read after that, they never change. `settled` holds the jobs read after they ended.
+ * The jobs whose metrics to read now: any not settled (read after it ended; it never changes again).
+ * A trial's earlier jobs exist; its last one is read only once it is known to exist (`known`: seen in
+ * the job list, or read before) unless it ran to its end, since the sweep names a trial's next job a
+ * moment before creating it and reading it then would be a 404.
  */
-export function jobsToRead(sweep: SweepView, settled: ReadonlySet<string>): string[] {
-  return sweep.trials.flatMap((trial) => trial.jobIds.filter((id) => !settled.has(id)));
+export function jobsToRead(sweep: SweepView, settled: ReadonlySet<string>, known: ReadonlySet<string>): string[] {
+  return sweep.trials.flatMap((trial) =>
+    trial.jobIds.filter(
+      (id, i) => !settled.has(id) && (i < trial.jobIds.length - 1 || lastJobRan.has(trial.status) || known.has(id)),
+    ),
+  );
+}
+
+/** The last jobs whose existence is not known yet (the page lists the jobs to learn it). */
+export function unknownJobs(sweep: SweepView, known: ReadonlySet<string>): string[] {
+  return sweep.trials.flatMap((trial) => {
+    const last = trial.jobIds.at(-1);
+    return last && !lastJobRan.has(trial.status) && !known.has(last) ? [last] : [];
+  });
 }
 
 /** The jobs whose metrics no longer change: every job but the last of a trial still training. */

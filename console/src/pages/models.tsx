@@ -40,11 +40,17 @@ function Lineage({ model }: { model: Model }) {
   const from = model.lineage;
   if (!from) return <>{model.sourceUrl ? <code>{model.sourceUrl}</code> : sources[model.source]}</>;
   return (
-    <>
-      job <a href={`/training-jobs/${from.trainingJobId}`}>{from.trainingJobId}</a> (iteration {from.iteration}) ·
-      solver <a href={`/solvers/${from.solverId}`}>{from.solverId}</a> · dataset{' '}
-      <a href={`/datasets/${from.datasetId}`}>{from.datasetId}</a>
-    </>
+    <span class="lineage">
+      <span>
+        job <a href={`/training-jobs/${from.trainingJobId}`}>{from.trainingJobId}</a> (iteration {from.iteration})
+      </span>
+      <span>
+        solver <a href={`/solvers/${from.solverId}`}>{from.solverId}</a>
+      </span>
+      <span>
+        dataset <a href={`/datasets/${from.datasetId}`}>{from.datasetId}</a>
+      </span>
+    </span>
   );
 }
 

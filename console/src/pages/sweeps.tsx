@@ -6,7 +6,7 @@
  * it runs, iterations trained against training every trial to the end, usage and cost when the API
  * reports them, and cancel or delete.
  */
-import type { CreateSweep, TrainingJobMetrics } from '@elastic-caffe/sdk';
+import { ApiError, type CreateSweep, type TrainingJobMetrics } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart } from '../chart';
@@ -23,6 +23,7 @@ import {
   trialEnded,
   trialName,
   type Usage,
+  unknownJobs,
 } from '../sweep-view';
 import {
   DeleteButton,
@@ -64,7 +65,10 @@ function NewSweepForm() {
   const client = useClient();
   const { route } = useLocation();
   const solvers = useLoad(() => client.solvers.list({ limit: 100 }), [client]);
-  const usable = (solvers.data?.items ?? []).filter((s) => s.status !== 'failed' && s.status !== 'pending');
+  // A sweep's own trial solvers (sweepId) are points of another sweep, not a starting point.
+  const usable = (solvers.data?.items ?? []).filter(
+    (s) => s.status !== 'failed' && s.status !== 'pending' && !s.sweepId,
+  );
   const [solverId, setSolverId] = useState('');
   const [name, setName] = useState('');
   const [strategy, setStrategy] = useState<CreateSweep['strategy']>('grid');
@@ -77,6 +81,9 @@ function NewSweepForm() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const chosen = solverId || usable[0]?.id || '';
+  // The API names a bad point of the space `parameters.<name>`: those go under the parameters, the rest above the button.
+  const problem = error instanceof ApiError ? error.problem : undefined;
+  const parameterErrors = (problem?.errors ?? []).filter((e) => /^parameters(\.|$)/.test(e.field));
   return (
     <form
       class="card"
@@ -198,8 +205,8 @@ function NewSweepForm() {
           class="code"
           rows={6}
           spellcheck={false}
-          aria-describedby="sweep-parameters-help"
-          aria-invalid={jsonError ? 'true' : undefined}
+          aria-describedby={`sweep-parameters-help${jsonError || parameterErrors.length ? ' sweep-parameters-errors' : ''}`}
+          aria-invalid={jsonError || parameterErrors.length ? 'true' : undefined}
           value={parameters}
           onInput={(e) => setParameters((e.target as HTMLTextAreaElement).value)}
         />
@@ -209,13 +216,28 @@ function NewSweepForm() {
           <code>{'{"uniform": [a, b]}'}</code>, <code>{'{"logUniform": [a, b]}'}</code> or{' '}
           <code>{'{"intUniform": [a, b]}'}</code>.
         </p>
-        {jsonError && (
-          <p class="problems" role="alert">
-            {jsonError}
-          </p>
+        {(jsonError || parameterErrors.length > 0) && (
+          <div id="sweep-parameters-errors" role="alert">
+            <ul class="problems">
+              {jsonError && <li>{jsonError}</li>}
+              {parameterErrors.map((e) => (
+                <li key={`${e.field}:${e.message}`}>
+                  <code>{e.field}</code>: {e.message}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </div>
-      <ErrorAlert error={error} prefix="The sweep was refused" />
+      {parameterErrors.length > 0 ? (
+        <div class="alert" role="alert">
+          <p>
+            The sweep was refused: {problem!.title}: {problem!.detail} (see the parameters)
+          </p>
+        </div>
+      ) : (
+        <ErrorAlert error={error} prefix="The sweep was refused" />
+      )}
       <button type="submit" disabled={busy || !chosen}>
         Start the sweep
       </button>
@@ -290,30 +312,35 @@ export function SweepsPage() {
 }
 
 /**
- * The trials' metrics, read while the sweep runs: every job once it has ended (its curve no longer
- * changes) and the last job of each trial still training on every poll.
+ * The trials' metrics, read while the sweep runs: every job once after it has ended (its curve no
+ * longer changes) and the last job of each trial still training on every poll, once it exists.
  */
 function useTrialMetrics(sweep: SweepView | undefined): { metrics: Map<string, TrainingJobMetrics>; error: unknown } {
   const client = useClient();
   const [metrics, setMetrics] = useState(new Map<string, TrainingJobMetrics>());
   const [error, setError] = useState<unknown>();
   const settled = useRef(new Set<string>());
+  const known = useRef(new Set<string>());
   useEffect(() => {
     if (!sweep) return;
     let current = true;
     // Jobs that had ended when this view of the sweep was read: their metrics read now are final.
     const ended = new Set(endedJobs(sweep));
-    const ids = jobsToRead(sweep, settled.current);
-    if (!ids.length) return;
-    Promise.all(ids.map(async (id) => [id, await client.trainingJobs.metrics(id)] as const)).then(
-      (read) => {
-        if (!current) return;
-        for (const [id] of read) if (ended.has(id)) settled.current.add(id);
-        setMetrics((old) => new Map([...old, ...read]));
-        setError(undefined);
-      },
-      (e: unknown) => current && setError(e),
-    );
+    (async () => {
+      if (unknownJobs(sweep, known.current).length) {
+        const jobs = await client.trainingJobs.list({ limit: 100 });
+        for (const job of jobs.items) known.current.add(job.id);
+      }
+      const ids = jobsToRead(sweep, settled.current, known.current);
+      const read = await Promise.all(ids.map(async (id) => [id, await client.trainingJobs.metrics(id)] as const));
+      if (!current) return;
+      for (const [id] of read) {
+        known.current.add(id);
+        if (ended.has(id)) settled.current.add(id);
+      }
+      if (read.length) setMetrics((old) => new Map([...old, ...read]));
+      setError(undefined);
+    })().catch((e: unknown) => current && setError(e));
     return () => {
       current = false;
     };
@@ -369,8 +396,8 @@ function Leaderboard({ sweep }: { sweep: SweepView }) {
                 {row.trial.jobIds.map((id, i) => (
                   <span key={id}>
                     {i > 0 && ' → '}
-                    <a href={`/training-jobs/${id}`} aria-label={`${row.name}, job ${i + 1}: ${id}`}>
-                      {id}
+                    <a href={`/training-jobs/${id}`} title={id} aria-label={`job ${i + 1} of ${row.name}: ${id}`}>
+                      job {i + 1}
                     </a>
                   </span>
                 ))}

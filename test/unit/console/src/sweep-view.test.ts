@@ -7,6 +7,7 @@ import {
   leaderboard,
   type SweepView,
   trialCurves,
+  unknownJobs,
 } from '../../../../console/src/sweep-view';
 
 type Trial = SweepView['trials'][number];
@@ -165,15 +166,24 @@ describe('trialCurves', () => {
 });
 
 describe('which metrics to read', () => {
-  it('reads every job not settled; a training trial’s earlier jobs and an ended trial’s jobs settle', () => {
-    const s = sweep([
-      trial('a', { status: 'running', jobIds: ['tj_1', 'tj_2'] }),
-      trial('b', { status: 'stopped', jobIds: ['tj_3'] }),
-      trial('c', { status: 'waiting', jobIds: ['tj_4'] }),
-    ]);
+  const s = sweep([
+    trial('a', { status: 'running', jobIds: ['tj_1', 'tj_2'] }),
+    trial('b', { status: 'stopped', jobIds: ['tj_3'] }),
+    trial('c', { status: 'waiting', jobIds: ['tj_4'] }),
+    trial('d', { status: 'running', jobIds: ['tj_5'] }),
+    trial('e', { status: 'pending', jobIds: [] }),
+  ]);
+
+  it("settles a training trial's earlier jobs and every job of an ended trial", () => {
     expect(endedJobs(s)).toEqual(['tj_1', 'tj_3']);
-    expect(jobsToRead(s, new Set())).toEqual(['tj_1', 'tj_2', 'tj_3', 'tj_4']);
-    expect(jobsToRead(s, new Set(endedJobs(s)))).toEqual(['tj_2', 'tj_4']);
+    expect(jobsToRead(s, new Set(endedJobs(s)), new Set(['tj_2', 'tj_5']))).toEqual(['tj_2', 'tj_4', 'tj_5']);
+  });
+
+  it("reads a training trial's last job only once it is known to exist (the sweep names it before creating it)", () => {
+    expect(unknownJobs(s, new Set())).toEqual(['tj_2', 'tj_5']);
+    expect(jobsToRead(s, new Set(), new Set())).toEqual(['tj_1', 'tj_3', 'tj_4']);
+    expect(unknownJobs(s, new Set(['tj_2']))).toEqual(['tj_5']);
+    expect(jobsToRead(s, new Set(), new Set(['tj_2']))).toEqual(['tj_1', 'tj_2', 'tj_3', 'tj_4']);
   });
 });
 
