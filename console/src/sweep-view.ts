@@ -122,7 +122,7 @@ export function trialCurves(
   return { loss, objective };
 }
 
-/** A trial whose last job certainly exists: it ran to its end (the sweep claims a job's id before it creates the job). */
+/** A trial whose last job certainly exists: it ran to its end (a sweep claims a job's id, then creates the job). */
 const lastJobRan = new Set(['succeeded', 'stopped', 'waiting']);
 
 /**

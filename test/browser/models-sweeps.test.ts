@@ -127,7 +127,7 @@ const seriesPoints = async (page: Page, chart: string): Promise<number[]> =>
     .filter(Boolean)
     .map(Number);
 
-test('a sweep watched to its end: the leaderboard names each trial and the best, each curve spans its jobs', async () => {
+test('a sweep followed to its end: its leaderboard names each trial and the best; a curve spans its jobs', async () => {
   // The new sweep with a deliberate mistake is refused (400).
   const watched = await openPage(browser, { expectedFailures: [/\/v1\/sweeps$/] });
   const { page } = watched;
@@ -212,7 +212,7 @@ test('a sweep watched to its end: the leaderboard names each trial and the best,
   mark('sweep pages checked');
 });
 
-test("a model published from the best trial: its page, a classifier from it, delete refused while it's used", async () => {
+test('a model published from the best trial: its page, a classifier from it, delete refused while used', async () => {
   const watched = await openPage(browser, {
     // Deleting a model a classifier uses is refused on purpose (409).
     expectedFailures: [/\/v1\/models\/md_[^/]+$/],

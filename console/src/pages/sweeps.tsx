@@ -81,9 +81,10 @@ function NewSweepForm() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const chosen = solverId || usable[0]?.id || '';
-  // The API names a bad point of the space `parameters.<name>`: those go under the parameters, the rest above the button.
+  // The API names a bad point of the space `parameters.<name>`: those go under the field, the rest above the button.
   const problem = error instanceof ApiError ? error.problem : undefined;
   const parameterErrors = (problem?.errors ?? []).filter((e) => /^parameters(\.|$)/.test(e.field));
+  const parametersInvalid = Boolean(jsonError) || parameterErrors.length > 0;
   return (
     <form
       class="card"
@@ -205,8 +206,8 @@ function NewSweepForm() {
           class="code"
           rows={6}
           spellcheck={false}
-          aria-describedby={`sweep-parameters-help${jsonError || parameterErrors.length ? ' sweep-parameters-errors' : ''}`}
-          aria-invalid={jsonError || parameterErrors.length ? 'true' : undefined}
+          aria-describedby={`sweep-parameters-help${parametersInvalid ? ' sweep-parameters-errors' : ''}`}
+          aria-invalid={parametersInvalid ? 'true' : undefined}
           value={parameters}
           onInput={(e) => setParameters((e.target as HTMLTextAreaElement).value)}
         />

@@ -1,3 +1,4 @@
+import type { TrainingJobMetrics } from '@elastic-caffe/sdk';
 import {
   concatenate,
   endedJobs,
@@ -98,7 +99,7 @@ describe('concatenate', () => {
     ]);
   });
 
-  it("drops an earlier job's points past the rung a later job resumed from, and keeps it whole while the later has none", () => {
+  it("drops an earlier job's points past the rung the next resumed at; keeps it whole while the next has none", () => {
     const first = [
       [0, 2],
       [20, 1],
@@ -120,7 +121,7 @@ describe('trialCurves', () => {
       trial('b', { jobIds: ['tj_3'], parameters: { base_lr: 0.02, type: 'Adam' } }),
       trial('c', { jobIds: [], status: 'pending' }),
     ]);
-    const metrics = new Map([
+    const metrics = new Map<string, TrainingJobMetrics>([
       [
         'tj_1',
         {
