@@ -322,29 +322,56 @@ function useTrialMetrics(sweep: SweepView | undefined): { metrics: Map<string, T
   const [error, setError] = useState<unknown>();
   const settled = useRef(new Set<string>());
   const known = useRef(new Set<string>());
+  // One round of reads at a time, its answers kept even when a newer view of the sweep arrived meanwhile
+  // (reads slower than the poll would otherwise never land), then one more round for the newest view (the
+  // sweep's last view must be read: no poll follows it); answers are dropped once the page closes.
+  const reading = useRef(false);
+  const again = useRef(false);
+  const latest = useRef(sweep);
+  latest.current = sweep;
+  const open = useRef(true);
+  useEffect(
+    () => () => {
+      open.current = false;
+    },
+    [],
+  );
   useEffect(() => {
-    if (!sweep) return;
-    let current = true;
-    // Jobs that had ended when this view of the sweep was read: their metrics read now are final.
-    const ended = new Set(endedJobs(sweep));
-    (async () => {
-      if (unknownJobs(sweep, known.current).length) {
-        const jobs = await client.trainingJobs.list({ limit: 100 });
-        for (const job of jobs.items) known.current.add(job.id);
+    const round = () => {
+      const view = latest.current;
+      if (!view) return;
+      if (reading.current) {
+        again.current = true;
+        return;
       }
-      const ids = jobsToRead(sweep, settled.current, known.current);
-      const read = await Promise.all(ids.map(async (id) => [id, await client.trainingJobs.metrics(id)] as const));
-      if (!current) return;
-      for (const [id] of read) {
-        known.current.add(id);
-        if (ended.has(id)) settled.current.add(id);
-      }
-      if (read.length) setMetrics((old) => new Map([...old, ...read]));
-      setError(undefined);
-    })().catch((e: unknown) => current && setError(e));
-    return () => {
-      current = false;
+      reading.current = true;
+      // Jobs that had ended when this view of the sweep was read: their metrics read now are final.
+      const ended = new Set(endedJobs(view));
+      (async () => {
+        if (unknownJobs(view, known.current).length) {
+          const jobs = await client.trainingJobs.list({ limit: 100 });
+          for (const job of jobs.items) known.current.add(job.id);
+        }
+        const ids = jobsToRead(view, settled.current, known.current);
+        const read = await Promise.all(ids.map(async (id) => [id, await client.trainingJobs.metrics(id)] as const));
+        if (!open.current) return;
+        for (const [id] of read) {
+          known.current.add(id);
+          if (ended.has(id)) settled.current.add(id);
+        }
+        if (read.length) setMetrics((old) => new Map([...old, ...read]));
+        setError(undefined);
+      })()
+        .catch((e: unknown) => open.current && setError(e))
+        .finally(() => {
+          reading.current = false;
+          if (again.current && open.current) {
+            again.current = false;
+            round();
+          }
+        });
     };
+    round();
   }, [client, sweep]);
   return { metrics, error };
 }
