@@ -20,6 +20,10 @@ export const documentedScreenshots = [
   'training-job-running',
   'training-job',
   'compare',
+  'sweeps',
+  'sweep',
+  'models',
+  'model',
   'classifier',
   'admin',
 ];

@@ -8,10 +8,12 @@ import { ClassifierPage, ClassifiersPage } from './pages/classifiers';
 import { ComparePage } from './pages/compare';
 import { DatafilePage, DatafilesPage } from './pages/datafiles';
 import { DatasetPage, DatasetsPage } from './pages/datasets';
+import { ModelPage, ModelsPage } from './pages/models';
 import { NewSolverPage } from './pages/new-solver';
 import { OverviewPage } from './pages/overview';
 import { AuthCallbackPage, SignInPage } from './pages/sign-in';
 import { SolverPage, SolversPage } from './pages/solvers';
+import { SweepPage, SweepsPage } from './pages/sweeps';
 import { TrainingJobPage } from './pages/training-job';
 import { TrainingJobsPage } from './pages/training-jobs';
 
@@ -37,12 +39,16 @@ export const routes: RouteEntry[] = [
   { path: '/training-jobs', component: TrainingJobsPage },
   { path: '/training-jobs/:id', component: TrainingJobPage },
   { path: '/compare', component: ComparePage },
+  { path: '/sweeps', component: SweepsPage },
+  { path: '/sweeps/:id', component: SweepPage },
+  { path: '/models', component: ModelsPage },
+  { path: '/models/:id', component: ModelPage },
   { path: '/classifiers', component: ClassifiersPage },
   { path: '/classifiers/:id', component: ClassifierPage },
   { path: '/admin', component: AdminPage, admin: true },
 ];
 
-/** The main navigation, in the order of the work: data, dataset, solver, training, classifying. */
+/** The main navigation, in the order of the work: data, dataset, solver, training, searching, models, classifying. */
 export const navigation: Array<{ path: string; title: string; admin?: boolean }> = [
   { path: '/', title: 'Overview' },
   { path: '/datafiles', title: 'Datafiles' },
@@ -50,6 +56,8 @@ export const navigation: Array<{ path: string; title: string; admin?: boolean }>
   { path: '/solvers', title: 'Solvers' },
   { path: '/training-jobs', title: 'Training jobs' },
   { path: '/compare', title: 'Compare' },
+  { path: '/sweeps', title: 'Sweeps' },
+  { path: '/models', title: 'Models' },
   { path: '/classifiers', title: 'Classifiers' },
   { path: '/admin', title: 'Admin', admin: true },
 ];

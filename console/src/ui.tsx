@@ -90,7 +90,7 @@ export function useInterval(tick: () => void, intervalMs: number, active: boolea
   }, [intervalMs, active]);
 }
 
-const finalStatuses = new Set(['ready', 'succeeded', 'failed', 'cancelled']);
+const finalStatuses = new Set(['ready', 'succeeded', 'failed', 'cancelled', 'stopped']);
 /** True while the record's work is still going on. */
 export const isActive = (status: string | undefined): boolean => status !== undefined && !finalStatuses.has(status);
 

@@ -3,6 +3,7 @@ import type { CreateTrainingJob } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { useClient } from '../context';
+import { weightsFrom as weightsSource } from '../weights-from';
 import { NetGraph } from '../lazy';
 import { DeleteButton, Empty, ErrorAlert, PageHeader, StatusBadge, formatDate, nameOf, useLoad } from '../ui';
 
@@ -73,7 +74,7 @@ function TrainForm({ solverId, solverName }: { solverId: string; solverName: str
         const body: CreateTrainingJob = {
           solverId,
           name,
-          ...(weightsFrom.trim() ? { weightsFrom: { trainingJobId: weightsFrom.trim() } } : {}),
+          ...(weightsFrom.trim() ? { weightsFrom: weightsSource(weightsFrom)! } : {}),
         };
         try {
           const job = await client.trainingJobs.create(body);
@@ -91,11 +92,11 @@ function TrainForm({ solverId, solverName }: { solverId: string; solverName: str
           <input id="job-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </div>
         <div class="field">
-          <label for="weights-from">Start from the weights of (training job id, optional)</label>
+          <label for="weights-from">Start from the weights of (training job or model id, optional)</label>
           <input
             id="weights-from"
             value={weightsFrom}
-            placeholder="tj_…"
+            placeholder="tj_… or md_…"
             onInput={(e) => setWeightsFrom((e.target as HTMLInputElement).value)}
           />
         </div>

@@ -92,9 +92,15 @@ function Log({ jobId }: { jobId: string }) {
 
 type StartPoint = { trainingJobId: string; iteration: number } | { modelId: string };
 
-/** Where the job started from: another job's snapshot, or a model's weights (there is no models page yet). */
+/** Where the job started from: another job's snapshot, or a model's weights. */
 function JobLink({ prefix, from }: { prefix: string; from: StartPoint }) {
-  if ('modelId' in from) return <>{` · ${prefix} model ${from.modelId}`}</>;
+  if ('modelId' in from)
+    return (
+      <>
+        {` · ${prefix} model `}
+        <a href={`/models/${from.modelId}`}>{from.modelId}</a>
+      </>
+    );
   return (
     <>
       {` · ${prefix} `}

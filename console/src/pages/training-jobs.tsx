@@ -6,6 +6,7 @@ import type { TrainingJob } from '@elastic-caffe/sdk';
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { useClient } from '../context';
+import { weightsFrom as weightsSource } from '../weights-from';
 import {
   Empty,
   ErrorAlert,
@@ -43,7 +44,7 @@ function NewJobForm() {
           const job = await client.trainingJobs.create({
             solverId: chosen,
             ...(name ? { name } : {}),
-            ...(weightsFrom.trim() ? { weightsFrom: { trainingJobId: weightsFrom.trim() } } : {}),
+            ...(weightsFrom.trim() ? { weightsFrom: weightsSource(weightsFrom)! } : {}),
           });
           route(`/training-jobs/${job.id}`);
         } catch (err) {
@@ -55,7 +56,8 @@ function NewJobForm() {
       <h2 id="new-job">{query.weightsFrom ? 'Fine-tune' : 'New training job'}</h2>
       {query.weightsFrom && (
         <p>
-          Pick a solver whose net shares layer names with the job’s (e.g. from the <em>Fine-tune LeNet</em>
+          Pick a solver whose net shares layer names with the {query.weightsFrom.startsWith('md_') ? 'model' : 'job'}’s
+          (e.g. from the <em>Fine-tune LeNet</em>
           template:{' '}
           <a href={`/solvers/new?template=finetune&weightsFrom=${encodeURIComponent(query.weightsFrom)}`}>write one</a>
           ).
@@ -82,10 +84,10 @@ function NewJobForm() {
           <input id="new-job-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </div>
         <div class="field">
-          <label for="new-job-weights">Start from the weights of (optional)</label>
+          <label for="new-job-weights">Start from the weights of (training job or model id, optional)</label>
           <input
             id="new-job-weights"
-            placeholder="tj_…"
+            placeholder="tj_… or md_…"
             value={weightsFrom}
             onInput={(e) => setWeightsFrom((e.target as HTMLInputElement).value)}
           />

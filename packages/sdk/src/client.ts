@@ -41,6 +41,7 @@ export class ElasticCaffe {
   readonly classifiers: Resources['classifiers'];
   readonly classifyJobs: Resources['classifyJobs'];
   readonly models: Resources['models'];
+  readonly sweeps: Resources['sweeps'];
   readonly admin: Resources['admin'];
   protected readonly resources: Resources;
   protected readonly put: PutTransport;
@@ -59,6 +60,7 @@ export class ElasticCaffe {
     } = this.resources);
     ({ classifiers: this.classifiers, classifyJobs: this.classifyJobs, admin: this.admin } = this.resources);
     this.models = this.resources.models;
+    this.sweeps = this.resources.sweeps;
     this.put = options.put ?? fetchPut(options.fetch);
   }
 

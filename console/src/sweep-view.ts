@@ -1,0 +1,163 @@
+/**
+ * A sweep as its page shows it: the leaderboard's rows, each trial's curves across its jobs (a
+ * trial's later jobs resume the one before at a rung, so their metrics continue the same curve),
+ * which jobs' metrics still need reading while the sweep runs, and the usage and cost it reports.
+ * Plain functions, unit-tested without a browser.
+ */
+import type { Sweep, TrainingJobMetrics } from '@elastic-caffe/sdk';
+import type { ChartSeries } from './contracts';
+
+/** What a sweep's page reads that the API is about to add: read as optional until every deployment has it. */
+export interface Usage {
+  billableSeconds: number;
+  estimatedCost?: { amount: number; currency: string };
+}
+export interface Saved {
+  iterations: number;
+  billableSeconds: number;
+  estimatedCost?: { amount: number; currency: string };
+}
+export type Trial = Sweep['trials'][number] & { usage?: Usage };
+export type SweepView = Omit<Sweep, 'trials'> & { trials: Trial[]; usage?: Usage; saved?: Saved };
+
+const finalTrial = new Set(['succeeded', 'stopped', 'failed', 'cancelled']);
+/** True once the trial trains no more (its jobs all ended). */
+export const trialEnded = (trial: Pick<Trial, 'status'>): boolean => finalTrial.has(trial.status);
+
+/** A trial's name on the page and in the charts' legends: its place in the sweep, from 1. */
+export const trialName = (sweep: Pick<SweepView, 'trials'>, trialId: string): string =>
+  `Trial ${sweep.trials.findIndex((t) => t.id === trialId) + 1}`;
+
+/** `base_lr 0.01, momentum 0.9`: a trial's point in the search space. */
+export const formatParameters = (parameters: Record<string, number | string | boolean>): string =>
+  Object.entries(parameters)
+    .map(([name, value]) => `${name} ${typeof value === 'number' ? formatNumber(value) : String(value)}`)
+    .join(', ');
+
+/** Short but exact enough to tell 0.0005 from 0.005. */
+export const formatNumber = (value: number): string =>
+  Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
+
+export interface LeaderboardRow {
+  trial: Trial;
+  name: string;
+  /** 1 for the best objective; trials without an objective yet have none. */
+  rank?: number;
+  best: boolean;
+  /** The rung the trial's last job trains to, from 1, and how many rungs there are. */
+  rung: { at: number; of: number };
+}
+
+/**
+ * The trials best first (by the objective and its goal); trials without an objective follow in the
+ * sweep's order. The best is the one the API names (`best.trialId`).
+ */
+export function leaderboard(sweep: SweepView): LeaderboardRow[] {
+  const sign = sweep.objective.goal === 'maximize' ? -1 : 1;
+  const order = sweep.trials.map((trial, index) => ({ trial, index }));
+  order.sort((a, b) => {
+    const x = a.trial.objective;
+    const y = b.trial.objective;
+    if (x === null && y === null) return a.index - b.index;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return sign * (x - y) || a.index - b.index;
+  });
+  let rank = 0;
+  return order.map(({ trial, index }) => ({
+    trial,
+    name: `Trial ${index + 1}`,
+    ...(trial.objective !== null ? { rank: ++rank } : {}),
+    best: sweep.best?.trialId === trial.id,
+    rung: { at: trial.rung + 1, of: sweep.rungs.length },
+  }));
+}
+
+type Point = readonly [number, number | null];
+
+/**
+ * One curve from a trial's jobs in order: each later job resumes the one before at a rung, so from its
+ * first iteration on its points replace the earlier job's (which may have gone past the rung); a later
+ * job with no points yet leaves the earlier curve whole.
+ */
+export function concatenate(curves: ReadonlyArray<ReadonlyArray<Point>>): Point[] {
+  let out: Point[] = [];
+  for (const curve of curves) {
+    const first = curve[0];
+    if (!first) continue;
+    out = [...out.filter(([x]) => x < first[0]), ...curve];
+  }
+  return out;
+}
+
+/** Metrics read so far, by job id. */
+export type MetricsByJob = ReadonlyMap<string, TrainingJobMetrics>;
+
+/** Each trial's loss and objective-output curves across its jobs, one series per trial, for overlaid charts. */
+export function trialCurves(
+  sweep: SweepView,
+  metrics: MetricsByJob,
+): { loss: ChartSeries[]; objective: ChartSeries[] } {
+  const output = sweep.objective.output;
+  const loss: ChartSeries[] = [];
+  const objective: ChartSeries[] = [];
+  sweep.trials.forEach((trial, index) => {
+    const jobs = trial.jobIds.map((id) => metrics.get(id));
+    const label = `Trial ${index + 1} (${formatParameters(trial.parameters)})`;
+    loss.push({
+      label,
+      points: concatenate(jobs.map((m) => (m?.train ?? []).map((t) => [t.iteration, t.loss] as const))),
+    });
+    objective.push({
+      label,
+      points: concatenate(
+        jobs.map((m) =>
+          (m?.test ?? [])
+            .filter((t) => output in t.outputs)
+            .map((t) => [t.iteration, t.outputs[output] ?? null] as const),
+        ),
+      ),
+    });
+  });
+  return { loss, objective };
+}
+
+/** A trial whose last job certainly exists: it ran to its end (a sweep claims a job's id, then creates the job). */
+const lastJobRan = new Set(['succeeded', 'stopped', 'waiting']);
+
+/**
+ * The jobs whose metrics to read now: any not settled (read after it ended; it never changes again).
+ * A trial's earlier jobs exist; its last one is read only once it is known to exist (`known`: seen in
+ * the job list, or read before) unless it ran to its end, since the sweep names a trial's next job a
+ * moment before creating it and reading it then would be a 404.
+ */
+export function jobsToRead(sweep: SweepView, settled: ReadonlySet<string>, known: ReadonlySet<string>): string[] {
+  return sweep.trials.flatMap((trial) =>
+    trial.jobIds.filter(
+      (id, i) => !settled.has(id) && (i < trial.jobIds.length - 1 || lastJobRan.has(trial.status) || known.has(id)),
+    ),
+  );
+}
+
+/** The last jobs whose existence is not known yet (the page lists the jobs to learn it). */
+export function unknownJobs(sweep: SweepView, known: ReadonlySet<string>): string[] {
+  return sweep.trials.flatMap((trial) => {
+    const last = trial.jobIds.at(-1);
+    return last && !lastJobRan.has(trial.status) && !known.has(last) ? [last] : [];
+  });
+}
+
+/** The jobs whose metrics no longer change: every job but the last of a trial still training. */
+export function endedJobs(sweep: SweepView): string[] {
+  return sweep.trials.flatMap((trial) => (trialEnded(trial) ? trial.jobIds : trial.jobIds.slice(0, -1)));
+}
+
+/** `€1.23` in the reader's locale, or `1.23 XYZ` for a currency the browser does not know. */
+export function formatCost(cost: { amount: number; currency: string } | undefined): string | undefined {
+  if (!cost) return undefined;
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: cost.currency }).format(cost.amount);
+  } catch {
+    return `${cost.amount.toFixed(2)} ${cost.currency}`;
+  }
+}
