@@ -28,7 +28,7 @@ function section(command: Command, names: string[]): string {
     lines.push(
       '| Option | |',
       '|---|---|',
-      ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
+      ...options.map((o) => `| \`${escapePipes(help.optionTerm(o))}\` | ${escapePipes(help.optionDescription(o))} |`),
       '',
     );
   return lines.join('\n');
@@ -62,7 +62,7 @@ export function cliReference(program: Command): string {
     '',
     '| Option | |',
     '|---|---|',
-    ...globals.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
+    ...globals.map((o) => `| \`${escapePipes(help.optionTerm(o))}\` | ${escapePipes(help.optionDescription(o))} |`),
     '',
     "Without `--endpoint`, the profile's endpoint is used, else `http://127.0.0.1:3000`. Profiles and",
     'Cognito tokens are kept under `~/.config/elastic-caffe` (`$XDG_CONFIG_HOME/elastic-caffe`, or',

@@ -87,13 +87,13 @@ function headline(sweep: SweepView, elapsedSeconds?: number): string {
   ].join(' · ');
 }
 
-/** `iterations 1200 of 27000 (4 %) · billed 4m02s $0.05 · saved …`, from what the sweep carries. */
+/** `trained 1200 iterations of the 27000 … (4 %) · billed 4m02s $0.05 · saved …`, from what the sweep carries. */
 export function spending(sweep: SweepView): string {
   const parts: string[] = [];
   if (sweep.iterations) {
     const { trained, everyTrialToTheEnd } = sweep.iterations;
     const share = everyTrialToTheEnd > 0 ? ` (${Math.round((100 * trained) / everyTrialToTheEnd)} %)` : '';
-    parts.push(`iterations trained ${trained} of ${everyTrialToTheEnd} for every trial to the end${share}`);
+    parts.push(`trained ${trained} iterations of the ${everyTrialToTheEnd} every trial to the end would take${share}`);
   }
   if (sweep.usage) parts.push(`billed ${usageText(sweep.usage)}`);
   if (sweep.saved) {
@@ -143,7 +143,8 @@ export function leaderboard(sweep: SweepView, options: LeaderboardOptions = {}):
   const room = options.maxLines !== undefined ? Math.max(1, options.maxLines - 2 - footer.length) : ranked.length;
   const shown = ranked.length > room ? ranked.slice(0, room - 1) : ranked;
   const rows = shown.map((t) => [
-    t.id === sweep.best?.trialId ? '*' : '',
+    // A blank marker keeps the column when there is no best yet, so rows do not shift once there is.
+    t.id === sweep.best?.trialId ? '*' : ' ',
     t.id,
     ...names.map((n) => (t.parameters[n] === undefined ? '' : parameterValue(t.parameters[n]!))),
     t.status + (t.error ? ` (${t.error})` : ''),
