@@ -180,7 +180,7 @@ test('jobs resume continues a finished job to a new max_iter in one command', as
   });
 });
 
-test('sweeps create follows a two-trial grid to its end, a line per change; get and ls show its leaderboard', async () => {
+test('sweeps create follows a two-trial grid to its end, a line per change; get and ls show it', async () => {
   const { solverId } = await sdk.trainingJobs.get(trained.job);
   const run = await ecaffe(
     [
@@ -315,7 +315,7 @@ describe('Ctrl-C while following', () => {
     await sdk.trainingJobs.cancel(id);
   });
 
-  test('a sweep in a terminal: a leaderboard redrawn in place; Ctrl-C leaves it running; cancel, watch, rm', async () => {
+  test('a sweep in a terminal: its leaderboard redrawn in place; Ctrl-C leaves it; cancel, watch, rm', async () => {
     const solver = await sdk.solvers.create({
       name: 'long',
       datasetId: trained.dataset,

@@ -63,7 +63,7 @@ describe('leaderboard', () => {
     expect(leaderboard(ashaSweep(), { elapsedSeconds: 63 })[0]).toMatch(/ · 1m03s$/);
   });
 
-  test("usage, when the view carries it: each trial's billed time and cost, the sweep's, and what stopping saved", () => {
+  test("usage when the view has it: each trial's billed time and cost, the sweep's, and what stopping saved", () => {
     const base = ashaSweep();
     const sweep = {
       ...base,
