@@ -121,7 +121,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** Polling a sweep: soon after a change (trials move in bursts), then less often while nothing does. */
-export const sweepPolling = { firstMs: 500, maxMs: 5000 };
+export const sweepPolling = { firstMs: 1000, maxMs: 5000 };
 
 /**
  * Follows the sweep until it ends and returns the final view: on a terminal a leaderboard redrawn in
