@@ -2,7 +2,8 @@
  * `ecaffe` end to end against a real local cloud with real Caffe, run as the compiled bin a user
  * runs: train on a folder (JSON lines, the model bundle loads in pycaffe), prototxt errors
  * compiler-style, exit codes of a failed job, Ctrl-C in a real pseudo-terminal (cancel, or leave
- * running), an interrupted multipart upload resumed, and classify beyond the synchronous limit.
+ * running), an interrupted multipart upload resumed, classify beyond the synchronous limit, and a
+ * sweep followed to its end (lines) or in a terminal (a leaderboard redrawn in place; Ctrl-C leaves it).
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -179,6 +180,42 @@ test('jobs resume continues a finished job to a new max_iter in one command', as
   });
 });
 
+test('sweeps create follows a two-trial grid to its end, a line per change; get and ls show it', async () => {
+  const { solverId } = await sdk.trainingJobs.get(trained.job);
+  const run = await ecaffe(
+    [
+      'sweeps',
+      'create',
+      '--solver',
+      solverId,
+      '--strategy',
+      'grid',
+      '--param',
+      'base_lr=0.001,0.01',
+      '--objective',
+      'accuracy',
+      '--name',
+      'cli-grid',
+    ],
+    env,
+  );
+  expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^sw_[0-9a-z]{26}\n$/) });
+  const id = run.stdout.trim();
+  expect(run.stderr).not.toContain('\x1b');
+  expect(run.stderr).toContain(`sweep ${id} running: grid over base_lr; 2 trials, 2 at once; 60 iterations`);
+  expect(run.stderr).toMatch(/trial t1 succeeded {2}iter 60 {2}accuracy [\d.]+ {2}base_lr=0\.001/);
+  expect(run.stderr).toContain(`sweep ${id} succeeded`);
+  expect(run.stderr).toMatch(/best trial t[12]: accuracy [\d.]+ \(maximize\) at iteration 60\n {2}base_lr=0\.0/);
+  expect(run.stderr).toContain('trained 120 iterations of the 120 every trial to the end would take (100 %)');
+
+  const got = await ecaffe(['sweeps', 'get', id], env);
+  expect(got.code).toBe(0);
+  expect(got.stdout.split('\n')[1]).toMatch(/^ {3}TRIAL {2}base_lr {2}STATUS +ITER {2}ACCURACY$/);
+  expect(got.stdout).toMatch(/\n\* {2}t[12] /);
+  const listed = await ecaffe(['sweeps', 'ls', '--status', 'succeeded'], env);
+  expect(listed.stdout).toMatch(new RegExp(`${id} +cli-grid +succeeded +grid +2/2 +accuracy [\\d.]+ `));
+});
+
 test('admin commands need an admin profile; an admin changes capacity', async () => {
   const refused = await ecaffe(['admin', 'capacity'], env);
   expect(refused.code).toBe(1);
@@ -276,6 +313,40 @@ describe('Ctrl-C while following', () => {
     expect(parseLines(done.stdout).every((l) => l.id === id)).toBe(true);
     expect((await sdk.trainingJobs.get(id)).status).toBe('running');
     await sdk.trainingJobs.cancel(id);
+  });
+
+  test('a sweep in a terminal: its leaderboard redrawn in place; Ctrl-C leaves it; cancel, watch, rm', async () => {
+    const solver = await sdk.solvers.create({
+      name: 'long',
+      datasetId: trained.dataset,
+      solver: longSolver,
+      net: tinyNet(),
+    });
+    const args = [
+      '--solver',
+      solver.id,
+      '--strategy',
+      'grid',
+      '--param',
+      'momentum=0.8,0.9',
+      '--objective',
+      'accuracy',
+    ];
+    const terminal = ecaffeInTerminal(['sweeps', 'create', ...args], env);
+    // Redrawn in place (each second at least, for its clock): up over the last drawing, clear to the end of screen.
+    const esc = '\x1b';
+    await terminal.waitFor(new RegExp(`${esc}\\[\\d+F${esc}\\[J[^]*\\n {3}t[12] +0\\.[89] +running`));
+    terminal.type('\x03');
+
+    expect(await terminal.exit).toBe(130);
+    const id = /sweep (sw_\w+) started/.exec(terminal.screen())![1]!;
+    expect(terminal.screen()).toContain(`cancel it with: ecaffe sweeps cancel ${id}`);
+    const cancelled = await ecaffe(['sweeps', 'cancel', id], env);
+    expect(cancelled).toMatchObject({ code: 0, stderr: expect.stringContaining(`sweep ${id} cancelled`) });
+    const watched = await ecaffe(['sweeps', 'watch', id], env);
+    expect(watched.code).toBe(3);
+    expect(watched.stderr).toContain(`sweep ${id} cancelled\nits trials: ecaffe sweeps get ${id}`);
+    expect(await ecaffe(['sweeps', 'rm', id], env)).toMatchObject({ code: 0, stderr: `deleted ${id}\n` });
   });
 });
 

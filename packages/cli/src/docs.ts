@@ -28,7 +28,7 @@ function section(command: Command, names: string[]): string {
     lines.push(
       '| Option | |',
       '|---|---|',
-      ...options.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
+      ...options.map((o) => `| \`${escapePipes(help.optionTerm(o))}\` | ${escapePipes(help.optionDescription(o))} |`),
       '',
     );
   return lines.join('\n');
@@ -62,7 +62,7 @@ export function cliReference(program: Command): string {
     '',
     '| Option | |',
     '|---|---|',
-    ...globals.map((o) => `| \`${help.optionTerm(o)}\` | ${escapePipes(help.optionDescription(o))} |`),
+    ...globals.map((o) => `| \`${escapePipes(help.optionTerm(o))}\` | ${escapePipes(help.optionDescription(o))} |`),
     '',
     "Without `--endpoint`, the profile's endpoint is used, else `http://127.0.0.1:3000`. Profiles and",
     'Cognito tokens are kept under `~/.config/elastic-caffe` (`$XDG_CONFIG_HOME/elastic-caffe`, or',
@@ -75,15 +75,17 @@ export function cliReference(program: Command): string {
     '| 0 | success |',
     '| 1 | the API refused the request or could not be reached |',
     '| 2 | usage error (unknown option, missing argument, a file that does not exist) |',
-    '| 3 | the job, dataset, datafile or classify job ended failed or cancelled |',
+    '| 3 | the job, dataset, datafile, sweep or classify job ended failed or cancelled |',
     '| 130 | interrupted by Ctrl-C (whether the job was then cancelled or left running) |',
     '',
     '## Output',
     '',
     'On a terminal, lists print as tables, uploads show progress bars and a followed job one live',
-    'status line. With `--json` stdout holds only JSON: one document for a one-shot command, one line',
-    'per update for anything that follows (`train`, `jobs watch`, `jobs logs -f`) with the final record',
-    'last; messages always go to stderr.',
+    'status line. A followed sweep (`sweeps create`, `sweeps watch`) redraws a leaderboard in place on a',
+    'terminal and prints a line per change otherwise. With `--json` stdout holds only JSON: one document',
+    'for a one-shot command, one line per update for anything that follows (`train`, `jobs watch`,',
+    '`jobs logs -f`, `sweeps create`, `sweeps watch`) with the final record last; messages always go to',
+    'stderr.',
     '',
   ];
   walk(program, [], out);

@@ -2,12 +2,14 @@
  * Following a training job until it ends: the live status line (or, with --json, one JSON line per
  * update and the final record last), Caffe's log with --logs, and Ctrl-C: on a terminal it asks
  * whether to cancel the job or leave it running; with --json or no terminal it leaves it running.
- * Either way the exit code is 130.
+ * Either way the exit code is 130. A sweep is followed the same way with a live leaderboard, and
+ * Ctrl-C only stops following it (cancelling a whole sweep is not a question to answer in a hurry).
  */
 import { createInterface } from 'node:readline';
 import { isFinal, type TrainingJob } from '@elastic-caffe/sdk';
 import { CliError, exitCodes, type Cli } from './cli';
-import { jobStatus, StatusLine } from './progress';
+import { isSweepFinal, leaderboard, sweepChanges, type SweepView } from './leaderboard';
+import { jobStatus, LiveBlock, StatusLine } from './progress';
 
 /** Calls `onInterrupt` on the first Ctrl-C (SIGINT) until `release()`. */
 export function trapInterrupt(onInterrupt: () => void): { release(): void; readonly interrupted: boolean } {
@@ -87,6 +89,93 @@ export async function followJob(cli: Cli, jobId: string, options: { logs?: boole
     status?.done();
   }
   if (trap.interrupted) return afterInterrupt(cli, jobId);
+  if (cli.json) cli.emit(last);
+  return last!;
+}
+
+/** Waits `ms`, or rejects when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The promise, or a rejection as soon as `signal` aborts (a request in flight does not hold up Ctrl-C). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason as Error);
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }),
+  ]);
+}
+
+/** Polling a sweep: soon after a change (trials move in bursts), then less often while nothing does. */
+export const sweepPolling = { firstMs: 1000, maxMs: 5000 };
+
+/**
+ * Follows the sweep until it ends and returns the final view: on a terminal a leaderboard redrawn in
+ * place, otherwise a line per change (`sweepChanges`), with --json the view on each change and last.
+ * Ctrl-C stops following and leaves the sweep running (exit 130, saying how to cancel it).
+ */
+export async function followSweep(cli: Cli, sweepId: string, first?: SweepView): Promise<SweepView> {
+  const stop = new AbortController();
+  const trap = trapInterrupt(() => stop.abort());
+  const block = cli.interactive && !cli.options.quiet ? new LiveBlock(cli.stderr) : undefined;
+  const started = Date.now();
+  let last: SweepView | undefined;
+  const draw = () =>
+    last &&
+    block?.update(
+      leaderboard(last, {
+        width: block.size.width,
+        maxLines: block.size.height,
+        elapsedSeconds: (Date.now() - started) / 1000,
+      }),
+    );
+  // The headline's clock moves between polls too.
+  const timer = block ? setInterval(draw, 1000) : undefined;
+  let interval = sweepPolling.firstMs;
+  let seen = '';
+  try {
+    let current = first ?? (await abortable(cli.client.sweeps.get(sweepId), stop.signal));
+    for (;;) {
+      const text = JSON.stringify(current);
+      if (text !== seen) {
+        if (cli.json) {
+          if (!isSweepFinal(current)) cli.emit(current);
+        } else if (!block) for (const line of sweepChanges(last, current)) cli.say(line);
+        interval = sweepPolling.firstMs;
+      } else interval = Math.min(interval * 1.5, sweepPolling.maxMs);
+      seen = text;
+      last = current;
+      draw();
+      if (isSweepFinal(current)) break;
+      await sleep(interval, stop.signal);
+      current = await abortable(cli.client.sweeps.get(sweepId), stop.signal);
+    }
+  } catch (error) {
+    if (!trap.interrupted) throw error;
+  } finally {
+    trap.release();
+    clearInterval(timer);
+  }
+  if (trap.interrupted)
+    throw new CliError(
+      `stopped following; sweep ${sweepId} goes on`,
+      exitCodes.interrupted,
+      `follow it again with: ecaffe sweeps watch ${sweepId}\ncancel it with: ecaffe sweeps cancel ${sweepId}`,
+    );
   if (cli.json) cli.emit(last);
   return last!;
 }

@@ -31,6 +31,24 @@ const size = (value: string) => {
   return value;
 };
 const formats = ['image-folders', 'idx', 'lmdb', 'leveldb'];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** `--param`'s syntax (sweep-spec.ts' parser), shown after `ecaffe sweeps create --help`. */
+const paramHelp = `
+--param NAME=SPEC (repeat it for each parameter); NAME is a solver field (base_lr) or a net field
+by its layer (layer[conv1].convolution_param.num_output); SPEC is one of
+  V1,V2,...     these values (numbers, true/false or text)  momentum=0.8,0.9,0.95
+  LO..HI        uniform between LO and HI                    weight_decay=0.0001..0.01
+  log:LO..HI    log-uniform, LO > 0                          base_lr=log:0.001..0.1
+  int:LO..HI    whole numbers from LO to HI                  layer[conv1].convolution_param.num_output=int:10..50
+grid takes values only; random and asha draw from any.
+
+Examples:
+  ecaffe sweeps create --solver sv_... --strategy grid --param base_lr=0.001,0.01 --param momentum=0.9,0.95 \\
+      --objective accuracy
+  ecaffe sweeps create --solver sv_... --strategy asha --max-trials 27 --min-iterations 100 \\
+      --param base_lr=log:0.0001..0.1 --objective accuracy:max --max-parallel 3
+  ecaffe sweeps create --spec sweep.json --seed 7     (the POST /v1/sweeps body; flags override it)`;
 
 /** `ls`, `get` and `rm` of a collection's group (`ecaffe jobs ls`); `statuses`: ls filters by status. */
 function readCommands(group: Command, run: Runner, plural: string, singular: string, statuses = true): void {
@@ -65,7 +83,7 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n' +
-        '3 the job, dataset or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
+        '3 the job, dataset, sweep or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
     );
 
   program
@@ -186,6 +204,62 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--no-follow', 'return once the job is queued')
     .option('--logs', "stream Caffe's log while following")
     .action(run('jobs', 'resume'));
+
+  const sweeps = program
+    .command('sweeps')
+    .description('Hyperparameter searches over a solver (grid, random, ASHA), followed with a live leaderboard');
+  sweeps
+    .command('ls')
+    .description('List your sweeps')
+    .option('--status <status>', 'only in this status (running, succeeded, failed, cancelled)')
+    .option('--limit <n>', 'at most N', intArg('--limit'))
+    .action(run('records', 'list'));
+  sweeps
+    .command('get')
+    .description("Show a sweep's leaderboard (--json: the whole sweep)")
+    .argument('<id>')
+    .action(run('sweeps', 'get'));
+  sweeps
+    .command('create')
+    .description('Start a sweep and follow it to its end with a live leaderboard (the best trial last)')
+    .option('--solver <id>', 'the solver to vary (sv_…)')
+    .option(
+      '--param <NAME=SPEC>',
+      'a parameter to search, repeatable: NAME=V1,V2,… (values), NAME=LO..HI (uniform), NAME=log:LO..HI, ' +
+        'NAME=int:LO..HI; NAME a solver field or layer[NAME].field.path (details: sweeps create --help)',
+      collect,
+    )
+    .addOption(new Option('--strategy <strategy>', 'how points are chosen').choices(['grid', 'random', 'asha']))
+    .option('--max-trials <n>', 'trials to run (grid: default all; random and asha need it)', intArg('--max-trials'))
+    .option('--max-parallel <n>', 'trials training at once (default 2)', intArg('--max-parallel'))
+    .option(
+      '--objective <output[:max|:min]>',
+      'the test output to rank by, e.g. accuracy:max (default :max; :min for an output named …loss…)',
+    )
+    .option('--min-iterations <n>', 'asha: iterations of the first rung', intArg('--min-iterations'))
+    .option('--reduction-factor <n>', 'asha: keep the best 1/N at each rung (default 3)', intArg('--reduction-factor'))
+    .option('--seed <n>', 'random and asha: draw the same points again', intArg('--seed'))
+    .option('--name <name>', 'sweep name (default: STRATEGY-sweep)')
+    .option('--cpu', 'train the trials on CPU workers instead of GPU')
+    .option('--spec <file>', 'a JSON file with the POST /v1/sweeps body; flags given override its fields')
+    .option('--no-follow', 'return once the sweep has started')
+    .addHelpText('after', paramHelp)
+    .action(run('sweeps', 'create'));
+  sweeps
+    .command('watch')
+    .description('Follow a sweep to its end with a live leaderboard (Ctrl-C stops following, not the sweep)')
+    .argument('<id>')
+    .action(run('sweeps', 'watch'));
+  sweeps
+    .command('cancel')
+    .description("Stop a running sweep and its trials' queued and running jobs")
+    .argument('<id>')
+    .action(run('sweeps', 'cancel'));
+  sweeps
+    .command('rm')
+    .description("Delete a finished sweep with its trials' jobs and derived solvers")
+    .argument('<id>')
+    .action(run('records', 'remove'));
 
   const models = program.command('models').description('Pretrained weights to fine-tune from and classify with');
   readCommands(models, run, 'models', 'model');

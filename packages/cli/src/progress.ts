@@ -94,3 +94,23 @@ export class UploadBars {
     this.multi.stop();
   }
 }
+
+/** A block of lines on the terminal (the sweep leaderboard), redrawn in place over its last drawing. */
+export class LiveBlock {
+  private drawn = 0;
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  /** Room for a drawing: one line less than the terminal, so the block never scrolls itself away. */
+  get size(): { width: number; height: number } {
+    return { width: this.stream.columns || 120, height: Math.max(5, (this.stream.rows || 40) - 1) };
+  }
+
+  update(lines: string[]): void {
+    const { width } = this.size;
+    const cut = lines.map((l) => (l.length > width - 1 ? `${l.slice(0, width - 2)}…` : l));
+    // Up to the block's first line (ESC [ n F), clear to the end of the screen (ESC [ J), draw again.
+    const up = this.drawn ? `\x1b[${this.drawn}F` : '';
+    this.stream.write(`${up}\x1b[J${cut.join('\n')}\n`);
+    this.drawn = cut.length;
+  }
+}

@@ -74,6 +74,24 @@ const columns: Record<string, { headers: string[]; row: (r: Row) => string[] }> 
       when(r.createdAt),
     ],
   },
+  sweeps: {
+    headers: ['ID', 'NAME', 'STATUS', 'STRATEGY', 'TRIALS', 'BEST', 'CREATED'],
+    row: (r) => {
+      const trials = r.trials as Array<{ status: string }>;
+      const ended = trials.filter((t) => !['pending', 'running', 'waiting'].includes(t.status)).length;
+      const best = r.best as { objective: number } | undefined;
+      const objective = r.objective as { output: string };
+      return [
+        r.id,
+        r.name ?? '',
+        r.status ?? '',
+        String(r.strategy ?? ''),
+        `${ended}/${trials.length}`,
+        best ? `${objective.output} ${Number(best.objective.toPrecision(4))}` : '',
+        when(r.createdAt),
+      ];
+    },
+  },
 };
 
 /** The SDK resource of the command's group (`ecaffe jobs ls` → trainingJobs). */
@@ -87,6 +105,7 @@ function resource(cli: Cli, command: Command) {
     jobs: client.trainingJobs,
     classifiers: client.classifiers,
     models: client.models,
+    sweeps: client.sweeps,
   };
   return { group, api: byGroup[group as keyof typeof byGroup] };
 }

@@ -45,6 +45,8 @@ describe('exit codes of usage errors', () => {
     [['train', 'data', '--net', 'n', '--solver', 's', '--gpus', '3'], /Allowed choices are 1, 2, 4, 8/],
     [['train', 'data', '--net', 'n', '--solver', 's', '--gpus', '4', '--cpu'], /'--gpus <n>' cannot be used with/],
     [['jobs', 'frobnicate'], /unknown command 'frobnicate'/],
+    [['sweeps', 'create', '--strategy', 'bayes'], /Allowed choices are grid, random, asha/],
+    [['sweeps', 'create', '--solver', 'sv_1', '--max-trials', 'many'], /--max-trials must be a whole number/],
   ])('ecaffe %j exits 2 and says why', async (args, message) => {
     await main(['node', 'ecaffe', ...args]);
     expect(process.exitCode).toBe(2);
@@ -123,6 +125,9 @@ describe('completion', () => {
     expect(complete(['ecaffe', 'jobs', 'l'])).toEqual(['ls', 'logs']);
     expect(complete(['ecaffe', 'train', 'data', '--n'])).toEqual(['--net', '--name', '--no-follow']);
     expect(complete(['ecaffe', '--json', 'jobs', 're'])).toEqual(['resume']);
+    expect(complete(['ecaffe', 'sw'])).toEqual(['sweeps']);
+    expect(complete(['ecaffe', 'sweeps', 'c'])).toEqual(['create', 'cancel']);
+    expect(complete(['ecaffe', 'sweeps', 'create', '--max-'])).toEqual(['--max-trials', '--max-parallel']);
   });
 
   test('zsh loads the same completion through bashcompinit', () => {
