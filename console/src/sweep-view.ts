@@ -7,18 +7,11 @@
 import type { Sweep, TrainingJobMetrics } from '@elastic-caffe/sdk';
 import type { ChartSeries } from './contracts';
 
-/** What a sweep's page reads that the API is about to add: read as optional until every deployment has it. */
-export interface Usage {
-  billableSeconds: number;
-  estimatedCost?: { amount: number; currency: string };
-}
-export interface Saved {
-  iterations: number;
-  billableSeconds: number;
-  estimatedCost?: { amount: number; currency: string };
-}
-export type Trial = Sweep['trials'][number] & { usage?: Usage };
-export type SweepView = Omit<Sweep, 'trials'> & { trials: Trial[]; usage?: Usage; saved?: Saved };
+/** What the sweep and each trial used (summed over their jobs), and what stopping trials early saved. */
+export type Usage = NonNullable<Sweep['usage']>;
+export type Saved = NonNullable<Sweep['saved']>;
+export type Trial = Sweep['trials'][number];
+export type SweepView = Sweep;
 
 const finalTrial = new Set(['succeeded', 'stopped', 'failed', 'cancelled']);
 /** True once the trial trains no more (its jobs all ended). */

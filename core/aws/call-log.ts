@@ -85,7 +85,7 @@ export function resourceOf(input: Record<string, unknown>): Omit<AwsCall, 'calle
   const text = (name: string) => (typeof input[name] === 'string' ? (input[name] as string) : undefined);
   const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
   const deleted = (input.Delete as { Objects?: { Key?: string }[] } | undefined)?.Objects;
-  // BatchWriteItem (a list of requests) and BatchGetItem (`{Keys}`): one table here; their keys as for single-item calls.
+  // BatchWriteItem (a list of requests) and BatchGetItem (`{Keys}`): one table here; keys as for single-item calls.
   const [batchTable, requests] =
     Object.entries((input.RequestItems ?? {}) as Record<string, unknown[] | { Keys?: unknown[] }>)[0] ?? [];
   const resource = {

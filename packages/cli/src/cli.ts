@@ -3,7 +3,6 @@
  * messages on stderr), and the SDK client for the chosen endpoint and profile — loaded lazily,
  * so `--help` never pays for the SDK.
  */
-import type { Resources } from '@elastic-caffe/sdk';
 import type { AuthProvider, ElasticCaffe } from '@elastic-caffe/sdk/node';
 import { defaultEndpoint, readConfig, tokenFile, type Profile } from './config';
 
@@ -29,8 +28,8 @@ export class CliError extends Error {
 
 export const exitCodes = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
 
-/** The SDK client, with the sweeps resource (ElasticCaffe builds it but does not expose it yet). */
-export type Client = ElasticCaffe & { readonly sweeps: Resources['sweeps'] };
+/** The SDK client the commands use. */
+export type Client = ElasticCaffe;
 
 export class Cli {
   private cachedClient: Client | undefined;
@@ -110,11 +109,7 @@ export class Cli {
     if (!this.cachedClient) {
       const sdk = require('@elastic-caffe/sdk/node') as typeof import('@elastic-caffe/sdk/node');
       const auth = this.auth();
-      // A subclass may reach the protected resources; drop it once ElasticCaffe has `sweeps` itself.
-      class WithSweeps extends sdk.ElasticCaffe {
-        readonly sweeps = this.resources.sweeps;
-      }
-      this.cachedClient = new WithSweeps({ endpoint: this.endpoint, ...(auth ? { auth } : {}) });
+      this.cachedClient = new sdk.ElasticCaffe({ endpoint: this.endpoint, ...(auth ? { auth } : {}) });
     }
     return this.cachedClient;
   }

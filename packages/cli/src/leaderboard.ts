@@ -6,7 +6,7 @@
 import type { Sweep } from '@elastic-caffe/sdk';
 import { duration, table } from './output';
 
-/** What compute cost; the API adds it to sweeps and trials (optional here until the SDK's type has it). */
+/** What compute cost, as the sweep, its trials and its savings carry it. */
 export interface Usage {
   billableSeconds: number;
   estimatedCost?: Cost;
@@ -15,13 +15,8 @@ export interface Cost {
   amount: number;
   currency: string;
 }
-export type Trial = Sweep['trials'][number] & { usage?: Usage };
-/** The Sweep view with the optional extras `usage` and `saved` (what stopping trials early did not spend). */
-export type SweepView = Omit<Sweep, 'trials'> & {
-  trials: Trial[];
-  usage?: Usage;
-  saved?: { iterations: number; billableSeconds: number; estimatedCost?: Cost };
-};
+export type SweepView = Sweep;
+export type Trial = Sweep['trials'][number];
 
 export const isSweepFinal = (sweep: { status: string }): boolean => sweep.status !== 'running';
 

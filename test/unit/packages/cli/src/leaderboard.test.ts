@@ -63,16 +63,23 @@ describe('leaderboard', () => {
     expect(leaderboard(ashaSweep(), { elapsedSeconds: 63 })[0]).toMatch(/ · 1m03s$/);
   });
 
+  const cost = (amount: number) => ({
+    amount,
+    currency: 'USD' as const,
+    market: 'spot' as const,
+    pricesTakenOn: '2026-12-01',
+  });
+
   test("usage when the view has it: each trial's billed time and cost, the sweep's, and what stopping saved", () => {
     const base = ashaSweep();
     const sweep = {
       ...base,
       trials: base.trials.map((t, i) => ({
         ...t,
-        usage: { billableSeconds: 60 * (i + 1), estimatedCost: { amount: 0.0123 * (i + 1), currency: 'USD' } },
+        usage: { billableSeconds: 60 * (i + 1), jobs: 1, estimatedCost: cost(0.0123 * (i + 1)) },
       })),
-      usage: { billableSeconds: 360, estimatedCost: { amount: 0.0738, currency: 'USD' } },
-      saved: { iterations: 460, billableSeconds: 380, estimatedCost: { amount: 0.08, currency: 'USD' } },
+      usage: { billableSeconds: 360, jobs: 3, estimatedCost: cost(0.0738) },
+      saved: { iterations: 460, billableSeconds: 380, estimatedCost: { amount: 0.08, currency: 'USD' as const } },
     };
     const lines = leaderboard(sweep);
     expect(lines[1]).toMatch(/ACCURACY {2}BILLED$/);
