@@ -264,7 +264,7 @@ export async function advanceSweep(
   return records.find('sweeps', tenantId, id);
 }
 
-/** Creates the job of every running trial that has none yet: how many it made, and the trials whose job could not be. */
+/** Creates the job of every running trial that has none: how many it made, and the trials whose job could not be. */
 async function createMissingJobs(
   sweep: Sweep,
   jobs: Map<string, TrainingJob>,
