@@ -5,7 +5,8 @@ import { sweepStatuses } from '../records/types';
 import type { Route } from '../route';
 import { name, problem, quotaExceeded, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
-import { usageTotalView } from './views';
+import { resourcesSchema } from './training-jobs';
+import { resourcesView, usageTotalView } from './views';
 
 /** The most trials one sweep runs (each is at least one training job). */
 export const maxTrialsPerSweep = 100;
@@ -59,7 +60,7 @@ export const createSweepBody = z
       .min(0)
       .max(2 ** 31 - 1)
       .optional(),
-    resources: z.strictObject({ type: z.enum(['GPU', 'CPU']) }).optional(),
+    resources: resourcesSchema.optional().describe("every trial job's resources, as a training job's"),
   })
   .refine((b) => (b.strategy === 'asha') === (b.asha !== undefined), {
     message: 'strategy asha takes `asha: {minIterations, reductionFactor}`, and only it does',
@@ -99,6 +100,7 @@ export const sweepView = z
     asha: z.object({ minIterations: z.number().int(), reductionFactor: z.number().int() }).optional(),
     rungs: z.array(z.number().int()).describe('the iterations each rung trains to; the last is the solver max_iter'),
     seed: z.number().int().optional().describe('the seed random and ASHA sweeps drew their points with'),
+    resources: resourcesView.optional().describe("what every trial's job asks for"),
     trials: z.array(trialView),
     best: z.object({ trialId: z.string(), objective: z.number(), parameters: parameterValues }).optional(),
     iterations: z

@@ -16,7 +16,7 @@ const jobSource = z.strictObject({
 /** A model's weights to fine-tune from (POST /v1/models). */
 const modelSource = z.strictObject({ modelId: recordIdSchema });
 
-const resourcesSchema = z
+export const resourcesSchema = z
   .strictObject({
     type: z.enum(['GPU', 'CPU']),
     count: z

@@ -46,6 +46,9 @@ export const usageView = z
   })
   .meta({ id: 'Usage' });
 
+/** What a job asks Batch for: the GPU or CPU queue, and GPUs on one instance above one. */
+export const resourcesView = z.object({ type: z.enum(['GPU', 'CPU']), count: z.literal([2, 4, 8]).optional() });
+
 /** Usage summed over several pieces of work (a sweep's trials' jobs): the totals, not the attempts. */
 export const usageTotalView = usageView
   .pick({ billableSeconds: true, estimatedCost: true })
@@ -170,7 +173,7 @@ export const trainingJobView = z
     cancelledAt: z.iso.datetime().optional(),
     model: z.object({ iteration: count, bytes: count }).optional(),
     error: z.string().optional(),
-    resources: z.object({ type: z.enum(['GPU', 'CPU']), count: z.literal([2, 4, 8]).optional() }).optional(),
+    resources: resourcesView.optional(),
     maxRuntimeSeconds: count.optional(),
     weightsFrom: z.union([jobSource, z.object({ modelId: z.string() })]).optional(),
     resumeFrom: jobSource.optional(),

@@ -40,7 +40,7 @@ import {
 } from '../sweeps/space';
 import { maxTrialsPerSweep } from '../api/sweeps';
 import { cancelTrainingJob, deleteTrainingJob } from './training-job-control';
-import { createTrainingJob } from './training-jobs';
+import { createTrainingJob, jobResources } from './training-jobs';
 
 type CreateSweep = z.infer<typeof createSweepBody>;
 
@@ -86,6 +86,8 @@ export async function createSweep(tenantId: string, body: CreateSweep): Promise<
   const rungs = body.asha
     ? rungsOf(body.asha.minIterations, body.asha.reductionFactor, solver.maxIterations)
     : [solver.maxIterations];
+  // Checked now (a GPU count above the stack's limit is a 400), not when the first trial is created.
+  const resources = body.resources ? jobResources(body.resources) : undefined;
   await checkJobQuotas(tenantId);
   const now = new Date().toISOString();
   const sweep: Sweep = {
@@ -103,7 +105,7 @@ export async function createSweep(tenantId: string, body: CreateSweep): Promise<
     ...(body.asha ? { asha: body.asha } : {}),
     rungs,
     ...(body.strategy === 'grid' ? {} : { seed }),
-    ...(body.resources ? { resources: body.resources } : {}),
+    ...(resources ? { resources } : {}),
     trials: points.map((parameters, i) => ({
       id: `t${i + 1}`,
       parameters,

@@ -241,6 +241,11 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .option('--seed <n>', 'random and asha: draw the same points again', intArg('--seed'))
     .option('--name <name>', 'sweep name (default: STRATEGY-sweep)')
     .option('--cpu', 'train the trials on CPU workers instead of GPU')
+    .addOption(
+      new Option('--gpus <n>', "GPUs for each trial's job, data-parallel (up to the stack's maxGpusPerJob)")
+        .choices(['1', '2', '4', '8'])
+        .conflicts('cpu'),
+    )
     .option('--spec <file>', 'a JSON file with the POST /v1/sweeps body; flags given override its fields')
     .option('--no-follow', 'return once the sweep has started')
     .addHelpText('after', paramHelp)

@@ -93,6 +93,7 @@ export interface CreateFlags {
   seed?: number;
   name?: string;
   cpu?: boolean;
+  gpus?: '1' | '2' | '4' | '8';
 }
 
 /** The POST body: the spec file's (if any) with each flag given put over it; a --param replaces that parameter. */
@@ -129,7 +130,11 @@ export function sweepBody(flags: CreateFlags, spec: Partial<CreateSweep> = {}): 
   const maxTrials = flags.maxTrials ?? spec.maxTrials;
   const maxParallel = flags.maxParallel ?? spec.maxParallel;
   const seed = flags.seed ?? spec.seed;
-  const resources = flags.cpu ? { type: 'CPU' as const } : spec.resources;
+  const resources = flags.cpu
+    ? { type: 'CPU' as const }
+    : flags.gpus
+      ? { type: 'GPU' as const, count: Number(flags.gpus) as 1 | 2 | 4 | 8 }
+      : spec.resources;
   const body: CreateSweep = {
     ...spec,
     name: flags.name ?? spec.name ?? `${strategy}-sweep`,

@@ -1428,6 +1428,13 @@ export interface components {
             rungs: number[];
             /** @description the seed random and ASHA sweeps drew their points with */
             seed?: number;
+            /** @description what every trial's job asks for */
+            resources?: {
+                /** @enum {string} */
+                type: "GPU" | "CPU";
+                /** @enum {number} */
+                count?: 2 | 4 | 8;
+            };
             trials: {
                 id: string;
                 parameters: {
@@ -5343,9 +5350,15 @@ export interface operations {
                         reductionFactor?: number;
                     };
                     seed?: number;
+                    /** @description every trial job's resources, as a training job's */
                     resources?: {
                         /** @enum {string} */
                         type: "GPU" | "CPU";
+                        /**
+                         * @description GPUs on one instance, trained data-parallel (GPU jobs only; default 1)
+                         * @enum {number}
+                         */
+                        count?: 1 | 2 | 4 | 8;
                     };
                 };
             };

@@ -94,6 +94,12 @@ describe('sweepBody', () => {
     });
   });
 
+  test('--gpus gives every trial job that many GPUs', () => {
+    const flags = { solver: 'sv_1', param: ['base_lr=0.01,0.1'], strategy: 'grid' as const, objective: 'accuracy' };
+    expect(sweepBody({ ...flags, gpus: '4' }).resources).toEqual({ type: 'GPU', count: 4 });
+    expect(sweepBody(flags).resources).toBeUndefined();
+  });
+
   test('a spec file is the base: flags override its fields, a --param replaces that parameter only', () => {
     const body = sweepBody(
       { param: ['base_lr=0.01,0.1'], strategy: 'grid', name: 'mine' },
