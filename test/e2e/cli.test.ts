@@ -203,7 +203,8 @@ test('sweeps create follows a two-trial grid to its end, a line per change; get 
   const id = run.stdout.trim();
   expect(run.stderr).not.toContain('\x1b');
   expect(run.stderr).toContain(`sweep ${id} running: grid over base_lr; 2 trials, 2 at once; 60 iterations`);
-  expect(run.stderr).toMatch(/trial t1 succeeded {2}iter 60 {2}accuracy [\d.]+ {2}base_lr=0\.001/);
+  // `billed …` once the job's usage is recorded (when its Batch job ends, possibly after the line).
+  expect(run.stderr).toMatch(/trial t1 succeeded {2}iter 60 {2}accuracy [\d.]+ {2}(billed \d+s {2})?base_lr=0\.001/);
   expect(run.stderr).toContain(`sweep ${id} succeeded`);
   expect(run.stderr).toMatch(/best trial t[12]: accuracy [\d.]+ \(maximize\) at iteration 60\n {2}base_lr=0\.0/);
   expect(run.stderr).toContain('trained 120 iterations of the 120 every trial to the end would take (100 %)');

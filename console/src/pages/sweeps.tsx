@@ -480,7 +480,7 @@ function Summary({ sweep }: { sweep: SweepView }) {
           </dd>
         </>
       )}
-      {saved && (
+      {saved?.iterations ? (
         <>
           <dt>Saved</dt>
           <dd>
@@ -488,7 +488,7 @@ function Summary({ sweep }: { sweep: SweepView }) {
             {savedCost && `, ${savedCost}`}
           </dd>
         </>
-      )}
+      ) : null}
       <dt>Solver, dataset</dt>
       <dd>
         <a href={`/solvers/${sweep.solverId}`}>{sweep.solverId}</a>,{' '}

@@ -91,7 +91,8 @@ export function spending(sweep: SweepView): string {
     parts.push(`trained ${trained} iterations of the ${everyTrialToTheEnd} every trial to the end would take${share}`);
   }
   if (sweep.usage) parts.push(`billed ${usageText(sweep.usage)}`);
-  if (sweep.saved) {
+  // Nothing saved (a grid run to its end) says nothing.
+  if (sweep.saved?.iterations) {
     const { iterations, billableSeconds, estimatedCost } = sweep.saved;
     const saved = usageText({ billableSeconds, ...(estimatedCost ? { estimatedCost } : {}) });
     parts.push(`saved ${iterations} iterations, ${saved}`);
