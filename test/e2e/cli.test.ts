@@ -211,7 +211,7 @@ test('sweeps create follows a two-trial grid to its end, a line per change; get 
 
   const got = await ecaffe(['sweeps', 'get', id], env);
   expect(got.code).toBe(0);
-  expect(got.stdout.split('\n')[1]).toMatch(/^ {3}TRIAL {2}base_lr {2}STATUS +ITER {2}ACCURACY$/);
+  expect(got.stdout.split('\n')[1]).toMatch(/^ {3}TRIAL {2}base_lr {2}STATUS +ITER {2}ACCURACY( {2}BILLED)?$/);
   expect(got.stdout).toMatch(/\n\* {2}t[12] /);
   const listed = await ecaffe(['sweeps', 'ls', '--status', 'succeeded'], env);
   expect(listed.stdout).toMatch(new RegExp(`${id} +cli-grid +succeeded +grid +2/2 +accuracy [\\d.]+ `));
