@@ -5,6 +5,7 @@
  * Plain functions, unit-tested without a browser.
  */
 import type { Sweep, TrainingJobMetrics } from '@elastic-caffe/sdk';
+import { concatenate } from '../../core/sweeps/curves';
 import type { ChartSeries } from './contracts';
 
 /** What the sweep and each trial used (summed over their jobs), and what stopping trials early saved. */
@@ -68,20 +69,9 @@ export function leaderboard(sweep: SweepView): LeaderboardRow[] {
 
 type Point = readonly [number, number | null];
 
-/**
- * One curve from a trial's jobs in order: each later job resumes the one before at a rung, so from its
- * first iteration on its points replace the earlier job's (which may have gone past the rung); a later
- * job with no points yet leaves the earlier curve whole.
- */
-export function concatenate(curves: ReadonlyArray<ReadonlyArray<Point>>): Point[] {
-  let out: Point[] = [];
-  for (const curve of curves) {
-    const first = curve[0];
-    if (!first) continue;
-    out = [...out.filter(([x]) => x < first[0]), ...curve];
-  }
-  return out;
-}
+/** One curve from a trial's jobs in order (core/sweeps/curves.ts: later jobs' points replace from where they start). */
+export const concatenateCurves = (curves: ReadonlyArray<ReadonlyArray<Point>>): Point[] =>
+  concatenate(curves, ([iteration]) => iteration);
 
 /** Metrics read so far, by job id. */
 export type MetricsByJob = ReadonlyMap<string, TrainingJobMetrics>;
@@ -99,11 +89,11 @@ export function trialCurves(
     const label = `Trial ${index + 1} (${formatParameters(trial.parameters)})`;
     loss.push({
       label,
-      points: concatenate(jobs.map((m) => (m?.train ?? []).map((t) => [t.iteration, t.loss] as const))),
+      points: concatenateCurves(jobs.map((m) => (m?.train ?? []).map((t) => [t.iteration, t.loss] as const))),
     });
     objective.push({
       label,
-      points: concatenate(
+      points: concatenateCurves(
         jobs.map((m) =>
           (m?.test ?? [])
             .filter((t) => output in t.outputs)

@@ -7,7 +7,10 @@ import type { ResponseDoc } from '../openapi/route-docs';
  * The syntax of every path parameter, by name: the HTTP wrapper checks it (400 before any lookup)
  * and the OpenAPI document shows it. A route with a parameter not named here fails its unit test.
  */
-export const pathParameterSchemas = { id: recordIdSchema, tenantId: tenantIdSchema } as const;
+/** A sweep's trial, numbered in the order its points were drawn: t1, t2 … */
+const trialIdSchema = z.string().regex(/^t[1-9][0-9]{0,3}$/, 'a trial id is t1, t2 …');
+
+export const pathParameterSchemas = { id: recordIdSchema, tenantId: tenantIdSchema, trialId: trialIdSchema } as const;
 
 export const name = z.string().trim().min(1).max(200);
 

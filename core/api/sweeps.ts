@@ -5,7 +5,7 @@ import { sweepStatuses } from '../records/types';
 import type { Route } from '../route';
 import { name, problem, quotaExceeded, recordViewFields } from './common';
 import { readRoutes } from './read-routes';
-import { resourcesSchema } from './training-jobs';
+import { metricsView, resourcesSchema } from './training-jobs';
 import { resourcesView, usageTotalView } from './views';
 
 /** The most trials one sweep runs (each is at least one training job). */
@@ -86,6 +86,27 @@ const trialView = z.object({
   usage: usageTotalView.optional().describe("what the trial's jobs used (every rung), once any of them ran"),
 });
 
+/** One trial on its own: its jobs in order and one curve across them (GET /v1/sweeps/{id}/trials/{trialId}). */
+export const sweepTrialView = trialView
+  .extend({
+    sweepId: z.string(),
+    jobs: z
+      .array(
+        z.object({
+          id: z.string(),
+          status: z.string(),
+          iteration: z.number().int().min(0),
+          resumeFrom: z.object({ trainingJobId: z.string(), iteration: z.number().int() }).optional(),
+        }),
+      )
+      .describe('its training jobs that exist, in order (a job the sweep has named is created a moment later)'),
+    metrics: metricsView.describe(
+      "its train and test points across its jobs: each later job's points replace the earlier one's from where it " +
+        'resumed, so the curve is continuous',
+    ),
+  })
+  .meta({ id: 'SweepTrial' });
+
 export const sweepView = z
   .object({
     ...recordViewFields,
@@ -153,6 +174,18 @@ export const sweepRoutes: Route[] = [
   ...readRoutes('sweeps', 'sweep', sweepView).map((route) =>
     route.path.endsWith('{id}') ? { ...route, handler: 'get-sweep' } : route,
   ),
+  {
+    method: 'GET',
+    path: '/v1/sweeps/{id}/trials/{trialId}',
+    handler: 'get-sweep-trial',
+    auth: 'jwt',
+    access: { table: 'read', bucket: 'read' },
+    summary: 'Read one trial of a sweep: its jobs and its curve across them',
+    responses: {
+      200: { description: 'the trial', schema: sweepTrialView },
+      404: problem('no such sweep, or no such trial in it'),
+    },
+  },
   {
     method: 'POST',
     path: '/v1/sweeps/{id}/cancel',

@@ -75,7 +75,7 @@ const jobRoute = (
   ...docs,
 });
 
-const metricsView = z
+export const metricsView = z
   .object({
     train: z.array(
       z.object({

@@ -11,7 +11,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsoleSync } from '../../console/build';
-import { concatenate } from '../../console/src/sweep-view';
 import {
   expectAccessible,
   expectNoBrowserErrors,
@@ -160,19 +159,14 @@ test('a sweep followed to its end: its leaderboard names each trial and the best
   // ASHA promoted the better trial: its second job resumed the first at the rung.
   expect(sweep.trials.some((t) => t.jobIds.length === 2)).toBe(true);
 
-  // Each trial's curve holds every point of its jobs, concatenated by iteration.
+  // Each trial's curve holds exactly the points of the API's curve for that trial (its jobs' points,
+  // each later job's replacing the earlier one's from where it resumed).
   const expected = await Promise.all(
     sweep.trials.map(async (trial) => {
-      const metrics = await Promise.all(
-        trial.jobIds.map((id) => api.request<Metrics>('GET', `/v1/training-jobs/${id}/metrics`)),
-      );
+      const { metrics } = await api.request<{ metrics: Metrics }>('GET', `/v1/sweeps/${sweepId}/trials/${trial.id}`);
       return {
-        loss: concatenate(metrics.map((m) => m.train.map((t) => [t.iteration, t.loss] as const))).length,
-        accuracy: concatenate(
-          metrics.map((m) =>
-            m.test.filter((t) => 'accuracy' in t.outputs).map((t) => [t.iteration, t.outputs.accuracy!] as const),
-          ),
-        ).length,
+        loss: metrics.train.length,
+        accuracy: metrics.test.filter((t) => 'accuracy' in t.outputs).length,
       };
     }),
   );
@@ -221,20 +215,28 @@ test('a model published from the best trial: its page, a classifier from it, del
   const sweep = await api.request<SweepView>('GET', `/v1/sweeps/${sweepId}`);
   const bestTrial = sweep.trials.find((t) => t.id === sweep.best!.trialId)!;
   const jobId = bestTrial.jobIds.at(-1)!;
-  const model = await api.request<{ id: string; deploy?: string; labels?: string[] }>('POST', '/v1/models', {
-    name: 'best-lr',
-    trainingJobId: jobId,
-  });
+  const { name } = await api.request<{ name: string }>('GET', `/v1/training-jobs/${jobId}`);
   await signIn(page);
+
+  // Published from the job's page: the model takes the job's name and points at its weights.
+  await page.goto(`${cloud.cloud.url}/training-jobs/${jobId}`);
+  await page.getByRole('button', { name: 'Publish as a model' }).click();
+  await page.waitForURL(/\/models\/md_/);
+  const model = await api.request<{ id: string; deploy?: string; labels?: string[]; lineage?: object }>(
+    'GET',
+    `/v1/models/${new URL(page.url()).pathname.split('/').pop()}`,
+  );
+  expect(model).toMatchObject({ name, source: 'training-job', lineage: { trainingJobId: jobId } });
+  await page.getByRole('heading', { name: `Model ${name}`, level: 1 }).waitFor();
 
   await page.getByRole('link', { name: 'Models', exact: true }).click();
   await page.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
-  const row = page.getByRole('row', { name: /best-lr/ });
+  const row = page.getByRole('row', { name: new RegExp(name) });
   await row.getByRole('link', { name: jobId }).waitFor();
   await check(watched, 'models');
 
-  await row.getByRole('link', { name: 'best-lr' }).click();
-  await page.getByRole('heading', { name: 'Model best-lr', level: 1 }).waitFor();
+  await row.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { name: `Model ${name}`, level: 1 }).waitFor();
   await waitForStatus(page, 'ready');
   await page.getByRole('link', { name: jobId }).waitFor();
   await page.getByRole('heading', { name: 'Deploy net', exact: true }).waitFor();

@@ -5,7 +5,7 @@
  */
 import { cancelSweep, createSweep } from '../../core/usecases/sweeps';
 import { fashionMnistDir } from '../../local/caffe/install';
-import type { ElasticCaffeClient } from '../support/client';
+import type { ApiError, ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 import { craftTar, fashionMnistEntries, tinyNet, uploadArchive } from '../support/tar-craft';
 
@@ -163,6 +163,27 @@ describe('an ASHA sweep', () => {
       const log = await api.request<string>('GET', `/v1/training-jobs/${second}/logs?limit=4194304`);
       expect(log).toMatch(/Resuming from .*_iter_20\.solverstate/);
     }
+  });
+
+  it('a trial reads on its own: its jobs in order and one curve across them', async () => {
+    const promoted = sweep.trials.find((t) => t.jobIds.length === 2)!;
+    const trial = await api.request<{
+      id: string;
+      sweepId: string;
+      jobs: Array<{ id: string; status: string; resumeFrom?: { trainingJobId: string; iteration: number } }>;
+      metrics: { train: Array<{ iteration: number }>; test: Array<{ iteration: number }> };
+    }>('GET', `/v1/sweeps/${sweep.id}/trials/${promoted.id}`);
+    expect(trial).toMatchObject({ id: promoted.id, sweepId: sweep.id });
+    expect(trial.jobs.map((j) => j.id)).toEqual(promoted.jobIds);
+    expect(trial.jobs[1]!.resumeFrom).toEqual({ trainingJobId: promoted.jobIds[0], iteration: 20 });
+    // One continuous curve from 0 to max_iter: the second job's points from the rung on, none twice.
+    const iterations = trial.metrics.train.map((t) => t.iteration);
+    expect(iterations[0]).toBe(0);
+    expect(iterations.at(-1)).toBe(40);
+    expect(iterations.every((it, i) => i === 0 || it > iterations[i - 1]!)).toBe(true);
+    expect(trial.metrics.test.map((t) => t.iteration)).toEqual([0, 20, 40]);
+    const missing = await api.request('GET', `/v1/sweeps/${sweep.id}/trials/t99`).catch((e: ApiError) => e);
+    expect(missing).toMatchObject({ status: 404 });
   });
 
   it('its jobs are ordinary jobs in the jobs list, with their sweep and trial', async () => {

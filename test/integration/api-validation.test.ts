@@ -227,6 +227,13 @@ describe('not found', () => {
     expectProblem(await call('GET', `/v1/training-jobs/${unknownIds['training-jobs']}/${what}`), 404);
   });
 
+  it('a trial of an unknown sweep, or a trial id not of the form t1 → 404', async () => {
+    const unknown = await call('GET', `/v1/sweeps/${unknownIds.sweeps}/trials/t1`);
+    expectProblem(unknown, 404);
+    expect(unknown.body.detail).toContain(unknownIds.sweeps);
+    expectProblem(await call('GET', `/v1/sweeps/${unknownIds.sweeps}/trials/x`), 404);
+  });
+
   it('an id with a broken %-escape → 400 problem+json (a client mistake, not a 500)', async () => {
     const answer = await call('GET', '/v1/datasets/%E0%A4%A');
     expectProblem(answer, 400);

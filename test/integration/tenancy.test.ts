@@ -352,6 +352,11 @@ describe("tenant B walks every route with A's ids", () => {
       });
       expectNotFound(answer, ids.solvers);
     },
+    'GET /v1/sweeps/{id}/trials/{trialId}': async () => {
+      expectNotFound(await send(b, 'GET', `/v1/sweeps/${ids.sweeps}/trials/t1`), ids.sweeps);
+      const trial = await a.request<{ jobs: unknown[] }>('GET', `/v1/sweeps/${ids.sweeps}/trials/t1`);
+      expect(trial.jobs).toHaveLength(1);
+    },
     'POST /v1/sweeps/{id}/cancel': async () => {
       expectNotFound(await send(b, 'POST', `/v1/sweeps/${ids.sweeps}/cancel`), ids.sweeps);
     },

@@ -293,6 +293,22 @@ function Actions({ job, onChange }: { job: TrainingJob; onChange: () => void }) 
             Make a classifier
           </button>
         )}
+        {job.status === 'succeeded' && job.model && (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={() =>
+              act(async () => {
+                // The job's weights as a model, without a copy: to fine-tune from or share by id.
+                const model = await client.models.create({ trainingJobId: job.id, name: nameOf(job) });
+                route(`/models/${model.id}`);
+              })
+            }
+          >
+            Publish as a model
+          </button>
+        )}
         {job.model && (
           <a class="button secondary" href={`/training-jobs?weightsFrom=${job.id}`}>
             Fine-tune from this job

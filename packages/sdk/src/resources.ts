@@ -63,6 +63,9 @@ export function resources(api: Api) {
     sweeps: {
       list: (query?: T.ListQuery) => unwrap(api.GET('/v1/sweeps', list(query))) as Promise<T.Page<T.Sweep>>,
       get: (sweepId: string) => unwrap(api.GET('/v1/sweeps/{id}', id(sweepId))),
+      /** One trial: its jobs in order and its train and test curves across them. */
+      trial: (sweepId: string, trialId: string) =>
+        unwrap(api.GET('/v1/sweeps/{id}/trials/{trialId}', { params: { path: { id: sweepId, trialId } } })),
       /** Trials of one solver over a parameter space: grid, random or ASHA. */
       create: (body: T.CreateSweep) => unwrap(api.POST('/v1/sweeps', { body })),
       /** Stops every trial's unfinished job. */

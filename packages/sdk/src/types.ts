@@ -26,6 +26,7 @@ export type Queue = Schemas['Queue'];
 export type Model = Schemas['Model'];
 export type CreatedModel = Schemas['CreatedModel'];
 export type Sweep = Schemas['Sweep'];
+export type SweepTrial = Schemas['SweepTrial'];
 
 type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };

@@ -580,6 +580,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sweeps/{id}/trials/{trialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one trial of a sweep: its jobs and its curve across them */
+        get: operations["GetSweepsIdTrialsTrialId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sweeps/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1505,6 +1522,40 @@ export interface components {
         SweepsPage: {
             items: components["schemas"]["Sweep"][];
             nextCursor: string | null;
+        };
+        SweepTrial: {
+            id: string;
+            parameters: {
+                [key: string]: number | string | boolean;
+            };
+            /** @enum {string} */
+            status: "pending" | "running" | "waiting" | "succeeded" | "stopped" | "failed" | "cancelled";
+            /** @description the rung its last job trains to (an index into rungs) */
+            rung: number;
+            /** @description iterations reached */
+            iteration: number;
+            /** @description the objective at the last rung it completed */
+            objective: number | null;
+            /** @description the objective at the end of each rung it completed */
+            objectives: (number | null)[];
+            /** @description its training jobs, one per rung; each after the first resumes the one before */
+            jobIds: string[];
+            error?: string;
+            /** @description what the trial's jobs used (every rung), once any of them ran */
+            usage?: components["schemas"]["UsageTotal"];
+            sweepId: string;
+            /** @description its training jobs that exist, in order (a job the sweep has named is created a moment later) */
+            jobs: {
+                id: string;
+                status: string;
+                iteration: number;
+                resumeFrom?: {
+                    trainingJobId: string;
+                    iteration: number;
+                };
+            }[];
+            /** @description its train and test points across its jobs: each later job's points replace the earlier one's from where it resumed, so the curve is continuous */
+            metrics: components["schemas"]["TrainingJobMetrics"];
         };
     };
     responses: never;
@@ -5592,6 +5643,73 @@ export interface operations {
             };
             /** @description the sweep is running; cancel it first */
             409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request failed unexpectedly; `instance` ties it to the log */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetSweepsIdTrialsTrialId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description names the request in logs, events and the answer */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                trialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the trial */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepTrial"];
+                };
+            };
+            /** @description the request is invalid; `errors` names each bad field (or the X-Correlation-Id header) */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or the token was rejected */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such sweep, or no such trial in it; or nothing of yours has this id (another tenant's id answers the same) */
+            404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 import type { TrainingJobMetrics } from '@elastic-caffe/sdk';
 import {
-  concatenate,
+  concatenateCurves as concatenate,
   endedJobs,
   formatCost,
   formatParameters,
