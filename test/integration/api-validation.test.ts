@@ -227,11 +227,13 @@ describe('not found', () => {
     expectProblem(await call('GET', `/v1/training-jobs/${unknownIds['training-jobs']}/${what}`), 404);
   });
 
-  it('a trial of an unknown sweep, or a trial id not of the form t1 → 404', async () => {
+  it('a trial of an unknown sweep → 404; a trial id not of the form t1 → 400 saying so', async () => {
     const unknown = await call('GET', `/v1/sweeps/${unknownIds.sweeps}/trials/t1`);
     expectProblem(unknown, 404);
     expect(unknown.body.detail).toContain(unknownIds.sweeps);
-    expectProblem(await call('GET', `/v1/sweeps/${unknownIds.sweeps}/trials/x`), 404);
+    const malformed = await call('GET', `/v1/sweeps/${unknownIds.sweeps}/trials/x`);
+    expectProblem(malformed, 400);
+    expect(JSON.stringify(malformed.body)).toContain('a trial id is t1, t2');
   });
 
   it('an id with a broken %-escape → 400 problem+json (a client mistake, not a 500)', async () => {
