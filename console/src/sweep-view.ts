@@ -5,7 +5,6 @@
  * Plain functions, unit-tested without a browser.
  */
 import type { Sweep, TrainingJobMetrics } from '@elastic-caffe/sdk';
-import { concatenate } from '../../core/sweeps/curves';
 import type { ChartSeries } from './contracts';
 
 /** What the sweep and each trial used (summed over their jobs), and what stopping trials early saved. */
@@ -69,71 +68,37 @@ export function leaderboard(sweep: SweepView): LeaderboardRow[] {
 
 type Point = readonly [number, number | null];
 
-/** One curve from a trial's jobs in order (core/sweeps/curves.ts: later jobs' points replace from where they start). */
-export const concatenateCurves = (curves: ReadonlyArray<ReadonlyArray<Point>>): Point[] =>
-  concatenate(curves, ([iteration]) => iteration);
+/** Each trial's metrics as the API answers them: one curve across the trial's jobs (GET …/trials/{trialId}). */
+export type MetricsByTrial = ReadonlyMap<string, TrainingJobMetrics>;
 
-/** Metrics read so far, by job id. */
-export type MetricsByJob = ReadonlyMap<string, TrainingJobMetrics>;
-
-/** Each trial's loss and objective-output curves across its jobs, one series per trial, for overlaid charts. */
+/** Each trial's loss and objective-output curves, one series per trial, for overlaid charts. */
 export function trialCurves(
   sweep: SweepView,
-  metrics: MetricsByJob,
+  metrics: MetricsByTrial,
 ): { loss: ChartSeries[]; objective: ChartSeries[] } {
   const output = sweep.objective.output;
   const loss: ChartSeries[] = [];
   const objective: ChartSeries[] = [];
   sweep.trials.forEach((trial, index) => {
-    const jobs = trial.jobIds.map((id) => metrics.get(id));
+    const m = metrics.get(trial.id);
     const label = `Trial ${index + 1} (${formatParameters(trial.parameters)})`;
-    loss.push({
-      label,
-      points: concatenateCurves(jobs.map((m) => (m?.train ?? []).map((t) => [t.iteration, t.loss] as const))),
-    });
+    loss.push({ label, points: (m?.train ?? []).map((t) => [t.iteration, t.loss] as const) });
     objective.push({
       label,
-      points: concatenateCurves(
-        jobs.map((m) =>
-          (m?.test ?? [])
-            .filter((t) => output in t.outputs)
-            .map((t) => [t.iteration, t.outputs[output] ?? null] as const),
-        ),
-      ),
+      points: (m?.test ?? [])
+        .filter((t) => output in t.outputs)
+        .map((t) => [t.iteration, t.outputs[output] ?? null] as const),
     });
   });
   return { loss, objective };
 }
 
-/** A trial whose last job certainly exists: it ran to its end (a sweep claims a job's id, then creates the job). */
-const lastJobRan = new Set(['succeeded', 'stopped', 'waiting']);
-
 /**
- * The jobs whose metrics to read now: any not settled (read after it ended; it never changes again).
- * A trial's earlier jobs exist; its last one is read only once it is known to exist (`known`: seen in
- * the job list, or read before) unless it ran to its end, since the sweep names a trial's next job a
- * moment before creating it and reading it then would be a 404.
+ * The trials whose curves to read now: every one that has a job, until it has been read after it
+ * ended (then its curve no longer changes: `settled`).
  */
-export function jobsToRead(sweep: SweepView, settled: ReadonlySet<string>, known: ReadonlySet<string>): string[] {
-  return sweep.trials.flatMap((trial) =>
-    trial.jobIds.filter(
-      (id, i) => !settled.has(id) && (i < trial.jobIds.length - 1 || lastJobRan.has(trial.status) || known.has(id)),
-    ),
-  );
-}
-
-/** The last jobs whose existence is not known yet (the page lists the jobs to learn it). */
-export function unknownJobs(sweep: SweepView, known: ReadonlySet<string>): string[] {
-  return sweep.trials.flatMap((trial) => {
-    const last = trial.jobIds.at(-1);
-    return last && !lastJobRan.has(trial.status) && !known.has(last) ? [last] : [];
-  });
-}
-
-/** The jobs whose metrics no longer change: every job but the last of a trial still training. */
-export function endedJobs(sweep: SweepView): string[] {
-  return sweep.trials.flatMap((trial) => (trialEnded(trial) ? trial.jobIds : trial.jobIds.slice(0, -1)));
-}
+export const trialsToRead = (sweep: SweepView, settled: ReadonlySet<string>): string[] =>
+  sweep.trials.filter((t) => t.jobIds.length > 0 && !settled.has(t.id)).map((t) => t.id);
 
 /** `€1.23` in the reader's locale, or `1.23 XYZ` for a currency the browser does not know. */
 export function formatCost(cost: { amount: number; currency: string } | undefined): string | undefined {

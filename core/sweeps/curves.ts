@@ -1,5 +1,5 @@
 /**
- * A trial's curve across its jobs (pure, no dependencies: the console draws with it too). Each
+ * A trial's curve across its jobs (pure): GET /v1/sweeps/{id}/trials/{trialId} answers it. Each
  * later job resumes the one before at a rung, so from its first iteration on its points replace the
  * earlier job's (which may have gone past the rung, or logged the rung itself); a later job with no
  * points yet leaves the earlier curve whole.

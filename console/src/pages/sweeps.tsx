@@ -12,18 +12,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart } from '../chart';
 import { useClient } from '../context';
 import {
-  endedJobs,
   formatCost,
   formatNumber,
   formatParameters,
-  jobsToRead,
   leaderboard,
   type SweepView,
   trialCurves,
   trialEnded,
   trialName,
+  trialsToRead,
   type Usage,
-  unknownJobs,
 } from '../sweep-view';
 import {
   DeleteButton,
@@ -313,15 +311,15 @@ export function SweepsPage() {
 }
 
 /**
- * The trials' metrics, read while the sweep runs: every job once after it has ended (its curve no
- * longer changes) and the last job of each trial still training on every poll, once it exists.
+ * The trials' curves, read while the sweep runs: each trial's from the API, which joins its jobs
+ * (and answers an empty curve for a job the sweep has named but not created yet), on every poll
+ * until it has been read once after the trial ended.
  */
 function useTrialMetrics(sweep: SweepView | undefined): { metrics: Map<string, TrainingJobMetrics>; error: unknown } {
   const client = useClient();
   const [metrics, setMetrics] = useState(new Map<string, TrainingJobMetrics>());
   const [error, setError] = useState<unknown>();
   const settled = useRef(new Set<string>());
-  const known = useRef(new Set<string>());
   // One round of reads at a time, its answers kept even when a newer view of the sweep arrived meanwhile
   // (reads slower than the poll would otherwise never land), then one more round for the newest view (the
   // sweep's last view must be read: no poll follows it); answers are dropped once the page closes.
@@ -345,20 +343,15 @@ function useTrialMetrics(sweep: SweepView | undefined): { metrics: Map<string, T
         return;
       }
       reading.current = true;
-      // Jobs that had ended when this view of the sweep was read: their metrics read now are final.
-      const ended = new Set(endedJobs(view));
+      // Trials that had ended when this view of the sweep was read: their curves read now are final.
+      const ended = new Set(view.trials.filter(trialEnded).map((t) => t.id));
       (async () => {
-        if (unknownJobs(view, known.current).length) {
-          const jobs = await client.trainingJobs.list({ limit: 100 });
-          for (const job of jobs.items) known.current.add(job.id);
-        }
-        const ids = jobsToRead(view, settled.current, known.current);
-        const read = await Promise.all(ids.map(async (id) => [id, await client.trainingJobs.metrics(id)] as const));
+        const ids = trialsToRead(view, settled.current);
+        const read = await Promise.all(
+          ids.map(async (id) => [id, (await client.sweeps.trial(view.id, id)).metrics] as const),
+        );
         if (!open.current) return;
-        for (const [id] of read) {
-          known.current.add(id);
-          if (ended.has(id)) settled.current.add(id);
-        }
+        for (const [id] of read) if (ended.has(id)) settled.current.add(id);
         if (read.length) setMetrics((old) => new Map([...old, ...read]));
         setError(undefined);
       })()

@@ -1,14 +1,11 @@
 import type { TrainingJobMetrics } from '@elastic-caffe/sdk';
 import {
-  concatenateCurves as concatenate,
-  endedJobs,
   formatCost,
   formatParameters,
-  jobsToRead,
   leaderboard,
   type SweepView,
   trialCurves,
-  unknownJobs,
+  trialsToRead,
 } from '../../../../console/src/sweep-view';
 
 type Trial = SweepView['trials'][number];
@@ -75,47 +72,8 @@ describe('leaderboard', () => {
   });
 });
 
-describe('concatenate', () => {
-  it('continues a curve with the next job from its first iteration on, the resumed job winning at the rung', () => {
-    expect(
-      concatenate([
-        [
-          [0, 2.3],
-          [10, 1.5],
-          [20, 1.2],
-        ],
-        [
-          [20, 1.1],
-          [30, null],
-          [40, 0.9],
-        ],
-      ]),
-    ).toEqual([
-      [0, 2.3],
-      [10, 1.5],
-      [20, 1.1],
-      [30, null],
-      [40, 0.9],
-    ]);
-  });
-
-  it("drops an earlier job's points past the rung the next resumed at; keeps it whole while the next has none", () => {
-    const first = [
-      [0, 2],
-      [20, 1],
-      [30, 0.5],
-    ] as const;
-    expect(concatenate([first, [[20, 0.9]]])).toEqual([
-      [0, 2],
-      [20, 0.9],
-    ]);
-    expect(concatenate([first, []])).toEqual(first);
-    expect(concatenate([])).toEqual([]);
-  });
-});
-
 describe('trialCurves', () => {
-  it("gives one loss and one objective series per trial, spanning the trial's jobs in order", () => {
+  it("gives one loss and one objective series per trial, from the trial's curve as the API joins it", () => {
     const s = sweep([
       trial('a', { jobIds: ['tj_1', 'tj_2'], parameters: { base_lr: 0.0005 } }),
       trial('b', { jobIds: ['tj_3'], parameters: { base_lr: 0.02, type: 'Adam' } }),
@@ -123,23 +81,15 @@ describe('trialCurves', () => {
     ]);
     const metrics = new Map<string, TrainingJobMetrics>([
       [
-        'tj_1',
+        'a',
         {
           train: [
             { iteration: 0, loss: 2.3 },
-            { iteration: 20, loss: 1.9 },
-          ],
-          test: [{ iteration: 20, outputs: { accuracy: 0.4, loss: 1.8 } }],
-        },
-      ],
-      [
-        'tj_2',
-        {
-          train: [
             { iteration: 20, loss: 1.8 },
             { iteration: 40, loss: 1.2 },
           ],
           test: [
+            { iteration: 20, outputs: { accuracy: 0.4, loss: 1.8 } },
             { iteration: 40, outputs: { accuracy: 0.6 } },
             { iteration: 50, outputs: { loss: 1 } },
           ],
@@ -166,25 +116,15 @@ describe('trialCurves', () => {
   });
 });
 
-describe('which metrics to read', () => {
-  const s = sweep([
-    trial('a', { status: 'running', jobIds: ['tj_1', 'tj_2'] }),
-    trial('b', { status: 'stopped', jobIds: ['tj_3'] }),
-    trial('c', { status: 'waiting', jobIds: ['tj_4'] }),
-    trial('d', { status: 'running', jobIds: ['tj_5'] }),
-    trial('e', { status: 'pending', jobIds: [] }),
-  ]);
-
-  it("settles a training trial's earlier jobs and every job of an ended trial", () => {
-    expect(endedJobs(s)).toEqual(['tj_1', 'tj_3']);
-    expect(jobsToRead(s, new Set(endedJobs(s)), new Set(['tj_2', 'tj_5']))).toEqual(['tj_2', 'tj_4', 'tj_5']);
-  });
-
-  it("reads a training trial's last job only once it is known to exist (the sweep names it before creating it)", () => {
-    expect(unknownJobs(s, new Set())).toEqual(['tj_2', 'tj_5']);
-    expect(jobsToRead(s, new Set(), new Set())).toEqual(['tj_1', 'tj_3', 'tj_4']);
-    expect(unknownJobs(s, new Set(['tj_2']))).toEqual(['tj_5']);
-    expect(jobsToRead(s, new Set(), new Set(['tj_2']))).toEqual(['tj_1', 'tj_2', 'tj_3', 'tj_4']);
+describe('which curves to read', () => {
+  it('every trial with a job until it was read after it ended; none for a trial not started', () => {
+    const s = sweep([
+      trial('a', { status: 'running', jobIds: ['tj_1', 'tj_2'] }),
+      trial('b', { status: 'stopped', jobIds: ['tj_3'] }),
+      trial('c', { status: 'pending', jobIds: [] }),
+    ]);
+    expect(trialsToRead(s, new Set())).toEqual(['a', 'b']);
+    expect(trialsToRead(s, new Set(['b']))).toEqual(['a']);
   });
 });
 
