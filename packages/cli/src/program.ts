@@ -220,6 +220,12 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .argument('<id>')
     .action(run('sweeps', 'get'));
   sweeps
+    .command('trial')
+    .description('Show one trial: its jobs and its curve across them (loss, learning rate, test outputs)')
+    .argument('<id>')
+    .argument('<trial>', 't1, t2 … as the leaderboard names them')
+    .action(run('sweeps', 'trial'));
+  sweeps
     .command('create')
     .description('Start a sweep and follow it to its end with a live leaderboard (the best trial last)')
     .option('--solver <id>', 'the solver to vary (sv_…)')

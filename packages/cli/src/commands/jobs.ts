@@ -1,5 +1,6 @@
 /** `ecaffe jobs watch|logs|metrics|cancel|download|resume`. */
 import * as path from 'node:path';
+import type { TrainingJobMetrics } from '@elastic-caffe/sdk';
 import type { Cli } from '../cli';
 import { followJob, trapInterrupt } from '../follow';
 import { table } from '../output';
@@ -40,22 +41,25 @@ export async function logs(cli: Cli, [id]: string[], options: { follow?: boolean
 export async function metrics(cli: Cli, [id]: string[]): Promise<void> {
   const result = await cli.client.trainingJobs.metrics(id!);
   if (cli.json) return cli.emit(result);
+  cli.print(metricsTable(result));
+}
+
+/** Train and test points by iteration: loss, learning rate and each test output. */
+export function metricsTable(result: TrainingJobMetrics): string {
   const names = [...new Set(result.test.flatMap((t) => Object.keys(t.outputs)))].sort();
   const testAt = new Map(result.test.map((t) => [t.iteration, t.outputs]));
   const iterations = [...new Set([...result.train.map((t) => t.iteration), ...testAt.keys()])].sort((a, b) => a - b);
   const trainAt = new Map(result.train.map((t) => [t.iteration, t]));
   const cell = (value: number | null | undefined) =>
     value === undefined ? '' : value === null ? 'NaN' : String(Number(value.toPrecision(4)));
-  cli.print(
-    table(
-      ['ITERATION', 'LOSS', 'LR', ...names.map((n) => `TEST ${n.toUpperCase()}`)],
-      iterations.map((i) => [
-        String(i),
-        cell(trainAt.get(i)?.loss),
-        cell(trainAt.get(i)?.learningRate),
-        ...names.map((n) => cell(testAt.get(i)?.[n])),
-      ]),
-    ),
+  return table(
+    ['ITERATION', 'LOSS', 'LR', ...names.map((n) => `TEST ${n.toUpperCase()}`)],
+    iterations.map((i) => [
+      String(i),
+      cell(trainAt.get(i)?.loss),
+      cell(trainAt.get(i)?.learningRate),
+      ...names.map((n) => cell(testAt.get(i)?.[n])),
+    ]),
   );
 }
 

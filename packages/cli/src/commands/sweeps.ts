@@ -1,5 +1,5 @@
 /**
- * `ecaffe sweeps create|get|watch|cancel` (`ls` and `rm` are records.ts'): hyperparameter searches
+ * `ecaffe sweeps create|get|trial|watch|cancel` (`ls` and `rm` are records.ts'): hyperparameter searches
  * over a solver, followed with a live leaderboard. A sweep that ends failed or cancelled exits 3,
  * like a job; Ctrl-C while following leaves it running (exit 130).
  */
@@ -10,6 +10,7 @@ import { CliError, exitCodes, type Cli } from '../cli';
 import { followSweep } from '../follow';
 import { leaderboard, sweepSummary, type SweepView } from '../leaderboard';
 import { sweepBody, type CreateFlags } from '../sweep-spec';
+import { metricsTable } from './jobs';
 
 /** A `--spec` file: a JSON object with (some of) the POST body. */
 async function readSpec(file: string): Promise<Partial<CreateSweep>> {
@@ -65,6 +66,21 @@ export async function get(cli: Cli, [id]: string[]): Promise<void> {
   const sweep: SweepView = await cli.client.sweeps.get(id!);
   if (cli.json) return cli.emit(sweep);
   cli.print(leaderboard(sweep).join('\n'));
+}
+
+/** One trial: its jobs (each later one resumed at a rung) on stderr, its curve across them as a table. */
+export async function trial(cli: Cli, [id, trialId]: string[]): Promise<void> {
+  const view = await cli.client.sweeps.trial(id!, trialId!);
+  if (cli.json) return cli.emit(view);
+  const parameters = Object.entries(view.parameters)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  const jobs = view.jobs
+    .map((job) => `${job.id} ${job.status}${job.resumeFrom ? ` (from iteration ${job.resumeFrom.iteration})` : ''}`)
+    .join(' → ');
+  cli.say(`trial ${view.id} of ${view.sweepId} ${view.status}: ${parameters}`);
+  cli.say(`jobs: ${jobs || 'none yet'}`);
+  cli.print(metricsTable(view.metrics));
 }
 
 export async function cancel(cli: Cli, [id]: string[]): Promise<void> {

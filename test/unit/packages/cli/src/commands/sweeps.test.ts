@@ -4,7 +4,7 @@
  * exit codes of the end, Ctrl-C leaving the sweep running, and a bad --param refused before anything is sent.
  */
 import { Cli, CliError, type Client } from '../../../../../../packages/cli/src/cli';
-import { create, watch } from '../../../../../../packages/cli/src/commands/sweeps';
+import { create, trial as showTrial, watch } from '../../../../../../packages/cli/src/commands/sweeps';
 import { sweepPolling } from '../../../../../../packages/cli/src/follow';
 import type { SweepView } from '../../../../../../packages/cli/src/leaderboard';
 import { main } from '../../../../../../packages/cli/src/main';
@@ -219,4 +219,45 @@ describe('a bad --param', () => {
     expect(stderr).toContain(`--param ${conv}=int:8..x: ${conv}: a range is LO..HI with two numbers`);
     expect(stderr).toContain('see ecaffe sweeps create --help for the syntax');
   });
+});
+
+test('trial shows its jobs on stderr and its curve across them as a table on stdout', async () => {
+  const view = {
+    ...ended('succeeded').trials[0]!,
+    sweepId: 'sw_1',
+    jobs: [
+      { id: 'tj_1', status: 'succeeded', iteration: 100 },
+      { id: 'tj_2', status: 'succeeded', iteration: 300, resumeFrom: { trainingJobId: 'tj_1', iteration: 100 } },
+    ],
+    metrics: {
+      train: [
+        { iteration: 0, loss: 2.3, learningRate: 0.01 },
+        { iteration: 100, loss: 1.1, learningRate: 0.01 },
+        { iteration: 300, loss: 0.5, learningRate: 0.01 },
+      ],
+      test: [{ iteration: 300, outputs: { accuracy: 0.8 } }],
+    },
+  };
+  const asked: string[] = [];
+  const client = {
+    sweeps: {
+      trial: async (id: string, trialId: string) => {
+        asked.push(`${id}/${trialId}`);
+        return view;
+      },
+    },
+  } as unknown as Client;
+  const cli = new FakeCli(client);
+  await showTrial(cli, ['sw_1', 't1']);
+  expect(asked).toEqual(['sw_1/t1']);
+  expect(cli.err.text).toContain('trial t1 of sw_1 succeeded: base_lr=0.01');
+  expect(cli.err.text).toContain('jobs: tj_1 succeeded → tj_2 succeeded (from iteration 100)');
+  const rows = cli.out.text.trim().split('\n');
+  expect(rows[0]).toMatch(/^ITERATION +LOSS +LR +TEST ACCURACY$/);
+  expect(rows.slice(1).map((r) => r.split(/ +/)[0])).toEqual(['0', '100', '300']);
+  expect(rows.at(-1)).toMatch(/^300 +0\.5 +0\.01 +0\.8$/);
+
+  const json = new FakeCli(client, { json: true });
+  await showTrial(json, ['sw_1', 't1']);
+  expect(JSON.parse(json.out.text)).toEqual(view);
 });
