@@ -4,13 +4,13 @@
  * one conditional write of the sweep: core/usecases/sweeps.ts) but read like a record of its own.
  */
 import { NotFoundError } from '../errors';
-import * as records from '../records/store';
 import { concatenate } from '../sweeps/curves';
-import { sweepWithUsageOf } from './sweep-usage';
-import { trainingJobMetrics } from './training-job-metrics';
+import { sweepWithJobs } from './sweep-usage';
+import { metricsOfJob } from './training-job-metrics';
 
 export async function sweepTrial(tenantId: string, sweepId: string, trialId: string) {
-  const sweep = await sweepWithUsageOf(tenantId, sweepId);
+  // One read of the sweep's jobs gives both the usage sums and this trial's jobs.
+  const { sweep, jobs: found } = await sweepWithJobs(tenantId, sweepId);
   const trial = sweep.trials.find((t) => t.id === trialId);
   if (!trial)
     throw new NotFoundError(
@@ -18,9 +18,8 @@ export async function sweepTrial(tenantId: string, sweepId: string, trialId: str
       trialId,
       `sweep ${sweepId} has trials ${sweep.trials.map((t) => t.id).join(', ')}`,
     );
-  const found = new Map((await records.findMany('training-jobs', tenantId, trial.jobIds)).map((job) => [job.id, job]));
   const jobs = trial.jobIds.flatMap((id) => found.get(id) ?? []);
-  const metrics = await Promise.all(jobs.map((job) => trainingJobMetrics(tenantId, job.id)));
+  const metrics = await Promise.all(jobs.map(metricsOfJob));
   const iterationOf = (point: { iteration: number }) => point.iteration;
   return {
     ...trial,

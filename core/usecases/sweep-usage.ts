@@ -5,7 +5,7 @@
  * finished), and a sum kept elsewhere would miss it. A sweep has at most a few hundred jobs.
  */
 import * as records from '../records/store';
-import type { Sweep, SweepTrial } from '../records/types';
+import type { Sweep, SweepTrial, TrainingJob } from '../records/types';
 import { savedAtRate, totalOf, type Usage, type UsageTotal } from '../usage';
 
 export type SweepWithUsage = Omit<Sweep, 'trials'> & {
@@ -26,13 +26,21 @@ export function withUsage(sweep: Sweep, usageByJob: Map<string, Usage>): SweepWi
   return { ...sweep, trials, usage, saved: savedAtRate(usage, trained, Math.max(0, everyTrialToTheEnd - trained)) };
 }
 
-/** The tenant's sweep with what its jobs used, read now. */
-export async function sweepWithUsageOf(tenantId: string, id: string): Promise<SweepWithUsage> {
+/** The tenant's sweep with what its jobs used, and those jobs by id (the trial route reads them too), read now. */
+export async function sweepWithJobs(
+  tenantId: string,
+  id: string,
+): Promise<{ sweep: SweepWithUsage; jobs: Map<string, TrainingJob> }> {
   const sweep = await records.get('sweeps', tenantId, id);
-  const jobs = await records.findMany(
+  const found = await records.findMany(
     'training-jobs',
     tenantId,
     sweep.trials.flatMap((trial) => trial.jobIds),
   );
-  return withUsage(sweep, new Map(jobs.flatMap((job) => (job.usage ? [[job.id, job.usage] as const] : []))));
+  const usage = new Map(found.flatMap((job) => (job.usage ? [[job.id, job.usage] as const] : [])));
+  return { sweep: withUsage(sweep, usage), jobs: new Map(found.map((job) => [job.id, job])) };
 }
+
+/** The tenant's sweep with what its jobs used, read now. */
+export const sweepWithUsageOf = async (tenantId: string, id: string): Promise<SweepWithUsage> =>
+  (await sweepWithJobs(tenantId, id)).sweep;

@@ -13,12 +13,15 @@ import { buildConsoleSync } from '../../console/build';
 import { ensureFashionMnist } from '../../local/caffe/install';
 import { writeFashionMnistFolders } from '../../local/fixtures/fashion-mnist';
 import {
-  expectAccessible,
+  check,
   expectNoBrowserErrors,
   launchBrowser,
   openPage,
   screenshot,
-  type WatchedPage,
+  statusOf,
+  stepTimer,
+  until,
+  waitForStatus,
 } from '../support/browser';
 import { startTestCloud, type TestCloud } from '../support/cloud';
 
@@ -34,10 +37,7 @@ let browser: Browser;
 let work: string;
 let folder: string;
 
-/** When each step ended (seconds since the start), printed at the end: where the test's minutes go. */
-const started = Date.now();
-const steps: string[] = [];
-const mark = (step: string) => steps.push(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${step}`);
+const { steps, mark } = stepTimer();
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'browser-'));
@@ -58,24 +58,6 @@ afterAll(async () => {
   await cloud?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` naming `what`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** Screenshot and axe check of the page as it is now. */
-async function check(watched: WatchedPage, name: string): Promise<void> {
-  await screenshot(watched.page, name);
-  await expectAccessible(watched.page);
-  expectNoBrowserErrors(watched);
-}
 
 /** Signs in from the sign-in form; `keyboard`: as a keyboard user does (Tab, Space, Enter). */
 async function signIn(
@@ -98,21 +80,6 @@ async function signIn(
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-}
-
-const statusOf = (page: Page) => page.locator('.summary .status, dl.facts .status').first().textContent();
-
-/** Waits until the record page's status badge says `status` (the page polls by itself). */
-async function waitForStatus(page: Page, status: string, timeoutMs = 180_000): Promise<void> {
-  await until(
-    `status ${status} on ${page.url()}`,
-    async () => {
-      const now = await statusOf(page);
-      if (now === 'failed' || now === 'cancelled') throw new Error(`${page.url()} ended ${now}`);
-      return now === status ? true : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 test('from image folders to a classified image in the browser alone; another tenant sees none of it', async () => {

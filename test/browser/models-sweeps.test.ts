@@ -12,12 +12,14 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsoleSync } from '../../console/build';
 import {
+  check,
   expectAccessible,
   expectNoBrowserErrors,
   launchBrowser,
   openPage,
-  screenshot,
-  type WatchedPage,
+  stepTimer,
+  until,
+  waitForStatus,
 } from '../support/browser';
 import type { ElasticCaffeClient } from '../support/client';
 import { startTestCloud, type TestCloud } from '../support/cloud';
@@ -44,9 +46,7 @@ let api: ElasticCaffeClient;
 let work: string;
 let sweepId: string;
 
-const started = Date.now();
-const steps: string[] = [];
-const mark = (step: string) => steps.push(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${step}`);
+const { steps, mark } = stepTimer();
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'browser-sweeps-'));
@@ -83,41 +83,11 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function check(watched: WatchedPage, name: string): Promise<void> {
-  await screenshot(watched.page, name);
-  await expectAccessible(watched.page);
-  expectNoBrowserErrors(watched);
-}
-
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${cloud.cloud.url}/`);
   await page.getByLabel('Tenant').fill(tenant);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-}
-
-const statusOf = (page: Page) => page.locator('.summary .status, dl.facts .status').first().textContent();
-
-async function waitForStatus(page: Page, status: string, timeoutMs = 180_000): Promise<void> {
-  await until(
-    `status ${status} on ${page.url()}`,
-    async () => {
-      const now = await statusOf(page);
-      if (now === 'failed' || now === 'cancelled') throw new Error(`${page.url()} ended ${now}`);
-      return now === status ? true : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 const seriesPoints = async (page: Page, chart: string): Promise<number[]> =>

@@ -80,3 +80,47 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` naming `what`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Screenshot and axe check of the page as it is now; any browser error so far fails the test. */
+export async function check(watched: WatchedPage, name: string): Promise<void> {
+  await screenshot(watched.page, name);
+  await expectAccessible(watched.page);
+  expectNoBrowserErrors(watched);
+}
+
+/** The status badge of a record page (its summary bar or its facts list). */
+export const statusOf = (page: Page) => page.locator('.summary .status, dl.facts .status').first().textContent();
+
+/** Waits until the record page's status badge says `status` (the page polls by itself). */
+export async function waitForStatus(page: Page, status: string, timeoutMs = 180_000): Promise<void> {
+  await until(
+    `status ${status} on ${page.url()}`,
+    async () => {
+      const now = await statusOf(page);
+      if (now === 'failed' || now === 'cancelled') throw new Error(`${page.url()} ended ${now}`);
+      return now === status ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** When each step of a test ended (seconds since `stepTimer()`), to print at the end: where its minutes go. */
+export function stepTimer() {
+  const started = Date.now();
+  const steps: string[] = [];
+  return {
+    steps,
+    mark: (step: string) => steps.push(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${step}`),
+  };
+}
