@@ -66,8 +66,6 @@ export function leaderboard(sweep: SweepView): LeaderboardRow[] {
   }));
 }
 
-type Point = readonly [number, number | null];
-
 /** Each trial's metrics as the API answers them: one curve across the trial's jobs (GET …/trials/{trialId}). */
 export type MetricsByTrial = ReadonlyMap<string, TrainingJobMetrics>;
 
