@@ -12,13 +12,16 @@
  *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
  *      clock), rounds interleaved (the upload arms take turns going first).
+ * The local cloud's home (its S3 objects among them) is in memory (/dev/shm) where there is one: on disk,
+ * the server's writes of each GiB met the kernel's dirty-page throttling in some rounds and not in
+ * others, doubling its CPU per upload whichever client sent (docs/BENCHMARKS.md).
  * Results: console (markdown) and bench/results/cli-<UTC date and time>.json.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -37,6 +40,8 @@ const usage = `usage: npm run bench:cli -- [options]
   --rounds N       upload and first-iteration rounds per arm (default 5 and 3)
   --upload-mib N   size of the uploaded file (default 256)
   --images N       Fashion-MNIST images in the training folder (default 2000)
+  --home-in DIR    where the local cloud's temporary home is made (default /dev/shm if present, else the OS's
+                   temporary directory)
   --out FILE       results JSON (default bench/results/cli-<UTC date and time>.json)
   --verbose        mirror worker output and handler logs
   --keep           keep the temporary local home`;
@@ -331,6 +336,7 @@ async function main(): Promise<void> {
       'upload-mib': { type: 'string', default: '256' },
       images: { type: 'string', default: '2000' },
       out: { type: 'string' },
+      'home-in': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -342,7 +348,8 @@ async function main(): Promise<void> {
   const rounds = opts.rounds ? positiveInt('rounds', opts.rounds, usage) : undefined;
   buildCli();
   const start = await startup();
-  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep });
+  const homeIn = opts['home-in'] ?? (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  const session = await startBenchSession({ tenant, verbose: opts.verbose, keep: opts.keep, homeIn });
   try {
     const configDir = path.join(session.home, 'ecaffe-config');
     await mkdir(configDir, { recursive: true });
@@ -356,6 +363,7 @@ async function main(): Promise<void> {
     const results = {
       at: new Date().toISOString(),
       machine: session.machine,
+      localCloudHome: session.home,
       startup: start,
       upload,
       firstIteration: first,

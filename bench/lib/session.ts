@@ -50,6 +50,8 @@ export interface BenchSessionOptions extends Pick<LocalCloudOptions, 'routeHandl
   verbose: boolean;
   keep: boolean;
   workers?: number;
+  /** Where the temporary home is made (default: the OS's temporary directory). */
+  homeIn?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startBenchSession(options: BenchSessionOptions): Promise<B
   const workers = options.workers ?? 1;
   const caffePrefix = await ensureCaffe();
   const dataDir = await ensureFashionMnist();
-  const home = await mkdtemp(path.join(os.tmpdir(), 'elastic-caffe-bench-'));
+  const home = await mkdtemp(path.join(options.homeIn ?? os.tmpdir(), 'elastic-caffe-bench-'));
   // Handlers' INFO logs would bury the report; warnings and errors still show.
   if (!options.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const workerOutput = new WorkerOutput();

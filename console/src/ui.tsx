@@ -1,10 +1,11 @@
 /**
  * The small pieces every page uses: the page heading (title and focus on navigation), errors as
  * alerts with the API's problem details, loading and polling hooks, status badges, progress bars,
- * a two-step delete button and formatters.
+ * a two-step delete button, a record page's heading and formatters.
  */
 import { ApiError } from '@elastic-caffe/sdk';
 import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** The page's `<h1>`: sets the document title and takes the focus after a navigation (for screen readers). */
@@ -177,6 +178,43 @@ export const formatDate = (iso: string | undefined): string => (iso ? new Date(i
 
 /** A record's name, or its id when it has none. */
 export const nameOf = (record: { id: string; name?: string }): string => record.name || record.id;
+
+/**
+ * A record page's heading: "Noun name" once the record is loaded, the page's own actions, then a
+ * delete that goes back to the list once done (left out while `deletable` is false, e.g. a sweep
+ * still running).
+ */
+export function RecordHeader({
+  noun,
+  record,
+  remove,
+  listPath,
+  deletable = true,
+  children,
+}: {
+  noun: string;
+  record: { id: string; name?: string } | undefined;
+  remove: () => Promise<unknown>;
+  listPath: string;
+  deletable?: boolean;
+  children?: ComponentChildren;
+}) {
+  const { route } = useLocation();
+  return (
+    <PageHeader title={record ? `${noun} ${nameOf(record)}` : noun}>
+      {children}
+      {record && deletable && (
+        <DeleteButton
+          what={nameOf(record)}
+          onDelete={async () => {
+            await remove();
+            route(listPath);
+          }}
+        />
+      )}
+    </PageHeader>
+  );
+}
 
 /** A table, or a sentence when there is nothing to list. */
 export function Empty({ children }: { children: ComponentChildren }) {

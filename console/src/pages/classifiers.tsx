@@ -4,12 +4,11 @@
  * and a CSV download.
  */
 import { classifyLimits, type ClassifyImage, type ImageResult } from '@elastic-caffe/sdk';
-import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ProbabilityBars } from '../components/bars';
 import { resultsCsv } from '../results-csv';
 import { useClient } from '../context';
-import { DeleteButton, Empty, ErrorAlert, PageHeader, ProgressBar, formatDate, nameOf, useLoad } from '../ui';
+import { Empty, ErrorAlert, PageHeader, ProgressBar, formatDate, nameOf, useLoad, RecordHeader } from '../ui';
 
 export function ClassifiersPage() {
   const client = useClient();
@@ -204,22 +203,16 @@ function Classify({ classifierId }: { classifierId: string }) {
 
 export function ClassifierPage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.classifiers.get(id), [client, id]);
   const classifier = record.data;
   return (
     <>
-      <PageHeader title={classifier ? `Classifier ${nameOf(classifier)}` : 'Classifier'}>
-        {classifier && (
-          <DeleteButton
-            what={nameOf(classifier)}
-            onDelete={async () => {
-              await client.classifiers.delete(id);
-              route('/classifiers');
-            }}
-          />
-        )}
-      </PageHeader>
+      <RecordHeader
+        noun="Classifier"
+        record={classifier}
+        remove={() => client.classifiers.delete(id)}
+        listPath="/classifiers"
+      />
       <ErrorAlert error={record.error} />
       {classifier && (
         <>

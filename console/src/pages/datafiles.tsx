@@ -5,7 +5,6 @@
  */
 import type { ByteSource, CreateDatafile, Datafile } from '@elastic-caffe/sdk';
 import { UploadError } from '@elastic-caffe/sdk';
-import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { CountBars } from '../components/bars';
 import { useClient } from '../context';
@@ -23,6 +22,7 @@ import {
   nameOf,
   useInterval,
   useLoad,
+  RecordHeader,
 } from '../ui';
 import { blobSource } from '@elastic-caffe/sdk';
 
@@ -266,23 +266,17 @@ export function DatafilesPage() {
 
 export function DatafilePage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.datafiles.get(id), [client, id]);
   const datafile = record.data;
   useInterval(record.reload, 1500, isActive(datafile?.status));
   return (
     <>
-      <PageHeader title={datafile ? `Datafile ${nameOf(datafile)}` : 'Datafile'}>
-        {datafile && (
-          <DeleteButton
-            what={nameOf(datafile)}
-            onDelete={async () => {
-              await client.datafiles.delete(id);
-              route('/datafiles');
-            }}
-          />
-        )}
-      </PageHeader>
+      <RecordHeader
+        noun="Datafile"
+        record={datafile}
+        remove={() => client.datafiles.delete(id)}
+        listPath="/datafiles"
+      />
       <ErrorAlert error={record.error} />
       {datafile && (
         <>

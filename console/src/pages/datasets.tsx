@@ -9,7 +9,6 @@ import { datasetSamples } from '../api-extras';
 import { CountBars } from '../components/bars';
 import { useClient } from '../context';
 import {
-  DeleteButton,
   Empty,
   ErrorAlert,
   PageHeader,
@@ -19,6 +18,7 @@ import {
   nameOf,
   useInterval,
   useLoad,
+  RecordHeader,
 } from '../ui';
 
 type Channels = 'detect' | 'grey' | 'colour';
@@ -293,28 +293,18 @@ function Samples({ datasetId }: { datasetId: string }) {
 
 export function DatasetPage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.datasets.get(id), [client, id]);
   const dataset = record.data;
   useInterval(record.reload, 1500, isActive(dataset?.status));
   return (
     <>
-      <PageHeader title={dataset ? `Dataset ${nameOf(dataset)}` : 'Dataset'}>
+      <RecordHeader noun="Dataset" record={dataset} remove={() => client.datasets.delete(id)} listPath="/datasets">
         {dataset?.status === 'ready' && (
           <a class="button" href={`/solvers/new?dataset=${id}`}>
             New solver on it
           </a>
         )}
-        {dataset && (
-          <DeleteButton
-            what={nameOf(dataset)}
-            onDelete={async () => {
-              await client.datasets.delete(id);
-              route('/datasets');
-            }}
-          />
-        )}
-      </PageHeader>
+      </RecordHeader>
       <ErrorAlert error={record.error} />
       {dataset && (
         <>

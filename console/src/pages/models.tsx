@@ -12,7 +12,6 @@ import { useClient } from '../context';
 import { NetGraph } from '../lazy';
 import { parseLabels } from '../model-form';
 import {
-  DeleteButton,
   Empty,
   ErrorAlert,
   PageHeader,
@@ -23,6 +22,7 @@ import {
   nameOf,
   useInterval,
   useLoad,
+  RecordHeader,
 } from '../ui';
 
 type Preprocessing = NonNullable<CreateModel['preprocessing']>;
@@ -313,24 +313,13 @@ function Actions({ model }: { model: Model }) {
 
 export function ModelPage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.models.get(id), [client, id]);
   const model = record.data;
   useInterval(record.reload, 1500, checking(model));
   const pre = model?.preprocessing;
   return (
     <>
-      <PageHeader title={model ? `Model ${nameOf(model)}` : 'Model'}>
-        {model && (
-          <DeleteButton
-            what={nameOf(model)}
-            onDelete={async () => {
-              await client.models.delete(id);
-              route('/models');
-            }}
-          />
-        )}
-      </PageHeader>
+      <RecordHeader noun="Model" record={model} remove={() => client.models.delete(id)} listPath="/models" />
       <ErrorAlert error={record.error} />
       {model && (
         <>

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { useClient } from '../context';
 import { weightsFrom as weightsSource } from '../weights-from';
 import { NetGraph } from '../lazy';
-import { DeleteButton, Empty, ErrorAlert, PageHeader, StatusBadge, formatDate, nameOf, useLoad } from '../ui';
+import { Empty, ErrorAlert, PageHeader, StatusBadge, formatDate, nameOf, useLoad, RecordHeader } from '../ui';
 
 export function SolversPage() {
   const client = useClient();
@@ -111,22 +111,11 @@ function TrainForm({ solverId, solverName }: { solverId: string; solverName: str
 
 export function SolverPage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.solvers.get(id), [client, id]);
   const solver = record.data;
   return (
     <>
-      <PageHeader title={solver ? `Solver ${nameOf(solver)}` : 'Solver'}>
-        {solver && (
-          <DeleteButton
-            what={nameOf(solver)}
-            onDelete={async () => {
-              await client.solvers.delete(id);
-              route('/solvers');
-            }}
-          />
-        )}
-      </PageHeader>
+      <RecordHeader noun="Solver" record={solver} remove={() => client.solvers.delete(id)} listPath="/solvers" />
       <ErrorAlert error={record.error} />
       {solver && (
         <>

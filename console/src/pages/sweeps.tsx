@@ -24,7 +24,6 @@ import {
   type Usage,
 } from '../sweep-view';
 import {
-  DeleteButton,
   Empty,
   ErrorAlert,
   PageHeader,
@@ -36,6 +35,7 @@ import {
   nameOf,
   useInterval,
   useLoad,
+  RecordHeader,
 } from '../ui';
 
 const doneTrials = (sweep: SweepView) => sweep.trials.filter(trialEnded).length;
@@ -531,7 +531,6 @@ function Cancel({ sweep, onChange }: { sweep: SweepView; onChange: () => void })
 
 export function SweepPage({ id }: { id: string }) {
   const client = useClient();
-  const { route } = useLocation();
   const record = useLoad(() => client.sweeps.get(id) as Promise<SweepView>, [client, id]);
   const sweep = record.data;
   const running = isActive(sweep?.status);
@@ -540,18 +539,15 @@ export function SweepPage({ id }: { id: string }) {
   const curves = sweep ? trialCurves(sweep, metrics) : undefined;
   return (
     <>
-      <PageHeader title={sweep ? `Sweep ${nameOf(sweep)}` : 'Sweep'}>
+      <RecordHeader
+        noun="Sweep"
+        record={sweep}
+        remove={() => client.sweeps.delete(id)}
+        listPath="/sweeps"
+        deletable={!running}
+      >
         {sweep && running && <Cancel sweep={sweep} onChange={record.reload} />}
-        {sweep && !running && (
-          <DeleteButton
-            what={nameOf(sweep)}
-            onDelete={async () => {
-              await client.sweeps.delete(id);
-              route('/sweeps');
-            }}
-          />
-        )}
-      </PageHeader>
+      </RecordHeader>
       <ErrorAlert error={record.error} />
       {sweep && curves && (
         <>

@@ -17,6 +17,10 @@ const sendBufferBytes = 4 * 1024 * 1024;
 const sendBuffers = 2;
 const pageBytes = 4096;
 const wasmPageBytes = 65536;
+/** WebAssembly's memory, typed here: this module also compiles where the DOM's types are not loaded. */
+const { Memory: WasmMemory } = (
+  globalThis as unknown as { WebAssembly: { Memory: new (pages: { initial: number }) => { buffer: ArrayBuffer } } }
+).WebAssembly;
 
 /**
  * A buffer whose address has the same offset within a 4 KiB page as `filePosition`. Reading a file
@@ -29,7 +33,7 @@ const wasmPageBytes = 65536;
  */
 export function alignedLike(filePosition: number, bytes: number): Buffer {
   const offset = filePosition % pageBytes;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((offset + bytes) / wasmPageBytes) });
+  const memory = new WasmMemory({ initial: Math.ceil((offset + bytes) / wasmPageBytes) });
   return Buffer.from(memory.buffer, offset, bytes);
 }
 
