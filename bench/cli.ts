@@ -4,7 +4,8 @@
  *   1. start-up: `node packages/cli/bin/ecaffe.js --help` and `npx ecaffe --help` (median of
  *      20 and 10 runs), beside `node -e 0`;
  *   2. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
- *      register, PUT) vs `curl --upload-file FILE` to a presigned URL the SDK registered, rounds
+ *      register, PUT, read-back; and its PUT alone, timed inside it by lib/put-timer.cjs) vs
+ *      `curl --upload-file FILE` (and its own `%{time_total}`) to a presigned URL the SDK registered, rounds
  *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
  *      (64 MiB parts, four at a time) alone; with each upload's CPU time (the client's, by GNU time; the
  *      local cloud's, this process's) and the load average, so the comparison survives a busy machine;
@@ -82,6 +83,10 @@ async function writeRandomFile(file: string, mib: number): Promise<void> {
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
+/** An upload's run: the whole command, and its PUT alone (NaN for a multipart upload's overlapping parts). */
+type Timed = TimedRun & { putSeconds: number };
+const putTimer = path.join(__dirname, 'lib', 'put-timer.cjs');
+
 async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: number, mib: number) {
   const client = session.client;
   const file = path.join(session.home, 'upload.bin');
@@ -98,25 +103,42 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     if (!('upload' in created) || created.upload?.method !== 'PUT') throw new Error('expected a single presigned PUT');
     const measured = await timedWithCpu(
       'curl',
-      ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '--upload-file', file, created.upload.url],
+      [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code} %{time_total}',
+        '-X',
+        'PUT',
+        '--upload-file',
+        file,
+        created.upload.url,
+      ],
       {},
       repoRoot,
     );
-    if (!measured.stdout.startsWith('2')) throw new Error(`curl's PUT answered ${measured.stdout}`);
+    const [status, putSeconds] = measured.stdout.trim().split(' ');
+    if (!status!.startsWith('2')) throw new Error(`curl's PUT answered ${measured.stdout}`);
     await settle(created.id);
-    return measured;
+    return { ...measured, putSeconds: Number(putSeconds) };
   };
+  const putTimes = path.join(session.home, 'put-times');
+  const timerEnv = { ...env, NODE_OPTIONS: `--require ${putTimer}`, BENCH_PUT_TIMES: putTimes };
   const ecaffeRound = async () => {
     const args = [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'];
-    const measured = await timedWithCpu(process.execPath, args, env, repoRoot);
+    await rm(putTimes, { force: true });
+    const measured = await timedWithCpu(process.execPath, args, timerEnv, repoRoot);
     const record = JSON.parse(measured.stdout.trim().split('\n').at(-1)!) as { id: string };
+    // A multipart upload's parts overlap: its PUT time is the whole command's, not a sum.
+    const times = (await readFile(putTimes, 'utf8')).trim().split('\n').map(Number);
     await settle(record.id);
-    return measured;
+    return { ...measured, putSeconds: times.length === 1 ? times[0]! : Number.NaN };
   };
   const single = { ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(4 * 1024 ** 3) };
-  const curl: TimedRun[] = [];
-  const ecaffe: TimedRun[] = [];
-  const multipart: TimedRun[] = [];
+  const curl: Timed[] = [];
+  const ecaffe: Timed[] = [];
+  const multipart: Timed[] = [];
   Object.assign(process.env, single); // the handlers run in this process
   say('upload warm-up (untimed): curl, ecaffe');
   await curlRound();
@@ -140,6 +162,8 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   await rm(file);
   const rate = (runs: TimedRun[]) => summarize(runs.map((r) => bytes / 1048576 / r.seconds));
   const paired = summarize(curl.map((c, i) => c.seconds / ecaffe[i]!.seconds));
+  const putRate = (runs: Timed[]) => summarize(runs.map((r) => bytes / 1048576 / r.putSeconds));
+  const pairedPuts = summarize(curl.map((c, i) => c.putSeconds / ecaffe[i]!.putSeconds));
   return {
     bytes,
     curl,
@@ -151,6 +175,11 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     ecaffeMiBps: rate(ecaffe),
     multipartMiBps: rate(multipart),
     ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired },
+    puts: {
+      curlMiBps: putRate(curl),
+      ecaffeMiBps: putRate(ecaffe),
+      ratio: { ofMedians: putRate(ecaffe).median / putRate(curl).median, paired: pairedPuts },
+    },
     cpu: { curl: cpuOf(curl), ecaffe: cpuOf(ecaffe), multipart: cpuOf(multipart) },
   };
 }
@@ -380,6 +409,8 @@ async function main(): Promise<void> {
     const cloudCpu = twoArms(cpu.curl.localCloudSeconds, cpu.ecaffe.localCloudSeconds, 2);
     const othersCores = twoArms(cpu.curl.othersCores, cpu.ecaffe.othersCores, 2);
     const aloneClientCpu = twoArms(aloneCpu(upload.alone.curl), aloneCpu(upload.alone.sdk), 2);
+    const { puts, ratio } = upload;
+    const putRates = twoArms(puts.curlMiBps, puts.ecaffeMiBps, 0);
     console.log(`
 | measure | median (min–max) |
 |---|---|
@@ -390,7 +421,9 @@ async function main(): Promise<void> {
 | upload ${mib} MiB, ecaffe datafiles upload (one PUT, whole command) | ${cell(upload.ecaffeMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
 | the client alone to a discarding local server: curl / SDK's nodePut | ${aloneMiBps} MiB/s |
-| ecaffe ÷ curl throughput | ${fixed(upload.ratio.ofMedians, 3)} (paired ${cell(upload.ratio.paired, 3)}) |
+| ecaffe ÷ curl throughput (whole command ÷ curl) | ${fixed(ratio.ofMedians, 3)} (paired ${cell(ratio.paired, 3)}) |
+| the PUT alone (inside each command): curl / ecaffe | ${putRates} MiB/s |
+| ecaffe ÷ curl, the PUT alone | ${fixed(puts.ratio.ofMedians, 3)} (paired ${cell(puts.ratio.paired, 3)}) |
 | CPU per upload, the client (user + sys): curl / ecaffe | ${clientCpu} s |
 | CPU per upload, the local cloud's process: curl / ecaffe | ${cloudCpu} s |
 | other work on the machine meanwhile: curl / ecaffe | ${othersCores} cores |

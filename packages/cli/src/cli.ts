@@ -93,6 +93,7 @@ export class Cli {
         endpoint: this.endpoint,
         tenant: auth.tenant,
         ...(auth.admin ? { admin: true } : {}),
+        cache: sdk.fileTokenCache(tokenFile(this.profileName, this.env, 'local')),
       });
     if (auth.kind === 'iam')
       return sdk.iamAuth({ region: auth.region, ...(auth.awsProfile ? { profile: auth.awsProfile } : {}) });

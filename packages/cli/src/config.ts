@@ -30,8 +30,9 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const configFile = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'config.json');
-export const tokenFile = (profile: string, env?: NodeJS.ProcessEnv): string =>
-  path.join(configDir(env), 'tokens', `${profile}.json`);
+/** Where a profile's tokens are kept: Cognito's, or (`local`) the local system's. */
+export const tokenFile = (profile: string, env?: NodeJS.ProcessEnv, kind: 'cognito' | 'local' = 'cognito'): string =>
+  path.join(configDir(env), 'tokens', kind === 'local' ? `${profile}.local.json` : `${profile}.json`);
 
 export function readConfig(env?: NodeJS.ProcessEnv): ConfigFile {
   const file = configFile(env);

@@ -9,6 +9,12 @@ export interface AuthProvider {
   invalidate?(): void;
 }
 
+/** Where a provider keeps its tokens between runs: memory, storage, a file (`fileTokenCache`, sdk/node). */
+export interface TokenCache<T> {
+  load(): Promise<T | undefined>;
+  save(tokens: T): Promise<void>;
+}
+
 /** A bearer token from `token()`, which may cache; `invalidate` forgets the cached one. */
 export function bearerAuth(token: () => Promise<string>, invalidate?: () => void): AuthProvider {
   return {
@@ -49,6 +55,16 @@ export interface LocalTokenOptions {
   tenant: string;
   admin?: boolean;
   fetch?: typeof fetch;
+  /** Keeps the token between runs (a command line's next command skips the issuer's round trip). */
+  cache?: TokenCache<LocalToken>;
+}
+
+/** A local token as cached, with whom it was issued to: a cache written for another tenant is not used. */
+export interface LocalToken {
+  endpoint: string;
+  tenant: string;
+  admin: boolean;
+  token: string;
 }
 
 /** Asks the local system's issuer for a token: `POST /local/token` (served by the local gateway only). */
@@ -67,14 +83,34 @@ export async function fetchLocalToken(options: LocalTokenOptions): Promise<strin
   return body.token;
 }
 
-/** The local system's issuer, asked again when the token nears its expiry. */
+/**
+ * The local system's issuer, asked again when the token nears its expiry. With a cache, a token
+ * it holds for the same endpoint and tenant is used first; after a 401 (e.g. the local system's
+ * signing key is new) the cache is passed over once and the fresh token replaces it.
+ */
 export function localTokenAuth(options: LocalTokenOptions): AuthProvider {
+  const issuedTo = { endpoint: options.endpoint, tenant: options.tenant, admin: options.admin === true };
+  const fits = (cached: LocalToken | undefined): cached is LocalToken =>
+    !!cached &&
+    cached.endpoint === issuedTo.endpoint &&
+    cached.tenant === issuedTo.tenant &&
+    cached.admin === issuedTo.admin &&
+    !needsRenewal(cached.token);
   let token: string | undefined;
+  let cacheRefused = false;
   return bearerAuth(
     async () => {
-      if (needsRenewal(token)) token = await fetchLocalToken(options);
-      return token!;
+      if (!needsRenewal(token)) return token!;
+      const cached = cacheRefused ? undefined : await options.cache?.load().catch(() => undefined);
+      if (fits(cached)) return (token = cached.token);
+      token = await fetchLocalToken(options);
+      cacheRefused = false;
+      await options.cache?.save({ ...issuedTo, token }).catch(() => undefined); // a cache that fails costs a round trip
+      return token;
     },
-    () => (token = undefined),
+    () => {
+      token = undefined;
+      cacheRefused = true;
+    },
   );
 }

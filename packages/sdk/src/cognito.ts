@@ -9,7 +9,7 @@ import {
   InitiateAuthCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { bearerAuth, needsRenewal, type AuthProvider } from './auth';
+import { bearerAuth, needsRenewal, type AuthProvider, type TokenCache as AuthTokenCache } from './auth';
 
 export interface CognitoTokens {
   idToken: string;
@@ -17,10 +17,8 @@ export interface CognitoTokens {
   username: string;
 }
 
-export interface TokenCache {
-  load(): Promise<CognitoTokens | undefined>;
-  save(tokens: CognitoTokens): Promise<void>;
-}
+/** Where Cognito's tokens are kept (the refresh token among them). */
+export type TokenCache = AuthTokenCache<CognitoTokens>;
 
 export const memoryTokenCache = (initial?: CognitoTokens): TokenCache => {
   let tokens = initial;

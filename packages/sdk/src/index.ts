@@ -21,7 +21,9 @@ export {
   needsRenewal,
   staticToken,
   type AuthProvider,
+  type LocalToken,
   type LocalTokenOptions,
+  type TokenCache,
 } from './auth';
 export {
   apiFetch,

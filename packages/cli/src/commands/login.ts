@@ -1,4 +1,5 @@
 /** `ecaffe login`: the local system's token route, Cognito (user name and password), or IAM; kept in the profile. */
+import type { LocalToken } from '@elastic-caffe/sdk';
 import type { Cli } from '../cli';
 import { CliError, exitCodes } from '../cli';
 import { saveProfile, tokenFile, type ProfileAuth } from '../config';
@@ -50,8 +51,11 @@ export async function login(cli: Cli, _args: string[], options: LoginFlags): Pro
   if (options.local) {
     if (!options.tenant) throw new CliError('--local needs --tenant NAME', exitCodes.usage);
     const { fetchLocalToken } = require('@elastic-caffe/sdk') as typeof import('@elastic-caffe/sdk');
-    // Proves the route answers.
-    await fetchLocalToken({ endpoint, tenant: options.tenant, ...(options.admin ? { admin: true } : {}) });
+    const { fileTokenCache } = require('@elastic-caffe/sdk/node') as typeof import('@elastic-caffe/sdk/node');
+    // Proves the route answers; the token is kept for the commands that follow.
+    const issuedTo = { endpoint, tenant: options.tenant, admin: options.admin === true };
+    const token = await fetchLocalToken(issuedTo);
+    await fileTokenCache<LocalToken>(tokenFile(cli.profileName, cli.env, 'local')).save({ ...issuedTo, token });
     auth = { kind: 'local', tenant: options.tenant, ...(options.admin ? { admin: true } : {}) };
   } else if (options.iam) {
     const region = options.region ?? (previous?.kind === 'iam' ? previous.region : undefined) ?? cli.env.AWS_REGION;

@@ -1,13 +1,13 @@
-/** Cognito tokens kept in a file only its owner may read (0600), so a sign-in lasts across commands. */
+/** Tokens (Cognito's, a local one) in a file only its owner may read (0600): a sign-in lasts across commands. */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { CognitoTokens, TokenCache } from '../cognito';
+import type { TokenCache } from '../auth';
 
-export function fileTokenCache(file: string): TokenCache {
+export function fileTokenCache<T>(file: string): TokenCache<T> {
   return {
     async load() {
       try {
-        return JSON.parse(await readFile(file, 'utf8')) as CognitoTokens;
+        return JSON.parse(await readFile(file, 'utf8')) as T;
       } catch {
         return undefined;
       }

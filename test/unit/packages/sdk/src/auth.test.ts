@@ -1,14 +1,16 @@
 /**
  * Auth providers of the SDK against mocked AWS: IAM signing (@smithy/signature-v4 with the default
  * credential chain) checked against AWS's published SigV4 test vector, and Cognito sign-in,
- * refresh and the token cache on disk against mocked InitiateAuth answers (aws-sdk-client-mock).
+ * refresh and the token cache on disk against mocked InitiateAuth answers (aws-sdk-client-mock); the
+ * local issuer's token kept between runs, and passed over when it is for someone else or was refused.
  */
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cognitoAuth, cognitoSignIn, SignInError } from '@elastic-caffe/sdk/cognito';
+import { cognitoAuth, cognitoSignIn, SignInError, type CognitoTokens } from '@elastic-caffe/sdk/cognito';
+import { localTokenAuth, type LocalToken } from '@elastic-caffe/sdk';
 import { fileTokenCache, iamAuth } from '@elastic-caffe/sdk/node';
 
 // AWS's SigV4 test suite, "get-vanilla": GET / on example.amazonaws.com, service "service", us-east-1.
@@ -81,7 +83,7 @@ describe('Cognito', () => {
   const options = () => ({
     region: 'eu-west-1',
     clientId: 'client-1',
-    cache: fileTokenCache(path.join(dir, 'tokens', 'default.json')),
+    cache: fileTokenCache<CognitoTokens>(path.join(dir, 'tokens', 'default.json')),
     client: new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
   });
 
@@ -146,5 +148,72 @@ describe('Cognito', () => {
       new SignInError('Cognito refused the sign-in of bob: Incorrect username or password.'),
     );
     await expect(signIn()).rejects.toThrow(/asks for NEW_PASSWORD_REQUIRED/);
+  });
+});
+
+describe('Local tokens', () => {
+  const jwt = (exp: number, n: number) => `e30.${Buffer.from(JSON.stringify({ exp, n })).toString('base64url')}.sig`;
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+  /** The local issuer: a new token per call, counting calls and keeping what it was asked. */
+  function issuer() {
+    const asked: unknown[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      asked.push(JSON.parse(String(init.body)));
+      return Response.json({ token: jwt(inAnHour(), asked.length) });
+    }) as unknown as typeof globalThis.fetch;
+    return { fetch, asked };
+  }
+  const tokenOf = async (auth: ReturnType<typeof localTokenAuth>) =>
+    (await auth.authorize(new Request('http://127.0.0.1:3000/v1/datafiles'))).headers.get('authorization');
+  const options = { endpoint: 'http://127.0.0.1:3000', tenant: 'alice' };
+
+  test('a token is fetched once and kept: the next run (a new provider on the same cache) asks no more', async () => {
+    const { fetch, asked } = issuer();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdk-local-token-'));
+    try {
+      const cache = fileTokenCache<LocalToken>(path.join(dir, 'tokens', 'default.local.json'));
+      const first = await tokenOf(localTokenAuth({ ...options, fetch, cache }));
+      const second = await tokenOf(localTokenAuth({ ...options, fetch, cache }));
+      expect(asked).toEqual([{ tenant: 'alice' }]);
+      expect(second).toBe(first);
+      expect(await cache.load()).toEqual({ ...options, admin: false, token: first!.replace('Bearer ', '') });
+      expect((await stat(path.join(dir, 'tokens', 'default.local.json'))).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a cached token for another tenant, endpoint or role, or one about to expire, is not used', async () => {
+    const stale = [
+      { ...options, tenant: 'bob', admin: false, token: jwt(inAnHour(), 0) },
+      { ...options, endpoint: 'http://127.0.0.1:4000', admin: false, token: jwt(inAnHour(), 0) },
+      { ...options, admin: true, token: jwt(inAnHour(), 0) },
+      { ...options, admin: false, token: jwt(Math.floor(Date.now() / 1000) + 30, 0) },
+    ];
+    for (const cached of stale) {
+      const { fetch, asked } = issuer();
+      let saved: LocalToken | undefined = cached;
+      const cache = { load: async () => saved, save: async (token: LocalToken) => void (saved = token) };
+      const header = await tokenOf(localTokenAuth({ ...options, fetch, cache }));
+      expect(asked).toHaveLength(1);
+      expect(header).not.toContain(cached.token);
+      expect(saved).toEqual({ ...options, admin: false, token: header!.replace('Bearer ', '') });
+    }
+  });
+
+  test('after a 401 the cached token is passed over once, and the fresh one replaces it', async () => {
+    const { fetch, asked } = issuer();
+    let saved: LocalToken | undefined = { ...options, admin: false, token: jwt(inAnHour(), 0) };
+    const cache = { load: async () => saved, save: async (token: LocalToken) => void (saved = token) };
+    const cachedToken = saved.token;
+    const auth = localTokenAuth({ ...options, fetch, cache });
+    expect(await tokenOf(auth)).toBe(`Bearer ${cachedToken}`);
+    expect(asked).toHaveLength(0);
+    auth.invalidate!(); // the API answered 401: e.g. the local system's signing key is new
+    const fresh = await tokenOf(auth);
+    expect(asked).toHaveLength(1);
+    expect(saved!.token).toBe(fresh!.replace('Bearer ', ''));
+    expect(await tokenOf(auth)).toBe(fresh); // and kept in memory
+    expect(asked).toHaveLength(1);
   });
 });
