@@ -8,7 +8,8 @@
  *      `curl --upload-file FILE` (and its own `%{time_total}`) to a presigned URL the SDK registered, rounds
  *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
  *      (64 MiB parts, four at a time) alone; with each upload's CPU time (the client's, by GNU time; the
- *      local cloud's, this process's) and the load average, so the comparison survives a busy machine;
+ *      local cloud's: this process and its S3 and SQS processes) and the load average, so the comparison
+ *      survives a busy machine;
  *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
  *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
@@ -117,6 +118,7 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
       ],
       {},
       repoRoot,
+      session.cloud.processIds,
     );
     const [status, putSeconds] = measured.stdout.trim().split(' ');
     if (!status!.startsWith('2')) throw new Error(`curl's PUT answered ${measured.stdout}`);
@@ -128,7 +130,7 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const ecaffeRound = async () => {
     const args = [ecaffeBin, '--json', 'datafiles', 'upload', file, '--no-wait'];
     await rm(putTimes, { force: true });
-    const measured = await timedWithCpu(process.execPath, args, timerEnv, repoRoot);
+    const measured = await timedWithCpu(process.execPath, args, timerEnv, repoRoot, session.cloud.processIds);
     const record = JSON.parse(measured.stdout.trim().split('\n').at(-1)!) as { id: string };
     // A multipart upload's parts overlap: its PUT time is the whole command's, not a sum.
     const times = (await readFile(putTimes, 'utf8')).trim().split('\n').map(Number);
@@ -184,7 +186,10 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   };
 }
 
-/** CPU seconds per upload of one arm: the client's own, the local cloud's (this process) meanwhile, and the rest. */
+/**
+ * CPU seconds per upload of one arm: the client's own, the local cloud's (this process, its S3 and SQS)
+ * meanwhile, and the rest.
+ */
 const cpuOf = (runs: TimedRun[]) => ({
   clientSeconds: summarize(runs.map((r) => r.childCpuSeconds ?? Number.NaN)),
   localCloudSeconds: summarize(runs.map((r) => r.ownCpuSeconds)),
@@ -425,7 +430,7 @@ async function main(): Promise<void> {
 | the PUT alone (inside each command): curl / ecaffe | ${putRates} MiB/s |
 | ecaffe ÷ curl, the PUT alone | ${fixed(puts.ratio.ofMedians, 3)} (paired ${cell(puts.ratio.paired, 3)}) |
 | CPU per upload, the client (user + sys): curl / ecaffe | ${clientCpu} s |
-| CPU per upload, the local cloud's process: curl / ecaffe | ${cloudCpu} s |
+| CPU per upload, the local cloud (its process, S3's and SQS's): curl / ecaffe | ${cloudCpu} s |
 | other work on the machine meanwhile: curl / ecaffe | ${othersCores} cores |
 | CPU, the client alone: curl / SDK's nodePut (its process) | ${aloneClientCpu} s |
 | to first iteration, ecaffe train (${images} images) | ${cell(first.ecaffeSeconds, 2)} s |

@@ -80,6 +80,8 @@ export interface LocalCloud {
   eventBus: LocalEventBus;
   /** Work re-queued at start because its queue message or Batch job was lost. */
   recovered: number;
+  /** The stand-ins that run as processes of their own (S3, SQS): with this one, the local cloud's CPU. */
+  processIds: number[];
   close(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     batch,
     eventBus,
     recovered,
+    processIds: emulators.processIds,
     close: () => shutDown({ gateway, schedules, queuePollers, batch, eventBus, emulators, claim }),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The AWS stand-ins that speak the real wire protocols, each bound to loopback:
- * DynamoDB → dynalite (kept on disk), S3 → s3rver (kept on disk), SQS → fauxqs (in memory on
- * Node 20: fauxqs 2.x needs Node ≥ 22.5 for its sqlite persistence, so after a restart the local
- * runtime re-queues unfinished work from DynamoDB instead).
+ * DynamoDB → dynalite (kept on disk, in this process), S3 → s3rver (kept on disk, in its own process, see
+ * local/s3-server.ts), SQS → fauxqs (in its own process, in memory on Node 20: fauxqs 2.x needs Node ≥ 22.5
+ * for its sqlite persistence, so after a restart the local runtime re-queues unfinished work from DynamoDB instead).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,10 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { makePutsAtomic, type AtomicPutStore } from './s3-atomic-put';
-import { addMultipartListing, type S3rverInternals } from './s3-multipart';
-import { addUploadTagging } from './s3-tagging';
-// dynalite and s3rver ship no type declarations; their small surfaces are typed where used.
+// dynalite ships no type declarations; its small surface is typed where used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: {
   path?: string;
@@ -21,14 +18,6 @@ const dynalite = require('dynalite') as (options: {
   deleteTableMs?: number;
   updateTableMs?: number;
 }) => Server;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
-
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-  on(event: 'event', listener: (event: S3NotificationEvent) => void): void;
-}
 
 /** The S3 notification event s3rver emits for object changes (same shape as S3 sends to Lambda). */
 export interface S3NotificationEvent {
@@ -37,6 +26,8 @@ export interface S3NotificationEvent {
 
 export interface Emulators {
   endpoints: { dynamodb: string; s3: string; sqs: string };
+  /** The stand-ins' own processes (S3, SQS), e.g. to count their CPU time. */
+  processIds: number[];
   onS3Event(listener: (event: S3NotificationEvent) => void): void;
   close(): Promise<void>;
 }
@@ -55,38 +46,30 @@ async function startDynamodb(dir: string): Promise<{ port: number; close(): Prom
   return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/**
- * S3: s3rver in this process, its objects kept under `dir`, with what it lacks added (multipart listing, tagging on
- * upload, atomic puts).
- */
-async function startS3(dir: string): Promise<{ port: number; server: S3rverInstance }> {
-  await mkdir(dir, { recursive: true });
-  const server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    directory: dir,
-    silent: true,
-    allowMismatchedSignatures: true,
-  });
-  addMultipartListing(server as unknown as S3rverInternals);
-  addUploadTagging(server as unknown as S3rverInternals);
-  makePutsAtomic(server as unknown as { store: AtomicPutStore });
-  const { port } = await server.run();
-  return { port, server };
-}
-
-/** SQS: fauxqs in its own process (see local/sqs-server.mjs), once it listens. */
-async function startSqs(): Promise<{ port: number; process: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'sqs-server.mjs')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+/** A stand-in in a process of its own, once it prints {"port": N}; `ipc` opens a channel for its messages. */
+async function startChild(what: string, argv: string[], ipc = false): Promise<{ port: number; process: ChildProcess }> {
+  const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit', ...(ipc ? ['ipc' as const] : [])] });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [
     string | undefined,
   ];
-  if (!line) throw new Error('the local SQS (fauxqs) exited before it was ready');
+  if (!line) throw new Error(`the local ${what} exited before it was ready`);
   return { port: (JSON.parse(line) as { port: number }).port, process: child };
 }
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** S3: s3rver in its own process (see local/s3-server.ts), its objects kept under `dir`. */
+const startS3 = (dir: string) =>
+  startChild('S3 (s3rver)', ['--import', require.resolve('tsx'), path.join(__dirname, 's3-server.ts'), dir], true);
+
+/** SQS: fauxqs in its own process (see local/sqs-server.mjs). */
+const startSqs = () => startChild('SQS (fauxqs)', [path.join(__dirname, 'sqs-server.mjs')]);
 
 /** Starts the three emulators with their data under `home`. */
 export async function startEmulators(home: string): Promise<Emulators> {
@@ -99,11 +82,10 @@ export async function startEmulators(home: string): Promise<Emulators> {
       s3: `http://127.0.0.1:${s3.port}`,
       sqs: `http://127.0.0.1:${sqs.port}`,
     },
-    onS3Event: (listener) => s3.server.on('event', listener),
+    processIds: [s3.process.pid!, sqs.process.pid!],
+    onS3Event: (listener) => s3.process.on('message', (event) => listener(event as S3NotificationEvent)),
     async close() {
-      sqs.process.kill('SIGTERM');
-      if (sqs.process.exitCode === null) await once(sqs.process, 'exit');
-      await s3.server.close();
+      await Promise.all([stopChild(sqs.process), stopChild(s3.process)]);
       await dynamodb.close();
     },
   };

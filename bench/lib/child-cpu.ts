@@ -2,8 +2,8 @@
  * A command run to its end with the CPU time it and this process used meanwhile, so a comparison
  * of two clients survives a busy machine: wall time depends on what else runs, CPU time much less.
  * The child's user and system time come from GNU time (`/usr/bin/time -o FILE -f '%U %S'`; without
- * it they are missing); this process's (the local cloud's, in a benchmark) from `process.cpuUsage()`;
- * the rest of the machine's from /proc/stat.
+ * it they are missing); this process's (the local cloud's, in a benchmark) from `process.cpuUsage()`, with
+ * its helper processes' (the local S3 and SQS) from /proc/PID/stat; the rest of the machine's from /proc/stat.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { cpuTimes } from './machine';
+import { cpuTimes, processesCpuSeconds } from './machine';
 
 const run = promisify(execFile);
 const gnuTime = '/usr/bin/time';
@@ -21,7 +21,7 @@ export interface TimedRun {
   stdout: string;
   /** The command's own user + system CPU seconds (its children included), if GNU time is there. */
   childCpuSeconds?: number;
-  /** CPU seconds of this process (all its threads) during the run. */
+  /** CPU seconds of this process (all its threads) and of the `helpers` processes during the run. */
   ownCpuSeconds: number;
   /** Cores' worth of CPU used by everything else on the machine during the run, if /proc/stat is there. */
   othersCores?: number;
@@ -29,8 +29,17 @@ export interface TimedRun {
   loadAverage: number;
 }
 
-/** Runs `command` (it must exit 0) from `cwd`, timing it and counting CPU as above. */
-export async function timedWithCpu(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+/**
+ * Runs `command` (it must exit 0) from `cwd`, timing it and counting CPU as above; `helpers` are processes
+ * counted with this one (the local cloud's own: `LocalCloud.processIds`).
+ */
+export async function timedWithCpu(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  helpers: number[] = [],
+) {
   const measureChild = existsSync(gnuTime);
   const dir = measureChild ? await mkdtemp(path.join(os.tmpdir(), 'bench-cpu-')) : undefined;
   const timeFile = dir && path.join(dir, 'time');
@@ -38,13 +47,15 @@ export async function timedWithCpu(command: string, args: string[], env: NodeJS.
   const loadAverage = os.loadavg()[0]!;
   const machineBefore = cpuTimes();
   const ownBefore = process.cpuUsage();
+  const helpersBefore = processesCpuSeconds(helpers);
   const started = process.hrtime.bigint();
   try {
     const { stdout } = await run(file, argv, { env: { ...process.env, ...env }, cwd, maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const own = process.cpuUsage(ownBefore);
     const machineAfter = cpuTimes();
-    const result: TimedRun = { seconds, stdout, ownCpuSeconds: (own.user + own.system) / 1e6, loadAverage };
+    const ownCpuSeconds = (own.user + own.system) / 1e6 + processesCpuSeconds(helpers) - helpersBefore;
+    const result: TimedRun = { seconds, stdout, ownCpuSeconds, loadAverage };
     if (timeFile) {
       const [user, system] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1)!.split(' ').map(Number);
       result.childCpuSeconds = user! + system!;

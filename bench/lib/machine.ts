@@ -67,23 +67,35 @@ export function cpuTimes(): CpuTimes | undefined {
   }
 }
 
-/**
- * CPU time of this process and of every child it has reaped (and their reaped children), in clock
- * ticks, from /proc/self/stat (utime + stime + cutime + cstime). Children still running are not in it.
- */
-export function ownTicks(): number | undefined {
+/** utime, stime, cutime, cstime of a process, in clock ticks, from /proc/PID/stat. */
+function statTicks(pid: number | 'self'): number[] | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name in parentheses start at field 3 (state); 14–17 are the times.
     const rest = stat
       .slice(stat.lastIndexOf(')') + 2)
       .split(' ')
       .map(Number);
-    return rest.slice(11, 15).reduce((sum, ticks) => sum + ticks, 0);
+    return rest.slice(11, 15);
   } catch {
     return undefined;
   }
 }
+
+const sum = (ticks: number[]) => ticks.reduce((total, t) => total + t, 0);
+
+/**
+ * CPU time of this process and of every child it has reaped (and their reaped children), in clock
+ * ticks, from /proc/self/stat (utime + stime + cutime + cstime). Children still running are not in it.
+ */
+export function ownTicks(): number | undefined {
+  const ticks = statTicks('self');
+  return ticks && sum(ticks);
+}
+
+/** User + system CPU seconds of running processes so far (Linux's 100 ticks per second; 0 for one that is gone). */
+export const processesCpuSeconds = (pids: number[]): number =>
+  pids.reduce((total, pid) => total + sum(statTicks(pid)?.slice(0, 2) ?? []) / 100, 0);
 
 export interface CpuReading {
   machine?: CpuTimes;
