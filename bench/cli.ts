@@ -5,8 +5,9 @@
  *      20 and 10 runs), beside `node -e 0`;
  *   2. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
  *      register, PUT, read-back; and its PUT alone, timed inside it by lib/put-timer.cjs) vs
- *      `curl --upload-file FILE` (and its own `%{time_total}`) to a presigned URL the SDK registered, rounds
- *      interleaved; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
+ *      `curl --upload-file FILE` (and its own `%{time_total}`) to a presigned URL the SDK registered, and
+ *      the SDK's PUT alone (`nodePut` in a process of its own, no command around it), rounds interleaved
+ *      with the order rotating; single-PUT threshold raised so both send one PUT; then ecaffe's multipart
  *      (64 MiB parts, four at a time) alone; with each upload's CPU time (the client's, by GNU time; the
  *      local cloud's: this process and its S3 and SQS processes) and the load average, so the comparison
  *      survives a busy machine;
@@ -99,31 +100,28 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     await client.waitFor(id, { maxIntervalMs: 500 });
     await client.datafiles.delete(id);
   };
-  const curlRound = async () => {
-    const created = await client.datafiles.create({ name: 'curl', format: 'image-folders', sizeBytes: bytes });
+  /** A datafile registered by the SDK, for a client that only PUTs: its id and presigned URL. */
+  const register = async (name: string) => {
+    const created = await client.datafiles.create({ name, format: 'image-folders', sizeBytes: bytes });
     if (!('upload' in created) || created.upload?.method !== 'PUT') throw new Error('expected a single presigned PUT');
-    const measured = await timedWithCpu(
-      'curl',
-      [
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code} %{time_total}',
-        '-X',
-        'PUT',
-        '--upload-file',
-        file,
-        created.upload.url,
-      ],
-      {},
-      repoRoot,
-      session.cloud.processIds,
-    );
+    return { id: created.id, url: created.upload.url };
+  };
+  const curlRound = async () => {
+    const { id, url } = await register('curl');
+    const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-X', 'PUT', '--upload-file'];
+    const measured = await timedWithCpu('curl', [...curlArgs, file, url], {}, repoRoot, session.cloud.processIds);
     const [status, putSeconds] = measured.stdout.trim().split(' ');
     if (!status!.startsWith('2')) throw new Error(`curl's PUT answered ${measured.stdout}`);
-    await settle(created.id);
+    await settle(id);
     return { ...measured, putSeconds: Number(putSeconds) };
+  };
+  // The SDK's PUT without the command around it (no start-up in its time, no API calls in its process).
+  const sdkRound = async () => {
+    const { id, url } = await register('sdk');
+    const args = ['-e', sdkPutScript, sdkNode, file, url];
+    const measured = await timedWithCpu(process.execPath, args, {}, repoRoot, session.cloud.processIds);
+    await settle(id);
+    return { ...measured, putSeconds: Number(measured.stdout) };
   };
   const putTimes = path.join(session.home, 'put-times');
   const timerEnv = { ...env, NODE_OPTIONS: `--require ${putTimer}`, BENCH_PUT_TIMES: putTimes };
@@ -138,21 +136,19 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     return { ...measured, putSeconds: times.length === 1 ? times[0]! : Number.NaN };
   };
   const single = { ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES: String(4 * 1024 ** 3) };
-  const curl: Timed[] = [];
-  const ecaffe: Timed[] = [];
+  const arms = { curl: curlRound, ecaffe: ecaffeRound, sdk: sdkRound };
+  const runs: Record<keyof typeof arms, Timed[]> = { curl: [], ecaffe: [], sdk: [] };
+  const { curl, ecaffe, sdk } = runs;
   const multipart: Timed[] = [];
   Object.assign(process.env, single); // the handlers run in this process
-  say('upload warm-up (untimed): curl, ecaffe');
-  await curlRound();
-  await ecaffeRound();
+  say('upload warm-up (untimed): curl, ecaffe, the SDK alone');
+  for (const round of Object.values(arms)) await round();
+  const names = Object.keys(arms) as (keyof typeof arms)[];
   for (let round = 0; round < rounds; round++) {
-    // The arms take turns going first, so neither always follows the other's upload and its clean-up.
-    const curlFirst = round % 2 === 0;
-    const order = curlFirst ? 'curl, then ecaffe' : 'ecaffe, then curl';
-    say(`upload round ${round + 1}/${rounds}: ${order} (${mib} MiB, one PUT each)`);
-    if (curlFirst) curl.push(await curlRound());
-    ecaffe.push(await ecaffeRound());
-    if (!curlFirst) curl.push(await curlRound());
+    // The arms take turns going first, so none always follows another's upload and its clean-up.
+    const order = names.map((_, i) => names[(round + i) % names.length]!);
+    say(`upload round ${round + 1}/${rounds}: ${order.join(', then ')} (${mib} MiB, one PUT each)`);
+    for (const name of order) runs[name].push(await arms[name]());
   }
   delete process.env.ELASTIC_CAFFE_SINGLE_PUT_MAX_BYTES;
   for (let round = 0; round < rounds; round++) {
@@ -165,7 +161,7 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
   const rate = (runs: TimedRun[]) => summarize(runs.map((r) => bytes / 1048576 / r.seconds));
   const paired = summarize(curl.map((c, i) => c.seconds / ecaffe[i]!.seconds));
   const putRate = (runs: Timed[]) => summarize(runs.map((r) => bytes / 1048576 / r.putSeconds));
-  const pairedPuts = summarize(curl.map((c, i) => c.putSeconds / ecaffe[i]!.putSeconds));
+  const pairedPuts = (arm: Timed[]) => summarize(curl.map((c, i) => c.putSeconds / arm[i]!.putSeconds));
   return {
     bytes,
     curl,
@@ -177,12 +173,15 @@ async function uploads(session: BenchSession, env: NodeJS.ProcessEnv, rounds: nu
     ecaffeMiBps: rate(ecaffe),
     multipartMiBps: rate(multipart),
     ratio: { ofMedians: rate(ecaffe).median / rate(curl).median, paired },
+    sdk,
     puts: {
       curlMiBps: putRate(curl),
       ecaffeMiBps: putRate(ecaffe),
-      ratio: { ofMedians: putRate(ecaffe).median / putRate(curl).median, paired: pairedPuts },
+      sdkMiBps: putRate(sdk),
+      ratio: { ofMedians: putRate(ecaffe).median / putRate(curl).median, paired: pairedPuts(ecaffe) },
+      sdkRatio: { ofMedians: putRate(sdk).median / putRate(curl).median, paired: pairedPuts(sdk) },
     },
-    cpu: { curl: cpuOf(curl), ecaffe: cpuOf(ecaffe), multipart: cpuOf(multipart) },
+    cpu: { curl: cpuOf(curl), ecaffe: cpuOf(ecaffe), sdk: cpuOf(sdk), multipart: cpuOf(multipart) },
   };
 }
 
@@ -196,10 +195,9 @@ const cpuOf = (runs: TimedRun[]) => ({
   othersCores: summarize(runs.map((r) => r.othersCores ?? Number.NaN)),
 });
 
-/**
- * The SDK's PUT of the file in a process of its own (the compiled package, as the CLI runs it), timed
- * from its first byte to the answer, so it shares the server's event loop no more than curl does.
- */
+/** The compiled SDK's Node entry, as the CLI loads it. */
+const sdkNode = path.join(repoRoot, 'packages', 'sdk', 'dist', 'node', 'index.js');
+/** The SDK's PUT of the file in a process of its own, timed from its first byte to the answer. */
 const sdkPutScript = `
 const { fileSource, nodePut } = require(process.argv[1]);
 (async () => {
@@ -217,7 +215,6 @@ async function putAlone(file: string, rounds: number) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/discard`;
-  const sdkNode = path.join(repoRoot, 'packages', 'sdk', 'dist', 'node', 'index.js');
   const curl: TimedRun[] = [];
   const sdk: TimedRun[] = [];
   for (let round = 0; round <= rounds; round++) {
@@ -416,6 +413,7 @@ async function main(): Promise<void> {
     const aloneClientCpu = twoArms(aloneCpu(upload.alone.curl), aloneCpu(upload.alone.sdk), 2);
     const { puts, ratio } = upload;
     const putRates = twoArms(puts.curlMiBps, puts.ecaffeMiBps, 0);
+    const sdkCpu = twoArms(cpu.sdk.clientSeconds, cpu.sdk.localCloudSeconds, 2);
     console.log(`
 | measure | median (min–max) |
 |---|---|
@@ -429,6 +427,9 @@ async function main(): Promise<void> {
 | ecaffe ÷ curl throughput (whole command ÷ curl) | ${fixed(ratio.ofMedians, 3)} (paired ${cell(ratio.paired, 3)}) |
 | the PUT alone (inside each command): curl / ecaffe | ${putRates} MiB/s |
 | ecaffe ÷ curl, the PUT alone | ${fixed(puts.ratio.ofMedians, 3)} (paired ${cell(puts.ratio.paired, 3)}) |
+| the SDK's PUT in a process of its own (nodePut, no command around it) | ${cell(puts.sdkMiBps, 0)} MiB/s |
+| SDK ÷ curl, the PUT alone | ${fixed(puts.sdkRatio.ofMedians, 3)} (paired ${cell(puts.sdkRatio.paired, 3)}) |
+| CPU per upload, the SDK's PUT alone: its process / the local cloud | ${sdkCpu} s |
 | CPU per upload, the client (user + sys): curl / ecaffe | ${clientCpu} s |
 | CPU per upload, the local cloud (its process, S3's and SQS's): curl / ecaffe | ${cloudCpu} s |
 | other work on the machine meanwhile: curl / ecaffe | ${othersCores} cores |

@@ -39,7 +39,7 @@ async function allExit(pids: number[], limitMs = 30_000): Promise<boolean> {
   return !pids.some(isRunning);
 }
 
-test("an object's creation reaches the parent as S3's notification event, and close() stops the processes", async () => {
+test("an object's creation reaches the parent as S3's notification, and close() stops the processes", async () => {
   const emulators = await startEmulators(home);
   const { processIds } = emulators;
   expect(processIds).toHaveLength(2);
