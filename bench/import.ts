@@ -33,7 +33,7 @@ import { fashionMnistFolders, writeFashionMnistArchive } from '../local/fixtures
 import { importPhaseOf, importReport, summarizeImport, type ImportRun } from './lib/import-report';
 import { cpuReading, cpuUsage, machineInfo } from './lib/machine';
 import { runInOwnSession } from './lib/own-session';
-import { ProcessTreeSampler } from './lib/proc-sampler';
+import { localCloudKind, ProcessTreeSampler } from './lib/proc-sampler';
 import { fixed } from './lib/stats';
 import { positiveInt, resultsPath, say, startBenchSession } from './lib/session';
 
@@ -67,9 +67,8 @@ type Format = 'image-folders' | 'idx';
 
 /** Names the processes of the run's tree for the CPU breakdown. */
 function processKind(cmdline: string[]): string {
-  const line = cmdline.join(' ');
-  if (line.includes('sqs-server.mjs')) return 'sqs';
-  if (line.includes('worker.js')) return 'worker';
+  const known = localCloudKind(cmdline);
+  if (known) return known;
   const tool = cmdline
     .map((arg) => /\/bin\/(convert_imageset|convert_mnist_data|compute_image_mean|mdb_load)$/.exec(arg)?.[1])
     .find(Boolean);

@@ -40,7 +40,7 @@ import { caffeTimeline, type CaffeTimeline } from './lib/caffe-timeline';
 import { runInOwnSession } from './lib/own-session';
 import { positiveInt, repoRoot, resultsPath, say, startBenchSession } from './lib/session';
 import { cpuReading, cpuUsage, machineInfo, type CpuUsage } from './lib/machine';
-import { ProcessTreeSampler, type WindowUsage } from './lib/proc-sampler';
+import { localCloudKind, ProcessTreeSampler, type WindowUsage } from './lib/proc-sampler';
 import { type CaffeLaunch, isCaffeCommand, launchDifferences, readLaunch } from './lib/caffe-launch';
 import { fixed, summarize, type Summary } from './lib/stats';
 
@@ -82,11 +82,10 @@ const diff = (later: number | undefined, earlier: number | undefined) =>
 
 /** Names the processes of the run's tree for the CPU breakdown. */
 function processKind(cmdline: string[]): string {
-  const line = cmdline.join(' ');
-  if (line.includes('sqs-server.mjs')) return 'sqs';
-  if (line.includes('worker.js')) return 'worker';
+  const known = localCloudKind(cmdline);
+  if (known) return known;
   if (isCaffeCommand(cmdline)) return 'caffe';
-  if (line.includes('esbuild')) return 'esbuild';
+  if (cmdline.join(' ').includes('esbuild')) return 'esbuild';
   return path.basename(cmdline[0] ?? 'unknown');
 }
 

@@ -6,7 +6,7 @@
  * HTTP parser's Buffer per 64 KiB, the file writes). In the local cloud's process it also blocked the
  * handlers' event loop for that long, and its Buffers drove V8 into marking that process's whole heap
  * (all the handlers' modules, ~40 MB) dozens of times per GiB in some runs: 8–9 CPU-seconds per GiB
- * instead of 4–5 (docs/BENCHMARKS.md, "The local S3 in a process of its own").
+ * instead of 4–5 (docs/BENCHMARKS.md, "4K aliasing, the PUT alone, and the local S3 in its own process").
  *
  * Prints {"port": N} on stdout once it listens; sends each S3 notification event to the parent over
  * IPC; stops on SIGTERM/SIGINT and when the parent goes away (its IPC channel closes).

@@ -67,6 +67,9 @@ export function cpuTimes(): CpuTimes | undefined {
   }
 }
 
+/** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux Node supports). */
+export const TICKS_PER_SECOND = 100;
+
 /** utime, stime, cutime, cstime of a process, in clock ticks, from /proc/PID/stat. */
 function statTicks(pid: number | 'self'): number[] | undefined {
   try {
@@ -93,9 +96,15 @@ export function ownTicks(): number | undefined {
   return ticks && sum(ticks);
 }
 
-/** User + system CPU seconds of running processes so far (Linux's 100 ticks per second; 0 for one that is gone). */
+/** utime + stime of a running process so far, in clock ticks; undefined once it is gone. */
+export function cpuTicks(pid: number): number | undefined {
+  const ticks = statTicks(pid);
+  return ticks && sum(ticks.slice(0, 2));
+}
+
+/** User + system CPU seconds of running processes so far (0 for one that is gone). */
 export const processesCpuSeconds = (pids: number[]): number =>
-  pids.reduce((total, pid) => total + sum(statTicks(pid)?.slice(0, 2) ?? []) / 100, 0);
+  pids.reduce((total, pid) => total + (cpuTicks(pid) ?? 0) / TICKS_PER_SECOND, 0);
 
 export interface CpuReading {
   machine?: CpuTimes;

@@ -5,10 +5,7 @@
  * nothing. Reading a handful of /proc files once a second costs well under a millisecond.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpuTimes, type CpuTimes } from './machine';
-
-/** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux Node supports). */
-const TICKS_PER_SECOND = 100;
+import { cpuTicks, cpuTimes, TICKS_PER_SECOND, type CpuTimes } from './machine';
 
 interface Sample {
   at: number;
@@ -40,11 +37,13 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
-function cpuTicks(pid: number): number | undefined {
-  const stat = read(`/proc/${pid}/stat`);
-  if (!stat) return undefined;
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]);
+/** The local cloud's own processes by command line: its S3 and SQS stand-ins and the Batch worker. */
+export function localCloudKind(cmdline: string[]): 's3' | 'sqs' | 'worker' | undefined {
+  const line = cmdline.join(' ');
+  if (line.includes('s3-server.ts')) return 's3';
+  if (line.includes('sqs-server.mjs')) return 'sqs';
+  if (line.includes('worker.js')) return 'worker';
+  return undefined;
 }
 
 export interface WindowUsage {
