@@ -26,7 +26,7 @@ export class CliError extends Error {
   }
 }
 
-export const exitCodes = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
+export const exitCodes = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130, closedOutput: 141 } as const;
 
 /** The SDK client the commands use. */
 export type Client = ElasticCaffe;

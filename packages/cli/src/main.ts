@@ -66,7 +66,29 @@ function explain(error: unknown, cli: Cli | undefined): { code: number; message:
   };
 }
 
+/** Set once stdout's reader has gone: the exit code is then 141 whatever the command did after. */
+let outputClosed = false;
+
+/**
+ * A reader that stops reading (`ecaffe jobs logs ID -f --json | head -1`) closes the pipe, and the
+ * next write fails with EPIPE. A C tool dies of SIGPIPE there, quietly, and the shell reports 141;
+ * Node would print the stream error's stack instead. A command that traps Ctrl-C (an upload, a
+ * followed job) stops as on Ctrl-C, so an upload cut short cleans up and a job is left running;
+ * any other command just ends.
+ */
+function stopQuietlyWhenOutputCloses(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (outputClosed) return; // later writes fail too
+    if (error.code !== 'EPIPE') throw error;
+    outputClosed = true;
+    if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+    else process.exit(exitCodes.closedOutput);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  stopQuietlyWhenOutputCloses();
   // The AWS SDK (Cognito, the credential chain) warns about Node 20 on every run; the CLI supports Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const program = buildProgram(runner, version());
@@ -82,5 +104,7 @@ export async function main(argv: string[]): Promise<void> {
     const { code, message } = explain(error, current);
     process.stderr.write(`${message}\n`);
     process.exitCode = code;
+  } finally {
+    if (outputClosed) process.exitCode = exitCodes.closedOutput;
   }
 }

@@ -83,7 +83,8 @@ export function buildProgram(run: Runner, version = '0.0.0'): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success, 1 the API refused or could not be reached, 2 usage error,\n' +
-        '3 the job, dataset, sweep or classify job ended failed or cancelled, 130 interrupted (Ctrl-C).',
+        '3 the job, dataset, sweep or classify job ended failed or cancelled, 130 interrupted (Ctrl-C),\n' +
+        '141 the reader of stdout closed it (as `| head` does).',
     );
 
   program

@@ -1,9 +1,9 @@
 /**
  * The CLI's pieces that need no API: docs/CLI.md matches the command definitions, usage errors
- * exit 2, refused prototxt prints compiler-style, the completion script completes in a real bash,
+ * exit 2, a closed stdout stops the output quietly, refused prototxt prints compiler-style, the completion script completes in a real bash,
  * and the job status line says what a user needs.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ApiError, type TrainingJob } from '@elastic-caffe/sdk';
 import { bashCompletion, zshCompletion } from '../../../../../packages/cli/src/completion';
@@ -13,6 +13,7 @@ import { describeRefusal, table } from '../../../../../packages/cli/src/output';
 import { buildProgram } from '../../../../../packages/cli/src/program';
 import { jobStatus } from '../../../../../packages/cli/src/progress';
 import { cliDocsPath, cliDocsText } from '../../../../../scripts/gen-cli-docs';
+import { buildCli, ecaffeBin } from '../../../../support/ecaffe';
 
 const program = () => buildProgram(() => async () => undefined);
 
@@ -103,6 +104,16 @@ test('a refused prototxt prints as file:line:column with the source line and a c
       'solver.prototxt: error: base_lr is required',
     ].join('\n'),
   );
+});
+
+test('a reader that closes stdout (`ecaffe … | head`) ends the command quietly with 141, as SIGPIPE does', async () => {
+  buildCli();
+  const child = spawn(process.execPath, [ecaffeBin, 'completion', 'bash'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // before the CLI has started, so its first write meets a closed pipe
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect({ code, stderr }).toEqual({ code: 141, stderr: '' });
 });
 
 describe('completion', () => {
