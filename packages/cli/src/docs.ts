@@ -77,7 +77,8 @@ export function cliReference(program: Command): string {
     '| 2 | usage error (unknown option, missing argument, a file that does not exist) |',
     '| 3 | the job, dataset, datafile, sweep or classify job ended failed or cancelled |',
     '| 130 | interrupted by Ctrl-C (whether the job was then cancelled or left running) |',
-    '| 141 | the reader of stdout closed it (`ecaffe … \\| head`): the command stops as on Ctrl-C, without a stack trace (an upload is left resumable or removed, a job runs on) |',
+    '| 141 | the reader of stdout closed it (`ecaffe … \\| head`): the command stops as on Ctrl-C, ' +
+      'without a stack trace (an upload is left resumable or removed, a job runs on) |',
     '',
     '## Output',
     '',

@@ -1,7 +1,7 @@
 /**
  * The CLI's pieces that need no API: docs/CLI.md matches the command definitions, usage errors
- * exit 2, a closed stdout stops the output quietly, refused prototxt prints compiler-style, the completion script completes in a real bash,
- * and the job status line says what a user needs.
+ * exit 2, a closed stdout stops the output quietly, refused prototxt prints compiler-style, the
+ * completion script completes in a real bash, and the job status line says what a user needs.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
