@@ -2,7 +2,8 @@
  * `ecaffe` end to end against a real local cloud with real Caffe, run as the compiled bin a user
  * runs: train on a folder (JSON lines, the model bundle loads in pycaffe), prototxt errors
  * compiler-style, exit codes of a failed job, Ctrl-C in a real pseudo-terminal (cancel, or leave
- * running), an interrupted multipart upload resumed, classify beyond the synchronous limit, and a
+ * running), a reader that closes stdout (the job left running, exit 141), an interrupted multipart
+ * upload resumed, classify beyond the synchronous limit, and a
  * sweep followed to its end (lines) or in a terminal (a leaderboard redrawn in place; Ctrl-C leaves it).
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -312,6 +313,21 @@ describe('Ctrl-C while following', () => {
     expect(done.code).toBe(130);
     expect(done.stderr).toContain(`interrupted; training job ${id} is still running`);
     expect(parseLines(done.stdout).every((l) => l.id === id)).toBe(true);
+    expect((await sdk.trainingJobs.get(id)).status).toBe('running');
+    await sdk.trainingJobs.cancel(id);
+  });
+
+  test('a reader that closes stdout (| head) stops following as Ctrl-C does, quietly; exit 141', async () => {
+    const id = await longJob();
+    const run = ecaffeChild(['--json', 'jobs', 'watch', id], env);
+    while (!/"status":"running","attempts":1,"progress":\{"iteration":[1-9]/.test(run.output().stdout))
+      await new Promise((r) => setTimeout(r, 100));
+    run.child.stdout!.destroy(); // the next progress line meets a closed pipe
+    const done = await run.done;
+
+    expect(done.code).toBe(141);
+    expect(done.stderr).toContain(`interrupted; training job ${id} is still running`);
+    expect(done.stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect((await sdk.trainingJobs.get(id)).status).toBe('running');
     await sdk.trainingJobs.cancel(id);
   });

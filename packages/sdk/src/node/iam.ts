@@ -6,18 +6,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuthProvider } from '../auth';
 
-/**
- * The signer and the credential chain load on the first signed request, not with this module:
- * `@elastic-caffe/sdk/node` exports `iamAuth`, and loading the AWS SDK up front cost every command
- * of the CLI, signed or not, about 30 ms of start-up.
- */
-const signing = () => ({
-  ...(require('@aws-crypto/sha256-js') as typeof import('@aws-crypto/sha256-js')),
-  ...(require('@aws-sdk/credential-provider-node') as typeof import('@aws-sdk/credential-provider-node')),
-  ...(require('@smithy/protocol-http') as typeof import('@smithy/protocol-http')),
-  ...(require('@smithy/signature-v4') as typeof import('@smithy/signature-v4')),
-});
-
 export interface IamAuthOptions {
   /** The API's region. */
   region: string;
@@ -31,8 +19,17 @@ export interface IamAuthOptions {
   signingDate?: () => Date;
 }
 
+/**
+ * The signer and the credential chain load on the first signed request, not with this module:
+ * `@elastic-caffe/sdk/node` exports `iamAuth`, and loading the AWS SDK up front cost every command
+ * of the CLI, signed or not, about 30 ms of start-up.
+ */
 function signerFor(options: IamAuthOptions) {
-  const { SignatureV4, Sha256, defaultProvider, HttpRequest } = signing();
+  const { Sha256 } = require('@aws-crypto/sha256-js') as typeof import('@aws-crypto/sha256-js');
+  const { defaultProvider } =
+    require('@aws-sdk/credential-provider-node') as typeof import('@aws-sdk/credential-provider-node');
+  const { HttpRequest } = require('@smithy/protocol-http') as typeof import('@smithy/protocol-http');
+  const { SignatureV4 } = require('@smithy/signature-v4') as typeof import('@smithy/signature-v4');
   const signer = new SignatureV4({
     service: options.service ?? 'execute-api',
     region: options.region,
