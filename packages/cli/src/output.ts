@@ -40,7 +40,7 @@ export const when = (iso: string | undefined): string => (iso ? iso.slice(0, 16)
  * would: `net.prototxt:12:5: error: <message>`, the source line, and a caret under the column.
  */
 export function describeRefusal(error: ApiError, sources: Map<string, { path: string; text: string }>): string {
-  const lines = [`error: ${error.problem ? `${error.problem.title}: ${error.problem.detail}` : error.message}`];
+  const lines = [`error: ${error.problem ? error.summary : error.message}`];
   const fieldErrors = error.errors;
   const located = fieldErrors.filter((e) => sources.has(e.field));
   if (located.length) lines.length = 0;

@@ -17,6 +17,8 @@ const isProblem = (body: unknown): body is Problem =>
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly problem: Problem | undefined;
+  /** What the API said, in one line: the problem's title and detail (a problem may have no detail), or the body. */
+  readonly summary: string;
 
   constructor(
     readonly status: number,
@@ -28,13 +30,14 @@ export class ApiError extends Error {
     readonly retryAfterSeconds?: number,
   ) {
     const problem = isProblem(body) ? body : undefined;
-    const what = problem
-      ? `${problem.title}: ${problem.detail}`
+    const summary = problem
+      ? [problem.title, problem.detail].filter(Boolean).join(': ')
       : typeof body === 'string'
         ? body
         : JSON.stringify(body);
-    super(`${method} ${path} answered ${status} — ${what}`);
+    super(`${method} ${path} answered ${status} — ${summary}`);
     this.problem = problem;
+    this.summary = summary;
   }
 
   /** Each bad field the API named (empty when it named none). */

@@ -106,6 +106,15 @@ test('a refused prototxt prints as file:line:column with the source line and a c
   );
 });
 
+test('a problem without a detail (a gateway\'s own 401) prints its title alone, not "undefined"', () => {
+  const bare = new ApiError(401, { title: 'Unauthorized', status: 401 }, 'GET', '/v1/datafiles');
+  expect(bare.summary).toBe('Unauthorized');
+  expect(bare.message).toBe('GET /v1/datafiles answered 401 — Unauthorized');
+  expect(describeRefusal(bare, new Map())).toBe('error: Unauthorized');
+  const full = new ApiError(404, { title: 'Not found', status: 404, detail: 'no datafile df_x' }, 'GET', '/v1/x');
+  expect(describeRefusal(full, new Map())).toBe('error: Not found: no datafile df_x');
+});
+
 test('a reader that closes stdout (`ecaffe … | head`) ends the command quietly with 141, as SIGPIPE does', async () => {
   buildCli();
   const child = spawn(process.execPath, [ecaffeBin, 'completion', 'bash'], { stdio: ['ignore', 'pipe', 'pipe'] });
