@@ -5,6 +5,7 @@
  */
 import type { AuthProvider, ElasticCaffe } from '@elastic-caffe/sdk/node';
 import { defaultEndpoint, readConfig, tokenFile, type Profile } from './config';
+import { keepFetchParserUnoptimized } from './fetch-parser';
 
 export interface GlobalOptions {
   endpoint?: string;
@@ -109,6 +110,7 @@ export class Cli {
   get client(): Client {
     if (!this.cachedClient) {
       const sdk = require('@elastic-caffe/sdk/node') as typeof import('@elastic-caffe/sdk/node');
+      keepFetchParserUnoptimized();
       const auth = this.auth();
       this.cachedClient = new sdk.ElasticCaffe({ endpoint: this.endpoint, ...(auth ? { auth } : {}) });
     }

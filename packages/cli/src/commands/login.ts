@@ -1,6 +1,7 @@
 /** `ecaffe login`: the local system's token route, Cognito (user name and password), or IAM; kept in the profile. */
 import type { LocalToken } from '@elastic-caffe/sdk';
 import type { Cli } from '../cli';
+import { keepFetchParserUnoptimized } from '../fetch-parser';
 import { CliError, exitCodes } from '../cli';
 import { saveProfile, tokenFile, type ProfileAuth } from '../config';
 
@@ -52,6 +53,7 @@ export async function login(cli: Cli, _args: string[], options: LoginFlags): Pro
     if (!options.tenant) throw new CliError('--local needs --tenant NAME', exitCodes.usage);
     const { fetchLocalToken } = require('@elastic-caffe/sdk') as typeof import('@elastic-caffe/sdk');
     const { fileTokenCache } = require('@elastic-caffe/sdk/node') as typeof import('@elastic-caffe/sdk/node');
+    keepFetchParserUnoptimized();
     // Proves the route answers; the token is kept for the commands that follow.
     const issuedTo = { endpoint, tenant: options.tenant, admin: options.admin === true };
     const token = await fetchLocalToken(issuedTo);
