@@ -3,7 +3,10 @@
  * each arm beside its raw counterpart in one run, against one local cloud (one Batch worker):
  *   1. start-up: `node packages/cli/bin/ecaffe.js --help` and `npx ecaffe --help` (median of
  *      20 and 10 runs), beside `node -e 0`;
- *   2. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
+ *   2. one request: `ecaffe --json datafiles ls` as shipped, the same with V8's flags left alone
+ *      (lib/keep-v8-flags.cjs preloaded: fetch's parser is then optimized in the background, and Node
+ *      waits for that at exit), and `curl` of the same route, 20 runs each interleaved;
+ *   3. upload throughput: `ecaffe datafiles upload FILE --no-wait` (the whole command: start-up,
  *      register, PUT, read-back; and its PUT alone, timed inside it by lib/put-timer.cjs) vs
  *      `curl --upload-file FILE` (and its own `%{time_total}`) to a presigned URL the SDK registered, and
  *      the SDK's PUT alone (`nodePut` in a process of its own, no command around it), rounds interleaved
@@ -11,7 +14,7 @@
  *      (64 MiB parts, four at a time) alone; with each upload's CPU time (the client's, by GNU time; the
  *      local cloud's: this process and its S3 and SQS processes) and the load average, so the comparison
  *      survives a busy machine;
- *   3. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
+ *   4. time to Caffe's first iteration: `ecaffe train FOLDER --net --solver` vs the same flow by raw
  *      API calls (GNU tar of the folder, then fetch with 100 ms polling), from
  *      the command's start to Caffe's first `Iteration` line (its glog time, same machine and
  *      clock), rounds interleaved (the upload arms take turns going first).
@@ -75,6 +78,27 @@ async function startup() {
     nodeBare: await measure(20, process.execPath, ['-e', '0']),
     binHelp: await measure(20, process.execPath, [ecaffeBin, '--help']),
     npxHelp: await measure(10, 'npx', ['ecaffe', '--help']),
+  };
+}
+
+/** A command that makes one API call, beside curl making it; 20 runs each, interleaved. */
+async function oneRequest(env: NodeJS.ProcessEnv, endpoint: string, token: string) {
+  const keepFlags = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'lib', 'keep-v8-flags.cjs')}` };
+  const arms = {
+    ecaffe: () => timed(process.execPath, [ecaffeBin, '--json', 'datafiles', 'ls'], env),
+    ecaffeV8FlagsLeftAlone: () => timed(process.execPath, [ecaffeBin, '--json', 'datafiles', 'ls'], keepFlags),
+    curl: () =>
+      timed('curl', ['-sSf', '-o', '/dev/null', '-H', `authorization: Bearer ${token}`, `${endpoint}/v1/datafiles`]),
+  };
+  say('one request: ecaffe datafiles ls, the same with V8 flags left alone, curl (20 runs each)');
+  const times: Record<keyof typeof arms, number[]> = { ecaffe: [], ecaffeV8FlagsLeftAlone: [], curl: [] };
+  for (let i = 0; i < 20; i++)
+    for (const name of Object.keys(arms) as (keyof typeof arms)[]) times[name].push((await arms[name]()).seconds);
+  return {
+    ecaffe: summarize(times.ecaffe),
+    ecaffeV8FlagsLeftAlone: summarize(times.ecaffeV8FlagsLeftAlone),
+    curl: summarize(times.curl),
+    savedPaired: summarize(times.ecaffe.map((t, i) => times.ecaffeV8FlagsLeftAlone[i]! - t)),
   };
 }
 
@@ -389,6 +413,7 @@ async function main(): Promise<void> {
     const { token } = (await (
       await fetch(`${session.cloud.url}/local/token`, { method: 'POST', body: JSON.stringify({ tenant }) })
     ).json()) as { token: string };
+    const request = await oneRequest(env, session.cloud.url, token);
     const upload = await uploads(session, env, rounds ?? 5, mib);
     const first = await firstIterations(session, env, token, rounds ?? 3, images);
     const results = {
@@ -396,6 +421,7 @@ async function main(): Promise<void> {
       machine: session.machine,
       localCloudHome: session.home,
       startup: start,
+      oneRequest: request,
       upload,
       firstIteration: first,
     };
@@ -420,6 +446,10 @@ async function main(): Promise<void> {
 | \`node -e 0\` | ${cell(start.nodeBare, 3)} s |
 | \`node packages/cli/bin/ecaffe.js --help\` | ${cell(start.binHelp, 3)} s |
 | \`npx ecaffe --help\` | ${cell(start.npxHelp, 3)} s |
+| one request, \`ecaffe --json datafiles ls\` | ${cell(request.ecaffe, 3)} s |
+| the same, V8's flags left alone (Node waits for fetch's parser) | ${cell(request.ecaffeV8FlagsLeftAlone, 3)} s |
+| saved (paired) | ${cell(request.savedPaired, 3)} s |
+| one request, curl | ${cell(request.curl, 3)} s |
 | upload ${mib} MiB, curl --upload-file (one PUT) | ${cell(upload.curlMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe datafiles upload (one PUT, whole command) | ${cell(upload.ecaffeMiBps, 0)} MiB/s |
 | upload ${mib} MiB, ecaffe multipart (64 MiB parts ×4) | ${cell(upload.multipartMiBps, 0)} MiB/s |
